@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// A Go module checksum as go.sum and the checksum database write it: `h1:` followed by the
 /// standard base64 of a 32-byte SHA-256 digest (x/mod `sumdb/dirhash`).
