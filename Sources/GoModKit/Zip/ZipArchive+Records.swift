@@ -37,6 +37,8 @@ struct EndRecord {
     var offset: Int64
     /// Where the central directory must end: the ZIP64 end record, or the EOCD.
     var centralDirectoryEnd: Int64
+    /// Whether the values come from a ZIP64 end record.
+    var isZip64 = false
 
     var isSaturated: Bool {
         disk == 0xFFFF || centralDirectoryDisk == 0xFFFF || countOnDisk == 0xFFFF || count == 0xFFFF
@@ -268,6 +270,7 @@ struct ArchiveParser {
         end.centralDirectorySize = cdSize
         end.centralDirectoryOffset = cdOffset
         end.centralDirectoryEnd = recordOffset
+        end.isZip64 = true
     }
 
     /// Go's `readDirectoryEnd`: the last signature in the last 1 KiB, else in the last 65 KiB;
@@ -411,8 +414,8 @@ struct ArchiveParser {
     /// central directory that simply is not where the end record says (rows 11, 12).
     private func boundsError(_ end: EndRecord) throws(ZipError) -> ZipError {
         let cdEnd = end.centralDirectoryEnd
-        let outOfBounds = ZipError(.centralDirectoryOutOfBounds, offset: end.offset,
-            detail: "central directory at \(end.centralDirectoryOffset) of size \(end.centralDirectorySize) does not end at \(cdEnd)")
+        let outOfBounds = ZipError(end.isZip64 ? .zip64Inconsistent : .centralDirectoryOutOfBounds, offset: end.offset,
+            detail: "central directory at \(end.centralDirectoryOffset) of size \(end.centralDirectorySize) does not end at \(cdEnd)\(end.isZip64 ? " (values from the ZIP64 end record)" : "")")
         guard end.centralDirectorySize <= UInt64(cdEnd), end.centralDirectoryOffset < UInt64(cdEnd) else { return outOfBounds }
         let actualStart = cdEnd - Int64(end.centralDirectorySize)
         let base = actualStart - Int64(end.centralDirectoryOffset)
@@ -693,8 +696,7 @@ struct ArchiveParser {
         minimalEnds.reserveCapacity(records.count)
         for record in records {
             let name = ByteString(record.name)
-            var span = UInt64(RecordSize.localHeader + record.name.count)
-            if record.flags & 0x8 != 0 { span += 12 }
+            let span = UInt64(RecordSize.localHeader + record.name.count)
             let (withData, o1) = span.addingReportingOverflow(record.compressedSize)
             let (endOffset, o2) = record.localHeaderOffset.addingReportingOverflow(withData)
             guard !o1, !o2, record.localHeaderOffset < UInt64(cdOffset), endOffset <= UInt64(cdOffset) else {
