@@ -18,6 +18,7 @@
 //	txtardir TXTAR DIR                        writes the txtar files below DIR (x/mod's extractTxtarToTempDir)
 //	makezip OUT.zip                           zip from a JSON spec on stdin (see makeZip)
 //	pickversion MODULE CANDIDATE...           the first candidate version module.Check accepts
+//	modulepath GOMOD                          modfile.ModulePath of a go.mod file
 //	timezip N ZIP                             best-of-N wall time of dirhash.HashZip in this process
 package main
 
@@ -35,6 +36,7 @@ import (
 	"strings"
 	"time"
 
+	"golang.org/x/mod/modfile"
 	"golang.org/x/mod/module"
 	"golang.org/x/mod/semver"
 	"golang.org/x/mod/sumdb/dirhash"
@@ -58,7 +60,8 @@ func usage() {
 	fmt.Fprintln(os.Stderr, `usage: hashref hashzip ZIP... | hashdir DIR PREFIX | hashmod FILE... | summary ZIP |
   createfromdir DIR MODULE VERSION OUT.zip | checkzip MODULE VERSION ZIP |
   txtarzip TXTAR OUT.zip | txtarcreate TXTAR OUT.zip | txtardir TXTAR DIR |
-  makezip OUT.zip (JSON spec on stdin) | pickversion MODULE CANDIDATE... | timezip N ZIP`)
+  makezip OUT.zip (JSON spec on stdin) | pickversion MODULE CANDIDATE... | modulepath GOMOD |
+  timezip N ZIP`)
 	os.Exit(2)
 }
 
@@ -117,6 +120,17 @@ func main() {
 			usage()
 		}
 		emit(pickVersion(args[0], args[1:]))
+	case "modulepath":
+		need(args, 1)
+		o := object{"file": args[0]}
+		if data, err := os.ReadFile(args[0]); err != nil {
+			o["error"] = err.Error()
+		} else if p := modfile.ModulePath(data); p != "" {
+			o["module"] = p
+		} else {
+			o["error"] = "no module path"
+		}
+		emit(o)
 	case "timezip":
 		need(args, 2)
 		emit(timeZip(args[0], args[1]))
