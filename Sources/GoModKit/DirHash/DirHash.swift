@@ -19,6 +19,9 @@ public struct DirHash: Hashable, Sendable, LosslessStringConvertible, Codable {
         self.digest = digest
     }
 
+    /// Wraps a digest known to be 32 bytes long.
+    init(uncheckedDigest: [UInt8]) { self.digest = uncheckedDigest }
+
     /// Parses canonical `h1:<base64>` text; `nil` for anything else (other algorithms,
     /// wrong length, non-canonical base64).
     public init?(_ description: String) {

@@ -95,8 +95,8 @@ enum GoReference {
         let inURL = dir.appendingPathComponent("in"), outURL = dir.appendingPathComponent("out"),
             errURL = dir.appendingPathComponent("err")
         try Data(stdin).write(to: inURL)
-        FileManager.default.createFile(atPath: outURL.path, contents: nil)
-        FileManager.default.createFile(atPath: errURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
