@@ -1,0 +1,54 @@
+import Foundation
+import GoModKit
+
+/// A command outcome other than success: the message (already Go-style) and the exit code.
+struct CLIFailure: Error {
+    /// Exit code for a failed verification.
+    static let verificationFailed: Int32 = 1
+    /// Exit code for bad usage or unreadable input.
+    static let usage: Int32 = 2
+
+    var code: Int32
+    var message: String
+
+    static func verification(_ message: String) -> CLIFailure { CLIFailure(code: verificationFailed, message: message) }
+    static func input(_ message: String) -> CLIFailure { CLIFailure(code: usage, message: message) }
+}
+
+/// Output helpers: stdout for results, stderr for diagnostics.
+enum Terminal {
+    /// Writes `text` and a newline to standard error.
+    static func error(_ text: String) {
+        FileHandle.standardError.write(Data((text.hasSuffix("\n") ? text : text + "\n").utf8))
+    }
+
+    /// Writes `value` as one line of JSON (sorted keys) to standard output.
+    static func json(_ value: some Encodable) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let data = try encoder.encode(value)
+        FileHandle.standardOutput.write(data + Data("\n".utf8))
+    }
+
+    /// Writes raw bytes to standard output.
+    static func write(_ bytes: [UInt8]) {
+        FileHandle.standardOutput.write(Data(bytes))
+    }
+}
+
+/// Reads a whole input file (go.mod, go.sum) with a size cap, mapping failures to exit code 2.
+func readInputFile(_ path: String, limit: Int = 64 << 20) throws(CLIFailure) -> [UInt8] {
+    guard let handle = FileHandle(forReadingAtPath: path) else {
+        throw .input("open \(path): no such file or not readable")
+    }
+    defer { try? handle.close() }
+    do {
+        let data = try handle.read(upToCount: limit + 1) ?? Data()
+        guard data.count <= limit else { throw CLIFailure.input("\(path): larger than \(limit) bytes") }
+        return Array(data)
+    } catch let failure as CLIFailure {
+        throw failure
+    } catch {
+        throw .input("read \(path): \(error.localizedDescription)")
+    }
+}

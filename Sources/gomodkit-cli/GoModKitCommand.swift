@@ -1,0 +1,41 @@
+import ArgumentParser
+import Foundation
+
+/// The `gomodkit` command: a thin shell over the GoModKit library.
+///
+/// Exit codes everywhere: 0 ok, 1 verification failed, 2 bad usage or unreadable input.
+struct GoModKitCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "gomodkit",
+        abstract: "Check Go modules the way the go command does, and catch what it misses.",
+        discussion: """
+            Exit status: 0 when everything checked out, 1 when a verification failed, \
+            2 for bad usage or unreadable input.
+            """,
+        version: "0.1.0",
+        subcommands: [Hash.self, VerifyZip.self, GoSumCommand.self]
+    )
+}
+
+@main
+enum Main {
+    static func main() {
+        do {
+            var command = try GoModKitCommand.parseAsRoot()
+            try command.run()
+        } catch let failure as CLIFailure {
+            if !failure.message.isEmpty { Terminal.error(failure.message) }
+            exit(failure.code)
+        } catch {
+            let code = GoModKitCommand.exitCode(for: error)
+            let message = GoModKitCommand.fullMessage(for: error)
+            if code == .success {
+                if !message.isEmpty { print(message) }
+                exit(0)
+            }
+            if !message.isEmpty { Terminal.error(message) }
+            // ArgumentParser uses 64 for usage errors; like go, GoModKit uses 2.
+            exit(CLIFailure.usage)
+        }
+    }
+}

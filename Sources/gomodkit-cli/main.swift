@@ -1,2 +1,0 @@
-import GoModKit
-print("gomodkit")
