@@ -1,0 +1,128 @@
+#!/usr/bin/env bash
+# Benchmark (not a test): h1: hashing speed and peak memory of `gomodkit hash ZIP` against
+# Go 1.27.3's golang.org/x/mod dirhash.HashZip, on three module zips:
+#   synthetic   ~200 MB in 20,008 files (Tests/Reference/benchgen: many small files plus
+#               large compressible and large incompressible ones; deterministic)
+#   aws-sdk-go  github.com/aws/aws-sdk-go v1.44.133 (Debian tree, 171 MB, 2,623 files)
+#   klauspost   github.com/klauspost/compress v1.15.12 (42 MB, mostly incompressible)
+# Method (Docs/performance.md): each hasher runs as its own process on a warm page cache,
+# one warm-up run then BENCH_RUNS timed runs (default 5); the best wall time counts, speed is
+# uncompressed content MB (10^6 bytes) per second, and peak RSS is the largest maximum
+# resident set size that `/usr/bin/time -f %M` reports over the runs. Both must print the
+# same h1: or the script fails.
+#
+#   scripts/bench-hash.sh                # all three zips
+#   BENCH_RUNS=9 scripts/bench-hash.sh   # more runs
+#   scripts/bench-hash.sh ZIP...         # other zips
+#   GOMODKIT_BIN=path/to/gomodkit scripts/bench-hash.sh   # time that binary, no release build
+#
+# Results are also written to bench-out/hash.tsv.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+runs=${BENCH_RUNS:-5}
+bench="$root/.tools/bench"
+corpus=${GOMODKIT_CORPUS:-$root/.tools/corpus}
+mkdir -p "$bench" "$root/bench-out"
+
+die() { echo "bench-hash: $*" >&2; exit 1; }
+
+# /usr/bin/time (GNU time) reports the peak RSS.
+if [ ! -x /usr/bin/time ]; then
+  [ "$(id -u)" = 0 ] || die "/usr/bin/time is missing (apt-get install time)"
+  echo "bench-hash: installing GNU time" >&2
+  DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends time >/dev/null
+fi
+
+# The corpus supplies the real zips and a built Go 1.27.3 hashref.
+"$root/scripts/make-corpus.sh"
+goref="$corpus/bin/hashref-current"
+
+if [ $# -gt 0 ]; then
+  zips=("$@")
+else
+  key=$(cat "$root/Tests/Reference/benchgen/"*.go | sha256sum | cut -c1-16)
+  if [ ! -f "$bench/synthetic.zip" ] || [ "$(cat "$bench/synthetic.key" 2>/dev/null)" != "$key" ]; then
+    echo "bench-hash: generating the synthetic zip" >&2
+    "$root/scripts/build-go-reference.sh" current "$root/Tests/Reference/benchgen" "$bench/benchgen"
+    "$bench/benchgen" "$bench/synthetic.zip.tmp" >/dev/null
+    mv "$bench/synthetic.zip.tmp" "$bench/synthetic.zip"
+    echo "$key" > "$bench/synthetic.key"
+  fi
+  zips=("$bench/synthetic.zip"
+        "$corpus/zips/golang-github-aws-aws-sdk-go-dev.zip"
+        "$corpus/zips/golang-github-klauspost-compress-dev.zip")
+fi
+for z in "${zips[@]}"; do [ -f "$z" ] || die "missing zip $z"; done
+
+if [ -n "${GOMODKIT_BIN:-}" ]; then
+  gomodkit=$GOMODKIT_BIN   # time a given binary instead of building one
+else
+  echo "bench-hash: swift build -c release --product gomodkit" >&2
+  (cd "$root" && swift build -c release --product gomodkit >&2)
+  gomodkit="$(cd "$root" && swift build -c release --show-bin-path)/gomodkit"
+fi
+[ -x "$gomodkit" ] || die "no gomodkit binary at $gomodkit"
+
+# Refuse to time a CLI that cannot hash yet.
+probe=$("$gomodkit" hash "${zips[-1]}" 2>&1) && [[ $probe =~ ^h1:[A-Za-z0-9+/]{43}=$ ]] \
+  || die "\`gomodkit hash ZIP\` is not available or does not print a bare h1: line (got: ${probe:0:200})"
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+# measure NAME CMD...: warm-up, then $runs runs; sets best_ns, peak_kb and out (stdout).
+measure() {
+  local i start end ns kb
+  "$@" > "$tmp/out" 2>"$tmp/err" || die "$* failed: $(cat "$tmp/err")"
+  best_ns=0 peak_kb=0
+  for ((i = 0; i < runs; i++)); do
+    start=$(date +%s%N)
+    /usr/bin/time -f %M -o "$tmp/rss" "$@" > "$tmp/out" 2>"$tmp/err" || die "$* failed: $(cat "$tmp/err")"
+    end=$(date +%s%N)
+    ns=$((end - start))
+    kb=$(tail -1 "$tmp/rss")
+    if [ "$best_ns" = 0 ] || [ "$ns" -lt "$best_ns" ]; then best_ns=$ns; fi
+    if [ "$kb" -gt "$peak_kb" ]; then peak_kb=$kb; fi
+  done
+  out=$(cat "$tmp/out")
+}
+
+{
+  printf 'zip\tfiles\tzipBytes\tcontentBytes\tgoSeconds\tgoMBps\tgomodkitSeconds\tgomodkitMBps\tratio\tgoPeakRSSKiB\tgomodkitPeakRSSKiB\th1\n'
+} > "$root/bench-out/hash.tsv"
+printf '%-18s %7s %8s %8s %9s %14s %6s %11s %17s\n' zip files "zip MB" "data MB" "Go MB/s" "gomodkit MB/s" ratio "Go RSS MiB" "gomodkit RSS MiB"
+for z in "${zips[@]}"; do
+  read -r files content < <(python3 -c '
+import sys, zipfile
+with zipfile.ZipFile(sys.argv[1]) as zf:
+    infos = zf.infolist()
+print(len(infos), sum(i.file_size for i in infos))' "$z")
+  zbytes=$(stat -c %s "$z")
+
+  measure "$goref" hashzip "$z"
+  go_h1=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1]).get("h1",""))' "$out")
+  go_ns=$best_ns go_kb=$peak_kb
+  measure "$gomodkit" hash "$z"
+  gmk_h1=$(printf '%s' "$out" | tr -d '\n')
+  gmk_ns=$best_ns gmk_kb=$peak_kb
+  h1=$go_h1
+  [ -n "$go_h1" ] || die "$z: Go's HashZip failed: $out"
+  [ "$gmk_h1" = "$go_h1" ] || die "$z: gomodkit printed $gmk_h1, Go $go_h1"
+
+  name=$(basename "$z" .zip)
+  name=${name#golang-github-}; name=${name%-dev}
+  python3 - "$name" "$files" "$zbytes" "$content" "$go_ns" "$gmk_ns" "$go_kb" "$gmk_kb" "$h1" "$root/bench-out/hash.tsv" <<'EOF'
+import sys
+name, files, zb, cb, go_ns, gmk_ns, go_kb, gmk_kb, h1, tsv = sys.argv[1:]
+files, zb, cb, go_ns, gmk_ns, go_kb, gmk_kb = map(int, (files, zb, cb, go_ns, gmk_ns, go_kb, gmk_kb))
+go_s, gmk_s = go_ns / 1e9, gmk_ns / 1e9
+go_mbps, gmk_mbps = cb / 1e6 / go_s, cb / 1e6 / gmk_s
+ratio = go_s / gmk_s
+print(f"{name[:18]:<18} {files:>7} {zb/1e6:>8.1f} {cb/1e6:>8.1f} {go_mbps:>9.0f} {gmk_mbps:>14.0f} {ratio:>5.2f}x {go_kb/1024:>11.1f} {gmk_kb/1024:>17.1f}")
+with open(tsv, "a") as f:
+    f.write("\t".join(map(str, (name, files, zb, cb, f"{go_s:.4f}", f"{go_mbps:.1f}", f"{gmk_s:.4f}",
+                                 f"{gmk_mbps:.1f}", f"{ratio:.2f}", go_kb, gmk_kb, h1))) + "\n")
+EOF
+done
+echo "bench-hash: best of $runs runs each; results in bench-out/hash.tsv ($(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'))" >&2
