@@ -112,7 +112,7 @@ public enum GoModule {
         var m = pathMajor.bytes
         if m.isEmpty { return "" }
         guard m[0] == UInt8(ascii: "/") || m[0] == UInt8(ascii: ".") else { return nil }
-        if m.starts(with: Array(".v".utf8)) && m.hasSuffix(unstableSuffix) {
+        if m.starts(with: Literal.dotV) && m.hasSuffix(unstableSuffix) {
             m.removeLast(unstableSuffix.count)
         }
         let major = Array(m[1...])
@@ -145,8 +145,8 @@ public enum GoModule {
         if c != 0 { return c }
         let (va, fa) = splitAtSlash(a.version.bytes)
         let (vb, fb) = splitAtSlash(b.version.bytes)
-        if !va.elementsEqual(vb) {
-            let s = Semver.compareBytes(Array(va), Array(vb))
+        if compareByteOrder(va, vb) != 0 {
+            let s = Semver.compareSlices(va, vb)
             if s != 0 { return s }
         }
         let f = compareByteOrder(fa, fb)
@@ -166,10 +166,23 @@ public enum GoModule {
 
     static let unstableSuffix = Array("-unstable".utf8)
 
+    /// Byte constants used on hot paths (a literal converted with `Array(_:)` allocates).
+    enum Literal {
+        static let dotV = Array(".v".utf8)
+        static let dotV0 = Array(".v0".utf8)
+        static let dotV1 = Array(".v1".utf8)
+        static let slashV1 = Array("/v1".utf8)
+        static let v0 = Array("v0".utf8)
+        static let v1 = Array("v1".utf8)
+        static let incompatible = Array("+incompatible".utf8)
+        static let zeroPseudoPrefix = Array("v0.0.0-".utf8)
+        static let gopkgIn = Array("gopkg.in/".utf8)
+    }
+
     static func canonicalVersionBytes(_ v: [UInt8]) -> [UInt8] {
         var cv = Semver.canonicalBytes(v)
-        if Semver.build(ByteString(v)).bytes == Array("+incompatible".utf8) {
-            cv += Array("+incompatible".utf8)
+        if SemverParse(v)?.build.elementsEqual(Literal.incompatible) == true {
+            cv += Literal.incompatible
         }
         return cv
     }
@@ -211,18 +224,19 @@ public enum GoModule {
     /// Go's `CheckPathMajor` minus the error wrapping: `nil` when `v` matches.
     static func pathMajorMismatch(_ v: [UInt8], _ pathMajorIn: [UInt8]) -> RuleFailure? {
         var pathMajor = pathMajorIn
-        if pathMajor.starts(with: Array(".v".utf8)) && pathMajor.hasSuffix(unstableSuffix) {
+        if pathMajor.starts(with: Literal.dotV) && pathMajor.hasSuffix(unstableSuffix) {
             pathMajor.removeLast(unstableSuffix.count)
         }
-        if v.starts(with: Array("v0.0.0-".utf8)) && pathMajor == Array(".v1".utf8) {
+        if v.starts(with: Literal.zeroPseudoPrefix) && pathMajor == Literal.dotV1 {
             // Old vgo bug: v0.0.0- pseudo-versions for gopkg.in .v1 paths are allowed.
             return nil
         }
-        let m = Semver.major(ByteString(v)).bytes
+        let parsed = SemverParse(v)
+        let m: ArraySlice<UInt8> = parsed.map { v[0..<(1 + $0.major.count)] } ?? []
         var want: [UInt8]
         if pathMajor.isEmpty {
-            if m == Array("v0".utf8) || m == Array("v1".utf8)
-                || Semver.build(ByteString(v)).bytes == Array("+incompatible".utf8) {
+            if m.elementsEqual(Literal.v0) || m.elementsEqual(Literal.v1)
+                || parsed?.build.elementsEqual(Literal.incompatible) == true {
                 return nil
             }
             want = Array("v0 or v1".utf8)
@@ -241,7 +255,7 @@ public enum GoModule {
 
     /// Go's `SplitPathVersion` on bytes.
     static func splitPathVersionBytes(_ path: [UInt8]) -> (prefix: [UInt8], pathMajor: [UInt8], ok: Bool) {
-        if path.starts(with: Array("gopkg.in/".utf8)) { return splitGopkgIn(path) }
+        if path.starts(with: Literal.gopkgIn) { return splitGopkgIn(path) }
         var i = path.count
         var dot = false
         while i > 0 && (isASCIIDigit(path[i - 1]) || path[i - 1] == UInt8(ascii: ".")) {
@@ -252,7 +266,7 @@ public enum GoModule {
             return (path, [], true)
         }
         let prefix = Array(path[..<(i - 2)]), pathMajor = Array(path[(i - 2)...])
-        if dot || pathMajor.count <= 2 || pathMajor[2] == UInt8(ascii: "0") || pathMajor == Array("/v1".utf8) {
+        if dot || pathMajor.count <= 2 || pathMajor[2] == UInt8(ascii: "0") || pathMajor == Literal.slashV1 {
             return (path, [], false)
         }
         return (prefix, pathMajor, true)
@@ -266,7 +280,7 @@ public enum GoModule {
             return (path, [], false)
         }
         let prefix = Array(path[..<(i - 2)]), pathMajor = Array(path[(i - 2)...])
-        if pathMajor.count <= 2 || (pathMajor[2] == UInt8(ascii: "0") && pathMajor != Array(".v0".utf8)) {
+        if pathMajor.count <= 2 || (pathMajor[2] == UInt8(ascii: "0") && pathMajor != Literal.dotV0) {
             return (path, [], false)
         }
         return (prefix, pathMajor, true)
@@ -284,8 +298,10 @@ public enum GoModule {
             return (.leadingDashInFirstElement, Array("leading dash in first path element".utf8))
         }
         // The whole path is valid UTF-8 here (checkPathBytes ran first).
-        var decoder = UTF8ByteDecoder(bytes: Array(first))
-        while let (rune, _, _) = decoder.next() {
+        var j = first.startIndex
+        while j < first.endIndex {
+            let (rune, width, _) = goDecodeRune(first, at: j)
+            j += width
             let ok = rune == 0x2D || rune == 0x2E || (0x30...0x39).contains(rune) || (0x61...0x7A).contains(rune)
             if !ok {
                 return (.invalidCharacterInFirstElement,
@@ -298,15 +314,19 @@ public enum GoModule {
 
     /// Go's `checkPath`: the rules shared by the three path kinds; `nil` when they pass.
     static func checkPathBytes(_ path: [UInt8], kind: ModulePathError.PathKind) -> RuleFailure? {
-        guard ByteString(path).isValidUTF8 else { return (.invalidUTF8, Array("invalid UTF-8".utf8)) }
+        guard isValidUTF8(path[...]) else { return (.invalidUTF8, Array("invalid UTF-8".utf8)) }
         guard let last = path.last else { return (.empty, Array("empty string".utf8)) }
         if path[0] == UInt8(ascii: "-") && kind != .file { return (.leadingDash, Array("leading dash".utf8)) }
         if containsDoubleSlash(path) { return (.doubleSlash, Array("double slash".utf8)) }
         if last == UInt8(ascii: "/") { return (.trailingSlash, Array("trailing slash".utf8)) }
         var start = 0
-        for (i, b) in path.enumerated() where b == UInt8(ascii: "/") {
-            if let failure = checkElement(path[start..<i], kind: kind) { return failure }
-            start = i + 1
+        var i = 0
+        while i < path.count {
+            if path[i] == UInt8(ascii: "/") {
+                if let failure = checkElement(path[start..<i], kind: kind) { return failure }
+                start = i + 1
+            }
+            i += 1
         }
         return checkElement(path[start...], kind: kind)
     }
@@ -335,16 +355,17 @@ public enum GoModule {
         guard let first = elem.first, let last = elem.last else {
             return (.emptyElement, Array("empty path element".utf8))
         }
-        if elem.allSatisfy({ $0 == UInt8(ascii: ".") }) {
+        if !elem.contains(where: { $0 != UInt8(ascii: ".") }) {
             return (.dotsOnlyElement, Array("invalid path element ".utf8) + quotedBytes(elem))
         }
         if first == UInt8(ascii: ".") && kind == .module {
             return (.leadingDot, Array("leading dot in path element".utf8))
         }
         if last == UInt8(ascii: ".") { return (.trailingDot, Array("trailing dot in path element".utf8)) }
-        var decoder = UTF8ByteDecoder(bytes: Array(elem))
-        while let (decoded, _, valid) = decoder.next() {
-            let rune: UInt32 = valid ? decoded : 0xFFFD
+        var i = elem.startIndex
+        while i < elem.endIndex {
+            let (rune, width, _) = goDecodeRune(elem, at: i)
+            i += width
             let ok: Bool
             switch kind {
             case .module: ok = modulePathRuneOK(rune)
@@ -360,10 +381,18 @@ public enum GoModule {
         // gives the same answer.
         let dot = elem.firstIndex(of: UInt8(ascii: ".")) ?? elem.endIndex
         let short = elem[elem.startIndex..<dot]
-        for bad in badWindowsNames where short.count == bad.count {
-            if zip(short, bad).allSatisfy({ asciiLower($0) == asciiLower($1) }) {
-                return (.windowsReservedName,
-                        quotedBytes(short) + Array(" disallowed as path element component on Windows".utf8))
+        if short.count == 3 || short.count == 4 {
+            for bad in badWindowsNames where short.count == bad.count {
+                var same = true
+                var k = 0
+                while same && k < bad.count {
+                    same = asciiLower(short[short.startIndex + k]) == asciiLower(bad[k])
+                    k += 1
+                }
+                if same {
+                    return (.windowsReservedName,
+                            quotedBytes(short) + Array(" disallowed as path element component on Windows".utf8))
+                }
             }
         }
         if kind == .file { return nil }
@@ -428,4 +457,44 @@ extension Array where Element == UInt8 {
     func hasSuffix(_ suffix: [UInt8]) -> Bool {
         count >= suffix.count && self[(count - suffix.count)...].elementsEqual(suffix)
     }
+}
+
+/// Go's `utf8.DecodeRune` at index `i` (which must be valid): the rune, its width and whether
+/// the encoding was valid. An invalid or truncated sequence, an overlong form or a surrogate
+/// yields (U+FFFD, 1, false), as in Go.
+@inline(__always)
+func goDecodeRune(_ s: ArraySlice<UInt8>, at i: Int) -> (rune: UInt32, width: Int, valid: Bool) {
+    let b0 = s[i]
+    if b0 < 0x80 { return (UInt32(b0), 1, true) }
+    let need: Int, minValue: UInt32, initial: UInt32
+    switch b0 {
+    case 0xC2...0xDF: (need, minValue, initial) = (1, 0x80, UInt32(b0 & 0x1F))
+    case 0xE0...0xEF: (need, minValue, initial) = (2, 0x800, UInt32(b0 & 0x0F))
+    case 0xF0...0xF4: (need, minValue, initial) = (3, 0x10000, UInt32(b0 & 0x07))
+    default: return (0xFFFD, 1, false)
+    }
+    guard i + need < s.endIndex else { return (0xFFFD, 1, false) }
+    var value = initial
+    for k in 1...need {
+        let c = s[i + k]
+        guard c & 0xC0 == 0x80 else { return (0xFFFD, 1, false) }
+        value = value << 6 | UInt32(c & 0x3F)
+    }
+    if value < minValue || value > 0x10FFFF || (0xD800...0xDFFF).contains(value) { return (0xFFFD, 1, false) }
+    return (value, need + 1, true)
+}
+
+/// Go's `utf8.Valid`.
+func isValidUTF8(_ s: ArraySlice<UInt8>) -> Bool {
+    var i = s.startIndex
+    while i < s.endIndex {
+        if s[i] < 0x80 {
+            i += 1
+            continue
+        }
+        let (_, width, valid) = goDecodeRune(s, at: i)
+        if !valid { return false }
+        i += width
+    }
+    return true
 }

@@ -83,7 +83,10 @@ public enum Semver {
     }
 
     /// `semver.Compare` on raw bytes.
-    static func compareBytes(_ v: [UInt8], _ w: [UInt8]) -> Int {
+    static func compareBytes(_ v: [UInt8], _ w: [UInt8]) -> Int { compareSlices(v[...], w[...]) }
+
+    /// `semver.Compare` on byte slices.
+    static func compareSlices(_ v: ArraySlice<UInt8>, _ w: ArraySlice<UInt8>) -> Int {
         let pv = SemverParse(v), pw = SemverParse(w)
         switch (pv, pw) {
         case (nil, nil): return 0
@@ -109,14 +112,13 @@ public enum Semver {
 
     /// Compares two decimal strings without leading zeros: by length, then bytewise.
     static func compareNumeric(_ x: ArraySlice<UInt8>, _ y: ArraySlice<UInt8>) -> Int {
-        if x.elementsEqual(y) { return 0 }
         if x.count != y.count { return x.count < y.count ? -1 : 1 }
-        return x.lexicographicallyPrecedes(y) ? -1 : 1
+        return compareByteOrder(x, y)
     }
 
     /// Go's `comparePrerelease` (SemVer 2.0 §11).
     static func comparePrerelease(_ x: ArraySlice<UInt8>, _ y: ArraySlice<UInt8>) -> Int {
-        if x.elementsEqual(y) { return 0 }
+        if compareByteOrder(x, y) == 0 { return 0 }
         if x.isEmpty { return 1 }
         if y.isEmpty { return -1 }
         var x = x, y = y
@@ -124,11 +126,12 @@ public enum Semver {
             x = x.dropFirst()  // skip - or .
             y = y.dropFirst()
             let dx = nextIdentifier(&x), dy = nextIdentifier(&y)
-            if !dx.elementsEqual(dy) {
+            let c = compareByteOrder(dx, dy)
+            if c != 0 {
                 let ix = isNumeric(dx), iy = isNumeric(dy)
                 if ix != iy { return ix ? -1 : 1 }
                 if ix && dx.count != dy.count { return dx.count < dy.count ? -1 : 1 }
-                return dx.lexicographicallyPrecedes(dy) ? -1 : 1
+                return c
             }
         }
         return x.isEmpty ? -1 : 1
@@ -147,10 +150,20 @@ public enum Semver {
 }
 
 /// Bytewise three-way comparison (Go's `strings.Compare`).
-func compareByteOrder(_ a: some Collection<UInt8>, _ b: some Collection<UInt8>) -> Int {
-    if a.elementsEqual(b) { return 0 }
-    return a.lexicographicallyPrecedes(b) ? -1 : 1
+func compareByteOrder(_ a: ArraySlice<UInt8>, _ b: ArraySlice<UInt8>) -> Int {
+    let n = min(a.count, b.count)
+    var i = a.startIndex, j = b.startIndex
+    for _ in 0..<n {
+        let x = a[i], y = b[j]
+        if x != y { return x < y ? -1 : 1 }
+        i += 1
+        j += 1
+    }
+    return a.count == b.count ? 0 : (a.count < b.count ? -1 : 1)
 }
+
+/// Bytewise three-way comparison of arrays (Go's `strings.Compare`).
+func compareByteOrder(_ a: [UInt8], _ b: [UInt8]) -> Int { compareByteOrder(a[...], b[...]) }
 
 /// The parsed form of a semantic version (Go's `semver.parsed`); slices index into the input.
 struct SemverParse {
@@ -165,10 +178,15 @@ struct SemverParse {
     var build: ArraySlice<UInt8>
 
     private static let zero: ArraySlice<UInt8> = [UInt8(ascii: "0")]
+    private static let shortZeroZero = Array(".0.0".utf8)
+    private static let shortZero = Array(".0".utf8)
 
     /// Go's `semver.parse`; `nil` when `v` is not a valid semantic version.
-    init?(_ v: [UInt8]) {
-        var rest = v[...]
+    init?(_ v: [UInt8]) { self.init(v[...]) }
+
+    /// Go's `semver.parse` on a slice; the parts index into `v`.
+    init?(_ v: ArraySlice<UInt8>) {
+        var rest = v
         guard rest.first == UInt8(ascii: "v") else { return nil }
         rest = rest.dropFirst()
         guard let major = Self.parseInt(&rest) else { return nil }
@@ -178,7 +196,7 @@ struct SemverParse {
         self.prerelease = []
         self.build = []
         if rest.isEmpty {
-            short = Array(".0.0".utf8)
+            short = Self.shortZeroZero
             return
         }
         guard rest.first == UInt8(ascii: ".") else { return nil }
@@ -186,7 +204,7 @@ struct SemverParse {
         guard let minor = Self.parseInt(&rest) else { return nil }
         self.minor = minor
         if rest.isEmpty {
-            short = Array(".0".utf8)
+            short = Self.shortZero
             return
         }
         guard rest.first == UInt8(ascii: ".") else { return nil }
