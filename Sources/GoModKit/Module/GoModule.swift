@@ -78,6 +78,44 @@ public enum GoModule {
         }
     }
 
+    /// Attaches a module path and version to an error (Go's `module.VersionError` and
+    /// `ModuleError.Error`).
+    ///
+    /// An error already about exactly this module is returned unchanged. An invalid-version
+    /// error becomes `<path>@<its version>: invalid version: <reason>` (`invalid
+    /// pseudo-version` for pseudo-version errors); any other error becomes
+    /// `<path>@<version>: <message>`, or `module <path>: <message>` when the version is empty.
+    /// The code of `error` is kept.
+    public static func versionError(_ module: Version, _ error: ModulePathError) -> ModulePathError {
+        if case .module(let path, let version) = error.shape, path == module.path, version == module.version {
+            return error
+        }
+        var message: [UInt8]
+        if case .invalidVersion(let version, let pseudo, let reason) = error.shape {
+            message = module.path.bytes + [UInt8(ascii: "@")] + version.bytes
+            appendText(&message, pseudo ? ": invalid pseudo-version: " : ": invalid version: ")
+            message += reason.bytes
+        } else {
+            message = moduleErrorPrefix(module) + error.message.bytes
+        }
+        return ModulePathError(error.code, kind: error.kind, input: error.input, message: ByteString(message),
+                               shape: .module(path: module.path, version: module.version))
+    }
+
+    /// Go's `module.VersionError` for a plain error text, e.g. cmd/go's
+    /// `verifying <path>@<version>: <text>`: `<path>@<version>: <text>`, or
+    /// `module <path>: <text>` when the version is empty.
+    public static func versionError(_ module: Version, message: ByteString) -> ByteString {
+        ByteString(moduleErrorPrefix(module) + message.bytes)
+    }
+
+    private static func moduleErrorPrefix(_ module: Version) -> [UInt8] {
+        if module.version.isEmpty {
+            return Array("module ".utf8) + module.path.bytes + Array(": ".utf8)
+        }
+        return module.path.bytes + [UInt8(ascii: "@")] + module.version.bytes + Array(": ".utf8)
+    }
+
     // MARK: - Major-version suffixes
 
     /// Splits a path into a prefix and its major-version suffix (Go's
@@ -206,7 +244,9 @@ public enum GoModule {
         message += quotedBytes(version)
         appendText(&message, " invalid: ")
         message += reason
-        return ModulePathError(code, input: ByteString(version), message: ByteString(message))
+        return ModulePathError(code, input: ByteString(version), message: ByteString(message),
+                               shape: .invalidVersion(version: ByteString(version), pseudo: pseudo,
+                                                      reason: ByteString(reason)))
     }
 
     /// `<path>@<version>: invalid version: <reason>` (Go's `ModuleError` wrapping an
@@ -218,7 +258,9 @@ public enum GoModule {
         message += version
         appendText(&message, ": invalid version: ")
         message += reason
-        return ModulePathError(code, input: ByteString(version), message: ByteString(message))
+        // Go's Check returns ModuleError{Path: path, Err: InvalidVersionError{…}}: no Version.
+        return ModulePathError(code, input: ByteString(version), message: ByteString(message),
+                               shape: .module(path: ByteString(path), version: ""))
     }
 
     /// Go's `CheckPathMajor` minus the error wrapping: `nil` when `v` matches.

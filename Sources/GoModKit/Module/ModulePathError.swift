@@ -94,12 +94,26 @@ public struct ModulePathError: Error, Sendable, Hashable, CustomStringConvertibl
     /// The exact text of Go's `err.Error()`.
     public let message: ByteString
 
+    /// Which Go error type this error corresponds to, for ``GoModule/versionError(_:_:)``.
+    enum GoShape: Sendable, Hashable {
+        /// `*module.InvalidVersionError`: the version, whether it is a pseudo-version, the reason.
+        case invalidVersion(version: ByteString, pseudo: Bool, reason: ByteString)
+        /// `*module.ModuleError` for this path and version.
+        case module(path: ByteString, version: ByteString)
+        /// Any other error (`*module.InvalidPathError`, plain errors).
+        case other
+    }
+
+    /// The Go error type behind this error.
+    let shape: GoShape
+
     /// Creates an error; used by the checks in this folder.
-    init(_ code: Code, kind: PathKind? = nil, input: ByteString, message: ByteString) {
+    init(_ code: Code, kind: PathKind? = nil, input: ByteString, message: ByteString, shape: GoShape = .other) {
         self.code = code
         self.kind = kind
         self.input = input
         self.message = message
+        self.shape = shape
     }
 
     /// Go's message; invalid UTF-8 (possible only where Go prints an input with `%s`) is

@@ -236,6 +236,19 @@ enum NamesCorpus {
             }
             add(NamesRequest("moduleSort", list: pairs))
         }
+        // module.VersionError around each kind of error.
+        let inner: [(String, String, String)] = [
+            ("pathMajor", "v2.0.0", ""), ("pathMajor", "v1.0.0", "/v2"), ("pathMajor", "v1.0.0", ""),
+            ("check", "example.com/m", "v2.0.0"), ("check", "example.com/m", "1.0"), ("check", "x", "v1.0.0"),
+            ("check", "example.com/m", "v1.0.0"), ("pseudoBase", "v1.0.0", ""),
+            ("pseudoBase", "v0.0.0-20060102150405-abc+incompatible", ""), ("pseudoBase", "v1.0.0-0.20060102150405-abc", ""),
+            ("escapeVersion", "v1/x", ""), ("checkPath", "x", ""), ("text", "verifying go.mod: boom", ""),
+        ]
+        for module in [("example.com/m", "v1.0.0"), ("example.com/m", ""), ("other.com/x", "v2.0.0"), ("x", "y")] {
+            for (kind, a, c) in inner {
+                add(NamesRequest("versionError", b(module.0), b(module.1), b(kind), b(a), b(c)))
+            }
+        }
         for row in XModTables.matchPrefixPatternsTests {
             add(NamesRequest("matchPrefixPatterns", b(row.globs), b(row.target)))
         }

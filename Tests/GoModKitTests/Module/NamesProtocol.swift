@@ -108,6 +108,22 @@ struct NamesRequest: Hashable, Sendable, CustomStringConvertible {
             } catch {
                 return ["err", hexString(error.message.bytes)]
             }
+        case "versionError":
+            let module = GoModule.Version(path: arg(0), version: arg(1))
+            do {
+                switch arg(2) {
+                case "pathMajor": try GoModule.checkPathMajor(arg(3), arg(4))
+                case "check": try GoModule.check(path: arg(3), version: arg(4))
+                case "pseudoBase": _ = try GoModule.pseudoVersionBase(arg(3))
+                case "escapeVersion": _ = try GoModule.escapeVersion(arg(3))
+                case "checkPath": try GoModule.checkPath(arg(3))
+                case "text": return ["err", hexString(GoModule.versionError(module, message: arg(3)).bytes)]
+                default: return ["unknown-op"]
+                }
+                return ["nil"]
+            } catch {
+                return ["err", hexString(GoModule.versionError(module, error).message.bytes)]
+            }
         case "matchPrefixPatterns": return [String(GoModule.matchPrefixPatterns(arg(0), arg(1)))]
         default: return ["unknown-op"]
         }

@@ -15,6 +15,7 @@ package main
 import (
 	"bufio"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"os"
 	"path"
@@ -173,6 +174,26 @@ func answer(op string, a []string) (res []string) {
 	case "pathMatch":
 		m, err := path.Match(a[0], a[1])
 		return errOr(err, b(m))
+	case "versionError":
+		var err error
+		switch a[2] {
+		case "pathMajor":
+			err = module.CheckPathMajor(a[3], a[4])
+		case "check":
+			err = module.Check(a[3], a[4])
+		case "pseudoBase":
+			_, err = module.PseudoVersionBase(a[3])
+		case "escapeVersion":
+			_, err = module.EscapeVersion(a[3])
+		case "checkPath":
+			err = module.CheckPath(a[3])
+		case "text":
+			err = errors.New(a[3])
+		}
+		if err == nil {
+			return []string{"nil"}
+		}
+		return []string{"err", h(module.VersionError(module.Version{Path: a[0], Version: a[1]}, err).Error())}
 	case "matchPrefixPatterns":
 		return []string{b(module.MatchPrefixPatterns(a[0], a[1]))}
 	}
