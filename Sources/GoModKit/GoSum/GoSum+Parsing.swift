@@ -136,7 +136,9 @@ extension GoSum {
     /// Checks across lines: exact duplicates and conflicting h1 hashes for one key.
     private mutating func crossCheck() {
         var found: [GoSumDiagnostic] = []
-        for (key, indices) in index where indices.count > 1 {
+        for (ref, chain) in index where chain.count > 1 {
+            let key = ref.key
+            let indices = recordIndices(ref)
             var firstLine: [ByteString: Int] = [:]
             var firstH1: Record?
             for i in indices {

@@ -108,8 +108,55 @@ public struct GoSum: Sendable, Equatable {
     /// In ``ReadingMode/legacyGo``, the line where old cmd/go stopped reading; otherwise `nil`.
     public let truncatedAtLine: Int?
 
-    /// For each key, the indices of its records in file order.
-    var index: [GoModule.Version: [Int]]
+    /// For each key, its first and last record (indices into `records`); the records of a key
+    /// are chained in file order through `nextRecord`.
+    var index: [KeyRef: Chain]
+    /// For each record, the next record with the same key, or -1.
+    var nextRecord: [Int]
+
+    /// A key's chain of records.
+    struct Chain: Sendable {
+        var first: Int
+        var last: Int
+        var count: Int
+    }
+
+    /// A go.sum key with a fast hash: the bytes are fed to Swift's (randomly seeded, hence
+    /// collision-resistant) hasher eight at a time instead of one at a time.
+    struct KeyRef: Hashable, Sendable {
+        let path: [UInt8]
+        let version: [UInt8]
+
+        init(_ key: GoModule.Version) {
+            path = key.path.bytes
+            version = key.version.bytes
+        }
+
+        var key: GoModule.Version { GoModule.Version(path: ByteString(path), version: ByteString(version)) }
+
+        static func == (lhs: KeyRef, rhs: KeyRef) -> Bool { lhs.path == rhs.path && lhs.version == rhs.version }
+
+        func hash(into hasher: inout Hasher) {
+            Self.combine(path, into: &hasher)
+            Self.combine(version, into: &hasher)
+        }
+
+        private static func combine(_ bytes: [UInt8], into hasher: inout Hasher) {
+            hasher.combine(bytes.count)
+            var word: UInt64 = 0
+            var shift: UInt64 = 0
+            for b in bytes {
+                word |= UInt64(b) << shift
+                shift += 8
+                if shift == 64 {
+                    hasher.combine(word)
+                    word = 0
+                    shift = 0
+                }
+            }
+            if shift > 0 { hasher.combine(word) }
+        }
+    }
 
     /// The suffix of go.mod-only records.
     public static let goModSuffix: ByteString = "/go.mod"
@@ -126,6 +173,7 @@ public struct GoSum: Sendable, Equatable {
         self.diagnostics = []
         self.truncatedAtLine = nil
         self.index = [:]
+        self.nextRecord = []
     }
 
     /// Builds a go.sum from records (e.g. to write a new file with ``formatted()``); no
@@ -144,14 +192,38 @@ public struct GoSum: Sendable, Equatable {
         self.diagnostics = diagnostics
         self.truncatedAtLine = truncatedAtLine
         self.index = [:]
+        self.nextRecord = []
         self.records.reserveCapacity(records.count)
+        self.nextRecord.reserveCapacity(records.count)
+        self.index.reserveCapacity(records.count)
         for record in records { append(record) }
     }
 
     /// Adds a record at the end (as cmd/go's `addModSumLocked` appends a new hash).
     public mutating func append(_ record: Record) {
-        index[record.key, default: []].append(records.count)
+        let position = records.count
         records.append(record)
+        nextRecord.append(-1)
+        let ref = KeyRef(record.key)
+        if let chain = index[ref] {
+            nextRecord[chain.last] = position
+            index[ref] = Chain(first: chain.first, last: position, count: chain.count + 1)
+        } else {
+            index[ref] = Chain(first: position, last: position, count: 1)
+        }
+    }
+
+    /// The indices of a key's records, in file order.
+    func recordIndices(_ key: KeyRef) -> [Int] {
+        guard let chain = index[key] else { return [] }
+        var out: [Int] = []
+        out.reserveCapacity(chain.count)
+        var i = chain.first
+        while i >= 0 {
+            out.append(i)
+            i = nextRecord[i]
+        }
+        return out
     }
 
     /// The number of records.
@@ -159,19 +231,19 @@ public struct GoSum: Sendable, Equatable {
 
     /// The distinct keys in cmd/go's go.sum order (``GoModule/sort(_:)``).
     public var keys: [GoModule.Version] {
-        var keys = Array(index.keys)
+        var keys = index.keys.map(\.key)
         GoModule.sort(&keys)
         return keys
     }
 
     /// The records for a key, in file order.
     public func records(for key: GoModule.Version) -> [Record] {
-        (index[key] ?? []).map { records[$0] }
+        recordIndices(KeyRef(key)).map { records[$0] }
     }
 
     /// The hashes recorded for a key, in file order (cmd/go's `goSum.m[mod]`).
     public func hashes(for key: GoModule.Version) -> [ByteString] {
-        (index[key] ?? []).map { records[$0].hash }
+        recordIndices(KeyRef(key)).map { records[$0].hash }
     }
 
     /// The hashes recorded for a module's zip (`goMod: false`) or go.mod (`goMod: true`).

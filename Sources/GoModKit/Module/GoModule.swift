@@ -174,25 +174,65 @@ public enum GoModule {
     /// function orders such keys by suffix and then bytewise, a total order that agrees with
     /// every ordering decision Go's comparator does make.
     public static func sort(_ list: inout [Version]) {
-        list.sort { compareForSort($0, $1) < 0 }
+        guard list.count > 1 else { return }
+        // First by path and version bytes (cheap), then each run of equal paths by the full
+        // order, with every version of the run parsed once rather than once per comparison.
+        let paths = list.map(\.path.bytes), versions = list.map(\.version.bytes)
+        let byBytes = list.indices.sorted { a, b in
+            let c = compareByteOrder(paths[a], paths[b])
+            return c != 0 ? c < 0 : compareByteOrder(versions[a], versions[b]) < 0
+        }
+        list = byBytes.map { list[$0] }
+        var start = 0
+        while start < list.count {
+            var end = start + 1
+            while end < list.count && list[end].path == list[start].path { end += 1 }
+            if end - start > 1 {
+                let keys = list[start..<end].map(SortKey.init)
+                let order = keys.indices.sorted { SortKey.compare(keys[$0], keys[$1]) < 0 }
+                let run = order.map { list[start + $0] }
+                list.replaceSubrange(start..<end, with: run)
+            }
+            start = end
+        }
     }
 
     /// The total order used by ``sort(_:)``: `-1`, `0` or `+1`.
     static func compareForSort(_ a: Version, _ b: Version) -> Int {
-        let c = compareByteOrder(a.path.bytes, b.path.bytes)
-        if c != 0 { return c }
-        let (va, fa) = splitAtSlash(a.version.bytes)
-        let (vb, fb) = splitAtSlash(b.version.bytes)
-        if compareByteOrder(va, vb) != 0 {
-            let s = Semver.compareSlices(va, vb)
-            if s != 0 { return s }
-        }
-        let f = compareByteOrder(fa, fb)
-        if f != 0 { return f }
-        return compareByteOrder(va, vb)
+        SortKey.compare(SortKey(a), SortKey(b))
     }
 
-    private static func splitAtSlash(_ v: [UInt8]) -> (ArraySlice<UInt8>, ArraySlice<UInt8>) {
+    /// A module version prepared for sorting: the version split at its first `/` and the part
+    /// before it parsed as a semantic version.
+    struct SortKey {
+        let path: ArraySlice<UInt8>
+        let versionPart: ArraySlice<UInt8>
+        let suffix: ArraySlice<UInt8>
+        let parsed: SemverParse?
+
+        init(_ v: Version) {
+            path = v.path.bytes[...]
+            (versionPart, suffix) = GoModule.splitAtSlash(v.version.bytes)
+            parsed = SemverParse(versionPart)
+        }
+
+        /// Path bytewise; version parts by semver precedence when they differ; suffix bytewise;
+        /// version parts bytewise.
+        static func compare(_ a: SortKey, _ b: SortKey) -> Int {
+            let c = compareByteOrder(a.path, b.path)
+            if c != 0 { return c }
+            let bytewise = compareByteOrder(a.versionPart, b.versionPart)
+            if bytewise != 0 {
+                let s = Semver.compareParsed(a.parsed, b.parsed)
+                if s != 0 { return s }
+            }
+            let f = compareByteOrder(a.suffix, b.suffix)
+            if f != 0 { return f }
+            return bytewise
+        }
+    }
+
+    static func splitAtSlash(_ v: [UInt8]) -> (ArraySlice<UInt8>, ArraySlice<UInt8>) {
         guard let k = v.firstIndex(of: UInt8(ascii: "/")) else { return (v[...], []) }
         return (v[..<k], v[k...])
     }

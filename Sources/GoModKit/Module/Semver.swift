@@ -87,7 +87,11 @@ public enum Semver {
 
     /// `semver.Compare` on byte slices.
     static func compareSlices(_ v: ArraySlice<UInt8>, _ w: ArraySlice<UInt8>) -> Int {
-        let pv = SemverParse(v), pw = SemverParse(w)
+        compareParsed(SemverParse(v), SemverParse(w))
+    }
+
+    /// `semver.Compare` on already parsed versions (`nil` = invalid).
+    static func compareParsed(_ pv: SemverParse?, _ pw: SemverParse?) -> Int {
         switch (pv, pw) {
         case (nil, nil): return 0
         case (nil, _): return -1
@@ -163,7 +167,16 @@ func compareByteOrder(_ a: ArraySlice<UInt8>, _ b: ArraySlice<UInt8>) -> Int {
 }
 
 /// Bytewise three-way comparison of arrays (Go's `strings.Compare`).
-func compareByteOrder(_ a: [UInt8], _ b: [UInt8]) -> Int { compareByteOrder(a[...], b[...]) }
+func compareByteOrder(_ a: [UInt8], _ b: [UInt8]) -> Int {
+    let n = min(a.count, b.count)
+    var i = 0
+    while i < n {
+        let x = a[i], y = b[i]
+        if x != y { return x < y ? -1 : 1 }
+        i += 1
+    }
+    return a.count == b.count ? 0 : (a.count < b.count ? -1 : 1)
+}
 
 /// The parsed form of a semantic version (Go's `semver.parsed`); slices index into the input.
 struct SemverParse {

@@ -104,6 +104,35 @@ import Testing
             == (#"invalid escaped module path "github.com/!!google""#, .invalidEscapedPath))
     }
 
+    /// module.VersionError's wrapping (x/mod module.go: ModuleError.Error).
+    @Test func versionErrorWrapping() {
+        let module = GoModule.Version(path: "example.com/m", version: "v1.0.0")
+        do {
+            try GoModule.checkPathMajor("v2.0.0", "")
+        } catch {
+            #expect(error.description == #"version "v2.0.0" invalid: should be v0 or v1, not v2"#)
+            #expect(GoModule.versionError(module, error).description
+                == "example.com/m@v2.0.0: invalid version: should be v0 or v1, not v2")
+        }
+        do {
+            _ = try GoModule.pseudoVersionBase("v1.0.0")
+        } catch {
+            #expect(GoModule.versionError(module, error).description
+                == "example.com/m@v1.0.0: invalid pseudo-version: syntax error")
+        }
+        do {
+            try GoModule.check(path: "example.com/m", version: "v2.0.0")
+        } catch {
+            // Already about this module (Check's ModuleError has no version): unchanged.
+            let bare = GoModule.Version(path: "example.com/m", version: "")
+            #expect(GoModule.versionError(bare, error).description == error.description)
+            #expect(GoModule.versionError(module, error).description
+                == "example.com/m@v1.0.0: example.com/m@v2.0.0: invalid version: should be v0 or v1, not v2")
+        }
+        #expect(GoModule.versionError(GoModule.Version(path: "example.com/m", version: ""), message: "boom") == "module example.com/m: boom")
+        #expect(GoModule.versionError(module, message: "verifying go.mod: x") == "example.com/m@v1.0.0: verifying go.mod: x")
+    }
+
     /// Errors compare by code only (STYLE.md §5).
     @Test func errorEqualityIsByCode() {
         var first: ModulePathError?
