@@ -512,7 +512,7 @@ struct ArchiveParser {
 
     /// Rules 6 and the limits, for one central-directory header (both modes).
     private mutating func checkRecord(_ record: CentralRecord, totals: inout Totals) throws(ZipError) {
-        let name = ByteString(record.name)
+        var name: ByteString { ByteString(record.name) }   // built only for an error
         let at = record.headerOffset
         guard record.name.count <= limits.maxNameLength else {
             throw ZipError(.nameTooLong, entry: name, offset: at,
@@ -695,7 +695,7 @@ struct ArchiveParser {
         var minimalEnds: [Int64] = []
         minimalEnds.reserveCapacity(records.count)
         for record in records {
-            let name = ByteString(record.name)
+            var name: ByteString { ByteString(record.name) }
             let span = UInt64(RecordSize.localHeader + record.name.count)
             let (withData, o1) = span.addingReportingOverflow(record.compressedSize)
             let (endOffset, o2) = record.localHeaderOffset.addingReportingOverflow(withData)
