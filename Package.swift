@@ -48,7 +48,10 @@ let package = Package(
         ),
         .testTarget(
             name: "GoModKitCLITests",
-            dependencies: ["gomodkit-cli", "GoModKit"],
+            dependencies: [
+                "gomodkit-cli", "GoModKit",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
             swiftSettings: strictSettings
         ),
     ],

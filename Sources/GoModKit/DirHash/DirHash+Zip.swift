@@ -77,17 +77,14 @@ extension DirHash {
         if totalBytes < 1 << 20 { threads = 1 }
         threads = max(1, min(threads, positions.count))
 
-        let next = Atomic<Int>(0)
-        let failed = Atomic<Bool>(false)
-        let results = Mutex<(digests: [Int: [UInt8]], error: DirHashError?)>(([:], nil))
-
-        let worker: (Int) -> Void = { _ in
+        let job = HashJob()
+        let worker: @Sendable (Int) -> Void = { _ in
             var local: [(Int, [UInt8])] = []
             var failure: DirHashError?
-            do {
+            do throws(ZipError) {
                 let reader = try ZipEntryReader()
-                while !failed.load(ordering: .relaxed) {
-                    let slot = next.add(1, ordering: .relaxed).oldValue
+                while !job.failed.load(ordering: .relaxed) {
+                    let slot = job.next.add(1, ordering: .relaxed).oldValue
                     guard slot < positions.count else { break }
                     let entry = entries[positions[slot]]
                     var hasher = SHA256()
@@ -95,10 +92,10 @@ extension DirHash {
                     local.append((positions[slot], Array(hasher.finalize())))
                 }
             } catch {
-                failure = DirHashError(.zip, name: nil, message: error.description, zipError: error)
+                failure = DirHashError(.zip, name: error.entry, message: error.description, zipError: error)
             }
-            if failure != nil { failed.store(true, ordering: .relaxed) }
-            results.withLock { state in
+            if failure != nil { job.failed.store(true, ordering: .relaxed) }
+            job.results.withLock { state in
                 for (position, digest) in local { state.digests[position] = digest }
                 if state.error == nil, let failure { state.error = failure }
             }
@@ -108,8 +105,18 @@ extension DirHash {
         } else {
             DispatchQueue.concurrentPerform(iterations: threads, execute: worker)
         }
-        let (digests, error) = results.withLock { ($0.digests, $0.error) }
+        let (digests, error) = job.results.withLock { ($0.digests, $0.error) }
         if let error { throw error }
         return digests
     }
+}
+
+/// Shared state of one parallel ``DirHash/hashZip(_:mode:parallelism:)`` run.
+private final class HashJob: Sendable {
+    /// The next slot of the work list to take.
+    let next = Atomic<Int>(0)
+    /// Set when a worker failed, so the others stop early.
+    let failed = Atomic<Bool>(false)
+    /// Digests by entry position, and the first failure.
+    let results = Mutex<(digests: [Int: [UInt8]], error: DirHashError?)>(([:], nil))
 }

@@ -15,6 +15,7 @@ package main
 
 import (
 	"archive/zip"
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -25,21 +26,22 @@ import (
 	"runtime"
 	"strings"
 
-	modzip "golang.org/x/mod/zip"
 	"golang.org/x/mod/module"
 	"golang.org/x/mod/sumdb/dirhash"
+	modzip "golang.org/x/mod/zip"
 )
 
 type entry struct {
-	NameHex  string `json:"name_hex"`
-	Method   uint16 `json:"method"`
-	Flags    uint16 `json:"flags"`
-	CSize    uint64 `json:"csize"`
-	USize    uint64 `json:"usize"`
-	CRC32    uint32 `json:"crc32"`
-	SHA256   string `json:"sha256,omitempty"`
-	Length   int64  `json:"length"`
-	ReadErr  string `json:"read_error,omitempty"`
+	NameHex string `json:"name_hex"`
+	Method  uint16 `json:"method"`
+	Flags   uint16 `json:"flags"`
+	CSize   uint64 `json:"csize"`
+	USize   uint64 `json:"usize"`
+	CRC32   uint32 `json:"crc32"`
+	SHA256  string `json:"sha256,omitempty"`
+	Hex     string `json:"content_hex,omitempty"`
+	Length  int64  `json:"length"`
+	ReadErr string `json:"read_error,omitempty"`
 }
 
 type result struct {
@@ -81,14 +83,18 @@ func main() {
 					e.ReadErr = err.Error()
 				} else {
 					h := sha256.New()
+					var small bytes.Buffer
 					// Never read more than 700 MiB: hostile inputs may lie.
-					n, err := io.Copy(h, io.LimitReader(rc, 700<<20))
+					n, err := io.Copy(io.MultiWriter(h, &limitedBuffer{&small, 64 << 10}), io.LimitReader(rc, 700<<20))
 					rc.Close()
 					e.Length = n
 					if err != nil {
 						e.ReadErr = err.Error()
 					} else {
 						e.SHA256 = hex.EncodeToString(h.Sum(nil))
+						if n <= 64<<10 {
+							e.Hex = hex.EncodeToString(small.Bytes())
+						}
 					}
 				}
 				r.Entries = append(r.Entries, e)
@@ -113,4 +119,20 @@ func main() {
 			os.Exit(1)
 		}
 	}
+}
+
+// limitedBuffer keeps at most max bytes and discards the rest.
+type limitedBuffer struct {
+	b   *bytes.Buffer
+	max int
+}
+
+func (l *limitedBuffer) Write(p []byte) (int, error) {
+	if room := l.max - l.b.Len(); room > 0 {
+		if len(p) < room {
+			room = len(p)
+		}
+		l.b.Write(p[:room])
+	}
+	return len(p), nil
 }

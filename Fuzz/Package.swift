@@ -1,0 +1,36 @@
+// swift-tools-version:6.1
+// libFuzzer targets for GoModKit (STYLE.md §10–11, SECURITY.md §4 fuzzing budget).
+// Build and run them with scripts/fuzz-smoke.sh; every executable target named Fuzz* is a
+// fuzz target whose entry point is `@_cdecl("LLVMFuzzerTestOneInput")`.
+import Foundation
+import PackageDescription
+
+// SwiftPM names a path dependency after its directory, which differs between clones
+// (`main`, a worktree, CI's checkout): derive it from this manifest's location.
+let parentIdentity = URL(fileURLWithPath: #filePath)
+    .deletingLastPathComponent().deletingLastPathComponent().lastPathComponent.lowercased()
+
+let fuzzSettings: [SwiftSetting] = [
+    .unsafeFlags(["-parse-as-library"]),
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "GoModKitFuzz",
+    platforms: [.macOS(.v15)],
+    dependencies: [.package(path: "..")],
+    targets: [
+        .executableTarget(
+            name: "FuzzZipReader",
+            dependencies: [.product(name: "GoModKit", package: parentIdentity)],
+            swiftSettings: fuzzSettings
+        ),
+        .executableTarget(
+            name: "FuzzGoSum",
+            dependencies: [.product(name: "GoModKit", package: parentIdentity)],
+            swiftSettings: fuzzSettings
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,223 @@
+/// A go.sum (or go.work.sum) file: the module checksums a Go module has recorded
+/// (SPEC.md §3).
+///
+/// Each line is `<module path> <version>[/go.mod] <hash>`. Reading follows cmd/go
+/// (`modfetch.readGoSum`): the file is split on `\n`, each line into fields at Unicode white
+/// space (Go's `strings.Fields`), blank lines are skipped, and lines with the hash of an empty
+/// go.mod are dropped. Records keep their bytes exactly — names are never decoded or
+/// normalized — and their file order; several hashes may be recorded for one key.
+///
+/// Four reading modes (``ReadingMode``):
+/// * ``ReadingMode/strict`` (the default): every line is read; every malformed line, invalid
+///   path or version, non-canonical hash, unknown algorithm, duplicate and conflicting hash
+///   becomes a ``GoSumDiagnostic`` with its line number, and reading continues. Records are
+///   exactly those cmd/go would keep when it does not stop (`go mod tidy`), so
+///   ``formatted()`` is what cmd/go writes.
+/// * ``ReadingMode/go``: cmd/go 1.22+ — the first line without three fields throws cmd/go's
+///   `malformed go.sum` error; no diagnostics.
+/// * ``ReadingMode/goModTidy``: cmd/go during `go mod tidy` — such lines are skipped.
+/// * ``ReadingMode/legacyGo``: cmd/go ≤ 1.21 — reading silently stops at the first such line
+///   (``truncatedAtLine`` says where), losing every later record (golang/go#62345).
+///
+/// Reading is linear in the input and refuses inputs larger than ``Limits/maxBytes``.
+public struct GoSum: Sendable, Equatable {
+    /// How to read a file; see ``GoSum``.
+    public enum ReadingMode: String, Sendable, Hashable, CaseIterable {
+        /// GoModKit's strict reading: everything reported, nothing fatal.
+        case strict
+        /// cmd/go 1.22 and later: a malformed line is fatal.
+        case go
+        /// cmd/go during `go mod tidy`: malformed lines are skipped.
+        case goModTidy
+        /// cmd/go 1.21 and earlier: reading stops silently at the first malformed line.
+        case legacyGo
+    }
+
+    /// Resource limits for reading.
+    public struct Limits: Sendable, Hashable {
+        /// The largest accepted input in bytes. Real go.sum files are well under 1 MiB; the
+        /// default, 64 MiB, leaves room for about 700,000 lines.
+        public var maxBytes: Int
+
+        /// Creates limits.
+        public init(maxBytes: Int = 64 << 20) { self.maxBytes = maxBytes }
+
+        /// 64 MiB.
+        public static let `default` = Limits()
+    }
+
+    /// One recorded checksum: a line of the file.
+    public struct Record: Hashable, Sendable, CustomStringConvertible {
+        /// The module path, exactly as written.
+        public var path: ByteString
+        /// The version, exactly as written, including any `/go.mod` suffix.
+        public var version: ByteString
+        /// The hash, exactly as written, e.g. `h1:…=`.
+        public var hash: ByteString
+        /// The 1-based line number (0 for records not read from a file).
+        public var line: Int
+
+        /// Creates a record.
+        public init(path: ByteString, version: ByteString, hash: ByteString, line: Int = 0) {
+            self.path = path
+            self.version = version
+            self.hash = hash
+            self.line = line
+        }
+
+        /// The (path, version) key cmd/go files the hash under.
+        public var key: GoModule.Version { GoModule.Version(path: path, version: version) }
+
+        /// Whether the record is a `/go.mod` record (the hash of the module's go.mod alone).
+        public var isGoMod: Bool { version.hasSuffix(GoSum.goModSuffix) }
+
+        /// The version without a `/go.mod` suffix.
+        public var moduleVersion: ByteString {
+            isGoMod ? ByteString(Array(version.bytes.dropLast(GoSum.goModSuffix.count))) : version
+        }
+
+        /// The validated module and version (path passes `module.Check`, version canonical),
+        /// or `nil`.
+        public var module: ModuleVersion? {
+            let v = moduleVersion
+            guard Semver.isValid(v), GoModule.canonicalVersion(v) == v else { return nil }
+            return try? ModuleVersion(path, v)
+        }
+
+        /// The hash when it is a canonical `h1:` hash, else `nil`.
+        public var dirHash: DirHash? { hash.utf8String.flatMap(DirHash.init) }
+
+        /// The line as cmd/go writes it, without the newline: `path version hash`.
+        public var text: [UInt8] { path.bytes + [0x20] + version.bytes + [0x20] + hash.bytes }
+
+        /// The line, Go-quoted where needed.
+        public var description: String {
+            let bytes = text
+            return String(validating: bytes, as: UTF8.self) ?? goQuote(bytes)
+        }
+    }
+
+    /// The file name used in diagnostics and error messages.
+    public let fileName: String
+    /// How the file was read.
+    public let mode: ReadingMode
+    /// The records in file order (blank, malformed and empty-go.mod-hash lines excluded).
+    public private(set) var records: [Record]
+    /// Problems found by the strict reading, ordered by line; always empty in the Go modes.
+    public internal(set) var diagnostics: [GoSumDiagnostic]
+    /// In ``ReadingMode/legacyGo``, the line where old cmd/go stopped reading; otherwise `nil`.
+    public let truncatedAtLine: Int?
+
+    /// For each key, the indices of its records in file order.
+    var index: [GoModule.Version: [Int]]
+
+    /// The suffix of go.mod-only records.
+    public static let goModSuffix: ByteString = "/go.mod"
+
+    /// The hash of a one-file tree holding an empty go.mod: an old cmd/go bug wrote it for
+    /// non-modules, and cmd/go drops such lines when reading.
+    public static let emptyGoModHash: ByteString = "h1:G7mAYYxgmS0lVkHyy2hEOLQCFB0DlQFTMLWggykrydY="
+
+    /// An empty go.sum.
+    public init(fileName: String = "go.sum", mode: ReadingMode = .strict) {
+        self.fileName = fileName
+        self.mode = mode
+        self.records = []
+        self.diagnostics = []
+        self.truncatedAtLine = nil
+        self.index = [:]
+    }
+
+    /// Builds a go.sum from records (e.g. to write a new file with ``formatted()``); no
+    /// validation, no diagnostics.
+    public init(records: [Record], fileName: String = "go.sum", mode: ReadingMode = .strict) {
+        self.init(fileName: fileName, mode: mode)
+        for record in records { append(record) }
+    }
+
+    /// Internal memberwise initializer for the parser.
+    init(fileName: String, mode: ReadingMode, records: [Record], diagnostics: [GoSumDiagnostic],
+         truncatedAtLine: Int?) {
+        self.fileName = fileName
+        self.mode = mode
+        self.records = []
+        self.diagnostics = diagnostics
+        self.truncatedAtLine = truncatedAtLine
+        self.index = [:]
+        self.records.reserveCapacity(records.count)
+        for record in records { append(record) }
+    }
+
+    /// Adds a record at the end (as cmd/go's `addModSumLocked` appends a new hash).
+    public mutating func append(_ record: Record) {
+        index[record.key, default: []].append(records.count)
+        records.append(record)
+    }
+
+    /// The number of records.
+    public var count: Int { records.count }
+
+    /// The distinct keys in cmd/go's go.sum order (``GoModule/sort(_:)``).
+    public var keys: [GoModule.Version] {
+        var keys = Array(index.keys)
+        GoModule.sort(&keys)
+        return keys
+    }
+
+    /// The records for a key, in file order.
+    public func records(for key: GoModule.Version) -> [Record] {
+        (index[key] ?? []).map { records[$0] }
+    }
+
+    /// The hashes recorded for a key, in file order (cmd/go's `goSum.m[mod]`).
+    public func hashes(for key: GoModule.Version) -> [ByteString] {
+        (index[key] ?? []).map { records[$0].hash }
+    }
+
+    /// The hashes recorded for a module's zip (`goMod: false`) or go.mod (`goMod: true`).
+    public func hashes(for module: ModuleVersion, goMod: Bool) -> [ByteString] {
+        hashes(for: Self.key(module, goMod: goMod))
+    }
+
+    /// Whether any diagnostic is an error.
+    public var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
+
+    /// The file exactly as cmd/go writes it (`modfetch.tidyGoSum` with nothing added or
+    /// removed): keys in ``GoModule/sort(_:)`` order, each key's hashes sorted bytewise and
+    /// de-duplicated, one `path version hash\n` line per hash.
+    ///
+    /// cmd/go's order among keys whose versions are different spellings of the same semantic
+    /// version (`v1.0.0` and `v1.0.0+meta`, or two invalid versions) depends on Go's map
+    /// iteration and varies between runs; here it is fixed by ``GoModule/sort(_:)``.
+    public func formatted() -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(records.reduce(0) { $0 + $1.path.count + $1.version.count + $1.hash.count + 3 })
+        for key in keys {
+            var hashes = hashes(for: key)
+            hashes.sort()
+            var previous: ByteString?
+            for hash in hashes where hash != previous {
+                previous = hash
+                out += key.path.bytes
+                out.append(0x20)
+                out += key.version.bytes
+                out.append(0x20)
+                out += hash.bytes
+                out.append(0x0A)
+            }
+        }
+        return out
+    }
+
+    /// The key of a module's zip or go.mod record.
+    static func key(_ module: ModuleVersion, goMod: Bool) -> GoModule.Version {
+        GoModule.Version(path: module.path.bytes, version: goMod ? module.version.bytes + goModSuffix : module.version.bytes)
+    }
+
+    /// Equal when read from the same name in the same mode with the same records and
+    /// diagnostics.
+    public static func == (lhs: GoSum, rhs: GoSum) -> Bool {
+        lhs.fileName == rhs.fileName && lhs.mode == rhs.mode && lhs.records == rhs.records
+            && lhs.diagnostics == rhs.diagnostics && lhs.truncatedAtLine == rhs.truncatedAtLine
+    }
+}

@@ -1,0 +1,176 @@
+/// A module path, import path, file path or version that breaks one of Go's naming rules
+/// (x/mod `module.InvalidPathError`, `module.InvalidVersionError`, `module.ModuleError`, and the
+/// plain errors of `module.UnescapePath`/`UnescapeVersion` and `path.Match`).
+///
+/// ``message`` holds the exact bytes Go's `err.Error()` returns, for example
+/// `malformed module path "x": missing dot in first path element` or
+/// `example.com/m@v2.0.0: invalid version: should be v0 or v1, not v2`. Go formats some inputs
+/// with `%s` (raw bytes) rather than `%q`, so the message is a byte string; ``description`` is
+/// the same text, with any invalid UTF-8 escaped the way Go's `%q` would print it.
+///
+/// Equality compares ``code`` only (STYLE.md §5).
+public struct ModulePathError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// Which rule was broken. Each case names the Go message it corresponds to.
+    public enum Code: String, Sendable, Hashable, CaseIterable {
+        /// `invalid UTF-8`.
+        case invalidUTF8
+        /// `empty string`.
+        case empty
+        /// `leading dash` (module and import paths).
+        case leadingDash
+        /// `double slash`.
+        case doubleSlash
+        /// `trailing slash`.
+        case trailingSlash
+        /// `empty path element`.
+        case emptyElement
+        /// `invalid path element "..."`: an element made only of dots.
+        case dotsOnlyElement
+        /// `leading dot in path element` (module paths only).
+        case leadingDot
+        /// `trailing dot in path element`.
+        case trailingDot
+        /// `invalid char 'c'`: a character outside the kind's character set.
+        case invalidCharacter
+        /// `"con" disallowed as path element component on Windows`.
+        case windowsReservedName
+        /// `trailing tilde and digits in path element` (Windows short names).
+        case windowsShortName
+        /// `leading slash` (module paths).
+        case leadingSlash
+        /// `missing dot in first path element` (module paths).
+        case missingDotInFirstElement
+        /// `leading dash in first path element` (module paths).
+        case leadingDashInFirstElement
+        /// `invalid char 'c' in first path element` (module paths).
+        case invalidCharacterInFirstElement
+        /// `invalid version`: a malformed major-version suffix such as `/v1`, `/v2.0` or `/v02`,
+        /// or a `gopkg.in` path without `.vN`.
+        case invalidMajorVersionSuffix
+        /// `not a semantic version` (`module.Check`).
+        case notSemanticVersion
+        /// `should be vN, not vM`: the version's major does not match the path's suffix.
+        case majorVersionMismatch
+        /// `disallowed version string` (`module.EscapeVersion`).
+        case disallowedVersionString
+        /// `internal error: inconsistency in EscapePath`: Go's escaper met a non-ASCII rune
+        /// (a version such as `v1.0.0-é` passes the file-name check but cannot be escaped).
+        case escapingInconsistency
+        /// `invalid escaped module path "..."` (`module.UnescapePath`).
+        case invalidEscapedPath
+        /// `invalid escaped version "..."` (`module.UnescapeVersion`).
+        case invalidEscapedVersion
+        /// `syntax error`: not a pseudo-version.
+        case pseudoVersionSyntax
+        /// `malformed time "..."`: a pseudo-version whose timestamp is not a valid UTC time.
+        case pseudoVersionMalformedTime
+        /// `lacks base version, but has build metadata "..."`.
+        case pseudoVersionBuildWithoutBase
+        /// `version before vX.Y.0 would have negative patch number`.
+        case pseudoVersionNegativePatch
+        /// `syntax error in pattern` (`path.Match`'s `ErrBadPattern`).
+        case badPattern
+    }
+
+    /// Which of Go's three path kinds a path error is about.
+    public enum PathKind: String, Sendable, Hashable {
+        /// A module path (`module.CheckPath`).
+        case module
+        /// An import path (`module.CheckImportPath`).
+        case `import`
+        /// A file path inside a module (`module.CheckFilePath`).
+        case file
+    }
+
+    /// The rule that was broken.
+    public let code: Code
+
+    /// The path kind for errors from the path checks; `nil` for version and pattern errors.
+    public let kind: PathKind?
+
+    /// The rejected input (path, version, escaped form or pattern), exactly as given.
+    public let input: ByteString
+
+    /// The exact text of Go's `err.Error()`.
+    public let message: ByteString
+
+    /// Which Go error type this error corresponds to, for ``GoModule/versionError(_:_:)``.
+    enum GoShape: Sendable, Hashable {
+        /// `*module.InvalidVersionError`: the version, whether it is a pseudo-version, the reason.
+        case invalidVersion(version: ByteString, pseudo: Bool, reason: ByteString)
+        /// `*module.ModuleError` for this path and version.
+        case module(path: ByteString, version: ByteString)
+        /// Any other error (`*module.InvalidPathError`, plain errors).
+        case other
+    }
+
+    /// The Go error type behind this error.
+    let shape: GoShape
+
+    /// Creates an error; used by the checks in this folder.
+    init(_ code: Code, kind: PathKind? = nil, input: ByteString, message: ByteString, shape: GoShape = .other) {
+        self.code = code
+        self.kind = kind
+        self.input = input
+        self.message = message
+        self.shape = shape
+    }
+
+    /// Go's message; invalid UTF-8 (possible only where Go prints an input with `%s`) is
+    /// shown Go-quoted so the text is safe for a terminal.
+    public var description: String {
+        message.utf8String ?? goQuote(message.bytes)
+    }
+
+    /// Errors are equal when their codes are.
+    public static func == (lhs: ModulePathError, rhs: ModulePathError) -> Bool { lhs.code == rhs.code }
+
+    /// Hashes the code only, consistent with `==`.
+    public func hash(into hasher: inout Hasher) { hasher.combine(code) }
+}
+
+// MARK: - Message building on bytes
+
+/// Appends the UTF-8 of `text` to a byte buffer; a small helper for building Go messages.
+@inline(__always)
+func appendText(_ out: inout [UInt8], _ text: String) { out.append(contentsOf: text.utf8) }
+
+/// Go's `%q` of a string, as bytes.
+func quotedBytes(_ bytes: some Collection<UInt8>) -> [UInt8] { Array(goQuote(bytes).utf8) }
+
+/// Go's `strconv.QuoteRune` (what `fmt`'s `%q` prints for a rune): the rune in single quotes,
+/// with `'` and `\` escaped and non-printable runes as `\a`…`\v`, `\xNN`, `\uNNNN` or
+/// `\UNNNNNNNN`. Printability is Go's `strconv.IsPrint`.
+func goQuoteRune(_ rune: UInt32) -> String {
+    let value = (rune > 0x10FFFF || (0xD800...0xDFFF).contains(rune)) ? 0xFFFD : rune
+    guard let scalar = Unicode.Scalar(value) else { return "'\\ufffd'" }
+    var out = "'"
+    switch scalar {
+    case "'": out += "\\'"
+    case "\\": out += "\\\\"
+    default:
+        if goIsPrint(scalar) {
+            out.unicodeScalars.append(scalar)
+        } else {
+            switch value {
+            case 0x07: out += "\\a"
+            case 0x08: out += "\\b"
+            case 0x0C: out += "\\f"
+            case 0x0A: out += "\\n"
+            case 0x0D: out += "\\r"
+            case 0x09: out += "\\t"
+            case 0x0B: out += "\\v"
+            case 0..<0x20, 0x7F: out += "\\x" + hex2(UInt8(value))
+            case 0..<0x10000: out += "\\u" + paddedHex(value, width: 4)
+            default: out += "\\U" + paddedHex(value, width: 8)
+            }
+        }
+    }
+    return out + "'"
+}
+
+/// Lower-case hexadecimal, zero-padded to `width` digits.
+private func paddedHex(_ value: UInt32, width: Int) -> String {
+    let digits = String(value, radix: 16)
+    return String(repeating: "0", count: max(0, width - digits.count)) + digits
+}

@@ -1,0 +1,163 @@
+import ArgumentParser
+import GoModKit
+
+/// `gomodkit verify-zip`: check a module zip's `h1:` against go.sum or a given hash.
+struct VerifyZip: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "verify-zip",
+        abstract: "Verify a module zip against a go.sum file or an expected h1: hash.",
+        discussion: """
+            Module and version default to the zip's path@version/ prefix. As cmd/go does before \
+            hashing a download, every entry must carry that prefix. Exit status 0 on a match, 1 \
+            with go's "checksum mismatch" text on a mismatch (also for a missing go.sum entry or \
+            a zip GoModKit's strict reader rejects), 2 for bad usage or unreadable input.
+            """
+    )
+
+    @Argument(help: "The module zip.")
+    var zip: String
+
+    @Option(help: "Module path (default: from the zip's entry names).")
+    var module: String?
+
+    @Option(help: "Module version (default: from the zip's entry names).")
+    var version: String?
+
+    @Option(help: "The go.sum file to check against.")
+    var gosum: String?
+
+    @Option(help: "The expected h1: hash.")
+    var h1: String?
+
+    @Flag(help: "Reproduce Go's HashZip quirks exactly (lenient zip reading; duplicate names hash the last entry).")
+    var goCompatible = false
+
+    @Flag(help: "Print JSON.")
+    var json = false
+
+    func validate() throws {
+        guard (gosum == nil) != (h1 == nil) else { throw ValidationError("give exactly one of --gosum FILE and --h1 HASH") }
+        guard (module == nil) == (version == nil) else { throw ValidationError("--module and --version go together") }
+        if let h1, DirHash(h1) == nil { throw ValidationError("--h1 \(h1): not a canonical h1: hash") }
+    }
+
+    struct Report: Encodable {
+        var zip: String
+        var module: String?
+        var version: String?
+        var hash: String?
+        var expected: [String] = []
+        var result: String
+        var message: String?
+    }
+
+    func run() throws {
+        let archive: ZipArchive
+        do {
+            archive = try ZipArchive(path: zip, mode: goCompatible ? .lenient : .strict)
+        } catch where error.code == .io {
+            throw CLIFailure.input("\(zip): \(error.description)")
+        } catch {
+            try finish(Report(zip: zip, result: "invalid-zip", message: "\(zip): \(error.description)"))
+            return
+        }
+        let target = try moduleVersion(of: archive)
+        var report = Report(zip: zip, module: target.path.description, version: target.version.description,
+                            result: "mismatch")
+        let prefix = ByteString(target.description + "/")
+        if let stray = archive.entries.first(where: { !$0.name.hasPrefix(prefix) }) {
+            report.message = "zip for \(target) has unexpected file \(stray.name)"
+            return try finish(report)
+        }
+        let hash: DirHash
+        do {
+            hash = try DirHash.hashZip(archive, mode: goCompatible ? .goCompatible : .strict)
+        } catch {
+            report.result = "invalid-zip"
+            report.message = "\(zip): \(error.description)"
+            return try finish(report)
+        }
+        report.hash = hash.description
+
+        if let h1, let expected = DirHash(h1) {
+            report.expected = [expected.description]
+            if expected == hash {
+                report.result = "match"
+            } else {
+                report.message = """
+                    verifying \(target): checksum mismatch
+                    \tdownloaded: \(hash)
+                    \texpected:   \(expected)
+                    """
+            }
+            return try finish(report)
+        }
+        guard let gosum else { return }
+        let sums: GoSum
+        do {
+            sums = try GoSum(parsing: try readInputFile(gosum), fileName: gosum)
+        } catch let failure as CLIFailure {
+            throw failure
+        } catch {
+            throw CLIFailure.input("\(error)")
+        }
+        for diagnostic in sums.diagnostics where diagnostic.severity == .error {
+            Terminal.error(diagnostic.description)
+        }
+        report.expected = sums.hashes(for: target, goMod: false).map { String(decoding: $0.bytes, as: UTF8.self) }
+        switch sums.check(target, goMod: false, hash: hash) {
+        case .match:
+            report.result = "match"
+        case .mismatch(let recorded, _):
+            report.message = String(decoding: sums.checksumMismatchMessage(
+                for: GoModule.Version(path: target.path.bytes, version: target.version.bytes),
+                downloaded: hash, recorded: recorded), as: UTF8.self)
+        case .notPresent:
+            report.result = "missing"
+            report.message = "verifying \(target): missing \(sums.sumFileName) entry (downloaded: \(hash))"
+        case .unverifiable(let recorded):
+            report.result = "unverifiable"
+            report.message = "verifying \(target): only unknown hash algorithms in \(sums.sumFileName): "
+                + recorded.map { $0.description }.joined(separator: ", ")
+        }
+        try finish(report)
+    }
+
+    /// The module version to verify: the options, or the zip's `path@version/` prefix.
+    private func moduleVersion(of archive: ZipArchive) throws(CLIFailure) -> ModuleVersion {
+        var path = module.map { ByteString($0) }, version = version.map { ByteString($0) }
+        if path == nil {
+            guard let first = archive.entries.first,
+                  let at = first.name.bytes.firstIndex(of: UInt8(ascii: "@")),
+                  let slash = first.name.bytes[at...].firstIndex(of: UInt8(ascii: "/")) else {
+                throw .input("\(zip): cannot tell module and version from the entry names; use --module and --version")
+            }
+            path = ByteString(first.name.bytes[..<at])
+            version = ByteString(first.name.bytes[(at + 1)..<slash])
+        }
+        do {
+            let result = try ModuleVersion(path ?? "", version ?? "")
+            try GoModule.check(path: result.path.bytes, version: result.version.bytes)
+            guard GoModule.canonicalVersion(result.version.bytes) == result.version.bytes else {
+                throw CLIFailure.input("version \(result.version) is not canonical")
+            }
+            return result
+        } catch let failure as CLIFailure {
+            throw failure
+        } catch {
+            throw .input("\(error)")
+        }
+    }
+
+    /// Prints the outcome and exits with its status.
+    private func finish(_ report: Report) throws {
+        if json {
+            try Terminal.json(report)
+        } else if report.result == "match", let hash = report.hash {
+            print("\(report.module ?? "")@\(report.version ?? "") \(hash): ok")
+        }
+        if report.result != "match" {
+            throw CLIFailure.verification(json ? "" : report.message ?? report.result)
+        }
+    }
+}
