@@ -545,6 +545,12 @@ final class TemporaryDirectory {
     deinit { try? FileManager.default.removeItem(atPath: path) }
 }
 
+/// A test fixture could not be written to the file system.
+struct SetupFailure: Error, CustomStringConvertible {
+    var reason: String
+    var description: String { reason }
+}
+
 /// Writes `contents` to `root/name` where `name` is raw bytes (possibly invalid UTF-8),
 /// creating parent directories; Foundation's String paths cannot express such names.
 private func writeRawFile(root: String, name: [UInt8], contents: [UInt8]) throws {
@@ -556,20 +562,20 @@ private func writeRawFile(root: String, name: [UInt8], contents: [UInt8]) throws
         let cPath = path.map { CChar(bitPattern: $0) } + [0]
         if index < components.count - 1 {
             guard mkdir(cPath, 0o755) == 0 || errno == EEXIST else {
-                throw ReferenceMissing(reason: "mkdir \(ByteString(path)): \(String(cString: strerror(errno)))")
+                throw SetupFailure(reason: "mkdir \(ByteString(path)): \(String(cString: strerror(errno)))")
             }
             continue
         }
         let fd = open(cPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         guard fd >= 0 else {
-            throw ReferenceMissing(reason: "create \(ByteString(path)): \(String(cString: strerror(errno)))")
+            throw SetupFailure(reason: "create \(ByteString(path)): \(String(cString: strerror(errno)))")
         }
         defer { close(fd) }
         var offset = 0
         while offset < contents.count {
             let n = contents[offset...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
             guard n > 0 else {
-                throw ReferenceMissing(reason: "write \(ByteString(path)): \(String(cString: strerror(errno)))")
+                throw SetupFailure(reason: "write \(ByteString(path)): \(String(cString: strerror(errno)))")
             }
             offset += n
         }
