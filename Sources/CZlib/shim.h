@@ -1,6 +1,7 @@
 #ifndef GOMODKIT_CZLIB_SHIM_H
 #define GOMODKIT_CZLIB_SHIM_H
 #include <zlib.h>
+#include "crc32_clmul.h"
 
 /// inflateInit2 is a macro in zlib.h; Swift cannot call macros, so wrap it.
 static inline int czlib_inflateInit2(z_streamp strm, int windowBits) {
