@@ -83,8 +83,37 @@ struct WarningList {
     }
 }
 
+/// Serves the parser's small reads of local headers and data descriptors from one cached
+/// window of the source. Entries are walked in file order, so a zip of 20,000 small files
+/// costs a few hundred `pread` calls instead of 40,000. Local to one parse; not shared.
+final class ReadWindow {
+    private let source: any ByteSource
+    private var start: Int64 = 0
+    private var window: [UInt8] = []
+    /// Bytes fetched per refill.
+    static let size = 64 * 1024
+
+    init(source: any ByteSource) { self.source = source }
+
+    /// Up to `count` bytes at `offset`, fewer only at the end of the source, exactly as
+    /// `ByteSource.bytes(at:count:)` returns them.
+    func bytes(at offset: Int64, count: Int) throws(ZipError) -> [UInt8] {
+        guard count > 0 else { return [] }
+        guard count <= Self.size, offset >= 0 else { return try source.bytes(at: offset, count: count) }
+        if offset < start || offset + Int64(count) > start + Int64(window.count) {
+            window = try source.bytes(at: offset, count: Self.size)
+            start = offset
+        }
+        let from = Int(offset - start)
+        let to = min(window.count, from + count)
+        return from < to ? Array(window[from..<to]) : []
+    }
+}
+
 struct ArchiveParser {
     let source: any ByteSource
+    /// Cache for the walk over local headers and data descriptors.
+    let window: ReadWindow
     let size: Int64
     let mode: ZipArchive.Mode
     let limits: ZipArchive.Limits
@@ -92,6 +121,7 @@ struct ArchiveParser {
 
     init(source: any ByteSource, mode: ZipArchive.Mode, limits: ZipArchive.Limits) {
         self.source = source
+        self.window = ReadWindow(source: source)
         self.size = source.count
         self.mode = mode
         self.limits = limits
@@ -646,7 +676,7 @@ struct ArchiveParser {
             throw ZipError(.truncatedEntry, entry: entry, offset: offset, detail: "local header offset outside the file")
         }
         let first = Int(min(Int64(RecordSize.localHeader + expectedNameLength + 64), size - offset))
-        var bytes = try source.bytes(at: offset, count: first)
+        var bytes = try window.bytes(at: offset, count: first)
         guard bytes.count >= RecordSize.localHeader else {
             throw ZipError(.truncatedEntry, entry: entry, offset: offset, detail: "truncated local file header")
         }
@@ -664,7 +694,7 @@ struct ArchiveParser {
         guard readName, nameLength == expectedNameLength else { return header }
         let total = RecordSize.localHeader + nameLength + extraLength
         if bytes.count < total {
-            bytes = try source.bytes(at: offset, count: total)
+            bytes = try window.bytes(at: offset, count: total)
             guard bytes.count == total else {
                 throw ZipError(.truncatedEntry, entry: entry, offset: offset, detail: "truncated local file header")
             }
@@ -790,7 +820,7 @@ struct ArchiveParser {
     private func checkDescriptorStrict(_ record: CentralRecord, at offset: Int64, available: Int64,
                                        zip64: Bool) throws(ZipError) -> Int64 {
         let name = ByteString(record.name)
-        let bytes = try source.bytes(at: offset, count: Int(min(available, 24)))
+        let bytes = try window.bytes(at: offset, count: Int(min(available, 24)))
         let signed = bytes.le32(at: 0) == Signature.dataDescriptor
         let wide = zip64 || available == (signed ? 24 : 20)
         let length = (signed ? 4 : 0) + 4 + (wide ? 16 : 8)
@@ -898,7 +928,7 @@ struct ArchiveParser {
     /// is read, if any.
     private mutating func lenientDescriptor(_ record: CentralRecord, at offset: Int64, zip64: Bool) -> ZipError? {
         let name = ByteString(record.name)
-        guard offset >= 0, let bytes = try? source.bytes(at: offset, count: 24) else {
+        guard offset >= 0, let bytes = try? window.bytes(at: offset, count: 24) else {
             return ZipError(.truncatedEntry, entry: name, offset: offset, detail: "data descriptor outside the file")
         }
         let signed = bytes.le32(at: 0) == Signature.dataDescriptor
