@@ -14,30 +14,47 @@ func goQuote(_ bytes: some Collection<UInt8>) -> String {
             out += "\\x" + hex2(UInt8(truncatingIfNeeded: rune))
             continue
         }
-        switch scalar {
-        case "\"": out += "\\\""
-        case "\\": out += "\\\\"
-        default:
-            if goIsPrint(scalar) {
-                out.unicodeScalars.append(scalar)
-                continue
-            }
-            switch scalar.value {
-            case 0x07: out += "\\a"
-            case 0x08: out += "\\b"
-            case 0x0C: out += "\\f"
-            case 0x0A: out += "\\n"
-            case 0x0D: out += "\\r"
-            case 0x09: out += "\\t"
-            case 0x0B: out += "\\v"
-            case 0..<0x20, 0x7F: out += "\\x" + hex2(UInt8(scalar.value))
-            case 0..<0x10000: out += "\\u" + hex(scalar.value, width: 4)
-            default: out += "\\U" + hex(scalar.value, width: 8)
-            }
-        }
+        appendGoEscaped(scalar, quote: "\"", to: &out)
     }
     out += "\""
     return out
+}
+
+/// Go's `strconv.QuoteRune` (what `fmt`'s `%q` prints for a rune): the rune in single quotes,
+/// escaped like ``goQuote(_:)``; an invalid rune value prints as U+FFFD.
+func goQuoteRune(_ rune: UInt32) -> String {
+    let value = (rune > 0x10FFFF || (0xD800...0xDFFF).contains(rune)) ? 0xFFFD : rune
+    guard let scalar = Unicode.Scalar(value) else { return "'\\ufffd'" }
+    var out = "'"
+    appendGoEscaped(scalar, quote: "'", to: &out)
+    return out + "'"
+}
+
+/// Appends one rune as Go's `strconv` quoting writes it inside `quote` characters: the quote
+/// and `\` escaped, printable runes as they are, others as `\a`…`\v`, `\xNN`, `\uNNNN` or
+/// `\UNNNNNNNN`.
+func appendGoEscaped(_ scalar: Unicode.Scalar, quote: Unicode.Scalar, to out: inout String) {
+    if scalar == quote || scalar == "\\" {
+        out += "\\"
+        out.unicodeScalars.append(scalar)
+        return
+    }
+    if goIsPrint(scalar) {
+        out.unicodeScalars.append(scalar)
+        return
+    }
+    switch scalar.value {
+    case 0x07: out += "\\a"
+    case 0x08: out += "\\b"
+    case 0x0C: out += "\\f"
+    case 0x0A: out += "\\n"
+    case 0x0D: out += "\\r"
+    case 0x09: out += "\\t"
+    case 0x0B: out += "\\v"
+    case 0..<0x20, 0x7F: out += "\\x" + hex2(UInt8(scalar.value))
+    case 0..<0x10000: out += "\\u" + hex(scalar.value, width: 4)
+    default: out += "\\U" + hex(scalar.value, width: 8)
+    }
 }
 
 /// Go's `strconv.IsPrint`: letters, marks, numbers, punctuation, symbols and the ASCII space.
