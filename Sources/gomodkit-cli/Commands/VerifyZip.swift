@@ -127,13 +127,19 @@ struct VerifyZip: ParsableCommand {
     private func moduleVersion(of archive: ZipArchive) throws(CLIFailure) -> ModuleVersion {
         var path = module.map { ByteString($0) }, version = version.map { ByteString($0) }
         if path == nil {
-            guard let first = archive.entries.first,
-                  let at = first.name.bytes.firstIndex(of: UInt8(ascii: "@")),
-                  let slash = first.name.bytes[at...].firstIndex(of: UInt8(ascii: "/")) else {
+            // The first entry named `path@version/…` (directory entries such as `example.com/`
+            // written by general-purpose zip tools come before it and fail the prefix check).
+            let split = archive.entries.lazy.compactMap { entry -> (ByteString, ByteString)? in
+                let name = entry.name.bytes
+                guard let at = name.firstIndex(of: UInt8(ascii: "@")),
+                      let slash = name[at...].firstIndex(of: UInt8(ascii: "/")) else { return nil }
+                return (ByteString(name[..<at]), ByteString(name[(at + 1)..<slash]))
+            }.first
+            guard let (foundPath, foundVersion) = split else {
                 throw .input("\(zip): cannot tell module and version from the entry names; use --module and --version")
             }
-            path = ByteString(first.name.bytes[..<at])
-            version = ByteString(first.name.bytes[(at + 1)..<slash])
+            path = foundPath
+            version = foundVersion
         }
         do {
             let result = try ModuleVersion(path ?? "", version ?? "")
