@@ -1,0 +1,151 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Dispatch
+import Foundation
+import Synchronization
+
+/// Runs `git` with Foundation's `Process`: standard output and standard error are drained
+/// concurrently on two threads (no pipe deadlock however much either produces), standard output
+/// is bounded (the process is killed past the limit) and goes to memory or to a file, standard
+/// error is kept up to 64 KiB for messages. The environment is the caller's minus the variables
+/// that would redirect git to another repository, plus `GIT_TERMINAL_PROMPT=0` and `LC_ALL=C`
+/// (English messages).
+struct GitCommand {
+    /// The git executable: a path, or a name looked up in `PATH`.
+    var executable: String
+
+    struct Result {
+        var status: Int32
+        var stdout: [UInt8]
+        var stderr: [UInt8]
+        /// Standard output passed the limit; the process was killed.
+        var exceeded: Bool
+        /// `errno` of a failed write of standard output to its file (0: none).
+        var writeError: Int32
+        var stderrText: String { String(decoding: stderr, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines) }
+    }
+
+    /// Runs `git args…` in `directory`. Output goes to `stdoutFile` when given (a descriptor
+    /// open for writing), otherwise to memory; at most `limit` bytes are accepted.
+    func run(_ arguments: [String], in directory: String? = nil, limit: Int = 64 << 20,
+             stdoutFile: Int32? = nil) throws(ModuleZipError) -> Result {
+        let path = try resolvedExecutable()
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: path)
+        process.arguments = arguments
+        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
+        var environment = ProcessInfo.processInfo.environment
+        for key in ["GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY",
+                    "GIT_ALTERNATE_OBJECT_DIRECTORIES", "GIT_COMMON_DIR", "GIT_NAMESPACE", "GIT_PREFIX",
+                    "GIT_QUARANTINE_PATH", "GIT_REPLACE_REF_BASE", "GIT_NO_REPLACE_OBJECTS"] {
+            environment.removeValue(forKey: key)
+        }
+        environment["GIT_TERMINAL_PROMPT"] = "0"
+        environment["LC_ALL"] = "C"
+        environment["GIT_NO_REPLACE_OBJECTS"] = "1"
+        process.environment = environment
+        let stdoutPipe = Pipe(), stderrPipe = Pipe()
+        process.standardOutput = stdoutPipe
+        process.standardError = stderrPipe
+        process.standardInput = FileHandle.nullDevice
+        do {
+            try process.run()
+        } catch {
+            throw ModuleZipError(.git, message: "running git: \(error.localizedDescription)")
+        }
+        let pid = process.processIdentifier
+        let collected = Collected()
+        let group = DispatchGroup()
+        let outFD = stdoutPipe.fileHandleForReading.fileDescriptor
+        let errFD = stderrPipe.fileHandleForReading.fileDescriptor
+        DispatchQueue.global().async(group: group) {
+            Self.drain(outFD, limit: limit, toFile: stdoutFile, pid: pid, into: collected, isStdout: true)
+        }
+        DispatchQueue.global().async(group: group) {
+            Self.drain(errFD, limit: 64 << 10, toFile: nil, pid: nil, into: collected, isStdout: false)
+        }
+        group.wait()
+        process.waitUntilExit()
+        try? stdoutPipe.fileHandleForReading.close()
+        try? stderrPipe.fileHandleForReading.close()
+        return collected.state.withLock { state in
+            Result(status: process.terminationStatus, stdout: state.stdout, stderr: state.stderr,
+                   exceeded: state.exceeded, writeError: state.writeError)
+        }
+    }
+
+    /// What the reader threads collected.
+    private final class Collected: Sendable {
+        struct State {
+            var stdout: [UInt8] = []
+            var stderr: [UInt8] = []
+            var exceeded = false
+            var writeError: Int32 = 0
+        }
+        let state = Mutex(State())
+    }
+
+    /// Reads `fd` to its end; keeps at most `limit` bytes (killing `pid` past it, for stdout).
+    private static func drain(_ fd: Int32, limit: Int, toFile: Int32?, pid: Int32?, into collected: Collected,
+                              isStdout: Bool) {
+        let size = 1 << 16
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: size, alignment: 16)
+        defer { buffer.deallocate() }
+        var total = 0
+        var stopped = false
+        while true {
+            let n = read(fd, buffer.baseAddress, size)
+            if n < 0 {
+                if errno == EINTR { continue }
+                break
+            }
+            if n == 0 { break }
+            if stopped { continue }  // keep draining so the child never blocks
+            total += n
+            let chunk = UnsafeRawBufferPointer(rebasing: buffer[0..<n])
+            if total > limit {
+                stopped = true
+                if isStdout {
+                    collected.state.withLock { $0.exceeded = true }
+                    if let pid { kill(pid, SIGKILL) }
+                }
+                continue
+            }
+            if let toFile {
+                var done = 0
+                while done < chunk.count {
+                    let w = posixWrite(toFile, chunk.baseAddress! + done, chunk.count - done)
+                    if w < 0 {
+                        if errno == EINTR { continue }
+                        let err = errno
+                        collected.state.withLock { $0.writeError = err }
+                        stopped = true
+                        if let pid { kill(pid, SIGKILL) }
+                        break
+                    }
+                    done += w
+                }
+            } else {
+                collected.state.withLock { state in
+                    if isStdout { state.stdout.append(contentsOf: chunk) } else { state.stderr.append(contentsOf: chunk) }
+                }
+            }
+        }
+    }
+
+    /// The executable's path: as given when it contains a slash, else the first match in `PATH`.
+    private func resolvedExecutable() throws(ModuleZipError) -> String {
+        if executable.contains("/") { return executable }
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
+        for dir in path.split(separator: ":") {
+            let candidate = dir.isEmpty ? executable : "\(dir)/\(executable)"
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+        }
+        throw ModuleZipError(.git, message: "\(executable): executable file not found in $PATH")
+    }
+}
