@@ -195,7 +195,7 @@ extension ModuleZip {
             if name.isEmpty {
                 cf.warnings.append(FileError(path: full, code: .directoryEntry,
                                              "entry named exactly the module prefix: hashed as an empty file, never extracted"))
-                if entry.uncompressedSize != 0 || entry.compressedSize != 0 {
+                if entry.uncompressedSize != 0 {
                     addError(entry, .directoryEntryWithData, "directory entry declares \(entry.uncompressedSize) bytes of content")
                     countSize(entry.uncompressedSize)
                 }
@@ -220,7 +220,7 @@ extension ModuleZip {
             if isDirectory {
                 cf.warnings.append(FileError(path: full, code: .directoryEntry,
                                              "directory entry: hashed as an empty file, never extracted"))
-                if entry.uncompressedSize != 0 || entry.compressedSize != 0 {
+                if entry.uncompressedSize != 0 {
                     addError(entry, .directoryEntryWithData, "directory entry declares \(entry.uncompressedSize) bytes of content")
                     countSize(entry.uncompressedSize)
                 }

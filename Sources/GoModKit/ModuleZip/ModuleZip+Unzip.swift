@@ -5,6 +5,7 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Foundation
 
 extension ModuleZip {
     /// Options for ``unzip(_:module:to:options:)``.
@@ -77,6 +78,15 @@ extension ModuleZip {
         }
 
         let (parent, base) = splitTarget(target)
+        // Like Go's os.MkdirAll(dir): missing parent directories are created.
+        if !FileManager.default.fileExists(atPath: String(decoding: parent, as: UTF8.self)) {
+            do {
+                try FileManager.default.createDirectory(atPath: String(decoding: parent, as: UTF8.self),
+                                                        withIntermediateDirectories: true)
+            } catch {
+                throw ModuleZipError(.io, message: "mkdir \(goQuote(parent)): \(error.localizedDescription)")
+            }
+        }
         let parentFD = parent.withCString { open($0, O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
         guard parentFD >= 0 else {
             throw ModuleZipError(.io, message: "open \(goQuote(parent)): \(systemMessage(errno))")
@@ -120,7 +130,7 @@ extension ModuleZip {
                 }
             }
         }
-        guard fchmod(tempFD, options.readOnly ? 0o555 : 0o755) == 0 else {
+        guard fchmod(tempFD, options.readOnly ? 0o555 : directoryModeAfterUmask(tempFD)) == 0 else {
             throw ModuleZipError(.io, message: "chmod \(directory): \(systemMessage(errno))")
         }
         guard tempName.withCString({ from in base.withCString { renameat(parentFD, from, parentFD, $0) } }) == 0 else {
@@ -137,8 +147,8 @@ extension ModuleZip {
         return checked
     }
 
-    /// Writes `entries` below the directory `rootFD`: directories with `mkdirat` (mode 0700
-    /// until the end), files with `O_CREAT | O_EXCL | O_NOFOLLOW`, every path element opened
+    /// Writes `entries` below the directory `rootFD`: directories with `mkdirat` (mode 0777
+    /// less the umask, reachable only through the private 0700 root), files with `O_CREAT | O_EXCL | O_NOFOLLOW`, every path element opened
     /// with `O_NOFOLLOW` relative to its parent's descriptor. Returns the directories made.
     static func extract(_ entries: [ZipArchive.Entry], of archive: ZipArchive, stripping prefixLength: Int,
                         into rootFD: Int32, fileMode: mode_t) throws(ModuleZipError) -> [[UInt8]] {
@@ -172,7 +182,8 @@ extension ModuleZip {
                 var walked: [UInt8] = []
                 for element in elements.dropLast() {
                     walked += walked.isEmpty ? element : [0x2F] + element
-                    if element.withCString({ mkdirat(fd, $0, 0o700) }) == 0 {
+                    // Inside the private 0700 directory: the umask's mode is safe here.
+                    if element.withCString({ mkdirat(fd, $0, 0o777) }) == 0 {
                         if madeSet.insert(walked).inserted { made.append(walked) }
                     } else if errno != EEXIST {
                         let err = errno
@@ -278,6 +289,17 @@ extension ModuleZip {
             }
         }
         throw ModuleZipError(.io, message: "create temporary directory: too many collisions")
+    }
+
+    /// `0777` less the process umask, learnt from a probe directory (calling `umask` would
+    /// race with other threads).
+    private static func directoryModeAfterUmask(_ dirFD: Int32) -> mode_t {
+        let probe = Array(".umask-probe".utf8)
+        guard probe.withCString({ mkdirat(dirFD, $0, 0o777) }) == 0 else { return 0o755 }
+        var info = stat()
+        let ok = probe.withCString { fstatat(dirFD, $0, &info, AT_SYMLINK_NOFOLLOW) } == 0
+        _ = probe.withCString { unlinkat(dirFD, $0, AT_REMOVEDIR) }
+        return ok ? info.st_mode & 0o777 : 0o755
     }
 
     /// Whether the file system holding `dirFD` treats NFC and NFD spellings of a name as one.
