@@ -57,6 +57,7 @@ extension ModuleZip {
 
         var collisions = CollisionChecker()
         var remaining = maxZipFile
+        let modern = usesModernVendorRule(goVersion)
         for (index, file) in files.enumerated() {
             let p = file.path.bytes
             if goPathClean(p) != p {
@@ -67,7 +68,7 @@ extension ModuleZip {
                 fail(p, omitted: false, .pathNotRelative, "file path is not relative")
                 continue
             }
-            if isVendoredPackage(file.path, goVersion: ByteString(goVersion)) {
+            if isVendored(p, modern: modern) {
                 fail(p, omitted: true, .vendored, "file is in vendor directory")
                 continue
             }
@@ -278,9 +279,17 @@ extension ModuleZip {
     /// nested `/vendor/` is vendored, because the offset of the check is `len("/vendor/")`
     /// rather than the position after the match.
     public static func isVendoredPackage(_ name: ByteString, goVersion: ByteString) -> Bool {
-        let n = name.bytes
-        let modern = LaxGoVersion.compare(goVersion.bytes, Array("go1.24".utf8)) >= 0
-        if modern && n == Array("vendor/modules.txt".utf8) { return true }
+        isVendored(name.bytes, modern: usesModernVendorRule(goVersion.bytes))
+    }
+
+    /// Whether `goVersion` (a language version such as `go1.24`) is at least `go1.24`.
+    static func usesModernVendorRule(_ goVersion: [UInt8]) -> Bool {
+        LaxGoVersion.compare(goVersion, Array("go1.24".utf8)) >= 0
+    }
+
+    /// ``isVendoredPackage(_:goVersion:)`` with the version comparison done once.
+    static func isVendored(_ n: [UInt8], modern: Bool) -> Bool {
+        if modern && n == vendorModulesTxt { return true }
         var i: Int
         if n.starts(with: vendorPrefix) {
             i = vendorPrefix.count
@@ -298,6 +307,7 @@ extension ModuleZip {
     static let licenseName = Array("LICENSE".utf8)
     static let hgArchivalName = Array(".hg_archival.txt".utf8)
     private static let vendorPrefix = Array("vendor/".utf8)
+    private static let vendorModulesTxt = Array("vendor/modules.txt".utf8)
     private static let nestedVendor = Array("/vendor/".utf8)
 
     /// Go's `path.Split`: everything up to and including the last slash, and the rest.
@@ -359,7 +369,11 @@ extension ModuleZip {
                 break
             }
             // Swift `String` equality is canonical equivalence: exactly the normalisation
-            // collision this looks for (and why names are never `String`s elsewhere).
+            // collision this looks for (and why names are never `String`s elsewhere). A valid
+            // ASCII-only path can only be equivalent to itself or to a case-fold collision
+            // (U+212A KELVIN SIGN), which CheckZip already rejects, so only non-ASCII names
+            // need a key.
+            guard name.contains(where: { $0 >= 0x80 }) else { continue }
             let key = String(decoding: CaseFold.key(name), as: UTF8.self)
             if let other = normalized[key] {
                 cf.warnings.append(FileError(path: full, code: .normalizationCollision,

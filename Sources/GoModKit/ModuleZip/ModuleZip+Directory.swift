@@ -26,7 +26,7 @@ extension ModuleZip {
         if let data = readFollowingLinks(root + Array("/go.mod".utf8), limit: maxGoMod) {
             goVersion = LaxGoVersion.languageVersion(ofGoMod: data)
         }
-        let vers = ByteString(goVersion)
+        let modern = usesModernVendorRule(goVersion)
         var files: [File] = []
         var omitted: [FileError] = []
         var nameBytes = 0
@@ -91,7 +91,7 @@ extension ModuleZip {
             if type == S_IFDIR {
                 // Go reads a directory's names before deciding about it.
                 let frame = try openDirectory(relative)
-                if isVendoredPackage(ByteString(relative), goVersion: vers) {
+                if isVendored(relative, modern: modern) {
                     omitted.append(FileError(path: relative, code: .vendored, "file is in vendor directory"))
                     stack.append(frame)
                     continue
@@ -111,7 +111,7 @@ extension ModuleZip {
                 stack.append(frame)
                 continue
             }
-            if isVendoredPackage(ByteString(relative), goVersion: vers) {
+            if isVendored(relative, modern: modern) {
                 omitted.append(FileError(path: relative, code: .vendored, "file is in vendor directory"))
                 continue
             }
