@@ -49,20 +49,33 @@ struct GitCommand {
         environment["LC_ALL"] = "C"
         environment["GIT_NO_REPLACE_OBJECTS"] = "1"
         process.environment = environment
-        let stdoutPipe = Pipe(), stderrPipe = Pipe()
-        process.standardOutput = stdoutPipe
-        process.standardError = stderrPipe
+        // Own pipes (close-on-exec; the child gets them as fds 1 and 2): the reader can close
+        // its end to stop a writer that will not stop, which Foundation's `Pipe` cannot.
+        var outPipe: [Int32] = [-1, -1], errPipe: [Int32] = [-1, -1]
+        guard Self.makePipe(&outPipe) else {
+            throw ModuleZipError(.git, message: "pipe: \(systemMessage(errno))")
+        }
+        guard Self.makePipe(&errPipe) else {
+            close(outPipe[0]); close(outPipe[1])
+            throw ModuleZipError(.git, message: "pipe: \(systemMessage(errno))")
+        }
+        let outWriter = FileHandle(fileDescriptor: outPipe[1], closeOnDealloc: false)
+        let errWriter = FileHandle(fileDescriptor: errPipe[1], closeOnDealloc: false)
+        process.standardOutput = outWriter
+        process.standardError = errWriter
         process.standardInput = FileHandle.nullDevice
         do {
             try process.run()
         } catch {
+            for fd in outPipe + errPipe { close(fd) }
             throw ModuleZipError(.git, message: "running git: \(error.localizedDescription)")
         }
+        close(outPipe[1])
+        close(errPipe[1])
         let pid = process.processIdentifier
         let collected = Collected()
         let group = DispatchGroup()
-        let outFD = stdoutPipe.fileHandleForReading.fileDescriptor
-        let errFD = stderrPipe.fileHandleForReading.fileDescriptor
+        let outFD = outPipe[0], errFD = errPipe[0]
         DispatchQueue.global().async(group: group) {
             Self.drain(outFD, limit: limit, toFile: stdoutFile, pid: pid, into: collected, isStdout: true)
         }
@@ -71,12 +84,17 @@ struct GitCommand {
         }
         group.wait()
         process.waitUntilExit()
-        try? stdoutPipe.fileHandleForReading.close()
-        try? stderrPipe.fileHandleForReading.close()
         return collected.state.withLock { state in
             Result(status: process.terminationStatus, stdout: state.stdout, stderr: state.stderr,
                    exceeded: state.exceeded, writeError: state.writeError)
         }
+    }
+
+    /// `pipe` with both ends close-on-exec (`pipe2` is not visible from Swift's Glibc module).
+    private static func makePipe(_ fds: inout [Int32]) -> Bool {
+        guard pipe(&fds) == 0 else { return false }
+        for fd in fds { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
+        return true
     }
 
     /// What the reader threads collected.
@@ -90,31 +108,35 @@ struct GitCommand {
         let state = Mutex(State())
     }
 
-    /// Reads `fd` to its end; keeps at most `limit` bytes (killing `pid` past it, for stdout).
+    /// Reads `fd` to its end and closes it. Standard output past `limit` (or a failed write of
+    /// it) kills the process and closes the pipe, so that any remaining writer gets `EPIPE`;
+    /// standard error past its limit is read and dropped.
     private static func drain(_ fd: Int32, limit: Int, toFile: Int32?, pid: Int32?, into collected: Collected,
                               isStdout: Bool) {
+        defer { close(fd) }
         let size = 1 << 16
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: size, alignment: 16)
         defer { buffer.deallocate() }
         var total = 0
-        var stopped = false
+        func stop() {
+            if let pid { kill(pid, SIGKILL) }
+        }
         while true {
             let n = read(fd, buffer.baseAddress, size)
             if n < 0 {
                 if errno == EINTR { continue }
-                break
+                return
             }
-            if n == 0 { break }
-            if stopped { continue }  // keep draining so the child never blocks
+            if n == 0 { return }
             total += n
             let chunk = UnsafeRawBufferPointer(rebasing: buffer[0..<n])
             if total > limit {
-                stopped = true
                 if isStdout {
                     collected.state.withLock { $0.exceeded = true }
-                    if let pid { kill(pid, SIGKILL) }
+                    stop()
+                    return
                 }
-                continue
+                continue  // keep draining standard error so the child never blocks on it
             }
             if let toFile {
                 var done = 0
@@ -124,9 +146,8 @@ struct GitCommand {
                         if errno == EINTR { continue }
                         let err = errno
                         collected.state.withLock { $0.writeError = err }
-                        stopped = true
-                        if let pid { kill(pid, SIGKILL) }
-                        break
+                        stop()
+                        return
                     }
                     done += w
                 }

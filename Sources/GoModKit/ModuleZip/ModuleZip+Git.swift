@@ -165,13 +165,18 @@ extension ModuleZip {
         let goVersion = synthesized ? [] : LaxGoVersion.languageVersion(ofGoMod: goModBytes).dropFirst(0)
 
         // ReadZip, then re-root.
-        let (files, archive) = try repo.archiveFiles(commit: commit, directory: dir)
-        _ = archive
-        var list = files
+        var list = try repo.archiveFiles(commit: commit, directory: dir)
         if !dir.isEmpty && !list.contains(where: { $0.path.bytes == licenseName }) {
-            if let license = try repo.readFile(commit: commit, path: licenseName) {
-                list.append(.bytes(ByteString(licenseName), license))
+            let license: [UInt8]?
+            do {
+                license = try repo.readFile(commit: commit, path: licenseName)
+            } catch where error.code == .moduleTooLarge {
+                // cmd/go reads it whole and zip.Create then rejects it with this message.
+                let file = FileError(path: licenseName, code: .licenseTooLarge,
+                                     "LICENSE file too large (max size is \(maxLICENSE) bytes)")
+                throw ModuleZipError(.invalidFiles, message: safeText(file.goText), context: "create zip", files: [file])
             }
+            if let license { list.append(.bytes(ByteString(licenseName), license)) }
         }
         let created = try create(module, files: list, output: output, options: options)
         return GitCreated(created: created, commit: commit, directory: ByteString(dir), goMod: goModBytes,
@@ -472,7 +477,7 @@ struct GitRepository {
 
     /// cmd/go's `ReadZip` followed by the re-rooting of `codeRepo.Zip`: the module files of
     /// `directory` at `commit`, as entries of the archive git made.
-    func archiveFiles(commit: String, directory: [UInt8]) throws(ModuleZipError) -> ([ModuleZip.File], ZipArchive) {
+    func archiveFiles(commit: String, directory: [UInt8]) throws(ModuleZipError) -> [ModuleZip.File] {
         let scratch = try ScratchRepository(repository: self)
         defer { scratch.remove() }
         var arguments = ["--git-dir=\(scratch.gitDir)", "-c", "core.autocrlf=input", "-c", "core.eol=lf",
@@ -527,7 +532,7 @@ struct GitRepository {
             files.append(ModuleZip.File(path: ByteString(relative), kind: Self.kind(of: entry),
                                         size: entry.uncompressedSize, content: .zipEntry(archive, entry)))
         }
-        return (files, archive)
+        return files
     }
 
     /// Go's `FileHeader.Mode` reduced to what `zip.Create` looks at.

@@ -56,10 +56,10 @@ final class GitFixture {
     }
 
     /// A new repository `repos/<name>` with a working tree.
-    func repository(_ name: String) throws -> Repo {
+    func repository(_ name: String, objectFormat: String = "sha1") throws -> Repo {
         let repo = Repo(fixture: self, path: reposDirectory + "/" + name)
         try FS.mkdirs(repo.path)
-        try repo.git(["init", "--quiet"])
+        try repo.git(["init", "--quiet", "--object-format=\(objectFormat)"])
         return repo
     }
 

@@ -165,6 +165,14 @@ import Testing
                           source: .init(repository: errs.path, directory: "sub")))
         cases.append(Case(module: "example.com/errs.git", version: "v9.9.9", source: .init(repository: errs.path)))
 
+        // 7. A SHA-256 repository.
+        let sha = try fixture.repository("sha", objectFormat: "sha256")
+        try sha.write("go.mod", "module example.com/sha.git\n")
+        try sha.write("s.go", "package sha\n")
+        try sha.commit("sha-256")
+        try sha.tag("v0.1.0")
+        cases.append(Case(module: "example.com/sha.git", version: "v0.1.0", source: .init(repository: sha.path)))
+
         let go = try fixture.goModDownload(cases.map { "\($0.module)@\($0.version)" })
         var successes = 0
         for c in cases {
@@ -196,6 +204,17 @@ import Testing
             successes += 1
         }
         #expect(successes == cases.count - 8)
+        #expect(try attrs.git(["status", "--porcelain"]).isEmpty)
+
+        // A bare clone and a linked worktree of the same repository give the same zip.
+        let attrsSum = try #require(go["example.com/attrs.git@v1.0.0"]?["Sum"] as? String)
+        try attrs.git(["clone", "--quiet", "--bare", attrs.path, fixture.sandbox.sub("attrs-bare.git")])
+        try attrs.git(["worktree", "add", "--quiet", "--detach", fixture.sandbox.sub("attrs-worktree"), "v1.0.1"])
+        for path in [fixture.sandbox.sub("attrs-bare.git"), fixture.sandbox.sub("attrs-worktree")] {
+            let made = try ModuleZip.createFromGit(GoModule.Version("example.com/attrs.git", "v1.0.0"),
+                                                   source: .init(repository: path))
+            #expect(made.created.hash.description == attrsSum, "\(path)")
+        }
 
         // x/mod's own CreateFromVCS archives without cmd/go's attribute override, so it
         // disagrees with cmd/go where export-ignore/export-subst are used (SPEC.md §5.5).
@@ -208,5 +227,73 @@ import Testing
         let attributes = (try? String(contentsOfFile: attrs.path + "/.git/info/attributes", encoding: .utf8)) ?? ""
         #expect(!attributes.contains("export-subst"))
         #expect(try attrs.git(["status", "--porcelain"]).isEmpty)
+    }
+}
+
+/// The pieces of the git path that need no go command: cmd/go's `newCodeRepo` rules for
+/// locating a module in a repository (messages from cmd/go's source), `modfile.ModulePath`,
+/// and the process runner's bounds.
+@Suite struct ModuleZipGitUnitTests {
+    @Test func locatingFollowsNewCodeRepo() throws {
+        let sub = try ModuleZip.GitSource.locating(module: "github.com/rsc/foo/bar/v2", in: "/r", repositoryRoot: "github.com/rsc/foo")
+        #expect(sub.directory == "bar")
+        let root = try ModuleZip.GitSource.locating(module: "github.com/rsc/foo/v2", in: "/r", repositoryRoot: "github.com/rsc/foo")
+        #expect(root.directory == "")
+        let full = try ModuleZip.GitSource.locating(module: "nanomsg.org/go/mangos/v2", in: "/r", repositoryRoot: "nanomsg.org/go/mangos/v2")
+        #expect(full.directory == "")
+        #expect(try ModuleZip.CodeLayout(module: GoModule.Version("nanomsg.org/go/mangos/v2", "v2.0.0"), source: full)
+            .majorSubdirectoryAllowed == false)
+        #expect(try ModuleZip.CodeLayout(module: GoModule.Version("github.com/rsc/foo/v2", "v2.0.0"), source: root)
+            .majorSubdirectoryAllowed == true)
+        let meta = try ModuleZip.GitSource.locating(module: "github.com/rsc/foo/v2", in: "/r", repositoryRoot: "github.com/rsc/foo",
+                                                    subdirectory: "bar/subdir")
+        #expect(meta.directory == "bar/subdir")
+        do {
+            _ = try ModuleZip.GitSource.locating(module: "github.com/other/x", in: "/r", repositoryRoot: "github.com/rsc/foo")
+            Issue.record("mismatched repository accepted")
+        } catch {
+            #expect(error.code == .invalidRepositoryPath)
+            #expect(error.message == "mismatched repo: found github.com/rsc/foo for github.com/other/x")
+        }
+        do {
+            _ = try ModuleZip.GitSource.locating(module: "github.com/rsc/foo/v1", in: "/r", repositoryRoot: "github.com/rsc/foo")
+            Issue.record("invalid module path accepted")
+        } catch {
+            #expect(error.message == "invalid module path \"github.com/rsc/foo/v1\"")
+        }
+        #expect(throws: ModuleZipError(.invalidRepositoryPath, message: "")) {
+            _ = try ModuleZip.CodeLayout(module: GoModule.Version("example.com/m", "v1.0.0"),
+                                         source: .init(repository: "/r", directory: "../up"))
+        }
+    }
+
+    /// `modfile.ModulePath` cases, against Go's (hashref `modulepath`, live).
+    @Test func modulePathMatchesGo() throws {
+        let inputs = ["module example.com/m\n", "// c\nmodule   example.com/m // trailing\n", "module \"example.com/q\"\n",
+                      "module `example.com/raw`\n", "modulex example.com/m\n", "module\n", "module \"bad\n",
+                      "go 1.20\n", "\u{FEFF}module example.com/bom\n", "  module\texample.com/tab  \r\n", "module \"a\" junk\n"]
+        let sandbox = try Sandbox()
+        for (index, text) in inputs.enumerated() {
+            let path = sandbox.sub("\(index).mod")
+            try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+            let go = try Hashref.run(.current, ["modulepath", path])
+            let ours = String(decoding: ModuleZip.modulePathOfGoMod(Array(text.utf8)), as: UTF8.self)
+            #expect(ours == (go["module"] as? String ?? ""), "\(text.debugDescription)")
+        }
+    }
+
+    @Test func runnerDrainsBothStreamsAndBoundsOutput() throws {
+        let shell = GitCommand(executable: "/bin/sh")
+        let both = try shell.run(["-c", "head -c 300000 /dev/zero; head -c 200000 /dev/zero 1>&2; exit 3"])
+        #expect(both.status == 3)
+        #expect(both.stdout.count == 300_000)
+        #expect(both.stderr.count == 64 << 10)
+        #expect(!both.exceeded)
+        let endless = try shell.run(["-c", "cat /dev/zero"], limit: 1 << 20)
+        #expect(endless.exceeded)
+        #expect(endless.stdout.count <= 1 << 20)
+        #expect(throws: ModuleZipError(.git, message: "")) {
+            _ = try GitCommand(executable: "gomodkit-no-such-git").run(["version"])
+        }
     }
 }
