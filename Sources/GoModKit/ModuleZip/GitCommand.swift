@@ -10,7 +10,7 @@ import Foundation
 import Synchronization
 
 /// Runs `git` with Foundation's `Process`: standard output and standard error are drained
-/// concurrently on two threads (no pipe deadlock however much either produces), standard output
+/// concurrently on two dedicated threads (no pipe deadlock however much either produces), standard output
 /// is bounded (the process is killed past the limit) and goes to memory or to a file, standard
 /// error is kept up to 64 KiB for messages. The environment is the caller's minus the variables
 /// that would redirect git to another repository, plus `GIT_TERMINAL_PROMPT=0` and `LC_ALL=C`
@@ -74,15 +74,22 @@ struct GitCommand {
         close(errPipe[1])
         let pid = process.processIdentifier
         let collected = Collected()
-        let group = DispatchGroup()
+        // Two dedicated threads (not the shared dispatch pool, which callers may have saturated:
+        // a reader that never gets to run would leave git blocked on a full pipe).
+        let done = DispatchSemaphore(value: 0)
         let outFD = outPipe[0], errFD = errPipe[0]
-        DispatchQueue.global().async(group: group) {
+        let outThread = Thread {
             Self.drain(outFD, limit: limit, toFile: stdoutFile, pid: pid, into: collected, isStdout: true)
+            done.signal()
         }
-        DispatchQueue.global().async(group: group) {
+        let errThread = Thread {
             Self.drain(errFD, limit: 64 << 10, toFile: nil, pid: nil, into: collected, isStdout: false)
+            done.signal()
         }
-        group.wait()
+        outThread.start()
+        errThread.start()
+        done.wait()
+        done.wait()
         process.waitUntilExit()
         return collected.state.withLock { state in
             Result(status: process.terminationStatus, stdout: state.stdout, stderr: state.stderr,
@@ -128,16 +135,23 @@ struct GitCommand {
                 return
             }
             if n == 0 { return }
+            let room = max(0, limit - total)
             total += n
-            let chunk = UnsafeRawBufferPointer(rebasing: buffer[0..<n])
             if total > limit {
                 if isStdout {
                     collected.state.withLock { $0.exceeded = true }
                     stop()
                     return
                 }
-                continue  // keep draining standard error so the child never blocks on it
+                // Standard error: keep what fits, then keep draining so the child never
+                // blocks on it.
+                if room > 0 {
+                    let kept = UnsafeRawBufferPointer(rebasing: buffer[0..<room])
+                    collected.state.withLock { $0.stderr.append(contentsOf: kept) }
+                }
+                continue
             }
+            let chunk = UnsafeRawBufferPointer(rebasing: buffer[0..<n])
             if let toFile {
                 var done = 0
                 while done < chunk.count {
