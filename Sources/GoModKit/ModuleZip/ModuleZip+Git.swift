@@ -162,7 +162,7 @@ extension ModuleZip {
         }
         let synthesized = goMod == nil
         let goModBytes = goMod ?? legacyGoMod(module.path)
-        let goVersion = synthesized ? [] : LaxGoVersion.languageVersion(ofGoMod: goModBytes).dropFirst(0)
+        let goVersion: [UInt8] = synthesized ? [] : LaxGoVersion.languageVersion(ofGoMod: goModBytes)
 
         // ReadZip, then re-root.
         var list = try repo.archiveFiles(commit: commit, directory: dir)
@@ -181,7 +181,7 @@ extension ModuleZip {
         let created = try create(module, files: list, output: output, options: options)
         return GitCreated(created: created, commit: commit, directory: ByteString(dir), goMod: goModBytes,
                           goModIsSynthesized: synthesized, goModHash: DirHash.hashGoMod(goModBytes),
-                          goVersion: ByteString(Array(goVersion)))
+                          goVersion: ByteString(goVersion))
     }
 
     /// cmd/go's codeRepo fields for a module in a repository.
@@ -464,7 +464,7 @@ struct GitRepository {
         let tags = try run(["for-each-ref", "--format=%(refname:strip=2)", "refs/tags/\(tagPrefix)"])
         var lastTag = ""
         for tag in String(decoding: tags.stdout, as: UTF8.self).split(separator: "\n").sorted() {
-            guard tag.hasPrefix(tagPrefix + base.prefix(0)) else { continue }
+            guard tag.hasPrefix(tagPrefix) else { continue }
             let versionOnly = String(tag.dropFirst(tagPrefix.count))
             guard Semver.compare(ByteString(versionOnly), ByteString(base)) == 0 else { continue }
             lastTag = String(tag)

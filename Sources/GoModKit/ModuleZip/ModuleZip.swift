@@ -12,8 +12,8 @@
 /// * the zip file and the total uncompressed size are at most 500 MiB (``maxZipFile``), the
 ///   root `go.mod` and `LICENSE` at most 16 MiB each (``maxGoMod``, ``maxLICENSE``).
 ///
-/// Creating a zip (``create(_:files:to:options:)``, ``createFromDirectory(_:directory:to:options:)``,
-/// ``createFromGit(_:source:to:options:)``) also omits what does not belong to the module:
+/// Creating a zip (``create(_:files:output:options:)``, ``createFromDirectory(_:directory:output:options:)``,
+/// ``createFromGit(_:source:output:options:)``) also omits what does not belong to the module:
 /// nested modules, vendored packages (by a rule that depends on the root go.mod's `go` line,
 /// ``isVendoredPackage(_:goVersion:)``), version-control directories, `.hg_archival.txt`,
 /// symbolic links and other irregular files. Output is deterministic and shaped like x/mod's
@@ -72,7 +72,7 @@ public enum ModuleZip {
 // MARK: - Files
 
 extension ModuleZip {
-    /// A file offered to ``ModuleZip/create(_:files:to:options:)`` or
+    /// A file offered to ``ModuleZip/create(_:files:output:options:)`` or
     /// ``ModuleZip/checkFiles(_:)``: x/mod's `zip.File` interface (`Path`, `Lstat`, `Open`).
     public struct File: Sendable {
         /// What `Lstat` would say the file is.

@@ -14,8 +14,7 @@ final class GitFixture {
     private var clock = 1_700_000_000
 
     init() throws {
-        guard let git = GitFixture.findGit() else { try GoReference.unavailable("git") }
-        self.git = git
+        self.git = try GitFixture.requireGit()
         sandbox = try Sandbox()
         try FS.mkdirs(sandbox.sub("repos"))
         try FS.mkdirs(sandbox.sub("home"))
@@ -34,6 +33,11 @@ final class GitFixture {
 
             """
         try Data(config.utf8).write(to: URL(fileURLWithPath: sandbox.sub("gitconfig")))
+    }
+
+    static func requireGit() throws -> String {
+        guard let git = findGit() else { try GoReference.unavailable("git") }
+        return git
     }
 
     static func findGit() -> String? {

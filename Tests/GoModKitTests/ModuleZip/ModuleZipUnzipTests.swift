@@ -176,6 +176,38 @@ import Testing
         plus("overlapping (strict)", [alias])
         plus("overlapping (lenient)", [alias], mode: .lenient)
         plus("ok", [ZipBuilder.Entry(p + "deep/er/x.go", "package er\n")])
+        // Container-level hostility (SECURITY.md §2.2), in both reader modes.
+        for mode in [ZipArchive.Mode.strict, .lenient] {
+            var trailing = ZipBuilder.baseline()
+            trailing.trailing = Array("TRAILING-GARBAGE".utf8)
+            list.append(("trailing data \(mode)", mode, trailing))
+            var prepended = ZipBuilder.baseline()
+            prepended.prefix = Array("#!/bin/sh\nexit 0\n".utf8)
+            list.append(("prepended data \(mode)", mode, prepended))
+            var renamed = ZipBuilder.baseline()
+            renamed.entries[1].local.name = Array((p + "evil.go").utf8)
+            list.append(("local name differs \(mode)", mode, renamed))
+            var bomb = ZipBuilder([ZipBuilder.Entry(p + "zeros.go", String(repeating: "\0", count: 1 << 16))])
+            for i in 0..<50 {
+                var alias = ZipBuilder.Entry(p + "z\(i).go", String(repeating: "\0", count: 1 << 16))
+                alias.aliasOf = 0
+                bomb.entries.append(alias)
+            }
+            list.append(("overlap bomb \(mode)", mode, bomb))
+            var truncated = ZipBuilder.baseline()
+            truncated.entries[1].data = Array(RawDeflate.compress(truncated.entries[1].content).prefix(5))
+            list.append(("truncated deflate \(mode)", mode, truncated))
+            var encrypted = ZipBuilder.baseline()
+            encrypted.entries[1].flags = 1
+            list.append(("encryption flag \(mode)", mode, encrypted))
+            var bzip2 = ZipBuilder.baseline()
+            bzip2.entries[1].method = 12
+            bzip2.entries[1].data = bzip2.entries[1].content
+            list.append(("method 12 \(mode)", mode, bzip2))
+            var dirData = ZipBuilder.baseline()
+            dirData.add(p + "dir/", "hidden payload")
+            list.append(("directory with data \(mode)", mode, dirData))
+        }
         return list
     }()
 
@@ -186,7 +218,9 @@ import Testing
         let zip = try write(builder, in: sandbox)
         do {
             try ModuleZip.unzip(zip, module: Self.module, to: sandbox.sub("target"), options: .init(mode: mode))
-            #expect(label == "ok" || label == "overlapping (lenient)", "\(label) extracted")
+            #expect(["ok", "overlapping (lenient)", "trailing data lenient", "prepended data lenient",
+                     "local name differs lenient", "overlap bomb lenient", "encryption flag lenient"].contains(label),
+                    "\(label) extracted")
             #expect(leftovers(sandbox).allSatisfy { $0 == "target" || $0.hasPrefix("target/") }, "\(label)")
         } catch {
             #expect(label != "ok", "\(label): \(error)")
