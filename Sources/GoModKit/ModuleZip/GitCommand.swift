@@ -88,24 +88,34 @@ struct GitCommand {
         }
         outThread.start()
         errThread.start()
-        done.wait()
-        done.wait()
         process.waitUntilExit()
+        // Once git has exited, what it wrote is in the pipes; a copy of a write end that leaked
+        // into some unrelated long-lived process must not keep the readers waiting for EOF.
+        collected.exited.store(true, ordering: .releasing)
+        done.wait()
+        done.wait()
         return collected.state.withLock { state in
             Result(status: process.terminationStatus, stdout: state.stdout, stderr: state.stderr,
                    exceeded: state.exceeded, writeError: state.writeError)
         }
     }
 
-    /// `pipe` with both ends close-on-exec (`pipe2` is not visible from Swift's Glibc module).
+    /// A pipe with both ends close-on-exec, atomically where the system has `pipe2` (so a
+    /// process another thread spawns at the same moment cannot inherit an end).
     private static func makePipe(_ fds: inout [Int32]) -> Bool {
+        #if os(Linux)
+        return fds.withUnsafeMutableBufferPointer { systemPipe2($0.baseAddress!, O_CLOEXEC) } == 0
+        #else
         guard pipe(&fds) == 0 else { return false }
         for fd in fds { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
         return true
+        #endif
     }
 
     /// What the reader threads collected.
     private final class Collected: Sendable {
+        /// Set when the process has exited.
+        let exited = Atomic<Bool>(false)
         struct State {
             var stdout: [UInt8] = []
             var stderr: [UInt8] = []
@@ -128,10 +138,27 @@ struct GitCommand {
         func stop() {
             if let pid { kill(pid, SIGKILL) }
         }
+        var idleSinceExit = 0
         while true {
+            // Poll in short slices: after the process exits, an idle pipe for a second means
+            // every byte it wrote has been read (the rest would come from leaked descriptors).
+            var pfd = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+            let ready = poll(&pfd, 1, 100)
+            if ready < 0 {
+                if errno == EINTR { continue }
+                return
+            }
+            if ready == 0 {
+                if collected.exited.load(ordering: .acquiring) {
+                    idleSinceExit += 1
+                    if idleSinceExit >= 10 { return }
+                }
+                continue
+            }
+            idleSinceExit = 0
             let n = read(fd, buffer.baseAddress, size)
             if n < 0 {
-                if errno == EINTR { continue }
+                if errno == EINTR || errno == EAGAIN { continue }
                 return
             }
             if n == 0 { return }
@@ -184,3 +211,10 @@ struct GitCommand {
         throw ModuleZipError(.git, message: "\(executable): executable file not found in $PATH")
     }
 }
+
+#if os(Linux)
+/// glibc's and musl's `pipe2(2)`, which Swift's Glibc module does not expose (it is declared
+/// only under `_GNU_SOURCE`).
+@_silgen_name("pipe2")
+private func systemPipe2(_ fds: UnsafeMutablePointer<Int32>, _ flags: Int32) -> Int32
+#endif
