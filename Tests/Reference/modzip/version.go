@@ -1,0 +1,7 @@
+//gomodkit:only current
+
+package main
+
+import "runtime"
+
+var runtimeVersionValue = runtime.Version()
