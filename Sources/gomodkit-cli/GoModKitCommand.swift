@@ -12,7 +12,6 @@ struct GoModKitCommand: ParsableCommand {
             Exit status: 0 when everything checked out, 1 when a verification failed, \
             2 for bad usage or unreadable input.
             """,
-        version: "0.1.0",
         subcommands: [Hash.self, VerifyZip.self, GoSumCommand.self,
                       ZipCommand.self,
                       SumCommand.self]

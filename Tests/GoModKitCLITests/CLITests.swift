@@ -139,6 +139,11 @@ import Testing
         #expect(try Self.gomodkit(["hash", "/nonexistent/x.zip"]).status == 2)
         #expect(try Self.gomodkit(["gosum", "check", "/nonexistent/go.sum"]).status == 2)
         #expect(try Self.gomodkit(["--help"]).status == 0)
+        // A subcommand's --version option is never taken for a root --version flag: a usage
+        // error must not turn into "print a version and exit 0".
+        let missingZip = try Self.gomodkit(["verify-zip", "--module", "example.com/m", "--version", "v1.0.0"])
+        #expect(missingZip.status == 2)
+        #expect(missingZip.stdout.isEmpty)
     }
 
     /// A go.sum with the problems of SECURITY.md rows 92, 94 and 95: each reported with its
