@@ -88,25 +88,30 @@ extension GoMod {
     /// x/mod's `File.add`: interprets one directive, rewriting its tokens in place as x/mod does.
     mutating func add(_ errors: inout [ModFileError], block: Int?, line: Int, verb: [UInt8],
                       argumentOffset: Int, strict: Bool) {
-        let node = syntax.lineNodes[line]
+        let start = syntax.lineNodes[line].start
         let directive = ModFileRules.Directive(verb[...])
         if !strict && ![.go, .module, .retract, .require, .ignore].contains(directive) {
-            var tokens = node.tokens.byteStrings
+            var tokens = syntax.lineNodes[line].tokens.byteStrings
             if block != nil { tokens.insert(ByteString(verb), at: 0) }
             let known = [.toolchain, .godebug, .exclude, .replace, .tool].contains(directive)
-            skippedStatements.append(SkippedStatement(tokens: tokens, position: node.start,
+            skippedStatements.append(SkippedStatement(tokens: tokens, position: start,
                                                       reason: known ? .mainModuleOnly : .unknownDirective))
             return
         }
         let fileName = syntax.fileName
-        let start = node.start
         func fail(_ f: ModFileRules.Failure) {
             errors.append(ModFileError(f.code, fileName: fileName, at: start, message: ByteString(f.message)))
         }
         func fail(_ code: ModFileError.Code, _ text: String) { fail(ModFileRules.Failure(code, text)) }
 
-        var args = ModFileRules.Args(tokens: node.tokens, offset: argumentOffset)
-        defer { syntax.lineNodes[line].tokens = args.tokens }
+        var args = ModFileRules.Args(tokens: syntax.lineNodes[line].tokens, offset: argumentOffset)
+        syntax.lineNodes[line].tokens = TokenList()  // let args own the storage while it rewrites tokens
+        defer {
+            syntax.lineNodes[line].tokens = args.tokens
+            for (written, canonical) in args.rewritten {
+                nonCanonicalVersions.append((start, ByteString(written), ByteString(canonical)))
+            }
+        }
         let verbText = String(decoding: verb, as: UTF8.self)
 
         switch directive {
@@ -188,7 +193,7 @@ extension GoMod {
             switch ModFileRules.parseVersionInterval(verb: verbText, &args) {
             case .failure(let f):
                 if strict { return fail(f) }
-                var tokens = node.tokens.byteStrings
+                var tokens = args.tokens.byteStrings
                 if block != nil { tokens.insert(ByteString(verb), at: 0) }
                 skippedStatements.append(SkippedStatement(tokens: tokens, position: start, reason: .malformedRetraction))
                 return

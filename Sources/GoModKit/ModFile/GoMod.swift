@@ -179,6 +179,9 @@ public struct GoMod: Sendable, Equatable {
     var toolEntries: [PathEntry] = []
     var ignoreEntries: [PathEntry] = []
 
+    /// Versions x/mod rewrote while parsing (for ``findings``).
+    var nonCanonicalVersions: [(position: GoModSyntax.Position, written: ByteString, canonical: ByteString)] = []
+
     /// The statements lax parsing skipped; always empty in strict mode.
     public internal(set) var skippedStatements: [SkippedStatement] = []
 

@@ -144,10 +144,26 @@ struct ModFileParser {
                 startToken()
                 let suffix = tokenOnLine
                 // Consume the comment through its newline.
-                while index < data.count {
-                    let b = data[index]
-                    readRune()
-                    if b == 0x0A { break }
+                let bytes = data
+                let n = bytes.count
+                var i = index, runes = 0, newline = false
+                while i < n {
+                    let b = bytes[i]
+                    if b == 0x0A {
+                        i += 1
+                        newline = true
+                        break
+                    }
+                    i += b < 0x80 ? 1 : goDecodeRune(bytes[...], at: i).width
+                    runes += 1
+                }
+                pos.byte += i - index
+                index = i
+                if newline {
+                    pos.line += 1
+                    pos.lineRune = 1
+                } else {
+                    pos.lineRune += runes
                 }
                 tokenOnLine = false
                 if !suffix {
@@ -208,26 +224,35 @@ struct ModFileParser {
         guard let first = peekRune(), Self.isIdent(first) else {
             throw error(.unexpectedCharacter, "unexpected input character \(goQuoteRune(peekRune() ?? 0))")
         }
-        while index < data.count {
-            let b = data[index]
+        // Scan with locals (the hot loop of a long line), then advance the position once.
+        let bytes = data
+        let n = bytes.count
+        var i = index, runes = 0
+        while i < n {
+            let b = bytes[i]
             if b < 0x80 {
-                if b == 0x2F && index + 1 < data.count {
-                    let n = data[index + 1]
-                    if n == 0x2F { break }
-                    if n == 0x2A { throw error(.blockComment, "mod files must use // comments (not /* */ comments)") }
+                if b == 0x2F && i + 1 < n {
+                    let next = bytes[i + 1]
+                    if next == 0x2F { break }
+                    if next == 0x2A {
+                        pos.byte += i - index
+                        pos.lineRune += runes
+                        index = i
+                        throw error(.blockComment, "mod files must use // comments (not /* */ comments)")
+                    }
                 }
                 guard Self.isIdent(UInt32(b)) else { break }
-                index += 1
-                pos.byte += 1
-                pos.lineRune += 1
+                i += 1
             } else {
-                let (rune, width, _) = goDecodeRune(data[...], at: index)
+                let (rune, width, _) = goDecodeRune(bytes[...], at: i)
                 guard Self.isIdent(rune) else { break }
-                index += width
-                pos.byte += width
-                pos.lineRune += 1
+                i += width
             }
+            runes += 1
         }
+        pos.byte += i - index
+        pos.lineRune += runes
+        index = i
         endToken(.ident)
     }
 

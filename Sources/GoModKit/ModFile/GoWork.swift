@@ -94,13 +94,14 @@ public struct GoWork: Sendable, Equatable {
 
     /// x/mod's `WorkFile.add`.
     mutating func add(_ errors: inout [ModFileError], line: Int, verb: [UInt8], argumentOffset: Int) {
-        let node = syntax.lineNodes[line]
+        let start = syntax.lineNodes[line].start
         let fileName = syntax.fileName
         func fail(_ f: ModFileRules.Failure) {
-            errors.append(ModFileError(f.code, fileName: fileName, at: node.start, message: ByteString(f.message)))
+            errors.append(ModFileError(f.code, fileName: fileName, at: start, message: ByteString(f.message)))
         }
         func fail(_ code: ModFileError.Code, _ text: String) { fail(ModFileRules.Failure(code, text)) }
-        var args = ModFileRules.Args(tokens: node.tokens, offset: argumentOffset)
+        var args = ModFileRules.Args(tokens: syntax.lineNodes[line].tokens, offset: argumentOffset)
+        syntax.lineNodes[line].tokens = TokenList()  // let args own the storage while it rewrites tokens
         defer { syntax.lineNodes[line].tokens = args.tokens }
 
         switch ModFileRules.Directive(verb[...]) {

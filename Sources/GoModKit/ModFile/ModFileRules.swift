@@ -55,6 +55,14 @@ enum ModFileRules {
         var tokens: TokenList
         /// The index of the first argument in ``tokens`` (1 for a lone line, after its verb).
         let offset: Int
+        /// Versions ``parseVersion(verb:path:_:_:canonicalize:)`` rewrote: as written and
+        /// canonical.
+        var rewritten: [(written: [UInt8], canonical: [UInt8])] = []
+
+        init(tokens: TokenList, offset: Int) {
+            self.tokens = tokens
+            self.offset = offset
+        }
 
         var count: Int { tokens.count - offset }
         subscript(_ i: Int) -> ArraySlice<UInt8> { tokens[offset + i] }
@@ -68,16 +76,17 @@ enum ModFileRules {
     /// stores the `AutoQuote`d value back into the token.
     static func parseString(_ args: inout Args, _ i: Int) -> Result<[UInt8], Failure> {
         let t = args[i]
-        var value: [UInt8]
         if t.first == UInt8(ascii: "\"") {
             guard let u = ModFileText.unquote(t) else { return .failure(Failure(.invalidQuotedString, "invalid syntax")) }
-            value = u
-        } else if t.contains(where: { $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "'") || $0 == UInt8(ascii: "`") }) {
-            return .failure(Failure(.invalidQuotedString, "unquoted string cannot contain quote"))
-        } else {
-            value = Array(t)
+            args.set(i, ModFileText.autoQuote(u[...]))
+            return .success(u)
         }
-        args.set(i, ModFileText.autoQuote(value[...]))
+        if t.contains(where: { $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "'") || $0 == UInt8(ascii: "`") }) {
+            return .failure(Failure(.invalidQuotedString, "unquoted string cannot contain quote"))
+        }
+        let value = Array(t)
+        // AutoQuote(t) is t itself unless t must be quoted.
+        if ModFileText.mustQuote(t) { args.set(i, ModFileText.autoQuote(t)) }
         return .success(value)
     }
 
@@ -107,15 +116,16 @@ enum ModFileRules {
         case .success(let v): t = v
         }
         var value = t
-        if canonicalize {
+        if canonicalize && !ModFileText.isSimpleCanonical(t[...]) {
             let cv = GoModule.canonicalVersionBytes(t)
             if cv.isEmpty {
                 return .failure(invalidVersion(.invalidVersion, t, Array("must be of the form v1.2.3".utf8))
                     .directive(verb: verb, path: path))
             }
             value = cv
+            if cv != t { args.rewritten.append((t, cv)) }
         }
-        args.set(i, value)
+        if !args[i].elementsEqual(value) { args.set(i, value) }
         return .success(value)
     }
 
@@ -127,6 +137,10 @@ enum ModFileRules {
 
     /// `module.CheckPathMajor`, as a failure with Go's message.
     static func checkPathMajor(_ version: [UInt8], _ pathMajor: [UInt8]) -> Failure? {
+        if pathMajor.isEmpty && ModFileText.isSimpleCanonical(version[...]) && version.count > 2
+            && (version[1] == UInt8(ascii: "0") || version[1] == UInt8(ascii: "1")) && version[2] == UInt8(ascii: ".") {
+            return nil  // v0.x.y or v1.x.y without a suffix: always fine
+        }
         do {
             try GoModule.checkPathMajor(ByteString(version), ByteString(pathMajor))
             return nil

@@ -311,6 +311,45 @@ enum ModFileText {
         return v[start..<afterMinor]
     }
 
+    /// A fast path for the usual version spelling: `vMAJOR.MINOR.PATCH`, optionally with a
+    /// `-prerelease` of dot-separated alphanumeric identifiers (numeric ones without leading
+    /// zeros) and no build suffix. Such a version is valid semver and already canonical
+    /// (`module.CanonicalVersion` returns it unchanged); `false` only means "take the full path".
+    static func isSimpleCanonical(_ v: ArraySlice<UInt8>) -> Bool {
+        var i = v.startIndex
+        guard i < v.endIndex, v[i] == UInt8(ascii: "v") else { return false }
+        i += 1
+        for part in 0..<3 {
+            guard let after = number(v, from: i, allowZero: true) else { return false }
+            i = after
+            if part < 2 {
+                guard i < v.endIndex, v[i] == UInt8(ascii: ".") else { return false }
+                i += 1
+            }
+        }
+        if i == v.endIndex { return true }
+        guard v[i] == UInt8(ascii: "-") else { return false }
+        i += 1
+        while true {
+            let start = i
+            var numeric = true
+            while i < v.endIndex, v[i] != UInt8(ascii: ".") {
+                let c = v[i]
+                if isASCIIDigit(c) {
+                } else if isASCIILetter(c) || c == UInt8(ascii: "-") {
+                    numeric = false
+                } else {
+                    return false
+                }
+                i += 1
+            }
+            guard i > start else { return false }
+            if numeric && i - start > 1 && v[start] == UInt8(ascii: "0") { return false }
+            if i == v.endIndex { return true }
+            i += 1
+        }
+    }
+
     /// Whether `name` matches `ToolchainRE` (`^default$|^go1($|\.)`).
     static func isToolchainName(_ name: ArraySlice<UInt8>) -> Bool {
         if name.elementsEqual("default".utf8) { return true }
