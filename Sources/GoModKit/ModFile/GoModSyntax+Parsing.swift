@@ -92,20 +92,22 @@ struct ModFileParser {
         return b < 0x80 ? UInt32(b) : goDecodeRune(data[...], at: index).rune
     }
 
-    @inline(__always)
-    func peekPrefix(_ a: UInt8, _ b: UInt8) -> Bool {
-        index + 1 < data.count && data[index] == a && data[index + 1] == b
-    }
-
     /// x/mod's `isIdent`: printable, not space, not one of ` ()[]{},`.
     @inline(__always)
     static func isIdent(_ r: UInt32) -> Bool {
-        if r < 0x80 {
-            switch r {
-            case 0x20, 0x28, 0x29, 0x5B, 0x5D, 0x7B, 0x7D, 0x2C: return false
-            default: return r > 0x20 && r < 0x7F
-            }
-        }
+        if r < 0x80 { return isIdentASCII(UInt8(r)) }
+        return isIdentUnicode(r)
+    }
+
+    /// ``isIdent(_:)`` for an ASCII byte: `!` … `~` except `(`, `)`, `,`, `[`, `]`, `{`, `}`.
+    @inline(__always)
+    static func isIdentASCII(_ b: UInt8) -> Bool {
+        b > 0x20 && b < 0x7F && b != 0x28 && b != 0x29 && b != 0x2C && b != 0x5B && b != 0x5D && b != 0x7B && b != 0x7D
+    }
+
+    /// ``isIdent(_:)`` beyond ASCII: `unicode.IsPrint` and not `unicode.IsSpace`.
+    @inline(never)
+    static func isIdentUnicode(_ r: UInt32) -> Bool {
         guard !goIsSpace(r), let scalar = Unicode.Scalar(r) else { return false }
         return goIsPrint(scalar)
     }
@@ -140,7 +142,7 @@ struct ModFileParser {
                 readRune()
                 continue
             }
-            if peekPrefix(0x2F, 0x2F) {
+            if c == 0x2F && index + 1 < data.count && data[index + 1] == 0x2F {
                 startToken()
                 let suffix = tokenOnLine
                 // Consume the comment through its newline.
@@ -175,7 +177,7 @@ struct ModFileParser {
                                                           isSuffix: true))
                 return
             }
-            if peekPrefix(0x2F, 0x2A) {
+            if c == 0x2F && index + 1 < data.count && data[index + 1] == 0x2A {
                 throw error(.blockComment, "mod files must use // comments (not /* */ comments)")
             }
             break
@@ -241,7 +243,7 @@ struct ModFileParser {
                         throw error(.blockComment, "mod files must use // comments (not /* */ comments)")
                     }
                 }
-                guard Self.isIdent(UInt32(b)) else { break }
+                guard Self.isIdentASCII(b) else { break }
                 i += 1
             } else {
                 let (rune, width, _) = goDecodeRune(bytes[...], at: i)
@@ -256,9 +258,6 @@ struct ModFileParser {
         endToken(.ident)
     }
 
-    @inline(__always)
-    func peek() -> Kind { token.kind }
-
     /// Returns the look-ahead token and lexes the next one.
     mutating func lex() throws(ModFileError) -> Token {
         let tok = token
@@ -266,15 +265,12 @@ struct ModFileParser {
         return tok
     }
 
-    @inline(__always)
-    func text(_ tok: Token) -> ArraySlice<UInt8> { data[tok.start..<tok.end] }
-
     // MARK: - Parser
 
     mutating func parseFile() throws(ModFileError) {
         var cb: GoModSyntax.CommentBlock? = nil
         while true {
-            switch peek() {
+            switch token.kind {
             case .newline:
                 _ = try lex()
                 if let block = cb {
@@ -284,7 +280,7 @@ struct ModFileParser {
             case .comment:
                 let tok = try lex()
                 if cb == nil { cb = GoModSyntax.CommentBlock(comments: .init(), start: tok.pos) }
-                cb?.comments.before.append(GoModSyntax.Comment(start: tok.pos, token: ByteString(Array(text(tok)))))
+                cb?.comments.before.append(GoModSyntax.Comment(start: tok.pos, token: ByteString(Array(data[tok.start..<tok.end]))))
             case .eof:
                 if let block = cb { file.stmts.append(.comments(block)) }
                 return
@@ -314,7 +310,7 @@ struct ModFileParser {
         let start = first.pos
         var end = first.endPos
         var tokens = TokenList()
-        tokens.append(text(first))
+        tokens.append(data[first.start..<first.end])
         while true {
             let tok = try lex()
             if tok.kind.isEOL {
@@ -323,14 +319,14 @@ struct ModFileParser {
                 return
             }
             if tok.kind == .lparen {
-                let next = peek()
+                let next = token.kind
                 if next.isEOL {
                     let block = try parseLineBlock(start: start, tokens: tokens, lparen: tok)
                     file.stmts.append(.block(file.newBlock(block)))
                     return
                 } else if next == .rparen {
                     let rparen = try lex()
-                    if peek().isEOL {
+                    if token.kind.isEOL {
                         _ = try lex()
                         var block = GoModSyntax.BlockNode(start: start, tokens: tokens)
                         block.lparen.position = tok.pos
@@ -338,14 +334,14 @@ struct ModFileParser {
                         file.stmts.append(.block(file.newBlock(block)))
                         return
                     }
-                    tokens.append(text(tok))
-                    tokens.append(text(rparen))
+                    tokens.append(data[tok.start..<tok.end])
+                    tokens.append(data[rparen.start..<rparen.end])
                 } else {
-                    tokens.append(text(tok))
+                    tokens.append(data[tok.start..<tok.end])
                 }
                 continue
             }
-            tokens.append(text(tok))
+            tokens.append(data[tok.start..<tok.end])
             end = tok.endPos
         }
     }
@@ -355,7 +351,7 @@ struct ModFileParser {
         block.lparen.position = lparen.pos
         var comments: [GoModSyntax.Comment] = []
         while true {
-            switch peek() {
+            switch token.kind {
             case .eolComment:
                 _ = try lex()
             case .newline:
@@ -365,7 +361,7 @@ struct ModFileParser {
                 }
             case .comment:
                 let tok = try lex()
-                comments.append(GoModSyntax.Comment(start: tok.pos, token: ByteString(Array(text(tok)))))
+                comments.append(GoModSyntax.Comment(start: tok.pos, token: ByteString(Array(data[tok.start..<tok.end]))))
             case .eof:
                 throw error(.unterminatedBlock,
                             "syntax error (unterminated block started at \(fileName):\(block.start.line):\(block.start.lineRune))")
@@ -376,7 +372,7 @@ struct ModFileParser {
                 }
                 block.rparen.comments.before = comments
                 block.rparen.position = rparen.pos
-                if !peek().isEOL {
+                if !token.kind.isEOL {
                     throw error(.expectedNewlineAfterParen, "syntax error (expected newline after closing paren)")
                 }
                 _ = try lex()
@@ -395,13 +391,13 @@ struct ModFileParser {
         let start = first.pos
         var end = first.endPos
         var tokens = TokenList()
-        tokens.append(text(first))
+        tokens.append(data[first.start..<first.end])
         while true {
             let tok = try lex()
             if tok.kind.isEOL {
                 return GoModSyntax.LineNode(start: start, tokens: tokens, inBlock: true, end: end)
             }
-            tokens.append(text(tok))
+            tokens.append(data[tok.start..<tok.end])
             end = tok.endPos
         }
     }

@@ -6,18 +6,18 @@ enum ModFileRules {
     enum Directive: Equatable {
         case go, toolchain, module, godebug, require, exclude, replace, retract, tool, ignore, use, unknown
 
-        private static let table: [(String, Directive)] = [
-            ("go", .go), ("toolchain", .toolchain), ("module", .module), ("godebug", .godebug), ("require", .require),
-            ("exclude", .exclude), ("replace", .replace), ("retract", .retract), ("tool", .tool), ("ignore", .ignore),
-            ("use", .use),
-        ]
-
         init(_ verb: ArraySlice<UInt8>) {
-            self = .unknown
-            guard verb.count >= 2 && verb.count <= 9 else { return }
-            for (name, d) in Self.table where name.utf8.count == verb.count && verb.elementsEqual(name.utf8) {
-                self = d
-                return
+            func eq(_ name: StaticString) -> Bool { ModFileText.equal(verb, name) }
+            switch verb.count {
+            case 2: self = eq("go") ? .go : .unknown
+            case 3: self = eq("use") ? .use : .unknown
+            case 4: self = eq("tool") ? .tool : .unknown
+            case 6: self = eq("module") ? .module : eq("ignore") ? .ignore : .unknown
+            case 7:
+                self = eq("godebug") ? .godebug : eq("require") ? .require : eq("exclude") ? .exclude
+                    : eq("replace") ? .replace : eq("retract") ? .retract : .unknown
+            case 9: self = eq("toolchain") ? .toolchain : .unknown
+            default: self = .unknown
             }
         }
     }
@@ -81,8 +81,13 @@ enum ModFileRules {
             args.set(i, ModFileText.autoQuote(u[...]))
             return .success(u)
         }
-        if t.contains(where: { $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "'") || $0 == UInt8(ascii: "`") }) {
-            return .failure(Failure(.invalidQuotedString, "unquoted string cannot contain quote"))
+        var k = t.startIndex
+        while k < t.endIndex {
+            let c = t[k]
+            if c == 0x22 || c == 0x27 || c == 0x60 {
+                return .failure(Failure(.invalidQuotedString, "unquoted string cannot contain quote"))
+            }
+            k += 1
         }
         let value = Array(t)
         // AutoQuote(t) is t itself unless t must be quoted.
@@ -270,8 +275,16 @@ enum ModFileRules {
     /// x/mod's `isIndirect`: the first suffix comment is `// indirect` or starts `// indirect;`.
     static func isIndirect(_ line: GoModSyntax.LineNode) -> Bool {
         guard let first = line.comments.suffix.first else { return false }
-        let f = ModFileText.fields(ModFileText.trimSlashSlash(first.token.bytes[...]))
-        return (f.count == 1 && f[0].elementsEqual("indirect".utf8)) || (f.count > 1 && f[0].elementsEqual("indirect;".utf8))
+        // strings.Fields(strings.TrimPrefix(token, "//")): the first field, and whether more follow.
+        let s = ModFileText.trimSlashSlash(first.token.bytes[...])
+        var i = s.startIndex
+        while i < s.endIndex, case let w = ModFileText.spaceWidth(s, at: i), w > 0 { i += w }
+        let start = i
+        while i < s.endIndex && ModFileText.spaceWidth(s, at: i) == 0 { i += 1 }
+        let field = s[start..<i]
+        while i < s.endIndex, case let w = ModFileText.spaceWidth(s, at: i), w > 0 { i += w }
+        let more = i < s.endIndex
+        return more ? ModFileText.equal(field, "indirect;") : ModFileText.equal(field, "indirect")
     }
 
     /// x/mod's `Require.setIndirect` on a line.

@@ -6,6 +6,21 @@ enum ModFileText {
     static let slashSlash: [UInt8] = [0x2F, 0x2F]
     static let slashStar: [UInt8] = [0x2F, 0x2A]
 
+    /// Whether `s` holds exactly the ASCII text `literal` (a plain loop: hot in parsing).
+    @inline(__always)
+    static func equal(_ s: ArraySlice<UInt8>, _ literal: StaticString) -> Bool {
+        guard s.count == literal.utf8CodeUnitCount else { return false }
+        return literal.withUTF8Buffer { lit in
+            var i = s.startIndex, j = 0
+            while j < lit.count {
+                if s[i] != lit[j] { return false }
+                i += 1
+                j += 1
+            }
+            return true
+        }
+    }
+
     // MARK: - strings.TrimSpace / strings.Fields
 
     /// The width of the `unicode.IsSpace` rune at `i`, or 0 when the rune there is not space.
@@ -233,15 +248,20 @@ enum ModFileText {
 
     /// x/mod's `MustQuote`: whether `s` needs quoting to be one token in a go.mod line.
     static func mustQuote(_ s: ArraySlice<UInt8>) -> Bool {
+        if s.isEmpty { return true }
+        let long = s.count > 1
         var i = s.startIndex
-        while i < s.endIndex {
+        let end = s.endIndex
+        while i < end {
             let b = s[i]
             if b < 0x80 {
                 switch b {
-                case 0x20, UInt8(ascii: "\""), UInt8(ascii: "'"), UInt8(ascii: "`"): return true
-                case UInt8(ascii: "("), UInt8(ascii: ")"), UInt8(ascii: "["), UInt8(ascii: "]"),
-                     UInt8(ascii: "{"), UInt8(ascii: "}"), UInt8(ascii: ","):
-                    if s.count > 1 { return true }
+                case 0x20, 0x22, 0x27, 0x60: return true  // space " ' `
+                case 0x28, 0x29, 0x5B, 0x5D, 0x7B, 0x7D, 0x2C:  // ( ) [ ] { } ,
+                    if long { return true }
+                case 0x2F:
+                    // strings.Contains(s, "//") || strings.Contains(s, "/*")
+                    if i + 1 < end && (s[i + 1] == 0x2F || s[i + 1] == 0x2A) { return true }
                 default:
                     if b < 0x20 || b == 0x7F { return true }
                 }
@@ -253,7 +273,7 @@ enum ModFileText {
             if let scalar = Unicode.Scalar(rune), !goIsPrint(scalar) { return true }
             i += width
         }
-        return s.isEmpty || contains(s, slashSlash) || contains(s, slashStar)
+        return false
     }
 
     /// x/mod's `AutoQuote`: `s`, or Go's `strconv.Quote(s)` when ``mustQuote(_:)``.
@@ -317,26 +337,32 @@ enum ModFileText {
     /// (`module.CanonicalVersion` returns it unchanged); `false` only means "take the full path".
     static func isSimpleCanonical(_ v: ArraySlice<UInt8>) -> Bool {
         var i = v.startIndex
-        guard i < v.endIndex, v[i] == UInt8(ascii: "v") else { return false }
+        let end = v.endIndex
+        guard i < end, v[i] == 0x76 else { return false }  // "v"
         i += 1
         for part in 0..<3 {
-            guard let after = number(v, from: i, allowZero: true) else { return false }
-            i = after
+            // 0 | [1-9][0-9]*
+            guard i < end, v[i] >= 0x30 && v[i] <= 0x39 else { return false }
+            if v[i] == 0x30 {
+                i += 1
+            } else {
+                while i < end && v[i] >= 0x30 && v[i] <= 0x39 { i += 1 }
+            }
             if part < 2 {
-                guard i < v.endIndex, v[i] == UInt8(ascii: ".") else { return false }
+                guard i < end, v[i] == 0x2E else { return false }  // "."
                 i += 1
             }
         }
-        if i == v.endIndex { return true }
-        guard v[i] == UInt8(ascii: "-") else { return false }
+        if i == end { return true }
+        guard v[i] == 0x2D else { return false }  // "-"
         i += 1
         while true {
             let start = i
             var numeric = true
-            while i < v.endIndex, v[i] != UInt8(ascii: ".") {
+            while i < end, v[i] != 0x2E {
                 let c = v[i]
-                if isASCIIDigit(c) {
-                } else if isASCIILetter(c) || c == UInt8(ascii: "-") {
+                if c >= 0x30 && c <= 0x39 {
+                } else if (c >= 0x41 && c <= 0x5A) || (c >= 0x61 && c <= 0x7A) || c == 0x2D {
                     numeric = false
                 } else {
                     return false
@@ -344,8 +370,8 @@ enum ModFileText {
                 i += 1
             }
             guard i > start else { return false }
-            if numeric && i - start > 1 && v[start] == UInt8(ascii: "0") { return false }
-            if i == v.endIndex { return true }
+            if numeric && i - start > 1 && v[start] == 0x30 { return false }
+            if i == end { return true }
             i += 1
         }
     }
