@@ -94,6 +94,33 @@ enum ModFileCorpus {
          read(files(under: xmodTestdata.appendingPathComponent("testdata/work")) { _ in true }))
     }
 
+    // MARK: - Hand-written lexer and parser corner cases
+
+    /// Inputs aimed at the corners of x/mod's lexer, parser and comment assignment; their
+    /// expected results come from Go (the differential tests run them through the reference).
+    static let cornerCases: [File] = [
+        "", "\n\n\n", "   \t\r\n", "// only a comment", "// a\n// b\n", "// a\r\r\n", "// a\n\n// b\n\nmodule m\n",
+        "module m // c", "module m\r\nrequire x v1.0.0 // indirect\r\n", "module m\rrequire x v1.0.0\r",
+        "module m\nfoo \"a\\\nb\" // c\nrequire x v1.0.0 // d\n",
+        "module m\nfoo \"a\\\nb\"\n// c\nrequire x v1.0.0\n",
+        "module m\nrequire ( // lparen\n\t// before\n\tx v1.0.0 // x\n\n\t// tail\n) // rparen\n// after\n",
+        "module m\nrequire (\n\n\n\tx v1.0.0\n\n\n\ty v1.0.0\n\n)\n", "module m\nrequire ()\n", "module m\nrequire ( ) x\n",
+        "module m\nx ( y ) z\n", "module m\n( x\n", ") x\n", "module m\nrequire (\n\t( x\n)\n", "module m\nrequire [v1.0.0, v1.1.0)\n",
+        "module é/中\nrequire é.com/x v1.0.0\n", "module m\nrequire x v1.0.0 \u{2028}\n", "module m\ngo 1.21 // \u{FEFF}\n",
+        "module m\nretract (\n\tv1.0.0 // one\n\t[v1.1.0, v1.2.0] // two\n)\n",
+        "module m\n// block comment\nretract (\n\tv1.0.0\n\tv1.0.1 // own\n)\n",
+        "module (\n\t// Deprecated: in block\n\tm\n)\n", "// Deprecated:\nmodule m\n", "// x\n//\n// Deprecated:   a\n// b\n//\n// c\nmodule m\n",
+        "module m\ngo 1.21.0.1\ngo 1.22\n", "module m\ngo v1.21\n", "module m\ngo 1.21.x\n", "module m\ntoolchain default\ntoolchain go1\n",
+        "module m\ngodebug (\n\ta=b\n\tc\n\t\"d=e\"\n)\n", "module m\ntool (\n\tx/y\n\t\"a b\"\n)\nignore (\n\t./a\n\t`b`\n)\n",
+        "module m\nreplace x v1.0.0 => ./y v1.0.0\n", "module m\nreplace x => y@v1\n", "module m\nreplace x => C:\\y\n",
+        "module m\nreplace x => \"./a b\"\n", "module m\nreplace x/v2 v1.0.0 => y v1.0.0\n", "module m\nreplace gopkg.in/x.v0 => ./x\n",
+        "module m\nexclude x/v1 v1.0.0\n", "module m\nrequire gopkg.in/yaml.v2 v2.4.0\nrequire gopkg.in/yaml.v2 v3.0.0\n",
+        "module m\nrequire x v2.0.0+incompatible\nrequire y v1.0.0+meta\nrequire z v1.2.3-pre.0\n",
+        "module m\nrequire \"x\" \"v1.0.0\"\nrequire 'x' v1\nrequire x\"y v1\n",
+        "module m\nuse ./a\n", "go 1.22\nuse (\n\t./a\n\t../b\n)\nuse \"./c d\"\nreplace x => ./x\ngodebug k=v\n", "go 1.22\nuse\n",
+        "module m\nrequire x v1.0.0 //indirect\nrequire y v1.0.0 //   indirect; note\nrequire z v1.0.0 // indirectly\n",
+    ].enumerated().map { File(origin: "corner \($0.offset)", data: Array($0.element.utf8)) }
+
     // MARK: - Mutations
 
     /// Fragments that stress the lexer and parser when spliced into a file.

@@ -72,8 +72,10 @@ import Testing
             }
         }
         #expect(tableFiles.count >= 150)
-        try Self.check(Self.requests(mods + tableFiles, kinds: [.mod, .lax], flagSets: [[], ["go=1.23", "require=x.y/new@v1.0.0"]])
-                       + Self.requests(works + tableWork, kinds: [.work], flagSets: [[], ["use=./new", "go=1.23"]]))
+        let corners = ModFileCorpus.cornerCases
+        try Self.check(Self.requests(mods + tableFiles + corners, kinds: [.mod, .lax],
+                                     flagSets: [[], ["go=1.23", "require=x.y/new@v1.0.0"]])
+                       + Self.requests(works + tableWork + corners, kinds: [.work], flagSets: [[], ["use=./new", "go=1.23"]]))
     }
 
     /// Malformed variants: random byte deletions, insertions of hostile fragments (BOM, NUL,
