@@ -142,7 +142,7 @@ extension GoMod {
                 var scratch = GoMod()
                 try scratch.setModule(module)
             } catch {
-                throw error.prefixedMessage("invalid -module: ")
+                throw error.prefixed("invalid -module: ")
             }
         }
         if let goVersion, goVersion != "none", !isValidGoVersion(goVersion) {
@@ -158,11 +158,6 @@ extension GoMod {
     /// The Go release whose `go mod edit` GoModKit reproduces, as cmd/go names itself in hints
     /// (`gover.Local()`).
     public static let referenceGoVersion = "1.27.3"
-}
-
-extension ModFileError {
-    /// The error with `prefix` put in front of its message, code unchanged.
-    func prefixedMessage(_ prefix: String) -> ModFileError { prefixed(prefix) }
 }
 
 /// cmd/go's parsing of editing-flag arguments (modcmd/edit.go, workcmd/edit.go,
