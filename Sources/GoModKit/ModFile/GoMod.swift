@@ -4,7 +4,7 @@
 /// ```swift
 /// var mod = try GoMod.parse(bytes)                 // modfile.Parse
 /// try mod.addRequire(path: "golang.org/x/text", version: "v0.3.0")
-/// mod.dropRequire(path: "rsc.io/quote")            // throws only for a malformed path
+/// try mod.dropRequire(path: "rsc.io/quote")        // throws only for a malformed path
 /// let text = mod.formatted()                       // what `go mod edit -print` writes
 /// ```
 ///
