@@ -31,6 +31,7 @@ let package = Package(
             dependencies: [.product(name: "GoModKit", package: parentIdentity)],
             swiftSettings: fuzzSettings
         ),
+        .executableTarget(name: "FuzzGoMod", dependencies: [.product(name: "GoModKit", package: parentIdentity)], swiftSettings: fuzzSettings),
     ],
     swiftLanguageModes: [.v6]
 )

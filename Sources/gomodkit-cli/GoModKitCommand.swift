@@ -12,9 +12,11 @@ struct GoModKitCommand: ParsableCommand {
             Exit status: 0 when everything checked out, 1 when a verification failed, \
             2 for bad usage or unreadable input.
             """,
-        subcommands: [Hash.self, VerifyZip.self, GoSumCommand.self,
-                      ZipCommand.self,
-                      SumCommand.self]
+        subcommands: [
+            Hash.self, VerifyZip.self, GoSumCommand.self,
+            ModCommand.self, WorkCommand.self,
+            ZipCommand.self, SumCommand.self,
+        ]
     )
 }
 

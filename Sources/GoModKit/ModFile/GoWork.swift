@@ -1,0 +1,178 @@
+/// A parsed go.work file: x/mod's `modfile.WorkFile` (SPEC.md §2.5), with its lossless
+/// ``syntax`` tree, the typed directives `go`, `toolchain`, `godebug`, `use` and `replace`, and
+/// the edits of `go work edit`.
+///
+/// Like ``GoMod``: ``formatted()`` is `go work edit -fmt`, ``editJSON()`` is
+/// `go work edit -json`, edits only mark deleted lines until ``cleanUp()``.
+public struct GoWork: Sendable, Equatable {
+    /// A `use` directive.
+    public struct Use: Sendable, Hashable {
+        /// The module directory, unquoted (`./a`, `../b`, `/abs`).
+        public var path: ByteString
+        /// Where the directive starts.
+        public var position: GoModSyntax.Position
+    }
+
+    /// The syntax tree.
+    public internal(set) var syntax: GoModSyntax
+    var goEntry: GoMod.VersionEntry?
+    var toolchainEntry: GoMod.VersionEntry?
+    var godebugEntries: [GoMod.GodebugEntry] = []
+    var useEntries: [GoMod.PathEntry] = []
+    var replaceEntries: [GoMod.ReplaceEntry] = []
+
+    /// An empty go.work named `fileName`.
+    public init(fileName: String = "go.work") {
+        syntax = GoModSyntax(fileName: fileName)
+    }
+
+    /// The `go` version, or `nil`.
+    public var goVersion: ByteString? { goEntry?.value }
+
+    /// The `toolchain` name, or `nil`.
+    public var toolchain: ByteString? { toolchainEntry?.value }
+
+    /// The `godebug` settings, in file order.
+    public var godebugs: [GoMod.Godebug] {
+        godebugEntries.compactMap { e in
+            e.line.map { GoMod.Godebug(key: e.key, value: e.value, position: syntax.lineNodes[$0].start) }
+        }
+    }
+
+    /// The `use` directives, in file order.
+    public var uses: [Use] {
+        useEntries.compactMap { e in e.line.map { Use(path: e.path, position: syntax.lineNodes[$0].start) } }
+    }
+
+    /// The `replace` directives, in file order.
+    public var replacements: [GoMod.Replacement] {
+        replaceEntries.compactMap { e in
+            e.line.map { GoMod.Replacement(old: e.old, new: e.new, position: syntax.lineNodes[$0].start) }
+        }
+    }
+
+    /// Equal typed directives and syntax trees.
+    public static func == (lhs: GoWork, rhs: GoWork) -> Bool {
+        lhs.goVersion == rhs.goVersion && lhs.toolchain == rhs.toolchain && lhs.godebugs == rhs.godebugs
+            && lhs.uses == rhs.uses && lhs.replacements == rhs.replacements && lhs.syntax == rhs.syntax
+    }
+
+    // MARK: - Parsing
+
+    /// Parses a go.work file (x/mod's `modfile.ParseWork` with no version fixer). Unknown
+    /// directives and blocks are errors; errors carry x/mod's messages and positions, all
+    /// directive errors together (see ``ModFileError/additionalErrors``).
+    public static func parse(_ data: [UInt8], fileName: String = "go.work") throws(ModFileError) -> GoWork {
+        var file = GoWork(fileName: fileName)
+        file.syntax = try GoModSyntax.parse(data, fileName: fileName)
+        var errors: [ModFileError] = []
+        for stmt in file.syntax.stmts {
+            switch stmt {
+            case .comments:
+                continue
+            case .line(let id):
+                file.add(&errors, line: id, verb: Array(file.syntax.lineNodes[id].tokens[0]), argumentOffset: 1)
+            case .block(let bid):
+                let b = file.syntax.blockNodes[bid]
+                let verb = Array(b.tokens[0])
+                let directive = ModFileRules.Directive(verb[...])
+                if b.tokens.count > 1 || ![.godebug, .use, .replace].contains(directive) {
+                    var message = Array("unknown block type: ".utf8)
+                    for k in 0..<b.tokens.count {
+                        if k > 0 { message.append(0x20) }
+                        message += b.tokens[k]
+                    }
+                    errors.append(ModFileError(.unknownBlockType, fileName: fileName, at: b.start, message: ByteString(message)))
+                    continue
+                }
+                for id in b.lines { file.add(&errors, line: id, verb: verb, argumentOffset: 0) }
+            }
+        }
+        if let first = errors.first { throw first.adding(Array(errors.dropFirst())) }
+        return file
+    }
+
+    /// x/mod's `WorkFile.add`.
+    mutating func add(_ errors: inout [ModFileError], line: Int, verb: [UInt8], argumentOffset: Int) {
+        let start = syntax.lineNodes[line].start
+        let fileName = syntax.fileName
+        func fail(_ f: ModFileRules.Failure) {
+            errors.append(ModFileError(f.code, fileName: fileName, at: start, message: ByteString(f.message)))
+        }
+        func fail(_ code: ModFileError.Code, _ text: String) { fail(ModFileRules.Failure(code, text)) }
+        var args = ModFileRules.Args(tokens: syntax.lineNodes[line].tokens, offset: argumentOffset)
+        syntax.lineNodes[line].tokens = TokenList()  // let args own the storage while it rewrites tokens
+        defer { syntax.lineNodes[line].tokens = args.tokens }
+
+        switch ModFileRules.Directive(verb[...]) {
+        case .go:
+            if goEntry != nil { return fail(.repeatedStatement, "repeated go statement") }
+            if args.count != 1 { return fail(.usage, "go directive expects exactly one argument") }
+            if !ModFileText.isGoVersion(args[0]) {
+                var message = Array("invalid go version '".utf8) + args[0]
+                appendText(&message, "': must match format 1.23.0")
+                return fail(ModFileRules.Failure(.invalidGoVersion, message))
+            }
+            goEntry = GoMod.VersionEntry(value: ByteString(Array(args[0])), line: line)
+        case .toolchain:
+            if toolchainEntry != nil { return fail(.repeatedStatement, "repeated toolchain statement") }
+            if args.count != 1 { return fail(.usage, "toolchain directive expects exactly one argument") }
+            if !ModFileText.isToolchainName(args[0]) {
+                var message = Array("invalid toolchain version '".utf8) + args[0]
+                appendText(&message, "': must match format go1.23.0 or default")
+                return fail(ModFileRules.Failure(.invalidToolchain, message))
+            }
+            toolchainEntry = GoMod.VersionEntry(value: ByteString(Array(args[0])), line: line)
+        case .godebug:
+            guard let (key, value) = ModFileRules.parseGodebug(args) else { return fail(.usage, "usage: godebug key=value") }
+            godebugEntries.append(GoMod.GodebugEntry(key: key, value: value, line: line))
+        case .use:
+            if args.count != 1 { return fail(.usage, "usage: use local/dir") }
+            switch ModFileRules.parseString(&args, 0) {
+            case .failure(let f): return fail(ModFileRules.quotedStringFailure(f))
+            case .success(let s): useEntries.append(GoMod.PathEntry(path: ByteString(s), line: line))
+            }
+        case .replace:
+            switch ModFileRules.parseReplace(verb: "replace", &args) {
+            case .failure(let f): return fail(f)
+            case .success(let (old, new)): replaceEntries.append(GoMod.ReplaceEntry(old: old, new: new, line: line))
+            }
+        default:
+            fail(ModFileRules.Failure(.unknownDirective, Array("unknown directive: ".utf8) + verb))
+        }
+    }
+
+    // MARK: - Output
+
+    /// What `go work edit -json` prints after the edits made so far (cmd/go's `editPrintJSON`
+    /// after `SortBlocks` and `Cleanup`), with the trailing newline. As in x/mod, a dropped
+    /// godebug setting stays listed with an empty key and value (`WorkFile.Cleanup` keeps it).
+    public func editJSON() -> [UInt8] {
+        var f = self
+        f.cleanUp()
+        func module(_ m: GoModule.Version) -> GoJSON {
+            var fields: [(String, GoJSON)] = [("Path", .string(m.path))]
+            if !m.version.isEmpty { fields.append(("Version", .string(m.version))) }
+            return .object(fields)
+        }
+        var fields: [(String, GoJSON)] = []
+        if let g = f.goEntry?.value, !g.isEmpty { fields.append(("Go", .string(g))) }
+        if let t = f.toolchainEntry?.value, !t.isEmpty { fields.append(("Toolchain", .string(t))) }
+        if !f.godebugEntries.isEmpty {
+            fields.append(("Godebug", .array(f.godebugEntries.map { .object([("Key", .string($0.key)), ("Value", .string($0.value))]) })))
+        }
+        if !f.useEntries.isEmpty { fields.append(("Use", .array(f.useEntries.map { .object([("DiskPath", .string($0.path))]) }))) }
+        if !f.replaceEntries.isEmpty {
+            fields.append(("Replace", .array(f.replaceEntries.map { .object([("Old", module($0.old)), ("New", module($0.new))]) })))
+        }
+        return GoJSON.object(fields).encoded() + [0x0A]
+    }
+
+    /// The file as `go work edit -fmt` writes it: x/mod's `Format` after `SortBlocks` and
+    /// `Cleanup` on a copy.
+    public func formatted() -> [UInt8] {
+        var f = self
+        f.cleanUp()
+        return f.syntax.formatted()
+    }
+}

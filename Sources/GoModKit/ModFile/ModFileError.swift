@@ -1,0 +1,216 @@
+/// An error reading or editing a go.mod or go.work file: x/mod's `modfile.Error` (and the
+/// `modfile.ErrorList` it comes in), plus the argument errors of `go mod edit` and
+/// `go work edit`.
+///
+/// ``message`` holds the exact bytes of Go's message after the position prefix — for example
+/// `require rsc.io/quote/v2: version "v1.5.2" invalid: should be v2, not v1` — and
+/// ``goText`` the whole text Go's `err.Error()` returns: every error of the list, each as
+/// `<file>:<line>:<column>: <message>` (the column only when it is greater than 1, as Go prints
+/// it), joined by newlines. Go reports all semantic errors of a file at once, so one thrown
+/// `ModFileError` stands for the first and carries the rest in ``additionalErrors``.
+///
+/// Messages can contain bytes of the (hostile) file. ``description`` is ``goText`` with every
+/// invalid byte and every non-printable rune other than newline and tab escaped the way Go's
+/// `%q` escapes them, so it is safe for a terminal; ``message`` and ``goText`` are exact.
+///
+/// Equality compares ``code`` only (STYLE.md §5).
+public struct ModFileError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// What went wrong. Each case names the Go message it corresponds to.
+    public enum Code: String, Sendable, Hashable, CaseIterable {
+        // MARK: Lexical and syntax errors (x/mod read.go; one per file, with a column)
+
+        /// `unexpected input character '<rune>'`: a rune that is neither white space, nor
+        /// punctuation, nor printable (a BOM, NUL, BEL, form feed, NBSP, U+202E, …).
+        case unexpectedCharacter
+        /// `mod files must use // comments (not /* */ comments)`.
+        case blockComment
+        /// `unexpected EOF in string`.
+        case unterminatedString
+        /// `unexpected newline in string`.
+        case newlineInString
+        /// `syntax error (unterminated block started at <file>:<line>:<column>)`.
+        case unterminatedBlock
+        /// `syntax error (expected newline after closing paren)`.
+        case expectedNewlineAfterParen
+
+        // MARK: Directive errors (x/mod rule.go and work.go; all of a file are reported)
+
+        /// `unknown directive: <verb>` (strict mode and go.work only).
+        case unknownDirective
+        /// `unknown block type: <tokens>` (strict mode and go.work only).
+        case unknownBlockType
+        /// `repeated module statement`, `repeated go statement`, `repeated toolchain statement`.
+        case repeatedStatement
+        /// A directive with the wrong number or shape of arguments: `usage: module module/path`,
+        /// `go directive expects exactly one argument`, `usage: godebug key=value`,
+        /// `usage: require module/path v1.2.3`, the two-line `replace` usage,
+        /// `tool directive expects exactly one argument`, `usage: use local/dir`, …
+        case usage
+        /// `invalid go version '<v>': must match format 1.23.0`.
+        case invalidGoVersion
+        /// `invalid toolchain version '<v>': must match format go1.23.0 or default`.
+        case invalidToolchain
+        /// `invalid quoted string: invalid syntax` or
+        /// `invalid quoted string: unquoted string cannot contain quote`.
+        case invalidQuotedString
+        /// `<verb> <path>: version "<v>" invalid: must be of the form v1.2.3` (or a version
+        /// token that is not a valid quoted string).
+        case invalidVersion
+        /// `invalid module path`: a path whose major-version suffix is malformed
+        /// (`module.SplitPathVersion` fails).
+        case invalidModulePath
+        /// `<verb> <path>: version "<v>" invalid: should be vN, not vM` (`module.CheckPathMajor`).
+        case majorVersionMismatch
+        /// `replacement module must match format 'path version', not 'path@version'`.
+        case replacementVersionInPath
+        /// `replacement module without version must be directory path (rooted or starting with . or ..)`.
+        case replacementNotDirectory
+        /// `replacement module directory path "<p>" cannot have version`.
+        case replacementDirectoryWithVersion
+        /// `replacement directory appears to be Windows path (on a non-windows system)`.
+        case replacementWindowsPath
+        /// A malformed `retract` argument: `expected '[' or version`, `expected version after
+        /// '['`, `expected ',' after version`, `expected version after ','`,
+        /// `expected ']' after version`, `unexpected token after version: "<t>"`.
+        case invalidRetraction
+
+        // MARK: Editing errors (cmd/go modcmd/edit.go and workcmd/edit.go, x/mod edit checks)
+
+        /// An edit argument that `go mod edit` / `go work edit` rejects while reading its flags:
+        /// `need path@version`, `need just path, not path@version`, `invalid path: …`,
+        /// `invalid version "<v>"`, `invalid module version "<v>"`, `need key=value`,
+        /// `need old[@v]=new[@w] (missing =)`, `separator between old and new is =, not =>`,
+        /// `invalid old path: …`, `invalid new version: "<v>"`,
+        /// `unversioned new path must be local directory`, `invalid version interval: "<v>"`.
+        case invalidEditArgument
+        /// `invalid -module: …` (not an import path, or the reserved `go` / `toolchain`).
+        case invalidModuleArgument
+        /// `invalid -go option; expecting something like "-go 1.27.3"` (the `go mod` or
+        /// `go work` variant).
+        case invalidGoArgument
+        /// `invalid -toolchain option; expecting something like "-toolchain go1.27.3"`.
+        case invalidToolchainArgument
+        /// `version "<v>" invalid: must be of the form v1.2.3`, `… should be vN, not vM` or
+        /// `… should be v2.0.0+incompatible (or module <path>/v2)`: x/mod's
+        /// `checkCanonicalVersion` refusing an `exclude` or `retract` version.
+        case nonCanonicalEditVersion
+    }
+
+    /// The rule that was broken (of the first error).
+    public let code: Code
+    /// The file name given to the parser; empty for argument errors.
+    public let fileName: String
+    /// The 1-based line of the error (Go's `Position.Line`); 0 when the error has no position.
+    public let line: Int
+    /// The 1-based rune column (Go's `Position.LineRune`); Go prints it only when it is
+    /// greater than 1 (syntax errors, and directives inside a block, which start after a tab).
+    public let column: Int
+    /// Go's message after the position prefix, exactly.
+    public let message: ByteString
+    /// The further errors Go reports together with this one, in Go's order.
+    public let additionalErrors: [ModFileError]
+
+    /// Creates an error.
+    init(_ code: Code, fileName: String = "", line: Int = 0, column: Int = 0, message: ByteString,
+         additionalErrors: [ModFileError] = []) {
+        self.code = code
+        self.fileName = fileName
+        self.line = line
+        self.column = column
+        self.message = message
+        self.additionalErrors = additionalErrors
+    }
+
+    /// Creates an error at a syntax position.
+    init(_ code: Code, fileName: String, at position: GoModSyntax.Position, message: ByteString) {
+        self.init(code, fileName: fileName, line: position.line, column: position.lineRune, message: message)
+    }
+
+    /// Creates an error with a plain-text message.
+    init(_ code: Code, _ message: String) {
+        self.init(code, message: ByteString(message))
+    }
+
+    /// All errors: this one followed by ``additionalErrors``.
+    public var allErrors: [ModFileError] {
+        [ModFileError(code, fileName: fileName, line: line, column: column, message: message)] + additionalErrors
+    }
+
+    /// This error with further errors attached.
+    func adding(_ others: [ModFileError]) -> ModFileError {
+        ModFileError(code, fileName: fileName, line: line, column: column, message: message,
+                     additionalErrors: additionalErrors + others)
+    }
+
+    /// The error with `prefix` put in front of its message (e.g. `-require=x: `).
+    func prefixed(_ prefix: [UInt8]) -> ModFileError {
+        ModFileError(code, fileName: fileName, line: line, column: column,
+                     message: ByteString(prefix + message.bytes), additionalErrors: additionalErrors)
+    }
+
+    /// The error with `prefix` put in front of its message.
+    func prefixed(_ prefix: String) -> ModFileError { prefixed(Array(prefix.utf8)) }
+
+    /// This error alone as Go prints it (`modfile.Error.Error`): `<file>:<line>:<col>: `,
+    /// `<file>:<line>: ` or `<file>: ` and the message.
+    public var goTextOfFirst: ByteString {
+        var out: [UInt8] = []
+        if column > 1 {
+            appendText(&out, "\(fileName):\(line):\(column): ")
+        } else if line > 0 {
+            appendText(&out, "\(fileName):\(line): ")
+        } else if !fileName.isEmpty {
+            appendText(&out, "\(fileName): ")
+        }
+        return ByteString(out + message.bytes)
+    }
+
+    /// The exact text of Go's `err.Error()` for the whole list: every error as
+    /// ``goTextOfFirst`` prints it, joined by newlines (`modfile.ErrorList.Error`).
+    public var goText: ByteString {
+        var out = goTextOfFirst.bytes
+        for other in additionalErrors {
+            out.append(0x0A)
+            out += other.goTextOfFirst.bytes
+        }
+        return ByteString(out)
+    }
+
+    /// ``goText`` made safe for a terminal (invalid bytes and control or format runes other
+    /// than newline and tab escaped as `%q` would).
+    public var description: String { terminalSafe(goText.bytes) }
+
+    /// Errors are equal when their codes are.
+    public static func == (lhs: ModFileError, rhs: ModFileError) -> Bool { lhs.code == rhs.code }
+
+    /// Hashes the code only, consistent with `==`.
+    public func hash(into hasher: inout Hasher) { hasher.combine(code) }
+}
+
+/// Text for a terminal: valid printable runes, newline and tab as they are; everything else
+/// escaped like Go's `%q` does inside a quoted string (`\x1b`, `\u202e`, `\xff`, …).
+func terminalSafe(_ bytes: [UInt8]) -> String {
+    var out = ""
+    out.reserveCapacity(bytes.count)
+    var i = 0
+    let s = bytes[...]
+    while i < bytes.count {
+        let b = bytes[i]
+        if b == 0x0A || b == 0x09 || (b >= 0x20 && b < 0x7F) {
+            out.unicodeScalars.append(Unicode.Scalar(b))
+            i += 1
+            continue
+        }
+        let (rune, width, valid) = goDecodeRune(s, at: i)
+        if valid, let scalar = Unicode.Scalar(rune), goIsPrint(scalar) {
+            out.unicodeScalars.append(scalar)
+        } else if valid {
+            let quoted = goQuoteRune(rune)
+            out += quoted.dropFirst().dropLast()
+        } else {
+            out += "\\x" + hex2(b)
+        }
+        i += width
+    }
+    return out
+}

@@ -1,0 +1,384 @@
+import ArgumentParser
+import Foundation
+import GoModKit
+
+/// `gomodkit mod`: go.mod tools.
+struct ModCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "mod",
+        abstract: "Read and edit go.mod files (go mod edit).",
+        subcommands: [ModEdit.self, ModBench.self]
+    )
+}
+
+/// `gomodkit work`: go.work tools.
+struct WorkCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "work",
+        abstract: "Read and edit go.work files (go work edit).",
+        subcommands: [WorkEdit.self]
+    )
+}
+
+/// `gomodkit mod edit`: `go mod edit`, flag for flag.
+struct ModEdit: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "edit",
+        abstract: "Edit or format a go.mod file exactly as `go mod edit` does.",
+        discussion: """
+            usage: gomodkit mod edit [editing flags] [-fmt|-print|-json] [go.mod]
+
+            Flags are Go-style (one or two dashes, -flag=value or -flag value) and are read \
+            until the first argument that is not a flag, as go's flag package reads them. \
+            -module=M, -go=V (or none), -toolchain=T (or none) apply first; then, in \
+            command-line order, the repeatable -godebug=key=value, -dropgodebug=key, \
+            -require=path@v, -droprequire=path, -exclude=path@v, -dropexclude=path@v, \
+            -replace=old[@v]=new[@v], -dropreplace=old[@v], -retract=v|[lo,hi], \
+            -dropretract=v|[lo,hi], -tool=path, -droptool=path, -ignore=path, -dropignore=path. \
+            -fmt rewrites the file formatted, -print prints the result instead of writing it, \
+            -json prints go mod edit's JSON. Without a file argument, the go.mod of the current \
+            directory or a parent is edited. Nothing but that one file is read.
+
+            Output and messages are go's, byte for byte. Exit status: 0 ok, 1 when the file does \
+            not parse, 2 for bad flags or arguments and unreadable or unwritable files (go exits \
+            1 for argument errors).
+            """
+    )
+
+    @Argument(parsing: .captureForPassthrough, help: "Editing flags, then the go.mod file.")
+    var arguments: [String] = []
+
+    func run() throws {
+        try GoEditCommand(kind: .mod).run(arguments)
+    }
+}
+
+/// `gomodkit work edit`: `go work edit`, flag for flag.
+struct WorkEdit: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "edit",
+        abstract: "Edit or format a go.work file exactly as `go work edit` does.",
+        discussion: """
+            usage: gomodkit work edit [editing flags] [go.work]
+
+            Go-style flags as for `gomodkit mod edit`: -go=V, -toolchain=T, and in order \
+            -godebug=key=value, -dropgodebug=key, -use=dir, -dropuse=dir, \
+            -replace=old[@v]=new[@v], -dropreplace=old[@v]; -fmt, -print, -json. Without a \
+            file argument, $GOWORK or the go.work of the current directory or a parent is \
+            edited. -use does not read the module's go.mod (go writes no module path either).
+            """
+    )
+
+    @Argument(parsing: .captureForPassthrough, help: "Editing flags, then the go.work file.")
+    var arguments: [String] = []
+
+    func run() throws {
+        try GoEditCommand(kind: .work).run(arguments)
+    }
+}
+
+/// `gomodkit mod bench FILE...` (hidden): parse throughput for scripts/bench-modfile.sh.
+struct ModBench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Parse go.mod files repeatedly and report the time (for scripts/bench-modfile.sh).",
+        shouldDisplay: false
+    )
+
+    @Option(help: "How many times to parse every file.")
+    var rounds = 1
+
+    @Argument(help: "go.mod files.")
+    var files: [String] = []
+
+    func run() throws {
+        var datas: [[UInt8]] = []
+        for path in files { datas.append(try readInputFile(path)) }
+        let total = datas.reduce(0) { $0 + $1.count }
+        var parsed = 0
+        let clock = ContinuousClock()
+        let start = clock.now
+        for _ in 0..<max(1, rounds) {
+            for (name, data) in zip(files, datas) where (try? GoMod.parse(data, fileName: name, strictness: .lax)) != nil {
+                parsed += 1
+            }
+        }
+        let elapsed = clock.now - start
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        print("gomodkit files=\(datas.count) bytes=\(total) rounds=\(max(1, rounds)) parsed=\(parsed) seconds=\(String(format: "%.6f", seconds))")
+    }
+}
+
+/// The shared driver of `mod edit` and `work edit`: go's flag parsing (the `flag` package's
+/// rules) and cmd/go's `runEdit` / `runEditwork`.
+struct GoEditCommand {
+    enum Kind { case mod, work }
+    let kind: Kind
+
+    var usage: String {
+        kind == .mod
+            ? "usage: go mod edit [editing flags] [-fmt|-print|-json] [go.mod]\nRun 'go help mod edit' for details.\n"
+            : "usage: go work edit [editing flags] [go.work]\nRun 'go help work edit' for details.\n"
+    }
+
+    /// Parsed flags.
+    struct Flags {
+        var fmt = false, json = false, print = false
+        var module: ByteString?, goVersion: ByteString?, toolchain: ByteString?
+        var modEdits: [GoMod.Edit] = []
+        var workEdits: [GoWork.Edit] = []
+        var positional: [String] = []
+    }
+
+    /// A flag-syntax failure: go prints the message and the usage and exits 2.
+    func usageFailure(_ message: String) -> CLIFailure {
+        CLIFailure(code: CLIFailure.usage, message: (message.isEmpty ? "" : message + "\n") + usage)
+    }
+
+    /// An argument failure, printed as go prints its `base.Fatalf` (with untrusted bytes
+    /// escaped: ``ModFileError/description``).
+    static func fatal(_ message: String, code: Int32 = CLIFailure.usage) -> CLIFailure {
+        CLIFailure(code: code, message: message)
+    }
+
+    /// go's `flag.FlagSet.Parse` with this command's flags.
+    func parseFlags(_ arguments: [String]) throws(CLIFailure) -> Flags {
+        var flags = Flags()
+        let stringFlags: Set<String> = kind == .mod ? ["go", "toolchain", "module"] : ["go", "toolchain"]
+        let editFlags = Set(kind == .mod ? GoMod.Edit.flags : GoWork.Edit.flags)
+        var i = 0
+        while i < arguments.count {
+            let s = arguments[i]
+            if s.utf8.count < 2 || !s.hasPrefix("-") { break }
+            var name = Substring(s.dropFirst())
+            if name.hasPrefix("-") {
+                name = name.dropFirst()
+                if name.isEmpty {  // "--" ends the flags
+                    i += 1
+                    break
+                }
+            }
+            if name.isEmpty || name.hasPrefix("-") || name.hasPrefix("=") {
+                throw usageFailure("bad flag syntax: \(s)")
+            }
+            i += 1
+            var value: String? = nil
+            if let eq = name.firstIndex(of: "=") {
+                value = String(name[name.index(after: eq)...])
+                name = name[..<eq]
+            }
+            let flag = String(name)
+            switch flag {
+            case "fmt", "json", "print":
+                var on = true
+                if let value {
+                    switch value {
+                    case "1", "t", "T", "TRUE", "true", "True": on = true
+                    case "0", "f", "F", "FALSE", "false", "False": on = false
+                    default: throw usageFailure("invalid boolean value \"\(value)\" for -\(flag): parse error")
+                    }
+                }
+                if flag == "fmt" { flags.fmt = on } else if flag == "json" { flags.json = on } else { flags.print = on }
+                continue
+            case "h", "help":
+                throw usageFailure("")
+            default:
+                break
+            }
+            guard stringFlags.contains(flag) || editFlags.contains(flag) else {
+                throw usageFailure("flag provided but not defined: -\(flag)")
+            }
+            if value == nil {
+                guard i < arguments.count else { throw usageFailure("flag needs an argument: -\(flag)") }
+                value = arguments[i]
+                i += 1
+            }
+            let arg = ByteString(value ?? "")
+            switch flag {
+            case "go": flags.goVersion = arg.isEmpty ? nil : arg
+            case "toolchain": flags.toolchain = arg.isEmpty ? nil : arg
+            case "module": flags.module = arg.isEmpty ? nil : arg
+            default:
+                do {
+                    if kind == .mod {
+                        flags.modEdits.append(try GoMod.Edit(flag: flag, argument: arg))
+                    } else {
+                        flags.workEdits.append(try GoWork.Edit(flag: flag, argument: arg))
+                    }
+                } catch {
+                    throw Self.fatal("go: " + error.description)
+                }
+            }
+        }
+        flags.positional = Array(arguments[i...])
+        return flags
+    }
+
+    func run(_ arguments: [String]) throws(CLIFailure) {
+        let flags = try parseFlags(arguments)
+        switch kind {
+        case .mod: try runMod(flags)
+        case .work: try runWork(flags)
+        }
+    }
+
+    func runMod(_ flags: Flags) throws(CLIFailure) {
+        let any = flags.module != nil || flags.goVersion != nil || flags.toolchain != nil || flags.json || flags.print
+            || flags.fmt || !flags.modEdits.isEmpty
+        if !any { throw Self.fatal("go: no flags specified (see 'go help mod edit').") }
+        if flags.json && flags.print { throw Self.fatal("go: cannot use both -json and -print") }
+        if flags.positional.count > 1 { throw Self.fatal("go: too many arguments") }
+        var path: String
+        if let p = flags.positional.first {
+            path = p
+        } else {
+            path = try Self.findUp("go.mod", notFound:
+                "go: go.mod file not found in current directory or any parent directory; see 'go help modules'")
+        }
+        do {
+            try GoMod.checkEditCommand(module: flags.module, goVersion: flags.goVersion, toolchain: flags.toolchain)
+        } catch {
+            let prefix = error.code == .invalidModuleArgument ? "go: " : "go mod: "
+            throw Self.fatal(prefix + error.description)
+        }
+        let data = try Self.read(path)
+        var file: GoMod
+        do {
+            file = try GoMod.parse(data, fileName: path)
+        } catch {
+            throw Self.fatal("go: errors parsing \(Self.shortPath(path)):\n" + error.description,
+                             code: CLIFailure.verificationFailed)
+        }
+        do {
+            try file.edit(module: flags.module, goVersion: flags.goVersion, toolchain: flags.toolchain, edits: flags.modEdits)
+        } catch {
+            throw Self.fatal("go: " + error.description)
+        }
+        if flags.json {
+            Terminal.write(file.editJSON())
+        } else if flags.print {
+            Terminal.write(file.formatted())
+        } else {
+            try Self.write(file.formatted(), to: path, expecting: data, what: "go.mod")
+        }
+    }
+
+    func runWork(_ flags: Flags) throws(CLIFailure) {
+        if flags.json && flags.print { throw Self.fatal("go: cannot use both -json and -print") }
+        if flags.positional.count > 1 { throw Self.fatal("go: 'go help work edit' accepts at most one argument") }
+        let notFound = "go: no go.work file found\n\t(run 'go work init' first or specify path using GOWORK environment variable)"
+        var path: String
+        if let p = flags.positional.first {
+            path = p
+        } else if let env = ProcessInfo.processInfo.environment["GOWORK"], !env.isEmpty, env != "auto" {
+            guard env != "off" else { throw Self.fatal(notFound) }
+            path = env
+        } else {
+            path = try Self.findUp("go.work", notFound: notFound)
+        }
+        do {
+            try GoMod.checkEditCommand(module: nil, goVersion: flags.goVersion, toolchain: flags.toolchain)
+        } catch {
+            throw Self.fatal("go work: " + error.description)
+        }
+        let any = flags.goVersion != nil || flags.toolchain != nil || flags.json || flags.print || flags.fmt
+            || !flags.workEdits.isEmpty
+        if !any { throw Self.fatal("go: no flags specified (see 'go help work edit').") }
+        let short = Self.shortPath(path)
+        guard let data = try? Self.readFile(short) else {
+            throw Self.fatal("go: errors parsing \(short):\nreading go.work: open \(short): no such file or directory")
+        }
+        var file: GoWork
+        do {
+            file = try GoWork.parse(data, fileName: short)
+        } catch {
+            throw Self.fatal("go: errors parsing \(short):\nerrors parsing go.work:\n" + error.description,
+                             code: CLIFailure.verificationFailed)
+        }
+        do {
+            try file.edit(goVersion: flags.goVersion, toolchain: flags.toolchain, edits: flags.workEdits)
+        } catch {
+            throw Self.fatal("go: " + error.description)
+        }
+        if flags.json {
+            Terminal.write(file.editJSON())
+        } else if flags.print {
+            Terminal.write(file.formatted())
+        } else {
+            try Self.write(file.formatted(), to: path, expecting: nil, what: "go.work")
+        }
+    }
+
+    // MARK: - Files
+
+    static func readFile(_ path: String) throws -> [UInt8] {
+        guard let handle = FileHandle(forReadingAtPath: path) else { throw CocoaError(.fileNoSuchFile) }
+        defer { try? handle.close() }
+        let limit = 64 << 20
+        let data = try handle.read(upToCount: limit + 1) ?? Data()
+        guard data.count <= limit else { throw CocoaError(.fileReadTooLarge) }
+        return Array(data)
+    }
+
+    static func read(_ path: String) throws(CLIFailure) -> [UInt8] {
+        do {
+            return try readFile(path)
+        } catch {
+            var isDir: ObjCBool = false
+            if FileManager.default.fileExists(atPath: path, isDirectory: &isDir) {
+                throw fatal("go: read \(path): \(isDir.boolValue ? "is a directory" : "cannot read file")")
+            }
+            throw fatal("go: open \(path): no such file or directory")
+        }
+    }
+
+    /// Writes the result in place (keeping the file's identity and permissions), refusing when
+    /// the file changed since it was read, as go does.
+    static func write(_ bytes: [UInt8], to path: String, expecting original: [UInt8]?, what: String) throws(CLIFailure) {
+        if let original, (try? readFile(path)) != original {
+            throw fatal("go: \(what) changed during editing; not overwriting")
+        }
+        guard let handle = FileHandle(forWritingAtPath: path) else {
+            throw fatal("go: open \(path): permission denied")
+        }
+        do {
+            defer { try? handle.close() }
+            try handle.truncate(atOffset: 0)
+            try handle.write(contentsOf: Data(bytes))
+        } catch {
+            throw fatal("go: write \(path): \(error.localizedDescription)")
+        }
+    }
+
+    /// The file `name` in the current directory or the nearest parent.
+    static func findUp(_ name: String, notFound: String) throws(CLIFailure) -> String {
+        var dir = URL(fileURLWithPath: FileManager.default.currentDirectoryPath).standardizedFileURL
+        while true {
+            let candidate = dir.appendingPathComponent(name)
+            var isDir: ObjCBool = false
+            if FileManager.default.fileExists(atPath: candidate.path, isDirectory: &isDir), !isDir.boolValue {
+                return candidate.path
+            }
+            let parent = dir.deletingLastPathComponent()
+            if parent.path == dir.path { throw fatal(notFound) }
+            dir = parent
+        }
+    }
+
+    /// cmd/go's `base.ShortPath`: the path relative to the current directory when that is
+    /// shorter and names the same file.
+    static func shortPath(_ path: String) -> String {
+        guard path.hasPrefix("/") else { return path }
+        let cwd = FileManager.default.currentDirectoryPath
+        let base = cwd.split(separator: "/").map(String.init), target = path.split(separator: "/").map(String.init)
+        var common = 0
+        while common < base.count && common < target.count && base[common] == target[common] { common += 1 }
+        let rel = (Array(repeating: "..", count: base.count - common) + target[common...]).joined(separator: "/")
+        guard !rel.isEmpty, rel.utf8.count < path.utf8.count else { return path }
+        let a = (try? FileManager.default.attributesOfItem(atPath: rel)) ?? [:]
+        let b = (try? FileManager.default.attributesOfItem(atPath: path)) ?? [:]
+        guard let ia = a[.systemFileNumber] as? NSNumber, let ib = b[.systemFileNumber] as? NSNumber,
+              ia == ib else { return path }
+        return rel
+    }
+}
