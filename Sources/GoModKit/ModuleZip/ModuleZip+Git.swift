@@ -296,25 +296,7 @@ extension ModuleZip {
     /// modfile `ModulePath`: the module path of a go.mod's first `module` line, tolerant of
     /// everything else; empty when there is none or it is malformed.
     static func modulePathOfGoMod(_ data: [UInt8]) -> [UInt8] {
-        for rawLine in data.split(separator: 0x0A, omittingEmptySubsequences: false) {
-            var line = Array(rawLine)
-            if let comment = firstIndex(of: [0x2F, 0x2F], in: line) { line = Array(line[..<comment]) }
-            line = trimGoSpace(line)
-            guard line.starts(with: Array("module".utf8)) else { continue }
-            line = Array(line.dropFirst(6))
-            let n = line.count
-            line = trimGoSpace(line)
-            if line.count == n || line.isEmpty { continue }
-            if line[0] == 0x22 { return goUnquote(line) ?? [] }
-            if line[0] == 0x60 {
-                guard line.count >= 2, line.last == 0x60 else { return [] }
-                let body = line.dropFirst().dropLast()
-                guard !body.contains(0x60) else { return [] }
-                return body.filter { $0 != 0x0D }
-            }
-            return line
-        }
-        return []
+        GoMod.modulePath(in: data)?.bytes ?? []
     }
 
     /// Go's `bytes.TrimSpace` (Unicode white space at both ends).

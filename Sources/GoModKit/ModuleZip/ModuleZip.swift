@@ -65,7 +65,7 @@ public enum ModuleZip {
     /// module version that has none — `module <AutoQuote(path)>\n` (SPEC.md §5.6). Its `h1:`
     /// (``DirHash/hashGoMod(_:)``) is the go.sum `/go.mod` line of such a module.
     public static func legacyGoMod(_ modulePath: ByteString) -> [UInt8] {
-        Array("module ".utf8) + autoQuote(modulePath.bytes) + [0x0A]
+        Array("module ".utf8) + GoMod.autoQuote(ByteString(modulePath.bytes)).bytes + [0x0A]
     }
 }
 
@@ -222,30 +222,4 @@ func safeText(_ bytes: [UInt8]) -> String {
     return goQuote(bytes)
 }
 
-/// modfile `AutoQuote`: `s`, or its Go quotation when it cannot appear unquoted in a go.mod
-/// (modfile `MustQuote`: a space, quote or backquote, punctuation `()[]{},` in a longer string,
-/// a non-printable rune, `//`, `/*`, or the empty string).
-func autoQuote(_ s: [UInt8]) -> [UInt8] {
-    mustQuote(s) ? Array(goQuote(s).utf8) : s
-}
 
-/// modfile `MustQuote`.
-func mustQuote(_ s: [UInt8]) -> Bool {
-    var decoder = UTF8ByteDecoder(bytes: s)
-    while let (rune, _, valid) = decoder.next() {
-        let r = valid ? rune : 0xFFFD
-        switch r {
-        case 0x20, 0x22, 0x27, 0x60:
-            return true
-        case 0x28, 0x29, 0x5B, 0x5D, 0x7B, 0x7D, 0x2C:
-            if s.count > 1 { return true }
-        default:
-            guard let scalar = Unicode.Scalar(r), goIsPrint(scalar) else { return true }
-        }
-    }
-    if s.isEmpty { return true }
-    for i in 0..<max(0, s.count - 1) where s[i] == 0x2F && (s[i + 1] == 0x2F || s[i + 1] == 0x2A) {
-        return true
-    }
-    return false
-}

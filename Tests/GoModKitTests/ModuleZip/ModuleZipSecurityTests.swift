@@ -313,7 +313,7 @@ import Testing
                                    stdin: Array(try JSONSerialization.data(withJSONObject: inputs.map { Data($0).base64EncodedString() })))
         #expect(go.count == inputs.count)
         for (input, answer) in zip(inputs, go) {
-            #expect(autoQuote(input) == ModZipRef.base64(answer["quotedBase64"]), "\(ByteString(input))")
+            #expect(GoMod.autoQuote(ByteString(input)).bytes == ModZipRef.base64(answer["quotedBase64"]), "\(ByteString(input))")
             #expect(ModuleZip.legacyGoMod(ByteString(input)) == ModZipRef.base64(answer["legacyGoModBase64"]))
         }
     }
