@@ -32,7 +32,7 @@ enum Base64 {
 
 extension Array where Element == UInt8 {
     /// The index of the first occurrence of `needle` at or after `from`.
-    func firstRange(of needle: [UInt8], from: Int = 0) -> Int? {
+    func firstIndex(ofBytes needle: [UInt8], from: Int = 0) -> Int? {
         guard needle.count <= count else { return nil }
         var i = from
         while i + needle.count <= count {
@@ -43,7 +43,7 @@ extension Array where Element == UInt8 {
     }
 
     /// The index of the last occurrence of `needle`.
-    func lastRange(of needle: [UInt8]) -> Int? {
+    func lastIndex(ofBytes needle: [UInt8]) -> Int? {
         guard needle.count <= count else { return nil }
         var i = count - needle.count
         while i >= 0 {

@@ -54,7 +54,7 @@ public struct Note: Sendable, Equatable {
         for scalar in utf8.unicodeScalars where scalar.value < 0x20 && scalar.value != 0x0A {
             throw NoteError(.malformedNote)
         }
-        guard let split = message.lastRange(of: [0x0A, 0x0A]) else { throw NoteError(.malformedNote) }
+        guard let split = message.lastIndex(ofBytes: [0x0A, 0x0A]) else { throw NoteError(.malformedNote) }
         let text = Array(message[...split])
         var sigs = message[(split + 2)...]
         guard let last = sigs.last, last == 0x0A else { throw NoteError(.malformedNote) }

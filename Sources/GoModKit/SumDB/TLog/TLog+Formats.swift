@@ -73,7 +73,7 @@ extension TLog {
                 throw TLogError(.malformedRecord, "id \(goQuote(Array(message[..<nl].prefix(40))))")
             }
             let rest = Array(message[(nl + 1)...])
-            guard let blank = rest.firstRange(of: [0x0A, 0x0A]) else { throw TLogError(.malformedRecord, "no blank line") }
+            guard let blank = rest.firstIndex(ofBytes: [0x0A, 0x0A]) else { throw TLogError(.malformedRecord, "no blank line") }
             let text = Array(rest[...blank])
             guard Record.isValidRecordText(text) else { throw TLogError(.malformedRecord, "text") }
             self.id = id
