@@ -13,7 +13,7 @@ struct GoModKitCommand: ParsableCommand {
             2 for bad usage or unreadable input.
             """,
         version: "0.1.0",
-        subcommands: [Hash.self, VerifyZip.self, GoSumCommand.self]
+        subcommands: [Hash.self, VerifyZip.self, GoSumCommand.self, SumDBCommand.self]
     )
 }
 
