@@ -2,6 +2,7 @@ public import Foundation
 #if canImport(FoundationNetworking)
 public import FoundationNetworking
 #endif
+import Dispatch
 import Synchronization
 
 /// An HTTP response: status code and body.
@@ -111,6 +112,14 @@ public final class URLSessionTransport: HTTPTransport {
                 state.continuation.withLock { $0 = continuation }
                 delegate.states.withLock { $0[task.taskIdentifier] = state }
                 task.resume()
+                // A whole-request deadline: URLSession's own timeouts are idle timeouts, which a
+                // server sending one byte a second never trips.
+                let url = redact(url)
+                DispatchQueue.global().asyncAfter(deadline: .now() + timeout) { [weak task] in
+                    guard let task, task.state == .running else { return }
+                    state.failure.withLock { if $0 == nil { $0 = HTTPTransportError(.timeout, url: url) } }
+                    task.cancel()
+                }
             }
         } onCancel: {
             task.cancel()
@@ -202,6 +211,11 @@ public final class URLSessionTransport: HTTPTransport {
             let url = redact(state.url)
             if let error {
                 let code = (error as? URLError)?.code
+                let received = state.body.withLock { $0.count }
+                let expected = state.expected.withLock { $0 }
+                if expected >= 0 && Int64(received) < expected && code != .timedOut {
+                    return state.finish(.failure(HTTPTransportError(.truncatedResponse, url: url)))
+                }
                 if code == .timedOut { return state.finish(.failure(HTTPTransportError(.timeout, url: url))) }
                 if code == .networkConnectionLost {
                     return state.finish(.failure(HTTPTransportError(.truncatedResponse, url: url)))
