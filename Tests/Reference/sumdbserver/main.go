@@ -8,6 +8,11 @@
 //	    Prints "URL <base>" and "VKEY <verifier key>" lines, then serves until stdin closes.
 //	    variants: ok, badsig, wrongkey, fork (record K's hashes differ), badrecord,
 //	    corrupttile, truncated, slow, status500, supported (serves /sumdb/<name>/... as a proxy).
+//	sumdbserver gosum -records FILE
+//	    Prints the go.sum lines of the honest database for FILE's records.
+//	sumdbserver lookup -url URL -gosum FILE [-concurrency N]
+//	    x/mod's sumdb.Client looking up every go.sum line (benchmark peer, like gosumcheck);
+//	    prints "OK <n>" or the failures.
 //	sumdbserver checkevidence -vkey VKEY < report
 //	    Verifies a SECURITY ERROR report: both notes signed by VKEY, and the proof shows the
 //	    newer tree's hash for the older size differs from the older note's hash. Prints "OK".
@@ -15,6 +20,7 @@ package main
 
 import (
 	"bufio"
+	"sync"
 	"bytes"
 	"context"
 	"crypto/sha256"
@@ -67,6 +73,10 @@ func main() {
 		serve(os.Args[2:])
 	case "checkevidence":
 		checkEvidence(os.Args[2:])
+	case "gosum":
+		printGoSum(os.Args[2:])
+	case "lookup":
+		lookupAll(os.Args[2:])
 	default:
 		fmt.Fprintln(os.Stderr, "unknown command")
 		os.Exit(2)
@@ -327,4 +337,135 @@ func checkEvidence(args []string) {
 		fail("CheckTree: %v", err)
 	}
 	fmt.Printf("OK %d %d\n", older.N, newer.N)
+}
+
+func readMods(file string) []module.Version {
+	data, err := os.ReadFile(file)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(2)
+	}
+	var mods []module.Version
+	for _, line := range strings.Split(string(data), "\n") {
+		if f := strings.Fields(line); len(f) == 2 {
+			mods = append(mods, module.Version{Path: f[0], Version: f[1]})
+		}
+	}
+	return mods
+}
+
+func printGoSum(args []string) {
+	fs := flag.NewFlagSet("gosum", flag.ExitOnError)
+	recordsFile := fs.String("records", "", "records file")
+	fs.Parse(args)
+	for _, m := range readMods(*recordsFile) {
+		fmt.Printf("%s %s %s\n%s %s/go.mod %s\n", m.Path, m.Version, fakeHash(m.Path+"@"+m.Version), m.Path, m.Version, goModHash(m.Path))
+	}
+}
+
+// clientOps is a ClientOps over HTTP with an in-memory config and cache (x/mod client_test style).
+type clientOps struct {
+	url    string
+	mu     sync.Mutex
+	config map[string][]byte
+	cache  map[string][]byte
+}
+
+func (c *clientOps) ReadRemote(path string) ([]byte, error) {
+	resp, err := http.Get(c.url + path)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	data, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return nil, err
+	}
+	if resp.StatusCode == 404 {
+		return nil, os.ErrNotExist
+	}
+	if resp.StatusCode != 200 {
+		return nil, fmt.Errorf("%s: %s", path, resp.Status)
+	}
+	return data, nil
+}
+func (c *clientOps) ReadConfig(file string) ([]byte, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if file == "key" {
+		return []byte(testVerifier), nil
+	}
+	return c.config[file], nil
+}
+func (c *clientOps) WriteConfig(file string, old, new []byte) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if cur := c.config[file]; len(cur) > 0 && !bytes.Equal(cur, old) {
+		return sumdb.ErrWriteConflict
+	}
+	c.config[file] = new
+	return nil
+}
+func (c *clientOps) ReadCache(file string) ([]byte, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if d, ok := c.cache[file]; ok {
+		return d, nil
+	}
+	return nil, os.ErrNotExist
+}
+func (c *clientOps) WriteCache(file string, data []byte) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.cache[file] = data
+}
+func (c *clientOps) Log(msg string)           {}
+func (c *clientOps) SecurityError(msg string) { fmt.Println(msg) }
+
+func lookupAll(args []string) {
+	fs := flag.NewFlagSet("lookup", flag.ExitOnError)
+	url := fs.String("url", "", "database URL")
+	gosumFile := fs.String("gosum", "", "go.sum")
+	concurrency := fs.Int("concurrency", 20, "parallel lookups")
+	fs.Parse(args)
+	data, err := os.ReadFile(*gosumFile)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(2)
+	}
+	client := sumdb.NewClient(&clientOps{url: *url, config: map[string][]byte{}, cache: map[string][]byte{}})
+	lines := strings.Split(strings.TrimSpace(string(data)), "\n")
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	failed := 0
+	sem := make(chan bool, *concurrency)
+	for _, line := range lines {
+		f := strings.Fields(line)
+		if len(f) != 3 {
+			continue
+		}
+		wg.Add(1)
+		sem <- true
+		go func(path, vers, hash string) {
+			defer func() { <-sem; wg.Done() }()
+			got, err := client.Lookup(path, vers)
+			ok := false
+			for _, l := range got {
+				if l == path+" "+vers+" "+hash {
+					ok = true
+				}
+			}
+			if err != nil || !ok {
+				mu.Lock()
+				failed++
+				fmt.Printf("FAIL %s %s: %v\n", path, vers, err)
+				mu.Unlock()
+			}
+		}(f[0], f[1], f[2])
+	}
+	wg.Wait()
+	if failed > 0 {
+		os.Exit(1)
+	}
+	fmt.Printf("OK %d\n", len(lines))
 }
