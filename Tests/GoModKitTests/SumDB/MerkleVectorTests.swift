@@ -15,6 +15,9 @@ import Testing
         var root2: String?
         var leafHash: String?
         var proof: [String]?
+        var start: UInt64?
+        var end: UInt64?
+        var size: UInt64?
         var desc: String
         var wantErr: Bool
     }
@@ -60,6 +63,41 @@ import Testing
         }
         guard let r1 = hash(p.root1), let r2 = hash(p.root2) else { return false }
         return (try? TLog.checkTree(hashes, treeSize: Int64(s2), root: r2, oldSize: Int64(s1), oldRoot: r1)) != nil
+    }
+
+    static func verifySubtreeInclusion(_ p: Probe) -> Bool {
+        guard let idx = p.leafIdx, let start = p.start, let end = p.end,
+              idx <= UInt64(Int64.max), start <= UInt64(Int64.max), end <= UInt64(Int64.max),
+              let root = hash(p.root), let leaf = hash(p.leafHash) else { return false }
+        let proof = (p.proof ?? []).map(hash)
+        guard proof.allSatisfy({ $0 != nil }) else { return false }
+        return (try? TLog.checkSubtreeInclusion(proof.compactMap { $0 }, start: Int64(start), end: Int64(end),
+                                                subtreeRoot: root, index: Int64(idx), leaf: leaf)) != nil
+    }
+
+    static func verifySubtreeConsistency(_ p: Probe) -> Bool {
+        guard let start = p.start, let end = p.end, let size = p.size,
+              start <= UInt64(Int64.max), end <= UInt64(Int64.max), size <= UInt64(Int64.max) else { return false }
+        let proof = (p.proof ?? []).map(hash)
+        guard proof.allSatisfy({ $0 != nil }) else { return false }
+        // Whole tree with equal sizes: identical roots, compared as raw bytes ("don't care" roots
+        // may not be 32 bytes long), as in the consistency probes.
+        if start == 0 && end == size && end > 0 {
+            return proof.isEmpty && p.root1 != nil && Data(base64Encoded: p.root1 ?? "") == Data(base64Encoded: p.root2 ?? "")
+        }
+        // Otherwise a "don't care" root that is not 32 bytes matches nothing.
+        guard let r1 = hash(p.root1) else { return false }
+        let r2 = hash(p.root2) ?? TLog.recordHash(Array("not a 32-byte root".utf8))
+        return (try? TLog.checkSubtreeConsistency(proof.compactMap { $0 }, start: Int64(start), end: Int64(end),
+                                                  subtreeRoot: r1, treeSize: Int64(size), root: r2)) != nil
+    }
+
+    /// The newer subtree probes (Merkle Tree Certificates draft): 204 inclusion, 118 consistency.
+    @Test func subtreeProbes() throws {
+        let inclusion = try Self.probes("subtreeinclusion"), consistency = try Self.probes("subtreeconsistency")
+        #expect(inclusion.count == 204 && consistency.count == 118)
+        for (name, p) in inclusion { #expect(Self.verifySubtreeInclusion(p) == !p.wantErr, "\(name): \(p.desc)") }
+        for (name, p) in consistency { #expect(Self.verifySubtreeConsistency(p) == !p.wantErr, "\(name): \(p.desc)") }
     }
 
     @Test func inclusionProbes() throws {
