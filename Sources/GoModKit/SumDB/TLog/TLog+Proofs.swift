@@ -55,7 +55,7 @@ extension TLog {
     /// Checks that `proof` proves record `n` with leaf hash `leaf` is in the tree of `t` records
     /// with root `root` (x/mod `tlog.CheckRecord`).
     public static func checkRecord(_ proof: [Hash], treeSize t: Int64, root: Hash, record n: Int64, leaf: Hash) throws(TLogError) {
-        guard t >= 0, n >= 0, n < t else { throw TLogError(.invalidInput, "CheckRecord") }
+        guard t >= 0, n >= 0, n < t, t <= maxTreeSize else { throw TLogError(.invalidInput, "CheckRecord") }
         guard proof.count <= 64, try runRecordProof(proof[...], 0, t, n, leaf) == root else {
             throw TLogError(.invalidProof)
         }
@@ -135,7 +135,7 @@ extension TLog {
     /// Checks that `proof` proves the tree of `n` records with root `oldRoot` is a prefix of the
     /// tree of `t` records with root `root` (x/mod `tlog.CheckTree`).
     public static func checkTree(_ proof: [Hash], treeSize t: Int64, root: Hash, oldSize n: Int64, oldRoot: Hash) throws(TLogError) {
-        guard t >= 1, n >= 1, n <= t else { throw TLogError(.invalidInput, "CheckTree") }
+        guard t >= 1, n >= 1, n <= t, t <= maxTreeSize else { throw TLogError(.invalidInput, "CheckTree") }
         guard proof.count <= 128 else { throw TLogError(.invalidProof) }
         let (oh, th) = try runTreeProof(proof[...], 0, t, n, oldRoot)
         guard th == root, oh == oldRoot else { throw TLogError(.invalidProof) }

@@ -81,9 +81,13 @@ extension TLog {
         return (Tile(height: h, level: l, index: k, width: w), Int(n << level) * Hash.size, Int((n + 1) << level) * Hash.size)
     }
 
+    /// The largest stored-hash index of a tree of ``maxTreeSize`` records.
+    static var maxStoredHashIndex: Int64 { storedHashIndex(level: 0, maxTreeSize) }
+
     /// The tile of height `h` holding stored hash `index` (x/mod `tlog.TileForIndex`).
+    /// Out-of-range heights and indexes are clamped to 1…30 and 0…(the last index of the largest tree).
     public static func tile(height h: Int, forStoredHashIndex index: Int64) -> Tile {
-        tileForIndex(height: max(h, 1), index).tile
+        tileForIndex(height: min(max(h, 1), 30), min(max(index, 0), maxStoredHashIndex)).tile
     }
 
     /// The hash at stored index `index` computed from tile `tile`'s `data` (x/mod `tlog.HashFromTile`).
@@ -91,6 +95,9 @@ extension TLog {
         guard tile.height >= 1, tile.height <= 30, tile.level >= 0, tile.level < 64,
               tile.width >= 1, tile.width <= 1 << tile.height else {
             throw TLogError(.inconsistentTile, "invalid tile \(tile.path)")
+        }
+        guard index >= 0, index <= maxStoredHashIndex else {
+            throw TLogError(.invalidInput, "stored hash index \(index) out of range")
         }
         guard data.count >= tile.width * Hash.size else {
             throw TLogError(.inconsistentTile, "data len \(data.count) too short for tile \(tile.path)")

@@ -128,9 +128,11 @@ public enum TLog {
     }
 
     /// The largest power of two `k` with `k < n` (and its log), for `n ≥ 2`; 1 for `n ≤ 2`.
+    /// Callers keep `n ≤ maxTreeSize + 1`; the loop is bounded regardless (Go's `maxpow2` never
+    /// ends for n > 2^62, found by FuzzTLog).
     static func maxpow2(_ n: Int64) -> (k: Int64, level: Int) {
         var l = 0
-        while (Int64(1) << (l + 1)) < n { l += 1 }
+        while l < 62 && (Int64(1) << (l + 1)) < n { l += 1 }
         return (Int64(1) << l, l)
     }
 
@@ -166,7 +168,7 @@ public enum TLog {
     /// The stored-hash indexes ``treeHash(size:hashes:)`` needs.
     public static func treeHashIndexes(size n: Int64) -> [Int64] {
         var need: [Int64] = []
-        if n > 0 { subTreeIndex(0, n, &need) }
+        if n > 0 && n <= maxTreeSize { subTreeIndex(0, n, &need) }
         return need
     }
 
@@ -174,7 +176,7 @@ public enum TLog {
     /// (x/mod `tlog.TreeHash`); the empty tree hashes to SHA-256("").
     public static func treeHash(size n: Int64, hashes: [Hash]) throws(TLogError) -> Hash {
         if n == 0 { return emptyTreeHash }
-        guard hashes.count == treeHashIndexes(size: n).count else { throw TLogError(.invalidInput, "TreeHash") }
+        guard n > 0, n <= maxTreeSize, hashes.count == treeHashIndexes(size: n).count else { throw TLogError(.invalidInput, "TreeHash") }
         var slice = hashes[...]
         return subTreeHash(0, n, &slice)
     }
