@@ -86,14 +86,16 @@ public final class URLSessionTransport: HTTPTransport {
     /// The per-request timeout in seconds (idle and total).
     public let timeout: TimeInterval
 
-    /// A transport with the given timeout.
-    public init(timeout: TimeInterval = 30) {
+    /// A transport with the given timeout and the most connections to one host (URLSession's
+    /// default of 6 would serialise concurrent lookups).
+    public init(timeout: TimeInterval = 30, maxConnectionsPerHost: Int = 64) {
         self.timeout = timeout
         let configuration = URLSessionConfiguration.ephemeral
         configuration.timeoutIntervalForRequest = timeout
         configuration.timeoutIntervalForResource = timeout
         configuration.requestCachePolicy = .reloadIgnoringLocalCacheData
         configuration.urlCache = nil
+        configuration.httpMaximumConnectionsPerHost = max(1, maxConnectionsPerHost)
         let delegate = Delegate()
         self.delegate = delegate
         self.session = URLSession(configuration: configuration, delegate: delegate, delegateQueue: nil)

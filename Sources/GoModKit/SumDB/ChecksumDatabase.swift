@@ -36,6 +36,8 @@ public actor ChecksumDatabase {
     private var baseTask: Task<URL, any Error>?
     private var tileTasks: [TLog.Tile: Task<(data: [UInt8], cached: Bool), any Error>] = [:]
     private var savedTiles: Set<TLog.Tile> = []
+    /// Hashes already authenticated against a tree (valid for that tree forever).
+    private var authenticated: [TLog.Tree: [Int64: TLog.Hash]] = [:]
     private var lookupTasks: [String: Task<(record: TLog.Record, raw: [UInt8], note: [UInt8]), any Error>] = [:]
     private var slots: Int
     private var waiters: [CheckedContinuation<Void, Never>] = []
@@ -213,6 +215,8 @@ public actor ChecksumDatabase {
 
     private func mergeLatestMemory(_ message: [UInt8]) async throws -> When {
         if message.isEmpty { return latestTree.size == 0 ? .now : .past }
+        // The note that is already our latest was verified when it was installed.
+        if message == latestNote { return .now }
         let tree = try openTree(message)
         while true {
             let latest = latestTree, latestMessage = latestNote
@@ -266,6 +270,10 @@ public actor ChecksumDatabase {
     /// Reads stored hashes from `tree` through tiles, authenticating every tile (SPEC §9.9).
     func readHashes(tree: TLog.Tree, indexes: [Int64], context: String) async throws -> [TLog.Hash] {
         if indexes.isEmpty { return [] }
+        if let known = authenticated[tree] {
+            let hashes = indexes.compactMap { known[$0] }
+            if hashes.count == indexes.count { return hashes }
+        }
         let plan: TLog.TilePlan
         do { plan = try TLog.TilePlan(tree: tree, height: configuration.tileHeight, indexes: indexes) } catch {
             throw ChecksumDatabaseError(.tlog, context + error.description, underlying: error)
@@ -291,6 +299,8 @@ public actor ChecksumDatabase {
             throw ChecksumDatabaseError(code, context + "downloaded inconsistent tile" + (error.code == .inconsistentTile ? "" : " (\(error))"),
                                         underlying: error)
         }
+        if authenticated.count > 64 { authenticated.removeAll() }
+        for (x, h) in zip(indexes, hashes) { authenticated[tree, default: [:]][x] = h }
         for (tile, result) in zip(tiles, results) where !result.1 && !savedTiles.contains(tile) {
             savedTiles.insert(tile)
             try await store.writeCache(name + "/" + tile.path, result.0)
