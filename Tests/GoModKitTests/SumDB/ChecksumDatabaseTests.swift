@@ -242,6 +242,32 @@ import Testing
         _ = await expectError(.stateCorrupt) { _ = try await server.client(store: foreign).latest() }
     }
 
+    /// Rows 137, 138: a proxy answering 200 for /supported is used exclusively (its 404 is final);
+    /// 404 or 410 moves to the next entry; `direct` reaches https://<name>.
+    @Test func proxyRelay() async throws {
+        let server = try FakeSumDBServer()
+        server.add("example.com/m", "v1.0.0")
+        server.set { $0.statusHook = { path in path.hasSuffix("/supported") ? 200 : (path.contains("/lookup/") ? 404 : nil) } }
+        let relayed = try server.client(proxies: [("https://proxy.example", false), ("direct", false)])
+        _ = await expectError(.notFound) { _ = try await relayed.lookup(path: "example.com/m", version: "v1.0.0") }
+        #expect(server.requests.first == "https://proxy.example/sumdb/localhost.localdev/sumdb/supported")
+        #expect(!server.requests.contains { $0.hasPrefix("https://localhost.localdev/") })
+
+        server.set { $0.requests = []; $0.statusHook = { path in path.hasSuffix("/supported") ? (path.contains("gone") ? 410 : 404) : nil } }
+        let direct = try server.client(proxies: [("https://proxy.example", false), ("https://gone.example", false), ("direct", false)])
+        _ = try await direct.lookup(path: "example.com/m", version: "v1.0.0")
+        #expect(server.requests.prefix(2) == ["https://proxy.example/sumdb/localhost.localdev/sumdb/supported",
+                                              "https://gone.example/sumdb/localhost.localdev/sumdb/supported"])
+        #expect(server.requests.contains("https://localhost.localdev/sumdb/lookup/example.com/m@v1.0.0"))
+
+        server.set { $0.requests = []; $0.statusHook = { path in path.hasSuffix("/supported") ? 500 : nil } }
+        _ = await expectError(.httpStatus) {
+            _ = try await server.client(proxies: [("https://proxy.example", false), ("direct", false)]).lookup(path: "example.com/m", version: "v1.0.0")
+        }
+        // After "|", any error falls through to the next entry.
+        _ = try await server.client(proxies: [("https://proxy.example", true), ("direct", false)]).lookup(path: "example.com/m", version: "v1.0.0")
+    }
+
     /// Row 144 (x/mod TestClientGONOSUMDB): GONOSUMDB patterns skip exactly Go's set.
     @Test func gonosumdb() async throws {
         let server = try FakeSumDBServer()

@@ -59,7 +59,7 @@ final class FakeSumDBServer: HTTPTransport {
     func get(_ url: URL, limit: Int) async throws -> HTTPResponse {
         let path = url.path
         let hooks = state.withLock { s -> (@Sendable (String) -> Int?)? in
-            s.requests.append(path)
+            s.requests.append(url.absoluteString)
             return s.statusHook
         }
         if state.withLock({ $0.offline }) { throw HTTPTransportError(.failed, url: url.absoluteString, detail: "network disabled") }
@@ -109,9 +109,11 @@ extension FakeSumDBServer {
 
     /// A client for this server with a memory store.
     func client(store: MemoryChecksumDatabaseStore = MemoryChecksumDatabaseStore(), strict: Bool = false,
-                noSumDB: ByteString = "", offline: Bool = false) throws -> ChecksumDatabase {
+                noSumDB: ByteString = "", offline: Bool = false,
+                proxies: [(entry: String, fallbackOnAnyError: Bool)]? = nil) throws -> ChecksumDatabase {
         let config = ChecksumDatabaseConfiguration(verifier: try FakeSumDBServer.verifier,
-                                                   explicitURL: URL(string: "https://localhost.localdev/sumdb"),
+                                                   explicitURL: proxies == nil ? URL(string: "https://localhost.localdev/sumdb") : nil,
+                                                   proxies: proxies ?? [],
                                                    noSumDB: noSumDB, tileHeight: height, offline: offline, strictNotes: strict)
         return ChecksumDatabase(configuration: config, store: store, transport: self)
     }
