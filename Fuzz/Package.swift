@@ -27,6 +27,16 @@ let package = Package(
             swiftSettings: fuzzSettings
         ),
         .executableTarget(
+            name: "FuzzNote",
+            dependencies: [.product(name: "GoModKit", package: parentIdentity)],
+            swiftSettings: fuzzSettings
+        ),
+        .executableTarget(
+            name: "FuzzTLog",
+            dependencies: [.product(name: "GoModKit", package: parentIdentity)],
+            swiftSettings: fuzzSettings
+        ),
+        .executableTarget(
             name: "FuzzGoSum",
             dependencies: [.product(name: "GoModKit", package: parentIdentity)],
             swiftSettings: fuzzSettings

@@ -1,0 +1,245 @@
+public import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import Dispatch
+import Synchronization
+
+/// An HTTP response: status code and body.
+public struct HTTPResponse: Sendable {
+    /// The HTTP status code.
+    public var status: Int
+    /// The body (at most the limit the request asked for).
+    public var body: [UInt8]
+
+    /// A response.
+    public init(status: Int, body: [UInt8]) {
+        self.status = status
+        self.body = body
+    }
+}
+
+/// A transport failure (not an HTTP status).
+public struct HTTPTransportError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// What went wrong.
+    public enum Code: String, Sendable, Hashable {
+        /// The body is longer than the limit.
+        case oversizeResponse
+        /// No answer, or the body stalled, within the timeout.
+        case timeout
+        /// The connection ended before the declared body length.
+        case truncatedResponse
+        /// A redirect from https to http (Go: `redirected from secure URL … to insecure URL …`).
+        case insecureRedirect
+        /// More than 10 redirects (Go: `stopped after 10 redirects`).
+        case tooManyRedirects
+        /// Any other failure (DNS, refused connection, TLS…).
+        case failed
+    }
+
+    /// What went wrong.
+    public var code: Code
+    /// The URL (redacted of user info).
+    public var url: String
+    /// Detail for people.
+    public var detail: String
+
+    /// An error.
+    public init(_ code: Code, url: String, detail: String = "") {
+        self.code = code
+        self.url = url
+        self.detail = detail
+    }
+
+    /// Equality on ``code`` only.
+    public static func == (lhs: HTTPTransportError, rhs: HTTPTransportError) -> Bool { lhs.code == rhs.code }
+    /// Hashes ``code`` only.
+    public func hash(into hasher: inout Hasher) { hasher.combine(code) }
+
+    /// `<url>: <problem>`.
+    public var description: String {
+        switch code {
+        case .oversizeResponse: "\(url): response body larger than \(detail) bytes"
+        case .timeout: "\(url): timeout"
+        case .truncatedResponse: "\(url): unexpected EOF"
+        case .insecureRedirect: "\(url): redirected from secure URL to insecure URL \(detail)"
+        case .tooManyRedirects: "\(url): stopped after 10 redirects"
+        case .failed: "\(url): \(detail)"
+        }
+    }
+}
+
+/// The network as the checksum-database and proxy clients see it: one GET with a body limit.
+///
+/// Inject a stub in tests; ``URLSessionTransport`` is the default.
+public protocol HTTPTransport: Sendable {
+    /// GETs `url`, reading at most `limit` body bytes; a longer body is
+    /// ``HTTPTransportError/Code/oversizeResponse`` and is never read past the limit.
+    func get(_ url: URL, limit: Int) async throws -> HTTPResponse
+}
+
+/// ``HTTPTransport`` over `URLSession`: a timeout, a body cap enforced while streaming, at most
+/// 10 redirects and never from https to http (as Go's `cmd/go/internal/web` does).
+public final class URLSessionTransport: HTTPTransport {
+    private let session: URLSession
+    private let delegate: Delegate
+    /// The per-request timeout in seconds (idle and total).
+    public let timeout: TimeInterval
+
+    /// A transport with the given timeout and the most connections to one host (URLSession's
+    /// default of 6 would serialise concurrent lookups).
+    public init(timeout: TimeInterval = 30, maxConnectionsPerHost: Int = 64) {
+        self.timeout = timeout
+        let configuration = URLSessionConfiguration.ephemeral
+        configuration.timeoutIntervalForRequest = timeout
+        configuration.timeoutIntervalForResource = timeout
+        configuration.requestCachePolicy = .reloadIgnoringLocalCacheData
+        configuration.urlCache = nil
+        configuration.httpMaximumConnectionsPerHost = max(1, maxConnectionsPerHost)
+        let delegate = Delegate()
+        self.delegate = delegate
+        self.session = URLSession(configuration: configuration, delegate: delegate, delegateQueue: nil)
+    }
+
+    deinit { session.invalidateAndCancel() }
+
+    /// GETs `url` with the body cap.
+    public func get(_ url: URL, limit: Int) async throws -> HTTPResponse {
+        var request = URLRequest(url: url, timeoutInterval: timeout)
+        request.httpMethod = "GET"
+        let task = session.dataTask(with: request)
+        let state = RequestState(url: url, limit: limit)
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<HTTPResponse, any Error>) in
+                state.continuation.withLock { $0 = continuation }
+                delegate.states.withLock { $0[task.taskIdentifier] = state }
+                task.resume()
+                // A whole-request deadline: URLSession's own timeouts are idle timeouts, which a
+                // server sending one byte a second never trips.
+                let url = redact(url)
+                DispatchQueue.global().asyncAfter(deadline: .now() + timeout) { [weak task] in
+                    guard let task, task.state == .running else { return }
+                    state.failure.withLock { if $0 == nil { $0 = HTTPTransportError(.timeout, url: url) } }
+                    task.cancel()
+                }
+            }
+        } onCancel: {
+            task.cancel()
+        }
+    }
+
+    final class RequestState: Sendable {
+        let url: URL
+        let limit: Int
+        let continuation = Mutex<CheckedContinuation<HTTPResponse, any Error>?>(nil)
+        let body = Mutex<[UInt8]>([])
+        let status = Mutex<Int>(0)
+        let expected = Mutex<Int64>(-1)
+        let failure = Mutex<HTTPTransportError?>(nil)
+        let redirects = Mutex<Int>(0)
+
+        init(url: URL, limit: Int) {
+            self.url = url
+            self.limit = limit
+        }
+
+        func finish(_ result: Result<HTTPResponse, any Error>) {
+            let c = continuation.withLock { c -> CheckedContinuation<HTTPResponse, any Error>? in
+                defer { c = nil }
+                return c
+            }
+            c?.resume(with: result)
+        }
+    }
+
+    final class Delegate: NSObject, URLSessionDataDelegate, Sendable {
+        let states = Mutex<[Int: RequestState]>([:])
+
+        func state(_ task: URLSessionTask) -> RequestState? { states.withLock { $0[task.taskIdentifier] } }
+
+        func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive response: URLResponse,
+                        completionHandler: @escaping @Sendable (URLSession.ResponseDisposition) -> Void) {
+            if let state = state(dataTask) {
+                state.status.withLock { $0 = (response as? HTTPURLResponse)?.statusCode ?? 0 }
+                state.expected.withLock { $0 = response.expectedContentLength }
+                if response.expectedContentLength > Int64(state.limit) {
+                    state.failure.withLock { $0 = HTTPTransportError(.oversizeResponse, url: redact(state.url), detail: "\(state.limit)") }
+                    completionHandler(.cancel)
+                    return
+                }
+            }
+            completionHandler(.allow)
+        }
+
+        func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive data: Data) {
+            guard let state = state(dataTask) else { return }
+            let over = state.body.withLock { body -> Bool in
+                body.append(contentsOf: data)
+                return body.count > state.limit
+            }
+            if over {
+                state.failure.withLock { $0 = HTTPTransportError(.oversizeResponse, url: redact(state.url), detail: "\(state.limit)") }
+                dataTask.cancel()
+            }
+        }
+
+        func urlSession(_ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse,
+                        newRequest request: URLRequest, completionHandler: @escaping @Sendable (URLRequest?) -> Void) {
+            guard let state = state(task) else { return completionHandler(nil) }
+            let count = state.redirects.withLock { n -> Int in
+                n += 1
+                return n
+            }
+            if count > 10 {
+                state.failure.withLock { $0 = HTTPTransportError(.tooManyRedirects, url: redact(state.url)) }
+                task.cancel()
+                return completionHandler(nil)
+            }
+            if task.originalRequest?.url?.scheme == "https", request.url?.scheme != "https" {
+                state.failure.withLock {
+                    $0 = HTTPTransportError(.insecureRedirect, url: redact(state.url), detail: request.url.map(redact) ?? "")
+                }
+                task.cancel()
+                return completionHandler(nil)
+            }
+            completionHandler(request)
+        }
+
+        func urlSession(_ session: URLSession, task: URLSessionTask, didCompleteWithError error: (any Error)?) {
+            guard let state = states.withLock({ $0.removeValue(forKey: task.taskIdentifier) }) else { return }
+            if let failure = state.failure.withLock({ $0 }) {
+                return state.finish(.failure(failure))
+            }
+            let url = redact(state.url)
+            if let error {
+                let code = (error as? URLError)?.code
+                let received = state.body.withLock { $0.count }
+                let expected = state.expected.withLock { $0 }
+                if expected >= 0 && Int64(received) < expected && code != .timedOut {
+                    return state.finish(.failure(HTTPTransportError(.truncatedResponse, url: url)))
+                }
+                if code == .timedOut { return state.finish(.failure(HTTPTransportError(.timeout, url: url))) }
+                if code == .networkConnectionLost {
+                    return state.finish(.failure(HTTPTransportError(.truncatedResponse, url: url)))
+                }
+                return state.finish(.failure(HTTPTransportError(.failed, url: url, detail: error.localizedDescription)))
+            }
+            let body = state.body.withLock { $0 }
+            let expected = state.expected.withLock { $0 }
+            if expected >= 0 && Int64(body.count) < expected {
+                return state.finish(.failure(HTTPTransportError(.truncatedResponse, url: url)))
+            }
+            state.finish(.success(HTTPResponse(status: state.status.withLock { $0 }, body: body)))
+        }
+    }
+}
+
+/// The URL without user information, for messages.
+func redact(_ url: URL) -> String {
+    guard var components = URLComponents(url: url, resolvingAgainstBaseURL: false) else { return "<url>" }
+    if components.user != nil || components.password != nil {
+        components.user = "xxxxx"
+        components.password = nil
+    }
+    return components.string ?? "<url>"
+}

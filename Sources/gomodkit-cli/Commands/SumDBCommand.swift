@@ -1,0 +1,354 @@
+import ArgumentParser
+import Dispatch
+import Foundation
+import GoModKit
+
+/// `gomodkit sumdb`: query and audit against a Go checksum database with proofs.
+struct SumDBCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sumdb",
+        abstract: "Verify modules and go.sum files against the Go checksum database, with proofs.",
+        discussion: """
+            Uses GOSUMDB (default sum.golang.org), GONOSUMDB/GOPRIVATE and GOPROXY like the go \
+            command, and the go command's cache: $GOPATH/pkg/sumdb/<db>/latest and \
+            $GOMODCACHE/cache/download/sumdb/<db>/. Every answer is checked: note signature, \
+            consistency with the stored latest tree, and inclusion of the record.
+            """,
+        subcommands: [Lookup.self, Audit.self, Latest.self, Proof.self, VerifyProof.self]
+    )
+
+    /// Options shared by the subcommands.
+    struct Options: ParsableArguments {
+        @Option(help: "GOPATH (default: $GOPATH, else $HOME/go).")
+        var gopath: String?
+
+        @Option(help: "Module cache (default: $GOMODCACHE, else GOPATH/pkg/mod).")
+        var modcache: String?
+
+        @Option(help: "GOSUMDB value (default: $GOSUMDB, else sum.golang.org).")
+        var gosumdb: String?
+
+        @Flag(help: "Use only the cache; fail when something is missing.")
+        var offline = false
+
+        @Flag(help: "Reject tree notes that carry lines after the root hash.")
+        var strict = false
+
+        @Option(help: "Network timeout in seconds.")
+        var timeout: Double = 30
+
+        @Option(help: "Most requests in flight at once.")
+        var concurrency: Int = 16
+
+        @Flag(help: "Print JSON.")
+        var json = false
+
+        func client() throws(CLIFailure) -> ChecksumDatabase {
+            var env = ProcessInfo.processInfo.environment
+            if let gosumdb { env["GOSUMDB"] = gosumdb }
+            let parsed: ChecksumDatabaseConfiguration?
+            do { parsed = try ChecksumDatabaseConfiguration.fromEnvironment(env) } catch {
+                throw .input("go: \(error)")
+            }
+            guard var config = parsed else { throw .input("go: checksum database disabled by GOSUMDB=off") }
+            config.offline = offline
+            config.strictNotes = strict
+            config.maxConcurrentRequests = max(1, concurrency)
+            let home = env["HOME"] ?? NSHomeDirectory()
+            let gopathValue = gopath ?? env["GOPATH"].flatMap { $0.split(separator: ":").first.map(String.init) } ?? (home + "/go")
+            let modcacheValue = modcache ?? env["GOMODCACHE"].flatMap { $0.isEmpty ? nil : $0 }
+            let store = FileChecksumDatabaseStore(gopath: URL(fileURLWithPath: gopathValue),
+                                                  modcache: modcacheValue.map { URL(fileURLWithPath: $0) })
+            return ChecksumDatabase(configuration: config, store: store,
+                                    transport: offline ? nil : URLSessionTransport(timeout: timeout))
+        }
+    }
+
+    /// `gomodkit sumdb lookup path@version...`.
+    struct Lookup: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Print the verified go.sum lines for module versions.")
+
+        @OptionGroup var options: Options
+
+        @Argument(help: "path@version (version may end in /go.mod).")
+        var modules: [String]
+
+        struct Output: Encodable {
+            var module: String
+            var lines: [String]?
+            var record: Int64?
+            var treeSize: Int64?
+            var error: String?
+        }
+
+        func run() throws {
+            let client = try options.client()
+            let json = options.json
+            var failed = false
+            for module in modules {
+                let (path, version) = try splitModule(module)
+                let result = runBlocking { () async -> Result<ChecksumDatabaseLookup, any Error> in
+                    do { return .success(try await client.lookup(path: path, version: version)) } catch { return .failure(error) }
+                }
+                switch result {
+                case .success(let r):
+                    if json {
+                        try Terminal.json(Output(module: module, lines: r.lines.map { String(decoding: $0.bytes, as: UTF8.self) },
+                                                 record: r.recordID, treeSize: r.tree.size))
+                    } else {
+                        for line in r.lines { Terminal.write(line.bytes + [0x0A]) }
+                    }
+                case .failure(let error):
+                    failed = true
+                    if json { try Terminal.json(Output(module: module, error: "\(error)")) } else { Terminal.error("go: \(error)") }
+                }
+            }
+            if failed { throw CLIFailure.verification("") }
+        }
+    }
+
+    /// `gomodkit sumdb latest`.
+    struct Latest: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Fetch, verify and store the database's latest signed tree head.",
+            discussion: "With --offline, verify and print the stored one.")
+
+        @OptionGroup var options: Options
+
+        struct Output: Encodable { var database: String; var size: Int64; var hash: String; var note: String }
+
+        func run() throws {
+            let client = try options.client()
+            let offline = options.offline
+            let result = runBlocking { () async -> Result<(tree: TLog.Tree, note: [UInt8]), any Error> in
+                do { return .success(offline ? try await client.latest() : try await client.fetchLatest()) } catch { return .failure(error) }
+            }
+            switch result {
+            case .success(let (tree, note)):
+                if options.json {
+                    try Terminal.json(Output(database: client.name, size: tree.size, hash: tree.hash.description,
+                                             note: String(decoding: note, as: UTF8.self)))
+                } else {
+                    print("\(client.name) tree \(tree.size) \(tree.hash)")
+                }
+            case .failure(let error):
+                throw CLIFailure.verification("go: \(error)")
+            }
+        }
+    }
+
+    /// `gomodkit sumdb proof path@version`.
+    struct Proof: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Print an offline evidence bundle (C2SP tlog-proof) for a module version.")
+
+        @OptionGroup var options: Options
+
+        @Argument(help: "path@version")
+        var module: String
+
+        @Option(name: .shortAndLong, help: "Write the bundle to this file instead of standard output.")
+        var output: String?
+
+        func run() throws {
+            let client = try options.client()
+            let (path, version) = try splitModule(module)
+            let result = runBlocking { () async -> Result<TLogProofBundle, any Error> in
+                do { return .success(try await client.proofBundle(path: path, version: version)) } catch { return .failure(error) }
+            }
+            switch result {
+            case .success(let bundle):
+                if let output {
+                    do { try Data(bundle.formatted).write(to: URL(fileURLWithPath: output)) } catch {
+                        throw CLIFailure.input("write \(output): \(error.localizedDescription)")
+                    }
+                } else {
+                    Terminal.write(bundle.formatted)
+                }
+            case .failure(let error):
+                throw CLIFailure.verification("go: \(error)")
+            }
+        }
+    }
+
+    /// `gomodkit sumdb verify-proof FILE`.
+    struct VerifyProof: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "verify-proof",
+            abstract: "Verify a tlog-proof bundle offline with the database key; print its go.sum lines.")
+
+        @OptionGroup var options: Options
+
+        @Argument(help: "The bundle file.")
+        var file: String
+
+        func run() throws {
+            let data = try readInputFile(file, limit: 1 << 20)
+            let env = ProcessInfo.processInfo.environment
+            let parsed: (verifier: NoteVerifier, url: URL?)?
+            do { parsed = try ChecksumDatabaseConfiguration.parseGOSUMDB(options.gosumdb ?? env["GOSUMDB"] ?? "") } catch {
+                throw CLIFailure.input("go: \(error)")
+            }
+            guard let verifier = parsed?.verifier else { throw CLIFailure.input("go: checksum database disabled by GOSUMDB=off") }
+            let bundle: TLogProofBundle
+            do { bundle = try TLogProofBundle(parsing: data) } catch { throw CLIFailure.input("\(file): \(error)") }
+            do {
+                let tree = try bundle.verify(with: verifier)
+                if options.json {
+                    try Terminal.json(["file": file, "index": "\(bundle.index)", "treeSize": "\(tree.size)",
+                                       "record": String(decoding: bundle.recordText, as: UTF8.self)])
+                } else {
+                    Terminal.write(bundle.recordText)
+                    Terminal.error("\(file): record \(bundle.index) is in tree \(tree.size) signed by \(String(decoding: verifier.name.bytes, as: UTF8.self))")
+                }
+            } catch {
+                throw CLIFailure.verification("\(file): \(error)")
+            }
+        }
+    }
+
+    /// `gomodkit sumdb audit [go.sum]`.
+    struct Audit: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Check every line of a go.sum against the checksum database, with proofs.",
+            discussion: """
+                Each line's module version is looked up (signature, consistency and inclusion proofs \
+                checked) and its hash compared with the database's. Prints one result per line and \
+                a summary. Exit status 1 when any line mismatches, has no database record, or \
+                cannot be verified; lines for GONOSUMDB/GOPRIVATE modules are reported as skipped.
+                """)
+
+        @OptionGroup var options: Options
+
+        @Argument(help: "The go.sum file (default: ./go.sum).")
+        var file: String = "go.sum"
+
+        struct Line: Encodable {
+            var line: Int
+            var path: String
+            var version: String
+            var hash: String
+            var status: String
+            var record: Int64?
+            var databaseHash: String?
+            var error: String?
+        }
+
+        struct Output: Encodable {
+            var file: String
+            var database: String
+            var treeSize: Int64?
+            var treeHash: String?
+            var results: [Line]
+            var summary: [String: Int]
+        }
+
+        func run() throws {
+            let data = try readInputFile(file)
+            let sums: GoSum
+            do { sums = try GoSum(parsing: data, fileName: file, mode: .strict) } catch { throw CLIFailure.input("\(error)") }
+            for diagnostic in sums.diagnostics where diagnostic.severity == .error { Terminal.error(diagnostic.description) }
+            let client = try options.client()
+            let records = sums.records
+            let limit = max(1, options.concurrency)
+            let results = runBlocking { () async -> [Line] in
+                await withTaskGroup(of: (Int, Line).self) { group in
+                    var out = [Line?](repeating: nil, count: records.count)
+                    var next = 0
+                    func add(_ i: Int) {
+                        let r = records[i]
+                        group.addTask { (i, await auditOne(client, r)) }
+                    }
+                    while next < min(limit, records.count) { add(next); next += 1 }
+                    for await (i, line) in group {
+                        out[i] = line
+                        if next < records.count { add(next); next += 1 }
+                    }
+                    return out.compactMap { $0 }
+                }
+            }
+            var summary = ["verified": 0, "mismatch": 0, "missing": 0, "skipped": 0, "error": 0]
+            for r in results { summary[r.status, default: 0] += 1 }
+            let latest = runBlocking { try? await client.latest() }
+            if options.json {
+                try Terminal.json(Output(file: file, database: client.name, treeSize: latest?.tree.size,
+                                         treeHash: latest?.tree.hash.description, results: results, summary: summary))
+            } else {
+                for r in results {
+                    var text = "\(file):\(r.line): \(r.path) \(r.version) \(r.hash): \(r.status)"
+                    if let id = r.record { text += " (record \(id))" }
+                    if let db = r.databaseHash { text += "; \(client.name) has \(db)" }
+                    if let error = r.error { text += ": \(error.replacingOccurrences(of: "\n", with: "\n\t"))" }
+                    print(text)
+                }
+                let tree = latest.map { " against tree \($0.tree.size) (\($0.tree.hash))" } ?? ""
+                print("\(results.count) lines checked\(tree): \(summary["verified"] ?? 0) verified, \(summary["mismatch"] ?? 0) mismatched, "
+                      + "\(summary["missing"] ?? 0) missing, \(summary["error"] ?? 0) errors, \(summary["skipped"] ?? 0) skipped")
+            }
+            if (summary["mismatch"] ?? 0) + (summary["missing"] ?? 0) + (summary["error"] ?? 0) > 0 {
+                throw CLIFailure.verification("")
+            }
+        }
+    }
+}
+
+/// Checks one go.sum line against the database.
+private func auditOne(_ client: ChecksumDatabase, _ r: GoSum.Record) async -> SumDBCommand.Audit.Line {
+    var line = SumDBCommand.Audit.Line(line: r.line, path: String(decoding: r.path.bytes, as: UTF8.self),
+                                       version: String(decoding: r.version.bytes, as: UTF8.self),
+                                       hash: String(decoding: r.hash.bytes, as: UTF8.self), status: "error")
+    do {
+        let result = try await client.lookup(path: r.path, version: r.version)
+        line.record = result.recordID
+        let want = r.path + " " + r.version + " " + r.hash
+        if result.lines.contains(want) {
+            line.status = "verified"
+        } else {
+            line.status = "mismatch"
+            line.databaseHash = result.lines.first.map { line in
+                String(decoding: line.bytes.split(separator: 0x20).last ?? [], as: UTF8.self)
+            }
+        }
+    } catch let error as ChecksumDatabaseError {
+        switch error.code {
+        case .skipped: line.status = "skipped"
+        case .notFound, .lookupMissingEntry: line.status = "missing"
+        default: line.status = "error"
+        }
+        line.error = error.description
+    } catch {
+        line.error = "\(error)"
+    }
+    return line
+}
+
+/// Splits `path@version`.
+private func splitModule(_ text: String) throws(CLIFailure) -> (ByteString, ByteString) {
+    let bytes = Array(text.utf8)
+    guard let at = bytes.lastIndex(of: UInt8(ascii: "@")), at > 0, at < bytes.count - 1 else {
+        throw .input("go: \(ByteString(bytes)): want path@version")
+    }
+    return (ByteString(Array(bytes[..<at])), ByteString(Array(bytes[(at + 1)...])))
+}
+
+/// Runs async work from the synchronous command tree, blocking the calling thread.
+private func runBlocking<T: Sendable>(_ body: @escaping @Sendable () async -> T) -> T {
+    let box = ResultBox<T>()
+    let semaphore = DispatchSemaphore(value: 0)
+    Task.detached {
+        box.set(await body())
+        semaphore.signal()
+    }
+    semaphore.wait()
+    return box.get()
+}
+
+private final class ResultBox<T: Sendable>: @unchecked Sendable {
+    // Written once by the task before the semaphore is signalled, read once after the wait.
+    private var value: T?
+    func set(_ v: T) { value = v }
+    func get() -> T {
+        guard let value else { preconditionFailure("runBlocking: no result") }
+        return value
+    }
+}
