@@ -1,4 +1,3 @@
-import Foundation
 
 /// A Go module checksum as go.sum and the checksum database write it: `h1:` followed by the
 /// standard base64 of a 32-byte SHA-256 digest (x/mod `sumdb/dirhash`).
@@ -26,15 +25,13 @@ public struct DirHash: Hashable, Sendable, LosslessStringConvertible, Codable {
     /// wrong length, non-canonical base64).
     public init?(_ description: String) {
         let utf8 = Array(description.utf8)
-        guard utf8.count == 47, utf8.starts(with: Array("h1:".utf8)) else { return nil }
-        let text = String(decoding: utf8[3...], as: UTF8.self)
-        guard let data = Data(base64Encoded: text), data.count == 32,
-              data.base64EncodedString() == text else { return nil }
-        self.digest = Array(data)
+        guard utf8.count == 47, utf8.starts(with: Array("h1:".utf8)),
+              let digest = Base64.decode(utf8[3...]), digest.count == 32 else { return nil }
+        self.digest = digest
     }
 
     /// `h1:` followed by the base64 digest: the form go.sum stores.
-    public var description: String { "h1:" + Data(digest).base64EncodedString() }
+    public var description: String { "h1:" + Base64.encodeString(digest) }
 
     /// Decodes from the `h1:…` string form.
     public init(from decoder: any Decoder) throws {
