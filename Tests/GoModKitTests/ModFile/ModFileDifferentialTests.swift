@@ -44,8 +44,11 @@ import Testing
         let debian = ModFileCorpus.debian(), goTree = ModFileCorpus.goTree(), caches = ModFileCorpus.sharedCaches()
         let scripts = ModFileCorpus.goScripts()
         let wild = debian + goTree + caches
-        #expect(debian.count >= 50, "Debian golang-*-dev sources: \(debian.count) go.mod files")
-        #expect(wild.count + scripts.mods.count >= 300, "\(wild.count) + \(scripts.mods.count) go.mod files")
+        // Debian's Go sources (scripts/corpus-packages.txt and scripts/gomod-packages.txt, installed
+        // by the test command) hold about 280 go.mod files; with Go's tree and the module caches of
+        // ../shared that is over 300 real files, besides cmd/go's script-test files.
+        #expect(debian.count >= 250, "Debian golang-*-dev sources: \(debian.count) go.mod files")
+        #expect(wild.count >= 300, "\(wild.count) real go.mod files (+ \(scripts.mods.count) from cmd/go's tests)")
         let go = try Self.check(Self.requests(wild + scripts.mods, kinds: [.mod, .lax])
                                 + Self.requests(scripts.works, kinds: [.work]))
         // The corpus covers both outcomes and every directive.
