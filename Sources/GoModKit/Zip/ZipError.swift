@@ -168,11 +168,7 @@ public struct ZipError: Error, Sendable, Hashable, CustomStringConvertible {
 
     /// `zip: <rule>[: <quoted entry>][ at offset N][: <detail>]`.
     public var description: String {
-        var text = "zip: \(code)"
-        if let entry { text += ": \(entry)" }
-        if let offset { text += " at offset \(offset)" }
-        if !detail.isEmpty { text += ": \(detail)" }
-        return text
+        zipMessage("zip: \(code)", entry: entry, offset: offset, detail: detail)
     }
 
     /// Errors are equal when their codes are equal.
@@ -234,10 +230,15 @@ public struct ZipWarning: Sendable, Hashable, CustomStringConvertible {
 
     /// `zip: warning: <what>[: <quoted entry>][ at offset N][: <detail>]`.
     public var description: String {
-        var text = "zip: warning: \(code)"
-        if let entry { text += ": \(entry)" }
-        if let offset { text += " at offset \(offset)" }
-        if !detail.isEmpty { text += ": \(detail)" }
-        return text
+        zipMessage("zip: warning: \(code)", entry: entry, offset: offset, detail: detail)
     }
+}
+
+/// `<head>[: <quoted entry>][ at offset N][: <detail>]`, the shape of every zip error and warning.
+private func zipMessage(_ head: String, entry: ByteString?, offset: Int64?, detail: String) -> String {
+    var text = head
+    if let entry { text += ": \(entry)" }
+    if let offset { text += " at offset \(offset)" }
+    if !detail.isEmpty { text += ": \(detail)" }
+    return text
 }
