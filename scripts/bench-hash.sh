@@ -58,9 +58,12 @@ for z in "${zips[@]}"; do [ -f "$z" ] || die "missing zip $z"; done
 if [ -n "${GOMODKIT_BIN:-}" ]; then
   gomodkit=$GOMODKIT_BIN   # time a given binary instead of building one
 else
-  echo "bench-hash: swift build -c release --product gomodkit" >&2
-  (cd "$root" && swift build -c release --product gomodkit >&2)
-  gomodkit="$(cd "$root" && swift build -c release --show-bin-path)/gomodkit"
+  # The Swift runtime linked statically, as a CLI is shipped on Linux: dynamic linking loads
+  # about 50 shared libraries (Foundation, FoundationNetworking, libcurl, ICU...) at start-up.
+  build=(swift build -c release --static-swift-stdlib --scratch-path "$root/.build-static" --product gomodkit)
+  echo "bench-hash: ${build[*]}" >&2
+  (cd "$root" && "${build[@]}" >&2)
+  gomodkit="$(cd "$root" && "${build[@]::5}" --scratch-path "$root/.build-static" --show-bin-path)/gomodkit"
 fi
 [ -x "$gomodkit" ] || die "no gomodkit binary at $gomodkit"
 
@@ -88,10 +91,19 @@ measure() {
   out=$(cat "$tmp/out")
 }
 
+# The C floor: zlib inflate + crc32 + OpenSSL SHA-256 of every entry on one thread, from memory
+# (scripts/bench/zlib-sha-floor.c). It shows what one core can do at best with zlib, so the
+# ceiling of a two-thread hasher against single-threaded Go is about 2 x floor / Go (1 core).
+floor="$tmp/floor"
+cc -O2 -o "$floor" "$root/scripts/bench/zlib-sha-floor.c" -lz -lcrypto 2>"$tmp/cc.err" \
+  || die "cannot build the C floor (needs gcc, zlib1g-dev, libssl-dev): $(cat "$tmp/cc.err")"
+one=(taskset -c 0)   # single-core runs
+
 {
-  printf 'zip\tfiles\tzipBytes\tcontentBytes\tgoSeconds\tgoMBps\tgomodkitSeconds\tgomodkitMBps\tratio\tgoPeakRSSKiB\tgomodkitPeakRSSKiB\th1\n'
+  printf 'zip\tfiles\tzipBytes\tcontentBytes\tgoSeconds\tgoMBps\tgomodkitSeconds\tgomodkitMBps\tratio\tgoPeakRSSKiB\tgomodkitPeakRSSKiB\tgo1CoreSeconds\tgomodkit1CoreSeconds\tcFloor1CoreSeconds\th1\n'
 } > "$root/bench-out/hash.tsv"
-printf '%-18s %7s %8s %8s %9s %14s %6s %11s %17s\n' zip files "zip MB" "data MB" "Go MB/s" "gomodkit MB/s" ratio "Go RSS MiB" "gomodkit RSS MiB"
+printf '%-18s %7s %8s %9s %14s %6s %11s %17s | %13s %13s %6s %13s\n' zip files "data MB" "Go MB/s" "gomodkit MB/s" ratio "Go RSS MiB" "gomodkit RSS MiB" \
+  "Go 1 core" "gmk 1 core" ratio "C floor 1c"
 for z in "${zips[@]}"; do
   read -r files content < <(python3 -c '
 import sys, zipfile
@@ -109,20 +121,38 @@ print(len(infos), sum(i.file_size for i in infos))' "$z")
   h1=$go_h1
   [ -n "$go_h1" ] || die "$z: Go's HashZip failed: $out"
   [ "$gmk_h1" = "$go_h1" ] || die "$z: gomodkit printed $gmk_h1, Go $go_h1"
+  measure "${one[@]}" "$goref" hashzip "$z"; go1_ns=$best_ns
+  measure "${one[@]}" "$gomodkit" hash "$z"; gmk1_ns=$best_ns
+
+  python3 - "$z" "$tmp/entries.bin" <<'EOF'
+import struct, sys, zipfile
+with zipfile.ZipFile(sys.argv[1]) as zf, open(sys.argv[1], "rb") as f, open(sys.argv[2], "wb") as out:
+    for i in zf.infolist():
+        f.seek(i.header_offset)
+        header = f.read(30)
+        n, e = struct.unpack("<HH", header[26:30])
+        f.seek(i.header_offset + 30 + n + e)
+        data = f.read(i.compress_size)
+        out.write(struct.pack("<IQQI", i.compress_type, len(data), i.file_size, i.CRC) + data)
+EOF
+  floor_s=$("${one[@]}" "$floor" "$tmp/entries.bin" "$runs" | python3 -c 'import json,sys; print(json.load(sys.stdin)["bestSeconds"])')
 
   name=$(basename "$z" .zip)
   name=${name#golang-github-}; name=${name%-dev}
-  python3 - "$name" "$files" "$zbytes" "$content" "$go_ns" "$gmk_ns" "$go_kb" "$gmk_kb" "$h1" "$root/bench-out/hash.tsv" <<'EOF'
+  python3 - "$name" "$files" "$zbytes" "$content" "$go_ns" "$gmk_ns" "$go_kb" "$gmk_kb" "$h1" "$root/bench-out/hash.tsv" "$go1_ns" "$gmk1_ns" "$floor_s" <<'EOF'
 import sys
-name, files, zb, cb, go_ns, gmk_ns, go_kb, gmk_kb, h1, tsv = sys.argv[1:]
-files, zb, cb, go_ns, gmk_ns, go_kb, gmk_kb = map(int, (files, zb, cb, go_ns, gmk_ns, go_kb, gmk_kb))
-go_s, gmk_s = go_ns / 1e9, gmk_ns / 1e9
-go_mbps, gmk_mbps = cb / 1e6 / go_s, cb / 1e6 / gmk_s
+name, files, zb, cb, go_ns, gmk_ns, go_kb, gmk_kb, h1, tsv, go1_ns, gmk1_ns, floor_s = sys.argv[1:]
+files, zb, cb, go_ns, gmk_ns, go_kb, gmk_kb, go1_ns, gmk1_ns = map(int, (files, zb, cb, go_ns, gmk_ns, go_kb, gmk_kb, go1_ns, gmk1_ns))
+go_s, gmk_s, go1_s, gmk1_s, floor_s = go_ns / 1e9, gmk_ns / 1e9, go1_ns / 1e9, gmk1_ns / 1e9, float(floor_s)
+mb = cb / 1e6
+go_mbps, gmk_mbps = mb / go_s, mb / gmk_s
 ratio = go_s / gmk_s
-print(f"{name[:18]:<18} {files:>7} {zb/1e6:>8.1f} {cb/1e6:>8.1f} {go_mbps:>9.0f} {gmk_mbps:>14.0f} {ratio:>5.2f}x {go_kb/1024:>11.1f} {gmk_kb/1024:>17.1f}")
+print(f"{name[:18]:<18} {files:>7} {mb:>8.1f} {go_mbps:>9.0f} {gmk_mbps:>14.0f} {ratio:>5.2f}x {go_kb/1024:>11.1f} {gmk_kb/1024:>17.1f} |"
+      f" {mb/go1_s:>8.0f} MB/s {mb/gmk1_s:>8.0f} MB/s {go1_s/gmk1_s:>5.2f}x {mb/floor_s:>8.0f} MB/s")
 with open(tsv, "a") as f:
     f.write("\t".join(map(str, (name, files, zb, cb, f"{go_s:.4f}", f"{go_mbps:.1f}", f"{gmk_s:.4f}",
-                                 f"{gmk_mbps:.1f}", f"{ratio:.2f}", go_kb, gmk_kb, h1))) + "\n")
+                                 f"{gmk_mbps:.1f}", f"{ratio:.2f}", go_kb, gmk_kb,
+                                 f"{go1_s:.4f}", f"{gmk1_s:.4f}", f"{floor_s:.4f}", h1))) + "\n")
 EOF
 done
 echo "bench-hash: best of $runs runs each; results in bench-out/hash.tsv ($(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'))" >&2
