@@ -251,22 +251,7 @@ struct SumDBCommand: ParsableCommand {
             let client = try options.client()
             let records = sums.records
             let limit = max(1, options.concurrency)
-            let results = runBlocking { () async -> [Line] in
-                await withTaskGroup(of: (Int, Line).self) { group in
-                    var out = [Line?](repeating: nil, count: records.count)
-                    var next = 0
-                    func add(_ i: Int) {
-                        let r = records[i]
-                        group.addTask { (i, await auditOne(client, r)) }
-                    }
-                    while next < min(limit, records.count) { add(next); next += 1 }
-                    for await (i, line) in group {
-                        out[i] = line
-                        if next < records.count { add(next); next += 1 }
-                    }
-                    return out.compactMap { $0 }
-                }
-            }
+            let results = runBlocking { await client.audit(records, concurrency: limit) }.map(Line.init)
             var summary = ["verified": 0, "mismatch": 0, "missing": 0, "skipped": 0, "error": 0]
             for r in results { summary[r.status, default: 0] += 1 }
             let latest = runBlocking { try? await client.latest() }
@@ -292,34 +277,17 @@ struct SumDBCommand: ParsableCommand {
     }
 }
 
-/// Checks one go.sum line against the database.
-private func auditOne(_ client: ChecksumDatabase, _ r: GoSum.Record) async -> SumDBCommand.Audit.Line {
-    var line = SumDBCommand.Audit.Line(line: r.line, path: String(decoding: r.path.bytes, as: UTF8.self),
-                                       version: String(decoding: r.version.bytes, as: UTF8.self),
-                                       hash: String(decoding: r.hash.bytes, as: UTF8.self), status: "error")
-    do {
-        let result = try await client.lookup(path: r.path, version: r.version)
-        line.record = result.recordID
-        let want = r.path + " " + r.version + " " + r.hash
-        if result.lines.contains(want) {
-            line.status = "verified"
-        } else {
-            line.status = "mismatch"
-            line.databaseHash = result.lines.first.map { line in
-                String(decoding: line.bytes.split(separator: 0x20).last ?? [], as: UTF8.self)
-            }
-        }
-    } catch let error as ChecksumDatabaseError {
-        switch error.code {
-        case .skipped: line.status = "skipped"
-        case .notFound, .lookupMissingEntry: line.status = "missing"
-        default: line.status = "error"
-        }
-        line.error = error.description
-    } catch {
-        line.error = "\(error)"
+extension SumDBCommand.Audit.Line {
+    /// The JSON/text form of a library verdict.
+    init(_ audit: GoSumLineAudit) {
+        let r = audit.record
+        self.init(line: r.line, path: String(decoding: r.path.bytes, as: UTF8.self),
+                  version: String(decoding: r.version.bytes, as: UTF8.self),
+                  hash: String(decoding: r.hash.bytes, as: UTF8.self), status: audit.status.rawValue,
+                  record: audit.recordID,
+                  databaseHash: audit.databaseHash.map { String(decoding: $0.bytes, as: UTF8.self) },
+                  error: audit.status == .verified || audit.status == .mismatch ? nil : audit.error?.description)
     }
-    return line
 }
 
 /// Splits `path@version`.
