@@ -27,7 +27,7 @@ extension ModuleCache {
     /// - Returns: the errors, worded as cmd/go prints them after `go: `, and whether anything
     ///   was hashed.
     public func verifyModule(_ module: GoModule.Version) -> (errors: [ModuleCacheError], checked: Bool) {
-        let head = "\(module.path) \(module.version)"
+        let head = "\(plain(module.path)) \(plain(module.version))"
         guard let zip = try? cachePath(module, "zip"), let dir = try? extractedDirectory(module),
               let hashPath = try? cachePath(module, "ziphash"), let partial = try? cachePath(module, "partial") else {
             return ([ModuleCacheError(.invalidModule, module: module, "\(head): invalid module version")], false)
@@ -77,19 +77,19 @@ extension ModuleCache {
                 let h = DirHash.hashGoMod(data)
                 if ByteString(h.description) != record.hash {
                     errors.append(ModuleCacheError(.goSumCacheMismatch, module: module,
-                        "\(record.path) \(record.version): \(goSum.sumFileName):\(record.line) records \(record.hash) but the module cache has \(h) (\(modPath))"))
+                        "\(plain(record.path)) \(plain(record.version)): \(goSum.sumFileName):\(record.line) records \(plain(record.hash)) but the module cache has \(h) (\(modPath))"))
                 }
             } else {
                 let module = record.key
                 guard let hashPath = try? cachePath(module, "ziphash"), fileExists(hashPath) else { continue }
                 checked += 1
                 guard let h = recordedZipHash(module) else {
-                    errors.append(ModuleCacheError(.missingZipHash, module: module, "\(record.path) \(record.version): malformed ziphash (\(hashPath))"))
+                    errors.append(ModuleCacheError(.missingZipHash, module: module, "\(plain(record.path)) \(plain(record.version)): malformed ziphash (\(hashPath))"))
                     continue
                 }
                 if ByteString(h.description) != record.hash {
                     errors.append(ModuleCacheError(.goSumCacheMismatch, module: module,
-                        "\(record.path) \(record.version): \(goSum.sumFileName):\(record.line) records \(record.hash) but the module cache has \(h) (\(hashPath))"))
+                        "\(plain(record.path)) \(plain(record.version)): \(goSum.sumFileName):\(record.line) records \(plain(record.hash)) but the module cache has \(h) (\(hashPath))"))
                 }
             }
         }
@@ -129,8 +129,8 @@ extension ModuleCache {
         var errors: [ModuleCacheError] = []
         var count = 0
         for record in goSum.records where record.hash.hasPrefix("h1:") {
-            let plain = record.isGoMod ? ByteString(record.version.bytes.dropLast(GoSum.goModSuffix.count)) : record.version
-            let module = GoModule.Version(path: record.path, version: plain)
+            let bare = record.isGoMod ? ByteString(record.version.bytes.dropLast(GoSum.goModSuffix.count)) : record.version
+            let module = GoModule.Version(path: record.path, version: bare)
             do {
                 let lines = try await db.lookup(path: record.path, version: record.version).lines
                 let prefix = record.path + " " + record.version + " h1:"
@@ -139,16 +139,16 @@ extension ModuleCache {
                 } else if let line = lines.first(where: { $0.hasPrefix(prefix) }) {
                     let recorded = String(decoding: line.bytes.dropFirst(prefix.count - 3), as: UTF8.self)
                     errors.append(ModuleCacheError(.goSumDatabaseMismatch, module: module,
-                        "\(record.path) \(record.version): \(goSum.sumFileName):\(record.line) records \(record.hash) but \(db.name) has \(recorded)"))
+                        "\(plain(record.path)) \(plain(record.version)): \(goSum.sumFileName):\(record.line) records \(plain(record.hash)) but \(db.name) has \(recorded)"))
                 } else {
                     errors.append(ModuleCacheError(.goSumDatabaseMismatch, module: module,
-                        "\(record.path) \(record.version): checksum missing from sumdb response"))
+                        "\(plain(record.path)) \(plain(record.version)): checksum missing from sumdb response"))
                 }
             } catch let error as ChecksumDatabaseError where error.code == .skipped {
                 continue
             } catch {
                 errors.append(ModuleCacheError(.checksumDatabaseFailure, module: module,
-                    "\(record.path) \(record.version): could not verify against the checksum database: \(error)"))
+                    "\(plain(record.path)) \(plain(record.version)): could not verify against the checksum database: \(error)"))
             }
         }
         return (errors, count)
@@ -242,11 +242,11 @@ public struct ModuleBuildList: Sendable {
     private static func readRequirements(_ m: GoModule.Version, cache: ModuleCache) throws(ModuleCacheError) -> ([GoMod.Requirement], Bool) {
         let path = try cache.cachePath(m, "mod")
         guard let data = readSmallFile(path, limit: Int(ModuleZip.maxGoMod)) else {
-            throw ModuleCacheError(.graph, module: m, "\(m.path)@\(m.version): go.mod not in the module cache (\(path)); run go mod download or gomodkit download first")
+            throw ModuleCacheError(.graph, module: m, "\(plain(m.path))@\(plain(m.version)): go.mod not in the module cache (\(plain(path))); run go mod download or gomodkit download first")
         }
         let f: GoMod
         do { f = try GoMod.parse(data, fileName: path, strictness: .lax) } catch {
-            throw ModuleCacheError(.graph, module: m, "\(m.path)@\(m.version): parsing go.mod: \(error)")
+            throw ModuleCacheError(.graph, module: m, "\(plain(m.path))@\(plain(m.version)): parsing go.mod: \(error)")
         }
         return (f.requirements, Semver.compare("v" + (f.goVersion ?? "1.16"), "v1.17") >= 0)
     }

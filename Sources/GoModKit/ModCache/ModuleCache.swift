@@ -102,7 +102,7 @@ func isDirectory(_ path: String) -> Bool {
 
 func makeDirectories(_ path: String) throws(ModuleCacheError) {
     do { try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true) } catch {
-        throw ModuleCacheError(.io, "mkdir \(path): \(error.localizedDescription)")
+        throw ModuleCacheError(.io, "mkdir \(plain(path)): \(error.localizedDescription)")
     }
 }
 
@@ -113,7 +113,7 @@ func writeFileAtomically(_ path: String, _ data: [UInt8], mode: mode_t = 0o644) 
     guard rename(temp, path) == 0 else {
         let err = errno
         unlink(temp)
-        throw ModuleCacheError(.io, "rename \(temp) \(path): \(cacheErrnoText(err))")
+        throw ModuleCacheError(.io, "rename \(temp) \(plain(path)): \(cacheErrnoText(err))")
     }
     syncDirectory(of: path)
 }
@@ -147,7 +147,7 @@ func writeTemporaryFile(near path: String, _ data: [UInt8], mode: mode_t = 0o644
         close(fd)
         return temp
     }
-    throw ModuleCacheError(.io, "create temporary file for \(path): too many collisions")
+    throw ModuleCacheError(.io, "create temporary file for \(plain(path)): too many collisions")
 }
 
 func syncDirectory(of path: String) {
@@ -163,12 +163,12 @@ final class FileLock: Sendable {
     init(_ path: String) throws(ModuleCacheError) {
         try makeDirectories((path as NSString).deletingLastPathComponent)
         let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o666)
-        guard fd >= 0 else { throw ModuleCacheError(.io, "open \(path): \(cacheErrnoText(errno))") }
+        guard fd >= 0 else { throw ModuleCacheError(.io, "open \(plain(path)): \(cacheErrnoText(errno))") }
         while flock(fd, LOCK_EX) != 0 {
             if errno == EINTR { continue }
             let err = errno
             close(fd)
-            throw ModuleCacheError(.io, "lock \(path): \(cacheErrnoText(err))")
+            throw ModuleCacheError(.io, "lock \(plain(path)): \(cacheErrnoText(err))")
         }
         self.fd = fd
     }

@@ -79,3 +79,8 @@ public struct ModuleCacheError: Error, Sendable, Hashable, CustomStringConvertib
     /// The message.
     public var description: String { message }
 }
+
+/// The bytes of a name as text, unquoted (cmd/go prints module paths and versions raw).
+func plain(_ s: ByteString) -> String { String(decoding: s.bytes, as: UTF8.self) }
+/// Already text.
+func plain(_ s: String) -> String { s }

@@ -138,7 +138,7 @@ public struct ModuleDownloader: Sendable {
         try await checkSum(GoModule.Version(path: module.path, version: module.version + GoSum.goModSuffix), goModSum, of: module)
         if let declared = GoMod.modulePath(in: goModBytes), declared != module.path {
             throw ModuleCacheError(.modulePathMismatch, module: module,
-                                   "\(module.path)@\(module.version): parsing go.mod:\n\tmodule declares its path as: \(declared)\n\t        but was required as: \(module.path)")
+                                   "\(plain(module.path))@\(plain(module.version)): parsing go.mod:\n\tmodule declares its path as: \(plain(declared))\n\t        but was required as: \(plain(module.path))")
         }
 
         // .zip: reuse a cached one whose hash still matches its .ziphash; else download.
@@ -202,23 +202,23 @@ public struct ModuleDownloader: Sendable {
                                     warnings: inout [String]) throws(ModuleCacheError) -> DirHash {
         let checked: ModuleZip.CheckedFiles
         do { checked = try ModuleZip.checkZip(module, path: path) } catch {
-            throw ModuleCacheError(.invalidZip, module: module, "\(module.path)@\(module.version): \(error)")
+            throw ModuleCacheError(.invalidZip, module: module, "\(plain(module.path))@\(plain(module.version)): \(error)")
         }
         if let error = checked.error {
-            throw ModuleCacheError(.invalidZip, module: module, "\(module.path)@\(module.version): \(error)")
+            throw ModuleCacheError(.invalidZip, module: module, "\(plain(module.path))@\(plain(module.version)): \(error)")
         }
         let archive: ZipArchive
         do { archive = try ZipArchive(path: path) } catch {
-            throw ModuleCacheError(.invalidZip, module: module, "\(module.path)@\(module.version): \(error)")
+            throw ModuleCacheError(.invalidZip, module: module, "\(plain(module.path))@\(plain(module.version)): \(error)")
         }
         let sum: DirHash
         do { sum = try DirHash.hashZip(archive) } catch {
-            throw ModuleCacheError(.invalidZip, module: module, "\(module.path)@\(module.version): \(error)")
+            throw ModuleCacheError(.invalidZip, module: module, "\(plain(module.path))@\(plain(module.version)): \(error)")
         }
         let goModName = ByteString(module.path.bytes + [0x40] + module.version.bytes + Array("/go.mod".utf8))
         if let entry = archive.entries.first(where: { $0.name == goModName }) {
             if let data = entry.uncompressedSize <= ModuleZip.maxGoMod ? try? archive.contents(of: entry) : nil, data != goMod {
-                warnings.append("\(module.path)@\(module.version): the go.mod in the zip differs from the .mod file (each is authenticated on its own; go builds with the .mod file)")
+                warnings.append("\(plain(module.path))@\(plain(module.version)): the go.mod in the zip differs from the .mod file (each is authenticated on its own; go builds with the .mod file)")
             }
         }
         return sum
@@ -247,9 +247,9 @@ public struct ModuleDownloader: Sendable {
         } catch let error as ChecksumDatabaseError {
             var detail = error
             detail.module = nil
-            throw ModuleCacheError(.checksumDatabaseFailure, module: module, "\(module.path)@\(module.version): verifying \(noun): \(detail)")
+            throw ModuleCacheError(.checksumDatabaseFailure, module: module, "\(plain(module.path))@\(plain(module.version)): verifying \(noun): \(detail)")
         } catch {
-            throw ModuleCacheError(.checksumDatabaseFailure, module: module, "\(module.path)@\(module.version): verifying \(noun): \(error)")
+            throw ModuleCacheError(.checksumDatabaseFailure, module: module, "\(plain(module.path))@\(plain(module.version)): verifying \(noun): \(error)")
         }
         let have = key.path + " " + key.version + " " + ByteString(hash.description)
         let prefix = key.path + " " + key.version + " h1:"
@@ -258,11 +258,11 @@ public struct ModuleDownloader: Sendable {
             if line.hasPrefix(prefix) {
                 let recorded = String(decoding: line.bytes.dropFirst(prefix.count - 3), as: UTF8.self)
                 throw ModuleCacheError(.checksumDatabaseMismatch, module: module,
-                                       "\(module.path)@\(module.version): verifying \(noun): checksum mismatch\n\tdownloaded: \(hash)\n\t\(db.name): \(recorded)" + Self.sumdbMismatch)
+                                       "\(plain(module.path))@\(plain(module.version)): verifying \(noun): checksum mismatch\n\tdownloaded: \(hash)\n\t\(db.name): \(recorded)" + Self.sumdbMismatch)
             }
         }
         throw ModuleCacheError(.checksumDatabaseMismatch, module: module,
-                               "\(module.path)@\(module.version): verifying \(noun): checksum missing from sumdb response")
+                               "\(plain(module.path))@\(plain(module.version)): verifying \(noun): checksum missing from sumdb response")
     }
 
     /// cmd/go's `sumdbMismatch` paragraph.
@@ -290,7 +290,7 @@ public struct ModuleDownloader: Sendable {
             try ModuleZip.unzip(zipPath, module: module, to: dir,
                                 options: ModuleZip.UnzipOptions(readOnly: !writable))
         } catch {
-            throw ModuleCacheError(.invalidZip, module: module, "\(module.path)@\(module.version): \(error)")
+            throw ModuleCacheError(.invalidZip, module: module, "\(plain(module.path))@\(plain(module.version)): \(error)")
         }
         syncDirectory(of: dir)
         guard unlink(partial) == 0 else {

@@ -68,7 +68,7 @@ public enum VendorCheck {
     /// (without `go: `), or `nil` when consistent.
     public static func consistencyError(goMod: GoMod, entries: [Entry], projectDirectory: String) -> String? {
         var lines: [String] = []
-        func describe(_ m: GoModule.Version) -> String { m.version.isEmpty ? "\(m.path)" : "\(m.path)@\(m.version)" }
+        func describe(_ m: GoModule.Version) -> String { m.version.isEmpty ? "\(plain(m.path))" : "\(plain(m.path))@\(plain(m.version))" }
         func add(_ m: GoModule.Version, _ detail: String) { lines.append("\n\t\(describe(m)): \(detail)") }
         let pre114 = Semver.compare("v" + (goMod.goVersion ?? "1.11"), "v1.14") < 0
         var meta: [GoModule.Version: Entry] = [:]
@@ -84,7 +84,7 @@ public enum VendorCheck {
         for r in goMod.requirements where !(meta[r.module]?.explicit ?? false) {
             if pre114 {
                 if let vv = vendorVersion[r.module.path], vv != r.module.version {
-                    add(r.module, "is explicitly required in go.mod, but vendor/modules.txt indicates \(r.module.path)@\(vv)")
+                    add(r.module, "is explicitly required in go.mod, but vendor/modules.txt indicates \(plain(r.module.path))@\(plain(vv))")
                 }
             } else {
                 add(r.module, "is explicitly required in go.mod, but not marked as explicit in vendor/modules.txt")
@@ -164,12 +164,12 @@ public enum VendorCheck {
                     let a = readSmallFile(f.full, limit: Int(ModuleZip.maxZipFile)), b = readSmallFile(base + "/" + f.rel, limit: Int(ModuleZip.maxZipFile))
                     if a == nil || a != b {
                         errors.append(ModuleCacheError(.vendorFileModified, module: entry.module,
-                            "vendor/\(entry.module.path)/\(f.rel): differs from \(base)/\(f.rel) (replacement directory)"))
+                            "vendor/\(plain(entry.module.path))/\(f.rel): differs from \(base)/\(f.rel) (replacement directory)"))
                     }
                 }
                 continue
             }
-            let head = "\(source.path)@\(source.version)"
+            let head = "\(plain(source.path))@\(plain(source.version))"
             guard let zipPath = try? cache.cachePath(source, "zip"), fileExists(zipPath) else {
                 errors.append(ModuleCacheError(.vendorUnverifiable, module: source, "\(head): zip not in the module cache; run gomodkit download \(head)"))
                 continue
@@ -187,7 +187,7 @@ public enum VendorCheck {
             case .match: break
             case .mismatch(let recorded, _):
                 errors.append(ModuleCacheError(.vendorFileModified, module: source,
-                    "\(head): the cached zip has \(h) but go.sum records \(recorded); vendored files not checked"))
+                    "\(head): the cached zip has \(h) but go.sum records \(plain(recorded)); vendored files not checked"))
                 continue
             case .notPresent, .unverifiable:
                 errors.append(ModuleCacheError(.vendorUnverifiable, module: source, "\(head): missing go.sum entry; vendored files not checked"))
@@ -199,14 +199,14 @@ public enum VendorCheck {
                 checked += 1
                 let name = ByteString(head + "/" + f.rel)
                 guard let ze = byName[name] else {
-                    errors.append(ModuleCacheError(.vendorFileModified, module: source, "vendor/\(entry.module.path)/\(f.rel): not in \(head)"))
+                    errors.append(ModuleCacheError(.vendorFileModified, module: source, "vendor/\(plain(entry.module.path))/\(f.rel): not in \(head)"))
                     continue
                 }
                 let vendored = readSmallFile(f.full, limit: Int(ModuleZip.maxZipFile))
                 let original = try? archive.contents(of: ze)
                 if vendored == nil || vendored != original {
                     errors.append(ModuleCacheError(.vendorFileModified, module: source,
-                        "vendor/\(entry.module.path)/\(f.rel): differs from \(head) (go.sum \(h))"))
+                        "vendor/\(plain(entry.module.path))/\(f.rel): differs from \(head) (go.sum \(h))"))
                 }
             }
         }

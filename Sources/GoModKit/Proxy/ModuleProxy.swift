@@ -201,7 +201,7 @@ public struct ModuleProxyClient: Sendable {
             }
             if canonical && info.version != version {
                 throw ModuleProxyError(.proxyVersionMismatch,
-                                       "proxy returned info for version \(info.version) instead of requested version", module: module)
+                                       "proxy returned info for version \(plain(info.version)) instead of requested version", module: module)
             }
             return info
         }

@@ -59,7 +59,7 @@ struct DownloadCommand: ParsableCommand {
         var failed = false
         let total = parsed.count
         for (index, (path, query)) in parsed.enumerated() {
-            if total > 1 { progress.show("gomodkit: downloading \(index + 1)/\(total) \(terminalSafe("\(path)@\(query)"))") }
+            if total > 1 { progress.show("gomodkit: downloading \(index + 1)/\(total) \(terminalSafe("\(String(decoding: path.bytes, as: UTF8.self))@\(String(decoding: query.bytes, as: UTF8.self))"))") }
             let result = blockingRun { () async -> Result<DownloadedModule, ModuleCacheError> in
                 do { return .success(try await downloader.download(path: path, query: query)) } catch let e as ModuleCacheError { return .failure(e) } catch { return .failure(ModuleCacheError(.io, "\(error)")) }
             }
