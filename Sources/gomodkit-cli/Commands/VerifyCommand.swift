@@ -57,7 +57,8 @@ struct VerifyCommand: ParsableCommand {
                 errors.append(error)
             }
         }
-        for error in errors { Terminal.error("go: \(terminalSafe(error.message))") }
+        // go mod verify prints its errors without the "go: " prefix (base.Errorf("%s", err)).
+        for error in errors { Terminal.error(terminalSafe(error.message)) }
         if !errors.isEmpty { throw CLIFailure.verification("") }
         print("all modules verified")
     }
