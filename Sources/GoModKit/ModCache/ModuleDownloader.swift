@@ -78,7 +78,7 @@ public struct ModuleDownloader: Sendable {
     public func download(path: ByteString, query: ByteString) async throws(ModuleCacheError) -> DownloadedModule {
         let module = "\(String(decoding: path.bytes, as: UTF8.self))@\(String(decoding: query.bytes, as: UTF8.self))"
         do { try GoModule.checkPath(path) } catch {
-            throw ModuleCacheError(.invalidModule, "malformed module path \(goQuote(path.bytes)): \(error)")
+            throw ModuleCacheError(.invalidModule, "\(error)")
         }
         var version = query
         var info: ModuleInfo?
