@@ -48,9 +48,14 @@ struct VerifyCommand: ParsableCommand {
         }
         progress.clear()
         var errors: [ModuleCacheError]
+        var graphFailed = false
         switch result {
         case .success(let report): errors = report.errors
-        case .failure(let error): throw CLIFailure.input("go: \(terminalSafe(error.message))")
+        case .failure(let error):
+            // As go: a module graph that cannot be loaded is a failed verification (exit 1).
+            Terminal.error("go: \(terminalSafe(error.message))")
+            errors = []
+            graphFailed = true
         }
         if vendor {
             do { errors += try VendorCheck.check(project: dir, cache: cache).errors } catch {
@@ -59,7 +64,7 @@ struct VerifyCommand: ParsableCommand {
         }
         // go mod verify prints its errors without the "go: " prefix (base.Errorf("%s", err)).
         for error in errors { Terminal.error(terminalSafe(error.message)) }
-        if !errors.isEmpty { throw CLIFailure.verification("") }
+        if !errors.isEmpty || graphFailed { throw CLIFailure.verification("") }
         print("all modules verified")
     }
 }
