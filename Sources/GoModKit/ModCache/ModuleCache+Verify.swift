@@ -1,4 +1,6 @@
+import Dispatch
 import Foundation
+import Synchronization
 
 /// The outcome of ``ModuleCache/verify(project:checksumDatabase:)``.
 public struct ModuleVerifyReport: Sendable {
@@ -102,12 +104,21 @@ extension ModuleCache {
     /// `GONOSUMDB` paths are skipped; a database failure is an error, never a pass).
     public func verify(project: String, checksumDatabase: ChecksumDatabase? = nil) async throws(ModuleCacheError) -> ModuleVerifyReport {
         let buildList = try ModuleBuildList.load(project: project, cache: self)
+        // As go, modules are hashed concurrently (one per core) and reported in build-list order.
+        let modules = buildList.modules
+        let results = Mutex<[Int: (errors: [ModuleCacheError], checked: Bool)]>([:])
+        let cache = self
+        DispatchQueue.concurrentPerform(iterations: modules.count) { i in
+            let r = cache.verifyModule(modules[i])
+            results.withLock { $0[i] = r }
+        }
         var errors: [ModuleCacheError] = []
         var verified = 0
-        for module in buildList.modules {
-            let (e, checked) = verifyModule(module)
-            errors += e
-            if checked { verified += 1 }
+        let all = results.withLock { $0 }
+        for i in modules.indices {
+            guard let r = all[i] else { continue }
+            errors += r.errors
+            if r.checked { verified += 1 }
         }
         var report = ModuleVerifyReport(buildList: buildList.modules, errors: errors, verifiedCount: verified,
                                         goSumLinesChecked: 0, goSumLinesAuthenticated: 0)

@@ -33,6 +33,9 @@ public struct ModuleCacheError: Error, Sendable, Hashable, CustomStringConvertib
         case goSumCacheMismatch
         /// Beyond Go: a go.sum line is not what the checksum database records.
         case goSumDatabaseMismatch
+        /// A pseudo-version whose revision is not 12 lower-case hex digits or whose timestamp is
+        /// not the `.info` time (SECURITY row 156).
+        case invalidPseudoVersion
         /// The module graph could not be loaded (a go.mod missing from the cache, unparsable).
         case graph
         /// vendor/modules.txt is inconsistent with go.mod (cmd/go's `modload` vendor rules).
@@ -64,7 +67,7 @@ public struct ModuleCacheError: Error, Sendable, Hashable, CustomStringConvertib
     public var isSecurityFailure: Bool {
         switch code {
         case .goSumMismatch, .checksumDatabaseMismatch, .zipModified, .dirModified, .goSumCacheMismatch,
-             .goSumDatabaseMismatch, .vendorFileModified, .modulePathMismatch, .invalidZip:
+             .goSumDatabaseMismatch, .vendorFileModified, .modulePathMismatch, .invalidZip, .invalidPseudoVersion:
             true
         default:
             false

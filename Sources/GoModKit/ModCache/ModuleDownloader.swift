@@ -125,6 +125,12 @@ public struct ModuleDownloader: Sendable {
             }
         }
 
+        // A pseudo-version must agree with the .info time (SECURITY row 156; cmd/go checks it
+        // only against the VCS when fetching directly).
+        if GoModule.isPseudoVersion(module.version), let time = info?.time {
+            try Self.checkPseudoVersion(module, infoTime: time)
+        }
+
         // .mod: authenticated before it is cached.
         var goModBytes: [UInt8]
         if let cached = readSmallFile(modPath, limit: ModuleProxyClient.maxModResponse) {
@@ -195,6 +201,40 @@ public struct ModuleDownloader: Sendable {
         return DownloadedModule(path: module.path, version: module.version, query: nil, info: infoPath, goMod: modPath,
                                 zip: zipPath, dir: extracted, sum: zipSum, goModSum: goModSum, origin: info?.origin,
                                 warnings: warnings)
+    }
+
+    /// The pseudo-version's revision must be 12 lower-case hex digits and its timestamp the
+    /// `.info` `Time` (UTC, to the second).
+    static func checkPseudoVersion(_ module: GoModule.Version, infoTime: String) throws(ModuleCacheError) {
+        let head = "\(plain(module.path))@\(plain(module.version))"
+        let rev: ByteString, time: Date
+        do {
+            rev = try GoModule.pseudoVersionRev(module.version)
+            time = try GoModule.pseudoVersionTime(module.version)
+        } catch {
+            throw ModuleCacheError(.invalidPseudoVersion, module: module, "\(head): invalid pseudo-version: \(error)")
+        }
+        guard rev.count == 12, rev.bytes.allSatisfy({ (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }) else {
+            throw ModuleCacheError(.invalidPseudoVersion, module: module, "\(head): invalid pseudo-version: revision \(plain(rev)) is not 12 lower-case hex digits")
+        }
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        let plainFormatter = ISO8601DateFormatter()
+        guard let stated = plainFormatter.date(from: infoTime) ?? formatter.date(from: infoTime) else {
+            throw ModuleCacheError(.invalidPseudoVersion, module: module, "\(head): invalid pseudo-version: .info Time \(goQuote(Array(infoTime.utf8))) is not RFC 3339")
+        }
+        guard Int64(stated.timeIntervalSince1970.rounded(.down)) == Int64(time.timeIntervalSince1970.rounded(.down)) else {
+            throw ModuleCacheError(.invalidPseudoVersion, module: module,
+                                   "\(head): invalid pseudo-version: does not match version-control timestamp (expected \(Self.pseudoTimestamp(stated)))")
+        }
+    }
+
+    /// `yyyymmddhhmmss` in UTC, as in a pseudo-version.
+    static func pseudoTimestamp(_ date: Date) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC") ?? .current
+        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
+        return String(format: "%04d%02d%02d%02d%02d%02d", c.year ?? 0, c.month ?? 0, c.day ?? 0, c.hour ?? 0, c.minute ?? 0, c.second ?? 0)
     }
 
     /// x/mod `CheckZip` rules, `HashZip`, and the go.mod divergence check.

@@ -104,4 +104,40 @@ import Testing
         }
         #expect(killedMidway > 0, "no trial was killed before finishing")
     }
+
+    /// SECURITY row 166: concurrent downloads into one cache cooperate through the lock files.
+    @Test func concurrentDownloadsShareTheCache() throws {
+        let server = try LoopbackProxy()
+        defer { server.stop() }
+        let binary = try ModCacheInteropTests.gomodkit()
+        let root = try LoopbackProxy.tempDirectory("conc")
+        defer { LoopbackProxy.removeTree(root) }
+        let goSumPath = root.appendingPathComponent("go.sum")
+        try Data(server.goSumText.utf8).write(to: goSumPath)
+        let goSum = try GoSum(parsing: Array(server.goSumText.utf8))
+        var env = ProcessInfo.processInfo.environment
+        env["GOMODCACHE"] = root.appendingPathComponent("modcache").path
+        env["GOPROXY"] = server.proxyDirectory.absoluteString
+        env["GOSUMDB"] = "off"
+        env["GOFLAGS"] = ""
+        let args = ["download", "--gosum", goSumPath.path] + LoopbackProxy.modules.map { "\($0.path)@\($0.version)" }
+        let processes = try (0..<4).map { _ in
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: binary)
+            p.arguments = args
+            p.environment = env
+            p.standardOutput = FileHandle.nullDevice
+            p.standardError = FileHandle.nullDevice
+            try p.run()
+            return p
+        }
+        for p in processes { p.waitUntilExit() }
+        #expect(processes.allSatisfy { $0.terminationStatus == 0 })
+        let cache = ModuleCache(root: root.appendingPathComponent("modcache").path)
+        for m in LoopbackProxy.modules {
+            let v = GoModule.Version(path: ByteString(m.path), version: ByteString(m.version))
+            #expect(try Self.corruption(cache, v, goSum) == nil)
+            #expect(FileManager.default.fileExists(atPath: try cache.extractedDirectory(v)))
+        }
+    }
 }

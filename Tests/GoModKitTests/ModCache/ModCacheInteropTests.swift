@@ -90,6 +90,10 @@ import Testing
         #expect(ours.stderrText.isEmpty)
 
         let cache = ModuleCache(root: gopath.appendingPathComponent("pkg/mod").path)
+        // The build list is go's (`go list -m all` without the main module).
+        let list = try GoReference.run(go, ["list", "-m", "all"], environment: env, currentDirectory: app.path)
+        let goList = list.stdoutText.split(separator: "\n").dropFirst().map { $0.replacingOccurrences(of: " ", with: "@") }
+        #expect(try ModuleBuildList.load(project: app.path, cache: cache).modules.map(\.description) == goList)
         let hello = GoModule.Version(path: "example.com/hello", version: "v1.0.0")
         let zip = try cache.cachePath(hello, "zip"), ziphash = try cache.cachePath(hello, "ziphash")
         let dir = try cache.extractedDirectory(hello)

@@ -140,4 +140,35 @@ import Testing
         let left = try Self.finalFiles(cache, Self.hello)
         #expect(!left.contains("zip") && !left.contains("dir"))
     }
+
+    /// SECURITY row 156: the pseudo-version's time must be the .info time; revision 12 lower-case hex.
+    @Test func pseudoVersionChecks() throws {
+        let good = GoModule.Version(path: "example.com/p", version: "v0.0.0-20240101000000-0123456789ab")
+        try ModuleDownloader.checkPseudoVersion(good, infoTime: "2024-01-01T00:00:00Z")
+        #expect(throws: ModuleCacheError(.invalidPseudoVersion, "")) {
+            try ModuleDownloader.checkPseudoVersion(good, infoTime: "2024-01-01T00:00:01Z")
+        }
+        do { try ModuleDownloader.checkPseudoVersion(good, infoTime: "2023-12-31T23:00:00Z") } catch {
+            #expect(error.message == "example.com/p@v0.0.0-20240101000000-0123456789ab: invalid pseudo-version: does not match version-control timestamp (expected 20231231230000)")
+        }
+        let upper = GoModule.Version(path: "example.com/p", version: "v0.0.0-20240101000000-0123456789AB")
+        #expect(throws: ModuleCacheError(.invalidPseudoVersion, "")) {
+            try ModuleDownloader.checkPseudoVersion(upper, infoTime: "2024-01-01T00:00:00Z")
+        }
+    }
+
+    /// SECURITY row 149: the zip's go.mod differs from the .mod file (each authenticated on its
+    /// own): a warning, the download succeeds (go builds with the .mod).
+    @Test func goModDivergenceWarning() async throws {
+        let server = try LoopbackProxy()
+        defer { server.stop() }
+        let root = try LoopbackProxy.tempDirectory("dl")
+        defer { LoopbackProxy.removeTree(root) }
+        let mod = server.proxyDirectory.appendingPathComponent("example.com/hello/@v/v1.0.0.mod")
+        try Data("module example.com/hello\n\ngo 1.21\n\nrequire example.com/other v1.0.0\n".utf8).write(to: mod)
+        let d = ModuleDownloader(cache: ModuleCache(root: root.appendingPathComponent("mod").path),
+                                 proxy: try LoopbackProxy.client(server.proxyDirectory.absoluteString), checksumDatabase: nil)
+        let m = try await d.download(Self.hello)
+        #expect(m.warnings == ["example.com/hello@v1.0.0: the go.mod in the zip differs from the .mod file (each is authenticated on its own; go builds with the .mod file)"])
+    }
 }
