@@ -24,7 +24,8 @@ extension ModuleCache {
     /// the extracted tree exists; else the `.ziphash` must exist (`missing ziphash`), the zip's
     /// `HashZip` must equal it (`zip has been modified (<zip>)`), and the tree's
     /// `HashDir(dir, path@version)` must equal it (`dir has been modified (<dir>)`). A tree
-    /// with a `.partial` marker counts as absent, as cmd/go's `DownloadDir` says.
+    /// with a `.partial` marker or without `.ziphash` counts as absent, as cmd/go's
+    /// `DownloadDir` says.
     ///
     /// - Returns: the errors, worded as cmd/go prints them after `go: `, and whether anything
     ///   was hashed.
@@ -35,7 +36,8 @@ extension ModuleCache {
             return ([ModuleCacheError(.invalidModule, module: module, "\(head): invalid module version")], false)
         }
         let zipExists = fileExists(zip)
-        let dirExists = isDirectory(dir) && !fileExists(partial)
+        // cmd/go's DownloadDir: a tree with .partial, or without .ziphash, counts as absent.
+        let dirExists = isDirectory(dir) && !fileExists(partial) && fileExists(hashPath)
         guard let data = readSmallFile(hashPath, limit: 4096) else {
             if !zipExists && !dirExists { return ([], false) }
             let reason = fileExists(hashPath) ? "read \(hashPath): unreadable" : "open \(hashPath): no such file or directory"

@@ -5,7 +5,7 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
-public import Foundation
+import Foundation
 
 /// A Go module cache (`GOMODCACHE`) in cmd/go's layout (SPEC §8): paths of its files and safe
 /// file operations on it.
