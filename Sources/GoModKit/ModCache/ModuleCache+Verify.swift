@@ -137,32 +137,56 @@ extension ModuleCache {
         return report
     }
 
-    /// Beyond Go: looks up every `h1:` go.sum line in the checksum database (with proofs).
+    /// Beyond Go: looks up every `h1:` go.sum line in the checksum database (with proofs),
+    /// concurrently (the client bounds requests in flight). Lines for `GONOSUMDB` paths are
+    /// skipped. A database that cannot be reached at all is reported once, not once per line.
     public static func checkGoSumAgainstDatabase(_ goSum: GoSum, _ db: ChecksumDatabase) async -> (errors: [ModuleCacheError], authenticated: Int) {
+        let records = goSum.records.filter { $0.hash.hasPrefix("h1:") }
+        let sumFile = goSum.sumFileName
+        let outcomes = await withTaskGroup(of: (Int, ModuleCacheError?, Bool, Bool).self) { group in
+            for (index, record) in records.enumerated() {
+                group.addTask {
+                    let bare = record.isGoMod ? ByteString(record.version.bytes.dropLast(GoSum.goModSuffix.count)) : record.version
+                    let module = GoModule.Version(path: record.path, version: bare)
+                    do {
+                        let lines = try await db.lookup(path: record.path, version: record.version).lines
+                        let prefix = record.path + " " + record.version + " h1:"
+                        if lines.contains(ByteString(record.text)) { return (index, nil, true, false) }
+                        if let line = lines.first(where: { $0.hasPrefix(prefix) }) {
+                            let recorded = String(decoding: line.bytes.dropFirst(prefix.count - 3), as: UTF8.self)
+                            return (index, ModuleCacheError(.goSumDatabaseMismatch, module: module,
+                                "\(plain(record.path)) \(plain(record.version)): \(sumFile):\(record.line) records \(plain(record.hash)) but \(db.name) has \(recorded)"), false, false)
+                        }
+                        return (index, ModuleCacheError(.goSumDatabaseMismatch, module: module,
+                            "\(plain(record.path)) \(plain(record.version)): checksum missing from sumdb response"), false, false)
+                    } catch let error as ChecksumDatabaseError where error.code == .skipped {
+                        return (index, nil, false, false)
+                    } catch let error as ChecksumDatabaseError where error.code == .transport {
+                        var detail = error
+                        detail.module = nil
+                        return (index, ModuleCacheError(.checksumDatabaseFailure, module: module,
+                            "could not reach the checksum database \(db.name): \(detail) (use --offline to skip this check)"), false, true)
+                    } catch {
+                        return (index, ModuleCacheError(.checksumDatabaseFailure, module: module,
+                            "\(plain(record.path)) \(plain(record.version)): could not verify against the checksum database: \(error)"), false, false)
+                    }
+                }
+            }
+            var all: [(Int, ModuleCacheError?, Bool, Bool)] = []
+            for await outcome in group { all.append(outcome) }
+            return all.sorted { $0.0 < $1.0 }
+        }
         var errors: [ModuleCacheError] = []
         var count = 0
-        for record in goSum.records where record.hash.hasPrefix("h1:") {
-            let bare = record.isGoMod ? ByteString(record.version.bytes.dropLast(GoSum.goModSuffix.count)) : record.version
-            let module = GoModule.Version(path: record.path, version: bare)
-            do {
-                let lines = try await db.lookup(path: record.path, version: record.version).lines
-                let prefix = record.path + " " + record.version + " h1:"
-                if lines.contains(ByteString(record.text)) {
-                    count += 1
-                } else if let line = lines.first(where: { $0.hasPrefix(prefix) }) {
-                    let recorded = String(decoding: line.bytes.dropFirst(prefix.count - 3), as: UTF8.self)
-                    errors.append(ModuleCacheError(.goSumDatabaseMismatch, module: module,
-                        "\(plain(record.path)) \(plain(record.version)): \(goSum.sumFileName):\(record.line) records \(plain(record.hash)) but \(db.name) has \(recorded)"))
-                } else {
-                    errors.append(ModuleCacheError(.goSumDatabaseMismatch, module: module,
-                        "\(plain(record.path)) \(plain(record.version)): checksum missing from sumdb response"))
-                }
-            } catch let error as ChecksumDatabaseError where error.code == .skipped {
-                continue
-            } catch {
-                errors.append(ModuleCacheError(.checksumDatabaseFailure, module: module,
-                    "\(plain(record.path)) \(plain(record.version)): could not verify against the checksum database: \(error)"))
+        var unreachableReported = false
+        for (_, error, ok, unreachable) in outcomes {
+            if ok { count += 1 }
+            guard let error else { continue }
+            if unreachable {
+                if unreachableReported { continue }
+                unreachableReported = true
             }
+            errors.append(error)
         }
         return (errors, count)
     }
