@@ -171,4 +171,22 @@ import Testing
         let m = try await d.download(Self.hello)
         #expect(m.warnings == ["example.com/hello@v1.0.0: the go.mod in the zip differs from the .mod file (each is authenticated on its own; go builds with the .mod file)"])
     }
+
+    /// go.sum against an unreachable database: one error with the hint, never a pass.
+    @Test func unreachableDatabaseReportedOnce() async throws {
+        let server = try LoopbackProxy()
+        defer { server.stop() }
+        let root = try LoopbackProxy.tempDirectory("dl")
+        defer { LoopbackProxy.removeTree(root) }
+        let db = try Self.database(server, root, url: "http://127.0.0.1:1")
+        let (errors, count) = await ModuleCache.checkGoSumAgainstDatabase(try GoSum(parsing: Array(server.goSumText.utf8)), db)
+        #expect(count == 0)
+        #expect(errors.count == 1, "\(errors)")
+        #expect(errors.first?.code == .checksumDatabaseFailure)
+        #expect(errors.first?.message.hasPrefix("could not reach the checksum database localhost.localdev/sumdb: ") == true, "\(errors)")
+        // And the honest database authenticates every line.
+        let (ok, n) = await ModuleCache.checkGoSumAgainstDatabase(try GoSum(parsing: Array(server.goSumText.utf8)), try Self.database(server, root))
+        #expect(ok.isEmpty, "\(ok)")
+        #expect(n == server.sums.count)
+    }
 }
