@@ -25,7 +25,7 @@ import Testing
         process.arguments = arguments
         var env = ProcessInfo.processInfo.environment
         env["GOMODCACHE"] = dir.appendingPathComponent("modcache").path
-        for (k, v) in extra { env[k] = v }
+        for (k, v) in extra { if v == "<unset>" { env[k] = nil } else { env[k] = v } }
         process.environment = env
         if let cwd { process.currentDirectoryURL = URL(fileURLWithPath: cwd) }
         let o = try FileHandle(forWritingTo: out), e = try FileHandle(forWritingTo: err)
@@ -76,5 +76,19 @@ import Testing
         #expect(r.status == 0)
         #expect(r.stdout == "all modules verified\n")
         #expect(r.stderr.isEmpty)
+    }
+
+    /// Settings written by `go env -w` (the GOENV file) apply under the process environment, as in go.
+    @Test func readsTheGoEnvFile() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("gmk-goenv-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = dir.appendingPathComponent("env")
+        try Data("GOPROXY=off\nGOSUMDB=off\n".utf8).write(to: file)
+        let r = try Self.run(["download", "example.com/x@v1.0.0"], env: ["GOENV": file.path, "GOPROXY": "<unset>", "GOSUMDB": "<unset>"])
+        #expect(r.stderr == "go: example.com/x@v1.0.0: module lookup disabled by GOPROXY=off\n")
+        // The process environment wins over the file.
+        let d = try Self.run(["download", "example.com/x@v1.0.0"], env: ["GOENV": file.path, "GOPROXY": "direct"])
+        #expect(d.stderr.contains("direct (version-control) fetching is not supported"))
     }
 }

@@ -16,7 +16,10 @@ struct ModuleEnvironment {
     /// `-mod=...` from GOFLAGS.
     var mod: String?
 
-    init(_ env: [String: String] = ProcessInfo.processInfo.environment) throws(CLIFailure) {
+    init(_ processEnv: [String: String] = ProcessInfo.processInfo.environment) throws(CLIFailure) {
+        // Like go: settings from `go env -w` (the GOENV file) under the process environment.
+        var env = Self.goEnvFile(processEnv)
+        for (k, v) in processEnv { env[k] = v }
         self.env = env
         for flag in (env["GOFLAGS"] ?? "").split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" }) {
             let f = flag.hasPrefix("--") ? String(flag.dropFirst()) : String(flag)
@@ -25,6 +28,29 @@ struct ModuleEnvironment {
             else if f == "-modcacherw=false" { modcacherw = false }
             else if f.hasPrefix("-mod=") { mod = String(f.dropFirst(5)) }
         }
+    }
+
+    /// The `go env -w` file (cmd/go's `cfg.EnvFile`): `$GOENV`, else `<user config dir>/go/env`;
+    /// `GOENV=off` disables it. Lines are `KEY=VALUE`.
+    static func goEnvFile(_ env: [String: String]) -> [String: String] {
+        var path = env["GOENV"] ?? ""
+        if path == "off" { return [:] }
+        if path.isEmpty {
+            #if os(macOS)
+            path = (env["HOME"] ?? NSHomeDirectory()) + "/Library/Application Support/go/env"
+            #else
+            let config = env["XDG_CONFIG_HOME"].flatMap { $0.hasPrefix("/") ? $0 : nil } ?? ((env["HOME"] ?? NSHomeDirectory()) + "/.config")
+            path = config + "/go/env"
+            #endif
+        }
+        guard let data = FileManager.default.contents(atPath: path), data.count < 1 << 20 else { return [:] }
+        var out: [String: String] = [:]
+        for line in String(decoding: data, as: UTF8.self).split(separator: "\n") {
+            guard let eq = line.firstIndex(of: "="), eq != line.startIndex else { continue }
+            let key = String(line[..<eq]).trimmingCharacters(in: .whitespaces)
+            out[key] = String(line[line.index(after: eq)...])
+        }
+        return out
     }
 
     var cache: ModuleCache { ModuleCache.fromEnvironment(env) }
