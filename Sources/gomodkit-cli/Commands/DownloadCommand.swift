@@ -29,6 +29,9 @@ struct DownloadCommand: ParsableCommand {
     @Option(help: "Network timeout in seconds.")
     var timeout: Double = 60
 
+    @Option(help: "Most modules downloaded at once.")
+    var jobs: Int = 8
+
     @Argument(help: "path@version (or path@latest / path@<query>).")
     var modules: [String] = []
 
@@ -56,14 +59,39 @@ struct DownloadCommand: ParsableCommand {
             checksumDatabase: try environment.checksumDatabase(offline: false, timeout: timeout),
             goSum: goSum, extract: true, writable: modcacherw || environment.modcacherw)
         let progress = ProgressLine()
-        var failed = false
         let total = parsed.count
-        for (index, (path, query)) in parsed.enumerated() {
-            if total > 1 { progress.show("gomodkit: downloading \(index + 1)/\(total) \(terminalSafe("\(String(decoding: path.bytes, as: UTF8.self))@\(String(decoding: query.bytes, as: UTF8.self))"))") }
-            let result = blockingRun { () async -> Result<DownloadedModule, ModuleCacheError> in
-                do { return .success(try await downloader.download(path: path, query: query)) } catch let e as ModuleCacheError { return .failure(e) } catch { return .failure(ModuleCacheError(.io, "\(error)")) }
+        let requests = parsed
+        let limit = max(1, jobs)
+        // Downloads run concurrently (each version under its own lock file); results are printed
+        // in argument order, as go prints them.
+        let results = blockingRun { () async -> [Result<DownloadedModule, ModuleCacheError>] in
+            await withTaskGroup(of: (Int, Result<DownloadedModule, ModuleCacheError>).self) { group in
+                var next = 0
+                var done = 0
+                var out = [Result<DownloadedModule, ModuleCacheError>?](repeating: nil, count: total)
+                func add(_ i: Int) {
+                    let (path, query) = requests[i]
+                    group.addTask {
+                        do throws(ModuleCacheError) {
+                            return (i, .success(try await downloader.download(path: path, query: query)))
+                        } catch {
+                            return (i, .failure(error))
+                        }
+                    }
+                }
+                while next < min(limit, total) { add(next); next += 1 }
+                while let (i, r) = await group.next() {
+                    out[i] = r
+                    done += 1
+                    if total > 1 { progress.show("gomodkit: downloaded \(done)/\(total)") }
+                    if next < total { add(next); next += 1 }
+                }
+                return out.map { $0 ?? .failure(ModuleCacheError(.io, "download did not run")) }
             }
-            progress.clear()
+        }
+        progress.clear()
+        var failed = false
+        for ((path, query), result) in zip(parsed, results) {
             switch result {
             case .success(let m):
                 if json { Terminal.write(m.goJSON() + [0x0A]) }
