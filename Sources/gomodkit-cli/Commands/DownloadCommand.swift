@@ -1,0 +1,112 @@
+import ArgumentParser
+import Foundation
+import GoModKit
+
+/// `gomodkit download [-json] path@version...`: `go mod download` through the proxy list.
+struct DownloadCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "download",
+        abstract: "Download modules into the module cache, verified, like go mod download.",
+        discussion: """
+            Uses GOPROXY (direct is not supported: GoModKit never fetches from version control), \
+            GONOPROXY/GOPRIVATE, GOSUMDB, GONOSUMDB, GOMODCACHE/GOPATH and GOFLAGS (-modcacherw) \
+            like the go command. Every .mod and .zip is checked against go.sum (with --gosum) and \
+            otherwise the checksum database before it enters the cache; files are written \
+            atomically under cmd/go's lock files. Exit status 1 when any module failed.
+            """)
+
+    @Flag(name: [.customLong("json"), .customLong("json", withSingleDash: true)],
+          help: "Print a JSON object per module, as go mod download -json does.")
+    var json = false
+
+    @Option(help: "A go.sum file to check hashes against first.")
+    var gosum: String?
+
+    @Flag(name: [.customLong("modcacherw"), .customLong("modcacherw", withSingleDash: true)],
+          help: "Leave extracted module trees writable.")
+    var modcacherw = false
+
+    @Option(help: "Network timeout in seconds.")
+    var timeout: Double = 60
+
+    @Option(help: "Most modules downloaded at once.")
+    var jobs: Int = 8
+
+    @Argument(help: "path@version (or path@latest / path@<query>).")
+    var modules: [String] = []
+
+    func run() throws {
+        guard !modules.isEmpty else { throw CLIFailure.input("go: no modules specified (see 'gomodkit download --help')") }
+        let environment = try ModuleEnvironment()
+        var parsed: [(ByteString, ByteString)] = []
+        for m in modules {
+            let bytes = Array(m.utf8)
+            if let at = bytes.lastIndex(of: UInt8(ascii: "@")), at > 0, at < bytes.count - 1 {
+                parsed.append((ByteString(Array(bytes[..<at])), ByteString(Array(bytes[(at + 1)...]))))
+            } else if !bytes.contains(UInt8(ascii: "@")) && !bytes.isEmpty {
+                parsed.append((ByteString(bytes), "latest"))
+            } else {
+                throw CLIFailure.input("go: \(terminalSafe(m)): malformed module path@version")
+            }
+        }
+        var goSum: GoSum?
+        if let gosum {
+            let data = try readInputFile(gosum)
+            do { goSum = try GoSum(parsing: data, fileName: gosum, mode: .go) } catch { throw CLIFailure.input("go: \(error)") }
+        }
+        let downloader = ModuleDownloader(
+            cache: environment.cache, proxy: try environment.proxy(timeout: timeout),
+            checksumDatabase: try environment.checksumDatabase(offline: false, timeout: timeout),
+            goSum: goSum, extract: true, writable: modcacherw || environment.modcacherw)
+        let progress = ProgressLine()
+        let total = parsed.count
+        let requests = parsed
+        let limit = max(1, jobs)
+        // Downloads run concurrently (each version under its own lock file); results are printed
+        // in argument order, as go prints them.
+        let results = blockingRun { () async -> [Result<DownloadedModule, ModuleCacheError>] in
+            await withTaskGroup(of: (Int, Result<DownloadedModule, ModuleCacheError>).self) { group in
+                var next = 0
+                var done = 0
+                var out = [Result<DownloadedModule, ModuleCacheError>?](repeating: nil, count: total)
+                func add(_ i: Int) {
+                    let (path, query) = requests[i]
+                    group.addTask {
+                        do throws(ModuleCacheError) {
+                            return (i, .success(try await downloader.download(path: path, query: query)))
+                        } catch {
+                            return (i, .failure(error))
+                        }
+                    }
+                }
+                while next < min(limit, total) { add(next); next += 1 }
+                while let (i, r) = await group.next() {
+                    out[i] = r
+                    done += 1
+                    if total > 1 { progress.show("gomodkit: downloaded \(done)/\(total)") }
+                    if next < total { add(next); next += 1 }
+                }
+                return out.map { $0 ?? .failure(ModuleCacheError(.io, "download did not run")) }
+            }
+        }
+        progress.clear()
+        var failed = false
+        for ((path, query), result) in zip(parsed, results) {
+            switch result {
+            case .success(let m):
+                if json { Terminal.write(m.goJSON() + [0x0A]) }
+                for w in m.warnings { Terminal.error("gomodkit: warning: \(terminalSafe(w))") }
+            case .failure(let error):
+                failed = true
+                if json {
+                    let version = Semver.canonical(query) == query ? query : ""
+                    Terminal.write(DownloadedModule.goErrorJSON(path: path, version: version,
+                                                                query: version.isEmpty ? query : nil, error: error.message) + [0x0A])
+                } else {
+                    Terminal.error("go: \(terminalSafe(error.message))")
+                }
+            }
+        }
+        if failed { throw CLIFailure.verification("") }
+    }
+}

@@ -1,0 +1,94 @@
+import Foundation
+import Testing
+
+/// `gomodkit download` / `gomodkit verify` as a user sees them: output and exit status. The
+/// expected texts are what `go mod download` / `go mod verify` (Go 1.27.3) print in the same
+/// situations (run by hand: GOPROXY=off go mod download [-json] example.com/x@v1.0.0; go mod
+/// verify in a module without requirements). The loopback interop with the real go command is
+/// in GoModKitTests/ModCache.
+@Suite struct DownloadVerifyTests {
+    struct Result { var status: Int32; var stdout: String; var stderr: String }
+
+    static func run(_ arguments: [String], env extra: [String: String], cwd: String? = nil) throws -> Result {
+        let candidates = [".build/debug/gomodkit", ".build/x86_64-unknown-linux-gnu/debug/gomodkit",
+                          ".build/aarch64-unknown-linux-gnu/debug/gomodkit"]
+        let binary = try #require(candidates.map { CLITests.root.appendingPathComponent($0).path }
+            .first { FileManager.default.isExecutableFile(atPath: $0) }, "build gomodkit first (swift build)")
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("gmk-dv-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let out = dir.appendingPathComponent("out"), err = dir.appendingPathComponent("err")
+        _ = FileManager.default.createFile(atPath: out.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: err.path, contents: nil)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = arguments
+        var env = ProcessInfo.processInfo.environment
+        env["GOMODCACHE"] = dir.appendingPathComponent("modcache").path
+        for (k, v) in extra { if v == "<unset>" { env[k] = nil } else { env[k] = v } }
+        process.environment = env
+        if let cwd { process.currentDirectoryURL = URL(fileURLWithPath: cwd) }
+        let o = try FileHandle(forWritingTo: out), e = try FileHandle(forWritingTo: err)
+        process.standardOutput = o
+        process.standardError = e
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        try o.close(); try e.close()
+        return Result(status: process.terminationStatus, stdout: String(decoding: try Data(contentsOf: out), as: UTF8.self),
+                      stderr: String(decoding: try Data(contentsOf: err), as: UTF8.self))
+    }
+
+    @Test func downloadWithProxyOffIsGosError() throws {
+        let r = try Self.run(["download", "example.com/x@v1.0.0"], env: ["GOPROXY": "off", "GOSUMDB": "off"])
+        #expect(r.status == 1)
+        #expect(r.stderr == "go: example.com/x@v1.0.0: module lookup disabled by GOPROXY=off\n")
+        let j = try Self.run(["download", "-json", "example.com/x@v1.0.0"], env: ["GOPROXY": "off", "GOSUMDB": "off"])
+        #expect(j.status == 1)
+        #expect(j.stdout == "{\n\t\"Path\": \"example.com/x\",\n\t\"Version\": \"v1.0.0\",\n\t\"Error\": \"example.com/x@v1.0.0: module lookup disabled by GOPROXY=off\"\n}\n")
+    }
+
+    @Test func directIsRefusedClearly() throws {
+        let r = try Self.run(["download", "example.com/x@v1.0.0"], env: ["GOPROXY": "direct", "GOSUMDB": "off"])
+        #expect(r.status == 1)
+        #expect(r.stderr.hasPrefix("go: example.com/x@v1.0.0: direct (version-control) fetching is not supported by GoModKit"))
+    }
+
+    @Test func usageErrors() throws {
+        #expect(try Self.run(["download"], env: [:]).status == 2)
+        #expect(try Self.run(["download", "x@"], env: [:]).status == 2)
+        let empty = FileManager.default.temporaryDirectory.appendingPathComponent("gmk-nomod-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: empty, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: empty) }
+        let r = try Self.run(["verify", empty.path], env: [:])
+        #expect(r.status == 2)
+        #expect(r.stderr.hasPrefix("go: go.mod file not found in "))
+        #expect(try Self.run(["download", "example.com/x@v1.0.0"], env: ["GOPROXY": ",", "GOSUMDB": "off"]).stderr
+                == "go: GOPROXY list is not the empty string, but contains no entries\n")
+    }
+
+    @Test func verifyModuleWithoutRequirements() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("gmk-mod-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try Data("module example.com/app\n\ngo 1.21\n".utf8).write(to: dir.appendingPathComponent("go.mod"))
+        let r = try Self.run(["verify"], env: ["GOSUMDB": "off"], cwd: dir.path)
+        #expect(r.status == 0)
+        #expect(r.stdout == "all modules verified\n")
+        #expect(r.stderr.isEmpty)
+    }
+
+    /// Settings written by `go env -w` (the GOENV file) apply under the process environment, as in go.
+    @Test func readsTheGoEnvFile() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("gmk-goenv-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = dir.appendingPathComponent("env")
+        try Data("GOPROXY=off\nGOSUMDB=off\n".utf8).write(to: file)
+        let r = try Self.run(["download", "example.com/x@v1.0.0"], env: ["GOENV": file.path, "GOPROXY": "<unset>", "GOSUMDB": "<unset>"])
+        #expect(r.stderr == "go: example.com/x@v1.0.0: module lookup disabled by GOPROXY=off\n")
+        // The process environment wins over the file.
+        let d = try Self.run(["download", "example.com/x@v1.0.0"], env: ["GOENV": file.path, "GOPROXY": "direct"])
+        #expect(d.stderr.contains("direct (version-control) fetching is not supported"))
+    }
+}
