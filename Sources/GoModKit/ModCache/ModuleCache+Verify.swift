@@ -143,50 +143,37 @@ extension ModuleCache {
     public static func checkGoSumAgainstDatabase(_ goSum: GoSum, _ db: ChecksumDatabase) async -> (errors: [ModuleCacheError], authenticated: Int) {
         let records = goSum.records.filter { $0.hash.hasPrefix("h1:") }
         let sumFile = goSum.sumFileName
-        let outcomes = await withTaskGroup(of: (Int, ModuleCacheError?, Bool, Bool).self) { group in
-            for (index, record) in records.enumerated() {
-                group.addTask {
-                    let bare = record.isGoMod ? ByteString(record.version.bytes.dropLast(GoSum.goModSuffix.count)) : record.version
-                    let module = GoModule.Version(path: record.path, version: bare)
-                    do {
-                        let lines = try await db.lookup(path: record.path, version: record.version).lines
-                        let prefix = record.path + " " + record.version + " h1:"
-                        if lines.contains(ByteString(record.text)) { return (index, nil, true, false) }
-                        if let line = lines.first(where: { $0.hasPrefix(prefix) }) {
-                            let recorded = String(decoding: line.bytes.dropFirst(prefix.count - 3), as: UTF8.self)
-                            return (index, ModuleCacheError(.goSumDatabaseMismatch, module: module,
-                                "\(plain(record.path)) \(plain(record.version)): \(sumFile):\(record.line) records \(plain(record.hash)) but \(db.name) has \(recorded)"), false, false)
-                        }
-                        return (index, ModuleCacheError(.goSumDatabaseMismatch, module: module,
-                            "\(plain(record.path)) \(plain(record.version)): checksum missing from sumdb response"), false, false)
-                    } catch let error as ChecksumDatabaseError where error.code == .skipped {
-                        return (index, nil, false, false)
-                    } catch let error as ChecksumDatabaseError where error.code == .transport {
-                        var detail = error
-                        detail.module = nil
-                        return (index, ModuleCacheError(.checksumDatabaseFailure, module: module,
-                            "could not reach the checksum database \(db.name): \(detail) (use --offline to skip this check)"), false, true)
-                    } catch {
-                        return (index, ModuleCacheError(.checksumDatabaseFailure, module: module,
-                            "\(plain(record.path)) \(plain(record.version)): could not verify against the checksum database: \(error)"), false, false)
-                    }
-                }
-            }
-            var all: [(Int, ModuleCacheError?, Bool, Bool)] = []
-            for await outcome in group { all.append(outcome) }
-            return all.sorted { $0.0 < $1.0 }
-        }
+        let audits = await db.audit(records)
         var errors: [ModuleCacheError] = []
         var count = 0
         var unreachableReported = false
-        for (_, error, ok, unreachable) in outcomes {
-            if ok { count += 1 }
-            guard let error else { continue }
-            if unreachable {
-                if unreachableReported { continue }
-                unreachableReported = true
+        for audit in audits {
+            let record = audit.record
+            let module = GoModule.Version(path: record.path, version: record.moduleVersion)
+            switch audit.status {
+            case .verified:
+                count += 1
+            case .skipped:
+                continue
+            case .mismatch:
+                let recorded = audit.databaseHash.map { plain($0) } ?? "another hash"
+                errors.append(ModuleCacheError(.goSumDatabaseMismatch, module: module,
+                    "\(plain(record.path)) \(plain(record.version)): \(sumFile):\(record.line) records \(plain(record.hash)) but \(db.name) has \(recorded)"))
+            case .missing where audit.error?.code == .lookupMissingEntry:
+                errors.append(ModuleCacheError(.goSumDatabaseMismatch, module: module,
+                    "\(plain(record.path)) \(plain(record.version)): checksum missing from sumdb response"))
+            case .missing, .error:
+                if var error = audit.error, error.code == .transport {
+                    if unreachableReported { continue }
+                    unreachableReported = true
+                    error.module = nil
+                    errors.append(ModuleCacheError(.checksumDatabaseFailure, module: module,
+                        "could not reach the checksum database \(db.name): \(error) (use --offline to skip this check)"))
+                } else {
+                    errors.append(ModuleCacheError(.checksumDatabaseFailure, module: module,
+                        "\(plain(record.path)) \(plain(record.version)): could not verify against the checksum database: \(audit.error.map { "\($0)" } ?? "unknown failure")"))
+                }
             }
-            errors.append(error)
         }
         return (errors, count)
     }
