@@ -123,21 +123,32 @@ public enum Typosquat {
         }
 
         var references: [Reference] = []
+        // Every index is keyed by a 64-bit FNV-1a hash of the bytes (hashing byte arrays with
+        // Hasher is an order of magnitude slower); a hit is always verified on the reference.
         /// Exact paths of builtIn and known references: never flagged.
-        var listed: Set<[UInt8]> = []
-        /// Bases of all references (major versions of a reference are not flagged).
-        var listedBases: Set<[UInt8]> = []
-        var byIdentity: [[UInt8]: Int] = [:]
-        var byLower: [[UInt8]: [Int32]] = [:]
-        var bySkeleton: [[UInt8]: [Int32]] = [:]
-        var byHostRepo: [[UInt8]: [Int32]] = [:]
+        var listed: [UInt64: [Int32]] = [:]
+        /// Bases of listed references (other major versions of them are not flagged).
+        var listedBases: [UInt64: [Int32]] = [:]
+        var byIdentity: [UInt64: [Int32]] = [:]
+        var byLower: [UInt64: [Int32]] = [:]
+        var bySkeleton: [UInt64: [Int32]] = [:]
+        var byHostRepo: [UInt64: [Int32]] = [:]
+        var byOwnerCore: [UInt64: [Int32]] = [:]
         var byDeletion: [UInt64: [Int32]] = [:]
-        var byHost: [[UInt8]: Int32] = [:]
+        var byHost: [UInt64: [Int32]] = [:]
+
+        func isListed(_ path: [UInt8]) -> Bool {
+            listed[fnv(path)]?.contains { references[Int($0)].path == path } ?? false
+        }
+        func isListedBase(_ base: [UInt8]) -> Bool {
+            listedBases[fnv(base)]?.contains { references[Int($0)].shape.base == base } ?? false
+        }
 
         /// A detector over ``Typosquat/wellKnownModules`` (when `includeBuiltIn`), `known`
         /// (``Source/known``) and `project` (``Source/project``: the project's dependency
         /// graph; these are references for each other but are themselves checked, so two
-        /// project paths that imitate each other are both reported). Invalid paths in the lists
+        /// project paths that imitate each other are both reported; they are matched by every
+        /// rule except ``Rule/oneEdit``). Invalid paths in the lists
         /// are skipped; duplicates keep their first source.
         public init(known: [ByteString] = [], project: [ByteString] = [], includeBuiltIn: Bool = true) {
             if includeBuiltIn { for p in Typosquat.wellKnownModules { add(Array(p.utf8), .builtIn) } }
@@ -149,18 +160,33 @@ public enum Typosquat {
         public var count: Int { references.count }
 
         private mutating func add(_ path: [UInt8], _ source: Source) {
-            guard byIdentity[path] == nil, (try? GoModule.checkPath(ByteString(path))) != nil else { return }
+            let id = fnv(path)
+            if let same = byIdentity[id], same.contains(where: { references[Int($0)].path == path }) { return }
+            guard (try? GoModule.checkPath(ByteString(path))) != nil else { return }
             let shape = PathShape(path)
             let index = Int32(references.count)
             let lower = asciiLower(shape.base)
             references.append(Reference(path: path, shape: shape, lower: lower, source: source))
-            byIdentity[path] = Int(index)
-            if source != .project { listed.insert(path); listedBases.insert(shape.base) }
-            byLower[lower, default: []].append(index)
-            bySkeleton[skeleton(shape.base), default: []].append(index)
-            byHostRepo[asciiLower(shape.host) + [0] + asciiLower(shape.repo), default: []].append(index)
-            for key in deletionKeys(lower, includeSelf: true) { byDeletion[key, default: []].append(index) }
-            if byHost[asciiLower(shape.host)] == nil { byHost[asciiLower(shape.host)] = index }
+            byIdentity[id, default: []].append(index)
+            if source != .project {
+                listed[id, default: []].append(index)
+                listedBases[fnv(shape.base), default: []].append(index)
+            }
+            byLower[fnv(lower), default: []].append(index)
+            bySkeleton[fnv(skeleton(shape.base)), default: []].append(index)
+            if shape.isOwnerRepoShape && !shape.owner.isEmpty {
+                let hostRepo = asciiLower(shape.host) + [0] + asciiLower(shape.repo) + [0]
+                for core in ownerCores(shape.owner) { byOwnerCore[fnv(hostRepo + core), default: []].append(index) }
+                // Owner edits are searched among listed references only: a bucket holds the
+                // owners of one repository name, bounded by the lists, not by the input.
+                if source != .project { byHostRepo[fnv(hostRepo), default: []].append(index) }
+            }
+            // The edit index holds listed references only: project paths are compared by the
+            // case, look-alike and owner rules (keeps a 100,000-require graph cheap to index).
+            if source != .project {
+                for key in deletionKeys(lower, includeSelf: true) { byDeletion[key, default: []].append(index) }
+            }
+            byHost[fnv(asciiLower(shape.host)), default: []].append(index)
         }
 
         /// Checks one module path against the references.
@@ -171,7 +197,7 @@ public enum Typosquat {
         ///   (`module.CheckPath`), e.g. raw Unicode homographs (row 171).
         public func check(_ path: ByteString) throws(ModulePathError) -> [Finding] {
             try GoModule.checkPath(path)
-            if listed.contains(path.bytes) { return [] }
+            if isListed(path.bytes) { return [] }
             return findings(path.bytes, skipIdentical: true)
         }
 
@@ -196,7 +222,7 @@ public enum Typosquat {
         /// The rules, for a valid path.
         func findings(_ path: [UInt8], skipIdentical: Bool) -> [Finding] {
             let shape = PathShape(path)
-            if listedBases.contains(shape.base) && !listed.contains(path) {
+            if isListedBase(shape.base) && !isListed(path) {
                 return [] // another major version of a reference
             }
             var out: [Finding] = []
@@ -217,24 +243,38 @@ public enum Typosquat {
                                    rule: rule, detail: detail + majorNote))
             }
 
-            for i in byLower[lower] ?? [] {
+            for i in byLower[fnv(lower)] ?? [] where references[Int(i)].lower == lower {
                 consider(i, .caseVariant, "differs only in letter case", sameOwnerAllowed: true)
             }
-            for i in bySkeleton[skeleton(shape.base)] ?? [] {
+            let skel = skeleton(shape.base)
+            for i in bySkeleton[fnv(skel)] ?? [] where skeleton(references[Int(i)].shape.base) == skel {
                 consider(i, .confusable, "same spelling after mapping look-alike characters (l/1/I, 0/o, rn/m, vv/w, -/_/.)",
                          sameOwnerAllowed: true)
             }
-            if !shape.owner.isEmpty {
-                for i in byHostRepo[asciiLower(shape.host) + [0] + asciiLower(shape.repo)] ?? [] {
-                    let ref = references[Int(i)]
-                    guard !ref.shape.owner.isEmpty, shape.isOwnerRepoShape, ref.shape.isOwnerRepoShape else { continue }
-                    let a = asciiLower(shape.owner), b = asciiLower(ref.shape.owner)
+            if !shape.owner.isEmpty && shape.isOwnerRepoShape {
+                let hostRepo = asciiLower(shape.host) + [0] + asciiLower(shape.repo) + [0]
+                let a = asciiLower(shape.owner)
+                var hits = Set<Int32>()
+                let cores = ownerCores(shape.owner)
+                for core in cores { for i in byOwnerCore[fnv(hostRepo + core)] ?? [] { hits.insert(i) } }
+                for i in hits.sorted() {
+                    let refShape = references[Int(i)].shape
+                    guard asciiLower(refShape.host) + [0] + asciiLower(refShape.repo) + [0] == hostRepo,
+                          ownerCores(refShape.owner).contains(where: { cores.contains($0) }) else { continue }
+                    let refOwner = refShape.owner
+                    let b = asciiLower(refOwner)
                     if a == b { continue }
-                    if let token = ownerAffix(a, b) {
-                        consider(i, .ownerLookalike, "same repository \(goQuote(ref.shape.repo)) under owner \(goQuote(shape.owner)), which adds or drops \(goQuote(Array(token.utf8))) to \(goQuote(ref.shape.owner))",
-                                 sameOwnerAllowed: false)
-                    } else if min(a.count, b.count) >= 4, damerauDistanceIsOne(a, b) {
-                        consider(i, .ownerEdit, "same repository \(goQuote(ref.shape.repo)) under owner \(goQuote(shape.owner)), one edit from \(goQuote(ref.shape.owner))",
+                    let token = ownerAffix(a, b).map { "adds or drops \(goQuote(Array($0.utf8))) to" } ?? "shares its name with"
+                    consider(i, .ownerLookalike, "same repository \(goQuote(shape.repo)) under owner \(goQuote(shape.owner)), which \(token) \(goQuote(refOwner))",
+                             sameOwnerAllowed: false)
+                }
+                for i in byHostRepo[fnv(hostRepo)] ?? [] where !seen.contains(i) {
+                    let refShape = references[Int(i)].shape
+                    guard asciiLower(refShape.host) + [0] + asciiLower(refShape.repo) + [0] == hostRepo else { continue }
+                    let refOwner = refShape.owner
+                    let b = asciiLower(refOwner)
+                    if a != b, min(a.count, b.count) >= 4, damerauDistanceIsOne(a, b) {
+                        consider(i, .ownerEdit, "same repository \(goQuote(shape.repo)) under owner \(goQuote(shape.owner)), one edit from \(goQuote(refOwner))",
                                  sameOwnerAllowed: false)
                     }
                 }
@@ -253,11 +293,13 @@ public enum Typosquat {
                 let rest = Array(shape.base.dropFirst(shape.host.count))
                 let asciiBase = decoded.ascii + rest
                 var hit = false
-                for i in bySkeleton[skeleton(asciiBase)] ?? [] {
+                let asciiSkel = skeleton(asciiBase)
+                for i in bySkeleton[fnv(asciiSkel)] ?? [] where skeleton(references[Int(i)].shape.base) == asciiSkel {
                     hit = true
                     consider(i, .punycodeHomograph, "host \(goQuote(shape.host)) decodes to \(decoded.unicode), which imitates it", sameOwnerAllowed: true)
                 }
-                if !hit, let i = byHost[asciiLower(decoded.ascii)] {
+                let hostKey = asciiLower(decoded.ascii)
+                if !hit, let i = byHost[fnv(hostKey)]?.first(where: { asciiLower(references[Int($0)].shape.host) == hostKey }) {
                     hit = true
                     consider(i, .punycodeHomograph, "host \(goQuote(shape.host)) decodes to \(decoded.unicode), which imitates the host \(goQuote(decoded.ascii))", sameOwnerAllowed: true)
                 }
@@ -381,6 +423,18 @@ func skeleton(_ s: [UInt8]) -> [UInt8] {
 private let ownerTokens: [[UInt8]] = ["go", "golang", "dev", "io", "hq", "org", "official", "lib", "libs", "inc", "team",
                                       "labs", "pkg", "project", "oss", "opensource", "community", "x", "js", "app"].map { Array($0.utf8) }
 
+/// An owner's lower-cased name without separators, and that name with one affix token removed
+/// from either end (keeping at least 3 bytes): two owners sharing one of these look alike.
+private func ownerCores(_ owner: [UInt8]) -> [[UInt8]] {
+    let s = asciiLower(owner).filter { $0 != 0x2D && $0 != 0x5F && $0 != 0x2E }
+    var out = [s]
+    for token in ownerTokens where s.count >= token.count + 3 {
+        if s.starts(with: token) { out.append(Array(s.dropFirst(token.count))) }
+        if s.suffix(token.count).elementsEqual(token) { out.append(Array(s.dropLast(token.count))) }
+    }
+    return out
+}
+
 /// When owner `a` is owner `b` plus or minus an affix token (separators `-`, `_`, `.` ignored),
 /// the token.
 private func ownerAffix(_ a: [UInt8], _ b: [UInt8]) -> String? {
@@ -435,6 +489,13 @@ private func singleEditElement(_ a: [UInt8], _ b: [UInt8]) -> [UInt8]? {
         if let pa, zip(pa, d).contains(where: { $0 != $1 && ($0 >= 0x30 && $0 <= 0x39) && ($1 >= 0x30 && $1 <= 0x39) }) { return nil }
     }
     return differing
+}
+
+/// 64-bit FNV-1a of `s`.
+func fnv(_ s: [UInt8]) -> UInt64 {
+    var h: UInt64 = 0xcbf29ce484222325
+    for b in s { h = (h ^ UInt64(b)) &* 0x100000001b3 }
+    return h
 }
 
 /// FNV-1a keys of `s` and of every string made by deleting one byte of it.
