@@ -110,7 +110,7 @@ import Testing
         let list = Typosquat.parseList(Array("# comment\n\nexample.com/widgets # trailing\n  example.org/tools  \n".utf8))
         #expect(list == ["example.com/widgets", "example.org/tools"])
         let detector = Typosquat.Detector(known: list, project: ["github.com/acme/thing", "github.com/acme-go/thing"])
-        let known = try detector.check("example.com/w1dgets")
+        let known = try detector.check("exarnple.com/widgets")
         #expect(known.first?.target == "example.com/widgets")
         #expect(known.first?.targetSource == .known)
         let project = try detector.check("github.com/acme-go/thing")
