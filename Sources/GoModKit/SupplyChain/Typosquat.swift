@@ -126,16 +126,19 @@ public enum Typosquat {
         // Every index is keyed by a 64-bit FNV-1a hash of the bytes (hashing byte arrays with
         // Hasher is an order of magnitude slower); a hit is always verified on the reference.
         /// Exact paths of builtIn and known references: never flagged.
-        var listed: [UInt64: [Int32]] = [:]
+        var listed = MultiIndex()
         /// Bases of listed references (other major versions of them are not flagged).
-        var listedBases: [UInt64: [Int32]] = [:]
-        var byIdentity: [UInt64: [Int32]] = [:]
-        var byLower: [UInt64: [Int32]] = [:]
-        var bySkeleton: [UInt64: [Int32]] = [:]
-        var byHostRepo: [UInt64: [Int32]] = [:]
-        var byOwnerCore: [UInt64: [Int32]] = [:]
-        var byDeletion: [UInt64: [Int32]] = [:]
-        var byHost: [UInt64: [Int32]] = [:]
+        var listedBases = MultiIndex()
+        var byIdentity = MultiIndex()
+        var byLower = MultiIndex()
+        var bySkeleton = MultiIndex()
+        var byHostRepo = MultiIndex()
+        var byOwnerCore = MultiIndex()
+        var byDeletion = MultiIndex()
+        /// A one-hash Bloom filter over ``byDeletion``'s keys (4 Mibit): most lookups miss, and a
+        /// bit test is far cheaper than a dictionary probe.
+        var deletionFilter = [UInt64](repeating: 0, count: 1 << 16)
+        var byHost = MultiIndex()
 
         func isListed(_ path: [UInt8]) -> Bool {
             listed[fnv(path)]?.contains { references[Int($0)].path == path } ?? false
@@ -162,31 +165,36 @@ public enum Typosquat {
         private mutating func add(_ path: [UInt8], _ source: Source) {
             let id = fnv(path)
             if let same = byIdentity[id], same.contains(where: { references[Int($0)].path == path }) { return }
-            guard (try? GoModule.checkPath(ByteString(path))) != nil else { return }
+            // Project paths are validated when they are checked (``check(_:)``).
+            guard source == .project || (try? GoModule.checkPath(ByteString(path))) != nil else { return }
             let shape = PathShape(path)
             let index = Int32(references.count)
             let lower = asciiLower(shape.base)
             references.append(Reference(path: path, shape: shape, lower: lower, source: source))
-            byIdentity[id, default: []].append(index)
+            byIdentity.add(id, index)
             if source != .project {
-                listed[id, default: []].append(index)
-                listedBases[fnv(shape.base), default: []].append(index)
+                listed.add(id, index)
+                listedBases.add(fnv(shape.base), index)
             }
-            byLower[fnv(lower), default: []].append(index)
-            bySkeleton[fnv(skeleton(shape.base)), default: []].append(index)
+            byLower.add(fnv(lower), index)
+            bySkeleton.add(fnv(skeleton(shape.base)), index)
             if shape.isOwnerRepoShape && !shape.owner.isEmpty {
                 let hostRepo = asciiLower(shape.host) + [0] + asciiLower(shape.repo) + [0]
-                for core in ownerCores(shape.owner) { byOwnerCore[fnv(hostRepo + core), default: []].append(index) }
+                for key in ownerCoreKeys(hostRepo, shape.owner) { byOwnerCore.add(key, index) }
                 // Owner edits are searched among listed references only: a bucket holds the
                 // owners of one repository name, bounded by the lists, not by the input.
-                if source != .project { byHostRepo[fnv(hostRepo), default: []].append(index) }
+                if source != .project { byHostRepo.add(fnv(hostRepo), index) }
             }
             // The edit index holds listed references only: project paths are compared by the
             // case, look-alike and owner rules (keeps a 100,000-require graph cheap to index).
             if source != .project {
-                for key in deletionKeys(lower, includeSelf: true) { byDeletion[key, default: []].append(index) }
+                for key in deletionKeys(lower, includeSelf: true) {
+                    byDeletion.add(key, index)
+                    let bit = Int(truncatingIfNeeded: key >> 42)
+                    deletionFilter[bit >> 6] |= 1 << UInt64(bit & 63)
+                }
             }
-            byHost[fnv(asciiLower(shape.host)), default: []].append(index)
+            byHost.add(fnv(asciiLower(shape.host)), index)
         }
 
         /// Checks one module path against the references.
@@ -221,14 +229,16 @@ public enum Typosquat {
 
         /// The rules, for a valid path.
         func findings(_ path: [UInt8], skipIdentical: Bool) -> [Finding] {
-            let shape = PathShape(path)
+            // A project path is already indexed: reuse its shape.
+            let known: Int32? = byIdentity[fnv(path)]?.first { references[Int($0)].path == path }
+            let shape = known.map { references[Int($0)].shape } ?? PathShape(path)
             if isListedBase(shape.base) && !isListed(path) {
                 return [] // another major version of a reference
             }
             var out: [Finding] = []
             var seen = Set<Int32>()
             let candidate = ByteString(path)
-            let lower = asciiLower(shape.base)
+            let lower = known.map { references[Int($0)].lower } ?? asciiLower(shape.base)
             let majorNote = shape.base.count != path.count ? " (major-version suffix ignored)" : ""
 
             func consider(_ i: Int32, _ rule: Rule, _ detail: String, sameOwnerAllowed: Bool) {
@@ -243,11 +253,11 @@ public enum Typosquat {
                                    rule: rule, detail: detail + majorNote))
             }
 
-            for i in byLower[fnv(lower)] ?? [] where references[Int(i)].lower == lower {
+            for i in byLower[fnv(lower)] ?? [] where i != known && references[Int(i)].lower == lower {
                 consider(i, .caseVariant, "differs only in letter case", sameOwnerAllowed: true)
             }
             let skel = skeleton(shape.base)
-            for i in bySkeleton[fnv(skel)] ?? [] where skeleton(references[Int(i)].shape.base) == skel {
+            for i in bySkeleton[fnv(skel)] ?? [] where i != known && skeleton(references[Int(i)].shape.base) == skel {
                 consider(i, .confusable, "same spelling after mapping look-alike characters (l/1/I, 0/o, rn/m, vv/w, -/_/.)",
                          sameOwnerAllowed: true)
             }
@@ -255,12 +265,13 @@ public enum Typosquat {
                 let hostRepo = asciiLower(shape.host) + [0] + asciiLower(shape.repo) + [0]
                 let a = asciiLower(shape.owner)
                 var hits = Set<Int32>()
-                let cores = ownerCores(shape.owner)
-                for core in cores { for i in byOwnerCore[fnv(hostRepo + core)] ?? [] { hits.insert(i) } }
+                let cores = ownerCoreKeys(hostRepo, shape.owner)
+                for key in cores { for i in byOwnerCore[key] ?? [] where i != known { hits.insert(i) } }
+                let candidateCores = hits.isEmpty ? [] : ownerCores(shape.owner)
                 for i in hits.sorted() {
                     let refShape = references[Int(i)].shape
                     guard asciiLower(refShape.host) + [0] + asciiLower(refShape.repo) + [0] == hostRepo,
-                          ownerCores(refShape.owner).contains(where: { cores.contains($0) }) else { continue }
+                          ownerCores(refShape.owner).contains(where: { candidateCores.contains($0) }) else { continue }
                     let refOwner = refShape.owner
                     let b = asciiLower(refOwner)
                     if a == b { continue }
@@ -281,6 +292,8 @@ public enum Typosquat {
             }
             var edits = Set<Int32>()
             for key in deletionKeys(lower, includeSelf: true) {
+                let bit = Int(truncatingIfNeeded: key >> 42)
+                guard deletionFilter[bit >> 6] & (1 << UInt64(bit & 63)) != 0 else { continue }
                 for i in byDeletion[key] ?? [] where !edits.contains(i) && !seen.contains(i) {
                     edits.insert(i)
                     let ref = references[Int(i)]
@@ -333,6 +346,32 @@ public enum Typosquat {
             }
             return order.compactMap { best[$0].map { findings[$0] } }
         }
+    }
+}
+
+/// A hash multimap from 64-bit keys to reference indices without one array per key: a head
+/// per key and a linked chain of nodes in two flat arrays. A lookup that misses allocates
+/// nothing; a hit returns the indices in insertion order.
+struct MultiIndex: Sendable {
+    private var heads: [UInt64: Int32] = [:]
+    private var values: [Int32] = []
+    private var next: [Int32] = []
+
+    mutating func add(_ key: UInt64, _ value: Int32) {
+        let node = Int32(values.count)
+        values.append(value)
+        next.append(heads[key] ?? -1)
+        heads[key] = node
+    }
+
+    subscript(key: UInt64) -> [Int32]? {
+        guard var node = heads[key] else { return nil }
+        var out: [Int32] = []
+        while node >= 0 {
+            out.append(values[Int(node)])
+            node = next[Int(node)]
+        }
+        return out.reversed()
     }
 }
 
@@ -431,6 +470,26 @@ private func ownerCores(_ owner: [UInt8]) -> [[UInt8]] {
     for token in ownerTokens where s.count >= token.count + 3 {
         if s.starts(with: token) { out.append(Array(s.dropFirst(token.count))) }
         if s.suffix(token.count).elementsEqual(token) { out.append(Array(s.dropLast(token.count))) }
+    }
+    return out
+}
+
+/// FNV-1a keys of `prefix` followed by each of ``ownerCores(_:)``, without building the arrays.
+private func ownerCoreKeys(_ prefix: [UInt8], _ owner: [UInt8]) -> [UInt64] {
+    var base: UInt64 = 0xcbf29ce484222325
+    for b in prefix { base = (base ^ UInt64(b)) &* 0x100000001b3 }
+    var s: [UInt8] = []
+    s.reserveCapacity(owner.count)
+    for b in owner where b != 0x2D && b != 0x5F && b != 0x2E { s.append(b >= 0x41 && b <= 0x5A ? b + 32 : b) }
+    func key(_ range: Range<Int>) -> UInt64 {
+        var h = base
+        for i in range { h = (h ^ UInt64(s[i])) &* 0x100000001b3 }
+        return h
+    }
+    var out = [key(0..<s.count)]
+    for token in ownerTokens where s.count >= token.count + 3 {
+        if s.starts(with: token) { out.append(key(token.count..<s.count)) }
+        if s.suffix(token.count).elementsEqual(token) { out.append(key(0..<(s.count - token.count))) }
     }
     return out
 }
@@ -556,6 +615,15 @@ private func vanityMatch(_ a: [UInt8], _ b: [UInt8]) -> Bool {
 /// Decodes a host's `xn--` labels and maps the result to ASCII through ``unicodeConfusables``.
 /// Nil when the host has no `xn--` label or a label does not decode.
 func punycodeSkeletonHost(_ host: [UInt8]) -> (ascii: [UInt8], unicode: String, allConfusable: Bool)? {
+    // Fast path: no "xn--" anywhere (case-insensitively).
+    var found = false
+    if host.count >= 4 {
+        for i in 0...(host.count - 4) where host[i] | 0x20 == 0x78 && host[i + 1] | 0x20 == 0x6E && host[i + 2] == 0x2D && host[i + 3] == 0x2D {
+            found = true
+            break
+        }
+    }
+    guard found else { return nil }
     let labels = host.split(separator: 0x2E, omittingEmptySubsequences: false)
     guard labels.contains(where: { asciiLower(Array($0.prefix(4))) == Array("xn--".utf8) }) else { return nil }
     var ascii: [UInt8] = [], unicode = "", allConfusable = true

@@ -32,6 +32,9 @@ struct Typosquat: ParsableCommand {
     @Flag(help: "Print JSON.")
     var json = false
 
+    @Flag(help: "Print the detector's time (indexing and checking, without reading the inputs) on standard error.")
+    var timing = false
+
     @Argument(help: "go.mod or go.sum files, or module paths.")
     var inputs: [String] = []
 
@@ -73,6 +76,8 @@ struct Typosquat: ParsableCommand {
         candidates = candidates.filter { seen.insert($0).inserted }
         project = candidates
 
+        let clock = ContinuousClock()
+        let start = clock.now
         let detector = GoModKit.Typosquat.Detector(known: knownPaths, project: project, includeBuiltIn: !noBuiltin)
         var findings: [GoModKit.Typosquat.Finding] = []
         if selfCheck {
@@ -85,6 +90,10 @@ struct Typosquat: ParsableCommand {
                     invalid.append("\(path.description): \(error.description)")
                 }
             }
+        }
+        if timing {
+            let elapsed = clock.now - start
+            Terminal.error("typosquat detector: \(detector.count) references, \(selfCheck ? detector.count : candidates.count) paths checked in \(elapsed)")
         }
         if json {
             try Terminal.json(Output(checked: selfCheck ? detector.count : candidates.count, references: detector.count,
