@@ -119,6 +119,8 @@ public enum Typosquat {
             var path: [UInt8]
             var shape: PathShape
             var lower: [UInt8]
+            var skeleton: [UInt8]
+            var ownerKeys: [UInt64]
             var source: Source
         }
 
@@ -170,17 +172,20 @@ public enum Typosquat {
             let shape = PathShape(path)
             let index = Int32(references.count)
             let lower = asciiLower(shape.base)
-            references.append(Reference(path: path, shape: shape, lower: lower, source: source))
+            let skel = skeleton(shape.base)
+            let ownerKeys = shape.isOwnerRepoShape && !shape.owner.isEmpty
+                ? ownerCoreKeys(asciiLower(shape.host) + [0] + asciiLower(shape.repo) + [0], shape.owner) : []
+            references.append(Reference(path: path, shape: shape, lower: lower, skeleton: skel, ownerKeys: ownerKeys, source: source))
             byIdentity.add(id, index)
             if source != .project {
                 listed.add(id, index)
                 listedBases.add(fnv(shape.base), index)
             }
             byLower.add(fnv(lower), index)
-            bySkeleton.add(fnv(skeleton(shape.base)), index)
+            bySkeleton.add(fnv(skel), index)
             if shape.isOwnerRepoShape && !shape.owner.isEmpty {
                 let hostRepo = asciiLower(shape.host) + [0] + asciiLower(shape.repo) + [0]
-                for key in ownerCoreKeys(hostRepo, shape.owner) { byOwnerCore.add(key, index) }
+                for key in ownerKeys { byOwnerCore.add(key, index) }
                 // Owner edits are searched among listed references only: a bucket holds the
                 // owners of one repository name, bounded by the lists, not by the input.
                 if source != .project { byHostRepo.add(fnv(hostRepo), index) }
@@ -256,8 +261,8 @@ public enum Typosquat {
             for i in byLower[fnv(lower)] ?? [] where i != known && references[Int(i)].lower == lower {
                 consider(i, .caseVariant, "differs only in letter case", sameOwnerAllowed: true)
             }
-            let skel = skeleton(shape.base)
-            for i in bySkeleton[fnv(skel)] ?? [] where i != known && skeleton(references[Int(i)].shape.base) == skel {
+            let skel = known.map { references[Int($0)].skeleton } ?? skeleton(shape.base)
+            for i in bySkeleton[fnv(skel)] ?? [] where i != known && references[Int(i)].skeleton == skel {
                 consider(i, .confusable, "same spelling after mapping look-alike characters (l/1/I, 0/o, rn/m, vv/w, -/_/.)",
                          sameOwnerAllowed: true)
             }
@@ -265,7 +270,7 @@ public enum Typosquat {
                 let hostRepo = asciiLower(shape.host) + [0] + asciiLower(shape.repo) + [0]
                 let a = asciiLower(shape.owner)
                 var hits = Set<Int32>()
-                let cores = ownerCoreKeys(hostRepo, shape.owner)
+                let cores = known.map { references[Int($0)].ownerKeys } ?? ownerCoreKeys(hostRepo, shape.owner)
                 for key in cores { for i in byOwnerCore[key] ?? [] where i != known { hits.insert(i) } }
                 let candidateCores = hits.isEmpty ? [] : ownerCores(shape.owner)
                 for i in hits.sorted() {
@@ -307,7 +312,7 @@ public enum Typosquat {
                 let asciiBase = decoded.ascii + rest
                 var hit = false
                 let asciiSkel = skeleton(asciiBase)
-                for i in bySkeleton[fnv(asciiSkel)] ?? [] where skeleton(references[Int(i)].shape.base) == asciiSkel {
+                for i in bySkeleton[fnv(asciiSkel)] ?? [] where references[Int(i)].skeleton == asciiSkel {
                     hit = true
                     consider(i, .punycodeHomograph, "host \(goQuote(shape.host)) decodes to \(decoded.unicode), which imitates it", sameOwnerAllowed: true)
                 }
@@ -391,31 +396,45 @@ struct PathShape: Sendable, Hashable {
     /// Whether the host is an owner/repository hosting site.
     var isOwnerRepoShape: Bool
 
-    static let ownerRepoHosts: Set<[UInt8]> = Set(["github.com", "gitlab.com", "bitbucket.org", "gitee.com", "codeberg.org",
-                                                   "git.sr.ht", "launchpad.net", "code.gitea.io", "gopkg.in"].map { Array($0.utf8) })
+    static let ownerRepoHosts: [[UInt8]] = ["github.com", "gitlab.com", "bitbucket.org", "gitee.com", "codeberg.org",
+                                            "git.sr.ht", "launchpad.net", "code.gitea.io", "gopkg.in"].map { Array($0.utf8) }
 
     init(_ path: [UInt8]) {
-        var elements = path.split(separator: 0x2F, omittingEmptySubsequences: false).map(Array.init)
-        if elements.count > 1, let last = elements.last, isMajorElement(last) { elements.removeLast() }
-        host = elements.first ?? []
-        if host == Array("gopkg.in".utf8), var last = elements.last, elements.count >= 2,
-           let dot = last.lastIndex(of: 0x2E), isMajorElement(Array(last[(dot + 1)...])) {
-            last = Array(last[..<dot])
-            elements[elements.count - 1] = last
+        // Slash positions, then slices: no per-element arrays.
+        var slashes: [Int] = []
+        for i in path.indices where path[i] == 0x2F { slashes.append(i) }
+        var end = path.count
+        if let last = slashes.last, isMajorElement(path[(last + 1)...]) {
+            end = last
+            slashes.removeLast()
         }
-        base = Array(elements.joined(separator: [0x2F]))
-        isOwnerRepoShape = Self.ownerRepoHosts.contains(asciiLower(host))
+        let hostEnd = slashes.first ?? end
+        let isGopkg = path[..<hostEnd].elementsEqual("gopkg.in".utf8)
+        if isGopkg, let last = slashes.last, let dot = path[(last + 1)..<end].lastIndex(of: 0x2E),
+           isMajorElement(path[(dot + 1)..<end]) {
+            end = dot
+        }
+        func element(_ i: Int) -> [UInt8] {
+            let from = i == 0 ? 0 : slashes[i - 1] + 1
+            let to = i < slashes.count ? slashes[i] : end
+            return from <= to ? Array(path[from..<to]) : []
+        }
+        let count = slashes.count + 1
+        base = Array(path[..<end])
+        host = element(0)
+        let lowerHost = asciiLower(host)
+        isOwnerRepoShape = Self.ownerRepoHosts.contains { $0 == lowerHost }
         if isOwnerRepoShape {
-            if host == Array("gopkg.in".utf8) {
-                owner = elements.count >= 3 ? elements[1] : []
-                repo = elements.count >= 3 ? elements[2] : (elements.count == 2 ? elements[1] : [])
+            if isGopkg {
+                owner = count >= 3 ? element(1) : []
+                repo = count >= 3 ? element(2) : (count == 2 ? element(1) : [])
             } else {
-                owner = elements.count >= 2 ? elements[1] : []
-                repo = elements.count >= 3 ? elements[2] : []
+                owner = count >= 2 ? element(1) : []
+                repo = count >= 3 ? element(2) : []
             }
         } else {
-            owner = elements.count >= 2 ? Array(elements.dropLast().joined(separator: [0x2F])) : []
-            repo = elements.count >= 2 ? (elements.last ?? []) : host
+            owner = count >= 2 ? Array(path[..<slashes[count - 2]]) : []
+            repo = count >= 2 ? element(count - 1) : host
         }
     }
 
@@ -426,9 +445,9 @@ struct PathShape: Sendable, Hashable {
 }
 
 /// `vN` with N ≥ 0 written without leading zeros (`v0`, `v1`, `v2`, ...).
-private func isMajorElement(_ e: [UInt8]) -> Bool {
-    guard e.count >= 2, e[0] == 0x76, e.dropFirst().allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return false }
-    return e.count == 2 || e[1] != 0x30
+private func isMajorElement(_ e: ArraySlice<UInt8>) -> Bool {
+    guard e.count >= 2, e.first == 0x76, e.dropFirst().allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return false }
+    return e.count == 2 || e[e.startIndex + 1] != 0x30
 }
 
 func asciiLower(_ s: [UInt8]) -> [UInt8] { s.map { $0 >= 0x41 && $0 <= 0x5A ? $0 + 32 : $0 } }
