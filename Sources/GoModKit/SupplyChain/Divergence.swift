@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 import Crypto
 
 /// Mirror-versus-tag divergence: does the module zip a mirror serves for `path@version` still
