@@ -17,6 +17,7 @@ struct GoModKitCommand: ParsableCommand {
             ModCommand.self, WorkCommand.self,
             ZipCommand.self, SumCommand.self,
             SumDBCommand.self, DownloadCommand.self, VerifyCommand.self,
+            Diverge.self, Typosquat.self,
         ]
     )
 }

@@ -1,0 +1,158 @@
+import ArgumentParser
+import Dispatch
+import Foundation
+import GoModKit
+
+/// `gomodkit diverge path@version --git REPO (--zip FILE | --proxy URL)`: compare a mirror's
+/// zip with the zip rebuilt from the repository's tag today.
+struct Diverge: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "diverge",
+        abstract: "Compare a mirror's module zip with the zip rebuilt from the git tag today.",
+        discussion: """
+            First the cheap check: the .info Origin commit (from --info or the proxy) against the \
+            commit the tag names now. Then the zip is rebuilt from the tag with cmd/go's rules and \
+            the h1: hashes are compared; when they differ, the changed files are listed with \
+            their SHA-256 and classified (watched imports, init() functions, directives, cgo, \
+            binaries, encoded blobs). --git takes a repository directory or a git bundle file \
+            (cloned to a temporary directory). Exit status: 0 consistent, 1 for any divergence \
+            (benign retags included, so that scripts notice), 2 for bad usage or unreadable input.
+            """
+    )
+
+    @Argument(help: "The module version, path@version.")
+    var module: String
+
+    @Option(help: "The upstream git repository (a directory or a git bundle).")
+    var git: String
+
+    @Option(help: "The mirror's zip on disk.")
+    var zip: String?
+
+    @Option(help: "A GOPROXY base URL (https://, http:// or file://) to fetch .info and .zip from.")
+    var proxy: String?
+
+    @Option(help: "The mirror's .info file (overrides the proxy's).")
+    var info: String?
+
+    @Option(help: "The module's directory in the repository (default: the root).")
+    var subdir: String = ""
+
+    @Option(help: "The expected h1: hash (go.sum or checksum database).")
+    var h1: String?
+
+    @Flag(help: "Print JSON.")
+    var json = false
+
+    func validate() throws {
+        guard (zip == nil) != (proxy == nil) else { throw ValidationError("give exactly one of --zip FILE and --proxy URL") }
+        guard module.contains("@") else { throw ValidationError("\(module): want path@version") }
+        if let h1, DirHash(h1) == nil { throw ValidationError("--h1 \(h1): not a canonical h1: hash") }
+    }
+
+    func run() throws {
+        guard let at = module.lastIndex(of: "@") else { throw CLIFailure.input("\(module): want path@version") }
+        let version = GoModule.Version(path: ByteString(String(module[..<at])), version: ByteString(String(module[module.index(after: at)...])))
+
+        // The upstream repository: a directory, or a bundle cloned to a temporary directory.
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: git, isDirectory: &isDirectory) else {
+            throw CLIFailure.input("--git \(git): no such file or directory")
+        }
+        var repository = git
+        var temporary: String?
+        defer { if let temporary { try? FileManager.default.removeItem(atPath: temporary) } }
+        if !isDirectory.boolValue {
+            let dir = FileManager.default.temporaryDirectory.appendingPathComponent("gomodkit-diverge-\(UUID().uuidString)").path
+            temporary = dir
+            do {
+                try Divergence.cloneBundle(git, to: dir)
+            } catch {
+                throw CLIFailure.input(error.description)
+            }
+            repository = dir
+        }
+
+        // The mirror.
+        var mirror: Divergence.Mirror
+        do {
+            if let zip {
+                mirror = Divergence.Mirror(zip: try Divergence.readFile(zip, limit: Int(ModuleZip.maxZipFile)), info: nil)
+            } else {
+                guard let proxy, let url = URL(string: proxy) else { throw CLIFailure.input("--proxy: not a URL") }
+                let result = runDivergeBlocking { () async -> Result<Divergence.Mirror, DivergenceError> in
+                    do throws(DivergenceError) { return .success(try await Divergence.fetch(version, proxy: url, transport: URLSessionTransport())) } catch { return .failure(error) }
+                }
+                mirror = try result.get()
+            }
+            if let info {
+                mirror.info = try Divergence.Info.parse(try Divergence.readFile(info, limit: Divergence.maxInfoSize),
+                                                        expectedVersion: version.version, subject: info)
+            }
+        } catch let error as DivergenceError {
+            throw CLIFailure.input(error.description)
+        }
+
+        let report: Divergence.Report
+        do {
+            report = try Divergence.compare(version, mirrorZip: mirror.zip, info: mirror.info,
+                                            source: ModuleZip.GitSource(repository: repository, directory: ByteString(subdir)),
+                                            recordedHash: h1.flatMap(DirHash.init))
+        } catch {
+            throw CLIFailure.input(error.description)
+        }
+        if json {
+            try Terminal.json(report)
+        } else {
+            print(Self.render(report), terminator: "")
+        }
+        if report.verdict != .consistent { throw CLIFailure(code: CLIFailure.verificationFailed, message: "") }
+    }
+
+    /// The human-readable report.
+    static func render(_ report: Divergence.Report) -> String {
+        var out = "\(report.module): \(report.verdict.rawValue) (severity \(report.severity.rawValue))\n"
+        out += "  origin commit: \(report.originCommit ?? "(none recorded)")\n"
+        out += "  tag commit:    \(report.tagCommit)\(report.tagMoved == true ? "  (tag moved)" : "")\n"
+        out += "  mirror zip:    \(report.mirrorHash)\n"
+        out += "  rebuilt zip:   \(report.upstreamHash)\n"
+        if let recorded = report.recordedHash { out += "  recorded:      \(recorded)\n" }
+        if !report.changes.isEmpty {
+            out += "files (mirror vs tag):\n"
+            for change in report.changes {
+                let mark = switch change.kind { case .added: "A"; case .removed: "D"; case .changed: "M" }
+                out += "  \(mark) \(change.path.utf8String ?? change.path.description)  [\(change.note)]\(change.isHarmless ? " (harmless)" : "")\n"
+                if let m = change.mirrorSHA256 { out += "      mirror sha256 \(m)\n" }
+                if let u = change.upstreamSHA256 { out += "      tag    sha256 \(u)\n" }
+            }
+        }
+        if !report.signals.isEmpty {
+            out += "red flags in the mirror's copy:\n"
+            for signal in report.signals { out += "  \(signal.kind.rawValue): \(signal)\n" }
+        }
+        for sentence in report.explanation { out += sentence + "\n" }
+        return out
+    }
+}
+
+/// Runs an async body to completion from synchronous code.
+private func runDivergeBlocking<T: Sendable>(_ body: @escaping @Sendable () async -> T) -> T {
+    let box = DivergeResultBox<T>()
+    let semaphore = DispatchSemaphore(value: 0)
+    Task.detached {
+        box.set(await body())
+        semaphore.signal()
+    }
+    semaphore.wait()
+    return box.get()
+}
+
+private final class DivergeResultBox<T: Sendable>: @unchecked Sendable {
+    // Written once by the task before the semaphore is signalled, read once after the wait.
+    private var value: T?
+    func set(_ v: T) { value = v }
+    func get() -> T {
+        guard let value else { preconditionFailure("runBlocking: no result") }
+        return value
+    }
+}
