@@ -16,7 +16,7 @@ struct GoModKitCommand: ParsableCommand {
             Hash.self, VerifyZip.self, GoSumCommand.self,
             ModCommand.self, WorkCommand.self,
             ZipCommand.self, SumCommand.self,
-            SumDBCommand.self, DownloadCommand.self, VerifyCommand.self,
+            SumDBCommand.self, DownloadCommand.self, VerifyCommand.self, AuditCommand.self,
             Diverge.self, Typosquat.self,
         ]
     )

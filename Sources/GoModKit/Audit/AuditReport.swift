@@ -79,8 +79,8 @@ public struct AuditReport: Sendable {
                                                              uriBaseId: "%SRCROOT%"),
                     region: region))
                 var properties: [String: String] = [:]
-                if let path = finding.modulePath { properties["module"] = path.description }
-                if let version = finding.moduleVersion { properties["version"] = version.description }
+                if let path = finding.modulePath { properties["module"] = String(decoding: path.bytes, as: UTF8.self) }
+                if let version = finding.moduleVersion { properties["version"] = String(decoding: version.bytes, as: UTF8.self) }
                 return SARIF.Result(ruleId: finding.rule.rawValue,
                                     ruleIndex: rules.firstIndex(of: finding.rule) ?? 0,
                                     level: finding.severity.rawValue,

@@ -1,0 +1,165 @@
+import ArgumentParser
+import Foundation
+import GoModKit
+
+/// `gomodkit audit [DIR]`: every check for one Go project, one summary (thin over
+/// ``ProjectAudit``).
+struct AuditCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "audit",
+        abstract: "Audit a Go project: go.mod/go.sum, typosquats, checksum database, module cache, vendor/, tag divergence.",
+        discussion: """
+            Checks, in order: go.mod and go.sum parse; module paths against well-known modules \
+            (typosquats); every go.sum line against the checksum database (online, or --offline \
+            from its local cache; skipped with GOSUMDB=off); the module cache against .ziphash \
+            and go.sum (like go mod verify); vendor/ when vendor/modules.txt exists; and, for \
+            modules whose upstream git repository is given (--git, --git-root), the module \
+            cache's zip against the zip rebuilt from the tag today (divergence). Settings may \
+            also come from gomodkit-audit.json in DIR; flags override it, and it overrides the \
+            environment. Exit status: 0 clean, 1 any finding (or a check that could not run), \
+            2 bad usage or unreadable input.
+            """)
+
+    @Argument(help: "The project directory (default: the current directory).")
+    var directory: String = "."
+
+    @Flag(help: "Use only the checksum database's local cache; never the network.")
+    var offline = false
+
+    @Option(help: "The module cache (default: gomodkit-audit.json, $GOMODCACHE, else GOPATH/pkg/mod).")
+    var modcache: String?
+
+    @Option(help: "A GOSUMDB value; off skips the checksum-database check.")
+    var gosumdb: String?
+
+    @Option(help: "The upstream repository of a module: MODULE=PATH (a directory or a git bundle). Repeatable.")
+    var git: [String] = []
+
+    @Option(name: .customLong("git-root"), help: "A directory of clones or .bundle files laid out by module path. Repeatable.")
+    var gitRoot: [String] = []
+
+    @Option(help: "A file of well-known module paths (one a line, # comments). Repeatable.")
+    var known: [String] = []
+
+    @Option(help: "The audit settings file (default: DIR/gomodkit-audit.json when present).")
+    var config: String?
+
+    @Option(help: "Network timeout in seconds.")
+    var timeout: Double = 30
+
+    @Flag(help: "Print JSON.")
+    var json = false
+
+    @Flag(help: "Print SARIF 2.1.0 (for code-scanning UIs).")
+    var sarif = false
+
+    func validate() throws {
+        if json && sarif { throw ValidationError("give at most one of --json and --sarif") }
+        for entry in git where !entry.contains("=") { throw ValidationError("--git \(entry): want MODULE=PATH") }
+    }
+
+    func run() throws {
+        var dir = (directory as NSString).standardizingPath
+        if !dir.hasPrefix("/") { dir = FileManager.default.currentDirectoryPath + "/" + dir }
+        dir = (dir as NSString).standardizingPath
+        guard FileManager.default.fileExists(atPath: dir + "/go.mod") else {
+            throw CLIFailure.input("go: go.mod file not found in \(terminalSafe(dir)); see 'go help modules'")
+        }
+        let settings: ProjectAudit.Configuration
+        do { settings = try ProjectAudit.Configuration.load(directory: dir, path: config) } catch {
+            throw CLIFailure.input(error.description)
+        }
+
+        var environment = try ModuleEnvironment()
+        if let cache = modcache ?? settings.gomodcache { environment.env["GOMODCACHE"] = absolute(cache) }
+        if let value = gosumdb ?? settings.gosumdb { environment.env["GOSUMDB"] = value }
+        let isOffline = offline || settings.offline == true
+
+        var options = ProjectAudit.Options()
+        options.moduleCache = environment.cache
+        if let db = try environment.checksumDatabase(offline: isOffline, timeout: timeout) {
+            options.checksumDatabase = db
+        } else {
+            options.checksumDatabaseSkipReason = "GOSUMDB=off"
+        }
+        for (path, source) in settings.git { options.gitSources[ByteString(path)] = source }
+        for entry in git {
+            guard let eq = entry.firstIndex(of: "=") else { continue }
+            options.gitSources[ByteString(String(entry[..<eq]))] = ProjectAudit.GitSource(repository: absolute(String(entry[entry.index(after: eq)...])))
+        }
+        options.gitRoots = settings.gitRoots + gitRoot.map(absolute)
+        for file in settings.known + known.map(absolute) {
+            options.knownModules += GoModKit.Typosquat.parseList(try readInputFile(file, limit: 64 << 20))
+        }
+
+        let progress = ProgressLine()
+        if !json && !sarif { progress.show("auditing \(terminalSafe(dir))…") }
+        let opts = options, projectDirectory = dir
+        let report = blockingRun { await ProjectAudit.run(directory: projectDirectory, options: opts) }
+        progress.clear()
+
+        if sarif {
+            FileHandle.standardOutput.write(Data(report.sarif()))
+            print()
+        } else if json {
+            try Terminal.json(Output(report))
+        } else {
+            print(render(report), terminator: "")
+        }
+        if report.failed { throw CLIFailure.verification("") }
+    }
+
+    private func absolute(_ path: String) -> String {
+        path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+    }
+
+    /// The text report: the findings, then one line per check, then the verdict.
+    func render(_ report: AuditReport) -> String {
+        var out = ""
+        for finding in report.findings {
+            var location = ""
+            if let file = finding.file { location = file + (finding.line.map { ":\($0)" } ?? "") + ": " }
+            out += "\(location)\(finding.severity.rawValue): \(terminalSafe(finding.message)) [\(finding.rule.rawValue)]\n"
+            for detail in finding.details { out += "    \(terminalSafe(detail))\n" }
+        }
+        if !report.findings.isEmpty { out += "\n" }
+        for check in report.checks {
+            out += "\(check.name.padding(toLength: 11, withPad: " ", startingAt: 0)) \(check.status.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0)) \(terminalSafe(check.summary))\n"
+        }
+        let counts = report.counts
+        out += report.failed
+            ? "audit FAILED: \(counts[.error] ?? 0) errors, \(counts[.warning] ?? 0) warnings, \(counts[.note] ?? 0) notes\n"
+            : "audit passed\(counts[.note].map { " (\($0) notes)" } ?? "")\n"
+        return out
+    }
+
+    /// The JSON report.
+    struct Output: Encodable {
+        struct Finding: Encodable {
+            var rule: String
+            var severity: String
+            var message: String
+            var module: String?
+            var version: String?
+            var file: String?
+            var line: Int?
+            var details: [String]
+        }
+
+        var directory: String
+        var failed: Bool
+        var checks: [AuditReport.Check]
+        var findings: [Finding]
+
+        init(_ report: AuditReport) {
+            directory = report.directory
+            failed = report.failed
+            checks = report.checks
+            findings = report.findings.map {
+                Finding(rule: $0.rule.rawValue, severity: $0.severity.rawValue, message: $0.message,
+                        module: $0.modulePath.map { String(decoding: $0.bytes, as: UTF8.self) }, version: $0.moduleVersion.map { String(decoding: $0.bytes, as: UTF8.self) },
+                        file: $0.file, line: $0.line, details: $0.details)
+            }
+        }
+    }
+}
