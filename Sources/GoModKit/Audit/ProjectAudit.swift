@@ -95,7 +95,7 @@ public enum ProjectAudit {
                     report.findings.append(AuditFinding(rule: .goSumInvalid, message: d.message, file: "go.sum", line: d.line))
                 }
                 report.checks.append(.init(name: "go.sum", status: problems.isEmpty ? .passed : .failed,
-                                           summary: "\(sums.count) lines, \(problems.count) malformed or conflicting"))
+                                           summary: "\(plural(sums.count, "line")), \(problems.count) malformed or conflicting"))
             } catch {
                 report.findings.append(AuditFinding(rule: .goSumInvalid, message: error.description, file: "go.sum"))
                 report.checks.append(.init(name: "go.sum", status: .failed, summary: "go.sum unreadable"))
@@ -146,7 +146,7 @@ public enum ProjectAudit {
             }
         }
         report.checks.append(.init(name: "typosquat", status: flagged == 0 ? .passed : .failed,
-                                   summary: "\(paths.count) module paths against \(detector.count) well-known ones, \(flagged) flagged"))
+                                   summary: "\(plural(paths.count, "module path")) against \(detector.count) well-known ones, \(flagged) flagged"))
     }
 
     private static func checksumDatabase(goSum: GoSum?, options: Options, into report: inout AuditReport) async {
@@ -225,8 +225,8 @@ public enum ProjectAudit {
             }
             report.checks.append(.init(
                 name: "modcache", status: verified.ok ? .passed : .failed,
-                summary: "\(verified.buildList.count) modules in the build list, \(verified.verifiedCount) found in \(cache.root) and hashed, "
-                    + "\(verified.goSumLinesChecked) go.sum lines compared, \(verified.errors.count) problems"))
+                summary: "\(plural(verified.buildList.count, "module")) in the build list, \(verified.verifiedCount) found in \(cache.root) and hashed, "
+                    + "\(plural(verified.goSumLinesChecked, "go.sum line")) compared, \(plural(verified.errors.count, "problem"))"))
         case .failure(let error):
             report.findings.append(AuditFinding(rule: .checkFailed, message: "module cache: \(error.message)",
                                                 modulePath: error.module?.path, moduleVersion: error.module?.version))
@@ -253,7 +253,7 @@ public enum ProjectAudit {
                                                     file: "vendor/modules.txt"))
             }
             report.checks.append(.init(name: "vendor", status: errors.isEmpty ? .passed : .failed,
-                                       summary: "\(files) vendored files compared, \(errors.count) problems"))
+                                       summary: "\(plural(files, "vendored file")) compared, \(plural(errors.count, "problem"))"))
         } catch {
             report.findings.append(AuditFinding(rule: .vendorMismatch, message: error.message, file: "vendor/modules.txt"))
             report.checks.append(.init(name: "vendor", status: .failed, summary: "could not check: \(error.message)"))
@@ -326,7 +326,7 @@ public enum ProjectAudit {
         } else {
             report.checks.append(.init(
                 name: "divergence", status: diverged == 0 && notCached == 0 ? .passed : .failed,
-                summary: "\(checked) modules compared with their git tags, \(diverged) diverged, \(notCached) not in the cache, \(noSource) without a repository"))
+                summary: "\(plural(checked, "module")) compared with \(checked == 1 ? "its git tag" : "their git tags"), \(diverged) diverged, \(notCached) not in the cache, \(noSource) without a repository"))
         }
     }
 
@@ -396,3 +396,6 @@ private func safe(_ b: ByteString) -> String {
     if b.bytes.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) { return String(decoding: b.bytes, as: UTF8.self) }
     return b.description
 }
+
+/// `1 module`, `2 modules`.
+private func plural(_ n: Int, _ noun: String) -> String { "\(n) \(noun)\(n == 1 ? "" : "s")" }
