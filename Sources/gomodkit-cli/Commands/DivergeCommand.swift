@@ -80,7 +80,7 @@ struct Diverge: ParsableCommand {
                 mirror = Divergence.Mirror(zip: try Divergence.readFile(zip, limit: Int(ModuleZip.maxZipFile)), info: nil)
             } else {
                 guard let proxy, let url = URL(string: proxy) else { throw CLIFailure.input("--proxy: not a URL") }
-                let result = runDivergeBlocking { () async -> Result<Divergence.Mirror, DivergenceError> in
+                let result = blockingRun { () async -> Result<Divergence.Mirror, DivergenceError> in
                     do throws(DivergenceError) { return .success(try await Divergence.fetch(version, proxy: url, transport: URLSessionTransport())) } catch { return .failure(error) }
                 }
                 mirror = try result.get()
@@ -132,27 +132,5 @@ struct Diverge: ParsableCommand {
         }
         for sentence in report.explanation { out += sentence + "\n" }
         return out
-    }
-}
-
-/// Runs an async body to completion from synchronous code.
-private func runDivergeBlocking<T: Sendable>(_ body: @escaping @Sendable () async -> T) -> T {
-    let box = DivergeResultBox<T>()
-    let semaphore = DispatchSemaphore(value: 0)
-    Task.detached {
-        box.set(await body())
-        semaphore.signal()
-    }
-    semaphore.wait()
-    return box.get()
-}
-
-private final class DivergeResultBox<T: Sendable>: @unchecked Sendable {
-    // Written once by the task before the semaphore is signalled, read once after the wait.
-    private var value: T?
-    func set(_ v: T) { value = v }
-    func get() -> T {
-        guard let value else { preconditionFailure("runBlocking: no result") }
-        return value
     }
 }

@@ -100,20 +100,3 @@ func terminalSafe(_ s: String) -> String {
     }
     return out
 }
-
-/// Runs async work from the synchronous command tree.
-func blockingRun<T: Sendable>(_ body: @escaping @Sendable () async -> T) -> T {
-    let box = BlockingBox<T>()
-    let semaphore = DispatchSemaphore(value: 0)
-    Task.detached {
-        box.value = await body()
-        semaphore.signal()
-    }
-    semaphore.wait()
-    return box.value!
-}
-
-final class BlockingBox<T: Sendable>: @unchecked Sendable {
-    // Written once by the task before the semaphore is signalled, read once after the wait.
-    var value: T?
-}
