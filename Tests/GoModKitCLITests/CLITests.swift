@@ -18,7 +18,8 @@ import Testing
     struct Result { var status: Int32; var stdout: String; var stderr: String }
 
     /// Runs the built `gomodkit` binary (built by `swift build` / `swift test`).
-    static func gomodkit(_ arguments: [String]) throws -> Result {
+    static func gomodkit(_ arguments: [String], environment: [String: String]? = nil,
+                         currentDirectory: String? = nil) throws -> Result {
         let candidates = [".build/debug/gomodkit", ".build/x86_64-unknown-linux-gnu/debug/gomodkit",
                           ".build/aarch64-unknown-linux-gnu/debug/gomodkit"]
         let binary = try #require(candidates.map { root.appendingPathComponent($0).path }
@@ -32,6 +33,8 @@ import Testing
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
         process.arguments = arguments
+        if let environment { process.environment = environment }
+        if let currentDirectory { process.currentDirectoryURL = URL(fileURLWithPath: currentDirectory) }
         let outHandle = try FileHandle(forWritingTo: out), errHandle = try FileHandle(forWritingTo: err)
         process.standardOutput = outHandle
         process.standardError = errHandle

@@ -7,36 +7,18 @@ import Testing
 /// verify in a module without requirements). The loopback interop with the real go command is
 /// in GoModKitTests/ModCache.
 @Suite struct DownloadVerifyTests {
-    struct Result { var status: Int32; var stdout: String; var stderr: String }
+    typealias Result = CLITests.Result
 
+    /// Runs gomodkit with `extra` over the process environment (`<unset>` removes a variable)
+    /// and a fresh, empty GOMODCACHE.
     static func run(_ arguments: [String], env extra: [String: String], cwd: String? = nil) throws -> Result {
-        let candidates = [".build/debug/gomodkit", ".build/x86_64-unknown-linux-gnu/debug/gomodkit",
-                          ".build/aarch64-unknown-linux-gnu/debug/gomodkit"]
-        let binary = try #require(candidates.map { CLITests.root.appendingPathComponent($0).path }
-            .first { FileManager.default.isExecutableFile(atPath: $0) }, "build gomodkit first (swift build)")
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("gmk-dv-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
-        let out = dir.appendingPathComponent("out"), err = dir.appendingPathComponent("err")
-        _ = FileManager.default.createFile(atPath: out.path, contents: nil)
-        _ = FileManager.default.createFile(atPath: err.path, contents: nil)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = arguments
         var env = ProcessInfo.processInfo.environment
         env["GOMODCACHE"] = dir.appendingPathComponent("modcache").path
         for (k, v) in extra { if v == "<unset>" { env[k] = nil } else { env[k] = v } }
-        process.environment = env
-        if let cwd { process.currentDirectoryURL = URL(fileURLWithPath: cwd) }
-        let o = try FileHandle(forWritingTo: out), e = try FileHandle(forWritingTo: err)
-        process.standardOutput = o
-        process.standardError = e
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        try o.close(); try e.close()
-        return Result(status: process.terminationStatus, stdout: String(decoding: try Data(contentsOf: out), as: UTF8.self),
-                      stderr: String(decoding: try Data(contentsOf: err), as: UTF8.self))
+        return try CLITests.gomodkit(arguments, environment: env, currentDirectory: cwd)
     }
 
     @Test func downloadWithProxyOffIsGosError() throws {
