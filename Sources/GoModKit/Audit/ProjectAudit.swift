@@ -160,7 +160,8 @@ public enum ProjectAudit {
         }
         let audits = await db.audit(goSum.records, concurrency: options.checksumDatabaseConcurrency)
         var counts: [GoSumLineAudit.Status: Int] = [:]
-        var unreachableReported = false
+        var sameCause: [ChecksumDatabaseError.Code: Int] = [:]
+        var firstOfCause: [ChecksumDatabaseError.Code: Int] = [:]
         for a in audits {
             counts[a.status, default: 0] += 1
             let r = a.record
@@ -179,15 +180,24 @@ public enum ProjectAudit {
                     modulePath: r.path, moduleVersion: r.moduleVersion, file: "go.sum", line: r.line,
                     details: a.error.map { ["\($0)"] } ?? []))
             case .error:
-                if a.error?.code == .transport {
-                    if unreachableReported { continue }
-                    unreachableReported = true
+                // An unreachable database, or an offline cache without the data, fails every
+                // line the same way: one finding says so, with the count.
+                if let code = a.error?.code, code == .transport || code == .offlineMissing {
+                    sameCause[code, default: 0] += 1
+                    if sameCause[code] == 1 { firstOfCause[code] = report.findings.count } else { continue }
                 }
                 report.findings.append(AuditFinding(
                     rule: .checksumUnverified, message: "\(subject): not verified against \(db.name)",
                     modulePath: r.path, moduleVersion: r.moduleVersion, file: "go.sum", line: r.line,
                     details: a.error.map { ["\($0)"] } ?? []))
             }
+        }
+        for (code, index) in firstOfCause {
+            let n = sameCause[code] ?? 1
+            guard n > 1 else { continue }
+            let why = code == .transport ? "the checksum database \(db.name) could not be reached"
+                : "offline, and the local cache of \(db.name) does not hold them"
+            report.findings[index].message = "\(n) go.sum lines not verified: \(why) (the first is shown)"
         }
         let failed = (counts[.mismatch] ?? 0) + (counts[.missing] ?? 0) + (counts[.error] ?? 0)
         report.checks.append(.init(
