@@ -187,4 +187,28 @@ import Testing
         try Data("[".utf8).write(to: URL(fileURLWithPath: dir + "/gomodkit-audit.json"))
         #expect(throws: ProjectAudit.ConfigurationError.self) { try ProjectAudit.Configuration.load(directory: dir) }
     }
+
+    /// Offline with an empty database cache, every go.sum line fails the same way: one
+    /// warning with the count, and the audit fails (it never reads "passed" unchecked).
+    @Test func unverifiableLinesAreOneFindingAndFail() async throws {
+        let sandbox = try Sandbox()
+        let dir = sandbox.sub("p")
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        try Data("module example.com/app\n\ngo 1.21\n\nrequire golang.org/x/text v0.3.0\n".utf8)
+            .write(to: URL(fileURLWithPath: dir + "/go.mod"))
+        // Lines as in SPEC §3.1 (real sum.golang.org hashes of golang.org/x/text v0.3.0).
+        try Data("golang.org/x/text v0.3.0 h1:g61tztE5qeGQ89tm6NTjjM9VPIm088od1l6aSorWRWg=\ngolang.org/x/text v0.3.0/go.mod h1:NqM8EUOU14njkJ3fqMW+pc6Ldnwhi/IjpwHt7yyuwOQ=\n".utf8)
+            .write(to: URL(fileURLWithPath: dir + "/go.sum"))
+        let known = try #require(try ChecksumDatabaseConfiguration.parseGOSUMDB("sum.golang.org"))
+        var options = ProjectAudit.Options()
+        options.checksumDatabase = ChecksumDatabase(
+            configuration: ChecksumDatabaseConfiguration(verifier: known.verifier, offline: true),
+            store: MemoryChecksumDatabaseStore(), transport: nil)
+        let report = await ProjectAudit.run(directory: dir, options: options)
+        let unverified = report.findings.filter { $0.rule == .checksumUnverified }
+        #expect(unverified.count == 1, "\(report.findings)")
+        #expect(unverified.first?.message.hasPrefix("2 go.sum lines not verified") == true)
+        #expect(report.checks.first { $0.name == "sumdb" }?.status == .failed)
+        #expect(report.failed)
+    }
 }
