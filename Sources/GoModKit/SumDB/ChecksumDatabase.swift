@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// The result of a verified lookup.
 public struct ChecksumDatabaseLookup: Sendable {
@@ -47,9 +48,22 @@ public actor ChecksumDatabase {
     /// The most bytes accepted for `/lookup` and `/latest` responses.
     public static let maxTextResponse = 1 << 20
 
+    /// The most requests one ``lookup(path:version:)`` or ``fetchLatest()`` may send (SECURITY.md
+    /// row 143), from the tree math: tree sizes are below 2^62, so a tile read touches at most
+    /// `L = ⌈62 / H⌉` levels, and one pass over the tree reads at most `L` root tiles and `L` path
+    /// tiles, each at most 2 requests (a missing partial tile falls back to the full one). A lookup
+    /// makes the `/lookup` request, the `/supported` probes of the proxies, and at most 4 such
+    /// passes (the inclusion proof and up to 3 consistency proofs, when other lookups advance the
+    /// latest tree meanwhile — x/mod's `mergeLatestMem` loop, which Go does not bound).
+    /// For H = 8 and no proxy: 1 + 4 · 2 · 2 · 8 = 129.
+    public static func maxRequestsPerLookup(tileHeight: Int, proxies: Int) -> Int {
+        let levels = (62 + max(1, tileHeight) - 1) / max(1, tileHeight)
+        return 1 + max(0, proxies) + 4 * 2 * 2 * levels
+    }
+
     /// A client. `transport` is `nil` for an offline client (equivalent to `offline: true`).
     public init(configuration: ChecksumDatabaseConfiguration, store: any ChecksumDatabaseStore,
-                transport: (any HTTPTransport)? = URLSessionTransport()) {
+                transport: (any HTTPTransport)? = DefaultHTTPTransport()) {
         self.configuration = configuration
         self.store = store
         self.transport = configuration.offline ? nil : transport
@@ -75,7 +89,9 @@ public actor ChecksumDatabase {
             throw ChecksumDatabaseError(.skipped, module: module)
         }
         do {
-            return try await lookupUnwrapped(path: path, version: version)
+            return try await RequestBudget.$current.withValue(newBudget()) {
+                try await lookupUnwrapped(path: path, version: version)
+            }
         } catch var error as ChecksumDatabaseError {
             if error.module == nil && error.code != .securityFork { error.module = module }
             throw error
@@ -176,9 +192,15 @@ public actor ChecksumDatabase {
     /// Fetches `/latest` from the database and merges it into the timeline; returns the new latest.
     public func fetchLatest() async throws -> (tree: TLog.Tree, note: [UInt8]) {
         try await initialize()
-        let data = try await readRemote("latest", limit: Self.maxTextResponse)
-        try await mergeLatest(data)
+        try await RequestBudget.$current.withValue(newBudget()) {
+            let data = try await readRemote("latest", limit: Self.maxTextResponse)
+            try await mergeLatest(data)
+        }
         return (latestTree, latestNote)
+    }
+
+    private nonisolated func newBudget() -> RequestBudget {
+        RequestBudget(limit: Self.maxRequestsPerLookup(tileHeight: configuration.tileHeight, proxies: configuration.proxies.count))
     }
 
     /// Merges a signed tree note into the timeline (x/mod `mergeLatest` + `mergeLatestMem`), writing
@@ -378,10 +400,15 @@ public actor ChecksumDatabase {
     }
 
     private func get(_ transport: any HTTPTransport, _ url: URL, limit: Int) async throws -> HTTPResponse {
+        if let budget = RequestBudget.current, !budget.charge() {
+            throw ChecksumDatabaseError(.tooManyRequests, "more than \(budget.limit) requests for one lookup (\(redact(url))): "
+                                        + "the server keeps changing the tree")
+        }
         await acquire()
         defer { release() }
         requestCount += 1
-        do { return try await transport.get(url, limit: limit) } catch let error as HTTPTransportError {
+        // The database is pinned to its host: a redirect elsewhere is refused (SECURITY.md row 136).
+        do { return try await transport.get(url, limit: limit, redirects: .sameHost) } catch let error as HTTPTransportError {
             throw ChecksumDatabaseError(.transport, error.description, underlying: error)
         }
     }
@@ -422,6 +449,25 @@ public actor ChecksumDatabase {
             }
         }
         return direct
+    }
+}
+
+/// The requests one lookup may still send; inherited by the tasks it starts (tile fetches).
+final class RequestBudget: Sendable {
+    /// The operation being charged.
+    @TaskLocal static var current: RequestBudget?
+
+    let limit: Int
+    private let used = Mutex(0)
+
+    init(limit: Int) { self.limit = limit }
+
+    /// Counts one request; `false` when that exceeds the limit.
+    func charge() -> Bool {
+        used.withLock { n in
+            n += 1
+            return n <= limit
+        }
     }
 }
 
