@@ -268,8 +268,9 @@ public final class URLSessionTransport: HTTPTransport {
             let refusal = request.url.map { state.policy.check(original: state.url, to: $0, count: count) }
                 ?? HTTPTransportError(.failed, url: redact(state.url), detail: "redirect without a URL")
             if let refusal {
+                // Not followed: the redirect response completes the task, which reports the
+                // refusal (cancelling here as well trips FoundationNetworking's redirect state).
                 state.failure.withLock { $0 = refusal }
-                task.cancel()
                 return completionHandler(nil)
             }
             completionHandler(request)
