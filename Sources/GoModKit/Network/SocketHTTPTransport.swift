@@ -44,7 +44,7 @@ public final class SocketHTTPTransport: HTTPTransport {
 
     /// A transport. `secureTransport` handles https (``DefaultHTTPTransport`` passes a
     /// ``URLSessionTransport``).
-    public init(timeout: TimeInterval = 30, maxConnectionsPerHost: Int = 64, secureTransport: (any HTTPTransport)? = nil) {
+    public init(timeout: TimeInterval = 30, maxConnectionsPerHost: Int = 256, secureTransport: (any HTTPTransport)? = nil) {
         self.timeout = timeout
         self.maxConnectionsPerHost = max(1, maxConnectionsPerHost)
         self.secureTransport = secureTransport
@@ -107,8 +107,9 @@ public final class DefaultHTTPTransport: HTTPTransport {
     /// The http side (hands https redirects to ``secure``).
     public let plain: SocketHTTPTransport
 
-    /// A transport with the given whole-request timeout and connections per host.
-    public init(timeout: TimeInterval = 30, maxConnectionsPerHost: Int = 64) {
+    /// A transport with the given whole-request timeout and connections per host (each side;
+    /// Go's `http.DefaultTransport` has no per-host cap at all).
+    public init(timeout: TimeInterval = 30, maxConnectionsPerHost: Int = 256) {
         secure = URLSessionTransport(timeout: timeout, maxConnectionsPerHost: maxConnectionsPerHost)
         plain = SocketHTTPTransport(timeout: timeout, maxConnectionsPerHost: maxConnectionsPerHost, secureTransport: secure)
     }
@@ -146,55 +147,57 @@ final class Cancellation: Sendable {
 
 // MARK: - Connection pool
 
-/// Idle keep-alive sockets per `host:port` and a cap on open connections per host.
+/// Idle keep-alive sockets per `host:port` and a cap on open connections per host; a request
+/// over the cap sleeps on a condition until a connection is returned or closed.
 final class ConnectionPool: Sendable {
     let maxPerHost: Int
-    private let state = Mutex<(idle: [String: [Int32]], open: [String: Int])>(([:], [:]))
+    private let condition = NSCondition()
+    private nonisolated(unsafe) var idle: [String: [Int32]] = [:]   // guarded by `condition`
+    private nonisolated(unsafe) var open: [String: Int] = [:]       // guarded by `condition`
     let opened = Mutex(0)
 
     init(maxPerHost: Int) { self.maxPerHost = maxPerHost }
 
     deinit {
-        state.withLock { s in
-            for fds in s.idle.values { for fd in fds { _ = close(fd) } }
-        }
-    }
-
-    /// An idle socket still open (a readable idle socket is closed by the server or sent junk).
-    func takeIdle(_ key: String) -> Int32? {
-        while let fd = state.withLock({ s -> Int32? in s.idle[key]?.popLast() }) {
-            var p = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
-            if poll(&p, 1, 0) == 0 { return fd }
-            _ = close(fd)
-            release(key)
-        }
-        return nil
-    }
-
-    /// An idle connection (`.idle`), or a reserved slot for a new one (`.slot`), waiting until
-    /// `deadline` (`nil`: timed out or cancelled).
-    func acquire(_ key: String, deadline: UInt64, cancel: Cancellation) -> Acquired? {
-        while true {
-            if let fd = takeIdle(key) { return .idle(fd) }
-            let ok = state.withLock { s -> Bool in
-                if s.open[key, default: 0] < maxPerHost {
-                    s.open[key, default: 0] += 1
-                    return true
-                }
-                return false
-            }
-            if ok { return .slot }
-            if cancel.isCancelled || DispatchTime.now().uptimeNanoseconds >= deadline { return nil }
-            usleep(500)
-        }
+        for fds in idle.values { for fd in fds { _ = close(fd) } }
     }
 
     enum Acquired { case idle(Int32), slot }
 
+    /// An idle connection still open (`.idle`), or a reserved slot for a new one (`.slot`),
+    /// waiting until `deadline` (`nil`: timed out or cancelled). An idle socket that is readable
+    /// was closed by the server (or sent junk) and is dropped.
+    func acquire(_ key: String, deadline: UInt64, cancel: Cancellation) -> Acquired? {
+        condition.lock()
+        defer { condition.unlock() }
+        while true {
+            while let fd = idle[key]?.popLast() {
+                var p = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+                if poll(&p, 1, 0) == 0 { return .idle(fd) }
+                _ = close(fd)
+                open[key, default: 1] -= 1
+            }
+            if open[key, default: 0] < maxPerHost {
+                open[key, default: 0] += 1
+                return .slot
+            }
+            let now = DispatchTime.now().uptimeNanoseconds
+            if cancel.isCancelled || now >= deadline { return nil }
+            // Wake at least every 100 ms to notice cancellation.
+            let wait = min(deadline - now, 100_000_000)
+            _ = condition.wait(until: Date(timeIntervalSinceNow: Double(wait) / 1e9))
+        }
+    }
+
     func opened(_ fd: Int32) { opened.withLock { $0 += 1 } }
 
     /// Returns a reusable socket.
-    func put(_ key: String, _ fd: Int32) { state.withLock { $0.idle[key, default: []].append(fd) } }
+    func put(_ key: String, _ fd: Int32) {
+        condition.lock()
+        idle[key, default: []].append(fd)
+        condition.signal()
+        condition.unlock()
+    }
 
     /// Closes a socket and frees its slot.
     func discard(_ key: String, _ fd: Int32) {
@@ -202,12 +205,13 @@ final class ConnectionPool: Sendable {
         release(key)
     }
 
-    /// Frees a slot whose connection never opened.
+    /// Frees a slot (its connection closed or never opened).
     func release(_ key: String) {
-        state.withLock { s in
-            let n = s.open[key, default: 1] - 1
-            s.open[key] = n > 0 ? n : nil
-        }
+        condition.lock()
+        let n = open[key, default: 1] - 1
+        open[key] = n > 0 ? n : nil
+        condition.signal()
+        condition.unlock()
     }
 }
 

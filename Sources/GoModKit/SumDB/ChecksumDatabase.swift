@@ -200,7 +200,8 @@ public actor ChecksumDatabase {
     }
 
     private nonisolated func newBudget() -> RequestBudget {
-        RequestBudget(limit: Self.maxRequestsPerLookup(tileHeight: configuration.tileHeight, proxies: configuration.proxies.count))
+        RequestBudget(limit: configuration.maxRequestsPerLookup
+                      ?? Self.maxRequestsPerLookup(tileHeight: configuration.tileHeight, proxies: configuration.proxies.count))
     }
 
     /// Merges a signed tree note into the timeline (x/mod `mergeLatest` + `mergeLatestMem`), writing
