@@ -39,6 +39,9 @@ public actor ChecksumDatabase {
     private var savedTiles: Set<TLog.Tile> = []
     /// Hashes already authenticated against a tree (valid for that tree forever).
     private var authenticated: [TLog.Tree: [Int64: TLog.Hash]] = [:]
+    /// Tiles already authenticated against a tree: any hash in them can be read without
+    /// authenticating the tile again (one tile plan per tree instead of one per lookup).
+    private var verifiedTiles: [TLog.Tree: [TLog.Tile: [UInt8]]] = [:]
     private var lookupTasks: [String: Task<(record: TLog.Record, raw: [UInt8], note: [UInt8]), any Error>] = [:]
     private var slots: Int
     private var waiters: [CheckedContinuation<Void, Never>] = []
@@ -297,6 +300,15 @@ public actor ChecksumDatabase {
             let hashes = indexes.compactMap { known[$0] }
             if hashes.count == indexes.count { return hashes }
         }
+        if let tiles = verifiedTiles[tree] {
+            var hashes: [TLog.Hash] = []
+            for x in indexes {
+                guard x >= 0, let tile = TLog.tileParent(TLog.tileForIndex(height: configuration.tileHeight, x).tile, 0, treeSize: tree.size),
+                      let data = tiles[tile], let h = try? TLog.hashFromTile(tile, data: data, index: x) else { break }
+                hashes.append(h)
+            }
+            if hashes.count == indexes.count { return hashes }
+        }
         let plan: TLog.TilePlan
         do { plan = try TLog.TilePlan(tree: tree, height: configuration.tileHeight, indexes: indexes) } catch {
             throw ChecksumDatabaseError(.tlog, context + error.description, underlying: error)
@@ -324,6 +336,8 @@ public actor ChecksumDatabase {
         }
         if authenticated.count > 64 { authenticated.removeAll() }
         for (x, h) in zip(indexes, hashes) { authenticated[tree, default: [:]][x] = h }
+        if verifiedTiles.count > 16 { verifiedTiles.removeAll() }
+        for (tile, result) in zip(tiles, results) { verifiedTiles[tree, default: [:]][tile] = result.0 }
         for (tile, result) in zip(tiles, results) where !result.1 && !savedTiles.contains(tile) {
             savedTiles.insert(tile)
             try await store.writeCache(name + "/" + tile.path, result.0)
