@@ -31,8 +31,14 @@ public struct HTTPTransportError: Error, Sendable, Hashable, CustomStringConvert
         case truncatedResponse
         /// A redirect from https to http (Go: `redirected from secure URL … to insecure URL …`).
         case insecureRedirect
-        /// More than 10 redirects (Go: `stopped after 10 redirects`).
+        /// A 10th redirect (Go: `stopped after 10 redirects`: `net/http` follows at most 9).
         case tooManyRedirects
+        /// A redirect to another host under ``HTTPRedirectPolicy/sameHost`` (stricter than Go,
+        /// which follows it).
+        case redirectToOtherHost
+        /// The server broke the HTTP/1.1 framing (bad status line, header too long, bad chunk
+        /// size, conflicting lengths…).
+        case malformedResponse
         /// Any other failure (DNS, refused connection, TLS…).
         case failed
     }
@@ -64,6 +70,8 @@ public struct HTTPTransportError: Error, Sendable, Hashable, CustomStringConvert
         case .truncatedResponse: "\(url): unexpected EOF"
         case .insecureRedirect: "\(url): redirected from secure URL to insecure URL \(detail)"
         case .tooManyRedirects: "\(url): stopped after 10 redirects"
+        case .redirectToOtherHost: "\(url): redirected to another host: \(detail)"
+        case .malformedResponse: "\(url): malformed HTTP response: \(detail)"
         case .failed: "\(url): \(detail)"
         }
     }
@@ -71,11 +79,64 @@ public struct HTTPTransportError: Error, Sendable, Hashable, CustomStringConvert
 
 /// The network as the checksum-database and proxy clients see it: one GET with a body limit.
 ///
-/// Inject a stub in tests; ``URLSessionTransport`` is the default.
+/// Inject a stub in tests; ``DefaultHTTPTransport`` is the default.
 public protocol HTTPTransport: Sendable {
     /// GETs `url`, reading at most `limit` body bytes; a longer body is
     /// ``HTTPTransportError/Code/oversizeResponse`` and is never read past the limit.
     func get(_ url: URL, limit: Int) async throws -> HTTPResponse
+
+    /// GETs `url` as ``get(_:limit:)`` does, following redirects only as `redirects` allows.
+    ///
+    /// The default implementation ignores `redirects` and calls ``get(_:limit:)``: right for
+    /// stubs that never redirect; transports that follow redirects implement it.
+    func get(_ url: URL, limit: Int, redirects: HTTPRedirectPolicy) async throws -> HTTPResponse
+}
+
+extension HTTPTransport {
+    /// Calls ``get(_:limit:)`` (for transports that never follow redirects).
+    public func get(_ url: URL, limit: Int, redirects: HTTPRedirectPolicy) async throws -> HTTPResponse {
+        try await get(url, limit: limit)
+    }
+}
+
+/// Which redirects a transport follows: Go's rules (`cmd/go/internal/web`
+/// `securityPreservingHTTPClient` over `net/http`'s `defaultCheckRedirect`), optionally pinned to
+/// the original host.
+public struct HTTPRedirectPolicy: Sendable, Hashable {
+    /// Refuse a redirect to a host other than the original request's (stricter than Go).
+    public var sameHostOnly: Bool
+
+    /// A policy.
+    public init(sameHostOnly: Bool) { self.sameHostOnly = sameHostOnly }
+
+    /// Go's rules: at most 9 redirects followed (the 10th is `stopped after 10 redirects`), never
+    /// from an https original to a non-https URL.
+    public static let go = HTTPRedirectPolicy(sameHostOnly: false)
+    /// Go's rules, and every hop must stay on the original host (SECURITY.md row 136: the
+    /// checksum database is pinned to its host).
+    public static let sameHost = HTTPRedirectPolicy(sameHostOnly: true)
+
+    /// The status codes `net/http` follows (`redirectBehavior`: 301, 302, 303, 307, 308).
+    public static func isRedirect(_ status: Int) -> Bool { [301, 302, 303, 307, 308].contains(status) }
+
+    /// The decision for the `count`-th redirect response (1-based) of a chain that started at
+    /// `original`, leading to `next`: `nil` to follow it, else the error. Mirrors
+    /// `securityPreservingHTTPClient`'s `CheckRedirect` (`len(via) ≥ 10` with `via` = the
+    /// `count` requests made so far; the scheme rule first), then the host pin.
+    public func check(original: URL, to next: URL, count: Int) -> HTTPTransportError? {
+        if original.scheme?.lowercased() == "https", next.scheme?.lowercased() != "https" {
+            return HTTPTransportError(.insecureRedirect, url: redact(original), detail: redact(next))
+        }
+        if count >= 10 { return HTTPTransportError(.tooManyRedirects, url: redact(original)) }
+        if sameHostOnly, original.host?.lowercased() != next.host?.lowercased() {
+            return HTTPTransportError(.redirectToOtherHost, url: redact(original), detail: redact(next))
+        }
+        let scheme = next.scheme?.lowercased()
+        if scheme != "http" && scheme != "https" {
+            return HTTPTransportError(.failed, url: redact(original), detail: "unsupported protocol scheme \(goQuote(Array((next.scheme ?? "").utf8)))")
+        }
+        return nil
+    }
 }
 
 /// ``HTTPTransport`` over `URLSession`: a timeout, a body cap enforced while streaming, at most
@@ -103,12 +164,23 @@ public final class URLSessionTransport: HTTPTransport {
 
     deinit { session.invalidateAndCancel() }
 
-    /// GETs `url` with the body cap.
+    /// GETs `url` with the body cap, following redirects by Go's rules.
     public func get(_ url: URL, limit: Int) async throws -> HTTPResponse {
+        try await get(url, limit: limit, redirects: .go)
+    }
+
+    /// GETs `url` with the body cap, following redirects as `redirects` allows.
+    public func get(_ url: URL, limit: Int, redirects: HTTPRedirectPolicy) async throws -> HTTPResponse {
+        try await get(url, limit: limit, policy: redirects, original: url, priorRedirects: 0)
+    }
+
+    /// The rest of a redirect chain that started at `original` elsewhere (``SocketHTTPTransport``
+    /// hands over a redirect to https), `priorRedirects` responses into it.
+    func get(_ url: URL, limit: Int, policy: HTTPRedirectPolicy, original: URL, priorRedirects: Int) async throws -> HTTPResponse {
         var request = URLRequest(url: url, timeoutInterval: timeout)
         request.httpMethod = "GET"
         let task = session.dataTask(with: request)
-        let state = RequestState(url: url, limit: limit)
+        let state = RequestState(url: original, limit: limit, policy: policy, priorRedirects: priorRedirects)
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<HTTPResponse, any Error>) in
                 state.continuation.withLock { $0 = continuation }
@@ -136,11 +208,14 @@ public final class URLSessionTransport: HTTPTransport {
         let status = Mutex<Int>(0)
         let expected = Mutex<Int64>(-1)
         let failure = Mutex<HTTPTransportError?>(nil)
-        let redirects = Mutex<Int>(0)
+        let redirects: Mutex<Int>
+        let policy: HTTPRedirectPolicy
 
-        init(url: URL, limit: Int) {
+        init(url: URL, limit: Int, policy: HTTPRedirectPolicy, priorRedirects: Int) {
             self.url = url
             self.limit = limit
+            self.policy = policy
+            self.redirects = Mutex(priorRedirects)
         }
 
         func finish(_ result: Result<HTTPResponse, any Error>) {
@@ -190,16 +265,12 @@ public final class URLSessionTransport: HTTPTransport {
                 n += 1
                 return n
             }
-            if count > 10 {
-                state.failure.withLock { $0 = HTTPTransportError(.tooManyRedirects, url: redact(state.url)) }
-                task.cancel()
-                return completionHandler(nil)
-            }
-            if task.originalRequest?.url?.scheme == "https", request.url?.scheme != "https" {
-                state.failure.withLock {
-                    $0 = HTTPTransportError(.insecureRedirect, url: redact(state.url), detail: request.url.map(redact) ?? "")
-                }
-                task.cancel()
+            let refusal = request.url.map { state.policy.check(original: state.url, to: $0, count: count) }
+                ?? HTTPTransportError(.failed, url: redact(state.url), detail: "redirect without a URL")
+            if let refusal {
+                // Not followed: the redirect response completes the task, which reports the
+                // refusal (cancelling here as well trips FoundationNetworking's redirect state).
+                state.failure.withLock { $0 = refusal }
                 return completionHandler(nil)
             }
             completionHandler(request)

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// The result of a verified lookup.
 public struct ChecksumDatabaseLookup: Sendable {
@@ -38,6 +39,9 @@ public actor ChecksumDatabase {
     private var savedTiles: Set<TLog.Tile> = []
     /// Hashes already authenticated against a tree (valid for that tree forever).
     private var authenticated: [TLog.Tree: [Int64: TLog.Hash]] = [:]
+    /// Tiles already authenticated against a tree: any hash in them can be read without
+    /// authenticating the tile again (one tile plan per tree instead of one per lookup).
+    private var verifiedTiles: [TLog.Tree: [TLog.Tile: [UInt8]]] = [:]
     private var lookupTasks: [String: Task<(record: TLog.Record, raw: [UInt8], note: [UInt8]), any Error>] = [:]
     private var slots: Int
     private var waiters: [CheckedContinuation<Void, Never>] = []
@@ -47,9 +51,22 @@ public actor ChecksumDatabase {
     /// The most bytes accepted for `/lookup` and `/latest` responses.
     public static let maxTextResponse = 1 << 20
 
+    /// The most requests one ``lookup(path:version:)`` or ``fetchLatest()`` may send (SECURITY.md
+    /// row 143), from the tree math: tree sizes are below 2^62, so a tile read touches at most
+    /// `L = ⌈62 / H⌉` levels, and one pass over the tree reads at most `L` root tiles and `L` path
+    /// tiles, each at most 2 requests (a missing partial tile falls back to the full one). A lookup
+    /// makes the `/lookup` request, the `/supported` probes of the proxies, and at most 4 such
+    /// passes (the inclusion proof and up to 3 consistency proofs, when other lookups advance the
+    /// latest tree meanwhile — x/mod's `mergeLatestMem` loop, which Go does not bound).
+    /// For H = 8 and no proxy: 1 + 4 · 2 · 2 · 8 = 129.
+    public static func maxRequestsPerLookup(tileHeight: Int, proxies: Int) -> Int {
+        let levels = (62 + max(1, tileHeight) - 1) / max(1, tileHeight)
+        return 1 + max(0, proxies) + 4 * 2 * 2 * levels
+    }
+
     /// A client. `transport` is `nil` for an offline client (equivalent to `offline: true`).
     public init(configuration: ChecksumDatabaseConfiguration, store: any ChecksumDatabaseStore,
-                transport: (any HTTPTransport)? = URLSessionTransport()) {
+                transport: (any HTTPTransport)? = DefaultHTTPTransport()) {
         self.configuration = configuration
         self.store = store
         self.transport = configuration.offline ? nil : transport
@@ -75,7 +92,9 @@ public actor ChecksumDatabase {
             throw ChecksumDatabaseError(.skipped, module: module)
         }
         do {
-            return try await lookupUnwrapped(path: path, version: version)
+            return try await RequestBudget.$current.withValue(newBudget()) {
+                try await lookupUnwrapped(path: path, version: version)
+            }
         } catch var error as ChecksumDatabaseError {
             if error.module == nil && error.code != .securityFork { error.module = module }
             throw error
@@ -176,9 +195,16 @@ public actor ChecksumDatabase {
     /// Fetches `/latest` from the database and merges it into the timeline; returns the new latest.
     public func fetchLatest() async throws -> (tree: TLog.Tree, note: [UInt8]) {
         try await initialize()
-        let data = try await readRemote("latest", limit: Self.maxTextResponse)
-        try await mergeLatest(data)
+        try await RequestBudget.$current.withValue(newBudget()) {
+            let data = try await readRemote("latest", limit: Self.maxTextResponse)
+            try await mergeLatest(data)
+        }
         return (latestTree, latestNote)
+    }
+
+    private nonisolated func newBudget() -> RequestBudget {
+        RequestBudget(limit: configuration.maxRequestsPerLookup
+                      ?? Self.maxRequestsPerLookup(tileHeight: configuration.tileHeight, proxies: configuration.proxies.count))
     }
 
     /// Merges a signed tree note into the timeline (x/mod `mergeLatest` + `mergeLatestMem`), writing
@@ -274,6 +300,15 @@ public actor ChecksumDatabase {
             let hashes = indexes.compactMap { known[$0] }
             if hashes.count == indexes.count { return hashes }
         }
+        if let tiles = verifiedTiles[tree] {
+            var hashes: [TLog.Hash] = []
+            for x in indexes {
+                guard x >= 0, let tile = TLog.tileParent(TLog.tileForIndex(height: configuration.tileHeight, x).tile, 0, treeSize: tree.size),
+                      let data = tiles[tile], let h = try? TLog.hashFromTile(tile, data: data, index: x) else { break }
+                hashes.append(h)
+            }
+            if hashes.count == indexes.count { return hashes }
+        }
         let plan: TLog.TilePlan
         do { plan = try TLog.TilePlan(tree: tree, height: configuration.tileHeight, indexes: indexes) } catch {
             throw ChecksumDatabaseError(.tlog, context + error.description, underlying: error)
@@ -301,6 +336,8 @@ public actor ChecksumDatabase {
         }
         if authenticated.count > 64 { authenticated.removeAll() }
         for (x, h) in zip(indexes, hashes) { authenticated[tree, default: [:]][x] = h }
+        if verifiedTiles.count > 16 { verifiedTiles.removeAll() }
+        for (tile, result) in zip(tiles, results) { verifiedTiles[tree, default: [:]][tile] = result.0 }
         for (tile, result) in zip(tiles, results) where !result.1 && !savedTiles.contains(tile) {
             savedTiles.insert(tile)
             try await store.writeCache(name + "/" + tile.path, result.0)
@@ -378,10 +415,15 @@ public actor ChecksumDatabase {
     }
 
     private func get(_ transport: any HTTPTransport, _ url: URL, limit: Int) async throws -> HTTPResponse {
+        if let budget = RequestBudget.current, !budget.charge() {
+            throw ChecksumDatabaseError(.tooManyRequests, "more than \(budget.limit) requests for one lookup (\(redact(url))): "
+                                        + "the server keeps changing the tree")
+        }
         await acquire()
         defer { release() }
         requestCount += 1
-        do { return try await transport.get(url, limit: limit) } catch let error as HTTPTransportError {
+        // The database is pinned to its host: a redirect elsewhere is refused (SECURITY.md row 136).
+        do { return try await transport.get(url, limit: limit, redirects: .sameHost) } catch let error as HTTPTransportError {
             throw ChecksumDatabaseError(.transport, error.description, underlying: error)
         }
     }
@@ -422,6 +464,25 @@ public actor ChecksumDatabase {
             }
         }
         return direct
+    }
+}
+
+/// The requests one lookup may still send; inherited by the tasks it starts (tile fetches).
+final class RequestBudget: Sendable {
+    /// The operation being charged.
+    @TaskLocal static var current: RequestBudget?
+
+    let limit: Int
+    private let used = Mutex(0)
+
+    init(limit: Int) { self.limit = limit }
+
+    /// Counts one request; `false` when that exceeds the limit.
+    func charge() -> Bool {
+        used.withLock { n in
+            n += 1
+            return n <= limit
+        }
     }
 }
 

@@ -19,6 +19,9 @@ public struct ChecksumDatabaseConfiguration: Sendable {
     public var strictNotes: Bool
     /// The most requests in flight at once.
     public var maxConcurrentRequests: Int
+    /// The most requests one lookup may send (`nil`: the tree-math bound,
+    /// ``ChecksumDatabase/maxRequestsPerLookup(tileHeight:proxies:)``). Lower it to fail fast.
+    public var maxRequestsPerLookup: Int? = nil
 
     /// The well-known databases cmd/go maps a bare name to (`knownGOSUMDB`).
     public static let knownDatabases: [String: String] = [

@@ -1,0 +1,215 @@
+import Foundation
+@testable import GoModKit
+import Synchronization
+import Testing
+
+/// SECURITY.md row 136 and SPEC §7.2: Go's redirect rules on both transports, against a loopback
+/// server. Expected values from Go's source: `net/http` `defaultCheckRedirect` and
+/// `cmd/go/internal/web` `checkRedirect` stop when `len(via) >= 10` (`via` = requests already
+/// made), i.e. on the 10th redirect response, so 9 redirects are followed and 10 requests are
+/// the most one GET makes; `securityPreservingHTTPClient` refuses a non-https hop after an https
+/// original, checked before the count; only 301, 302, 303, 307 and 308 with a `Location` are
+/// followed (`redirectBehavior`; a 3xx without `Location` is returned as is).
+@Suite struct HTTPRedirectTests {
+    enum Kind: String, CaseIterable, Sendable { case socket, urlSession }
+
+    static func transport(_ kind: Kind) -> any HTTPTransport {
+        switch kind {
+        case .socket: SocketHTTPTransport(timeout: 10)
+        case .urlSession: URLSessionTransport(timeout: 10)
+        }
+    }
+
+    /// `/hop/<n>` redirects to `/hop/<n-1>` (status cycling through Go's redirect codes, relative
+    /// and absolute `Location`s); `/hop/0` answers 200; `/loop` redirects to itself.
+    static func server() throws -> LoopbackHTTPServer {
+        let codes = [301, 302, 303, 307, 308]
+        let box = PortBox()
+        let server = try LoopbackHTTPServer { path, c in
+            if path == "/loop" {
+                c.respond(302, [], headers: ["Location: /loop"])
+            } else if path.hasPrefix("/hop/"), let n = Int(path.dropFirst(5)) {
+                if n == 0 {
+                    c.respond(200, Array("arrived".utf8))
+                } else {
+                    let location = n % 2 == 0 ? "/hop/\(n - 1)" : "http://127.0.0.1:\(box.port.withLock { $0 })/hop/\(n - 1)"
+                    c.respond(codes[n % codes.count], Array("moved".utf8), headers: ["Location: \(location)"])
+                }
+            } else if path == "/rel/a/b" {
+                c.respond(302, [], headers: ["Location: ../c?q=1"])
+            } else if path == "/rel/c?q=1" {
+                c.respond(200, Array("relative".utf8))
+            } else if path == "/nolocation" {
+                c.respond(302, Array("no location".utf8))
+            } else {
+                c.respond(404, [])
+            }
+            return .keepAlive
+        }
+        box.port.withLock { $0 = server.port }
+        return server
+    }
+
+    /// Relative references resolve per RFC 3986 as Go's `URL.Parse` does (`../c?q=1` from
+    /// `/rel/a/b` is `/rel/c?q=1`). FoundationNetworking does not (it resolved `8` from `/hop/9`
+    /// to `/8` here), so only the socket transport is pinned to this.
+    @Test func relativeLocationResolvesLikeGo() async throws {
+        let server = try Self.server()
+        defer { server.stop() }
+        let r = try await SocketHTTPTransport(timeout: 10).get(server.url.appendingPathComponent("rel/a/b"), limit: 100)
+        #expect(r.body == Array("relative".utf8))
+        #expect(server.paths == ["/rel/a/b", "/rel/c?q=1"])
+    }
+
+    @Test(arguments: Kind.allCases) func chainOfNineIsFollowed(kind: Kind) async throws {
+        let server = try Self.server()
+        defer { server.stop() }
+        let r = try await Self.transport(kind).get(server.url.appendingPathComponent("hop/9"), limit: 100)
+        #expect(r.status == 200)
+        #expect(r.body == Array("arrived".utf8))
+        #expect(server.paths == (0...9).reversed().map { "/hop/\($0)" })
+    }
+
+    @Test(arguments: Kind.allCases) func tenthRedirectStops(kind: Kind) async throws {
+        let server = try Self.server()
+        defer { server.stop() }
+        let error = await SocketHTTPTransportTests.transportError {
+            _ = try await Self.transport(kind).get(server.url.appendingPathComponent("hop/10"), limit: 100)
+        }
+        #expect(error?.code == .tooManyRedirects)
+        #expect(error?.description.hasSuffix("stopped after 10 redirects") == true)
+        // Ten requests made, the eleventh never sent.
+        #expect(server.paths == (1...10).reversed().map { "/hop/\($0)" })
+    }
+
+    @Test(arguments: Kind.allCases) func redirectLoopStops(kind: Kind) async throws {
+        let server = try Self.server()
+        defer { server.stop() }
+        let error = await SocketHTTPTransportTests.transportError {
+            _ = try await Self.transport(kind).get(server.url.appendingPathComponent("loop"), limit: 100)
+        }
+        #expect(error?.code == .tooManyRedirects)
+        #expect(server.paths == Array(repeating: "/loop", count: 10))
+    }
+
+    @Test func redirectWithoutLocationIsTheResponse() async throws {
+        // URLSession's behaviour for a Location-less 3xx is not ours to pin; the socket transport
+        // returns it as Go does.
+        let server = try Self.server()
+        defer { server.stop() }
+        let r = try await SocketHTTPTransport(timeout: 10).get(server.url.appendingPathComponent("nolocation"), limit: 100)
+        #expect(r.status == 302)
+        #expect(r.body == Array("no location".utf8))
+    }
+
+    @Test(arguments: Kind.allCases) func otherHostRefusedWhenPinned(kind: Kind) async throws {
+        // 127.0.0.1 → localhost: another host name (the same machine, but not the same origin).
+        let box = PortBox()
+        let server = try LoopbackHTTPServer { path, c in
+            if path == "/start" {
+                c.respond(302, [], headers: ["Location: http://localhost:\(box.port.withLock { $0 })/end"])
+            } else {
+                c.respond(200, Array("end".utf8))
+            }
+            return .keepAlive
+        }
+        defer { server.stop() }
+        box.port.withLock { $0 = server.port }
+        let transport = Self.transport(kind)
+        let error = await SocketHTTPTransportTests.transportError {
+            _ = try await transport.get(server.url.appendingPathComponent("start"), limit: 100, redirects: .sameHost)
+        }
+        #expect(error?.code == .redirectToOtherHost)
+        #expect(server.paths == ["/start"])
+        // Go's rules alone follow it.
+        let r = try await transport.get(server.url.appendingPathComponent("start"), limit: 100, redirects: .go)
+        #expect(r.body == Array("end".utf8))
+    }
+
+    final class PortBox: Sendable { let port = Mutex(0) }
+
+    /// https → http: TLS on loopback would need a certificate the system trusts, so the rule is
+    /// tested where both transports take it from: ``HTTPRedirectPolicy/check(original:to:count:)``
+    /// (URLSessionTransport's delegate and SocketHTTPTransport call it for every redirect).
+    @Test func insecureRedirectDecision() throws {
+        let original = try #require(URL(string: "https://sum.golang.org/lookup/x@v1.0.0"))
+        let http = try #require(URL(string: "http://sum.golang.org/lookup/x@v1.0.0"))
+        let error = HTTPRedirectPolicy.go.check(original: original, to: http, count: 1)
+        #expect(error?.code == .insecureRedirect)
+        #expect(error?.description == "https://sum.golang.org/lookup/x@v1.0.0: redirected from secure URL to insecure URL http://sum.golang.org/lookup/x@v1.0.0")
+        // Checked before the count, as in securityPreservingHTTPClient.
+        #expect(HTTPRedirectPolicy.go.check(original: original, to: http, count: 10)?.code == .insecureRedirect)
+        // The original's scheme decides, not the previous hop's: https → https → http is refused.
+        #expect(HTTPRedirectPolicy.go.check(original: original, to: http, count: 2)?.code == .insecureRedirect)
+        // https → https and http → https are fine; http → http too.
+        #expect(HTTPRedirectPolicy.go.check(original: original, to: original, count: 9) == nil)
+        #expect(HTTPRedirectPolicy.go.check(original: http, to: original, count: 1) == nil)
+        #expect(HTTPRedirectPolicy.go.check(original: http, to: http, count: 9) == nil)
+        #expect(HTTPRedirectPolicy.go.check(original: http, to: http, count: 10)?.code == .tooManyRedirects)
+        // Schemes Go's transport does not speak.
+        let file = try #require(URL(string: "file:///etc/passwd"))
+        #expect(HTTPRedirectPolicy.go.check(original: http, to: file, count: 1)?.code == .failed)
+        // The pin compares host names case-insensitively and ignores the port.
+        let upper = try #require(URL(string: "https://SUM.golang.org:8443/x"))
+        #expect(HTTPRedirectPolicy.sameHost.check(original: original, to: upper, count: 1) == nil)
+        let other = try #require(URL(string: "https://evil.example/x"))
+        #expect(HTTPRedirectPolicy.sameHost.check(original: original, to: other, count: 1)?.code == .redirectToOtherHost)
+    }
+
+    /// A redirect from http to https leaves the socket transport for the secure one, which
+    /// continues the same chain: the count carries over.
+    @Test func handOffToHTTPSKeepsTheChain() async throws {
+        final class Recorder: HTTPTransport {
+            let seen = Mutex<[(String, HTTPRedirectPolicy)]>([])
+            func get(_ url: URL, limit: Int) async throws -> HTTPResponse { try await get(url, limit: limit, redirects: .go) }
+            func get(_ url: URL, limit: Int, redirects: HTTPRedirectPolicy) async throws -> HTTPResponse {
+                seen.withLock { $0.append((url.absoluteString, redirects)) }
+                return HTTPResponse(status: 200, body: Array("secure".utf8))
+            }
+        }
+        let server = try LoopbackHTTPServer { _, c in
+            c.respond(301, [], headers: ["Location: https://127.0.0.1/secure"])
+            return .keepAlive
+        }
+        defer { server.stop() }
+        let recorder = Recorder()
+        let r = try await SocketHTTPTransport(timeout: 10, secureTransport: recorder)
+            .get(server.url.appendingPathComponent("upgrade"), limit: 100, redirects: .sameHost)
+        #expect(r.body == Array("secure".utf8))
+        let seen = recorder.seen.withLock { $0 }
+        #expect(seen.map(\.0) == ["https://127.0.0.1/secure"])
+        #expect(seen.map(\.1) == [.sameHost])
+
+        // URLSessionTransport continuing a chain 8 redirects in: 2 more make the 10th.
+        let chain = try Self.server()
+        defer { chain.stop() }
+        let error = await SocketHTTPTransportTests.transportError {
+            _ = try await URLSessionTransport(timeout: 10).get(chain.url.appendingPathComponent("hop/5"), limit: 100, policy: .go,
+                                                               original: chain.url, priorRedirects: 8)
+        }
+        #expect(error?.code == .tooManyRedirects)
+        #expect(chain.paths == ["/hop/5", "/hop/4"])
+    }
+
+    /// The checksum-database client pins its host (SECURITY.md row 136: "redirect to another host
+    /// → rejected"; stricter than Go, which follows it).
+    @Test func checksumDatabaseRefusesRedirectToAnotherHost() async throws {
+        let box = PortBox()
+        let server = try LoopbackHTTPServer { _, c in
+            c.respond(302, [], headers: ["Location: http://localhost:\(box.port.withLock { $0 })/other"])
+            return .keepAlive
+        }
+        defer { server.stop() }
+        box.port.withLock { $0 = server.port }
+        let config = ChecksumDatabaseConfiguration(verifier: try FakeSumDBServer.verifier, explicitURL: server.url)
+        let client = ChecksumDatabase(configuration: config, store: MemoryChecksumDatabaseStore(), transport: DefaultHTTPTransport(timeout: 10))
+        do {
+            _ = try await client.lookup(path: "example.com/m", version: "v1.0.0")
+            Issue.record("lookup succeeded")
+        } catch let error as ChecksumDatabaseError {
+            #expect(error.code == .transport)
+            #expect((error.underlying as? HTTPTransportError)?.code == .redirectToOtherHost)
+        }
+        #expect(server.paths == ["/lookup/example.com/m@v1.0.0"])
+    }
+}

@@ -1,0 +1,271 @@
+import Foundation
+@testable import GoModKit
+import Synchronization
+import Testing
+
+/// ``SocketHTTPTransport`` against a scripted loopback server (``LoopbackHTTPServer``): framing,
+/// caps, deadlines, keep-alive, hostile heads, and Go's redirect rules (SECURITY.md rows 133–136).
+@Suite struct SocketHTTPTransportTests {
+    static func transportError(_ body: () async throws -> Void) async -> HTTPTransportError? {
+        do {
+            try await body()
+            return nil
+        } catch let error as HTTPTransportError {
+            return error
+        } catch {
+            Issue.record("unexpected error \(error)")
+            return nil
+        }
+    }
+
+    @Test func contentLengthBodyAndKeepAliveReuse() async throws {
+        let server = try LoopbackHTTPServer { path, c in
+            c.respond(200, Array("hello \(path)".utf8))
+            return .keepAlive
+        }
+        defer { server.stop() }
+        let transport = SocketHTTPTransport(timeout: 10)
+        for i in 0..<5 {
+            let r = try await transport.get(server.url.appendingPathComponent("x\(i)"), limit: 100)
+            #expect(r.status == 200)
+            #expect(r.body == Array("hello /x\(i)".utf8))
+        }
+        // Sequential requests reuse one kept-alive connection.
+        #expect(server.connections == 1)
+        #expect(transport.connectionsOpened == 1)
+        #expect(server.paths == (0..<5).map { "/x\($0)" })
+    }
+
+    @Test func concurrentRequestsOpenSeveralConnectionsThenReuseThem() async throws {
+        let server = try LoopbackHTTPServer { path, c in
+            usleep(20_000)
+            c.respond(200, Array(path.utf8))
+            return .keepAlive
+        }
+        defer { server.stop() }
+        let transport = SocketHTTPTransport(timeout: 10, maxConnectionsPerHost: 4)
+        for _ in 0..<3 {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for i in 0..<8 {
+                    group.addTask {
+                        let r = try await transport.get(server.url.appendingPathComponent("p\(i)"), limit: 100)
+                        #expect(r.body == Array("/p\(i)".utf8))
+                    }
+                }
+                try await group.waitForAll()
+            }
+        }
+        // Never more than the per-host cap, and the pool is reused across rounds.
+        #expect(server.connections <= 4)
+        #expect(server.paths.count == 24)
+    }
+
+    @Test func serverClosingIdleConnectionIsRetriedOnANewOne() async throws {
+        let server = try LoopbackHTTPServer { _, c in
+            c.respond(200, Array("ok".utf8))
+            return .close   // closes after answering, without saying so
+        }
+        defer { server.stop() }
+        let transport = SocketHTTPTransport(timeout: 10)
+        for _ in 0..<3 {
+            let r = try await transport.get(server.url.appendingPathComponent("a"), limit: 10)
+            #expect(r.body == Array("ok".utf8))
+        }
+        #expect(server.connections == 3)
+    }
+
+    @Test func chunkedBody() async throws {
+        let server = try LoopbackHTTPServer { _, c in
+            c.write("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5;ext=1\r\nhello\r\n1\r\n \r\n5\r\nworld\r\n0\r\nX-Trailer: t\r\n\r\n")
+            return .keepAlive
+        }
+        defer { server.stop() }
+        let transport = SocketHTTPTransport(timeout: 10)
+        let r = try await transport.get(server.url.appendingPathComponent("c"), limit: 11)
+        #expect(r.body == Array("hello world".utf8))
+        let again = try await transport.get(server.url.appendingPathComponent("c"), limit: 11)
+        #expect(again.body == Array("hello world".utf8))
+        #expect(server.connections == 1)
+        // One byte over the cap.
+        let error = await Self.transportError { _ = try await transport.get(server.url.appendingPathComponent("c"), limit: 10) }
+        #expect(error?.code == .oversizeResponse)
+    }
+
+    @Test(arguments: [
+        ("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nhello\r\n0\r\n\r\n", HTTPTransportError.Code.malformedResponse),
+        ("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhelloXX0\r\n\r\n", .malformedResponse),
+        ("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n10000000000000000\r\n", .malformedResponse),
+        ("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhel", .truncatedResponse),
+        ("HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip\r\n\r\nxx", .malformedResponse),
+        ("HTTP/1.1 200 OK\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\nhello!", .malformedResponse),
+        ("HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\nhello", .malformedResponse),
+        ("HTTP/1.1 200 OK\r\nContent-Length: 99999999999999999999\r\n\r\nhello", .malformedResponse),
+        ("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nhello", .truncatedResponse),
+        ("HTTP/1.1 2000 OK\r\n\r\n", .malformedResponse),
+        ("HTTP/2 200 OK\r\n\r\n", .malformedResponse),
+        ("SSH-2.0-OpenSSH_9.6\r\n", .malformedResponse),
+        ("HTTP/1.1 200 OK\r\nBad Header: x\r\n\r\n", .malformedResponse),
+        ("HTTP/1.1 200 OK\r\n: empty name\r\n\r\n", .malformedResponse),
+        ("HTTP/1.1 200 OK\r\nContent-Le", .truncatedResponse),
+        ("", .failed),
+    ]) func hostileFraming(response: String, code: HTTPTransportError.Code) async throws {
+        let server = try LoopbackHTTPServer { _, c in
+            c.write(response)
+            return .close
+        }
+        defer { server.stop() }
+        let transport = SocketHTTPTransport(timeout: 10)
+        let error = await Self.transportError { _ = try await transport.get(server.url.appendingPathComponent("h"), limit: 1 << 20) }
+        #expect(error?.code == code)
+    }
+
+    @Test func oversizeHeadsAreRefusedWithoutReadingOn() async throws {
+        let longLine = "HTTP/1.1 200 OK\r\nX: " + String(repeating: "a", count: SocketHTTPTransport.maxLineBytes + 1) + "\r\n\r\n"
+        let manyFields = "HTTP/1.1 200 OK\r\n" + String(repeating: "X: y\r\n", count: SocketHTTPTransport.maxHeaderFields + 1) + "\r\n"
+        let bigHead = "HTTP/1.1 200 OK\r\n" + String(repeating: "X-Long: " + String(repeating: "b", count: 8000) + "\r\n", count: 9) + "\r\n"
+        let endless = Mutex(0)
+        for (name, head) in [("line", longLine), ("fields", manyFields), ("head", bigHead), ("endless", "")] {
+            let server = try LoopbackHTTPServer { _, c in
+                if name == "endless" {
+                    // A header line that never ends.
+                    c.write("HTTP/1.1 200 OK\r\nX: ")
+                    for _ in 0..<1000 { c.write(String(repeating: "z", count: 1024)); endless.withLock { $0 += 1 } }
+                } else {
+                    c.write(head)
+                }
+                return .close
+            }
+            defer { server.stop() }
+            let transport = SocketHTTPTransport(timeout: 10)
+            let error = await Self.transportError { _ = try await transport.get(server.url.appendingPathComponent(name), limit: 100) }
+            #expect(error?.code == .malformedResponse, "\(name)")
+        }
+    }
+
+    @Test func contentLengthOverCapRefusedBeforeReading() async throws {
+        let server = try LoopbackHTTPServer { _, c in
+            // Declares 10 MB, sends a little: the cap is decided from the declaration.
+            c.write("HTTP/1.1 200 OK\r\nContent-Length: 10000000\r\n\r\n" + String(repeating: "x", count: 100))
+            return .keepAlive
+        }
+        defer { server.stop() }
+        // The server never sends the rest: reading it would end in `.timeout`, not the cap.
+        let transport = SocketHTTPTransport(timeout: 120)
+        let error = await Self.transportError { _ = try await transport.get(server.url.appendingPathComponent("big"), limit: 1 << 20) }
+        #expect(error?.code == .oversizeResponse)
+        #expect(error?.description.hasSuffix("response body larger than 1048576 bytes") == true)
+    }
+
+    @Test func endlessBodyWithoutLengthStopsAtCapPlusOne() async throws {
+        let server = try LoopbackHTTPServer { _, c in
+            c.write("HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n")
+            for _ in 0..<10_000 { c.write([UInt8](repeating: 0x41, count: 1024)) }
+            return .close
+        }
+        defer { server.stop() }
+        let transport = SocketHTTPTransport(timeout: 10)
+        let error = await Self.transportError { _ = try await transport.get(server.url.appendingPathComponent("e"), limit: 8192) }
+        #expect(error?.code == .oversizeResponse)
+        // Exactly at the cap is fine.
+        let exact = try LoopbackHTTPServer { _, c in
+            c.write("HTTP/1.0 200 OK\r\n\r\n" + String(repeating: "y", count: 8192))
+            return .close
+        }
+        defer { exact.stop() }
+        let r = try await transport.get(exact.url.appendingPathComponent("e"), limit: 8192)
+        #expect(r.body.count == 8192)
+    }
+
+    @Test func slowServerHitsWholeRequestDeadline() async throws {
+        let server = try LoopbackHTTPServer { _, c in
+            c.write("HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n")
+            for _ in 0..<1000 {
+                c.write("x")   // one byte every 200 ms: never idle long enough for an idle timeout
+                usleep(200_000)
+            }
+            return .close
+        }
+        defer { server.stop() }
+        let transport = SocketHTTPTransport(timeout: 1)
+        let start = ContinuousClock.now
+        let error = await Self.transportError { _ = try await transport.get(server.url.appendingPathComponent("slow"), limit: 1000) }
+        #expect(error?.code == .timeout)
+        // The body would take 200 s; loose bound: other suites may hold the (2-thread) pool.
+        #expect(ContinuousClock.now - start < .seconds(60))
+    }
+
+    @Test func noAnswerHitsDeadline() async throws {
+        let server = try LoopbackHTTPServer { _, _ in
+            usleep(3_000_000)
+            return .close
+        }
+        defer { server.stop() }
+        let transport = SocketHTTPTransport(timeout: 0.5)
+        let error = await Self.transportError { _ = try await transport.get(server.url.appendingPathComponent("mute"), limit: 10) }
+        #expect(error?.code == .timeout)
+    }
+
+    @Test func refusedConnectionIsFailed() async throws {
+        let server = try LoopbackHTTPServer { _, _ in .close }
+        let url = server.url
+        server.stop()
+        let transport = SocketHTTPTransport(timeout: 2)
+        let error = await Self.transportError { _ = try await transport.get(url.appendingPathComponent("gone"), limit: 10) }
+        #expect(error?.code == .failed)
+    }
+
+    @Test func cancellationStopsARequest() async throws {
+        let server = try LoopbackHTTPServer { _, _ in
+            sleep(200)
+            return .close
+        }
+        defer { server.stop() }
+        let transport = SocketHTTPTransport(timeout: 300)
+        let start = ContinuousClock.now
+        let task = Task { try await transport.get(server.url.appendingPathComponent("wait"), limit: 10) }
+        try await Task.sleep(for: .milliseconds(100))
+        task.cancel()
+        let result = await task.result
+        // Long before the server would answer (200 s) or the deadline (300 s); loose bound: other
+        // suites may hold the (2-thread) cooperative pool for a while.
+        #expect(ContinuousClock.now - start < .seconds(60))
+        #expect(throws: HTTPTransportError.self) { try result.get() }
+    }
+
+    @Test func oneXXResponsesAreSkippedAndNoBodyStatuses() async throws {
+        let server = try LoopbackHTTPServer { path, c in
+            if path == "/continue" {
+                c.write("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early Hints\r\nLink: x\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
+            } else {
+                c.write("HTTP/1.1 204 No Content\r\n\r\n")
+            }
+            return .keepAlive
+        }
+        defer { server.stop() }
+        let transport = SocketHTTPTransport(timeout: 10)
+        let r = try await transport.get(server.url.appendingPathComponent("continue"), limit: 10)
+        #expect(r.status == 200 && r.body == Array("ok".utf8))
+        let e = try await transport.get(server.url.appendingPathComponent("empty"), limit: 10)
+        #expect(e.status == 204 && e.body.isEmpty)
+        #expect(server.connections == 1)
+    }
+
+    @Test func errorStatusesCarryTheirBody() async throws {
+        let server = try LoopbackHTTPServer { _, c in
+            c.respond(404, Array("not found: nope\n".utf8))
+            return .keepAlive
+        }
+        defer { server.stop() }
+        let r = try await SocketHTTPTransport(timeout: 10).get(server.url.appendingPathComponent("nope"), limit: 100)
+        #expect(r.status == 404)
+        #expect(r.body == Array("not found: nope\n".utf8))
+    }
+
+    @Test func httpsWithoutSecureTransportIsRefused() async throws {
+        let error = await Self.transportError {
+            _ = try await SocketHTTPTransport(timeout: 1).get(URL(string: "https://127.0.0.1:1/x")!, limit: 10)
+        }
+        #expect(error?.code == .failed)
+        #expect(error?.detail == "unsupported protocol scheme \"https\"")
+    }
+}
