@@ -159,7 +159,7 @@ public struct ModuleProxyClient: Sendable {
     public static let maxZipResponse = Int(ModuleZip.maxZipFile)
 
     /// A client over `transport` (URLSession by default).
-    public init(configuration: ModuleProxyConfiguration, transport: any HTTPTransport = URLSessionTransport()) {
+    public init(configuration: ModuleProxyConfiguration, transport: any HTTPTransport = DefaultHTTPTransport()) {
         self.configuration = configuration
         self.transport = transport
     }

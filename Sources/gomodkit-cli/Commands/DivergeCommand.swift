@@ -81,7 +81,7 @@ struct Diverge: ParsableCommand {
             } else {
                 guard let proxy, let url = URL(string: proxy) else { throw CLIFailure.input("--proxy: not a URL") }
                 let result = blockingRun { () async -> Result<Divergence.Mirror, DivergenceError> in
-                    do throws(DivergenceError) { return .success(try await Divergence.fetch(version, proxy: url, transport: URLSessionTransport())) } catch { return .failure(error) }
+                    do throws(DivergenceError) { return .success(try await Divergence.fetch(version, proxy: url, transport: DefaultHTTPTransport())) } catch { return .failure(error) }
                 }
                 mirror = try result.get()
             }

@@ -58,7 +58,7 @@ struct ModuleEnvironment {
     func proxy(timeout: Double) throws(CLIFailure) -> ModuleProxyClient {
         do {
             return ModuleProxyClient(configuration: try ModuleProxyConfiguration.fromEnvironment(env),
-                                     transport: URLSessionTransport(timeout: timeout))
+                                     transport: DefaultHTTPTransport(timeout: timeout))
         } catch { throw .input("go: \(error)") }
     }
 
@@ -70,7 +70,7 @@ struct ModuleEnvironment {
         let store = FileChecksumDatabaseStore(gopath: URL(fileURLWithPath: ModuleCache.gopath(env)),
                                               modcache: URL(fileURLWithPath: cache.root))
         return ChecksumDatabase(configuration: config, store: store,
-                                transport: offline ? nil : URLSessionTransport(timeout: timeout))
+                                transport: offline ? nil : DefaultHTTPTransport(timeout: timeout))
     }
 }
 

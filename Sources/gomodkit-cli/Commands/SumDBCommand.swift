@@ -60,7 +60,7 @@ struct SumDBCommand: ParsableCommand {
             let store = FileChecksumDatabaseStore(gopath: URL(fileURLWithPath: gopathValue),
                                                   modcache: modcacheValue.map { URL(fileURLWithPath: $0) })
             return ChecksumDatabase(configuration: config, store: store,
-                                    transport: offline ? nil : URLSessionTransport(timeout: timeout))
+                                    transport: offline ? nil : DefaultHTTPTransport(timeout: timeout))
         }
     }
 
@@ -87,7 +87,7 @@ struct SumDBCommand: ParsableCommand {
             var failed = false
             for module in modules {
                 let (path, version) = try splitModule(module)
-                let result = runBlocking { () async -> Result<ChecksumDatabaseLookup, any Error> in
+                let result = blockingRun { () async -> Result<ChecksumDatabaseLookup, any Error> in
                     do { return .success(try await client.lookup(path: path, version: version)) } catch { return .failure(error) }
                 }
                 switch result {
@@ -120,7 +120,7 @@ struct SumDBCommand: ParsableCommand {
         func run() throws {
             let client = try options.client()
             let offline = options.offline
-            let result = runBlocking { () async -> Result<(tree: TLog.Tree, note: [UInt8]), any Error> in
+            let result = blockingRun { () async -> Result<(tree: TLog.Tree, note: [UInt8]), any Error> in
                 do { return .success(offline ? try await client.latest() : try await client.fetchLatest()) } catch { return .failure(error) }
             }
             switch result {
@@ -153,7 +153,7 @@ struct SumDBCommand: ParsableCommand {
         func run() throws {
             let client = try options.client()
             let (path, version) = try splitModule(module)
-            let result = runBlocking { () async -> Result<TLogProofBundle, any Error> in
+            let result = blockingRun { () async -> Result<TLogProofBundle, any Error> in
                 do { return .success(try await client.proofBundle(path: path, version: version)) } catch { return .failure(error) }
             }
             switch result {
@@ -251,10 +251,10 @@ struct SumDBCommand: ParsableCommand {
             let client = try options.client()
             let records = sums.records
             let limit = max(1, options.concurrency)
-            let results = runBlocking { await client.audit(records, concurrency: limit) }.map(Line.init)
+            let results = blockingRun { await client.audit(records, concurrency: limit) }.map(Line.init)
             var summary = ["verified": 0, "mismatch": 0, "missing": 0, "skipped": 0, "error": 0]
             for r in results { summary[r.status, default: 0] += 1 }
-            let latest = runBlocking { try? await client.latest() }
+            let latest = blockingRun { try? await client.latest() }
             if options.json {
                 try Terminal.json(Output(file: file, database: client.name, treeSize: latest?.tree.size,
                                          treeHash: latest?.tree.hash.description, results: results, summary: summary))
@@ -297,26 +297,4 @@ private func splitModule(_ text: String) throws(CLIFailure) -> (ByteString, Byte
         throw .input("go: \(ByteString(bytes)): want path@version")
     }
     return (ByteString(Array(bytes[..<at])), ByteString(Array(bytes[(at + 1)...])))
-}
-
-/// Runs async work from the synchronous command tree, blocking the calling thread.
-private func runBlocking<T: Sendable>(_ body: @escaping @Sendable () async -> T) -> T {
-    let box = ResultBox<T>()
-    let semaphore = DispatchSemaphore(value: 0)
-    Task.detached {
-        box.set(await body())
-        semaphore.signal()
-    }
-    semaphore.wait()
-    return box.get()
-}
-
-private final class ResultBox<T: Sendable>: @unchecked Sendable {
-    // Written once by the task before the semaphore is signalled, read once after the wait.
-    private var value: T?
-    func set(_ v: T) { value = v }
-    func get() -> T {
-        guard let value else { preconditionFailure("runBlocking: no result") }
-        return value
-    }
 }

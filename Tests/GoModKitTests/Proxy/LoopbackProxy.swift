@@ -109,8 +109,9 @@ final class LoopbackProxy: @unchecked Sendable {
     }
 
     /// A client for `goproxy` (a GOPROXY value).
-    static func client(_ goproxy: String, noProxy: String = "") throws -> ModuleProxyClient {
+    static func client(_ goproxy: String, noProxy: String = "",
+                       transport: any HTTPTransport = URLSessionTransport(timeout: 10)) throws -> ModuleProxyClient {
         ModuleProxyClient(configuration: try ModuleProxyConfiguration.parse(goproxy: goproxy, noProxy: ByteString(noProxy)),
-                          transport: URLSessionTransport(timeout: 10))
+                          transport: transport)
     }
 }
