@@ -22,7 +22,8 @@
 #   gomods.tsv               package, path of every regular go.mod file in the trees,
 #                            Go 1.27.3's go.sum "/go.mod" hash of it (h1 or "error: <text>")
 #
-# Each entry is cached under a key of (package version, root, hashref source, this script),
+# Each entry is cached under a key of (package version, root, hashref source, this script,
+# a listing of the tree's files with sizes and times),
 # so a re-run only rebuilds what changed. Needs the Go references and the Debian packages
 # (scripts/install-go-reference.sh, which this script runs first).
 set -euo pipefail
@@ -54,7 +55,11 @@ build_entry() {
   local dir="$src/$rel" meta="$out/meta/$pkg.json" zip="$out/zips/$pkg.zip"
   local debver
   debver=$(dpkg-query -W -f='${Version}' "$pkg")
-  local key="$debver|$rel|$refkey|$scriptkey"
+  # The tree itself is part of the key: other packages can ship files into it (e.g.
+  # golang-github-pelletier-go-toml.v2-dev adds go-toml/v2/), and HashDir sees every file.
+  local treekey
+  treekey=$(find "$dir" -printf '%P %y %s %T@\n' 2>/dev/null | LC_ALL=C sort | sha256sum | cut -c1-16)
+  local key="$debver|$rel|$refkey|$scriptkey|$treekey"
   if [ $force = 0 ] && [ -f "$meta" ] && [ "$(cat "$out/meta/$pkg.stamp" 2>/dev/null)" = "$key" ]; then
     return 0
   fi
