@@ -23,7 +23,7 @@ if ! PYTHONPATH="$tools/py" python3 -c 'import sarif_pydantic' 2>/dev/null; then
   echo "install-go-reference: installing sarif-pydantic==0.6.2 from PyPI" >&2
   rm -rf "$tools/py"
   python3 -m pip install --quiet --disable-pip-version-check --target "$tools/py" sarif-pydantic==0.6.2 2>&1 \
-    | grep -v -e 'dependency conflicts' -e 'requires pydantic' -e 'running pip as' >&2 || true
+    | grep -v -i -e 'dependency conflicts' -e 'requires pydantic' -e 'running pip as' >&2 || true
   PYTHONPATH="$tools/py" python3 -c 'import sarif_pydantic'
 fi
 
