@@ -58,12 +58,9 @@ for z in "${zips[@]}"; do [ -f "$z" ] || die "missing zip $z"; done
 if [ -n "${GOMODKIT_BIN:-}" ]; then
   gomodkit=$GOMODKIT_BIN   # time a given binary instead of building one
 else
-  # The Swift runtime linked statically, as a CLI is shipped on Linux: dynamic linking loads
-  # about 50 shared libraries (Foundation, FoundationNetworking, libcurl, ICU...) at start-up.
-  build=(swift build -c release --static-swift-stdlib --scratch-path "$root/.build-static" --product gomodkit)
-  echo "bench-hash: ${build[*]}" >&2
-  (cd "$root" && "${build[@]}" >&2)
-  gomodkit="$(cd "$root" && "${build[@]::5}" --scratch-path "$root/.build-static" --show-bin-path)/gomodkit"
+  echo "bench-hash: swift build -c release --product gomodkit" >&2
+  (cd "$root" && swift build -c release --product gomodkit >&2)
+  gomodkit="$(cd "$root" && swift build -c release --show-bin-path)/gomodkit"
 fi
 [ -x "$gomodkit" ] || die "no gomodkit binary at $gomodkit"
 

@@ -15,14 +15,11 @@ trap 'exec 3>&- 2>/dev/null; [ -n "${pid:-}" ] && kill "$pid" 2>/dev/null; rm -r
 server="$root/.tools/ref/current/sumdbserver"
 mkdir -p "$(dirname "$server")"
 "$root/scripts/build-go-reference.sh" current "$root/Tests/Reference/sumdbserver" "$server"
-# The release binary with the Swift runtime linked statically, as a CLI is shipped on Linux
-# (the same build as scripts/bench-hash.sh): dynamic linking costs ~20 ms of start-up.
-build=(swift build --package-path "$root" -c release --static-swift-stdlib --scratch-path "$root/.build-static")
 if [ -n "${GOMODKIT_BIN:-}" ]; then
-  gomodkit=$GOMODKIT_BIN
+  gomodkit=$GOMODKIT_BIN   # time a given binary instead of building one
 else
-  "${build[@]}" --product gomodkit >/dev/null
-  gomodkit=$("${build[@]}" --show-bin-path)/gomodkit
+  swift build --package-path "$root" -c release --product gomodkit >/dev/null
+  gomodkit=$(swift build --package-path "$root" -c release --show-bin-path)/gomodkit
 fi
 
 for i in $(seq 1 $((lines / 2))); do echo "example.com/mod$i v1.$((i % 7)).$i"; done > "$work/records"
