@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// The result of auditing one Go project: every finding, and which checks ran.
 public struct AuditReport: Sendable {

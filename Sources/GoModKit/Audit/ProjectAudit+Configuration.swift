@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 extension ProjectAudit {
     /// A project's audit settings, committed next to go.mod as `gomodkit-audit.json` so that CI

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// Everything GoModKit can check about one Go project, in one call: go.mod and go.sum parse,
 /// typosquatted module paths, go.sum against the checksum database, the module cache and
