@@ -248,8 +248,14 @@ public final class URLSessionTransport: HTTPTransport {
 
         func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive data: Data) {
             guard let state = state(dataTask) else { return }
+            // Never hold more than limit + 1 bytes: FoundationNetworking keeps delivering chunks
+            // it had queued before the cancellation lands, and a fast endless body on loopback
+            // once grew an unbounded buffer to 24 GB (OOM-killed test run).
             let over = state.body.withLock { body -> Bool in
-                body.append(contentsOf: data)
+                let cap = state.limit < Int.max ? state.limit + 1 : Int.max
+                let room = cap - body.count
+                if room <= 0 { return true }
+                body.append(contentsOf: data.prefix(room))
                 return body.count > state.limit
             }
             if over {

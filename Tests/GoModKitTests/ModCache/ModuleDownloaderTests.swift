@@ -18,7 +18,7 @@ import Testing
         let key = server.verifierKey
         let base = url ?? "\(server.url.absoluteString)/sumdb/localhost.localdev/sumdb"
         let config = try #require(try ChecksumDatabaseConfiguration.fromEnvironment(["GOSUMDB": "\(key) \(base)", "GOPROXY": "off"]))
-        return ChecksumDatabase(configuration: config, store: FileChecksumDatabaseStore(gopath: gopath), transport: URLSessionTransport(timeout: 5))
+        return ChecksumDatabase(configuration: config, store: FileChecksumDatabaseStore(gopath: gopath), transport: DefaultHTTPTransport(timeout: 5))
     }
 
     @Test func authenticatedByTheDatabase() async throws {

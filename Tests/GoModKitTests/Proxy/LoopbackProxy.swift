@@ -110,7 +110,7 @@ final class LoopbackProxy: @unchecked Sendable {
 
     /// A client for `goproxy` (a GOPROXY value).
     static func client(_ goproxy: String, noProxy: String = "",
-                       transport: any HTTPTransport = URLSessionTransport(timeout: 10)) throws -> ModuleProxyClient {
+                       transport: any HTTPTransport = DefaultHTTPTransport(timeout: 10)) throws -> ModuleProxyClient {
         ModuleProxyClient(configuration: try ModuleProxyConfiguration.parse(goproxy: goproxy, noProxy: ByteString(noProxy)),
                           transport: transport)
     }
