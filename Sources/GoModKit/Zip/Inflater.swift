@@ -171,33 +171,22 @@ struct Inflater: ~Copyable {
     }
 }
 
-/// Raw DEFLATE compression with zlib (`deflateInit2(-15)`), for writing method-8 entries
-/// (tests, and zip creation in the future). Whole-buffer; not for untrusted sizes.
+/// Raw DEFLATE compression with zlib (`deflateInit2(-15)`) of a whole buffer, for tests that
+/// write method-8 entries by hand. Not for untrusted sizes.
 enum RawDeflate {
-    /// Compresses `bytes` at `level` (zlib's 0–9, -1 for the default) into a raw deflate stream.
+    /// Compresses `bytes` at `level` (zlib's 0–9, -1 for the default) into a raw deflate stream,
+    /// through the module-zip writer's ``Deflater`` (one deflate implementation in the package).
     static func compress(_ bytes: [UInt8], level: Int32 = -1) -> [UInt8] {
-        let stream = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)
-        stream.initialize(to: z_stream())
-        defer {
-            deflateEnd(stream)
-            stream.deinitialize(count: 1)
-            stream.deallocate()
-        }
-        guard czlib_deflateInit2(stream, level, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) == Z_OK else { return [] }
-        let bound = Int(deflateBound(stream, UInt(bytes.count))) + 16
-        var out = [UInt8](repeating: 0, count: bound)
-        var input = bytes
-        let written: Int = input.withUnsafeMutableBufferPointer { inBuffer in
-            out.withUnsafeMutableBufferPointer { outBuffer in
-                stream.pointee.next_in = inBuffer.baseAddress
-                stream.pointee.avail_in = UInt32(inBuffer.count)
-                stream.pointee.next_out = outBuffer.baseAddress
-                stream.pointee.avail_out = UInt32(outBuffer.count)
-                _ = deflate(stream, Z_FINISH)
-                return outBuffer.count - Int(stream.pointee.avail_out)
+        var out: [UInt8] = []
+        guard let deflater = try? Deflater(level: level) else { return [] }
+        let ok = bytes.withUnsafeBytes { raw -> Bool in
+            do throws(ModuleZipError) {
+                try deflater.compress(raw, finish: true) { out.append(contentsOf: $0) }
+                return true
+            } catch {
+                return false
             }
         }
-        out.removeSubrange(written...)
-        return out
+        return ok ? out : []
     }
 }
