@@ -101,28 +101,11 @@ private func openRelative(_ base: Int32, _ path: [UInt8], _ flags: Int32) -> Int
 
 /// The entry names of the directory open on `fd` (closed on return), without `.` and `..`.
 private func listDirectory(_ fd: Int32, _ relDir: [UInt8]) throws(DirHashError) -> [[UInt8]] {
-    guard let dir = fdopendir(fd) else {
-        let err = errno
-        close(fd)
-        throw DirHashError(.io, name: ByteString(relDir), message: systemMessage(err))
+    do throws(SystemErrno) {
+        return try readDirectoryNames(fd)
+    } catch {
+        throw DirHashError(.io, name: ByteString(relDir), message: systemMessage(error.code))
     }
-    defer { closedir(dir) }
-    var names: [[UInt8]] = []
-    while true {
-        errno = 0
-        guard let entry = readdir(dir) else {
-            if errno != 0 { throw DirHashError(.io, name: ByteString(relDir), message: systemMessage(errno)) }
-            break
-        }
-        let name: [UInt8] = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-            let bytes = raw.bindMemory(to: UInt8.self)
-            let length = bytes.firstIndex(of: 0) ?? bytes.count
-            return Array(bytes[..<length])
-        }
-        if name == [0x2E] || name == [0x2E, 0x2E] { continue }
-        names.append(name)
-    }
-    return names
 }
 
 /// `strerror` text for an errno value.

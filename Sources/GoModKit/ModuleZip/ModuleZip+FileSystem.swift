@@ -115,29 +115,11 @@ extension ModuleZip {
     /// The names in the directory open on `fd` (the descriptor is consumed), without `.` and
     /// `..`, sorted bytewise (Go's `readDirNames` + `sort.Strings`).
     static func directoryNames(_ fd: Int32) throws(ModuleZipError) -> [[UInt8]] {
-        guard let dir = fdopendir(fd) else {
-            let err = errno
-            close(fd)
-            throw ModuleZipError(.io, message: systemMessage(err))
+        do throws(SystemErrno) {
+            return try readDirectoryNames(fd).sorted { $0.lexicographicallyPrecedes($1) }
+        } catch {
+            throw ModuleZipError(.io, message: systemMessage(error.code))
         }
-        defer { closedir(dir) }
-        var names: [[UInt8]] = []
-        while true {
-            errno = 0
-            guard let entry = readdir(dir) else {
-                if errno != 0 { throw ModuleZipError(.io, message: systemMessage(errno)) }
-                break
-            }
-            let name: [UInt8] = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                let bytes = raw.bindMemory(to: UInt8.self)
-                let length = bytes.firstIndex(of: 0) ?? bytes.count
-                return Array(bytes[..<length])
-            }
-            if name == [0x2E] || name == [0x2E, 0x2E] { continue }
-            names.append(name)
-        }
-        names.sort { $0.lexicographicallyPrecedes($1) }
-        return names
     }
 
     /// Removes `name` below the directory `parentFD` and everything in it, never following a
