@@ -35,22 +35,11 @@ extension GoMod {
     /// A new `go` line goes after the `module` line. Throws x/mod's
     /// `invalid language version "<v>"` when `version` does not match ``isValidGoVersion(_:)``.
     public mutating func setGoVersion(_ version: ByteString?) throws(ModFileError) {
-        guard let version else {
-            if let e = goEntry { syntax.markRemoved(e.line) }
-            goEntry = nil
-            return
-        }
-        guard Self.isValidGoVersion(version) else {
+        if let version, !Self.isValidGoVersion(version) {
             throw ModFileError(.invalidGoVersion, message: ByteString("invalid language version " + goQuote(version.bytes)))
         }
-        let tokens = [Array("go".utf8), version.bytes]
-        if let e = goEntry {
-            goEntry?.value = version
-            syntax.updateLine(e.line, tokens)
-        } else {
-            let hint: GoModSyntax.Hint? = moduleEntry.map { .line($0.line) }
-            goEntry = VersionEntry(value: version, line: syntax.addLine(hint: hint, tokens))
-        }
+        let hint: GoModSyntax.Hint? = moduleEntry.map { .line($0.line) }
+        syntax.setSingleLine(&goEntry, verb: "go", value: version) { $0.addLine(hint: hint, $1) }
     }
 
     /// Sets the `toolchain` name, or removes the line when `name` is `nil`
@@ -59,22 +48,11 @@ extension GoMod {
     /// Throws x/mod's `invalid toolchain name "<t>"` for a name that fails
     /// ``isValidToolchainName(_:)``.
     public mutating func setToolchain(_ name: ByteString?) throws(ModFileError) {
-        guard let name else {
-            if let e = toolchainEntry { syntax.markRemoved(e.line) }
-            toolchainEntry = nil
-            return
-        }
-        guard Self.isValidToolchainName(name) else {
+        if let name, !Self.isValidToolchainName(name) {
             throw ModFileError(.invalidToolchain, message: ByteString("invalid toolchain name " + goQuote(name.bytes)))
         }
-        let tokens = [Array("toolchain".utf8), name.bytes]
-        if let e = toolchainEntry {
-            toolchainEntry?.value = name
-            syntax.updateLine(e.line, tokens)
-        } else {
-            let hint: GoModSyntax.Hint? = goEntry.map { .line($0.line) } ?? moduleEntry.map { .line($0.line) }
-            toolchainEntry = VersionEntry(value: name, line: syntax.addLine(hint: hint, tokens))
-        }
+        let hint: GoModSyntax.Hint? = goEntry.map { .line($0.line) } ?? moduleEntry.map { .line($0.line) }
+        syntax.setSingleLine(&toolchainEntry, verb: "toolchain", value: name) { $0.addLine(hint: hint, $1) }
     }
 
     /// Sets `key` to `value`: the first `godebug` line for `key` is updated (its comments
@@ -90,11 +68,7 @@ extension GoMod {
 
     /// Removes every `godebug` line for `key` (`go mod edit -dropgodebug=key`).
     public mutating func dropGodebug(key: ByteString) {
-        for k in godebugEntries.indices where godebugEntries[k].key == key {
-            guard let line = godebugEntries[k].line else { continue }  // x/mod would dereference nil here
-            syntax.markRemoved(line)
-            godebugEntries[k] = GodebugEntry(key: "", value: "", line: nil)
-        }
+        syntax.dropGodebug(&godebugEntries, key: key)
     }
 
     /// Requires `path` at `version`: the first `require` line for `path` is updated, the others
@@ -392,22 +366,7 @@ extension GoMod {
     // MARK: - x/mod operations without cmd/go's argument checks
 
     mutating func addGodebugUnchecked(key: ByteString, value: ByteString) {
-        let tokens = [Array("godebug".utf8), key.bytes + [UInt8(ascii: "=")] + value.bytes]
-        var need = true
-        for k in godebugEntries.indices where godebugEntries[k].key == key {
-            guard let line = godebugEntries[k].line else { continue }  // x/mod would dereference nil
-            if need {
-                godebugEntries[k].value = value
-                syntax.updateLine(line, tokens)
-                need = false
-            } else {
-                syntax.markRemoved(line)
-                godebugEntries[k] = GodebugEntry(key: "", value: "", line: nil)
-            }
-        }
-        if need {
-            godebugEntries.append(GodebugEntry(key: key, value: value, line: syntax.addLine(hint: nil, tokens)))
-        }
+        syntax.setGodebug(&godebugEntries, key: key, value: value)
     }
 
     mutating func addRequireUnchecked(path: ByteString, version: ByteString) {

@@ -3,45 +3,24 @@ extension GoWork {
     /// x/mod's `WorkFile.AddGoStmt` / `DropGoStmt`). A new `go` line goes before the first
     /// statement that is not a comment block. Throws `invalid language version "<v>"`.
     public mutating func setGoVersion(_ version: ByteString?) throws(ModFileError) {
-        guard let version else {
-            if let e = goEntry { syntax.markRemoved(e.line) }
-            goEntry = nil
-            return
-        }
-        guard GoMod.isValidGoVersion(version) else {
+        if let version, !GoMod.isValidGoVersion(version) {
             throw ModFileError(.invalidGoVersion, message: ByteString("invalid language version " + goQuote(version.bytes)))
         }
-        let tokens = [Array("go".utf8), version.bytes]
-        if let e = goEntry {
-            goEntry?.value = version
-            syntax.updateLine(e.line, tokens)
-            return
+        let at = firstNonCommentStatement()
+        syntax.setSingleLine(&goEntry, verb: "go", value: version) { syntax, tokens in
+            let id = syntax.newLine(GoModSyntax.LineNode(tokens: TokenList(tokens)))
+            syntax.stmts.insert(.line(id), at: at)
+            return id
         }
-        let id = syntax.newLine(GoModSyntax.LineNode(tokens: TokenList(tokens)))
-        let i = firstNonCommentStatement()
-        syntax.stmts.insert(.line(id), at: i)
-        goEntry = GoMod.VersionEntry(value: version, line: id)
     }
 
     /// Sets the `toolchain` name, or removes the line when `name` is `nil`
     /// (`go work edit -toolchain`; x/mod's `WorkFile.AddToolchainStmt`). A new line goes right
     /// after the `go` line, or before the first statement that is not a comment block.
     public mutating func setToolchain(_ name: ByteString?) throws(ModFileError) {
-        guard let name else {
-            if let e = toolchainEntry { syntax.markRemoved(e.line) }
-            toolchainEntry = nil
-            return
-        }
-        guard GoMod.isValidToolchainName(name) else {
+        if let name, !GoMod.isValidToolchainName(name) {
             throw ModFileError(.invalidToolchain, message: ByteString("invalid toolchain name " + goQuote(name.bytes)))
         }
-        let tokens = [Array("toolchain".utf8), name.bytes]
-        if let e = toolchainEntry {
-            toolchainEntry?.value = name
-            syntax.updateLine(e.line, tokens)
-            return
-        }
-        let id = syntax.newLine(GoModSyntax.LineNode(tokens: TokenList(tokens)))
         var at = firstNonCommentStatement()
         for i in syntax.stmts.indices {
             if case .line(let l) = syntax.stmts[i], !syntax.lineNodes[l].removed, syntax.lineNodes[l].tokens.token(0, is: "go") {
@@ -49,8 +28,11 @@ extension GoWork {
                 break
             }
         }
-        syntax.stmts.insert(.line(id), at: at)
-        toolchainEntry = GoMod.VersionEntry(value: name, line: id)
+        syntax.setSingleLine(&toolchainEntry, verb: "toolchain", value: name) { syntax, tokens in
+            let id = syntax.newLine(GoModSyntax.LineNode(tokens: TokenList(tokens)))
+            syntax.stmts.insert(.line(id), at: at)
+            return id
+        }
     }
 
     func firstNonCommentStatement() -> Int {
@@ -65,31 +47,12 @@ extension GoWork {
     }
 
     mutating func addGodebugUnchecked(key: ByteString, value: ByteString) {
-        let tokens = [Array("godebug".utf8), key.bytes + [UInt8(ascii: "=")] + value.bytes]
-        var need = true
-        for k in godebugEntries.indices where godebugEntries[k].key == key {
-            guard let line = godebugEntries[k].line else { continue }
-            if need {
-                godebugEntries[k].value = value
-                syntax.updateLine(line, tokens)
-                need = false
-            } else {
-                syntax.markRemoved(line)
-                godebugEntries[k] = GoMod.GodebugEntry(key: "", value: "", line: nil)
-            }
-        }
-        if need {
-            godebugEntries.append(GoMod.GodebugEntry(key: key, value: value, line: syntax.addLine(hint: nil, tokens)))
-        }
+        syntax.setGodebug(&godebugEntries, key: key, value: value)
     }
 
     /// Removes every godebug line for `key` (`go work edit -dropgodebug=key`).
     public mutating func dropGodebug(key: ByteString) {
-        for k in godebugEntries.indices where godebugEntries[k].key == key {
-            guard let line = godebugEntries[k].line else { continue }
-            syntax.markRemoved(line)
-            godebugEntries[k] = GoMod.GodebugEntry(key: "", value: "", line: nil)
-        }
+        syntax.dropGodebug(&godebugEntries, key: key)
     }
 
     /// Adds (or keeps) a `use` directive for the directory `path`, written as cmd/go's
