@@ -470,9 +470,10 @@ private struct Job: Sendable {
             try reader.read(n, into: &body)
             return (body, reusable)
         }
-        // No framing: to the end of the connection.
+        // No framing: to the end of the connection (one byte past the cap proves it oversize).
+        let cap = limit < Int.max ? limit + 1 : Int.max
         while true {
-            let got = try reader.readAvailable(into: &body, max: limit + 1 - body.count)
+            let got = try reader.readAvailable(into: &body, max: cap - body.count)
             if got == 0 { break }
             if body.count > limit {
                 if dropOversize { return ([], false) }

@@ -91,6 +91,19 @@ import Testing
         #expect(error?.code == .oversizeResponse)
     }
 
+    /// A body without framing runs to the end of the connection; an unlimited cap (`Int.max`, as
+    /// ``URLSessionTransport`` accepts) must not overflow the one-byte-past-the-cap read.
+    @Test func unframedBodyWithUnlimitedCap() async throws {
+        let server = try LoopbackHTTPServer { _, c in
+            c.write("HTTP/1.1 200 OK\r\n\r\nuntil close")
+            return .close
+        }
+        defer { server.stop() }
+        let r = try await SocketHTTPTransport(timeout: 10).get(server.url.appendingPathComponent("u"), limit: Int.max)
+        #expect(r.status == 200)
+        #expect(r.body == Array("until close".utf8))
+    }
+
     /// Many one-byte chunks, each size line carrying a long extension, in one stream: the size
     /// lines straddle the reader's refills (which drop consumed bytes, so the framing never piles
     /// up in memory) and every byte still lands in order.
