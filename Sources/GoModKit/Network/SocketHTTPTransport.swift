@@ -470,9 +470,10 @@ private struct Job: Sendable {
             try reader.read(n, into: &body)
             return (body, reusable)
         }
-        // No framing: to the end of the connection.
+        // No framing: to the end of the connection (one byte past the cap proves it oversize).
+        let cap = limit < Int.max ? limit + 1 : Int.max
         while true {
-            let got = try reader.readAvailable(into: &body, max: limit + 1 - body.count)
+            let got = try reader.readAvailable(into: &body, max: cap - body.count)
             if got == 0 { break }
             if body.count > limit {
                 if dropOversize { return ([], false) }
@@ -613,10 +614,13 @@ private struct Reader {
         }
     }
 
-    /// Reads more bytes into the buffer (at most 64 KiB); 0 at end of stream.
+    /// Reads more bytes into the buffer (at most 16 KiB); 0 at end of stream. Consumed bytes are
+    /// dropped first, so the buffer never holds more than one unfinished line (at most
+    /// ``SocketHTTPTransport/maxLineBytes``) plus one read: a chunked body of tiny chunks with
+    /// long extensions must not pile up its framing in memory.
     private mutating func fill() throws(ReadFailure) -> Int {
-        if start > 0 && start == buffer.count {
-            buffer.removeAll(keepingCapacity: true)
+        if start > 0 {
+            buffer.removeSubrange(..<start)
             start = 0
         }
         while true {
@@ -641,16 +645,16 @@ private struct Reader {
 
     /// The next line including a trailing CR (not the LF); `nil` when longer than `max`.
     mutating func readLine(max: Int) throws(ReadFailure) -> [UInt8]? {
-        var scanned = start
+        var scanned = 0   // bytes after `start` known to hold no LF (`fill` moves `start`)
         while true {
-            if let lf = buffer[scanned...].firstIndex(of: 0x0A) {
+            if let lf = buffer[(start + scanned)...].firstIndex(of: 0x0A) {
                 if lf - start > max + 1 { return nil }
                 let line = Array(buffer[start..<lf])
                 start = lf + 1
                 return line
             }
-            scanned = buffer.count
-            if buffer.count - start > max + 1 { return nil }
+            scanned = buffer.count - start
+            if scanned > max + 1 { return nil }
             if try fill() == 0 { throw .eof }
         }
     }

@@ -43,9 +43,18 @@ struct SumDBCommand: ParsableCommand {
         @Flag(help: "Print JSON.")
         var json = false
 
-        func client() throws(CLIFailure) -> ChecksumDatabase {
-            var env = ProcessInfo.processInfo.environment
+        /// The go command's environment (the `go env -w` file under the process environment, as
+        /// `download` and `verify` read it) with the explicit options applied.
+        func environment() throws(CLIFailure) -> [String: String] {
+            var env = try ModuleEnvironment().env
             if let gosumdb { env["GOSUMDB"] = gosumdb }
+            if let gopath { env["GOPATH"] = gopath }
+            if let modcache { env["GOMODCACHE"] = modcache }
+            return env
+        }
+
+        func client() throws(CLIFailure) -> ChecksumDatabase {
+            let env = try environment()
             let parsed: ChecksumDatabaseConfiguration?
             do { parsed = try ChecksumDatabaseConfiguration.fromEnvironment(env) } catch {
                 throw .input("go: \(error)")
@@ -54,11 +63,8 @@ struct SumDBCommand: ParsableCommand {
             config.offline = offline
             config.strictNotes = strict
             config.maxConcurrentRequests = max(1, concurrency)
-            let home = env["HOME"] ?? NSHomeDirectory()
-            let gopathValue = gopath ?? env["GOPATH"].flatMap { $0.split(separator: ":").first.map(String.init) } ?? (home + "/go")
-            let modcacheValue = modcache ?? env["GOMODCACHE"].flatMap { $0.isEmpty ? nil : $0 }
-            let store = FileChecksumDatabaseStore(gopath: URL(fileURLWithPath: gopathValue),
-                                                  modcache: modcacheValue.map { URL(fileURLWithPath: $0) })
+            let store = FileChecksumDatabaseStore(gopath: URL(fileURLWithPath: ModuleCache.gopath(env)),
+                                                  modcache: URL(fileURLWithPath: ModuleCache.fromEnvironment(env).root))
             return ChecksumDatabase(configuration: config, store: store,
                                     transport: offline ? nil : DefaultHTTPTransport(timeout: timeout))
         }
@@ -184,9 +190,9 @@ struct SumDBCommand: ParsableCommand {
 
         func run() throws {
             let data = try readInputFile(file, limit: 1 << 20)
-            let env = ProcessInfo.processInfo.environment
+            let env = try options.environment()
             let parsed: (verifier: NoteVerifier, url: URL?)?
-            do { parsed = try ChecksumDatabaseConfiguration.parseGOSUMDB(options.gosumdb ?? env["GOSUMDB"] ?? "") } catch {
+            do { parsed = try ChecksumDatabaseConfiguration.parseGOSUMDB(env["GOSUMDB"] ?? "") } catch {
                 throw CLIFailure.input("go: \(error)")
             }
             guard let verifier = parsed?.verifier else { throw CLIFailure.input("go: checksum database disabled by GOSUMDB=off") }

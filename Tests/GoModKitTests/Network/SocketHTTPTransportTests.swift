@@ -91,6 +91,42 @@ import Testing
         #expect(error?.code == .oversizeResponse)
     }
 
+    /// A body without framing runs to the end of the connection; an unlimited cap (`Int.max`, as
+    /// ``URLSessionTransport`` accepts) must not overflow the one-byte-past-the-cap read.
+    @Test func unframedBodyWithUnlimitedCap() async throws {
+        let server = try LoopbackHTTPServer { _, c in
+            c.write("HTTP/1.1 200 OK\r\n\r\nuntil close")
+            return .close
+        }
+        defer { server.stop() }
+        let r = try await SocketHTTPTransport(timeout: 10).get(server.url.appendingPathComponent("u"), limit: Int.max)
+        #expect(r.status == 200)
+        #expect(r.body == Array("until close".utf8))
+    }
+
+    /// Many one-byte chunks, each size line carrying a long extension, in one stream: the size
+    /// lines straddle the reader's refills (which drop consumed bytes, so the framing never piles
+    /// up in memory) and every byte still lands in order.
+    @Test func chunkedBodyWithLongExtensionsAcrossRefills() async throws {
+        let body = (0..<600).map { UInt8(0x61 + $0 % 26) }
+        var wire = Array("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n".utf8)
+        for (i, b) in body.enumerated() {
+            wire += Array("1;e=".utf8) + [UInt8](repeating: 0x78, count: 7000 + i % 997) + [0x0D, 0x0A, b, 0x0D, 0x0A]
+        }
+        wire += Array("0\r\n\r\n".utf8)
+        let response = wire
+        let server = try LoopbackHTTPServer { _, c in
+            c.write(response)
+            return .keepAlive
+        }
+        defer { server.stop() }
+        let transport = SocketHTTPTransport(timeout: 30)
+        let r = try await transport.get(server.url.appendingPathComponent("c"), limit: body.count)
+        #expect(r.body == body)
+        let error = await Self.transportError { _ = try await transport.get(server.url.appendingPathComponent("c"), limit: body.count - 1) }
+        #expect(error?.code == .oversizeResponse)
+    }
+
     @Test(arguments: [
         ("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nhello\r\n0\r\n\r\n", HTTPTransportError.Code.malformedResponse),
         ("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhelloXX0\r\n\r\n", .malformedResponse),
