@@ -184,7 +184,7 @@ public struct ModuleDownloader: Sendable {
             }
             if let newZip {
                 guard rename(newZip, zipPath) == 0 else {
-                    throw ModuleCacheError(.io, module: module, "rename \(newZip) \(zipPath): \(cacheErrnoText(errno))")
+                    throw ModuleCacheError(.io, module: module, "rename \(newZip) \(zipPath): \(systemMessage(errno))")
                 }
                 syncDirectory(of: zipPath)
             }
@@ -334,7 +334,7 @@ public struct ModuleDownloader: Sendable {
         }
         syncDirectory(of: dir)
         guard unlink(partial) == 0 else {
-            throw ModuleCacheError(.io, module: module, "remove \(partial): \(cacheErrnoText(errno))")
+            throw ModuleCacheError(.io, module: module, "remove \(partial): \(systemMessage(errno))")
         }
     }
 
