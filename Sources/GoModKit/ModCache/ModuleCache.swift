@@ -113,7 +113,7 @@ func writeFileAtomically(_ path: String, _ data: [UInt8], mode: mode_t = 0o644) 
     guard rename(temp, path) == 0 else {
         let err = errno
         unlink(temp)
-        throw ModuleCacheError(.io, "rename \(temp) \(plain(path)): \(cacheErrnoText(err))")
+        throw ModuleCacheError(.io, "rename \(temp) \(plain(path)): \(systemMessage(err))")
     }
     syncDirectory(of: path)
 }
@@ -126,7 +126,7 @@ func writeTemporaryFile(near path: String, _ data: [UInt8], mode: mode_t = 0o644
         let fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode)
         if fd < 0 {
             if errno == EEXIST { continue }
-            throw ModuleCacheError(.io, "open \(temp): \(cacheErrnoText(errno))")
+            throw ModuleCacheError(.io, "open \(temp): \(systemMessage(errno))")
         }
         var offset = 0
         while offset < data.count {
@@ -135,14 +135,14 @@ func writeTemporaryFile(near path: String, _ data: [UInt8], mode: mode_t = 0o644
                 if errno == EINTR { continue }
                 let err = errno
                 close(fd); unlink(temp)
-                throw ModuleCacheError(.io, "write \(temp): \(cacheErrnoText(err))")
+                throw ModuleCacheError(.io, "write \(temp): \(systemMessage(err))")
             }
             offset += n
         }
         guard fsync(fd) == 0 else {
             let err = errno
             close(fd); unlink(temp)
-            throw ModuleCacheError(.io, "sync \(temp): \(cacheErrnoText(err))")
+            throw ModuleCacheError(.io, "sync \(temp): \(systemMessage(err))")
         }
         close(fd)
         return temp
@@ -163,12 +163,12 @@ final class FileLock: Sendable {
     init(_ path: String) throws(ModuleCacheError) {
         try makeDirectories((path as NSString).deletingLastPathComponent)
         let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o666)
-        guard fd >= 0 else { throw ModuleCacheError(.io, "open \(plain(path)): \(cacheErrnoText(errno))") }
+        guard fd >= 0 else { throw ModuleCacheError(.io, "open \(plain(path)): \(systemMessage(errno))") }
         while flock(fd, LOCK_EX) != 0 {
             if errno == EINTR { continue }
             let err = errno
             close(fd)
-            throw ModuleCacheError(.io, "lock \(plain(path)): \(cacheErrnoText(err))")
+            throw ModuleCacheError(.io, "lock \(plain(path)): \(systemMessage(err))")
         }
         self.fd = fd
     }
@@ -190,9 +190,4 @@ func removeTreeForcibly(_ path: String) {
         }
     }
     try? FileManager.default.removeItem(atPath: path)
-}
-
-func cacheErrnoText(_ code: Int32) -> String {
-    guard let text = strerror(code) else { return "errno \(code)" }
-    return String(cString: text)
 }

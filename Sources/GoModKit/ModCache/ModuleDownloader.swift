@@ -115,9 +115,11 @@ public struct ModuleDownloader: Sendable {
 
         // .info
         var info = knownInfo
+        var infoCached = false
         if info == nil, let cached = readSmallFile(infoPath, limit: ModuleProxyClient.maxInfoResponse), let parsed = ModuleInfo(json: cached),
            parsed.version == module.version {
             info = parsed
+            infoCached = true
         }
         if info == nil {
             do { info = try await proxy.info(path: module.path, version: module.version) } catch {
@@ -133,9 +135,12 @@ public struct ModuleDownloader: Sendable {
 
         // .mod: authenticated before it is cached.
         var goModBytes: [UInt8]
+        let modCached: Bool
         if let cached = readSmallFile(modPath, limit: ModuleProxyClient.maxModResponse) {
             goModBytes = cached
+            modCached = true
         } else {
+            modCached = false
             do { goModBytes = try await proxy.goMod(path: module.path, version: module.version) } catch {
                 throw ModuleCacheError(.proxy, module: module, error.description, proxyError: error)
             }
@@ -150,7 +155,8 @@ public struct ModuleDownloader: Sendable {
         // .zip: reuse a cached one whose hash still matches its .ziphash; else download.
         var zipSum: DirHash
         var newZip: String?
-        if fileExists(zipPath), let recorded = cache.recordedZipHash(module),
+        let recordedZipHash = cache.recordedZipHash(module)
+        if fileExists(zipPath), let recorded = recordedZipHash,
            let computed = try? DirHash.hashZip(path: zipPath), computed == recorded {
             zipSum = computed
             try await checkSum(module, zipSum, of: module)
@@ -170,21 +176,22 @@ public struct ModuleDownloader: Sendable {
             }
         }
 
-        // Everything is authenticated: make it visible.
+        // Everything is authenticated: make it visible. Files read from the cache above (under
+        // the lock) are already in place and are not read again.
         do throws(ModuleCacheError) {
-            if let info, readSmallFile(infoPath, limit: ModuleProxyClient.maxInfoResponse) != info.raw {
+            if let info, !infoCached, readSmallFile(infoPath, limit: ModuleProxyClient.maxInfoResponse) != info.raw {
                 try writeFileAtomically(infoPath, info.raw)
             }
-            if readSmallFile(modPath, limit: ModuleProxyClient.maxModResponse) != goModBytes {
+            if !modCached {
                 try writeFileAtomically(modPath, goModBytes)
                 try rewriteVersionList(module.path)
             }
-            if cache.recordedZipHash(module) != zipSum {
+            if recordedZipHash != zipSum {
                 try writeFileAtomically(hashPath, Array(zipSum.description.utf8))
             }
             if let newZip {
                 guard rename(newZip, zipPath) == 0 else {
-                    throw ModuleCacheError(.io, module: module, "rename \(newZip) \(zipPath): \(cacheErrnoText(errno))")
+                    throw ModuleCacheError(.io, module: module, "rename \(newZip) \(zipPath): \(systemMessage(errno))")
                 }
                 syncDirectory(of: zipPath)
             }
@@ -334,7 +341,7 @@ public struct ModuleDownloader: Sendable {
         }
         syncDirectory(of: dir)
         guard unlink(partial) == 0 else {
-            throw ModuleCacheError(.io, module: module, "remove \(partial): \(cacheErrnoText(errno))")
+            throw ModuleCacheError(.io, module: module, "remove \(partial): \(systemMessage(errno))")
         }
     }
 

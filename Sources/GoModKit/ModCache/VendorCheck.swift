@@ -97,8 +97,8 @@ public enum VendorCheck {
             if vr == nil {
                 if pre114 && (r.old.version.isEmpty || vendorVersion[r.old.path] != r.old.version) { continue }
                 add(r.old, "is replaced in go.mod, but not marked as replaced in vendor/modules.txt")
-            } else if vr != canonical {
-                add(r.old, "is replaced by \(describe(r.new)) in go.mod, but marked as replaced by \(describe(vr!)) in vendor/modules.txt")
+            } else if let vr, vr != canonical {
+                add(r.old, "is replaced by \(describe(r.new)) in go.mod, but marked as replaced by \(describe(vr)) in vendor/modules.txt")
             }
         }
         let required = Set(goMod.requirements.map(\.module))

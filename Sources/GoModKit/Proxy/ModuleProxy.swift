@@ -195,7 +195,7 @@ public struct ModuleProxyClient: Sendable {
         }
         let canonical = Semver.canonical(version) == version
         return try await tryProxies(module: module) { base throws(ModuleProxyError) in
-            let body = try await fetch(base, relative: escapedPath + "/@v/" + ev.utf8String! + ".info", limit: Self.maxInfoResponse)
+            let body = try await fetch(base, relative: escapedPath + "/@v/" + String(decoding: ev.bytes, as: UTF8.self) + ".info", limit: Self.maxInfoResponse)
             guard let info = ModuleInfo(json: body) else {
                 throw ModuleProxyError(.invalidResponse, "invalid response from proxy \(goQuote(Array(base.description.utf8))): \(proxyErrorDetail(Array(body.prefix(200))))", module: module)
             }

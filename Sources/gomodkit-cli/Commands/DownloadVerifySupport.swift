@@ -43,7 +43,7 @@ struct ModuleEnvironment {
             path = config + "/go/env"
             #endif
         }
-        guard let data = FileManager.default.contents(atPath: path), data.count < 1 << 20 else { return [:] }
+        guard let data = try? readInputFile(path, limit: (1 << 20) - 1) else { return [:] }
         var out: [String: String] = [:]
         for line in String(decoding: data, as: UTF8.self).split(separator: "\n") {
             guard let eq = line.firstIndex(of: "="), eq != line.startIndex else { continue }

@@ -24,6 +24,12 @@ import Testing
     @Test func matchesGoModDownload() throws {
         let fixture = try GitFixture()
         var cases: [Case] = []
+        /// One case per version, all fetched from `repo` (module in `directory`).
+        func add(_ module: String, _ versions: String..., from repo: GitFixture.Repo, directory: ByteString = "") {
+            for version in versions {
+                cases.append(Case(module: module, version: version, source: .init(repository: repo.path, directory: directory)))
+            }
+        }
 
         // 1. Attributes, ignored files, links, hg archival file.
         let attrs = try fixture.repository("attrs")
@@ -41,8 +47,7 @@ import Testing
         try attrs.commit("attributes", force: ["secret.txt"])
         try attrs.tag("v1.0.0")
         try attrs.tag("v1.0.1", annotated: true)
-        cases.append(Case(module: "example.com/attrs.git", version: "v1.0.0", source: .init(repository: attrs.path)))
-        cases.append(Case(module: "example.com/attrs.git", version: "v1.0.1", source: .init(repository: attrs.path)))
+        add("example.com/attrs.git", "v1.0.0", "v1.0.1", from: attrs)
 
         // 2. LICENSE in the root, modules in subdirectories.
         let mono = try fixture.repository("mono")
@@ -59,16 +64,14 @@ import Testing
         try mono.tag("own/v1.0.0")
         try mono.tag("deep/er/v1.0.0")
         for (module, dir) in [("sub", "sub"), ("own", "own"), ("deep/er", "deep/er")] {
-            cases.append(Case(module: "example.com/mono.git/\(module)", version: "v1.0.0",
-                              source: .init(repository: mono.path, directory: ByteString(dir))))
+            add("example.com/mono.git/\(module)", "v1.0.0", from: mono, directory: ByteString(dir))
         }
         let mdOnly = try fixture.repository("mdonly")
         try mdOnly.write("LICENSE.md", "markdown license is not copied\n")
         try mdOnly.write("sub/go.mod", "module example.com/mdonly.git/sub\n")
         try mdOnly.commit("md")
         try mdOnly.tag("sub/v0.1.0")
-        cases.append(Case(module: "example.com/mdonly.git/sub", version: "v0.1.0",
-                          source: .init(repository: mdOnly.path, directory: "sub")))
+        add("example.com/mdonly.git/sub", "v0.1.0", from: mdOnly, directory: "sub")
 
         // 3. Major versions: same directory (/v2) and major subdirectory (/v3).
         let major = try fixture.repository("major")
@@ -86,7 +89,7 @@ import Testing
         try major.tag("v3.0.0")
         for (module, version) in [("example.com/major.git", "v1.0.0"), ("example.com/major.git/v2", "v2.0.0"),
                                   ("example.com/major.git/v3", "v3.0.0")] {
-            cases.append(Case(module: module, version: version, source: .init(repository: major.path)))
+            add(module, version, from: major)
         }
 
         // 4. Nested modules and vendoring under go 1.23 and go 1.24.
@@ -103,8 +106,7 @@ import Testing
         try vend.write("go.mod", "module example.com/vend.git\n\ngo 1.24\n")
         try vend.commit("go 1.24")
         try vend.tag("v1.1.0")
-        cases.append(Case(module: "example.com/vend.git", version: "v1.0.0", source: .init(repository: vend.path)))
-        cases.append(Case(module: "example.com/vend.git", version: "v1.1.0", source: .init(repository: vend.path)))
+        add("example.com/vend.git", "v1.0.0", "v1.1.0", from: vend)
 
         // 5. No go.mod: synthesized go.mod; +incompatible; pseudo-versions.
         let legacy = try fixture.repository("legacy")
@@ -118,16 +120,13 @@ import Testing
         let (hash, time) = try legacy.commit("untagged")
         let stamp = String(decoding: GoModule.formatTimestamp(Date(timeIntervalSince1970: TimeInterval(time))), as: UTF8.self)
         let pseudo = "v2.0.1-0.\(stamp)-\(hash.prefix(12))+incompatible"
-        cases.append(Case(module: "example.com/legacy.git", version: "v1.0.0", source: .init(repository: legacy.path)))
-        cases.append(Case(module: "example.com/legacy.git", version: "v2.0.0+incompatible", source: .init(repository: legacy.path)))
-        cases.append(Case(module: "example.com/legacy.git", version: pseudo, source: .init(repository: legacy.path)))
+        add("example.com/legacy.git", "v1.0.0", "v2.0.0+incompatible", pseudo, from: legacy)
 
         let pseudoRepo = try fixture.repository("pseudo")
         try pseudoRepo.write("go.mod", "module example.com/pseudo.git\n")
         let (first, firstTime) = try pseudoRepo.commit("first")
         let firstStamp = String(decoding: GoModule.formatTimestamp(Date(timeIntervalSince1970: TimeInterval(firstTime))), as: UTF8.self)
-        cases.append(Case(module: "example.com/pseudo.git", version: "v0.0.0-\(firstStamp)-\(first.prefix(12))",
-                          source: .init(repository: pseudoRepo.path)))
+        add("example.com/pseudo.git", "v0.0.0-\(firstStamp)-\(first.prefix(12))", from: pseudoRepo)
         try pseudoRepo.write("p.go", "package p\n")
         try pseudoRepo.commit("tagged")
         try pseudoRepo.tag("v1.0.0")
@@ -142,11 +141,8 @@ import Testing
             "v1.0.0-\(stampOf(firstTime))-\(first.prefix(12))",          // v1 without a base tag
             "v1.0.1-0.\(stampOf(thirdTime))-\(third.prefix(10))00",     // another revision
         ]
-        cases.append(Case(module: "example.com/pseudo.git", version: "v1.0.1-0.\(stampOf(thirdTime))-\(third.prefix(12))",
-                          source: .init(repository: pseudoRepo.path)))
-        for version in pseudoFailures {
-            cases.append(Case(module: "example.com/pseudo.git", version: version, source: .init(repository: pseudoRepo.path)))
-        }
+        add("example.com/pseudo.git", "v1.0.1-0.\(stampOf(thirdTime))-\(third.prefix(12))", from: pseudoRepo)
+        for version in pseudoFailures { add("example.com/pseudo.git", version, from: pseudoRepo) }
 
         // 6. Errors: module path mismatches and missing go.mod files.
         let errs = try fixture.repository("errs")
@@ -159,11 +155,10 @@ import Testing
         try errs.write("sub/x.go", "package x\n")
         try errs.commit("sub without go.mod")
         try errs.tag("sub/v1.0.0")
-        cases.append(Case(module: "example.com/errs.git", version: "v1.0.0", source: .init(repository: errs.path)))
-        cases.append(Case(module: "example.com/errs.git/v2", version: "v2.0.0", source: .init(repository: errs.path)))
-        cases.append(Case(module: "example.com/errs.git/sub", version: "v1.0.0",
-                          source: .init(repository: errs.path, directory: "sub")))
-        cases.append(Case(module: "example.com/errs.git", version: "v9.9.9", source: .init(repository: errs.path)))
+        add("example.com/errs.git", "v1.0.0", from: errs)
+        add("example.com/errs.git/v2", "v2.0.0", from: errs)
+        add("example.com/errs.git/sub", "v1.0.0", from: errs, directory: "sub")
+        add("example.com/errs.git", "v9.9.9", from: errs)
 
         // 7. A SHA-256 repository.
         let sha = try fixture.repository("sha", objectFormat: "sha256")
@@ -171,7 +166,7 @@ import Testing
         try sha.write("s.go", "package sha\n")
         try sha.commit("sha-256")
         try sha.tag("v0.1.0")
-        cases.append(Case(module: "example.com/sha.git", version: "v0.1.0", source: .init(repository: sha.path)))
+        add("example.com/sha.git", "v0.1.0", from: sha)
 
         let go = try fixture.goModDownload(cases.map { "\($0.module)@\($0.version)" })
         var successes = 0

@@ -348,27 +348,34 @@ func checkFiles(args []string) object {
 	if len(args) == 3 {
 		out := args[0]
 		m := module.Version{Path: args[1], Version: args[2]}
-		f, err := os.Create(out)
-		if err != nil {
-			o["createError"] = err.Error()
-			return o
-		}
-		err = modzip.Create(f, m, files)
-		if cerr := f.Close(); err == nil {
-			err = cerr
-		}
-		if err != nil {
-			os.Remove(out)
-			o["createError"] = err.Error()
-			return o
-		}
-		if h, err := dirhash.HashZip(out, dirhash.Hash1); err != nil {
-			o["hashError"] = err.Error()
-		} else {
-			o["h1"] = h
-		}
+		writeZipAndHash(o, "createError", out, func(w io.Writer) error { return modzip.Create(w, m, files) })
 	}
 	return o
+}
+
+// writeZipAndHash creates out, lets write fill it, and records dirhash.HashZip of the result
+// as o["h1"] (o["hashError"] when hashing fails). A failure to create or write the file
+// removes it and is recorded as o[errKey].
+func writeZipAndHash(o object, errKey, out string, write func(io.Writer) error) {
+	f, err := os.Create(out)
+	if err != nil {
+		o[errKey] = err.Error()
+		return
+	}
+	err = write(f)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		os.Remove(out)
+		o[errKey] = err.Error()
+		return
+	}
+	if h, err := dirhash.HashZip(out, dirhash.Hash1); err != nil {
+		o["hashError"] = err.Error()
+	} else {
+		o["h1"] = h
+	}
 }
 
 func fileErrors(list []modzip.FileError, dir string) []object {
@@ -425,25 +432,9 @@ func unzip(modPath, vers, zipFile, dir string) object {
 
 func createFromVCS(repo, rev, subdir, modPath, vers, out string) object {
 	o := object{"repo": repo, "rev": rev, "subdir": subdir}
-	f, err := os.Create(out)
-	if err != nil {
-		o["error"] = err.Error()
-		return o
-	}
-	err = modzip.CreateFromVCS(f, module.Version{Path: modPath, Version: vers}, repo, rev, subdir)
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		os.Remove(out)
-		o["error"] = err.Error()
-		return o
-	}
-	if h, err := dirhash.HashZip(out, dirhash.Hash1); err != nil {
-		o["hashError"] = err.Error()
-	} else {
-		o["h1"] = h
-	}
+	writeZipAndHash(o, "error", out, func(w io.Writer) error {
+		return modzip.CreateFromVCS(w, module.Version{Path: modPath, Version: vers}, repo, rev, subdir)
+	})
 	return o
 }
 
