@@ -325,7 +325,13 @@ public enum Divergence {
         let moved = origin.map { !commitsMatch($0, tag) }
 
         // 2. Both zips and their hashes.
-        let (mirrorHash, mirrorFiles) = try readModuleZip(mirrorZip, module: module, subject: "mirror zip for \(subject)")
+        let (archive, mirrorFiles) = try readModuleZip(mirrorZip, module: module, subject: "mirror zip for \(subject)")
+        let mirrorHash: DirHash
+        do {
+            mirrorHash = try DirHash.hashZip(archive)
+        } catch {
+            throw DivergenceError(.invalidZip, subject: "mirror zip for \(subject)", message: error.description)
+        }
         let rebuilt: ModuleZip.GitCreated
         do {
             rebuilt = try ModuleZip.createFromGit(module, source: source, output: .memory)
@@ -333,6 +339,7 @@ public enum Divergence {
             throw DivergenceError(.upstream, subject: subject, message: error.description, zipError: error)
         }
         let upstreamZip = rebuilt.created.zipBytes ?? []
+        // createFromGit already hashed what it wrote: only the files are read back.
         let (_, upstreamFiles) = try readModuleZip(upstreamZip, module: module, subject: "zip rebuilt from \(rebuilt.commit)")
         let upstreamHash = rebuilt.created.hash
 
@@ -436,9 +443,10 @@ public enum Divergence {
         return x.hasPrefix(y) || y.hasPrefix(x)
     }
 
-    /// Reads a module zip strictly: its `h1:` and its files relative to the module root.
+    /// Reads a module zip strictly: the archive (for ``DirHash/hashZip(_:mode:parallelism:)``,
+    /// when the caller needs the `h1:`) and its files relative to the module root.
     static func readModuleZip(_ bytes: [UInt8], module: GoModule.Version,
-                              subject: String) throws(DivergenceError) -> (DirHash, [(path: ByteString, contents: [UInt8])]) {
+                              subject: String) throws(DivergenceError) -> (ZipArchive, [(path: ByteString, contents: [UInt8])]) {
         guard Int64(bytes.count) <= ModuleZip.maxZipFile else {
             throw DivergenceError(.tooLarge, subject: subject, message: "larger than \(ModuleZip.maxZipFile) bytes")
         }
@@ -462,13 +470,7 @@ public enum Divergence {
                 throw DivergenceError(.invalidZip, subject: subject, message: error.description)
             }
         }
-        let hash: DirHash
-        do {
-            hash = try DirHash.hashZip(archive)
-        } catch {
-            throw DivergenceError(.invalidZip, subject: subject, message: error.description)
-        }
-        return (hash, files)
+        return (archive, files)
     }
 
     /// Classifies one added or changed file: harmless?, a note, red flags.
