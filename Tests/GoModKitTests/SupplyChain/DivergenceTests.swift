@@ -50,6 +50,32 @@ import Testing
         #expect(report.explanation.joined(separator: " ").contains("the tag moved"))
     }
 
+    /// `openRepository`: a bundle becomes a temporary clone whose v1.3.1 tag names the commit
+    /// `git ls-remote` reads from the bundle itself; a directory is used as it is; a missing
+    /// path is an I/O error.
+    @Test func openRepositoryClonesBundlesOnly() throws {
+        let fromGit = try GoReference.run("/usr/bin/env", ["git", "ls-remote", BoltExample.bundle, "refs/tags/v1.3.1"])
+        #expect(fromGit.status == 0)
+        let expected = String(try #require(fromGit.stdoutText.split(separator: "\t").first))
+
+        let (directory, clone) = try Divergence.openRepository(BoltExample.bundle)
+        let temporary = try #require(clone)
+        defer { try? FileManager.default.removeItem(atPath: temporary) }
+        #expect(directory == temporary)
+        let module = GoModule.Version("github.com/boltdb-go/bolt", "v1.3.1")
+        #expect(try Divergence.tagCommit(module, source: ModuleZip.GitSource(repository: directory)) == expected)
+
+        let again = try Divergence.openRepository(directory)
+        #expect(again.directory == directory && again.temporaryClone == nil)
+
+        let missing = temporary + "-missing"
+        #expect(throws: DivergenceError(.io, subject: missing, message: "")) { try Divergence.openRepository(missing) }
+        // A file that is not a bundle: git's clone fails.
+        #expect(throws: DivergenceError(.upstream, subject: BoltExample.goSum, message: "")) {
+            try Divergence.openRepository(BoltExample.goSum)
+        }
+    }
+
     /// The recorded hash (go.sum) matches the mirror here; a different one is a mirror mismatch.
     @Test func recordedHashMismatchIsCritical() throws {
         let sandbox = try Sandbox()
