@@ -570,24 +570,27 @@ public enum Divergence {
             return true
         }
         guard let last = elements.last else { return false }
-        let name = String(decoding: last, as: UTF8.self).lowercased()
-        if name.hasPrefix(".") { return true }
+        // Bytes, ASCII case folded: a String prefix or suffix test works on grapheme clusters
+        // (a Prepend letter such as U+0D4E glues itself to the `.` of `x\u{0D4E}.s`), so it
+        // can disagree with the extension Go's build sees.
+        let name = asciiLower(Array(last))
+        if name.first == 0x2E { return true }
         for prefix in ["license", "licence", "copying", "readme", "changelog", "changes", "authors", "contributors",
                        "notice", "security", "code_of_conduct", "contributing", "maintainers", "codeowners", "patents"]
-        where name.hasPrefix(prefix) {
+        where name.starts(with: prefix.utf8) {
             return true
         }
-        for ext in [".md", ".markdown", ".txt", ".rst", ".adoc", ".png", ".jpg", ".jpeg", ".gif", ".svg"] where name.hasSuffix(ext) {
+        for ext in [".md", ".markdown", ".txt", ".rst", ".adoc", ".png", ".jpg", ".jpeg", ".gif", ".svg"] where hasSuffix(name, ext) {
             return true
         }
-        return ["makefile", "dockerfile"].contains(name)
+        return name.elementsEqual("makefile".utf8) || name.elementsEqual("dockerfile".utf8)
     }
 
-    /// C, C++, Objective-C, assembly, Fortran, SWIG and `.syso` files: compiled into the package.
+    /// C, C++, Objective-C, assembly, Fortran, SWIG and `.syso` files: compiled into the package
+    /// (bytewise and case-sensitive, as go/build compares extensions).
     static func isNativeSource(_ p: [UInt8]) -> Bool {
-        let name = String(decoding: p.split(separator: 0x2F).last ?? [], as: UTF8.self)
-        return [".c", ".h", ".cc", ".cpp", ".cxx", ".hh", ".hpp", ".hxx", ".m", ".s", ".S", ".sx", ".f", ".F",
-                ".for", ".f90", ".swig", ".swigcxx", ".syso"].contains { name.hasSuffix($0) }
+        [".c", ".h", ".cc", ".cpp", ".cxx", ".hh", ".hpp", ".hxx", ".m", ".s", ".S", ".sx", ".f", ".F",
+         ".for", ".f90", ".swig", ".swigcxx", ".syso"].contains { hasSuffix(p, $0) }
     }
 
     /// Binary files and archives, by magic number, NUL bytes or extension.
@@ -605,9 +608,9 @@ public enum Divergence {
             if m.count <= 3 && name != "gzip archive" && !data.prefix(512).contains(0) { continue }
             return name
         }
-        let name = String(decoding: p.split(separator: 0x2F).last ?? [], as: UTF8.self).lowercased()
+        let name = asciiLower(p)
         for ext in [".zip", ".tar", ".tgz", ".gz", ".xz", ".bz2", ".7z", ".rar", ".jar", ".exe", ".dll", ".so",
-                    ".dylib", ".a", ".o", ".bin", ".wasm", ".zst", ".deb", ".rpm"] where name.hasSuffix(ext) {
+                    ".dylib", ".a", ".o", ".bin", ".wasm", ".zst", ".deb", ".rpm"] where hasSuffix(name, ext) {
             return "binary or archive (\(ext))"
         }
         if data.prefix(8000).contains(0) { return "binary file" }

@@ -246,6 +246,23 @@ import Testing
         #expect(byKind[.dependencyAdded]?.first?.detail == "require \"example.com/evil\"")
     }
 
+    /// File kinds are judged on bytes, as go/build judges extensions (`filepath.Ext`): U+0D4E
+    /// (MALAYALAM LETTER DOT REPH, a letter, so allowed in module file names, and a grapheme
+    /// "Prepend" that a Swift String joins to the following `.`) does not turn an assembly
+    /// file into harmless documentation; a name starting with the byte `.` is one go/build
+    /// ignores.
+    @Test func fileKindsAreJudgedOnBytes() {
+        let mirror: [(path: ByteString, contents: [UInt8])] = [
+            (ByteString("readme\u{0D4E}.s"), Array("TEXT ·f(SB),$0\n".utf8)),
+            (ByteString(".\u{0301}notes"), Array("text\n".utf8)),
+        ]
+        let (changes, signals) = Divergence.diff(mirror: mirror, upstream: [])
+        #expect(changes.first { $0.path == mirror[0].path }?.isHarmless == false)
+        #expect(signals.map(\.kind) == [.cgo])
+        #expect(signals.first?.path == mirror[0].path)
+        #expect(changes.first { $0.path == mirror[1].path }?.isHarmless == true)
+    }
+
     /// SPEC.md §7.1's Origin example (public issue refunc/refunc#28) parses; a version
     /// mismatch is Go's error.
     @Test func infoParsing() throws {
