@@ -495,7 +495,8 @@ public enum Divergence {
                 signals.append(Signal(kind: .watchedImport, path: path, detail: "import \(imp)"))
             }
             if !added.isEmpty { notes.append("+import " + added.map(\.description).joined(separator: ", ")) }
-            let removed = old.imports.filter { !Set(new.imports).contains($0) }
+            let newImports = Set(new.imports)
+            let removed = old.imports.filter { !newImports.contains($0) }
             if !removed.isEmpty { notes.append("-import " + removed.map(\.description).joined(separator: ", ")) }
             let oldInits = Set(old.initBodies)
             let newInits = new.initBodies.filter { !oldInits.contains($0) }
