@@ -55,6 +55,21 @@ func readInputFile(_ path: String, limit: Int = 64 << 20) throws(CLIFailure) -> 
     }
 }
 
+/// `path` made absolute against the current directory (left as it is when already absolute).
+func absolutePath(_ path: String) -> String {
+    path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+}
+
+/// The standardised absolute path of a Go project directory (`gomodkit verify`, `gomodkit
+/// audit`), which must hold a go.mod: else cmd/go's `go.mod file not found` message, exit 2.
+func projectDirectory(_ directory: String) throws(CLIFailure) -> String {
+    let dir = (absolutePath((directory as NSString).standardizingPath) as NSString).standardizingPath
+    guard FileManager.default.fileExists(atPath: dir + "/go.mod") else {
+        throw .input("go: go.mod file not found in \(terminalSafe(dir)); see 'go help modules'")
+    }
+    return dir
+}
+
 /// Runs async work to completion from the synchronous command tree, blocking the calling
 /// (main) thread; the work runs on the concurrency pool.
 func blockingRun<T: Sendable>(_ body: @escaping @Sendable () async -> T) -> T {

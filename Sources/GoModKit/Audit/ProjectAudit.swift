@@ -278,8 +278,10 @@ public enum ProjectAudit {
         }
         let modules = goSum.records.filter { !$0.isGoMod }
         var checked = 0, diverged = 0, noSource = 0, notCached = 0
-        var clones: [String: String] = [:]
-        defer { for dir in clones.values { try? FileManager.default.removeItem(atPath: dir) } }
+        // Each repository opened once (a bundle is cloned once), by the path it was given as.
+        var repositories: [String: String] = [:]
+        var clones: [String] = []
+        defer { for dir in clones { try? FileManager.default.removeItem(atPath: dir) } }
         for record in modules {
             let module = GoModule.Version(path: record.path, version: record.version)
             guard let source = gitSource(for: record.path, options: options) else { noSource += 1; continue }
@@ -297,24 +299,22 @@ public enum ProjectAudit {
             if let infoPath = try? cache.cachePath(module, "info"), let data = readSmallFile(infoPath, limit: Divergence.maxInfoSize) {
                 info = try? Divergence.Info.parse(data, expectedVersion: record.version, subject: infoPath)
             }
-            var repository = source.repository
-            var isDirectory: ObjCBool = false
-            if FileManager.default.fileExists(atPath: repository, isDirectory: &isDirectory), !isDirectory.boolValue {
-                if let clone = clones[repository] {
-                    repository = clone
-                } else {
-                    let dir = FileManager.default.temporaryDirectory
-                        .appendingPathComponent("gomodkit-audit-\(UUID().uuidString)").path
-                    do { try Divergence.cloneBundle(repository, to: dir, git: options.git) } catch {
-                        report.findings.append(AuditFinding(rule: .checkFailed, message: error.description,
-                                                            modulePath: record.path, moduleVersion: record.version))
-                        continue
-                    }
-                    clones[repository] = dir
-                    repository = dir
-                }
-            }
             checked += 1
+            let repository: String
+            if let opened = repositories[source.repository] {
+                repository = opened
+            } else {
+                let opened: (directory: String, temporaryClone: String?)
+                do { opened = try Divergence.openRepository(source.repository, git: options.git) } catch {
+                    report.findings.append(AuditFinding(rule: .checkFailed, message: error.description,
+                                                        modulePath: record.path, moduleVersion: record.version,
+                                                        file: "go.sum", line: record.line))
+                    continue
+                }
+                repositories[source.repository] = opened.directory
+                if let clone = opened.temporaryClone { clones.append(clone) }
+                repository = opened.directory
+            }
             do {
                 let result = try Divergence.compare(
                     module, mirrorZip: zip, info: info,

@@ -106,6 +106,31 @@ extension Divergence {
         return Array(data)
     }
 
+    /// A repository directory a ``ModuleZip/GitSource`` can read, for `repository`: a git
+    /// repository directory (returned as it is), or a git bundle file, cloned with
+    /// ``cloneBundle(_:to:git:)`` into a new temporary directory that is returned as
+    /// `temporaryClone` too: the caller removes it when done. A failed clone leaves nothing.
+    ///
+    /// - Throws: ``DivergenceError/Code/io`` when nothing exists at `repository`;
+    ///   ``DivergenceError/Code/upstream`` with git's message when the clone fails.
+    public static func openRepository(_ repository: String,
+                                      git: String = "git") throws(DivergenceError) -> (directory: String, temporaryClone: String?) {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: repository, isDirectory: &isDirectory) else {
+            throw DivergenceError(.io, subject: repository, message: "no such file or directory")
+        }
+        if isDirectory.boolValue { return (repository, nil) }
+        let clone = FileManager.default.temporaryDirectory
+            .appendingPathComponent("gomodkit-clone-\(UUID().uuidString)").path
+        do {
+            try cloneBundle(repository, to: clone, git: git)
+        } catch {
+            try? FileManager.default.removeItem(atPath: clone)
+            throw error
+        }
+        return (clone, clone)
+    }
+
     /// Clones a git bundle (or any repository git can clone locally) into `directory` as a bare
     /// repository (`git clone --bare --quiet --no-hardlinks -- <bundle> <directory>`), so that a
     /// ``ModuleZip/GitSource`` can read it. `directory` must not exist or be empty.

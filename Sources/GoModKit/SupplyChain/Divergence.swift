@@ -325,7 +325,13 @@ public enum Divergence {
         let moved = origin.map { !commitsMatch($0, tag) }
 
         // 2. Both zips and their hashes.
-        let (mirrorHash, mirrorFiles) = try readModuleZip(mirrorZip, module: module, subject: "mirror zip for \(subject)")
+        let (archive, mirrorFiles) = try readModuleZip(mirrorZip, module: module, subject: "mirror zip for \(subject)")
+        let mirrorHash: DirHash
+        do {
+            mirrorHash = try DirHash.hashZip(archive)
+        } catch {
+            throw DivergenceError(.invalidZip, subject: "mirror zip for \(subject)", message: error.description)
+        }
         let rebuilt: ModuleZip.GitCreated
         do {
             rebuilt = try ModuleZip.createFromGit(module, source: source, output: .memory)
@@ -333,6 +339,7 @@ public enum Divergence {
             throw DivergenceError(.upstream, subject: subject, message: error.description, zipError: error)
         }
         let upstreamZip = rebuilt.created.zipBytes ?? []
+        // createFromGit already hashed what it wrote: only the files are read back.
         let (_, upstreamFiles) = try readModuleZip(upstreamZip, module: module, subject: "zip rebuilt from \(rebuilt.commit)")
         let upstreamHash = rebuilt.created.hash
 
@@ -436,9 +443,10 @@ public enum Divergence {
         return x.hasPrefix(y) || y.hasPrefix(x)
     }
 
-    /// Reads a module zip strictly: its `h1:` and its files relative to the module root.
+    /// Reads a module zip strictly: the archive (for ``DirHash/hashZip(_:mode:parallelism:)``,
+    /// when the caller needs the `h1:`) and its files relative to the module root.
     static func readModuleZip(_ bytes: [UInt8], module: GoModule.Version,
-                              subject: String) throws(DivergenceError) -> (DirHash, [(path: ByteString, contents: [UInt8])]) {
+                              subject: String) throws(DivergenceError) -> (ZipArchive, [(path: ByteString, contents: [UInt8])]) {
         guard Int64(bytes.count) <= ModuleZip.maxZipFile else {
             throw DivergenceError(.tooLarge, subject: subject, message: "larger than \(ModuleZip.maxZipFile) bytes")
         }
@@ -462,13 +470,7 @@ public enum Divergence {
                 throw DivergenceError(.invalidZip, subject: subject, message: error.description)
             }
         }
-        let hash: DirHash
-        do {
-            hash = try DirHash.hashZip(archive)
-        } catch {
-            throw DivergenceError(.invalidZip, subject: subject, message: error.description)
-        }
-        return (hash, files)
+        return (archive, files)
     }
 
     /// Classifies one added or changed file: harmless?, a note, red flags.
@@ -493,7 +495,8 @@ public enum Divergence {
                 signals.append(Signal(kind: .watchedImport, path: path, detail: "import \(imp)"))
             }
             if !added.isEmpty { notes.append("+import " + added.map(\.description).joined(separator: ", ")) }
-            let removed = old.imports.filter { !Set(new.imports).contains($0) }
+            let newImports = Set(new.imports)
+            let removed = old.imports.filter { !newImports.contains($0) }
             if !removed.isEmpty { notes.append("-import " + removed.map(\.description).joined(separator: ", ")) }
             let oldInits = Set(old.initBodies)
             let newInits = new.initBodies.filter { !oldInits.contains($0) }
@@ -568,24 +571,27 @@ public enum Divergence {
             return true
         }
         guard let last = elements.last else { return false }
-        let name = String(decoding: last, as: UTF8.self).lowercased()
-        if name.hasPrefix(".") { return true }
+        // Bytes, ASCII case folded: a String prefix or suffix test works on grapheme clusters
+        // (a Prepend letter such as U+0D4E glues itself to the `.` of `x\u{0D4E}.s`), so it
+        // can disagree with the extension Go's build sees.
+        let name = asciiLower(Array(last))
+        if name.first == 0x2E { return true }
         for prefix in ["license", "licence", "copying", "readme", "changelog", "changes", "authors", "contributors",
                        "notice", "security", "code_of_conduct", "contributing", "maintainers", "codeowners", "patents"]
-        where name.hasPrefix(prefix) {
+        where name.starts(with: prefix.utf8) {
             return true
         }
-        for ext in [".md", ".markdown", ".txt", ".rst", ".adoc", ".png", ".jpg", ".jpeg", ".gif", ".svg"] where name.hasSuffix(ext) {
+        for ext in [".md", ".markdown", ".txt", ".rst", ".adoc", ".png", ".jpg", ".jpeg", ".gif", ".svg"] where hasSuffix(name, ext) {
             return true
         }
-        return ["makefile", "dockerfile"].contains(name)
+        return name.elementsEqual("makefile".utf8) || name.elementsEqual("dockerfile".utf8)
     }
 
-    /// C, C++, Objective-C, assembly, Fortran, SWIG and `.syso` files: compiled into the package.
+    /// C, C++, Objective-C, assembly, Fortran, SWIG and `.syso` files: compiled into the package
+    /// (bytewise and case-sensitive, as go/build compares extensions).
     static func isNativeSource(_ p: [UInt8]) -> Bool {
-        let name = String(decoding: p.split(separator: 0x2F).last ?? [], as: UTF8.self)
-        return [".c", ".h", ".cc", ".cpp", ".cxx", ".hh", ".hpp", ".hxx", ".m", ".s", ".S", ".sx", ".f", ".F",
-                ".for", ".f90", ".swig", ".swigcxx", ".syso"].contains { name.hasSuffix($0) }
+        [".c", ".h", ".cc", ".cpp", ".cxx", ".hh", ".hpp", ".hxx", ".m", ".s", ".S", ".sx", ".f", ".F",
+         ".for", ".f90", ".swig", ".swigcxx", ".syso"].contains { hasSuffix(p, $0) }
     }
 
     /// Binary files and archives, by magic number, NUL bytes or extension.
@@ -603,9 +609,9 @@ public enum Divergence {
             if m.count <= 3 && name != "gzip archive" && !data.prefix(512).contains(0) { continue }
             return name
         }
-        let name = String(decoding: p.split(separator: 0x2F).last ?? [], as: UTF8.self).lowercased()
+        let name = asciiLower(p)
         for ext in [".zip", ".tar", ".tgz", ".gz", ".xz", ".bz2", ".7z", ".rar", ".jar", ".exe", ".dll", ".so",
-                    ".dylib", ".a", ".o", ".bin", ".wasm", ".zst", ".deb", ".rpm"] where name.hasSuffix(ext) {
+                    ".dylib", ".a", ".o", ".bin", ".wasm", ".zst", ".deb", ".rpm"] where hasSuffix(name, ext) {
             return "binary or archive (\(ext))"
         }
         if data.prefix(8000).contains(0) { return "binary file" }

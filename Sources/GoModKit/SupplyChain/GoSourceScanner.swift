@@ -250,7 +250,7 @@ func unquoteGoString(_ token: [UInt8]) -> [UInt8] {
             } else { out.append(b); i += 1 }
         case 0x75, 0x55:
             let n = e == 0x75 ? 4 : 8
-            guard i + 1 + n < body.count + 0, i + 2 + n <= body.count else { out.append(b); i += 1; continue }
+            guard i + 2 + n <= body.count else { out.append(b); i += 1; continue }
             var v: UInt32 = 0, ok = true
             for k in 0..<n { if let h = hex(body[i + 2 + k]) { v = v << 4 | h } else { ok = false } }
             if ok, let scalar = Unicode.Scalar(v) { out.append(contentsOf: Array(String(Character(scalar)).utf8)); i += 2 + n } else { out.append(b); i += 1 }

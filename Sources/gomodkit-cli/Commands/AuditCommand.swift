@@ -59,19 +59,14 @@ struct AuditCommand: ParsableCommand {
     }
 
     func run() throws {
-        var dir = (directory as NSString).standardizingPath
-        if !dir.hasPrefix("/") { dir = FileManager.default.currentDirectoryPath + "/" + dir }
-        dir = (dir as NSString).standardizingPath
-        guard FileManager.default.fileExists(atPath: dir + "/go.mod") else {
-            throw CLIFailure.input("go: go.mod file not found in \(terminalSafe(dir)); see 'go help modules'")
-        }
+        let dir = try projectDirectory(directory)
         let settings: ProjectAudit.Configuration
         do { settings = try ProjectAudit.Configuration.load(directory: dir, path: config) } catch {
             throw CLIFailure.input(error.description)
         }
 
         var environment = try ModuleEnvironment()
-        if let cache = modcache ?? settings.gomodcache { environment.env["GOMODCACHE"] = absolute(cache) }
+        if let cache = modcache ?? settings.gomodcache { environment.env["GOMODCACHE"] = absolutePath(cache) }
         if let value = gosumdb ?? settings.gosumdb { environment.env["GOSUMDB"] = value }
         let isOffline = offline || settings.offline == true
 
@@ -85,17 +80,17 @@ struct AuditCommand: ParsableCommand {
         for (path, source) in settings.git { options.gitSources[ByteString(path)] = source }
         for entry in git {
             guard let eq = entry.firstIndex(of: "=") else { continue }
-            options.gitSources[ByteString(String(entry[..<eq]))] = ProjectAudit.GitSource(repository: absolute(String(entry[entry.index(after: eq)...])))
+            options.gitSources[ByteString(String(entry[..<eq]))] = ProjectAudit.GitSource(repository: absolutePath(String(entry[entry.index(after: eq)...])))
         }
-        options.gitRoots = settings.gitRoots + gitRoot.map(absolute)
-        for file in settings.known + known.map(absolute) {
+        options.gitRoots = settings.gitRoots + gitRoot.map(absolutePath)
+        for file in settings.known + known.map(absolutePath) {
             options.knownModules += GoModKit.Typosquat.parseList(try readInputFile(file, limit: 64 << 20))
         }
 
         let progress = ProgressLine()
         if !json && !sarif { progress.show("auditing \(terminalSafe(dir))…") }
-        let opts = options, projectDirectory = dir
-        let report = blockingRun { await ProjectAudit.run(directory: projectDirectory, options: opts) }
+        let opts = options
+        let report = blockingRun { await ProjectAudit.run(directory: dir, options: opts) }
         progress.clear()
 
         if sarif {
@@ -107,10 +102,6 @@ struct AuditCommand: ParsableCommand {
             print(render(report), terminator: "")
         }
         if report.failed { throw CLIFailure.verification("") }
-    }
-
-    private func absolute(_ path: String) -> String {
-        path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
     }
 
     /// The text report: the findings, then one line per check, then the verdict.

@@ -55,23 +55,13 @@ struct Diverge: ParsableCommand {
         let version = GoModule.Version(path: ByteString(String(module[..<at])), version: ByteString(String(module[module.index(after: at)...])))
 
         // The upstream repository: a directory, or a bundle cloned to a temporary directory.
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: git, isDirectory: &isDirectory) else {
-            throw CLIFailure.input("--git \(git): no such file or directory")
+        let repository: String, temporary: String?
+        do {
+            (repository, temporary) = try Divergence.openRepository(git)
+        } catch {
+            throw CLIFailure.input(error.code == .io ? "--git \(error.description)" : error.description)
         }
-        var repository = git
-        var temporary: String?
         defer { if let temporary { try? FileManager.default.removeItem(atPath: temporary) } }
-        if !isDirectory.boolValue {
-            let dir = FileManager.default.temporaryDirectory.appendingPathComponent("gomodkit-diverge-\(UUID().uuidString)").path
-            temporary = dir
-            do {
-                try Divergence.cloneBundle(git, to: dir)
-            } catch {
-                throw CLIFailure.input(error.description)
-            }
-            repository = dir
-        }
 
         // The mirror.
         var mirror: Divergence.Mirror

@@ -31,12 +31,7 @@ struct VerifyCommand: ParsableCommand {
 
     func run() throws {
         let environment = try ModuleEnvironment()
-        var dir = (directory as NSString).standardizingPath
-        if !dir.hasPrefix("/") { dir = FileManager.default.currentDirectoryPath + "/" + dir }
-        dir = (dir as NSString).standardizingPath
-        guard FileManager.default.fileExists(atPath: dir + "/go.mod") else {
-            throw CLIFailure.input("go: go.mod file not found in \(terminalSafe(dir)); see 'go help modules'")
-        }
+        let dir = try projectDirectory(directory)
         let cache = environment.cache
         let project = dir
         let db = try environment.checksumDatabase(offline: offline, timeout: timeout)

@@ -50,6 +50,32 @@ import Testing
         #expect(report.explanation.joined(separator: " ").contains("the tag moved"))
     }
 
+    /// `openRepository`: a bundle becomes a temporary clone whose v1.3.1 tag names the commit
+    /// `git ls-remote` reads from the bundle itself; a directory is used as it is; a missing
+    /// path is an I/O error.
+    @Test func openRepositoryClonesBundlesOnly() throws {
+        let fromGit = try GoReference.run("/usr/bin/env", ["git", "ls-remote", BoltExample.bundle, "refs/tags/v1.3.1"])
+        #expect(fromGit.status == 0)
+        let expected = String(try #require(fromGit.stdoutText.split(separator: "\t").first))
+
+        let (directory, clone) = try Divergence.openRepository(BoltExample.bundle)
+        let temporary = try #require(clone)
+        defer { try? FileManager.default.removeItem(atPath: temporary) }
+        #expect(directory == temporary)
+        let module = GoModule.Version("github.com/boltdb-go/bolt", "v1.3.1")
+        #expect(try Divergence.tagCommit(module, source: ModuleZip.GitSource(repository: directory)) == expected)
+
+        let again = try Divergence.openRepository(directory)
+        #expect(again.directory == directory && again.temporaryClone == nil)
+
+        let missing = temporary + "-missing"
+        #expect(throws: DivergenceError(.io, subject: missing, message: "")) { try Divergence.openRepository(missing) }
+        // A file that is not a bundle: git's clone fails.
+        #expect(throws: DivergenceError(.upstream, subject: BoltExample.goSum, message: "")) {
+            try Divergence.openRepository(BoltExample.goSum)
+        }
+    }
+
     /// The recorded hash (go.sum) matches the mirror here; a different one is a mirror mismatch.
     @Test func recordedHashMismatchIsCritical() throws {
         let sandbox = try Sandbox()
@@ -218,6 +244,23 @@ import Testing
         #expect(byKind[.cgo]?.first?.path == "asm_amd64.s")
         #expect(byKind[.encodedBlob]?.first?.path == "data.go")
         #expect(byKind[.dependencyAdded]?.first?.detail == "require \"example.com/evil\"")
+    }
+
+    /// File kinds are judged on bytes, as go/build judges extensions (`filepath.Ext`): U+0D4E
+    /// (MALAYALAM LETTER DOT REPH, a letter, so allowed in module file names, and a grapheme
+    /// "Prepend" that a Swift String joins to the following `.`) does not turn an assembly
+    /// file into harmless documentation; a name starting with the byte `.` is one go/build
+    /// ignores.
+    @Test func fileKindsAreJudgedOnBytes() {
+        let mirror: [(path: ByteString, contents: [UInt8])] = [
+            (ByteString("readme\u{0D4E}.s"), Array("TEXT ·f(SB),$0\n".utf8)),
+            (ByteString(".\u{0301}notes"), Array("text\n".utf8)),
+        ]
+        let (changes, signals) = Divergence.diff(mirror: mirror, upstream: [])
+        #expect(changes.first { $0.path == mirror[0].path }?.isHarmless == false)
+        #expect(signals.map(\.kind) == [.cgo])
+        #expect(signals.first?.path == mirror[0].path)
+        #expect(changes.first { $0.path == mirror[1].path }?.isHarmless == true)
     }
 
     /// SPEC.md §7.1's Origin example (public issue refunc/refunc#28) parses; a version
