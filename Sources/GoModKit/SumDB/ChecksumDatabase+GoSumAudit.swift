@@ -40,7 +40,8 @@ public struct GoSumLineAudit: Sendable, Hashable {
 }
 
 extension ChecksumDatabase {
-    /// Checks every go.sum line against the database, at most `concurrency` lookups at once.
+    /// Checks every go.sum line against the database, at most `concurrency` module versions (records)
+    /// looked up at once.
     ///
     /// cmd/go consults the database only for lines it is about to add; this checks lines that are
     /// already there. Each module version's record is fetched once (its `h1:` and `/go.mod`
@@ -48,39 +49,61 @@ extension ChecksumDatabase {
     /// authenticated record holds it byte for byte. The results come back in the order of
     /// `records`.
     public nonisolated func audit(_ records: [GoSum.Record], concurrency: Int = 32) async -> [GoSumLineAudit] {
-        // One lookup per distinct key; the client shares one fetch between a version and its /go.mod.
-        var keys: [GoModule.Version] = []
+        // One unit of work per module version: its h1: and /go.mod lines share one record, so
+        // the bound counts records fetched, not lines (the second lookup reuses the first fetch).
+        var units: [(path: ByteString, versions: [ByteString])] = []
+        var unitOf: [GoModule.Version: Int] = [:]
         var seen: Set<GoModule.Version> = []
         for record in records {
             let key = GoModule.Version(path: record.path, version: record.version)
-            if seen.insert(key).inserted { keys.append(key) }
+            guard seen.insert(key).inserted else { continue }
+            let version = record.version
+            let plain = version.hasSuffix(GoSum.goModSuffix)
+                ? ByteString(Array(version.bytes.dropLast(GoSum.goModSuffix.count))) : version
+            let unitKey = GoModule.Version(path: record.path, version: plain)
+            if let index = unitOf[unitKey] {
+                units[index].versions.append(version)
+            } else {
+                unitOf[unitKey] = units.count
+                units.append((record.path, [version]))
+            }
         }
+        typealias Outcome = Result<ChecksumDatabaseLookup, ChecksumDatabaseError>
         let limit = max(1, concurrency)
-        let outcomes = await withTaskGroup(of: (Int, Result<ChecksumDatabaseLookup, ChecksumDatabaseError>).self) { group in
-            var out = [Result<ChecksumDatabaseLookup, ChecksumDatabaseError>?](repeating: nil, count: keys.count)
+        let outcomes = await withTaskGroup(of: (Int, [Outcome]).self) { group in
+            var out = [[Outcome]?](repeating: nil, count: units.count)
             var next = 0
             func add(_ index: Int) {
-                let key = keys[index]
+                let unit = units[index]
                 group.addTask {
-                    do {
-                        return (index, .success(try await self.lookup(path: key.path, version: key.version)))
-                    } catch let error as ChecksumDatabaseError {
-                        return (index, .failure(error))
-                    } catch {
-                        return (index, .failure(ChecksumDatabaseError(.transport, "\(error)",
-                                                                      module: "\(key.path)@\(key.version)")))
+                    var results: [Outcome] = []
+                    for version in unit.versions {
+                        do {
+                            results.append(.success(try await self.lookup(path: unit.path, version: version)))
+                        } catch let error as ChecksumDatabaseError {
+                            results.append(.failure(error))
+                        } catch {
+                            results.append(.failure(ChecksumDatabaseError(.transport, "\(error)",
+                                                                          module: "\(unit.path)@\(version)")))
+                        }
                     }
+                    return (index, results)
                 }
             }
-            while next < min(limit, keys.count) { add(next); next += 1 }
+            while next < min(limit, units.count) { add(next); next += 1 }
             for await (index, outcome) in group {
                 out[index] = outcome
-                if next < keys.count { add(next); next += 1 }
+                if next < units.count { add(next); next += 1 }
             }
             return out
         }
-        var byKey: [GoModule.Version: Result<ChecksumDatabaseLookup, ChecksumDatabaseError>] = [:]
-        for (key, outcome) in zip(keys, outcomes) { if let outcome { byKey[key] = outcome } }
+        var byKey: [GoModule.Version: Outcome] = [:]
+        for (unit, results) in zip(units, outcomes) {
+            guard let results else { continue }
+            for (version, outcome) in zip(unit.versions, results) {
+                byKey[GoModule.Version(path: unit.path, version: version)] = outcome
+            }
+        }
 
         return records.map { record in
             let key = GoModule.Version(path: record.path, version: record.version)

@@ -35,39 +35,45 @@ public struct FileChecksumDatabaseStore: ChecksumDatabaseStore {
     /// `$GOMODCACHE/cache/download/sumdb`.
     public let cacheDirectory: URL
 
+    // The two directories as path strings ending in "/", computed once (`URL.path` and
+    // `URL.appendingPathComponent` are not free, and the lookup path joins names per request).
+    private let configPrefix: String
+    private let cachePrefix: String
+
     /// The layout for a GOPATH and module cache (default `$GOPATH/pkg/mod`).
     public init(gopath: URL, modcache: URL? = nil) {
-        configDirectory = gopath.appendingPathComponent("pkg/sumdb")
-        cacheDirectory = (modcache ?? gopath.appendingPathComponent("pkg/mod")).appendingPathComponent("cache/download/sumdb")
+        self.init(configDirectory: gopath.appendingPathComponent("pkg/sumdb"),
+                  cacheDirectory: (modcache ?? gopath.appendingPathComponent("pkg/mod")).appendingPathComponent("cache/download/sumdb"))
     }
 
     /// Explicit directories.
     public init(configDirectory: URL, cacheDirectory: URL) {
         self.configDirectory = configDirectory
         self.cacheDirectory = cacheDirectory
+        func prefix(_ url: URL) -> String { let p = url.path; return p.hasSuffix("/") ? p : p + "/" }
+        configPrefix = prefix(configDirectory)
+        cachePrefix = prefix(cacheDirectory)
     }
 
     static let maxFile = 16 << 20
 
-    private func path(_ base: URL, _ file: String) throws -> String {
+    private func path(_ prefix: String, _ file: String) throws -> String {
         // Names come from escaped module paths and tile paths; refuse anything that could escape.
         guard !file.isEmpty, !file.hasPrefix("/"), !file.split(separator: "/").contains(where: { $0 == ".." || $0 == "." }) else {
             throw ChecksumDatabaseError(.invalidConfiguration, "bad store path \(goQuote(Array(file.utf8)))")
         }
-        return base.appendingPathComponent(file).path
+        return prefix + file
     }
 
     /// Reads the config file under a shared lock; absent ⇒ empty.
     public func readConfig(_ file: String) async throws -> [UInt8] {
-        try readLocked(try path(configDirectory, file)) ?? []
+        try readLocked(try path(configPrefix, file)) ?? []
     }
 
     /// Compare-and-swap under an exclusive `flock` on the file itself (cmd/go's `lockedfile.Edit`).
     public func writeConfig(_ file: String, old: [UInt8], new: [UInt8]) async throws {
-        let target = try path(configDirectory, file)
-        try FileManager.default.createDirectory(atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-        let fd = open(target, O_RDWR | O_CREAT, 0o666)
-        guard fd >= 0 else { throw ChecksumDatabaseError(.storeFailure, "open \(target): errno \(errno)") }
+        let target = try path(configPrefix, file)
+        let fd = try openForWriting(target)
         defer { close(fd) }
         guard flock(fd, LOCK_EX) == 0 else { throw ChecksumDatabaseError(.storeFailure, "lock \(target)") }
         let current = try readAll(fd, target)
@@ -81,25 +87,29 @@ public struct FileChecksumDatabaseStore: ChecksumDatabaseStore {
 
     /// Reads a cache file; absent or empty ⇒ `nil`.
     public func readCache(_ file: String) async throws -> [UInt8]? {
-        guard let data = try readLocked(try path(cacheDirectory, file)), !data.isEmpty else { return nil }
+        guard let data = try readLocked(try path(cachePrefix, file)), !data.isEmpty else { return nil }
         return data
     }
 
     /// Writes a cache file under an exclusive lock (cmd/go's `lockedfile.Write`).
     public func writeCache(_ file: String, _ data: [UInt8]) async throws {
-        let target = try path(cacheDirectory, file)
-        try FileManager.default.createDirectory(atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-        let fd = open(target, O_RDWR | O_CREAT, 0o666)
-        guard fd >= 0 else { throw ChecksumDatabaseError(.storeFailure, "open \(target): errno \(errno)") }
+        let target = try path(cachePrefix, file)
+        let fd = try openForWriting(target)
         defer { close(fd) }
         guard flock(fd, LOCK_EX) == 0 else { throw ChecksumDatabaseError(.storeFailure, "lock \(target)") }
-        guard ftruncate(fd, 0) == 0 else { throw ChecksumDatabaseError(.storeFailure, "truncate \(target)") }
+        // Truncate only a file with content: on ext4 a truncation to zero marks the file for a
+        // flush at close (auto_da_alloc), which a just-created empty file does not need.
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { throw ChecksumDatabaseError(.storeFailure, "stat \(target): errno \(errno)") }
+        if info.st_size != 0 {
+            guard ftruncate(fd, 0) == 0 else { throw ChecksumDatabaseError(.storeFailure, "truncate \(target)") }
+        }
         try writeAll(fd, data, target)
     }
 
     /// Widths W of `<tileFile>.p/W` files present in the cache.
     public func cachedPartialWidths(_ tileFile: String) async -> [Int] {
-        guard let dir = try? path(cacheDirectory, tileFile + ".p"),
+        guard let dir = try? path(cachePrefix, tileFile + ".p"),
               let names = try? FileManager.default.contentsOfDirectory(atPath: dir) else { return [] }
         return names.compactMap { Int($0) }.filter { $0 > 0 }
     }
@@ -118,8 +128,21 @@ public struct FileChecksumDatabaseStore: ChecksumDatabaseStore {
         }
     }
 
+    /// Opens (creating) `target` for writing; its directory is created only when missing, so
+    /// the common case (the directory exists) costs one `open` instead of a walk up the path.
+    private func openForWriting(_ target: String) throws -> Int32 {
+        var fd = open(target, O_RDWR | O_CREAT | O_CLOEXEC, 0o666)
+        if fd < 0 && errno == ENOENT {
+            try FileManager.default.createDirectory(atPath: (target as NSString).deletingLastPathComponent,
+                                                    withIntermediateDirectories: true)
+            fd = open(target, O_RDWR | O_CREAT | O_CLOEXEC, 0o666)
+        }
+        guard fd >= 0 else { throw ChecksumDatabaseError(.storeFailure, "open \(target): errno \(errno)") }
+        return fd
+    }
+
     private func readLocked(_ target: String) throws -> [UInt8]? {
-        let fd = open(target, O_RDONLY)
+        let fd = open(target, O_RDONLY | O_CLOEXEC)
         if fd < 0 {
             if errno == ENOENT || errno == ENOTDIR { return nil }
             throw ChecksumDatabaseError(.storeFailure, "open \(target): errno \(errno)")

@@ -246,6 +246,7 @@ import Testing
     /// (Formatting is not always a fixed point in x/mod either: a blank line that sorting moves
     /// to the top of a block is printed once and dropped by the next parse.)
     @Test func row91RoundTrip() throws {
+        try ModFileCorpus.requireGoSource()
         let (mods, _) = ModFileCorpus.xmodTestdataFiles()
         let files = mods + ModFileCorpus.debian() + ModFileCorpus.goTree() + ModFileCorpus.goScripts().mods
         var checked = 0

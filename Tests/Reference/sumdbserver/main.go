@@ -12,7 +12,8 @@
 //	    Prints the go.sum lines of the honest database for FILE's records.
 //	sumdbserver lookup -url URL -gosum FILE [-concurrency N]
 //	    x/mod's sumdb.Client looking up every go.sum line (benchmark peer, like gosumcheck);
-//	    prints "OK <n>" or the failures.
+//	    prints "OK <n>" or the failures. N = 0 means runtime.GOMAXPROCS(0) lookups in flight,
+//	    the bound cmd/go itself uses (modcmd/download.go, modload/buildlist.go).
 //	sumdbserver checkevidence -vkey VKEY < report
 //	    Verifies a SECURITY ERROR report: both notes signed by VKEY, and the proof shows the
 //	    newer tree's hash for the older size differs from the older note's hash. Prints "OK".
@@ -31,6 +32,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"runtime"
 	"strconv"
 	"strings"
 	"time"
@@ -426,8 +428,11 @@ func lookupAll(args []string) {
 	fs := flag.NewFlagSet("lookup", flag.ExitOnError)
 	url := fs.String("url", "", "database URL")
 	gosumFile := fs.String("gosum", "", "go.sum")
-	concurrency := fs.Int("concurrency", 20, "parallel lookups")
+	concurrency := fs.Int("concurrency", 20, "parallel lookups (0: GOMAXPROCS, as cmd/go)")
 	fs.Parse(args)
+	if *concurrency <= 0 {
+		*concurrency = runtime.GOMAXPROCS(0)
+	}
 	data, err := os.ReadFile(*gosumFile)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
