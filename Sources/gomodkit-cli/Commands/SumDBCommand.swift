@@ -37,7 +37,7 @@ struct SumDBCommand: ParsableCommand {
         @Option(help: "Network timeout in seconds.")
         var timeout: Double = 30
 
-        @Option(help: "Most requests in flight at once.")
+        @Option(help: "Most requests in flight at once (audit: also the most module versions looked up at once).")
         var concurrency: Int = 16
 
         @Flag(help: "Print JSON.")
