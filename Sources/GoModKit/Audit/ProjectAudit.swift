@@ -277,7 +277,7 @@ public enum ProjectAudit {
             return
         }
         let modules = goSum.records.filter { !$0.isGoMod }
-        var checked = 0, diverged = 0, noSource = 0, notCached = 0
+        var checked = 0, diverged = 0, noSource = 0, notCached = 0, failed = 0
         // Each repository opened once (a bundle is cloned once), by the path it was given as.
         var repositories: [String: String] = [:]
         var clones: [String] = []
@@ -306,6 +306,7 @@ public enum ProjectAudit {
             } else {
                 let opened: (directory: String, temporaryClone: String?)
                 do { opened = try Divergence.openRepository(source.repository, git: options.git) } catch {
+                    failed += 1
                     report.findings.append(AuditFinding(rule: .checkFailed, message: error.description,
                                                         modulePath: record.path, moduleVersion: record.version,
                                                         file: "go.sum", line: record.line))
@@ -325,6 +326,7 @@ public enum ProjectAudit {
                     report.findings.append(finding)
                 }
             } catch {
+                failed += 1
                 report.findings.append(AuditFinding(rule: .checkFailed, message: error.description,
                                                     modulePath: record.path, moduleVersion: record.version,
                                                     file: "go.sum", line: record.line))
@@ -335,8 +337,8 @@ public enum ProjectAudit {
                                        summary: "no upstream git repository given for any of \(modules.count) modules (use --git or --git-root)"))
         } else {
             report.checks.append(.init(
-                name: "divergence", status: diverged == 0 && notCached == 0 ? .passed : .failed,
-                summary: "\(plural(checked, "module")) compared with \(checked == 1 ? "its git tag" : "their git tags"), \(diverged) diverged, \(notCached) not in the cache, \(noSource) without a repository"))
+                name: "divergence", status: diverged == 0 && notCached == 0 && failed == 0 ? .passed : .failed,
+                summary: "\(plural(checked, "module")) compared with \(checked == 1 ? "its git tag" : "their git tags"), \(diverged) diverged, \(failed) could not be compared, \(notCached) not in the cache, \(noSource) without a repository"))
         }
     }
 

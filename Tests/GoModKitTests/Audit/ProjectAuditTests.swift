@@ -76,6 +76,29 @@ import Testing
         #expect(report.checks.first { $0.name == "sumdb" }?.status == .skipped)
     }
 
+    /// A module whose upstream repository cannot be opened was not compared: the divergence
+    /// check must not read "passed" (it did while the finding alone failed the report).
+    @Test func uncomparableModuleFailsTheDivergenceCheck() async throws {
+        let repo = try ScratchRepo()
+        let goMod = "module example.com/lib\n\ngo 1.21\n"
+        try repo.write("go.mod", goMod)
+        try repo.write("lib.go", "package lib\n")
+        let commit = try repo.commit("v1.0.0")
+        try repo.git(["tag", "v1.0.0"])
+        let mirror = try repo.mirrorZip(rev: "v1.0.0", module: "example.com/lib", version: "v1.0.0")
+        let project = try Project(module: "example.com/lib", goModText: goMod, zip: mirror.zip, h1: mirror.h1, origin: commit)
+        var options = ProjectAudit.Options()
+        options.moduleCache = project.cache
+        options.gitSources["example.com/lib"] = .init(repository: repo.sandbox.sub("no-such-repository"))
+        let report = await ProjectAudit.run(directory: project.directory, options: options)
+
+        #expect(report.failed)
+        #expect(report.findings.contains { $0.rule == .checkFailed && $0.modulePath == "example.com/lib" }, "\(report.findings)")
+        let check = try #require(report.checks.first { $0.name == "divergence" })
+        #expect(check.status == .failed, "\(check)")
+        #expect(check.summary.contains("1 could not be compared"), "\(check.summary)")
+    }
+
     @Test func backdooredMirrorHiddenByRetagFails() async throws {
         let repo = try ScratchRepo()
         let goMod = "module example.com/store\n\ngo 1.21\n"
