@@ -144,7 +144,8 @@ public struct HTTPRedirectPolicy: Sendable, Hashable {
 public final class URLSessionTransport: HTTPTransport {
     private let session: URLSession
     private let delegate: Delegate
-    /// The per-request timeout in seconds (idle and total).
+    /// The whole-request deadline in seconds (a stalled or slow request is answered with
+    /// ``HTTPTransportError/Code/timeout`` when it passes).
     public let timeout: TimeInterval
 
     /// A transport with the given timeout and the most connections to one host (URLSession's
@@ -152,8 +153,11 @@ public final class URLSessionTransport: HTTPTransport {
     public init(timeout: TimeInterval = 30, maxConnectionsPerHost: Int = 64) {
         self.timeout = timeout
         let configuration = URLSessionConfiguration.ephemeral
-        configuration.timeoutIntervalForRequest = timeout
-        configuration.timeoutIntervalForResource = timeout
+        // URLSession's own timers only reap tasks the whole-request deadline has already answered
+        // (`RequestState.abandon`): FoundationNetworking traps when one of them fires while a
+        // redirect decision is pending, so they are kept well past the deadline.
+        configuration.timeoutIntervalForRequest = Self.reapingTimeout(timeout)
+        configuration.timeoutIntervalForResource = Self.reapingTimeout(timeout)
         configuration.requestCachePolicy = .reloadIgnoringLocalCacheData
         configuration.urlCache = nil
         configuration.httpMaximumConnectionsPerHost = max(1, maxConnectionsPerHost)
@@ -162,7 +166,11 @@ public final class URLSessionTransport: HTTPTransport {
         self.session = URLSession(configuration: configuration, delegate: delegate, delegateQueue: nil)
     }
 
-    deinit { session.invalidateAndCancel() }
+    static func reapingTimeout(_ timeout: TimeInterval) -> TimeInterval { max(0, min(timeout, 1e6)) * 2 + 60 }
+
+    // Not `invalidateAndCancel()`: cancelling a task whose redirect decision is pending traps in
+    // FoundationNetworking (see `RequestState.abandon`). Running tasks end by their own timeouts.
+    deinit { session.finishTasksAndInvalidate() }
 
     /// GETs `url` with the body cap, following redirects by Go's rules.
     public func get(_ url: URL, limit: Int) async throws -> HTTPResponse {
@@ -177,26 +185,28 @@ public final class URLSessionTransport: HTTPTransport {
     /// The rest of a redirect chain that started at `original` elsewhere (``SocketHTTPTransport``
     /// hands over a redirect to https), `priorRedirects` responses into it.
     func get(_ url: URL, limit: Int, policy: HTTPRedirectPolicy, original: URL, priorRedirects: Int) async throws -> HTTPResponse {
-        var request = URLRequest(url: url, timeoutInterval: timeout)
+        var request = URLRequest(url: url, timeoutInterval: Self.reapingTimeout(timeout))
         request.httpMethod = "GET"
         let task = session.dataTask(with: request)
         let state = RequestState(url: original, limit: limit, policy: policy, priorRedirects: priorRedirects)
+        let shown = redact(url)
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<HTTPResponse, any Error>) in
                 state.continuation.withLock { $0 = continuation }
+                if Task.isCancelled {   // cancelled before the continuation existed; never started
+                    state.abandon(HTTPTransportError(.failed, url: shown, detail: "cancelled"))
+                    return
+                }
                 delegate.states.withLock { $0[task.taskIdentifier] = state }
                 task.resume()
                 // A whole-request deadline: URLSession's own timeouts are idle timeouts, which a
                 // server sending one byte a second never trips.
-                let url = redact(url)
-                DispatchQueue.global().asyncAfter(deadline: .now() + timeout) { [weak task] in
-                    guard let task, task.state == .running else { return }
-                    state.failure.withLock { if $0 == nil { $0 = HTTPTransportError(.timeout, url: url) } }
-                    task.cancel()
+                DispatchQueue.global().asyncAfter(deadline: .now() + timeout) { [weak state] in
+                    state?.abandon(HTTPTransportError(.timeout, url: shown))
                 }
             }
         } onCancel: {
-            task.cancel()
+            state.abandon(HTTPTransportError(.failed, url: shown, detail: "cancelled"))
         }
     }
 
@@ -218,12 +228,30 @@ public final class URLSessionTransport: HTTPTransport {
             self.redirects = Mutex(priorRedirects)
         }
 
+        /// Set once the caller has been answered without the task ending (deadline, cancellation):
+        /// the task is cancelled at its next delegate callback for a final response.
+        let abandoned = Mutex(false)
+
         func finish(_ result: Result<HTTPResponse, any Error>) {
             let c = continuation.withLock { c -> CheckedContinuation<HTTPResponse, any Error>? in
                 defer { c = nil }
                 return c
             }
             c?.resume(with: result)
+        }
+
+        /// Answers the caller with `error` now (no-op once answered) and marks the task for
+        /// cancellation. The task itself is not cancelled here: FoundationNetworking traps
+        /// ("Received callback for HTTP redirection, but we're not waiting for it") when a task is
+        /// cancelled while its redirect decision is pending, which this thread cannot see. The
+        /// delegate cancels it on the next response or data callback, which come only for a
+        /// final (non-redirect) response; a task that stalls ends by URLSession's idle timeout.
+        func abandon(_ error: HTTPTransportError) {
+            let first = continuation.withLock { $0 != nil }
+            guard first else { return }
+            abandoned.withLock { $0 = true }
+            failure.withLock { if $0 == nil { $0 = error } }
+            finish(.failure(failure.withLock { $0 } ?? error))
         }
     }
 
@@ -235,7 +263,10 @@ public final class URLSessionTransport: HTTPTransport {
         func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive response: URLResponse,
                         completionHandler: @escaping @Sendable (URLSession.ResponseDisposition) -> Void) {
             if let state = state(dataTask) {
-                state.status.withLock { $0 = (response as? HTTPURLResponse)?.statusCode ?? 0 }
+                let status = (response as? HTTPURLResponse)?.statusCode ?? 0
+                // A 301–308 reaches here only as a refused redirect, while the task is completing.
+                if state.abandoned.withLock({ $0 }) && !(301...308).contains(status) { return completionHandler(.cancel) }
+                state.status.withLock { $0 = status }
                 state.expected.withLock { $0 = response.expectedContentLength }
                 if response.expectedContentLength > Int64(state.limit) {
                     state.failure.withLock { $0 = HTTPTransportError(.oversizeResponse, url: redact(state.url), detail: "\(state.limit)") }
@@ -248,6 +279,9 @@ public final class URLSessionTransport: HTTPTransport {
 
         func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive data: Data) {
             guard let state = state(dataTask) else { return }
+            if state.abandoned.withLock({ $0 }) && !(301...308).contains(state.status.withLock({ $0 })) {
+                return dataTask.cancel()
+            }
             // Never hold more than limit + 1 bytes: FoundationNetworking keeps delivering chunks
             // it had queued before the cancellation lands, and a fast endless body on loopback
             // once grew an unbounded buffer to 24 GB (OOM-killed test run).
@@ -266,7 +300,7 @@ public final class URLSessionTransport: HTTPTransport {
 
         func urlSession(_ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse,
                         newRequest request: URLRequest, completionHandler: @escaping @Sendable (URLRequest?) -> Void) {
-            guard let state = state(task) else { return completionHandler(nil) }
+            guard let state = state(task), !state.abandoned.withLock({ $0 }) else { return completionHandler(nil) }
             let count = state.redirects.withLock { n -> Int in
                 n += 1
                 return n

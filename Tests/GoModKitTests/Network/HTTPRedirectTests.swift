@@ -212,4 +212,56 @@ import Testing
         }
         #expect(server.paths == ["/lookup/example.com/m@v1.0.0"])
     }
+
+    /// A deadline or a cancellation that lands while FoundationNetworking waits for our redirect
+    /// decision must not reach `URLSessionTask.cancel()`: FoundationNetworking traps there
+    /// ("Received callback for HTTP redirection, but we're not waiting for it. Was it called
+    /// multiple times?"), which killed a CI test run. Requests walk slow redirect chains with
+    /// whole-request deadlines and task cancellations landing at scattered moments; each ends
+    /// with a response or a typed timeout/cancellation error, and the process survives.
+    @Test func deadlinesAndCancellationsDuringRedirectsDoNotTrap() async throws {
+        let server = try LoopbackHTTPServer { path, c in
+            if path.hasPrefix("/slow/"), let n = Int(path.dropFirst(6)) {
+                usleep(1_500)
+                if n == 0 {
+                    c.respond(200, Array("arrived".utf8))
+                } else {
+                    c.respond(302 + n % 2 * 5, [], headers: ["Location: /slow/\(n - 1)"])
+                }
+            } else {
+                c.respond(404, [])
+            }
+            return .keepAlive
+        }
+        defer { server.stop() }
+        let url = server.url.appendingPathComponent("slow/9")
+        let rounds = 160
+        let all = await withTaskGroup(of: String.self) { group in
+            for i in 0..<rounds {
+                group.addTask {
+                    let transport = URLSessionTransport(timeout: 0.002 + Double(i % 16) * 0.002)
+                    let request = Task { try await transport.get(url, limit: 100) }
+                    if i % 2 == 1 {
+                        try? await Task.sleep(nanoseconds: UInt64(i % 11) * 1_000_000)
+                        request.cancel()
+                    }
+                    switch await request.result {
+                    case .success(let response):
+                        return response.status == 200 && response.body == Array("arrived".utf8) ? "ok" : "bad response \(response.status)"
+                    case .failure(let error as HTTPTransportError):
+                        return error.code == .timeout || (error.code == .failed && error.description.hasSuffix("cancelled"))
+                            ? "\(error.code)" : "unexpected \(error)"
+                    case .failure(let error):
+                        return "untyped \(error)"
+                    }
+                }
+            }
+            var out: [String] = []
+            for await outcome in group { out.append(outcome) }
+            return out
+        }
+        #expect(all.count == rounds)
+        #expect(all.allSatisfy { $0 == "ok" || $0 == "timeout" || $0 == "failed" }, "\(all.filter { $0.hasPrefix("unexpected") || $0.hasPrefix("untyped") || $0.hasPrefix("bad") })")
+        #expect(all.contains("timeout"), "no deadline landed: the test lost its point")
+    }
 }
