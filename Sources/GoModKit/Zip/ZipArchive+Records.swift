@@ -100,7 +100,8 @@ final class ReadWindow {
     func bytes(at offset: Int64, count: Int) throws(ZipError) -> [UInt8] {
         guard count > 0 else { return [] }
         guard count <= Self.size, offset >= 0 else { return try source.bytes(at: offset, count: count) }
-        if offset < start || offset + Int64(count) > start + Int64(window.count) {
+        // `offset - start`, not `offset + count`: the offset may come from the file, near 2^63.
+        if offset < start || offset - start > Int64(window.count - count) {
             window = try source.bytes(at: offset, count: Self.size)
             start = offset
         }
@@ -260,7 +261,9 @@ struct ArchiveParser {
             throw ZipError(.spannedArchive, offset: locatorOffset,
                            detail: "ZIP64 locator names disk \(recordDisk) of \(totalDisks)")
         }
-        guard recordOffset64 <= UInt64(Int64.max), Int64(recordOffset64) + Int64(RecordSize.zip64End) <= locatorOffset else {
+        // Subtract on the known side: the offset comes from the file and may be near 2^63.
+        guard locatorOffset >= Int64(RecordSize.zip64End),
+              recordOffset64 <= UInt64(locatorOffset - Int64(RecordSize.zip64End)) else {
             throw ZipError(.zip64Inconsistent, offset: locatorOffset,
                            detail: "ZIP64 end record offset \(recordOffset64) does not leave room before the locator at \(locatorOffset)")
         }
@@ -274,8 +277,8 @@ struct ArchiveParser {
         _ = r.u16(); _ = r.u16()
         let disk = r.u32() ?? 1, cdDisk = r.u32() ?? 1
         let onDisk = r.u64() ?? 0, count = r.u64() ?? 0, cdSize = r.u64() ?? 0, cdOffset = r.u64() ?? 0
-        guard recordSize >= 44, recordSize <= UInt64(Int64.max),
-              recordOffset.addingReportingOverflow(12 + Int64(recordSize)) == (locatorOffset, false) else {
+        // recordOffset + 56 <= locatorOffset (checked above), so this difference is at least 44.
+        guard recordSize >= 44, recordSize == UInt64(locatorOffset - recordOffset - 12) else {
             throw ZipError(.zip64Inconsistent, offset: recordOffset,
                            detail: "ZIP64 end record size \(recordSize) does not end at the locator")
         }

@@ -244,6 +244,28 @@ struct ZipArchiveSecurityTests {
         #expect(ZipTest.openCode(zip.bytes, mode: .lenient) != nil)
     }
 
+    /// Found by the FuzzZipReader smoke run in CI: a locator naming a ZIP64 end record at
+    /// 2^63 - 2, or an end record whose size field is near 2^64, overflowed Int64 in the strict
+    /// bounds checks (a trap). Both must be typed errors in both modes.
+    @Test("row 16: ZIP64 record offset or size near 2^63/2^64 → typed error, no overflow trap")
+    func row16NearLimits() {
+        for offset in [UInt64(Int64.max), UInt64(Int64.max) - 1, UInt64(Int64.max) - 55, UInt64.max] {
+            var zip = ZipBuilder.baseline()
+            zip.zip64End = ZipBuilder.Zip64End(locatorOffset: offset)
+            #expect(ZipTest.openCode(zip.bytes) == .zip64Inconsistent, "offset \(offset)")
+            #expect(ZipTest.openCode(zip.bytes, mode: .lenient) != nil, "offset \(offset)")
+        }
+        for size in [UInt64(Int64.max), UInt64(Int64.max) - 11, UInt64.max] {
+            var zip = ZipBuilder.baseline()
+            zip.zip64End = ZipBuilder.Zip64End(recordSize: size)
+            #expect(ZipTest.openCode(zip.bytes) == .zip64Inconsistent, "size \(size)")
+        }
+        // The fuzzer's own input, as it wrote it.
+        let found = Array(Data(base64Encoded: "UEsDBBQAAAAIADB0CkF+5/9pJAAAACQAAAAGAAAAUkVBRE1FC8nILFYozk0AAAAAAAABAAAAAAAAAAEAAAAAAPKLchNL9LgAUEsBAi0DLQAAAAgAMHQKQX7n/2n//////////wYAFAAAAAAAAAAAAKSBAAAAAFJFQURNRQEAEAAkAAAAAAAGACQAAAAAAAAAUEsGBiwAAAAAAAAALQAtACUAAAAAAAAAAQAAAAAAAAABAAAAAAAAAEgAAAAAAAAASAAAAAAAAABQSwYHAAAAAP7///////9/AQAAAFBLBQYAAAAA////////////////AAA=")!)
+        #expect(ZipTest.openCode(found) == .zip64Inconsistent)
+        #expect(ZipTest.openCode(found, mode: .lenient) != nil)
+    }
+
     @Test("row 17: ZIP64 end record CD offset disagreeing with the 32-bit EOCD or the real position → .zip64Inconsistent")
     func row17() {
         let layout = ZipBuilder.baseline().build().layout
