@@ -75,7 +75,7 @@ extension ModuleCache {
         var checked = 0
         for record in goSum.records where record.hash.hasPrefix("h1:") {
             if record.isGoMod {
-                let module = GoModule.Version(path: record.path, version: ByteString(record.version.bytes.dropLast(GoSum.goModSuffix.count)))
+                let module = GoModule.Version(path: record.path, version: record.moduleVersion)
                 guard let modPath = try? cachePath(module, "mod"), let data = readSmallFile(modPath, limit: Int(ModuleZip.maxGoMod)) else { continue }
                 checked += 1
                 let h = DirHash.hashGoMod(data)

@@ -57,15 +57,12 @@ extension ChecksumDatabase {
         for record in records {
             let key = GoModule.Version(path: record.path, version: record.version)
             guard seen.insert(key).inserted else { continue }
-            let version = record.version
-            let plain = version.hasSuffix(GoSum.goModSuffix)
-                ? ByteString(Array(version.bytes.dropLast(GoSum.goModSuffix.count))) : version
-            let unitKey = GoModule.Version(path: record.path, version: plain)
+            let unitKey = GoModule.Version(path: record.path, version: record.moduleVersion)
             if let index = unitOf[unitKey] {
-                units[index].versions.append(version)
+                units[index].versions.append(record.version)
             } else {
                 unitOf[unitKey] = units.count
-                units.append((record.path, [version]))
+                units.append((record.path, [record.version]))
             }
         }
         typealias Outcome = Result<ChecksumDatabaseLookup, ChecksumDatabaseError>

@@ -59,7 +59,10 @@ public struct FileChecksumDatabaseStore: ChecksumDatabaseStore {
 
     private func path(_ prefix: String, _ file: String) throws -> String {
         // Names come from escaped module paths and tile paths; refuse anything that could escape.
-        guard !file.isEmpty, !file.hasPrefix("/"), !file.split(separator: "/").contains(where: { $0 == ".." || $0 == "." }) else {
+        // Judged on bytes, not Swift String (grapheme) comparison.
+        let components = file.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false)
+        guard !file.isEmpty, file.utf8.first != UInt8(ascii: "/"),
+              !components.contains(where: { $0.elementsEqual("..".utf8) || $0.elementsEqual(".".utf8) }) else {
             throw ChecksumDatabaseError(.invalidConfiguration, "bad store path \(goQuote(Array(file.utf8)))")
         }
         return prefix + file
