@@ -60,21 +60,10 @@ final class LoopbackProxy: @unchecked Sendable {
         process.standardInput = stdin
         process.standardOutput = stdout
         process.standardError = try FileHandle(forWritingTo: log)
-        try process.run()
-        var text = ""
-        let handle = stdout.fileHandleForReading
-        while !text.contains("READY\n") {
-            let data = handle.availableData
-            if data.isEmpty { break }
-            text += String(decoding: data, as: UTF8.self)
-        }
-        let lines = text.split(separator: "\n").map(String.init)
-        guard let u = lines.first(where: { $0.hasPrefix("URL ") }).flatMap({ URL(string: String($0.dropFirst(4))) }),
-              let k = lines.first(where: { $0.hasPrefix("VKEY ") }) else {
-            throw ReferenceMissing(reason: "goproxyserver did not start: \(text) \((try? String(contentsOf: log, encoding: .utf8)) ?? "")")
-        }
-        url = u
-        verifierKey = String(k.dropFirst(5))
+        let start = try HarnessStart.run(process, stdout: stdout, log: log) { $0.contains("READY\n") }
+        url = start.url
+        verifierKey = start.verifierKey
+        let lines = start.lines
         sums = lines.filter { $0.hasPrefix("SUM ") }.map { String($0.dropFirst(4)) }
     }
 

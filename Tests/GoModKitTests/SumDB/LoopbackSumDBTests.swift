@@ -26,21 +26,9 @@ final class LoopbackServer: @unchecked Sendable {
         process.standardInput = stdin
         process.standardOutput = stdout
         process.standardError = try FileHandle(forWritingTo: log)
-        try process.run()
-        var text = ""
-        let handle = stdout.fileHandleForReading
-        while !text.contains("VKEY ") || !text.hasSuffix("\n") {
-            let data = handle.availableData
-            if data.isEmpty { break }
-            text += String(decoding: data, as: UTF8.self)
-        }
-        let lines = text.split(separator: "\n")
-        guard let u = lines.first(where: { $0.hasPrefix("URL ") }).flatMap({ URL(string: String($0.dropFirst(4))) }),
-              let k = lines.first(where: { $0.hasPrefix("VKEY ") }) else {
-            throw ReferenceMissing(reason: "sumdbserver did not start: \(text)")
-        }
-        url = u
-        verifierKey = String(k.dropFirst(5))
+        let start = try HarnessStart.run(process, stdout: stdout, log: log) { $0.contains("VKEY ") && $0.hasSuffix("\n") }
+        url = start.url
+        verifierKey = start.verifierKey
     }
 
     /// Requests the server received so far.

@@ -119,6 +119,34 @@ enum GoReference {
 }
 
 /// Thrown when a reference required under CI is missing or fails to build.
+/// What a loopback harness (`Tests/Reference/goproxyserver`, `sumdbserver`) prints when it is up.
+struct HarnessStart {
+    var url: URL
+    var verifierKey: String
+    /// Every line printed before it was ready.
+    var lines: [String]
+
+    /// Runs the configured `process`, reads its standard output (`stdout`) until `ready` holds for
+    /// the text so far (or the output ends), and takes the `URL <base>` and `VKEY <key>` lines.
+    static func run(_ process: Process, stdout: Pipe, log: URL, ready: (String) -> Bool) throws -> HarnessStart {
+        try process.run()
+        var text = ""
+        let handle = stdout.fileHandleForReading
+        while !ready(text) {
+            let data = handle.availableData
+            if data.isEmpty { break }
+            text += String(decoding: data, as: UTF8.self)
+        }
+        let lines = text.split(separator: "\n").map(String.init)
+        guard let url = lines.first(where: { $0.hasPrefix("URL ") }).flatMap({ URL(string: String($0.dropFirst(4))) }),
+              let key = lines.first(where: { $0.hasPrefix("VKEY ") }) else {
+            let name = process.executableURL?.lastPathComponent ?? "harness"
+            throw ReferenceMissing(reason: "\(name) did not start: \(text) \((try? String(contentsOf: log, encoding: .utf8)) ?? "")")
+        }
+        return HarnessStart(url: url, verifierKey: String(key.dropFirst(5)), lines: lines)
+    }
+}
+
 struct ReferenceMissing: Error, CustomStringConvertible {
     var reason: String
     var description: String { reason }
