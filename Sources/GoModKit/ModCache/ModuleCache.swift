@@ -128,16 +128,9 @@ func writeTemporaryFile(near path: String, _ data: [UInt8], mode: mode_t = 0o644
             if errno == EEXIST { continue }
             throw ModuleCacheError(.io, "open \(temp): \(systemMessage(errno))")
         }
-        var offset = 0
-        while offset < data.count {
-            let n = data.withUnsafeBytes { write(fd, $0.baseAddress! + offset, data.count - offset) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                let err = errno
-                close(fd); unlink(temp)
-                throw ModuleCacheError(.io, "write \(temp): \(systemMessage(err))")
-            }
-            offset += n
+        do throws(SystemErrno) { try writeFully(fd, data) } catch {
+            close(fd); unlink(temp)
+            throw ModuleCacheError(.io, "write \(temp): \(systemMessage(error.code))")
         }
         guard fsync(fd) == 0 else {
             let err = errno

@@ -180,17 +180,10 @@ struct GitCommand {
             }
             let chunk = UnsafeRawBufferPointer(rebasing: buffer[0..<n])
             if let toFile {
-                var done = 0
-                while done < chunk.count {
-                    let w = posixWrite(toFile, chunk.baseAddress! + done, chunk.count - done)
-                    if w < 0 {
-                        if errno == EINTR { continue }
-                        let err = errno
-                        collected.state.withLock { $0.writeError = err }
-                        stop()
-                        return
-                    }
-                    done += w
+                do throws(SystemErrno) { try writeFully(toFile, chunk) } catch {
+                    collected.state.withLock { $0.writeError = error.code }
+                    stop()
+                    return
                 }
             } else {
                 collected.state.withLock { state in

@@ -215,17 +215,10 @@ extension ModuleZip {
             var writeError: ModuleZipError?
             do {
                 try reader.read(entry, in: archive) { chunk in
-                    guard writeError == nil, let base = chunk.baseAddress else { return }
-                    var done = 0
-                    while done < chunk.count {
-                        let n = posixWrite(fileFD, base + done, chunk.count - done)
-                        if n < 0 {
-                            if errno == EINTR { continue }
-                            writeError = ModuleZipError(.io, message: "write \(goQuote(name)): \(systemMessage(errno))",
-                                                        path: entry.name)
-                            return
-                        }
-                        done += n
+                    guard writeError == nil else { return }
+                    do throws(SystemErrno) { try writeFully(fileFD, chunk) } catch {
+                        writeError = ModuleZipError(.io, message: "write \(goQuote(name)): \(systemMessage(error.code))",
+                                                    path: entry.name)
                     }
                 }
             } catch {

@@ -58,15 +58,8 @@ final class ZipSink {
     }
 
     private func writeAll(_ fd: Int32, _ name: String, _ data: UnsafeRawBufferPointer) throws(ModuleZipError) {
-        guard let base = data.baseAddress else { return }
-        var done = 0
-        while done < data.count {
-            let n = posixWrite(fd, base + done, data.count - done)
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw ModuleZipError(.io, message: "write \(name): \(systemMessage(errno))")
-            }
-            done += n
+        do throws(SystemErrno) { try writeFully(fd, data) } catch {
+            throw ModuleZipError(.io, message: "write \(name): \(systemMessage(error.code))")
         }
     }
 }
@@ -255,9 +248,4 @@ final class ModuleZipWriter {
     static func put64(_ out: inout [UInt8], _ v: UInt64) {
         for shift in stride(from: 0, to: 64, by: 8) { out.append(UInt8(truncatingIfNeeded: v >> UInt64(shift))) }
     }
-}
-
-/// `write(2)`, named so it cannot be confused with a `write` method.
-func posixWrite(_ fd: Int32, _ pointer: UnsafeRawPointer, _ count: Int) -> Int {
-    write(fd, pointer, count)
 }

@@ -173,14 +173,8 @@ public struct FileChecksumDatabaseStore: ChecksumDatabaseStore {
     }
 
     private func writeAll(_ fd: Int32, _ data: [UInt8], _ target: String) throws {
-        var offset = 0
-        while offset < data.count {
-            let n = data[offset...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw ChecksumDatabaseError(.storeFailure, "write \(target): errno \(errno)")
-            }
-            offset += n
+        do throws(SystemErrno) { try writeFully(fd, data) } catch {
+            throw ChecksumDatabaseError(.storeFailure, "write \(target): errno \(error.code)")
         }
     }
 }
