@@ -1,16 +1,41 @@
 // swift-tools-version:6.1
 import PackageDescription
 
+// The layers, lowest first. A target depends only on targets above it in this list, and the
+// compiler enforces it: a lower layer cannot import a higher one. Helpers shared across targets
+// use `package` access.
+//
+//   GoModCore         names, versions, semver, escaping, globs, go.mod/go.work, go.sum, bytes
+//   GoModZip          zip reader over zlib, h1: hashes, module-zip rules (check, create, unzip)
+//   GoSumDB           signed notes, transparency log, checksum-database client over an
+//                     injected transport and store (no HTTP implementation inside)
+//   GoModNet          the only target that talks HTTP: the default transport
+//   GoModFetch        Go's environment, GOPROXY client, module cache, download, verify, vendor
+//   GoModVCS          git: module zips from a tag or commit
+//   GoModSupplyChain  mirror-vs-tag divergence, typosquats
+//   GoModAudit        the project audit, SARIF
+//   GoModKit          umbrella: re-exports all of the above
+
 let strictSettings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
     .enableUpcomingFeature("MemberImportVisibility"),
     .enableUpcomingFeature("InternalImportsByDefault"),
 ]
 
+let crypto = Target.Dependency.product(name: "Crypto", package: "swift-crypto")
+
 let package = Package(
     name: "GoModKit",
     platforms: [.macOS(.v15)],
     products: [
+        .library(name: "GoModCore", targets: ["GoModCore"]),
+        .library(name: "GoModZip", targets: ["GoModZip"]),
+        .library(name: "GoSumDB", targets: ["GoSumDB"]),
+        .library(name: "GoModNet", targets: ["GoModNet"]),
+        .library(name: "GoModFetch", targets: ["GoModFetch"]),
+        .library(name: "GoModVCS", targets: ["GoModVCS"]),
+        .library(name: "GoModSupplyChain", targets: ["GoModSupplyChain"]),
+        .library(name: "GoModAudit", targets: ["GoModAudit"]),
         .library(name: "GoModKit", targets: ["GoModKit"]),
         .executable(name: "gomodkit", targets: ["gomodkit-cli"]),
     ],
@@ -24,11 +49,31 @@ let package = Package(
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]
         ),
+        .target(name: "GoModCore", swiftSettings: strictSettings),
+        .target(name: "GoModZip", dependencies: ["GoModCore", "CZlib", crypto], swiftSettings: strictSettings),
+        .target(name: "GoSumDB", dependencies: ["GoModCore", crypto], swiftSettings: strictSettings),
+        .target(name: "GoModNet", dependencies: ["GoModCore", "GoSumDB"], swiftSettings: strictSettings),
+        .target(
+            name: "GoModFetch",
+            dependencies: ["GoModCore", "GoModZip", "GoSumDB", "GoModNet"],
+            swiftSettings: strictSettings
+        ),
+        .target(name: "GoModVCS", dependencies: ["GoModCore", "GoModZip"], swiftSettings: strictSettings),
+        .target(
+            name: "GoModSupplyChain",
+            dependencies: ["GoModCore", "GoModZip", "GoSumDB", "GoModFetch", "GoModVCS"],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "GoModAudit",
+            dependencies: ["GoModCore", "GoModZip", "GoSumDB", "GoModFetch", "GoModVCS", "GoModSupplyChain"],
+            swiftSettings: strictSettings
+        ),
         .target(
             name: "GoModKit",
             dependencies: [
-                "CZlib",
-                .product(name: "Crypto", package: "swift-crypto"),
+                "GoModCore", "GoModZip", "GoSumDB", "GoModNet", "GoModFetch", "GoModVCS",
+                "GoModSupplyChain", "GoModAudit",
             ],
             swiftSettings: strictSettings
         ),

@@ -1,5 +1,13 @@
 import Foundation
-@testable import GoModKit
+@testable import GoModCore
+@testable import GoModZip
+@testable import GoSumDB
+@testable import GoModNet
+@testable import GoModFetch
+@testable import GoModVCS
+@testable import GoModSupplyChain
+@testable import GoModAudit
+import GoModKit
 import Testing
 
 /// Differential tests against a line-for-line re-implementation of cmd/go's go.sum reader and

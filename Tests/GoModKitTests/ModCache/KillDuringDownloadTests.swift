@@ -1,6 +1,14 @@
 import Foundation
 import Testing
-@testable import GoModKit
+@testable import GoModCore
+@testable import GoModZip
+@testable import GoSumDB
+@testable import GoModNet
+@testable import GoModFetch
+@testable import GoModVCS
+@testable import GoModSupplyChain
+@testable import GoModAudit
+import GoModKit
 
 /// SIGKILL of `gomodkit download` at random moments (SECURITY rows 159, 163, 166): the cache
 /// never holds a corrupt entry — every file at its final name is complete and matches go.sum,

@@ -1,6 +1,14 @@
 import Foundation
 import Testing
-@testable import GoModKit
+@testable import GoModCore
+@testable import GoModZip
+@testable import GoSumDB
+@testable import GoModNet
+@testable import GoModFetch
+@testable import GoModVCS
+@testable import GoModSupplyChain
+@testable import GoModAudit
+import GoModKit
 
 /// Interop in both directions on loopback (ORACLE.md §3): the real `go` 1.27.3 fills a module
 /// cache through the goproxyserver proxy and checksum database, `gomodkit verify` accepts it and

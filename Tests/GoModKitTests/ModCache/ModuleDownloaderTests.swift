@@ -1,6 +1,14 @@
 import Foundation
 import Testing
-@testable import GoModKit
+@testable import GoModCore
+@testable import GoModZip
+@testable import GoSumDB
+@testable import GoModNet
+@testable import GoModFetch
+@testable import GoModVCS
+@testable import GoModSupplyChain
+@testable import GoModAudit
+import GoModKit
 
 /// Download checks (SECURITY rows 148–152): a download that fails any check leaves nothing at
 /// a final name in the cache. Hashes come from the goproxyserver's x/mod dirhash output.

@@ -1,6 +1,14 @@
 import Foundation
 import Testing
-@testable import GoModKit
+@testable import GoModCore
+@testable import GoModZip
+@testable import GoSumDB
+@testable import GoModNet
+@testable import GoModFetch
+@testable import GoModVCS
+@testable import GoModSupplyChain
+@testable import GoModAudit
+import GoModKit
 
 /// vendor/ checks against a tree written by the real `go mod vendor` (go 1.27.3): accepted as
 /// is; a changed vendored file is caught (go never checks it); a modules.txt out of step with

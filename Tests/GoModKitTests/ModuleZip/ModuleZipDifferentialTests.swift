@@ -6,7 +6,15 @@ import Musl
 import Darwin
 #endif
 import Foundation
-@testable import GoModKit
+@testable import GoModCore
+@testable import GoModZip
+@testable import GoSumDB
+@testable import GoModNet
+@testable import GoModFetch
+@testable import GoModVCS
+@testable import GoModSupplyChain
+@testable import GoModAudit
+import GoModKit
 import Testing
 
 /// Crafted file lists and directory trees, classified and zipped by GoModKit and by Go 1.27.3's

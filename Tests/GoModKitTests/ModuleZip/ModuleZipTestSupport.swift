@@ -6,7 +6,15 @@ import Musl
 import Darwin
 #endif
 import Foundation
-@testable import GoModKit
+@testable import GoModCore
+@testable import GoModZip
+@testable import GoSumDB
+@testable import GoModNet
+@testable import GoModFetch
+@testable import GoModVCS
+@testable import GoModSupplyChain
+@testable import GoModAudit
+import GoModKit
 import Testing
 
 /// A txtar archive (golang.org/x/tools/txtar): a comment, then files introduced by

@@ -1,6 +1,14 @@
 import Foundation
 import Testing
-@testable import GoModKit
+@testable import GoModCore
+@testable import GoModZip
+@testable import GoSumDB
+@testable import GoModNet
+@testable import GoModFetch
+@testable import GoModVCS
+@testable import GoModSupplyChain
+@testable import GoModAudit
+import GoModKit
 
 /// A running `goproxyserver` (Tests/Reference/goproxyserver: module zips made by x/mod's
 /// `zip.CreateFromDir`, served in GOPROXY layout with fault variants, plus x/mod's sumdb server

@@ -1,6 +1,14 @@
 import Foundation
 import Testing
-@testable import GoModKit
+@testable import GoModCore
+@testable import GoModZip
+@testable import GoSumDB
+@testable import GoModNet
+@testable import GoModFetch
+@testable import GoModVCS
+@testable import GoModSupplyChain
+@testable import GoModAudit
+import GoModKit
 
 /// GOPROXY list parsing (SPEC §7.2, cmd/go `proxyList`): expected values from the spec text
 /// and cmd/go's messages.

@@ -1,6 +1,14 @@
 import Foundation
 import Testing
-@testable import GoModKit
+@testable import GoModCore
+@testable import GoModZip
+@testable import GoSumDB
+@testable import GoModNet
+@testable import GoModFetch
+@testable import GoModVCS
+@testable import GoModSupplyChain
+@testable import GoModAudit
+import GoModKit
 
 /// Mirror-versus-tag divergence (SECURITY.md §3, issue 7). Mirror zips are made by Go's x/mod
 /// `zip.CreateFromVCS` (Tests/Reference/modzip) or were recorded by Go (the example's go.sum);

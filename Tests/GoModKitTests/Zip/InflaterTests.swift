@@ -1,6 +1,14 @@
 import Foundation
 import Testing
-@testable import GoModKit
+@testable import GoModCore
+@testable import GoModZip
+@testable import GoSumDB
+@testable import GoModNet
+@testable import GoModFetch
+@testable import GoModVCS
+@testable import GoModSupplyChain
+@testable import GoModAudit
+import GoModKit
 
 @Suite("Inflater: deflate vectors (SECURITY.md row 34)")
 struct InflaterTests {

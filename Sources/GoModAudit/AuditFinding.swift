@@ -1,0 +1,138 @@
+public import GoModCore
+public import GoModZip
+public import GoSumDB
+public import GoModFetch
+public import GoModVCS
+public import GoModSupplyChain
+/// One problem a project audit found.
+///
+/// A finding names the rule it broke, how serious it is, the module version concerned and,
+/// where there is one, the file and line to look at (go.mod, go.sum, vendor/modules.txt or a
+/// file in a module), so that text, JSON and SARIF reports can all point at it.
+public struct AuditFinding: Sendable, Hashable {
+    /// The rule a finding breaks. The raw value is the stable rule id used in JSON and SARIF.
+    public enum Rule: String, Sendable, Hashable, CaseIterable, Codable {
+        /// go.mod or go.work does not parse.
+        case goModInvalid = "GMK001-gomod-invalid"
+        /// A go.sum line is malformed, duplicated or conflicting.
+        case goSumInvalid = "GMK002-gosum-invalid"
+        /// A module path imitates a well-known module.
+        case typosquat = "GMK003-typosquat"
+        /// The checksum database records another hash for a go.sum line.
+        case checksumMismatch = "GMK004-sumdb-mismatch"
+        /// The checksum database has no record of a go.sum line's module version.
+        case checksumMissing = "GMK005-sumdb-missing"
+        /// A go.sum line could not be checked against the checksum database.
+        case checksumUnverified = "GMK006-sumdb-unverified"
+        /// A module in the module cache does not match its go.sum line or its `.ziphash`.
+        case moduleCacheMismatch = "GMK007-modcache-mismatch"
+        /// A vendored file or vendor/modules.txt does not match the module or go.mod.
+        case vendorMismatch = "GMK008-vendor-mismatch"
+        /// The mirror's zip differs from what the git tag holds today, in a suspicious way.
+        case tagDivergence = "GMK009-tag-divergence"
+        /// The git tag moved since the mirror cached the module, in ways that look harmless.
+        case tagMoved = "GMK010-tag-moved"
+        /// A check could not run at all (missing cache, unreachable database...).
+        case checkFailed = "GMK011-check-failed"
+
+        /// A short title, for report headings and SARIF `shortDescription`.
+        public var title: String {
+            switch self {
+            case .goModInvalid: "go.mod does not parse"
+            case .goSumInvalid: "malformed or conflicting go.sum line"
+            case .typosquat: "module path imitates a well-known module"
+            case .checksumMismatch: "go.sum hash differs from the checksum database"
+            case .checksumMissing: "module version unknown to the checksum database"
+            case .checksumUnverified: "go.sum line could not be verified"
+            case .moduleCacheMismatch: "module cache does not match go.sum"
+            case .vendorMismatch: "vendor tree does not match the module"
+            case .tagDivergence: "mirror zip diverges from the git tag"
+            case .tagMoved: "git tag moved after the mirror cached the module"
+            case .checkFailed: "a check could not run"
+            }
+        }
+
+        /// What the rule means and what to do, for SARIF `help`.
+        public var help: String {
+            switch self {
+            case .goModInvalid:
+                "The go command refuses this go.mod or go.work; fix the reported line."
+            case .goSumInvalid:
+                "A go.sum line is malformed, or one module version has two different hashes. Remove the bad lines and run `go mod tidy`."
+            case .typosquat:
+                "The module path looks like a well-known module under another owner or with a small spelling change. Check that you meant to depend on it; typosquatted modules have carried backdoors (github.com/boltdb-go/bolt)."
+            case .checksumMismatch:
+                "The checksum database (sum.golang.org) records a different hash for this module version than go.sum does: the go.sum line or the module you downloaded is not what everybody else gets."
+            case .checksumMissing:
+                "The checksum database has no record of this module version, so nobody else can confirm its hash."
+            case .checksumUnverified:
+                "The go.sum line could not be checked against the checksum database (network, proof or cache failure). It is neither confirmed nor refuted."
+            case .moduleCacheMismatch:
+                "A file in the module cache has been changed since it was downloaded, or its zip or .ziphash does not match go.sum. Delete the module from the cache and download it again."
+            case .vendorMismatch:
+                "A file under vendor/ differs from the module go.sum names, or vendor/modules.txt disagrees with go.mod. Run `go mod vendor` and review the diff."
+            case .tagDivergence:
+                "The module zip the mirror serves differs from the code at the git tag today, and the difference touches code that runs (new imports, init functions, binaries). This is how the boltdb-go/bolt backdoor hid for three years."
+            case .tagMoved:
+                "The git tag now points to another commit than the one the mirror cached, but the differences look harmless. Review them anyway."
+            case .checkFailed:
+                "A check could not run, so the audit is incomplete."
+            }
+        }
+
+        /// The default severity of findings under this rule.
+        public var defaultSeverity: Severity {
+            switch self {
+            case .tagMoved: .warning
+            case .checksumUnverified, .checkFailed: .warning
+            default: .error
+            }
+        }
+    }
+
+    /// How serious a finding is (SARIF levels).
+    public enum Severity: String, Sendable, Hashable, CaseIterable, Codable, Comparable {
+        /// Informational.
+        case note
+        /// Worth a look; does not prove anything is wrong.
+        case warning
+        /// A verification failed.
+        case error
+
+        /// `note < warning < error`.
+        public static func < (lhs: Severity, rhs: Severity) -> Bool {
+            let order: [Severity] = [.note, .warning, .error]
+            return (order.firstIndex(of: lhs) ?? 0) < (order.firstIndex(of: rhs) ?? 0)
+        }
+    }
+
+    /// The broken rule.
+    public var rule: Rule
+    /// How serious it is.
+    public var severity: Severity
+    /// One line for people, naming the module and what is wrong.
+    public var message: String
+    /// The module path concerned, when there is one.
+    public var modulePath: ByteString?
+    /// The module version concerned, when there is one.
+    public var moduleVersion: ByteString?
+    /// The file to look at, relative to the audited directory where possible.
+    public var file: String?
+    /// The 1-based line in ``file``, when known.
+    public var line: Int?
+    /// Further lines of explanation (a diff summary, the database's hash, ...).
+    public var details: [String]
+
+    /// A finding; `severity` defaults to the rule's.
+    public init(rule: Rule, severity: Severity? = nil, message: String, modulePath: ByteString? = nil,
+                moduleVersion: ByteString? = nil, file: String? = nil, line: Int? = nil, details: [String] = []) {
+        self.rule = rule
+        self.severity = severity ?? rule.defaultSeverity
+        self.message = message
+        self.modulePath = modulePath
+        self.moduleVersion = moduleVersion
+        self.file = file
+        self.line = line
+        self.details = details
+    }
+}

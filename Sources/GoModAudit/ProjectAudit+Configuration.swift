@@ -1,0 +1,153 @@
+public import GoModCore
+public import GoModZip
+public import GoSumDB
+public import GoModFetch
+public import GoModVCS
+public import GoModSupplyChain
+import Foundation
+
+extension ProjectAudit {
+    /// A project's audit settings, committed next to go.mod as `gomodkit-audit.json` so that CI
+    /// and people run the same audit without repeating flags. Relative paths are relative to
+    /// the project directory. Every key is optional; command-line flags override the file, and
+    /// the file overrides the environment.
+    ///
+    /// ```json
+    /// {
+    ///   "offline": true,
+    ///   "gomodcache": "modcache",
+    ///   "gosumdb": "off",
+    ///   "git": { "github.com/boltdb-go/bolt": "upstream.bundle",
+    ///            "example.com/repo/sub": { "repository": "../repo", "subdir": "sub" } },
+    ///   "gitRoots": ["../sources"],
+    ///   "known": ["known-modules.txt"]
+    /// }
+    /// ```
+    public struct Configuration: Sendable, Hashable, Decodable {
+        /// The file name looked for in the project directory.
+        public static let fileName = "gomodkit-audit.json"
+        /// The largest configuration file read.
+        public static let maxSize = 1 << 20
+
+        /// Check the checksum database from its local cache only.
+        public var offline: Bool?
+        /// The module cache (GOMODCACHE).
+        public var gomodcache: String?
+        /// A GOSUMDB value; `off` skips the checksum-database check.
+        public var gosumdb: String?
+        /// Upstream repositories by module path.
+        public var git: [String: GitSource]
+        /// Directories of clones laid out by module path.
+        public var gitRoots: [String]
+        /// Files of well-known module paths (one a line, `#` comments).
+        public var known: [String]
+
+        /// An empty configuration.
+        public init() {
+            git = [:]
+            gitRoots = []
+            known = []
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case offline, gomodcache, gosumdb, git, gitRoots, known
+        }
+
+        /// Decodes the keys above; unknown keys are an error (a misspelt key must not silently
+        /// weaken an audit).
+        public init(from decoder: any Decoder) throws {
+            let unknown = try decoder.container(keyedBy: AnyKey.self).allKeys.map(\.stringValue)
+                .filter { CodingKeys(rawValue: $0) == nil }
+            if let key = unknown.first {
+                throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "unknown key \"\(key)\""))
+            }
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            offline = try c.decodeIfPresent(Bool.self, forKey: .offline)
+            gomodcache = try c.decodeIfPresent(String.self, forKey: .gomodcache)
+            gosumdb = try c.decodeIfPresent(String.self, forKey: .gosumdb)
+            git = try c.decodeIfPresent([String: GitSourceValue].self, forKey: .git)?.mapValues(\.source) ?? [:]
+            gitRoots = try c.decodeIfPresent([String].self, forKey: .gitRoots) ?? []
+            known = try c.decodeIfPresent([String].self, forKey: .known) ?? []
+        }
+
+        /// Reads `gomodkit-audit.json` from `directory` (or the file at `path`), resolving its
+        /// relative paths against the project directory. A missing file (when `path` is `nil`)
+        /// is an empty configuration.
+        ///
+        /// - Throws: ``ProjectAudit/ConfigurationError`` for an unreadable or invalid file.
+        public static func load(directory: String, path: String? = nil) throws(ConfigurationError) -> Configuration {
+            let file = path ?? URL(fileURLWithPath: directory).appendingPathComponent(fileName).path
+            guard let handle = FileHandle(forReadingAtPath: file) else {
+                if path == nil { return Configuration() }
+                throw ConfigurationError(file: file, message: "cannot open")
+            }
+            defer { try? handle.close() }
+            guard let data = try? handle.read(upToCount: maxSize + 1) else {
+                throw ConfigurationError(file: file, message: "cannot read")
+            }
+            guard data.count <= maxSize else { throw ConfigurationError(file: file, message: "larger than \(maxSize) bytes") }
+            var config: Configuration
+            do { config = try JSONDecoder().decode(Configuration.self, from: data) } catch {
+                throw ConfigurationError(file: file, message: describe(error))
+            }
+            let base = URL(fileURLWithPath: directory)
+            func resolve(_ p: String) -> String { p.hasPrefix("/") ? p : base.appendingPathComponent(p).standardizedFileURL.path }
+            config.gomodcache = config.gomodcache.map(resolve)
+            config.git = config.git.mapValues { GitSource(repository: resolve($0.repository), subdir: $0.subdir) }
+            config.gitRoots = config.gitRoots.map(resolve)
+            config.known = config.known.map(resolve)
+            return config
+        }
+    }
+
+    /// A `gomodkit-audit.json` that cannot be used.
+    public struct ConfigurationError: Error, Sendable, Hashable, CustomStringConvertible {
+        /// The file.
+        public var file: String
+        /// What is wrong with it.
+        public var message: String
+
+        /// An error.
+        public init(file: String, message: String) {
+            self.file = file
+            self.message = message
+        }
+
+        /// `<file>: <message>`.
+        public var description: String { "\(file): \(message)" }
+    }
+}
+
+/// A `git` entry: a path string, or `{ "repository": ..., "subdir": ... }`.
+private struct GitSourceValue: Decodable {
+    var source: ProjectAudit.GitSource
+
+    init(from decoder: any Decoder) throws {
+        if let path = try? decoder.singleValueContainer().decode(String.self) {
+            source = ProjectAudit.GitSource(repository: path)
+            return
+        }
+        let c = try decoder.container(keyedBy: Keys.self)
+        source = ProjectAudit.GitSource(repository: try c.decode(String.self, forKey: .repository),
+                                        subdir: try c.decodeIfPresent(String.self, forKey: .subdir) ?? "")
+    }
+
+    enum Keys: String, CodingKey { case repository, subdir }
+}
+
+private struct AnyKey: CodingKey {
+    var stringValue: String
+    var intValue: Int? { nil }
+    init(stringValue: String) { self.stringValue = stringValue }
+    init?(intValue: Int) { nil }
+}
+
+private func describe(_ error: any Error) -> String {
+    switch error {
+    case DecodingError.dataCorrupted(let c): c.debugDescription
+    case DecodingError.keyNotFound(let key, _): "missing key \"\(key.stringValue)\""
+    case DecodingError.typeMismatch(_, let c), DecodingError.valueNotFound(_, let c):
+        "\(c.codingPath.map(\.stringValue).joined(separator: ".")): \(c.debugDescription)"
+    default: "invalid JSON"
+    }
+}

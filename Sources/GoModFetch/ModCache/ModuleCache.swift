@@ -1,0 +1,190 @@
+public import GoModCore
+public import GoModZip
+public import GoSumDB
+public import GoModNet
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Foundation
+
+/// A Go module cache (`GOMODCACHE`) in cmd/go's layout (SPEC §8): paths of its files and safe
+/// file operations on it.
+public struct ModuleCache: Sendable {
+    /// The cache root (`$GOMODCACHE`).
+    public let root: String
+
+    /// A cache rooted at `root`.
+    public init(root: String) {
+        var r = root
+        while r.count > 1 && r.hasSuffix("/") { r.removeLast() }
+        self.root = r
+    }
+
+    /// The cache cmd/go would use (`cfg.GOMODCACHE`): `GOMODCACHE`, else the first `GOPATH`
+    /// entry + `/pkg/mod`, else `$HOME/go/pkg/mod`.
+    public static func fromEnvironment(_ env: [String: String]) -> ModuleCache {
+        if let m = env["GOMODCACHE"], !m.isEmpty { return ModuleCache(root: m) }
+        return ModuleCache(root: gopath(env) + "/pkg/mod")
+    }
+
+    /// The first `GOPATH` entry, else `$HOME/go` (cmd/go's default).
+    public static func gopath(_ env: [String: String]) -> String {
+        if let g = env["GOPATH"], let first = g.split(separator: ":").first, !first.isEmpty { return String(first) }
+        return (env["HOME"] ?? NSHomeDirectory()) + "/go"
+    }
+
+    /// `cache/download/<ep>/@v` for a module path.
+    public func downloadDirectory(path: ByteString) throws(ModuleCacheError) -> String {
+        let ep: ByteString
+        do { ep = try GoModule.escapePath(path) } catch {
+            throw ModuleCacheError(.invalidModule, "\(error)")
+        }
+        return root + "/cache/download/" + String(decoding: ep.bytes, as: UTF8.self) + "/@v"
+    }
+
+    /// `cache/download/<ep>/@v/<ev>.<suffix>` (cmd/go's `CachePath`): `info`, `mod`, `zip`,
+    /// `ziphash`, `lock`, `partial`. The version must be canonical.
+    public func cachePath(_ module: GoModule.Version, _ suffix: String) throws(ModuleCacheError) -> String {
+        let ev = try escapedVersion(module)
+        return try downloadDirectory(path: module.path) + "/" + ev + "." + suffix
+    }
+
+    /// `<ep>@<ev>`: the extracted module tree (cmd/go's `DownloadDir` path).
+    public func extractedDirectory(_ module: GoModule.Version) throws(ModuleCacheError) -> String {
+        let ev = try escapedVersion(module)
+        let ep: ByteString
+        do { ep = try GoModule.escapePath(module.path) } catch { throw ModuleCacheError(.invalidModule, module: module, "\(error)") }
+        return root + "/" + String(decoding: ep.bytes, as: UTF8.self) + "@" + ev
+    }
+
+    private func escapedVersion(_ module: GoModule.Version) throws(ModuleCacheError) -> String {
+        do {
+            try GoModule.check(path: module.path, version: module.version)
+        } catch {
+            throw ModuleCacheError(.invalidModule, module: module, "\(error)")
+        }
+        guard Semver.canonical(module.version) == module.version || module.version.hasSuffix("+incompatible") else {
+            throw ModuleCacheError(.invalidModule, module: module, "non-canonical module version \(goQuote(module.version.bytes))")
+        }
+        do { return String(decoding: try GoModule.escapeVersion(module.version).bytes, as: UTF8.self) } catch {
+            throw ModuleCacheError(.invalidModule, module: module, "\(error)")
+        }
+    }
+
+    /// The recorded `.ziphash`, or `nil` when absent or malformed (not one `h1:` hash: cmd/go
+    /// treats such a file, e.g. one torn by a crash, as missing).
+    public func recordedZipHash(_ module: GoModule.Version) -> DirHash? {
+        guard let path = try? cachePath(module, "ziphash"), let data = readSmallFile(path, limit: 4096) else { return nil }
+        return DirHash(String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
+    }
+}
+
+// MARK: File helpers
+
+/// Reads a small file, `nil` when missing, unreadable or larger than `limit`.
+package func readSmallFile(_ path: String, limit: Int) -> [UInt8]? {
+    guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
+    defer { try? handle.close() }
+    guard let data = try? handle.read(upToCount: limit + 1), data.count <= limit else { return nil }
+    return Array(data)
+}
+
+func fileExists(_ path: String) -> Bool {
+    var st = stat()
+    return lstat(path, &st) == 0
+}
+
+func isDirectory(_ path: String) -> Bool {
+    var st = stat()
+    return stat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR
+}
+
+
+func makeDirectories(_ path: String) throws(ModuleCacheError) {
+    do { try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true) } catch {
+        throw ModuleCacheError(.io, "mkdir \(plain(path)): \(error.localizedDescription)")
+    }
+}
+
+/// Writes `data` to `path` atomically: a new temporary file beside it (O_EXCL), fsync,
+/// rename, fsync of the directory. Readers see the old file or the new one, never a torn one.
+func writeFileAtomically(_ path: String, _ data: [UInt8], mode: mode_t = 0o644) throws(ModuleCacheError) {
+    let temp = try writeTemporaryFile(near: path, data, mode: mode)
+    guard rename(temp, path) == 0 else {
+        let err = errno
+        unlink(temp)
+        throw ModuleCacheError(.io, "rename \(temp) \(plain(path)): \(systemMessage(err))")
+    }
+    syncDirectory(of: path)
+}
+
+/// Creates `<path><random>.tmp` with `data`, fsynced; returns its path.
+func writeTemporaryFile(near path: String, _ data: [UInt8], mode: mode_t = 0o644) throws(ModuleCacheError) -> String {
+    var generator = SystemRandomNumberGenerator()
+    for _ in 0..<100 {
+        let temp = path + String(generator.next() as UInt32) + ".tmp"
+        let fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode)
+        if fd < 0 {
+            if errno == EEXIST { continue }
+            throw ModuleCacheError(.io, "open \(temp): \(systemMessage(errno))")
+        }
+        do throws(SystemErrno) { try writeFully(fd, data) } catch {
+            close(fd); unlink(temp)
+            throw ModuleCacheError(.io, "write \(temp): \(systemMessage(error.code))")
+        }
+        guard fsync(fd) == 0 else {
+            let err = errno
+            close(fd); unlink(temp)
+            throw ModuleCacheError(.io, "sync \(temp): \(systemMessage(err))")
+        }
+        close(fd)
+        return temp
+    }
+    throw ModuleCacheError(.io, "create temporary file for \(plain(path)): too many collisions")
+}
+
+func syncDirectory(of path: String) {
+    let dir = (path as NSString).deletingLastPathComponent
+    let fd = open(dir.isEmpty ? "." : dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+    if fd >= 0 { _ = fsync(fd); close(fd) }
+}
+
+/// An exclusive `flock` on a lock file, as cmd/go's `lockedfile.MutexAt` holds `<ev>.lock`.
+final class FileLock: Sendable {
+    private let fd: Int32
+
+    init(_ path: String) throws(ModuleCacheError) {
+        try makeDirectories((path as NSString).deletingLastPathComponent)
+        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o666)
+        guard fd >= 0 else { throw ModuleCacheError(.io, "open \(plain(path)): \(systemMessage(errno))") }
+        while flock(fd, LOCK_EX) != 0 {
+            if errno == EINTR { continue }
+            let err = errno
+            close(fd)
+            throw ModuleCacheError(.io, "lock \(plain(path)): \(systemMessage(err))")
+        }
+        self.fd = fd
+    }
+
+    func unlock() {
+        _ = flock(fd, LOCK_UN)
+        close(fd)
+    }
+}
+
+/// Removes a tree that may be read-only (cmd/go's `RemoveAll` after making it writable).
+func removeTreeForcibly(_ path: String) {
+    guard fileExists(path) else { return }
+    if let enumerator = FileManager.default.enumerator(atPath: path) {
+        _ = chmod(path, 0o755)
+        while let item = enumerator.nextObject() as? String {
+            let full = path + "/" + item
+            if isDirectory(full) { _ = chmod(full, 0o755) }
+        }
+    }
+    try? FileManager.default.removeItem(atPath: path)
+}

@@ -1,0 +1,391 @@
+public import GoModCore
+public import GoModZip
+public import GoSumDB
+public import GoModNet
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Foundation
+
+/// A module version in the cache after ``ModuleDownloader/download(path:query:)``: the fields of
+/// `go mod download -json` (SPEC §10.2).
+public struct DownloadedModule: Sendable, Hashable {
+    /// `Path`.
+    public var path: ByteString
+    /// `Version` (resolved).
+    public var version: ByteString
+    /// `Query`: the query given when it was not a canonical version.
+    public var query: ByteString?
+    /// `Info`: absolute path of the cached `.info`.
+    public var info: String
+    /// `GoMod`: absolute path of the cached `.mod`.
+    public var goMod: String
+    /// `Zip`: absolute path of the cached `.zip`.
+    public var zip: String
+    /// `Dir`: absolute path of the extracted tree (empty when not extracted).
+    public var dir: String
+    /// `Sum`: the zip's `h1:` hash.
+    public var sum: DirHash
+    /// `GoModSum`: the go.mod's `h1:` hash.
+    public var goModSum: DirHash
+    /// `Origin` from the `.info`, re-encoded (compact JSON, sorted keys), if present.
+    public var origin: [UInt8]?
+    /// Findings that do not stop the download (beyond Go), e.g. the zip's go.mod differing from
+    /// the `.mod` file (SECURITY row 149).
+    public var warnings: [String]
+}
+
+/// Downloads module versions into a ``ModuleCache`` as cmd/go's `modfetch.Download` does, with
+/// every check before anything becomes visible in the cache.
+///
+/// For each version: `.info`, `.mod` and `.zip` from the proxy list; the `.mod` hash and the
+/// zip hash are checked against go.sum and otherwise against the checksum database (unless it
+/// is off or the path matches `GONOSUMDB`; an unreachable database fails the download); the
+/// zip must pass x/mod's `CheckZip` rules; only then are the files renamed into place
+/// (temporary file + fsync + rename; `.ziphash` before the `.zip`, as cmd/go does) and the zip
+/// extracted read-only (private temporary directory renamed onto `<ep>@<ev>`, with cmd/go's
+/// `.partial` marker meanwhile). Work on one version is serialised by cmd/go's lock file
+/// `<ev>.lock` (flock), so concurrent `go` and `gomodkit` processes cooperate. A failure or a
+/// kill at any point leaves no partial entry: at worst stray temporary files, removed by the
+/// next download of that version.
+public struct ModuleDownloader: Sendable {
+    /// The cache written.
+    public var cache: ModuleCache
+    /// The proxy client.
+    public var proxy: ModuleProxyClient
+    /// The checksum database, `nil` when `GOSUMDB=off`.
+    public var checksumDatabase: ChecksumDatabase?
+    /// go.sum consulted first (cmd/go's `checkModSum`), if any.
+    public var goSum: GoSum?
+    /// Extract the zip into `<ep>@<ev>` (as `go mod download` does).
+    public var extract: Bool
+    /// Leave the extracted tree writable (`-modcacherw`).
+    public var writable: Bool
+
+    /// A downloader.
+    public init(cache: ModuleCache, proxy: ModuleProxyClient, checksumDatabase: ChecksumDatabase?,
+                goSum: GoSum? = nil, extract: Bool = true, writable: Bool = false) {
+        self.cache = cache
+        self.proxy = proxy
+        self.checksumDatabase = checksumDatabase
+        self.goSum = goSum
+        self.extract = extract
+        self.writable = writable
+    }
+
+    /// Downloads `path@query` (`query` a canonical version, `latest`, or another version query
+    /// the proxy answers in `.info`).
+    public func download(path: ByteString, query: ByteString) async throws(ModuleCacheError) -> DownloadedModule {
+        let module = "\(String(decoding: path.bytes, as: UTF8.self))@\(String(decoding: query.bytes, as: UTF8.self))"
+        do { try GoModule.checkPath(path) } catch {
+            throw ModuleCacheError(.invalidModule, "\(error)")
+        }
+        var version = query
+        var info: ModuleInfo?
+        var reportedQuery: ByteString?
+        if Semver.canonical(query) != query && !query.hasSuffix("+incompatible") {
+            reportedQuery = query
+            do {
+                info = query == "latest" ? try await proxy.resolveLatest(path: path) : try await proxy.info(path: path, version: query)
+            } catch {
+                throw ModuleCacheError(.proxy, error.description, proxyError: error)
+            }
+            version = info?.version ?? query
+            guard Semver.canonical(version) == version || version.hasSuffix("+incompatible") else {
+                throw ModuleCacheError(.invalidModule, "\(module): proxy resolved the query to non-canonical version \(goQuote(version.bytes))")
+            }
+        }
+        var result = try await download(GoModule.Version(path: path, version: version), info: info)
+        result.query = reportedQuery
+        return result
+    }
+
+    /// Downloads one canonical module version (see the type's discussion).
+    public func download(_ module: GoModule.Version, info knownInfo: ModuleInfo? = nil) async throws(ModuleCacheError) -> DownloadedModule {
+        let infoPath = try cache.cachePath(module, "info")
+        let modPath = try cache.cachePath(module, "mod")
+        let zipPath = try cache.cachePath(module, "zip")
+        let hashPath = try cache.cachePath(module, "ziphash")
+        let dir = try cache.extractedDirectory(module)
+        try makeDirectories(try cache.downloadDirectory(path: module.path))
+        let lock = try FileLock(try cache.cachePath(module, "lock"))
+        defer { lock.unlock() }
+        removeStaleTemporaries(module, zipPath: zipPath, dir: dir)
+        var warnings: [String] = []
+
+        // .info
+        var info = knownInfo
+        var infoCached = false
+        if info == nil, let cached = readSmallFile(infoPath, limit: ModuleProxyClient.maxInfoResponse), let parsed = ModuleInfo(json: cached),
+           parsed.version == module.version {
+            info = parsed
+            infoCached = true
+        }
+        if info == nil {
+            do { info = try await proxy.info(path: module.path, version: module.version) } catch {
+                throw ModuleCacheError(.proxy, module: module, error.description, proxyError: error)
+            }
+        }
+
+        // A pseudo-version must agree with the .info time (SECURITY row 156; cmd/go checks it
+        // only against the VCS when fetching directly).
+        if GoModule.isPseudoVersion(module.version), let time = info?.time {
+            try Self.checkPseudoVersion(module, infoTime: time)
+        }
+
+        // .mod: authenticated before it is cached.
+        var goModBytes: [UInt8]
+        let modCached: Bool
+        if let cached = readSmallFile(modPath, limit: ModuleProxyClient.maxModResponse) {
+            goModBytes = cached
+            modCached = true
+        } else {
+            modCached = false
+            do { goModBytes = try await proxy.goMod(path: module.path, version: module.version) } catch {
+                throw ModuleCacheError(.proxy, module: module, error.description, proxyError: error)
+            }
+        }
+        let goModSum = DirHash.hashGoMod(goModBytes)
+        try await checkSum(GoModule.Version(path: module.path, version: module.version + GoSum.goModSuffix), goModSum, of: module)
+        if let declared = GoMod.modulePath(in: goModBytes), declared != module.path {
+            throw ModuleCacheError(.modulePathMismatch, module: module,
+                                   "\(plain(module.path))@\(plain(module.version)): parsing go.mod:\n\tmodule declares its path as: \(plain(declared))\n\t        but was required as: \(plain(module.path))")
+        }
+
+        // .zip: reuse a cached one whose hash still matches its .ziphash; else download.
+        var zipSum: DirHash
+        var newZip: String?
+        let recordedZipHash = cache.recordedZipHash(module)
+        if fileExists(zipPath), let recorded = recordedZipHash,
+           let computed = try? DirHash.hashZip(path: zipPath), computed == recorded {
+            zipSum = computed
+            try await checkSum(module, zipSum, of: module)
+        } else {
+            let body: [UInt8]
+            do { body = try await proxy.zip(path: module.path, version: module.version) } catch {
+                throw ModuleCacheError(.proxy, module: module, error.description, proxyError: error)
+            }
+            let temp = try writeTemporaryFile(near: zipPath, body)
+            newZip = temp
+            do {
+                zipSum = try checkDownloadedZip(module, path: temp, goMod: goModBytes, warnings: &warnings)
+                try await checkSum(module, zipSum, of: module)
+            } catch {
+                unlink(temp)
+                throw error
+            }
+        }
+
+        // Everything is authenticated: make it visible. Files read from the cache above (under
+        // the lock) are already in place and are not read again.
+        do throws(ModuleCacheError) {
+            if let info, !infoCached, readSmallFile(infoPath, limit: ModuleProxyClient.maxInfoResponse) != info.raw {
+                try writeFileAtomically(infoPath, info.raw)
+            }
+            if !modCached {
+                try writeFileAtomically(modPath, goModBytes)
+                try rewriteVersionList(module.path)
+            }
+            if recordedZipHash != zipSum {
+                try writeFileAtomically(hashPath, Array(zipSum.description.utf8))
+            }
+            if let newZip {
+                guard rename(newZip, zipPath) == 0 else {
+                    throw ModuleCacheError(.io, module: module, "rename \(newZip) \(zipPath): \(systemMessage(errno))")
+                }
+                syncDirectory(of: zipPath)
+            }
+        } catch {
+            if let newZip { unlink(newZip) }
+            throw error
+        }
+
+        var extracted = ""
+        if extract {
+            try extractZip(module, zipPath: zipPath, dir: dir)
+            extracted = dir
+        }
+        return DownloadedModule(path: module.path, version: module.version, query: nil, info: infoPath, goMod: modPath,
+                                zip: zipPath, dir: extracted, sum: zipSum, goModSum: goModSum, origin: info?.origin,
+                                warnings: warnings)
+    }
+
+    /// The pseudo-version's revision must be 12 lower-case hex digits and its timestamp the
+    /// `.info` `Time` (UTC, to the second).
+    static func checkPseudoVersion(_ module: GoModule.Version, infoTime: String) throws(ModuleCacheError) {
+        let head = "\(plain(module.path))@\(plain(module.version))"
+        let rev: ByteString, time: Date
+        do {
+            rev = try GoModule.pseudoVersionRev(module.version)
+            time = try GoModule.pseudoVersionTime(module.version)
+        } catch {
+            throw ModuleCacheError(.invalidPseudoVersion, module: module, "\(head): invalid pseudo-version: \(error)")
+        }
+        guard rev.count == 12, rev.bytes.allSatisfy({ (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }) else {
+            throw ModuleCacheError(.invalidPseudoVersion, module: module, "\(head): invalid pseudo-version: revision \(plain(rev)) is not 12 lower-case hex digits")
+        }
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        let plainFormatter = ISO8601DateFormatter()
+        guard let stated = plainFormatter.date(from: infoTime) ?? formatter.date(from: infoTime) else {
+            throw ModuleCacheError(.invalidPseudoVersion, module: module, "\(head): invalid pseudo-version: .info Time \(goQuote(Array(infoTime.utf8))) is not RFC 3339")
+        }
+        guard Int64(stated.timeIntervalSince1970.rounded(.down)) == Int64(time.timeIntervalSince1970.rounded(.down)) else {
+            throw ModuleCacheError(.invalidPseudoVersion, module: module,
+                                   "\(head): invalid pseudo-version: does not match version-control timestamp (expected \(Self.pseudoTimestamp(stated)))")
+        }
+    }
+
+    /// `yyyymmddhhmmss` in UTC, as in a pseudo-version.
+    static func pseudoTimestamp(_ date: Date) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC") ?? .current
+        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
+        return String(format: "%04d%02d%02d%02d%02d%02d", c.year ?? 0, c.month ?? 0, c.day ?? 0, c.hour ?? 0, c.minute ?? 0, c.second ?? 0)
+    }
+
+    /// x/mod `CheckZip` rules, `HashZip`, and the go.mod divergence check.
+    private func checkDownloadedZip(_ module: GoModule.Version, path: String, goMod: [UInt8],
+                                    warnings: inout [String]) throws(ModuleCacheError) -> DirHash {
+        let checked: ModuleZip.CheckedFiles
+        do { checked = try ModuleZip.checkZip(module, path: path) } catch {
+            throw ModuleCacheError(.invalidZip, module: module, "\(plain(module.path))@\(plain(module.version)): \(error)")
+        }
+        if let error = checked.error {
+            throw ModuleCacheError(.invalidZip, module: module, "\(plain(module.path))@\(plain(module.version)): \(error)")
+        }
+        let archive: ZipArchive
+        do { archive = try ZipArchive(path: path) } catch {
+            throw ModuleCacheError(.invalidZip, module: module, "\(plain(module.path))@\(plain(module.version)): \(error)")
+        }
+        let sum: DirHash
+        do { sum = try DirHash.hashZip(archive) } catch {
+            throw ModuleCacheError(.invalidZip, module: module, "\(plain(module.path))@\(plain(module.version)): \(error)")
+        }
+        let goModName = ByteString(module.path.bytes + [0x40] + module.version.bytes + Array("/go.mod".utf8))
+        if let entry = archive.entries.first(where: { $0.name == goModName }) {
+            if let data = entry.uncompressedSize <= ModuleZip.maxGoMod ? try? archive.contents(of: entry) : nil, data != goMod {
+                warnings.append("\(plain(module.path))@\(plain(module.version)): the go.mod in the zip differs from the .mod file (each is authenticated on its own; go builds with the .mod file)")
+            }
+        }
+        return sum
+    }
+
+    /// cmd/go's `checkModSum`: go.sum first; without a line, the checksum database unless off
+    /// or excluded by GONOSUMDB; an unreachable database is a failure.
+    private func checkSum(_ key: GoModule.Version, _ hash: DirHash, of module: GoModule.Version) async throws(ModuleCacheError) {
+        if let goSum {
+            switch goSum.check(key, hash: hash) {
+            case .match: return
+            case .mismatch(let recorded, _):
+                throw ModuleCacheError(.goSumMismatch, module: module,
+                                       String(decoding: goSum.checksumMismatchMessage(for: key, downloaded: hash, recorded: recorded), as: UTF8.self))
+            case .notPresent, .unverifiable: break
+            }
+        }
+        guard let db = checksumDatabase else { return }
+        let isGoMod = key.version.hasSuffix(GoSum.goModSuffix)
+        let noun = isGoMod ? "go.mod" : "module"
+        let lines: [ByteString]
+        do {
+            lines = try await db.lookup(path: key.path, version: key.version).lines
+        } catch let error as ChecksumDatabaseError where error.code == .skipped {
+            return
+        } catch let error as ChecksumDatabaseError {
+            var detail = error
+            detail.module = nil
+            throw ModuleCacheError(.checksumDatabaseFailure, module: module, "\(plain(module.path))@\(plain(module.version)): verifying \(noun): \(detail)")
+        } catch {
+            throw ModuleCacheError(.checksumDatabaseFailure, module: module, "\(plain(module.path))@\(plain(module.version)): verifying \(noun): \(error)")
+        }
+        let have = key.path + " " + key.version + " " + ByteString(hash.description)
+        let prefix = key.path + " " + key.version + " h1:"
+        for line in lines {
+            if line == have { return }
+            if line.hasPrefix(prefix) {
+                let recorded = String(decoding: line.bytes.dropFirst(prefix.count - 3), as: UTF8.self)
+                throw ModuleCacheError(.checksumDatabaseMismatch, module: module,
+                                       "\(plain(module.path))@\(plain(module.version)): verifying \(noun): checksum mismatch\n\tdownloaded: \(hash)\n\t\(db.name): \(recorded)" + Self.sumdbMismatch)
+            }
+        }
+        throw ModuleCacheError(.checksumDatabaseMismatch, module: module,
+                               "\(plain(module.path))@\(plain(module.version)): verifying \(noun): checksum missing from sumdb response")
+    }
+
+    /// cmd/go's `sumdbMismatch` paragraph.
+    static let sumdbMismatch = """
+
+
+        SECURITY ERROR
+        This download does NOT match the one reported by the checksum server.
+        The bits may have been replaced on the origin server, or an attacker may
+        have intercepted the download attempt.
+
+        For more information, see 'go help module-auth'.
+
+        """
+
+    /// Extracts the zip into `dir` unless a complete tree is there (cmd/go's `unzip`): `.partial`
+    /// marks the work; a partial tree left by a crash is removed first.
+    private func extractZip(_ module: GoModule.Version, zipPath: String, dir: String) throws(ModuleCacheError) {
+        let partial = try cache.cachePath(module, "partial")
+        if isDirectory(dir) && !fileExists(partial) { return }
+        removeTreeForcibly(dir)
+        try writeFileAtomically(partial, [])
+        try makeDirectories((dir as NSString).deletingLastPathComponent)
+        do {
+            try ModuleZip.unzip(zipPath, module: module, to: dir,
+                                options: ModuleZip.UnzipOptions(readOnly: !writable))
+        } catch {
+            throw ModuleCacheError(.invalidZip, module: module, "\(plain(module.path))@\(plain(module.version)): \(error)")
+        }
+        syncDirectory(of: dir)
+        guard unlink(partial) == 0 else {
+            throw ModuleCacheError(.io, module: module, "remove \(partial): \(systemMessage(errno))")
+        }
+    }
+
+    /// Removes temporaries a killed download left (`<ev>.zip<n>.tmp`, `.<base>.gomodkit-unzip-*`).
+    /// Called under the version's lock, so no live writer owns them.
+    private func removeStaleTemporaries(_ module: GoModule.Version, zipPath: String, dir: String) {
+        let downloadDir = (zipPath as NSString).deletingLastPathComponent
+        let base = (zipPath as NSString).lastPathComponent
+        let ev = String(base.dropLast(4))
+        if let names = try? FileManager.default.contentsOfDirectory(atPath: downloadDir) {
+            for name in names where name.hasSuffix(".tmp") && name.hasPrefix(ev + ".") {
+                let rest = name.dropFirst(ev.count + 1)
+                if ["zip", "info", "mod", "ziphash", "partial"].contains(where: { rest.hasPrefix($0) && rest.dropFirst($0.count).dropLast(4).allSatisfy(\.isNumber) }) {
+                    unlink(downloadDir + "/" + name)
+                }
+            }
+        }
+        let parent = (dir as NSString).deletingLastPathComponent
+        let leaf = (dir as NSString).lastPathComponent
+        let tempPrefix = "." + String(decoding: Array(leaf.utf8).prefix(64), as: UTF8.self) + ".gomodkit-unzip-"
+        if let names = try? FileManager.default.contentsOfDirectory(atPath: parent) {
+            for name in names where name.hasPrefix(tempPrefix) { removeTreeForcibly(parent + "/" + name) }
+        }
+    }
+
+    /// Rewrites `@v/list` from the `.mod` files present (cmd/go's `rewriteVersionList`), under
+    /// `list.lock`.
+    private func rewriteVersionList(_ path: ByteString) throws(ModuleCacheError) {
+        let dir = try cache.downloadDirectory(path: path)
+        let lock = try FileLock(dir + "/list.lock")
+        defer { lock.unlock() }
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []
+        var versions: [ByteString] = []
+        for name in names where name.hasSuffix(".mod") {
+            guard let v = try? GoModule.unescapeVersion(ByteString(String(name.dropLast(4)))) else { continue }
+            versions.append(v)
+        }
+        Semver.sort(&versions)
+        var data: [UInt8] = []
+        for v in versions { data += v.bytes + [0x0A] }
+        if readSmallFile(dir + "/list", limit: 16 << 20) != data { try writeFileAtomically(dir + "/list", data) }
+    }
+}

@@ -1,0 +1,439 @@
+public import GoModCore
+public import GoModZip
+public import GoSumDB
+public import GoModNet
+public import Foundation
+
+/// One `GOPROXY` list entry, as cmd/go's `modfetch.proxyList` builds it.
+public struct ModuleProxyEntry: Sendable, Hashable, CustomStringConvertible {
+    /// What the entry is.
+    public enum Kind: Sendable, Hashable {
+        /// A proxy base URL (`https`, `http` or `file`).
+        case url(URL)
+        /// `off`: `module lookup disabled by GOPROXY=off`.
+        case off
+        /// `direct`: fetch from version control (unsupported by GoModKit).
+        case direct
+        /// The implicit first entry cmd/go adds when `GONOPROXY` is set: matching paths go direct.
+        case noproxy
+    }
+
+    /// What the entry is.
+    public var kind: Kind
+    /// `true` when the entry is followed by `|` (fall through on any error), `false` for `,`
+    /// (fall through only on 404/410).
+    public var fallBackOnError: Bool
+
+    /// An entry.
+    public init(_ kind: Kind, fallBackOnError: Bool = false) {
+        self.kind = kind
+        self.fallBackOnError = fallBackOnError
+    }
+
+    /// The entry as written in `GOPROXY` (URLs redacted of user info).
+    public var description: String {
+        switch kind {
+        case .url(let url): redactedURL(url)
+        case .off: "off"
+        case .direct: "direct"
+        case .noproxy: "noproxy"
+        }
+    }
+}
+
+/// The proxy side of cmd/go's environment: `GOPROXY`, `GONOPROXY`/`GOPRIVATE`, `GOINSECURE`.
+public struct ModuleProxyConfiguration: Sendable {
+    /// The list, in order, with the implicit `noproxy` first when `GONOPROXY` is set.
+    public var entries: [ModuleProxyEntry]
+    /// `GONOPROXY` glob patterns (default `GOPRIVATE`).
+    public var noProxy: ByteString
+    /// `GOINSECURE` glob patterns. As in cmd/go they only matter for direct (VCS) fetches,
+    /// which GoModKit does not do, and they never disable checksum verification.
+    public var insecure: ByteString
+
+    /// A configuration from a parsed list.
+    public init(entries: [ModuleProxyEntry], noProxy: ByteString = "", insecure: ByteString = "") {
+        self.entries = entries
+        self.noProxy = noProxy
+        self.insecure = insecure
+    }
+
+    /// Parses `GOPROXY` as cmd/go's `proxyList` does: `,` and `|` separators, empty entries
+    /// skipped, `off` and `direct` end the list, `https://` prepended to a bare host, schemes
+    /// limited to https/http/file; a `noproxy` entry first when `noProxy` is non-empty and the
+    /// list is not just `direct`.
+    ///
+    /// - Throws: ``ModuleProxyError/Code/emptyProxyList``, ``ModuleProxyError/Code/invalidProxyURL``.
+    public static func parse(goproxy: String, noProxy: ByteString = "", insecure: ByteString = "")
+        throws(ModuleProxyError) -> ModuleProxyConfiguration {
+        var entries: [ModuleProxyEntry] = []
+        if !noProxy.isEmpty && goproxy != "direct" { entries.append(ModuleProxyEntry(.noproxy)) }
+        var rest = Substring(goproxy)
+        while !rest.isEmpty {
+            var item: Substring
+            var fallBack = false
+            if let i = rest.firstIndex(where: { $0 == "," || $0 == "|" }) {
+                item = rest[..<i]
+                fallBack = rest[i] == "|"
+                rest = rest[rest.index(after: i)...]
+            } else {
+                item = rest
+                rest = ""
+            }
+            let entry = item.trimmingCharacters(in: .whitespacesAndNewlines)
+            if entry.isEmpty { continue }
+            if entry == "off" { entries.append(ModuleProxyEntry(.off)); break }
+            if entry == "direct" { entries.append(ModuleProxyEntry(.direct)); break }
+            var text = entry
+            if text.contains(where: { $0 == "." || $0 == ":" || $0 == "/" }) && !text.contains(":/") && !text.hasPrefix("/") {
+                text = "https://" + text
+            }
+            guard let url = URL(string: text), let scheme = url.scheme?.lowercased() else {
+                throw ModuleProxyError(.invalidProxyURL, "invalid proxy URL \(goQuote(Array(entry.utf8)))")
+            }
+            guard ["https", "http", "file"].contains(scheme) else {
+                throw ModuleProxyError(.invalidProxyURL, "invalid proxy URL scheme (must be https, http, file)")
+            }
+            entries.append(ModuleProxyEntry(.url(url), fallBackOnError: fallBack))
+        }
+        if entries.isEmpty || (entries.count == 1 && entries[0].kind == .noproxy) {
+            throw ModuleProxyError(.emptyProxyList, "GOPROXY list is not the empty string, but contains no entries")
+        }
+        return ModuleProxyConfiguration(entries: entries, noProxy: noProxy, insecure: insecure)
+    }
+
+    /// The configuration from Go's environment variables: `GOPROXY` (default
+    /// `https://proxy.golang.org,direct`), `GONOPROXY` (default `GOPRIVATE`), `GOINSECURE`.
+    public static func fromEnvironment(_ env: [String: String]) throws(ModuleProxyError) -> ModuleProxyConfiguration {
+        let goproxy = env["GOPROXY"].flatMap { $0.isEmpty ? nil : $0 } ?? "https://proxy.golang.org,direct"
+        let noProxy = env["GONOPROXY"].flatMap { $0.isEmpty ? nil : $0 } ?? env["GOPRIVATE"] ?? ""
+        return try parse(goproxy: goproxy, noProxy: ByteString(noProxy), insecure: ByteString(env["GOINSECURE"] ?? ""))
+    }
+}
+
+/// A module's `.info` answer (cmd/go's `RevInfo`): the resolved version, its time, and the
+/// optional `Origin` block, plus the exact bytes received (cached verbatim).
+public struct ModuleInfo: Sendable, Hashable {
+    /// `Version`.
+    public var version: ByteString
+    /// `Time` as sent (RFC 3339), if any.
+    public var time: String?
+    /// The `Origin` object re-encoded as compact JSON with sorted keys, if present.
+    public var origin: [UInt8]?
+    /// The answer's bytes.
+    public var raw: [UInt8]
+
+    /// Decodes an `.info` answer; `nil` when it is not a JSON object whose `Version` is a
+    /// string (cmd/go: `invalid response from proxy`).
+    public init?(json raw: [UInt8]) {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(raw), options: [.fragmentsAllowed]) as? [String: Any],
+              let version = object["Version"] as? String else { return nil }
+        if let time = object["Time"], !(time is String) { return nil }
+        self.version = ByteString(version)
+        self.time = object["Time"] as? String
+        if let origin = object["Origin"] {
+            guard origin is [String: Any],
+                  let data = try? JSONSerialization.data(withJSONObject: origin, options: [.sortedKeys, .withoutEscapingSlashes])
+            else { return nil }
+            self.origin = Array(data)
+        }
+        self.raw = raw
+    }
+}
+
+/// A GOPROXY protocol client (cmd/go's `modfetch.proxyRepo` plus `TryProxies`): `list`,
+/// `.info`, `.mod`, `.zip`, `@latest`, over the proxy list with Go's fallback rules.
+///
+/// Every answer is size-capped; a `.zip` that is not a zip archive is
+/// ``ModuleProxyError/Code/notAZip``; a `.info` that is not JSON is
+/// ``ModuleProxyError/Code/invalidResponse``. Paths and versions are checked before any URL is
+/// built. `direct` is never attempted: reaching it is ``ModuleProxyError/Code/directUnsupported``.
+public struct ModuleProxyClient: Sendable {
+    /// The proxy list and patterns.
+    public let configuration: ModuleProxyConfiguration
+    private let transport: any HTTPTransport
+
+    /// The most bytes read for `@v/list`.
+    public static let maxListResponse = 16 << 20
+    /// The most bytes read for `.info` and `@latest`.
+    public static let maxInfoResponse = 1 << 20
+    /// The most bytes read for `.mod` (x/mod's `MaxGoMod`).
+    public static let maxModResponse = Int(ModuleZip.maxGoMod)
+    /// The most bytes read for `.zip` (x/mod's `MaxZipFile`).
+    public static let maxZipResponse = Int(ModuleZip.maxZipFile)
+
+    /// A client over `transport` (URLSession by default).
+    public init(configuration: ModuleProxyConfiguration, transport: any HTTPTransport = DefaultHTTPTransport()) {
+        self.configuration = configuration
+        self.transport = transport
+    }
+
+    /// The versions a proxy lists (`$base/$module/@v/list`): valid semver, non-pseudo
+    /// versions only, in the order received, duplicates removed (`proxyRepo.Versions`).
+    public func versions(path: ByteString) async throws(ModuleProxyError) -> [ByteString] {
+        let escaped = try escaped(path: path)
+        let body = try await tryProxies(module: String(decoding: path.bytes, as: UTF8.self)) { base throws(ModuleProxyError) in
+            try await fetch(base, relative: escaped + "/@v/list", limit: Self.maxListResponse)
+        }
+        var seen = Set<ByteString>()
+        var out: [ByteString] = []
+        for line in body.split(separator: 0x0A) {
+            let fields = line.split(whereSeparator: { $0 == 0x20 || $0 == 0x09 || $0 == 0x0D })
+            guard let first = fields.first else { continue }
+            let v = ByteString(Array(first))
+            guard Semver.isValid(v), !GoModule.isPseudoVersion(v), seen.insert(v).inserted else { continue }
+            out.append(v)
+        }
+        return out
+    }
+
+    /// The `.info` for a version or query (`$base/$module/@v/$version.info`). For a canonical
+    /// version the answer's `Version` must be that version (`proxy returned info for version
+    /// <x> instead of requested version`).
+    public func info(path: ByteString, version: ByteString) async throws(ModuleProxyError) -> ModuleInfo {
+        let escapedPath = try escaped(path: path)
+        let module = "\(String(decoding: path.bytes, as: UTF8.self))@\(String(decoding: version.bytes, as: UTF8.self))"
+        let ev: ByteString
+        do { ev = try GoModule.escapeVersion(version) } catch {
+            throw ModuleProxyError(.invalidModule, error.description, module: module, underlying: error)
+        }
+        let canonical = Semver.canonical(version) == version
+        return try await tryProxies(module: module) { base throws(ModuleProxyError) in
+            let body = try await fetch(base, relative: escapedPath + "/@v/" + String(decoding: ev.bytes, as: UTF8.self) + ".info", limit: Self.maxInfoResponse)
+            guard let info = ModuleInfo(json: body) else {
+                throw ModuleProxyError(.invalidResponse, "invalid response from proxy \(goQuote(Array(base.description.utf8))): \(proxyErrorDetail(Array(body.prefix(200))))", module: module)
+            }
+            if canonical && info.version != version {
+                throw ModuleProxyError(.proxyVersionMismatch,
+                                       "proxy returned info for version \(plain(info.version)) instead of requested version", module: module)
+            }
+            return info
+        }
+    }
+
+    /// `$base/$module/@latest` (used by cmd/go when `list` is empty).
+    public func latest(path: ByteString) async throws(ModuleProxyError) -> ModuleInfo {
+        let escapedPath = try escaped(path: path)
+        let module = String(decoding: path.bytes, as: UTF8.self)
+        return try await tryProxies(module: module) { base throws(ModuleProxyError) in
+            let body = try await fetch(base, relative: escapedPath + "/@latest", limit: Self.maxInfoResponse)
+            guard let info = ModuleInfo(json: body), Semver.isValid(info.version) else {
+                throw ModuleProxyError(.invalidResponse, "invalid response from proxy \(goQuote(Array(base.description.utf8))): \(proxyErrorDetail(Array(body.prefix(200))))", module: module)
+            }
+            return info
+        }
+    }
+
+    /// Resolves `latest` as cmd/go's proxy repo does: the highest release in `list`, else the
+    /// highest pre-release, else `@latest`.
+    public func resolveLatest(path: ByteString) async throws(ModuleProxyError) -> ModuleInfo {
+        let list = try await versions(path: path)
+        var best: ByteString?
+        for v in list where Semver.prerelease(v).isEmpty { if best.map({ Semver.compare(v, $0) > 0 }) ?? true { best = v } }
+        if best == nil { for v in list { if best.map({ Semver.compare(v, $0) > 0 }) ?? true { best = v } } }
+        if let best { return try await info(path: path, version: best) }
+        do { return try await latest(path: path) } catch where error.isNotExist {
+            throw ModuleProxyError(.noVersions, "no matching versions for query \"latest\"",
+                                   module: String(decoding: path.bytes, as: UTF8.self))
+        }
+    }
+
+    /// The go.mod bytes of a canonical version (`$base/$module/@v/$version.mod`).
+    public func goMod(path: ByteString, version: ByteString) async throws(ModuleProxyError) -> [UInt8] {
+        let (escapedPath, ev, module) = try escapedCanonical(path: path, version: version)
+        return try await tryProxies(module: module) { base throws(ModuleProxyError) in
+            try await fetch(base, relative: escapedPath + "/@v/" + ev + ".mod", limit: Self.maxModResponse)
+        }
+    }
+
+    /// The module zip of a canonical version (`$base/$module/@v/$version.zip`), at most
+    /// ``maxZipResponse`` bytes (`downloaded zip file too large`). A body that is not a zip
+    /// archive (HTML page, truncated file) is ``ModuleProxyError/Code/notAZip`` and, as for any
+    /// error, the next proxy is tried only after a `|`.
+    public func zip(path: ByteString, version: ByteString, limit: Int = maxZipResponse) async throws(ModuleProxyError) -> [UInt8] {
+        let (escapedPath, ev, module) = try escapedCanonical(path: path, version: version)
+        return try await tryProxies(module: module) { base throws(ModuleProxyError) in
+            let body: [UInt8]
+            do throws(ModuleProxyError) {
+                body = try await fetch(base, relative: escapedPath + "/@v/" + ev + ".zip", limit: limit)
+            } catch {
+                if error.code == .oversizeResponse {
+                    throw ModuleProxyError(.oversizeResponse, "downloaded zip file too large", module: module, underlying: error)
+                }
+                throw error
+            }
+            do {
+                _ = try ZipArchive(bytes: body, mode: .lenient)
+            } catch {
+                let looksText = body.prefix(512).allSatisfy { $0 == 0x09 || $0 == 0x0A || $0 == 0x0D || (0x20..<0x7F).contains($0) || $0 >= 0x80 }
+                let snippet = looksText ? ": body starts " + goQuote(Array(body.prefix(80))) : ""
+                throw ModuleProxyError(.notAZip, "\(redactedURL(base)) sent \(body.count) bytes that are not a zip file (\(error))\(snippet)",
+                                       module: module, underlying: error)
+            }
+            return body
+        }
+    }
+
+    // MARK: Fallback
+
+    /// cmd/go's `TryProxies`: the first success wins; after `,` only a not-found answer falls
+    /// through, after `|` any error does; the error reported prefers direct/noproxy errors over
+    /// other proxy errors over not-found.
+    func tryProxies<T: Sendable>(module: String, _ body: (URL) async throws(ModuleProxyError) -> T) async throws(ModuleProxyError) -> T {
+        let notExistRank = 0, proxyRank = 1, directRank = 2
+        var best: ModuleProxyError?
+        var bestRank = notExistRank
+        let path = ByteString(module.split(separator: "@", maxSplits: 1).first.map(String.init) ?? module)
+        let noProxyMatch = GoModule.matchPrefixPatterns(configuration.noProxy, path)
+        for entry in configuration.entries {
+            var error: ModuleProxyError
+            var isDirect = false
+            switch entry.kind {
+            case .direct, .noproxy:
+                if case .noproxy = entry.kind, !noProxyMatch {
+                    error = ModuleProxyError(.notFound, "path does not match GOPRIVATE/GONOPROXY", module: module)
+                } else {
+                    isDirect = true
+                    error = ModuleProxyError(.directUnsupported,
+                                             "direct (version-control) fetching is not supported by GoModKit; "
+                                             + (noProxyMatch ? "the path matches GONOPROXY/GOPRIVATE" : "GOPROXY reached \"direct\"")
+                                             + ": set GOPROXY to a module proxy (or a file:// directory in proxy layout)",
+                                             module: module)
+                }
+            case .off:
+                error = ModuleProxyError(.proxyOff, "module lookup disabled by GOPROXY=off", module: module)
+            case .url(let base):
+                if noProxyMatch {
+                    error = ModuleProxyError(.notFound, "disabled by GOPRIVATE/GONOPROXY", module: module)
+                } else {
+                    do throws(ModuleProxyError) { return try await body(base) } catch let e {
+                        error = e
+                        if error.module == nil { error.module = module }
+                    }
+                }
+            }
+            let notExist = error.isNotExist
+            if isDirect {
+                best = error; bestRank = directRank
+            } else if bestRank <= proxyRank && !notExist {
+                best = error; bestRank = proxyRank
+            } else if bestRank == notExistRank {
+                best = error
+            }
+            if !entry.fallBackOnError && !notExist { break }
+        }
+        throw best ?? ModuleProxyError(.emptyProxyList, "GOPROXY list is not the empty string, but contains no entries")
+    }
+
+    // MARK: Requests
+
+    private func escaped(path: ByteString) throws(ModuleProxyError) -> String {
+        do {
+            try GoModule.checkPath(path)
+            return try GoModule.escapePath(path).utf8String ?? ""
+        } catch {
+            throw ModuleProxyError(.invalidModule, error.description, module: String(decoding: path.bytes, as: UTF8.self), underlying: error)
+        }
+    }
+
+    private func escapedCanonical(path: ByteString, version: ByteString) throws(ModuleProxyError) -> (String, String, String) {
+        let module = "\(String(decoding: path.bytes, as: UTF8.self))@\(String(decoding: version.bytes, as: UTF8.self))"
+        do {
+            try GoModule.check(path: path, version: version)
+        } catch {
+            throw ModuleProxyError(.invalidModule, error.description, module: module, underlying: error)
+        }
+        guard Semver.canonical(version) == version || version.hasSuffix("+incompatible") else {
+            throw ModuleProxyError(.notCanonical, "version \(goQuote(version.bytes)) is not canonical", module: module)
+        }
+        do {
+            let ep = try GoModule.escapePath(path).utf8String ?? ""
+            let ev = try GoModule.escapeVersion(version).utf8String ?? ""
+            return (ep, ev, module)
+        } catch {
+            throw ModuleProxyError(.invalidModule, error.description, module: module, underlying: error)
+        }
+    }
+
+    /// GETs `relative` under `base` (or reads it under a `file://` base).
+    func fetch(_ base: URL, relative: String, limit: Int) async throws(ModuleProxyError) -> [UInt8] {
+        if base.scheme?.lowercased() == "file" {
+            let path = base.path.hasSuffix("/") ? base.path + relative : base.path + "/" + relative
+            return try readProxyFile(path, display: "file://" + path, limit: limit)
+        }
+        var text = base.absoluteString
+        while text.hasSuffix("/") { text.removeLast() }
+        text += "/" + percentEncodePath(relative)
+        guard let url = URL(string: text) else {
+            throw ModuleProxyError(.invalidProxyURL, "invalid proxy URL \(goQuote(Array(text.utf8)))")
+        }
+        let display = redactedURL(url)
+        let response: HTTPResponse
+        do {
+            response = try await transport.get(url, limit: limit)
+        } catch let error as HTTPTransportError {
+            if error.code == .oversizeResponse {
+                throw ModuleProxyError(.oversizeResponse, "reading \(display): response body larger than \(limit) bytes", underlying: error)
+            }
+            throw ModuleProxyError(.transport, "reading \(error)", underlying: error)
+        } catch {
+            throw ModuleProxyError(.transport, "reading \(display): \(error)")
+        }
+        guard response.status == 200 else {
+            let detail = proxyErrorDetail(response.body)
+            let message = "reading \(display): \(httpStatusText(response.status))"
+                + (detail.isEmpty ? "" : "\n\tserver response:" + (detail.contains("\n") ? "\n\t" : " ") + detail)
+            let notFound = response.status == 404 || response.status == 410
+            throw ModuleProxyError(notFound ? .notFound : .httpStatus, message, status: response.status)
+        }
+        return response.body
+    }
+}
+
+/// Reads a whole file of a `file://` proxy with a size cap; a missing file is not-found.
+func readProxyFile(_ path: String, display: String, limit: Int) throws(ModuleProxyError) -> [UInt8] {
+    guard let handle = FileHandle(forReadingAtPath: path) else {
+        let exists = FileManager.default.fileExists(atPath: path)
+        throw ModuleProxyError(exists ? .transport : .notFound,
+                               "reading \(display): " + (exists ? "permission denied" : "no such file or directory"))
+    }
+    defer { try? handle.close() }
+    do {
+        let data = try handle.read(upToCount: limit + 1) ?? Data()
+        if data.count > limit {
+            throw ModuleProxyError(.oversizeResponse, "reading \(display): response body larger than \(limit) bytes")
+        }
+        return Array(data)
+    } catch let error as ModuleProxyError {
+        throw error
+    } catch {
+        // A directory or unreadable file.
+        throw ModuleProxyError(.notFound, "reading \(display): \(error.localizedDescription)")
+    }
+}
+
+/// Percent-encodes a relative URL path, keeping `/` and the characters module escaping uses.
+func percentEncodePath(_ s: String) -> String {
+    var out = ""
+    for byte in s.utf8 {
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+             UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"), UInt8(ascii: "/"),
+             UInt8(ascii: "!"), UInt8(ascii: "+"), UInt8(ascii: "@"):
+            out.unicodeScalars.append(Unicode.Scalar(byte))
+        default:
+            out += String(format: "%%%02X", byte)
+        }
+    }
+    return out
+}
+
+/// A URL without its user info (Go's `URL.Redacted`).
+func redactedURL(_ url: URL) -> String {
+    guard url.user != nil || url.password != nil, var components = URLComponents(url: url, resolvingAgainstBaseURL: false) else {
+        return url.absoluteString
+    }
+    components.user = nil
+    components.password = nil
+    return components.string ?? url.absoluteString
+}

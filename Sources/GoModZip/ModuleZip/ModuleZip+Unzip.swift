@@ -1,0 +1,310 @@
+public import GoModCore
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Foundation
+
+extension ModuleZip {
+    /// Options for ``unzip(_:module:to:options:)``.
+    public struct UnzipOptions: Sendable, Hashable {
+        /// How names that differ only in Unicode normalisation are treated.
+        public enum Volume: Sendable, Hashable {
+            /// Probe the target's file system: if it treats NFC and NFD spellings as one name,
+            /// such pairs are an error (``ModuleZipError/Code/normalizationCollision``);
+            /// otherwise they are extracted as distinct files (a warning in the report).
+            case probe
+            /// Treat the target as normalising (APFS, HFS+): such pairs are always an error.
+            case normalizing
+            /// Treat the target as byte-exact (ext4, XFS): such pairs are extracted.
+            case exact
+        }
+
+        /// How the zip container is read (default strict, SPEC.md §4.4).
+        public var mode: ZipArchive.Mode
+        /// Make files 0444 and directories 0555, as in the module cache (default); otherwise
+        /// files are 0644 and directories 0755 (before the umask).
+        public var readOnly: Bool
+        /// How normalisation collisions are decided.
+        public var volume: Volume
+
+        /// Creates options.
+        public init(mode: ZipArchive.Mode = .strict, readOnly: Bool = true, volume: Volume = .probe) {
+            self.mode = mode
+            self.readOnly = readOnly
+            self.volume = volume
+        }
+    }
+
+    /// Extracts a module zip into `directory` as x/mod's `zip.Unzip` does, safely.
+    ///
+    /// The target must be absent or an empty directory (`target directory … exists and is not
+    /// empty`); a symbolic link is refused, never followed. The zip is checked first with
+    /// ``checkZip(_:path:mode:)`` and nothing is written unless it is valid. Files are written
+    /// into a private, mode-0700 temporary directory next to the target, every file created
+    /// with `O_CREAT | O_EXCL | O_NOFOLLOW` relative to a directory descriptor, every directory
+    /// with `mkdirat`; the finished tree is renamed onto the target in one step. Any failure
+    /// removes the temporary tree: nothing is ever left behind, and nothing is ever written
+    /// outside the target. No symbolic link is ever created; entry modes and external
+    /// attributes are ignored. Directory entries and the prefix-only entry produce nothing.
+    ///
+    /// - Returns: the check report (with its warnings).
+    /// - Throws: Go's errors prefixed `unzip <zip>: `, plus ``ModuleZipError/Code/targetNotDirectory``,
+    ///   ``ModuleZipError/Code/normalizationCollision``, ``ModuleZipError/Code/fileExists``.
+    @discardableResult
+    public static func unzip(_ zipPath: String, module: GoModule.Version, to directory: String,
+                             options: UnzipOptions = UnzipOptions()) throws(ModuleZipError) -> CheckedFiles {
+        do {
+            return try unzipUnwrapped(zipPath, module: module, to: directory, options: options)
+        } catch {
+            throw error.within("unzip \(zipPath)")
+        }
+    }
+
+    private static func unzipUnwrapped(_ zipPath: String, module: GoModule.Version, to directory: String,
+                                       options: UnzipOptions) throws(ModuleZipError) -> CheckedFiles {
+        let target = Array(directory.utf8)
+        try requireEmptyOrAbsent(target, display: directory)
+
+        let checked = try checkZip(module, path: zipPath, mode: options.mode)
+        if let error = checked.error { throw error }
+        let archive: ZipArchive
+        do {
+            archive = try ZipArchive(path: zipPath, mode: options.mode, limits: policyLimits)
+        } catch {
+            throw ModuleZipError(.zip, message: error.description, zipError: error)
+        }
+
+        let (parent, base) = splitTarget(target)
+        // Like Go's os.MkdirAll(dir): missing parent directories are created.
+        if !FileManager.default.fileExists(atPath: String(decoding: parent, as: UTF8.self)) {
+            do {
+                try FileManager.default.createDirectory(atPath: String(decoding: parent, as: UTF8.self),
+                                                        withIntermediateDirectories: true)
+            } catch {
+                throw ModuleZipError(.io, message: "mkdir \(goQuote(parent)): \(error.localizedDescription)")
+            }
+        }
+        let parentFD = parent.withCString { open($0, O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
+        guard parentFD >= 0 else {
+            throw ModuleZipError(.io, message: "open \(goQuote(parent)): \(systemMessage(errno))")
+        }
+        defer { close(parentFD) }
+        let (tempName, tempFD) = try makePrivateDirectory(in: parentFD, near: base)
+        var succeeded = false
+        defer {
+            close(tempFD)
+            if !succeeded { removeTree(parentFD: parentFD, name: tempName) }
+        }
+
+        let collisions = checked.warnings.filter { $0.code == .normalizationCollision }
+        if let first = collisions.first {
+            let normalizing: Bool
+            switch options.volume {
+            case .exact: normalizing = false
+            case .normalizing: normalizing = true
+            case .probe: normalizing = probeNormalizing(tempFD)
+            }
+            if normalizing {
+                throw ModuleZipError(.normalizationCollision, message: safeText(first.goText), path: first.path)
+            }
+        }
+
+        let prefix = prefix(module)
+        var entries: [ZipArchive.Entry] = []
+        for entry in archive.entries {
+            let name = entry.name.bytes
+            guard name.count > prefix.count, name.last != 0x2F else { continue }
+            entries.append(entry)
+        }
+        let directories = try extract(entries, of: archive, stripping: prefix.count, into: tempFD,
+                                      fileMode: options.readOnly ? 0o444 : 0o644)
+        if options.readOnly {
+            // Only directories made here, inside the private directory (no links can be there);
+            // any order works, since 0555 keeps search permission.
+            for relative in directories {
+                guard relative.withCString({ fchmodat(tempFD, $0, 0o555, 0) }) == 0 else {
+                    throw ModuleZipError(.io, message: "chmod \(goQuote(relative)): \(systemMessage(errno))")
+                }
+            }
+        }
+        guard fchmod(tempFD, options.readOnly ? 0o555 : directoryModeAfterUmask(tempFD)) == 0 else {
+            throw ModuleZipError(.io, message: "chmod \(directory): \(systemMessage(errno))")
+        }
+        guard tempName.withCString({ from in base.withCString { renameat(parentFD, from, parentFD, $0) } }) == 0 else {
+            let err = errno
+            if err == ENOTEMPTY || err == EEXIST {
+                throw ModuleZipError(.targetNotEmpty, message: "target directory \(directory) exists and is not empty")
+            }
+            if err == ENOTDIR {
+                throw ModuleZipError(.targetNotDirectory, message: "target \(directory) is not a directory")
+            }
+            throw ModuleZipError(.io, message: "rename to \(directory): \(systemMessage(err))")
+        }
+        succeeded = true
+        return checked
+    }
+
+    /// Writes `entries` below the directory `rootFD`: directories with `mkdirat` (mode 0777
+    /// less the umask, reachable only through the private 0700 root), files with `O_CREAT | O_EXCL | O_NOFOLLOW`, every path element opened
+    /// with `O_NOFOLLOW` relative to its parent's descriptor. Returns the directories made.
+    static func extract(_ entries: [ZipArchive.Entry], of archive: ZipArchive, stripping prefixLength: Int,
+                        into rootFD: Int32, fileMode: mode_t) throws(ModuleZipError) -> [[UInt8]] {
+        var made: [[UInt8]] = []
+        var madeSet = Set<[UInt8]>()
+        let reader: ZipEntryReader
+        do {
+            reader = try ZipEntryReader(bufferSize: 64 * 1024)
+        } catch {
+            throw ModuleZipError(.zip, message: error.description, zipError: error)
+        }
+        // The directory of the previous file stays open: module zips list files of one
+        // directory together.
+        var cached: (path: [UInt8], fd: Int32)?
+        defer { if let cached { close(cached.fd) } }
+        for entry in entries {
+            let name = Array(entry.name.bytes[prefixLength...])
+            let elements = name.split(separator: 0x2F, omittingEmptySubsequences: false).map(Array.init)
+            guard let fileName = elements.last, !fileName.isEmpty,
+                  !elements.contains(where: { $0.isEmpty || $0 == [0x2E] || $0 == [0x2E, 0x2E] }) else {
+                // CheckZip never lets such a name through; refuse rather than guess.
+                throw ModuleZipError(.invalidFiles, message: "refusing to extract \(goQuote(name))", path: entry.name)
+            }
+            let dirPath = Array(name[..<(name.count - fileName.count)])
+            let dirFD: Int32
+            if let cached, cached.path == dirPath {
+                dirFD = cached.fd
+            } else {
+                var fd = dup(rootFD)
+                guard fd >= 0 else { throw ModuleZipError(.io, message: systemMessage(errno)) }
+                var walked: [UInt8] = []
+                for element in elements.dropLast() {
+                    walked += walked.isEmpty ? element : [0x2F] + element
+                    // Inside the private 0700 directory: the umask's mode is safe here.
+                    if element.withCString({ mkdirat(fd, $0, 0o777) }) == 0 {
+                        if madeSet.insert(walked).inserted { made.append(walked) }
+                    } else if errno != EEXIST {
+                        let err = errno
+                        close(fd)
+                        throw ModuleZipError(.io, message: "mkdir \(goQuote(walked)): \(systemMessage(err))", path: entry.name)
+                    }
+                    let next = element.withCString { openat(fd, $0, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC) }
+                    let err = errno
+                    close(fd)
+                    guard next >= 0 else {
+                        throw ModuleZipError(.io, message: "open \(goQuote(walked)): \(systemMessage(err))", path: entry.name)
+                    }
+                    fd = next
+                }
+                if let old = cached { close(old.fd) }
+                cached = (dirPath, fd)
+                dirFD = fd
+            }
+            let fileFD = fileName.withCString {
+                openat(dirFD, $0, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, fileMode)
+            }
+            guard fileFD >= 0 else {
+                let err = errno
+                if err == EEXIST {
+                    throw ModuleZipError(.fileExists, message: "open \(goQuote(name)): file exists", path: entry.name)
+                }
+                throw ModuleZipError(.io, message: "open \(goQuote(name)): \(systemMessage(err))", path: entry.name)
+            }
+            var writeError: ModuleZipError?
+            do {
+                try reader.read(entry, in: archive) { chunk in
+                    guard writeError == nil else { return }
+                    do throws(SystemErrno) { try writeFully(fileFD, chunk) } catch {
+                        writeError = ModuleZipError(.io, message: "write \(goQuote(name)): \(systemMessage(error.code))",
+                                                    path: entry.name)
+                    }
+                }
+            } catch {
+                close(fileFD)
+                throw ModuleZipError(.zip, message: error.description, path: entry.name, zipError: error)
+            }
+            guard close(fileFD) == 0 || errno == EINTR else {
+                throw ModuleZipError(.io, message: "close \(goQuote(name)): \(systemMessage(errno))", path: entry.name)
+            }
+            if let writeError { throw writeError }
+        }
+        return made
+    }
+
+    /// Fails unless `target` is absent or an empty directory (never following a link).
+    private static func requireEmptyOrAbsent(_ target: [UInt8], display: String) throws(ModuleZipError) {
+        var info = stat()
+        guard target.withCString({ lstat($0, &info) }) == 0 else {
+            guard errno == ENOENT else {
+                throw ModuleZipError(.io, message: "lstat \(display): \(systemMessage(errno))")
+            }
+            return
+        }
+        guard info.st_mode & S_IFMT == S_IFDIR else {
+            throw ModuleZipError(.targetNotDirectory,
+                                 message: "target \(display) exists and is not a directory (symbolic links are not followed)")
+        }
+        let fd = target.withCString { open($0, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC) }
+        guard fd >= 0 else { throw ModuleZipError(.io, message: "open \(display): \(systemMessage(errno))") }
+        guard try directoryNames(fd).isEmpty else {
+            throw ModuleZipError(.targetNotEmpty, message: "target directory \(display) exists and is not empty")
+        }
+    }
+
+    /// The parent directory (`.` when there is none) and the last element of a target path.
+    private static func splitTarget(_ target: [UInt8]) -> (parent: [UInt8], base: [UInt8]) {
+        var path = target
+        while path.count > 1 && path.last == 0x2F { path.removeLast() }
+        guard let slash = path.lastIndex(of: 0x2F) else { return ([0x2E], path) }
+        let parent = slash == 0 ? [0x2F] : Array(path[..<slash])
+        return (parent, Array(path[(slash + 1)...]))
+    }
+
+    /// Creates a new mode-0700 directory with an unpredictable name next to `base` and opens it.
+    private static func makePrivateDirectory(in parentFD: Int32, near base: [UInt8]) throws(ModuleZipError) -> ([UInt8], Int32) {
+        var random = SystemRandomNumberGenerator()
+        for _ in 0..<100 {
+            let suffix = String(random.next() as UInt64, radix: 36)
+            let name = Array(".\(String(decoding: base.prefix(64), as: UTF8.self)).gomodkit-unzip-\(suffix)".utf8)
+            if name.withCString({ mkdirat(parentFD, $0, 0o700) }) == 0 {
+                let fd = name.withCString { openat(parentFD, $0, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC) }
+                guard fd >= 0 else {
+                    let err = errno
+                    _ = name.withCString { unlinkat(parentFD, $0, AT_REMOVEDIR) }
+                    throw ModuleZipError(.io, message: "open temporary directory: \(systemMessage(err))")
+                }
+                return (name, fd)
+            }
+            guard errno == EEXIST else {
+                throw ModuleZipError(.io, message: "create temporary directory: \(systemMessage(errno))")
+            }
+        }
+        throw ModuleZipError(.io, message: "create temporary directory: too many collisions")
+    }
+
+    /// `0777` less the process umask, learnt from a probe directory (calling `umask` would
+    /// race with other threads).
+    private static func directoryModeAfterUmask(_ dirFD: Int32) -> mode_t {
+        let probe = Array(".umask-probe".utf8)
+        guard probe.withCString({ mkdirat(dirFD, $0, 0o777) }) == 0 else { return 0o755 }
+        var info = stat()
+        let ok = probe.withCString { fstatat(dirFD, $0, &info, AT_SYMLINK_NOFOLLOW) } == 0
+        _ = probe.withCString { unlinkat(dirFD, $0, AT_REMOVEDIR) }
+        return ok ? info.st_mode & 0o777 : 0o755
+    }
+
+    /// Whether the file system holding `dirFD` treats NFC and NFD spellings of a name as one.
+    private static func probeNormalizing(_ dirFD: Int32) -> Bool {
+        let nfc = Array(".probe-\u{E9}".utf8), nfd = Array(".probe-e\u{301}".utf8)
+        let fd = nfc.withCString { openat(dirFD, $0, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600) }
+        guard fd >= 0 else { return true }
+        close(fd)
+        var info = stat()
+        let aliased = nfd.withCString { fstatat(dirFD, $0, &info, AT_SYMLINK_NOFOLLOW) } == 0
+        _ = nfc.withCString { unlinkat(dirFD, $0, 0) }
+        return aliased
+    }
+}

@@ -1,0 +1,231 @@
+public import GoModCore
+/// Why a module zip could not be checked, created or extracted, or why one file of it is
+/// invalid or omitted (x/mod `zip` package errors).
+///
+/// The same type serves two purposes, like Go's `error` values in x/mod's `zip` package:
+///
+/// * **operation errors** thrown by ``ModuleZip`` functions: the module path or version is
+///   malformed, the zip cannot be read, the module has invalid files (``Code/invalidFiles``,
+///   with ``files`` listing them as Go's `FileErrorList` does), the target directory is not
+///   empty, `git` failed, …;
+/// * **per-file reasons** in ``ModuleZip/FileError``: why one path is invalid (for example
+///   ``Code/caseCollision``) or omitted (for example ``Code/vendored``), and GoModKit's own
+///   warnings (for example ``Code/symlinkEntry``).
+///
+/// ``message`` is Go's text for the condition (`file path is not clean`,
+/// `module source tree too large (max size is 524288000 bytes)`, …) and ``description`` adds
+/// the operation prefix Go adds (`create zip <dir>: …`, `unzip <file>: …`). Two errors are
+/// equal when their codes are equal (STYLE.md §5).
+public struct ModuleZipError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// The broken rule. Cases are grouped by where they occur.
+    public enum Code: Sendable, Hashable, CustomStringConvertible {
+        // MARK: Whole operation
+
+        /// The version is not canonical (`version "v1.0.0+bad" is not canonical (should be
+        /// "v1.0.0")`) or `module.Check` rejects the path and version (SECURITY.md row 60).
+        case invalidModuleVersion
+        /// The zip file is larger than 500 MiB (`module zip file is too large (N bytes; limit
+        /// is 524288000 bytes)`, row 63), or a VCS archive is (`downloaded zip file too large`).
+        case zipTooLarge
+        /// The files together are larger than 500 MiB: `total uncompressed size of module
+        /// contents too large …` (zips, row 61) or `module source tree too large …` (files).
+        case moduleTooLarge
+        /// Some files are invalid; ``ModuleZipError/files`` lists them (Go's `FileErrorList`).
+        case invalidFiles
+        /// The zip container could not be read; ``ModuleZipError/zipError`` has the reader's error.
+        case zip
+        /// A file-system operation failed; the message carries `errno`'s text.
+        case io
+        /// A file is larger than the size it had when it was listed (`file "x" is larger than
+        /// declared size`).
+        case fileChanged
+        /// More files, or more name bytes, than GoModKit's caps allow (1,000,000 files, 64 MiB
+        /// of names; Go has no cap, SECURITY.md §4).
+        case tooManyFiles
+        /// The extraction target exists and is not empty (`target directory … exists and is not
+        /// empty`, SECURITY.md row 157).
+        case targetNotEmpty
+        /// The extraction target exists but is not a directory (a file, or a symbolic link,
+        /// which GoModKit never follows; row 158).
+        case targetNotDirectory
+        /// A file to be extracted already exists (`O_EXCL` failed, row 160).
+        case fileExists
+        /// Two names that differ only in Unicode normalisation (NFC/NFD) would be extracted
+        /// onto a volume that normalises names, where they collide (row 54). Elsewhere a warning.
+        case normalizationCollision
+        /// A path element ends in a space or a dot, which Windows and SMB volumes drop, so it
+        /// can alias another name (row 55). A warning on POSIX volumes.
+        case platformAlias
+        /// `git` failed or produced output GoModKit cannot use.
+        case git
+        /// A revision does not name a commit (`unknown revision v1.2.3`).
+        case unknownRevision
+        /// The module is not where its path says it should be in the repository at that
+        /// revision (cmd/go's `findDir` errors, such as `missing example.com/m/go.mod at
+        /// revision v2.0.0` or `go.mod has post-v1 module path "example.com/m/v2" at revision
+        /// v1.0.0`).
+        case moduleNotFound
+        /// A VCS archive is not shaped as cmd/go expects (`missing top-level directory prefix`,
+        /// `zip file contains more than one top-level directory`).
+        case invalidArchive
+        /// A pseudo-version does not match the commit it names (revision or time).
+        case invalidPseudoVersion
+        /// A repository subdirectory or repository root path is not usable for the module
+        /// (`mismatched repo`, `repository rooted at … cannot contain module …`, or a
+        /// subdirectory that is not a clean relative path).
+        case invalidRepositoryPath
+
+        // MARK: Invalid files (x/mod's CheckedFiles.Invalid)
+
+        /// A zip entry's name does not start with `path@version/` (rows 47, 59).
+        case outsidePrefix
+        /// `file path is not clean` (row 50).
+        case pathNotClean
+        /// `file path is not relative`.
+        case pathNotRelative
+        /// `module.CheckFilePath` rejects the path (rows 46, 48, 49, 51); the file error's
+        /// ``ModuleZip/FileError/pathError`` has the exact rule.
+        case invalidPath
+        /// `case-insensitive file name collision: "a" and "b"` (row 53).
+        case caseCollision
+        /// `entry "a" is both a file and a directory` (row 56).
+        case fileDirectoryCollision
+        /// `multiple entries for file "a"` (row 52).
+        case duplicateEntry
+        /// `go.mod files must have lowercase names` (row 57).
+        case goModCase
+        /// `go.mod file not in module root directory` (rows 57, 58).
+        case goModNotInRoot
+        /// `go.mod file too large (max size is 16777216 bytes)` (row 62).
+        case goModTooLarge
+        /// `LICENSE file too large (max size is 16777216 bytes)` (row 62).
+        case licenseTooLarge
+        /// A directory entry (name ending in `/`) declares content: the `h1:` would commit to
+        /// bytes no extractor writes (rows 65, 66; stricter than Go).
+        case directoryEntryWithData
+        /// A file could not be examined (I/O error while listing).
+        case unreadableFile
+
+        // MARK: Omitted files (x/mod's CheckedFiles.Omitted)
+
+        /// `file is in vendor directory`.
+        case vendored
+        /// `file is in another module`.
+        case inSubmodule
+        /// `directory is in another module`.
+        case submoduleDirectory
+        /// `directory is a version control repository` (`.bzr`, `.git`, `.hg`, `.svn`).
+        case vcsDirectory
+        /// `file is inserted by 'hg archive' and is always omitted`.
+        case hgArchival
+        /// `file is a symbolic link`.
+        case symbolicLink
+        /// `not a regular file`.
+        case notRegularFile
+
+        // MARK: Warnings (GoModKit findings; Go accepts these silently)
+
+        /// A directory entry, or an entry named exactly `path@version/`: accepted and hashed as
+        /// an empty file, as Go does, but never extracted (row 64).
+        case directoryEntry
+        /// An entry whose Unix mode says symbolic link: treated as a regular file holding the
+        /// link text, as Go does; never extracted as a link (row 67).
+        case symlinkEntry
+        /// Content in a `vendor/` directory: kept in the zip and hashed, but it is code the
+        /// go command ignores when building the module (row 68).
+        case vendoredContent
+
+        /// A short text naming the rule.
+        public var description: String {
+            switch self {
+            case .invalidModuleVersion: "invalid module version"
+            case .zipTooLarge: "module zip file is too large"
+            case .moduleTooLarge: "module contents too large"
+            case .invalidFiles: "invalid files"
+            case .zip: "invalid zip file"
+            case .io: "I/O error"
+            case .fileChanged: "file is larger than declared size"
+            case .tooManyFiles: "too many files"
+            case .targetNotEmpty: "target directory exists and is not empty"
+            case .targetNotDirectory: "target is not a directory"
+            case .fileExists: "file exists"
+            case .normalizationCollision: "Unicode normalization collision"
+            case .platformAlias: "name aliased on some platforms"
+            case .git: "git failed"
+            case .unknownRevision: "unknown revision"
+            case .moduleNotFound: "module not found at revision"
+            case .invalidArchive: "invalid VCS archive"
+            case .invalidPseudoVersion: "invalid pseudo-version"
+            case .invalidRepositoryPath: "invalid repository path"
+            case .outsidePrefix: "path does not have the module prefix"
+            case .pathNotClean: "file path is not clean"
+            case .pathNotRelative: "file path is not relative"
+            case .invalidPath: "malformed file path"
+            case .caseCollision: "case-insensitive file name collision"
+            case .fileDirectoryCollision: "entry is both a file and a directory"
+            case .duplicateEntry: "multiple entries for file"
+            case .goModCase: "go.mod files must have lowercase names"
+            case .goModNotInRoot: "go.mod file not in module root directory"
+            case .goModTooLarge: "go.mod file too large"
+            case .licenseTooLarge: "LICENSE file too large"
+            case .directoryEntryWithData: "directory entry with data"
+            case .unreadableFile: "file could not be examined"
+            case .vendored: "file is in vendor directory"
+            case .inSubmodule: "file is in another module"
+            case .submoduleDirectory: "directory is in another module"
+            case .vcsDirectory: "directory is a version control repository"
+            case .hgArchival: "file is inserted by 'hg archive'"
+            case .symbolicLink: "file is a symbolic link"
+            case .notRegularFile: "not a regular file"
+            case .directoryEntry: "directory entry"
+            case .symlinkEntry: "symbolic-link entry"
+            case .vendoredContent: "vendored content"
+            }
+        }
+    }
+
+    /// The broken rule; the only part that takes part in `==` and hashing.
+    public var code: Code
+    /// Go's message for the condition, without the operation prefix.
+    public var message: String
+    /// The operation and its subject, as Go prefixes them: `create zip <dir>`,
+    /// `unzip <file>`; empty when Go adds none.
+    public var context: String
+    /// The file or entry concerned, when there is one.
+    public var path: ByteString?
+    /// The invalid files, for ``Code/invalidFiles``.
+    public var files: [ModuleZip.FileError]
+    /// The zip reader's error, for ``Code/zip``.
+    public var zipError: ZipError?
+    /// The module-path error, for ``Code/invalidModuleVersion``.
+    public var pathError: ModulePathError?
+
+    /// Creates an error; only `code` matters for equality.
+    public init(_ code: Code, message: String, context: String = "", path: ByteString? = nil,
+                files: [ModuleZip.FileError] = [], zipError: ZipError? = nil, pathError: ModulePathError? = nil) {
+        self.code = code
+        self.message = message
+        self.context = context
+        self.path = path
+        self.files = files
+        self.zipError = zipError
+        self.pathError = pathError
+    }
+
+    /// Go's full text: `<context>: <message>`, or just the message.
+    public var description: String { context.isEmpty ? message : "\(context): \(message)" }
+
+    /// Errors are equal when their codes are equal.
+    public static func == (lhs: ModuleZipError, rhs: ModuleZipError) -> Bool { lhs.code == rhs.code }
+
+    /// Hashes the code only, consistent with `==`.
+    public func hash(into hasher: inout Hasher) { hasher.combine(code) }
+
+    /// The same error with an operation prefix (Go's `zipError{verb, path}`), unless it has one.
+    func within(_ context: String) -> ModuleZipError {
+        guard self.context.isEmpty else { return self }
+        var copy = self
+        copy.context = context
+        return copy
+    }
+}

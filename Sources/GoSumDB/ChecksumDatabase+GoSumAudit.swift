@@ -1,0 +1,138 @@
+public import GoModCore
+/// The verdict on one go.sum line checked against a checksum database.
+public struct GoSumLineAudit: Sendable, Hashable {
+    /// What the database said about the line.
+    public enum Status: String, Sendable, Hashable, CaseIterable {
+        /// The authenticated record holds exactly this line.
+        case verified
+        /// The authenticated record holds another hash for this module version.
+        case mismatch
+        /// The database has no record of the module version (404/410, or a record without it).
+        case missing
+        /// GONOSUMDB/GOPRIVATE (or GOSUMDB=off) exempts the module: not checked.
+        case skipped
+        /// The line could not be checked (network, proof, signature or cache failure).
+        case error
+    }
+
+    /// The go.sum line.
+    public var record: GoSum.Record
+    /// The verdict.
+    public var status: Status
+    /// The record id in the log, when the lookup succeeded.
+    public var recordID: Int64?
+    /// For ``Status/mismatch``: the hash the database records.
+    public var databaseHash: ByteString?
+    /// For ``Status/missing``, ``Status/skipped`` and ``Status/error``: the failure.
+    public var error: ChecksumDatabaseError?
+
+    /// A verdict.
+    public init(record: GoSum.Record, status: Status, recordID: Int64? = nil,
+                databaseHash: ByteString? = nil, error: ChecksumDatabaseError? = nil) {
+        self.record = record
+        self.status = status
+        self.recordID = recordID
+        self.databaseHash = databaseHash
+        self.error = error
+    }
+
+    /// Whether the verdict is a failure (``Status/mismatch``, ``Status/missing`` or ``Status/error``).
+    public var failed: Bool { status == .mismatch || status == .missing || status == .error }
+}
+
+extension ChecksumDatabase {
+    /// Checks every go.sum line against the database, at most `concurrency` module versions (records)
+    /// looked up at once.
+    ///
+    /// cmd/go consults the database only for lines it is about to add; this checks lines that are
+    /// already there. Each module version's record is fetched once (its `h1:` and `/go.mod`
+    /// lines share one record), with full proof checking; a line is verified only when the
+    /// authenticated record holds it byte for byte. The results come back in the order of
+    /// `records`.
+    public nonisolated func audit(_ records: [GoSum.Record], concurrency: Int = 32) async -> [GoSumLineAudit] {
+        // One unit of work per module version: its h1: and /go.mod lines share one record, so
+        // the bound counts records fetched, not lines (the second lookup reuses the first fetch).
+        var units: [(path: ByteString, versions: [ByteString])] = []
+        var unitOf: [GoModule.Version: Int] = [:]
+        var seen: Set<GoModule.Version> = []
+        for record in records {
+            let key = GoModule.Version(path: record.path, version: record.version)
+            guard seen.insert(key).inserted else { continue }
+            let unitKey = GoModule.Version(path: record.path, version: record.moduleVersion)
+            if let index = unitOf[unitKey] {
+                units[index].versions.append(record.version)
+            } else {
+                unitOf[unitKey] = units.count
+                units.append((record.path, [record.version]))
+            }
+        }
+        typealias Outcome = Result<ChecksumDatabaseLookup, ChecksumDatabaseError>
+        let limit = max(1, concurrency)
+        let outcomes = await withTaskGroup(of: (Int, [Outcome]).self) { group in
+            var out = [[Outcome]?](repeating: nil, count: units.count)
+            var next = 0
+            func add(_ index: Int) {
+                let unit = units[index]
+                group.addTask {
+                    var results: [Outcome] = []
+                    for version in unit.versions {
+                        do {
+                            results.append(.success(try await self.lookup(path: unit.path, version: version)))
+                        } catch let error as ChecksumDatabaseError {
+                            results.append(.failure(error))
+                        } catch {
+                            results.append(.failure(ChecksumDatabaseError(.transport, "\(error)",
+                                                                          module: "\(unit.path)@\(version)")))
+                        }
+                    }
+                    return (index, results)
+                }
+            }
+            while next < min(limit, units.count) { add(next); next += 1 }
+            for await (index, outcome) in group {
+                out[index] = outcome
+                if next < units.count { add(next); next += 1 }
+            }
+            return out
+        }
+        var byKey: [GoModule.Version: Outcome] = [:]
+        for (unit, results) in zip(units, outcomes) {
+            guard let results else { continue }
+            for (version, outcome) in zip(unit.versions, results) {
+                byKey[GoModule.Version(path: unit.path, version: version)] = outcome
+            }
+        }
+
+        return records.map { record in
+            let key = GoModule.Version(path: record.path, version: record.version)
+            switch byKey[key] {
+            case .success(let lookup):
+                if lookup.lines.contains(ByteString(record.text)) {
+                    return GoSumLineAudit(record: record, status: .verified, recordID: lookup.recordID)
+                }
+                let prefix = record.path + " " + record.version + " "
+                let other = lookup.lines.first { $0.hasPrefix(prefix) }
+                if let other {
+                    return GoSumLineAudit(record: record, status: .mismatch, recordID: lookup.recordID,
+                                          databaseHash: ByteString(Array(other.bytes.dropFirst(prefix.bytes.count))))
+                }
+                return GoSumLineAudit(record: record, status: .missing, recordID: lookup.recordID,
+                                      error: ChecksumDatabaseError(.lookupMissingEntry,
+                                                                   "checksum missing from sumdb response",
+                                                                   module: "\(record.path)@\(record.version)"))
+            case .failure(let error):
+                let status: GoSumLineAudit.Status
+                switch error.code {
+                case .skipped, .disabled: status = .skipped
+                case .notFound, .lookupMissingEntry: status = .missing
+                default: status = .error
+                }
+                return GoSumLineAudit(record: record, status: status, error: error)
+            case nil:
+                return GoSumLineAudit(record: record, status: .error,
+                                      error: ChecksumDatabaseError(.transport, "lookup did not complete",
+                                                                   module: "\(record.path)@\(record.version)"))
+            }
+        }
+    }
+}

@@ -1,0 +1,163 @@
+public import GoModCore
+extension TLog {
+    // MARK: Inclusion proofs (x/mod ProveRecord / CheckRecord)
+
+    /// The stored-hash indexes an inclusion proof for record `n` in a tree of `t` records needs.
+    public static func recordProofIndexes(treeSize t: Int64, record n: Int64) throws(TLogError) -> [Int64] {
+        guard t >= 0, n >= 0, n < t, t <= maxTreeSize else { throw TLogError(.invalidInput, "ProveRecord") }
+        var need: [Int64] = []
+        leafProofIndex(0, t, n, &need)
+        return need
+    }
+
+    /// The inclusion proof for record `n` in a tree of `t` records, from the hashes at
+    /// ``recordProofIndexes(treeSize:record:)`` (x/mod `tlog.ProveRecord`).
+    public static func proveRecord(treeSize t: Int64, record n: Int64, hashes: [Hash]) throws(TLogError) -> [Hash] {
+        guard hashes.count == (try recordProofIndexes(treeSize: t, record: n)).count else {
+            throw TLogError(.invalidInput, "ProveRecord")
+        }
+        var slice = hashes[...]
+        return leafProof(0, t, n, &slice)
+    }
+
+    /// `ProveRecord` with a synchronous hash reader.
+    public static func proveRecord(treeSize t: Int64, record n: Int64, reader: ([Int64]) throws -> [Hash]) throws -> [Hash] {
+        try proveRecord(treeSize: t, record: n, hashes: reader(recordProofIndexes(treeSize: t, record: n)))
+    }
+
+    static func leafProofIndex(_ lo: Int64, _ hi: Int64, _ n: Int64, _ need: inout [Int64]) {
+        if lo + 1 == hi { return }
+        let k = maxpow2(hi - lo).k
+        if n < lo + k {
+            leafProofIndex(lo, lo + k, n, &need)
+            subTreeIndex(lo + k, hi, &need)
+        } else {
+            subTreeIndex(lo, lo + k, &need)
+            leafProofIndex(lo + k, hi, n, &need)
+        }
+    }
+
+    static func leafProof(_ lo: Int64, _ hi: Int64, _ n: Int64, _ hashes: inout ArraySlice<Hash>) -> [Hash] {
+        if lo + 1 == hi { return [] }
+        let k = maxpow2(hi - lo).k
+        var p: [Hash]
+        let th: Hash
+        if n < lo + k {
+            p = leafProof(lo, lo + k, n, &hashes)
+            th = subTreeHash(lo + k, hi, &hashes)
+        } else {
+            th = subTreeHash(lo, lo + k, &hashes)
+            p = leafProof(lo + k, hi, n, &hashes)
+        }
+        p.append(th)
+        return p
+    }
+
+    /// Checks that `proof` proves record `n` with leaf hash `leaf` is in the tree of `t` records
+    /// with root `root` (x/mod `tlog.CheckRecord`).
+    public static func checkRecord(_ proof: [Hash], treeSize t: Int64, root: Hash, record n: Int64, leaf: Hash) throws(TLogError) {
+        guard t >= 0, n >= 0, n < t, t <= maxTreeSize else { throw TLogError(.invalidInput, "CheckRecord") }
+        guard proof.count <= 64, try runRecordProof(proof[...], 0, t, n, leaf) == root else {
+            throw TLogError(.invalidProof)
+        }
+    }
+
+    static func runRecordProof(_ p: ArraySlice<Hash>, _ lo: Int64, _ hi: Int64, _ n: Int64, _ leaf: Hash) throws(TLogError) -> Hash {
+        if lo + 1 == hi {
+            guard p.isEmpty else { throw TLogError(.invalidProof) }
+            return leaf
+        }
+        guard let last = p.last else { throw TLogError(.invalidProof) }
+        let k = maxpow2(hi - lo).k
+        if n < lo + k {
+            return nodeHash(try runRecordProof(p.dropLast(), lo, lo + k, n, leaf), last)
+        }
+        return nodeHash(last, try runRecordProof(p.dropLast(), lo + k, hi, n, leaf))
+    }
+
+    // MARK: Consistency proofs (x/mod ProveTree / CheckTree)
+
+    /// The stored-hash indexes a consistency proof from `n` to `t` records needs.
+    public static func treeProofIndexes(treeSize t: Int64, oldSize n: Int64) throws(TLogError) -> [Int64] {
+        guard t >= 1, n >= 1, n <= t, t <= maxTreeSize else { throw TLogError(.invalidInput, "ProveTree") }
+        var need: [Int64] = []
+        treeProofIndex(0, t, n, &need)
+        return need
+    }
+
+    /// The proof that the tree of `n` records is a prefix of the tree of `t` records, from the
+    /// hashes at ``treeProofIndexes(treeSize:oldSize:)`` (x/mod `tlog.ProveTree`).
+    public static func proveTree(treeSize t: Int64, oldSize n: Int64, hashes: [Hash]) throws(TLogError) -> [Hash] {
+        guard hashes.count == (try treeProofIndexes(treeSize: t, oldSize: n)).count else {
+            throw TLogError(.invalidInput, "ProveTree")
+        }
+        var slice = hashes[...]
+        return treeProof(0, t, n, &slice)
+    }
+
+    /// `ProveTree` with a synchronous hash reader.
+    public static func proveTree(treeSize t: Int64, oldSize n: Int64, reader: ([Int64]) throws -> [Hash]) throws -> [Hash] {
+        try proveTree(treeSize: t, oldSize: n, hashes: reader(treeProofIndexes(treeSize: t, oldSize: n)))
+    }
+
+    static func treeProofIndex(_ lo: Int64, _ hi: Int64, _ n: Int64, _ need: inout [Int64]) {
+        if n == hi {
+            if lo != 0 { subTreeIndex(lo, hi, &need) }
+            return
+        }
+        let k = maxpow2(hi - lo).k
+        if n <= lo + k {
+            treeProofIndex(lo, lo + k, n, &need)
+            subTreeIndex(lo + k, hi, &need)
+        } else {
+            subTreeIndex(lo, lo + k, &need)
+            treeProofIndex(lo + k, hi, n, &need)
+        }
+    }
+
+    static func treeProof(_ lo: Int64, _ hi: Int64, _ n: Int64, _ hashes: inout ArraySlice<Hash>) -> [Hash] {
+        if n == hi {
+            return lo == 0 ? [] : [subTreeHash(lo, hi, &hashes)]
+        }
+        let k = maxpow2(hi - lo).k
+        var p: [Hash]
+        let th: Hash
+        if n <= lo + k {
+            p = treeProof(lo, lo + k, n, &hashes)
+            th = subTreeHash(lo + k, hi, &hashes)
+        } else {
+            th = subTreeHash(lo, lo + k, &hashes)
+            p = treeProof(lo + k, hi, n, &hashes)
+        }
+        p.append(th)
+        return p
+    }
+
+    /// Checks that `proof` proves the tree of `n` records with root `oldRoot` is a prefix of the
+    /// tree of `t` records with root `root` (x/mod `tlog.CheckTree`).
+    public static func checkTree(_ proof: [Hash], treeSize t: Int64, root: Hash, oldSize n: Int64, oldRoot: Hash) throws(TLogError) {
+        guard t >= 1, n >= 1, n <= t, t <= maxTreeSize else { throw TLogError(.invalidInput, "CheckTree") }
+        guard proof.count <= 128 else { throw TLogError(.invalidProof) }
+        let (oh, th) = try runTreeProof(proof[...], 0, t, n, oldRoot)
+        guard th == root, oh == oldRoot else { throw TLogError(.invalidProof) }
+    }
+
+    static func runTreeProof(_ p: ArraySlice<Hash>, _ lo: Int64, _ hi: Int64, _ n: Int64, _ old: Hash) throws(TLogError) -> (Hash, Hash) {
+        if n == hi {
+            if lo == 0 {
+                guard p.isEmpty else { throw TLogError(.invalidProof) }
+                return (old, old)
+            }
+            guard p.count == 1, let only = p.first else { throw TLogError(.invalidProof) }
+            return (only, only)
+        }
+        guard let last = p.last else { throw TLogError(.invalidProof) }
+        let k = maxpow2(hi - lo).k
+        if n <= lo + k {
+            let (oh, th) = try runTreeProof(p.dropLast(), lo, lo + k, n, old)
+            return (oh, nodeHash(th, last))
+        }
+        let (oh, th) = try runTreeProof(p.dropLast(), lo + k, hi, n, old)
+        return (nodeHash(last, oh), nodeHash(last, th))
+    }
+}

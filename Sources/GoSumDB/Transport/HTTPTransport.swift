@@ -1,0 +1,146 @@
+public import GoModCore
+public import Foundation
+
+/// An HTTP response: status code and body.
+public struct HTTPResponse: Sendable {
+    /// The HTTP status code.
+    public var status: Int
+    /// The body (at most the limit the request asked for).
+    public var body: [UInt8]
+
+    /// A response.
+    public init(status: Int, body: [UInt8]) {
+        self.status = status
+        self.body = body
+    }
+}
+
+/// A transport failure (not an HTTP status).
+public struct HTTPTransportError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// What went wrong.
+    public enum Code: String, Sendable, Hashable {
+        /// The body is longer than the limit.
+        case oversizeResponse
+        /// No answer, or the body stalled, within the timeout.
+        case timeout
+        /// The connection ended before the declared body length.
+        case truncatedResponse
+        /// A redirect from https to http (Go: `redirected from secure URL … to insecure URL …`).
+        case insecureRedirect
+        /// A 10th redirect (Go: `stopped after 10 redirects`: `net/http` follows at most 9).
+        case tooManyRedirects
+        /// A redirect to another host under ``HTTPRedirectPolicy/sameHost`` (stricter than Go,
+        /// which follows it).
+        case redirectToOtherHost
+        /// The server broke the HTTP/1.1 framing (bad status line, header too long, bad chunk
+        /// size, conflicting lengths…).
+        case malformedResponse
+        /// Any other failure (DNS, refused connection, TLS…).
+        case failed
+    }
+
+    /// What went wrong.
+    public var code: Code
+    /// The URL (redacted of user info).
+    public var url: String
+    /// Detail for people.
+    public var detail: String
+
+    /// An error.
+    public init(_ code: Code, url: String, detail: String = "") {
+        self.code = code
+        self.url = url
+        self.detail = detail
+    }
+
+    /// Equality on ``code`` only.
+    public static func == (lhs: HTTPTransportError, rhs: HTTPTransportError) -> Bool { lhs.code == rhs.code }
+    /// Hashes ``code`` only.
+    public func hash(into hasher: inout Hasher) { hasher.combine(code) }
+
+    /// `<url>: <problem>`.
+    public var description: String {
+        switch code {
+        case .oversizeResponse: "\(url): response body larger than \(detail) bytes"
+        case .timeout: "\(url): timeout"
+        case .truncatedResponse: "\(url): unexpected EOF"
+        case .insecureRedirect: "\(url): redirected from secure URL to insecure URL \(detail)"
+        case .tooManyRedirects: "\(url): stopped after 10 redirects"
+        case .redirectToOtherHost: "\(url): redirected to another host: \(detail)"
+        case .malformedResponse: "\(url): malformed HTTP response: \(detail)"
+        case .failed: "\(url): \(detail)"
+        }
+    }
+}
+
+/// The network as the checksum-database and proxy clients see it: one GET with a body limit.
+///
+/// Inject a stub in tests; ``DefaultHTTPTransport`` is the default.
+public protocol HTTPTransport: Sendable {
+    /// GETs `url`, reading at most `limit` body bytes; a longer body is
+    /// ``HTTPTransportError/Code/oversizeResponse`` and is never read past the limit.
+    func get(_ url: URL, limit: Int) async throws -> HTTPResponse
+
+    /// GETs `url` as ``get(_:limit:)`` does, following redirects only as `redirects` allows.
+    ///
+    /// The default implementation ignores `redirects` and calls ``get(_:limit:)``: right for
+    /// stubs that never redirect; transports that follow redirects implement it.
+    func get(_ url: URL, limit: Int, redirects: HTTPRedirectPolicy) async throws -> HTTPResponse
+}
+
+extension HTTPTransport {
+    /// Calls ``get(_:limit:)`` (for transports that never follow redirects).
+    public func get(_ url: URL, limit: Int, redirects: HTTPRedirectPolicy) async throws -> HTTPResponse {
+        try await get(url, limit: limit)
+    }
+}
+
+/// Which redirects a transport follows: Go's rules (`cmd/go/internal/web`
+/// `securityPreservingHTTPClient` over `net/http`'s `defaultCheckRedirect`), optionally pinned to
+/// the original host.
+public struct HTTPRedirectPolicy: Sendable, Hashable {
+    /// Refuse a redirect to a host other than the original request's (stricter than Go).
+    public var sameHostOnly: Bool
+
+    /// A policy.
+    public init(sameHostOnly: Bool) { self.sameHostOnly = sameHostOnly }
+
+    /// Go's rules: at most 9 redirects followed (the 10th is `stopped after 10 redirects`), never
+    /// from an https original to a non-https URL.
+    public static let go = HTTPRedirectPolicy(sameHostOnly: false)
+    /// Go's rules, and every hop must stay on the original host (SECURITY.md row 136: the
+    /// checksum database is pinned to its host).
+    public static let sameHost = HTTPRedirectPolicy(sameHostOnly: true)
+
+    /// The status codes `net/http` follows (`redirectBehavior`: 301, 302, 303, 307, 308).
+    public static func isRedirect(_ status: Int) -> Bool { [301, 302, 303, 307, 308].contains(status) }
+
+    /// The decision for the `count`-th redirect response (1-based) of a chain that started at
+    /// `original`, leading to `next`: `nil` to follow it, else the error. Mirrors
+    /// `securityPreservingHTTPClient`'s `CheckRedirect` (`len(via) ≥ 10` with `via` = the
+    /// `count` requests made so far; the scheme rule first), then the host pin.
+    public func check(original: URL, to next: URL, count: Int) -> HTTPTransportError? {
+        if original.scheme?.lowercased() == "https", next.scheme?.lowercased() != "https" {
+            return HTTPTransportError(.insecureRedirect, url: redact(original), detail: redact(next))
+        }
+        if count >= 10 { return HTTPTransportError(.tooManyRedirects, url: redact(original)) }
+        if sameHostOnly, original.host?.lowercased() != next.host?.lowercased() {
+            return HTTPTransportError(.redirectToOtherHost, url: redact(original), detail: redact(next))
+        }
+        let scheme = next.scheme?.lowercased()
+        if scheme != "http" && scheme != "https" {
+            return HTTPTransportError(.failed, url: redact(original), detail: "unsupported protocol scheme \(goQuote(Array((next.scheme ?? "").utf8)))")
+        }
+        return nil
+    }
+}
+
+/// The URL without user information, for messages.
+package func redact(_ url: URL) -> String {
+    guard var components = URLComponents(url: url, resolvingAgainstBaseURL: false) else { return "<url>" }
+    if components.user != nil || components.password != nil {
+        components.user = "xxxxx"
+        components.password = nil
+    }
+    return components.string ?? "<url>"
+}
