@@ -18,25 +18,59 @@ public struct HTTPResponse: Sendable {
 /// A transport failure (not an HTTP status).
 public struct HTTPTransportError: Error, Sendable, Hashable, CustomStringConvertible {
     /// What went wrong.
-    public enum Code: String, Sendable, Hashable {
+    ///
+    /// New codes may be added in later releases without breaking source compatibility (the
+    /// swift-asn1 `ASN1Error.ErrorCode` shape): `switch` over a code with a `default`, or compare
+    /// with `==`. Codes are equal when they name the same rule; ``rawValue`` and ``description``
+    /// are the code's name, as the raw value of the former enum case was.
+    public struct Code: RawRepresentable, Sendable, Hashable, CustomStringConvertible {
+        /// The codes of this release (switched on exhaustively inside this file).
+        fileprivate enum Backing: String, Sendable, Hashable, CaseIterable {
+            case oversizeResponse
+            case timeout
+            case truncatedResponse
+            case insecureRedirect
+            case tooManyRedirects
+            case redirectToOtherHost
+            case malformedResponse
+            case failed
+        }
+
+        /// The code.
+        fileprivate let backing: Backing
+
+        fileprivate init(_ backing: Backing) { self.backing = backing }
+
         /// The body is longer than the limit.
-        case oversizeResponse
+        public static let oversizeResponse = Code(.oversizeResponse)
         /// No answer, or the body stalled, within the timeout.
-        case timeout
+        public static let timeout = Code(.timeout)
         /// The connection ended before the declared body length.
-        case truncatedResponse
+        public static let truncatedResponse = Code(.truncatedResponse)
         /// A redirect from https to http (Go: `redirected from secure URL … to insecure URL …`).
-        case insecureRedirect
+        public static let insecureRedirect = Code(.insecureRedirect)
         /// A 10th redirect (Go: `stopped after 10 redirects`: `net/http` follows at most 9).
-        case tooManyRedirects
+        public static let tooManyRedirects = Code(.tooManyRedirects)
         /// A redirect to another host under ``HTTPRedirectPolicy/sameHost`` (stricter than Go,
         /// which follows it).
-        case redirectToOtherHost
+        public static let redirectToOtherHost = Code(.redirectToOtherHost)
         /// The server broke the HTTP/1.1 framing (bad status line, header too long, bad chunk
         /// size, conflicting lengths…).
-        case malformedResponse
+        public static let malformedResponse = Code(.malformedResponse)
         /// Any other failure (DNS, refused connection, TLS…).
-        case failed
+        public static let failed = Code(.failed)
+
+        /// The code's name, such as `oversizeResponse`.
+        public var rawValue: String { backing.rawValue }
+
+        /// The code with this name, or `nil` for a name this release does not know.
+        public init?(rawValue: String) {
+            guard let backing = Backing(rawValue: rawValue) else { return nil }
+            self.init(backing)
+        }
+
+        /// The code's name (``rawValue``).
+        public var description: String { rawValue }
     }
 
     /// What went wrong.
@@ -60,7 +94,7 @@ public struct HTTPTransportError: Error, Sendable, Hashable, CustomStringConvert
 
     /// `<url>: <problem>`.
     public var description: String {
-        switch code {
+        switch code.backing {
         case .oversizeResponse: "\(url): response body larger than \(detail) bytes"
         case .timeout: "\(url): timeout"
         case .truncatedResponse: "\(url): unexpected EOF"
