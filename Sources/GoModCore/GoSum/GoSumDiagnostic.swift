@@ -122,7 +122,7 @@ public struct GoSumDiagnostic: Sendable, Hashable, CustomStringConvertible {
 ///
 /// GoModKit's strict reading reports problems as ``GoSumDiagnostic``s and throws only when the
 /// input exceeds the size limit. The Go-compatible mode ``GoSum/ReadingMode/go`` throws
-/// ``Code-swift.enum/malformedLine`` exactly where cmd/go stops.
+/// ``Code-swift.struct/malformedLine`` exactly where cmd/go stops.
 ///
 /// Equality compares ``code`` only (STYLE.md §5).
 public struct GoSumError: Error, Sendable, Hashable, CustomStringConvertible {
@@ -171,7 +171,7 @@ public struct GoSumError: Error, Sendable, Hashable, CustomStringConvertible {
     public let fileName: String
     /// The offending line (1-based), or 0 when not about a line.
     public let line: Int
-    /// The text. For ``Code-swift.enum/malformedLine`` it is cmd/go's exactly,
+    /// The text. For ``Code-swift.struct/malformedLine`` it is cmd/go's exactly,
     /// `malformed go.sum:\n<file>:<line>: wrong number of fields <n>` (cmd/go prints it after
     /// `go: ` and follows it with a newline).
     public let message: String
