@@ -13,7 +13,7 @@ public struct ModuleCacheError: Error, Sendable, Hashable, CustomStringConvertib
     /// with `==`. Codes are equal when they name the same rule; ``rawValue`` and ``description``
     /// are the code's name, as the raw value of the former enum case was.
     public struct Code: RawRepresentable, CaseIterable, Sendable, Hashable, CustomStringConvertible {
-        /// The codes of this release (switched on exhaustively inside this file).
+        /// The codes of this release, kept out of the API so that adding one breaks no client.
         fileprivate enum Backing: String, Sendable, Hashable, CaseIterable {
             case invalidModule
             case proxy

@@ -11,7 +11,7 @@ public struct DirHashError: Error, Sendable, Equatable, CustomStringConvertible 
     /// swift-asn1 `ASN1Error.ErrorCode` shape): `switch` over a value with a `default`, or compare
     /// with `==`. Values are equal when they name the same kind of failure.
     public struct Code: Sendable, Equatable, Hashable, CustomStringConvertible {
-        /// The values of this release (switched on exhaustively inside this file).
+        /// The values of this release, kept out of the API so that adding one breaks no client.
         fileprivate enum Backing: Sendable, Hashable {
             case newlineInName
             case duplicateEntry

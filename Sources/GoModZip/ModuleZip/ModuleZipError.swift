@@ -23,7 +23,7 @@ public struct ModuleZipError: Error, Sendable, Hashable, CustomStringConvertible
     /// swift-asn1 `ASN1Error.ErrorCode` shape): `switch` over a value with a `default`, or compare
     /// with `==`. Values are equal when they name the same rule.
     public struct Code: Sendable, Hashable, CustomStringConvertible {
-        /// The values of this release (switched on exhaustively inside this file).
+        /// The values of this release, kept out of the API so that adding one breaks no client.
         fileprivate enum Backing: Sendable, Hashable {
             case invalidModuleVersion
             case zipTooLarge

@@ -17,7 +17,7 @@ public struct ZipError: Error, Sendable, Hashable, CustomStringConvertible {
     /// swift-asn1 `ASN1Error.ErrorCode` shape): `switch` over a value with a `default`, or compare
     /// with `==`. Values are equal when they name the same field.
     public struct LocalHeaderField: Sendable, Hashable, CustomStringConvertible {
-        /// The values of this release (switched on exhaustively inside this file).
+        /// The values of this release, kept out of the API so that adding one breaks no client.
         fileprivate enum Backing: Sendable, Hashable {
             case signature
             case name
@@ -64,7 +64,7 @@ public struct ZipError: Error, Sendable, Hashable, CustomStringConvertible {
     /// swift-asn1 `ASN1Error.ErrorCode` shape): `switch` over a value with a `default`, or compare
     /// with `==`. Values are equal when they name the same rule (with the same associated value).
     public struct Code: Sendable, Hashable, CustomStringConvertible {
-        /// The values of this release (switched on exhaustively inside this file).
+        /// The values of this release, kept out of the API so that adding one breaks no client.
         fileprivate enum Backing: Sendable, Hashable {
             case notAZip
             case ambiguousEndOfCentralDirectory
@@ -264,7 +264,7 @@ public struct ZipWarning: Sendable, Hashable, CustomStringConvertible {
     /// swift-asn1 `ASN1Error.ErrorCode` shape): `switch` over a value with a `default`, or compare
     /// with `==`. Values are equal when they name the same rule (with the same associated value).
     public struct Code: Sendable, Hashable, CustomStringConvertible {
-        /// The values of this release (switched on exhaustively inside this file).
+        /// The values of this release, kept out of the API so that adding one breaks no client.
         fileprivate enum Backing: Sendable, Hashable {
             case archiveComment
             case relaxed(ZipError.Code)
