@@ -117,11 +117,13 @@ public struct ModuleCacheError: Error, Sendable, Hashable, CustomStringConvertib
 
     /// Whether the failure shows the data is wrong (as opposed to unavailable).
     public var isSecurityFailure: Bool {
-        switch code {
+        // Over the backing enum, without `default`, so a new code must be classified here.
+        switch code.backing {
         case .goSumMismatch, .checksumDatabaseMismatch, .zipModified, .dirModified, .goSumCacheMismatch,
              .goSumDatabaseMismatch, .vendorFileModified, .modulePathMismatch, .invalidZip, .invalidPseudoVersion:
             true
-        default:
+        case .invalidModule, .proxy, .checksumDatabaseFailure, .io, .missingZipHash, .hashFailed, .graph,
+             .vendorInconsistent, .vendorUnverifiable:
             false
         }
     }
