@@ -198,8 +198,12 @@ public struct GoEnvironment: Sendable {
 
     /// The checksum-database configuration from ``gosumdb``, ``gonosumdb`` and ``goproxy``;
     /// `nil` when `GOSUMDB=off` (``ChecksumDatabaseConfiguration/fromEnvironment(_:)``).
+    ///
+    /// A `GOSUMDB` left empty by the Go environment file (`GOSUMDB=` there hides the
+    /// distribution default) is cmd/go's `missing GOSUMDB` (`modfetch/sumdb.go` `dbDial`).
     public func checksumDatabaseConfiguration() throws(ChecksumDatabaseError) -> ChecksumDatabaseConfiguration? {
-        try ChecksumDatabaseConfiguration.fromEnvironment(["GOSUMDB": gosumdb, "GONOSUMDB": gonosumdb, "GOPROXY": goproxy])
+        if gosumdb.isEmpty { throw ChecksumDatabaseError(.invalidConfiguration, "missing GOSUMDB") }
+        return try ChecksumDatabaseConfiguration.fromEnvironment(["GOSUMDB": gosumdb, "GONOSUMDB": gonosumdb, "GOPROXY": goproxy])
     }
 
     // MARK: - GOFLAGS

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import GoModCore
+@testable import GoSumDB
 @testable import GoModFetch
 
 /// ``GoEnvironment`` against real `go env` (Go 1.27.3): each case builds a home directory, an
@@ -114,6 +115,25 @@ import Testing
         #expect(want["GOPROXY"] == "https://env.example")
         #expect(want["GOSUMDB"] == "off")
         #expect(want["GOMODCACHE"] == "/env/a/pkg/mod")
+    }
+
+    /// `GOPROXY=` and `GOSUMDB=` in the file hide the distribution defaults (cfg.Getenv finds
+    /// the key in the user file, so go.env is not consulted).
+    @Test func emptyValuesInFile() throws {
+        let s = try Scratch()
+        try s.write("goenv", "GOPROXY=\nGOSUMDB=\nGOPRIVATE=\n")
+        let env = ["HOME": s.root + "/home", "GOENV": s.root + "/goenv"]
+        let want = try Self.compare(env, s)
+        #expect(want["GOPROXY"] == "" && want["GOSUMDB"] == "")
+        // What cmd/go then says (modfetch proxyList and dbDial).
+        let e = GoEnvironment(environment: env)
+        #expect(throws: ModuleProxyError.self) { try e.proxyConfiguration() }
+        do { _ = try e.proxyConfiguration() } catch {
+            #expect(error.description == "GOPROXY list is not the empty string, but contains no entries")
+        }
+        do { _ = try e.checksumDatabaseConfiguration(); Issue.record("no error for an empty GOSUMDB") } catch {
+            #expect(error.description.hasSuffix("missing GOSUMDB"))
+        }
     }
 
     @Test func goprivateDefaultsNoProxyAndNoSumDB() throws {
