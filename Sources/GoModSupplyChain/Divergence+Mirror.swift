@@ -20,11 +20,12 @@ extension Divergence {
         }
     }
 
-    /// Fetches `<proxy>/<escaped path>/@v/<escaped version>.info` and `.zip` (SPEC.md §7.1, §7.3)
-    /// with size caps: ``maxInfoSize`` for the `.info`, ``ModuleZip/maxZipFile`` for the zip
-    /// (cmd/go: `downloaded zip file too large`). `file://` URLs are read from the file system;
-    /// other URLs go through `transport` (only `https` and `http`). A missing `.info` (404, 410,
-    /// no file) is tolerated; a missing zip is ``DivergenceError/Code/notFound``.
+    /// Fetches `<proxy>/<escaped path>/@v/<escaped version>.info` and `.zip`
+    /// (https://go.dev/ref/mod#goproxy-protocol) with size caps: ``maxInfoSize`` for the `.info`,
+    /// ``ModuleZip/maxZipFile`` for the zip (cmd/go: `downloaded zip file too large`). `file://`
+    /// URLs are read from the file system; other URLs go through `transport` (only `https` and
+    /// `http`). A missing `.info` (404, 410, no file) is tolerated; a missing zip is
+    /// ``DivergenceError/Code/notFound``.
     ///
     /// This is deliberately minimal (one proxy, no GOPROXY list semantics, no go.sum check).
     public static func fetch(_ module: GoModule.Version, proxy: URL,

@@ -7,7 +7,8 @@ import Foundation
 import Crypto
 
 /// Mirror-versus-tag divergence: does the module zip a mirror serves for `path@version` still
-/// match what the repository's tag holds today? (SECURITY.md §3, SPEC.md §5.5, §7.1.)
+/// match what the repository's tag holds today? (Docs/catch-a-poisoned-module.md; cmd/go
+/// `internal/modfetch/coderepo.go`.)
 ///
 /// This is the check that caught the boltdb-go attack: a typosquat published v1.3.1 with a
 /// backdoored `init()`, the module mirror cached that zip, then the attacker force-pushed the tag
@@ -39,7 +40,7 @@ public enum Divergence {
     // MARK: - .info
 
     /// The `Origin` section of a proxy `.info` document (cmd/go ≥ 1.19, `codehost.Origin`;
-    /// SPEC.md §7.1). Every field is optional.
+    /// https://go.dev/ref/mod#goproxy-protocol). Every field is optional.
     public struct Origin: Sendable, Hashable, Codable {
         /// `VCS`, e.g. `git`.
         public var vcs: String?
@@ -197,7 +198,7 @@ public enum Divergence {
         public var description: String { "\(safeText(path.bytes)): \(detail)" }
     }
 
-    /// The outcome (SECURITY.md §3).
+    /// The outcome (Docs/catch-a-poisoned-module.md explains each verdict).
     public enum Verdict: String, Sendable, Hashable, Codable {
         /// Same content and, when the `.info` recorded it, the same commit.
         case consistent

@@ -11,7 +11,8 @@ import Foundation
 
 extension ModuleZip {
     /// A module's source in a local git repository, as `cmd/go` fetches it with
-    /// `GOPROXY=direct` (SPEC.md §5.5).
+    /// `GOPROXY=direct` (cmd/go `internal/modfetch/coderepo.go`,
+    /// `internal/modfetch/codehost/git.go`).
     public struct GitSource: Sendable, Hashable {
         /// The repository: a working tree or a bare repository. It is only read: the archive is
         /// made in a private temporary repository that borrows its objects (see
@@ -100,7 +101,8 @@ extension ModuleZip {
     }
 
     /// Builds the module zip of `module` from a git repository exactly as cmd/go's `codeRepo.Zip`
-    /// does for `GOPROXY=direct` (SPEC.md §5.5), and the go.mod `codeRepo.GoMod` serves.
+    /// does for `GOPROXY=direct` (cmd/go `internal/modfetch/coderepo.go`), and the go.mod
+    /// `codeRepo.GoMod` serves.
     ///
     /// 1. The version must be canonical. Its revision is the tag `<directory>/<version>` (without
     ///    `+incompatible`), the commit of a pseudo-version (whose short hash, time and base tag

@@ -108,8 +108,8 @@ public struct HTTPRedirectPolicy: Sendable, Hashable {
     /// Go's rules: at most 9 redirects followed (the 10th is `stopped after 10 redirects`), never
     /// from an https original to a non-https URL.
     public static let go = HTTPRedirectPolicy(sameHostOnly: false)
-    /// Go's rules, and every hop must stay on the original host (SECURITY.md row 136: the
-    /// checksum database is pinned to its host).
+    /// Go's rules, and every hop must stay on the original host (stricter than Go: the
+    /// checksum database is pinned to its host; see Docs/stricter-than-go.md).
     public static let sameHost = HTTPRedirectPolicy(sameHostOnly: true)
 
     /// The status codes `net/http` follows (`redirectBehavior`: 301, 302, 303, 307, 308).
