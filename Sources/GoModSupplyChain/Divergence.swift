@@ -18,8 +18,8 @@ import Crypto
 /// 1. the cheap signal: the `.info` `Origin.Hash` (the commit the mirror archived) against the
 ///    commit the tag names today (``tagCommit(_:source:)``);
 /// 2. the rebuild: the zip cmd/go would make from the tag now
-///    (``ModuleZip/createFromGit(_:source:output:options:)``) and its `h1:` against the mirror
-///    zip's `h1:` (``DirHash/hashZip(_:mode:parallelism:)``);
+///    (`ModuleZip.createFromGit(_:source:output:options:)`) and its `h1:` against the mirror
+///    zip's `h1:` (`DirHash.hashZip(_:mode:parallelism:)`);
 /// 3. when the hashes differ, a file-level diff (``FileChange``, with each side's SHA-256) and a
 ///    classification of what the MIRROR has that the tag does not (``Signal``): watched imports
 ///    (``watchedImports``), new or changed `init()` functions, `//go:linkname`, `//go:generate`,
@@ -306,7 +306,7 @@ public enum Divergence {
     ///
     /// - Parameters:
     ///   - module: the module path and canonical version.
-    ///   - mirrorZip: the zip the mirror serves (at most ``ModuleZip/maxZipFile`` bytes), read
+    ///   - mirrorZip: the zip the mirror serves (at most `ModuleZip.maxZipFile` bytes), read
     ///     with GoModKit's strict zip reader; every entry must carry the `path@version/` prefix.
     ///   - info: the mirror's `.info`, for the Origin check (nil: skipped).
     ///   - source: the upstream repository (a clone; ``cloneBundle(_:to:git:)`` makes one from a

@@ -37,8 +37,8 @@ public import GoModVCS
 /// and `github.com/uber-go/zap`).
 ///
 /// Go has no typosquat check; a raw non-ASCII path (`gоlang.org` with Cyrillic `о`) is
-/// not a typosquat finding but an invalid module path (``Detector/check(_:)`` throws
-/// ``ModulePathError``), because Go cannot fetch it.
+/// not a typosquat finding but an invalid module path (``Detector/check(_:)-(ByteString)`` throws
+/// `ModulePathError`), because Go cannot fetch it.
 public enum Typosquat {
     /// Where a reference path came from.
     public enum Source: String, Sendable, Hashable, Codable {
@@ -211,7 +211,7 @@ public enum Typosquat {
         ///
         /// - Returns: at most one finding per imitated reference, strongest rule first; empty
         ///   when the path is a built-in or known reference, or imitates nothing.
-        /// - Throws: ``ModulePathError`` when the path is not a valid module path
+        /// - Throws: `ModulePathError` when the path is not a valid module path
         ///   (`module.CheckPath`), e.g. raw Unicode homographs.
         public func check(_ path: ByteString) throws(ModulePathError) -> [Finding] {
             try GoModule.checkPath(path)

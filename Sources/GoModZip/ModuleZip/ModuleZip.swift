@@ -15,9 +15,9 @@ public import GoModCore
 ///   root `go.mod` and `LICENSE` at most 16 MiB each (``maxGoMod``, ``maxLICENSE``).
 ///
 /// Creating a zip (``create(_:files:output:options:)``, ``createFromDirectory(_:directory:output:options:)``,
-/// ``createFromGit(_:source:output:options:)``) also omits what does not belong to the module:
-/// nested modules, vendored packages (by a rule that depends on the root go.mod's `go` line,
-/// ``isVendoredPackage(_:goVersion:)``), version-control directories, `.hg_archival.txt`,
+/// `createFromGit(_:source:output:options:)` in GoModVCS) also omits what does not belong to the
+/// module: nested modules, vendored packages (by a rule that depends on the root go.mod's `go`
+/// line, ``isVendoredPackage(_:goVersion:)``), version-control directories, `.hg_archival.txt`,
 /// symbolic links and other irregular files. Output is deterministic and shaped like x/mod's
 /// (deflate, data descriptors, zero times, no directory entries); what must match Go is the
 /// `h1:` hash, which every create function returns.
@@ -65,8 +65,8 @@ public enum ModuleZip {
 
     /// cmd/go's `modfetch.LegacyGoMod`: the go.mod the go command serves and hashes for a
     /// module version that has none — `module <AutoQuote(path)>\n` (cmd/go
-    /// `internal/modfetch/coderepo.go`). Its `h1:` (``DirHash/hashGoMod(_:)``) is the go.sum
-    /// `/go.mod` line of such a module.
+    /// `internal/modfetch/coderepo.go`). Its `h1:` (``GoModCore/DirHash/hashGoMod(_:)``) is the
+    /// go.sum `/go.mod` line of such a module.
     public static func legacyGoMod(_ modulePath: ByteString) -> [UInt8] {
         Array("module ".utf8) + GoMod.autoQuote(ByteString(modulePath.bytes)).bytes + [0x0A]
     }

@@ -75,7 +75,7 @@ public struct HTTPTransportError: Error, Sendable, Hashable, CustomStringConvert
 
 /// The network as the checksum-database and proxy clients see it: one GET with a body limit.
 ///
-/// Inject a stub in tests; ``DefaultHTTPTransport`` is the default.
+/// Inject a stub in tests; GoModNet's `DefaultHTTPTransport` is the default.
 public protocol HTTPTransport: Sendable {
     /// GETs `url`, reading at most `limit` body bytes; a longer body is
     /// ``HTTPTransportError/Code/oversizeResponse`` and is never read past the limit.
