@@ -86,7 +86,7 @@ extension GoSum {
         }
     }
 
-    /// Strict checks of one record's fields (SPEC.md §3.6).
+    /// Strict checks of one record's fields (stricter than cmd/go: see Docs/stricter-than-go.md).
     private static func validate(_ record: Record,
                                  _ report: (GoSumDiagnostic.Code, GoSumDiagnostic.Severity, String) -> Void) {
         // Path: module.CheckPath, with Go's message.

@@ -1,5 +1,5 @@
-/// A problem found in one line of a go.sum file by GoModKit's strict reading (SPEC.md §3.6,
-/// SECURITY.md rows 92–99). Reading continues after every diagnostic.
+/// A problem found in one line of a go.sum file by GoModKit's strict reading (stricter than
+/// cmd/go: see Docs/stricter-than-go.md). Reading continues after every diagnostic.
 ///
 /// ``description`` reads `<file>:<line>: <severity>: <message>`; every untrusted byte in a
 /// message is Go-quoted, so diagnostics are safe to print.

@@ -1,7 +1,7 @@
 extension GoMod {
-    /// Something GoModKit flags in a go.mod file that x/mod's parser accepts (SECURITY.md §2.5,
-    /// rows 82–83): Go's parser validates neither module paths nor (silently rewriting them)
-    /// version spellings; cmd/go rejects some of these later, some never.
+    /// Something GoModKit flags in a go.mod file that x/mod's parser accepts (see
+    /// Docs/go-mod-from-swift.md): Go's parser validates neither module paths nor (silently
+    /// rewriting them) version spellings; cmd/go rejects some of these later, some never.
     public struct Finding: Sendable, Hashable, CustomStringConvertible {
         /// What was found.
         ///

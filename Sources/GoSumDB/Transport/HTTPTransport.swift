@@ -109,7 +109,7 @@ public struct HTTPTransportError: Error, Sendable, Hashable, CustomStringConvert
 
 /// The network as the checksum-database and proxy clients see it: one GET with a body limit.
 ///
-/// Inject a stub in tests; ``DefaultHTTPTransport`` is the default.
+/// Inject a stub in tests; GoModNet's `DefaultHTTPTransport` is the default.
 public protocol HTTPTransport: Sendable {
     /// GETs `url`, reading at most `limit` body bytes; a longer body is
     /// ``HTTPTransportError/Code/oversizeResponse`` and is never read past the limit.
@@ -142,8 +142,8 @@ public struct HTTPRedirectPolicy: Sendable, Hashable {
     /// Go's rules: at most 9 redirects followed (the 10th is `stopped after 10 redirects`), never
     /// from an https original to a non-https URL.
     public static let go = HTTPRedirectPolicy(sameHostOnly: false)
-    /// Go's rules, and every hop must stay on the original host (SECURITY.md row 136: the
-    /// checksum database is pinned to its host).
+    /// Go's rules, and every hop must stay on the original host (stricter than Go: the
+    /// checksum database is pinned to its host; see Docs/stricter-than-go.md).
     public static let sameHost = HTTPRedirectPolicy(sameHostOnly: true)
 
     /// The status codes `net/http` follows (`redirectBehavior`: 301, 302, 303, 307, 308).
