@@ -52,7 +52,7 @@ struct Diverge: ParsableCommand {
 
     func run() throws {
         guard let at = module.lastIndex(of: "@") else { throw CLIFailure.input("\(module): want path@version") }
-        let version = GoModule.Version(path: ByteString(String(module[..<at])), version: ByteString(String(module[module.index(after: at)...])))
+        let version = ModuleVersion(path: ByteString(String(module[..<at])), version: ByteString(String(module[module.index(after: at)...])))
 
         // The upstream repository: a directory, or a bundle cloned to a temporary directory.
         let repository: String, temporary: String?

@@ -100,7 +100,7 @@ struct DownloadCommand: ParsableCommand {
                 failed = true
                 if json {
                     let version = Semver.canonical(query) == query ? query : ""
-                    Terminal.write(DownloadedModule.goErrorJSON(path: path, version: version,
+                    Terminal.write(DownloadedModule.goErrorJSON(ModuleVersion(path: path, version: version),
                                                                 query: version.isEmpty ? query : nil, error: error.message) + [0x0A])
                 } else {
                     Terminal.error("go: \(terminalSafe(error.message))")

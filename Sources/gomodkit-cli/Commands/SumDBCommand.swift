@@ -94,7 +94,7 @@ struct SumDBCommand: ParsableCommand {
             for module in modules {
                 let (path, version) = try splitModule(module)
                 let result = blockingRun { () async -> Result<ChecksumDatabaseLookup, any Error> in
-                    do { return .success(try await client.lookup(path: path, version: version)) } catch { return .failure(error) }
+                    do { return .success(try await client.lookup(ModuleVersion(path: path, version: version))) } catch { return .failure(error) }
                 }
                 switch result {
                 case .success(let r):
@@ -160,7 +160,7 @@ struct SumDBCommand: ParsableCommand {
             let client = try options.client()
             let (path, version) = try splitModule(module)
             let result = blockingRun { () async -> Result<TLogProofBundle, any Error> in
-                do { return .success(try await client.proofBundle(path: path, version: version)) } catch { return .failure(error) }
+                do { return .success(try await client.proofBundle(ModuleVersion(path: path, version: version))) } catch { return .failure(error) }
             }
             switch result {
             case .success(let bundle):
