@@ -36,7 +36,7 @@ extension ProjectAudit {
         /// A GOSUMDB value; `off` skips the checksum-database check.
         public var gosumdb: String?
         /// Upstream repositories by module path.
-        public var git: [String: GitSource]
+        public var git: [String: UpstreamRepository]
         /// Directories of clones laid out by module path.
         public var gitRoots: [String]
         /// Files of well-known module paths (one a line, `#` comments).
@@ -65,7 +65,7 @@ extension ProjectAudit {
             offline = try c.decodeIfPresent(Bool.self, forKey: .offline)
             gomodcache = try c.decodeIfPresent(String.self, forKey: .gomodcache)
             gosumdb = try c.decodeIfPresent(String.self, forKey: .gosumdb)
-            git = try c.decodeIfPresent([String: GitSourceValue].self, forKey: .git)?.mapValues(\.source) ?? [:]
+            git = try c.decodeIfPresent([String: UpstreamRepositoryValue].self, forKey: .git)?.mapValues(\.source) ?? [:]
             gitRoots = try c.decodeIfPresent([String].self, forKey: .gitRoots) ?? []
             known = try c.decodeIfPresent([String].self, forKey: .known) ?? []
         }
@@ -93,7 +93,7 @@ extension ProjectAudit {
             let base = URL(fileURLWithPath: directory)
             func resolve(_ p: String) -> String { p.hasPrefix("/") ? p : base.appendingPathComponent(p).standardizedFileURL.path }
             config.gomodcache = config.gomodcache.map(resolve)
-            config.git = config.git.mapValues { GitSource(repository: resolve($0.repository), subdir: $0.subdir) }
+            config.git = config.git.mapValues { UpstreamRepository(repository: resolve($0.repository), subdir: $0.subdir) }
             config.gitRoots = config.gitRoots.map(resolve)
             config.known = config.known.map(resolve)
             return config
@@ -119,16 +119,16 @@ extension ProjectAudit {
 }
 
 /// A `git` entry: a path string, or `{ "repository": ..., "subdir": ... }`.
-private struct GitSourceValue: Decodable {
-    var source: ProjectAudit.GitSource
+private struct UpstreamRepositoryValue: Decodable {
+    var source: ProjectAudit.UpstreamRepository
 
     init(from decoder: any Decoder) throws {
         if let path = try? decoder.singleValueContainer().decode(String.self) {
-            source = ProjectAudit.GitSource(repository: path)
+            source = ProjectAudit.UpstreamRepository(repository: path)
             return
         }
         let c = try decoder.container(keyedBy: Keys.self)
-        source = ProjectAudit.GitSource(repository: try c.decode(String.self, forKey: .repository),
+        source = ProjectAudit.UpstreamRepository(repository: try c.decode(String.self, forKey: .repository),
                                         subdir: try c.decodeIfPresent(String.self, forKey: .subdir) ?? "")
     }
 

@@ -22,7 +22,7 @@ import Foundation
 /// so that a report never reads "clean" for a check that did not run.
 public enum ProjectAudit {
     /// Where a module's upstream repository is.
-    public struct GitSource: Sendable, Hashable, Codable {
+    public struct UpstreamRepository: Sendable, Hashable, Codable {
         /// A git repository directory, or a git bundle file (cloned to a temporary directory).
         public var repository: String
         /// The module's directory inside the repository (`""` for the root).
@@ -49,7 +49,7 @@ public enum ProjectAudit {
         /// More well-known module paths for the typosquat check (e.g. from `--known` lists).
         public var knownModules: [ByteString] = []
         /// Upstream repositories by module path, for the divergence check.
-        public var gitSources: [ByteString: GitSource] = [:]
+        public var gitSources: [ByteString: UpstreamRepository] = [:]
         /// Directories holding clones (or `<path>.bundle` files) laid out by module path, e.g.
         /// `<root>/github.com/boltdb/bolt`; a module below a repository's path is taken from its
         /// subdirectory.
@@ -289,7 +289,7 @@ public enum ProjectAudit {
         var clones: [String] = []
         defer { for dir in clones { try? FileManager.default.removeItem(atPath: dir) } }
         for record in modules {
-            let module = GoModule.Version(path: record.path, version: record.version)
+            let module = record.key
             guard let source = gitSource(for: record.path, options: options) else { noSource += 1; continue }
             guard let cache = options.moduleCache,
                   let zipPath = try? cache.cachePath(module, "zip"),
@@ -385,7 +385,7 @@ public enum ProjectAudit {
     /// The upstream repository of `path`: an explicit source, else a clone or bundle under a
     /// git root at the module path or at one of its parents (the module then lives in the
     /// remaining subdirectory).
-    static func gitSource(for path: ByteString, options: Options) -> GitSource? {
+    static func gitSource(for path: ByteString, options: Options) -> UpstreamRepository? {
         if let source = options.gitSources[path] { return source }
         guard let text = path.utf8String else { return nil }
         var parts = text.split(separator: "/").map(String.init)
@@ -397,10 +397,10 @@ public enum ProjectAudit {
                 var isDirectory: ObjCBool = false
                 if FileManager.default.fileExists(atPath: base, isDirectory: &isDirectory), isDirectory.boolValue,
                    FileManager.default.fileExists(atPath: base + "/.git") || FileManager.default.fileExists(atPath: base + "/HEAD") {
-                    return GitSource(repository: base, subdir: subdir.reversed().joined(separator: "/"))
+                    return UpstreamRepository(repository: base, subdir: subdir.reversed().joined(separator: "/"))
                 }
                 if FileManager.default.fileExists(atPath: base + ".bundle") {
-                    return GitSource(repository: base + ".bundle", subdir: subdir.reversed().joined(separator: "/"))
+                    return UpstreamRepository(repository: base + ".bundle", subdir: subdir.reversed().joined(separator: "/"))
                 }
             }
             subdir.append(parts.removeLast())

@@ -28,14 +28,14 @@ extension Divergence {
     /// ``DivergenceError/Code/notFound``.
     ///
     /// This is deliberately minimal (one proxy, no GOPROXY list semantics, no go.sum check).
-    public static func fetch(_ module: GoModule.Version, proxy: URL,
+    public static func fetch(_ module: ModuleVersion, proxy: URL,
                              transport: any HTTPTransport) async throws(DivergenceError) -> Mirror {
         let subject = module.description
         let escapedPath: ByteString, escapedVersion: ByteString
         do {
-            try GoModule.check(path: module.path, version: module.version)
-            escapedPath = try GoModule.escapePath(module.path)
-            escapedVersion = try GoModule.escapeVersion(module.version)
+            try Module.check(module)
+            escapedPath = try Module.escapePath(module.path)
+            escapedVersion = try Module.escapeVersion(module.version)
         } catch {
             throw DivergenceError(.invalidModule, subject: subject, message: error.description)
         }

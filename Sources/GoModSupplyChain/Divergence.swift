@@ -235,7 +235,7 @@ public enum Divergence {
     /// The result of ``compare(_:mirrorZip:info:source:recordedHash:)``.
     public struct Report: Sendable, Hashable, Codable {
         /// The module version checked.
-        public var module: GoModule.Version
+        public var module: ModuleVersion
         /// The commit the tag names today.
         public var tagCommit: String
         /// The commit the mirror recorded (`.info` `Origin.Hash`), when known.
@@ -278,15 +278,15 @@ public enum Divergence {
     /// cheap first check: compare it with ``Origin/hash``.
     ///
     /// - Throws: ``DivergenceError/Code/upstream`` (`unknown revision <tag>`, git failures).
-    public static func tagCommit(_ module: GoModule.Version, source: ModuleZip.GitSource) throws(DivergenceError) -> String {
+    public static func tagCommit(_ module: ModuleVersion, source: ModuleZip.GitSource) throws(DivergenceError) -> String {
         let version = module.version.bytes
         var rev: String
         var tagOnly = true
         if let revision = source.revision {
             rev = revision
             tagOnly = false
-        } else if GoModule.isPseudoVersion(module.version) {
-            rev = String(decoding: (try? GoModule.pseudoVersionRev(module.version).bytes) ?? [], as: UTF8.self)
+        } else if Module.isPseudoVersion(module.version) {
+            rev = String(decoding: (try? Module.pseudoVersionRev(module.version).bytes) ?? [], as: UTF8.self)
             tagOnly = false
         } else {
             var tag = version
@@ -314,15 +314,15 @@ public enum Divergence {
     ///   - recordedHash: the go.sum or checksum-database hash, when known: a mirror zip that does
     ///     not match it is ``Verdict/mirrorMismatch``.
     /// - Throws: ``DivergenceError`` when the zip cannot be read or the tag cannot be rebuilt.
-    public static func compare(_ module: GoModule.Version, mirrorZip: [UInt8], info: Info?,
+    public static func compare(_ module: ModuleVersion, mirrorZip: [UInt8], info: Info?,
                                source: ModuleZip.GitSource, recordedHash: DirHash? = nil) throws(DivergenceError) -> Report {
         let subject = module.description
         do {
-            try GoModule.check(path: module.path, version: module.version)
+            try Module.check(module)
         } catch {
             throw DivergenceError(.invalidModule, subject: subject, message: error.description)
         }
-        guard GoModule.canonicalVersion(module.version) == module.version else {
+        guard Module.canonicalVersion(module.version) == module.version else {
             throw DivergenceError(.invalidModule, subject: subject, message: "version \(module.version) is not canonical")
         }
         // 1. The cheap check.
@@ -451,7 +451,7 @@ public enum Divergence {
 
     /// Reads a module zip strictly: the archive (for ``DirHash/hashZip(_:mode:parallelism:)``,
     /// when the caller needs the `h1:`) and its files relative to the module root.
-    static func readModuleZip(_ bytes: [UInt8], module: GoModule.Version,
+    static func readModuleZip(_ bytes: [UInt8], module: ModuleVersion,
                               subject: String) throws(DivergenceError) -> (ZipArchive, [(path: ByteString, contents: [UInt8])]) {
         guard Int64(bytes.count) <= ModuleZip.maxZipFile else {
             throw DivergenceError(.tooLarge, subject: subject, message: "larger than \(ModuleZip.maxZipFile) bytes")

@@ -173,7 +173,7 @@ public enum Typosquat {
             let id = fnv(path)
             if let same = byIdentity[id], same.contains(where: { references[Int($0)].path == path }) { return }
             // Project paths are validated when they are checked (``check(_:)``).
-            guard source == .project || (try? GoModule.checkPath(ByteString(path))) != nil else { return }
+            guard source == .project || (try? Module.checkPath(ByteString(path))) != nil else { return }
             let shape = PathShape(path)
             let index = Int32(references.count)
             let lower = asciiLower(shape.base)
@@ -214,7 +214,7 @@ public enum Typosquat {
         /// - Throws: `ModulePathError` when the path is not a valid module path
         ///   (`module.CheckPath`), e.g. raw Unicode homographs.
         public func check(_ path: ByteString) throws(ModulePathError) -> [Finding] {
-            try GoModule.checkPath(path)
+            try Module.checkPath(path)
             if isListed(path.bytes) { return [] }
             return findings(path.bytes, skipIdentical: true)
         }

@@ -58,7 +58,7 @@ extension ModuleZip {
             guard hasPathPrefix(path, root) else {
                 throw ModuleZipError(.invalidRepositoryPath, message: "mismatched repo: found \(safeText(root)) for \(safeText(path))")
             }
-            let (prefix, _, ok) = GoModule.splitPathVersionBytes(path)
+            let (prefix, _, ok) = Module.splitPathVersionBytes(path)
             guard ok else {
                 throw ModuleZipError(.invalidRepositoryPath, message: "invalid module path \(goQuote(path))")
             }
@@ -127,11 +127,11 @@ extension ModuleZip {
     /// go.sum's `/go.mod` line hashes ``GitCreated/goMod``: the raw go.mod blob, or
     /// `module <path>\n` when there is none (the archive's copy may differ: it went through the
     /// checkout filters).
-    public static func createFromGit(_ module: GoModule.Version, source: GitSource, output: Output = .none,
+    public static func createFromGit(_ module: ModuleVersion, source: GitSource, output: Output = .none,
                                      options: CreateOptions = CreateOptions()) throws(ModuleZipError) -> GitCreated {
         let repo = GitRepository(source: source)
         let version = module.version.bytes
-        guard GoModule.canonicalVersion(module.version).bytes == version else {
+        guard Module.canonicalVersion(module.version).bytes == version else {
             throw ModuleZipError(.invalidModuleVersion, message: "version \(safeText(version)) is not canonical")
         }
         let layout = try CodeLayout(module: module, source: source)
@@ -144,17 +144,17 @@ extension ModuleZip {
             guard Semver.isValid(module.version) else {
                 throw ModuleZipError(.invalidModuleVersion, message: "syntax error", context: "\(module): invalid version")
             }
-            if GoModule.isPseudoVersion(module.version) {
-                rev = String(decoding: (try? GoModule.pseudoVersionRev(module.version).bytes) ?? [], as: UTF8.self)
+            if Module.isPseudoVersion(module.version) {
+                rev = String(decoding: (try? Module.pseudoVersionRev(module.version).bytes) ?? [], as: UTF8.self)
             } else {
                 var tag = version
                 if Semver.build(module.version) == "+incompatible" { tag.removeLast("+incompatible".utf8.count) }
                 rev = String(decoding: layout.codeDir.isEmpty ? tag : layout.codeDir + [0x2F] + tag, as: UTF8.self)
             }
         }
-        let commit = try repo.resolve(rev, tagOnly: source.revision == nil && !GoModule.isPseudoVersion(module.version),
+        let commit = try repo.resolve(rev, tagOnly: source.revision == nil && !Module.isPseudoVersion(module.version),
                                       module: module)
-        if GoModule.isPseudoVersion(module.version) {
+        if Module.isPseudoVersion(module.version) {
             try repo.validatePseudoVersion(module, commit: commit, layout: layout)
         }
 
@@ -196,9 +196,9 @@ extension ModuleZip {
         var pathMajor: [UInt8]
         var majorSubdirectoryAllowed: Bool
 
-        init(module: GoModule.Version, source: GitSource) throws(ModuleZipError) {
+        init(module: ModuleVersion, source: GitSource) throws(ModuleZipError) {
             let path = module.path.bytes
-            let (prefix, major, ok) = GoModule.splitPathVersionBytes(path)
+            let (prefix, major, ok) = Module.splitPathVersionBytes(path)
             guard ok else {
                 throw ModuleZipError(.invalidRepositoryPath, message: "invalid module path \(goQuote(path))")
             }
@@ -230,7 +230,7 @@ extension ModuleZip {
 
     /// cmd/go's `findDir`: the directory holding the module and its go.mod blob (nil when the
     /// module has none).
-    private static func findDir(_ module: GoModule.Version, rev: String, commit: String, layout: CodeLayout,
+    private static func findDir(_ module: ModuleVersion, rev: String, commit: String, layout: CodeLayout,
                                 repo: GitRepository) throws(ModuleZipError) -> ([UInt8], [UInt8]?) {
         func join(_ a: [UInt8], _ b: [UInt8]) -> [UInt8] { a.isEmpty ? b : goPathClean(a + [0x2F] + b) }
         func text(_ b: [UInt8]) -> String { String(decoding: b, as: UTF8.self) }
@@ -270,7 +270,7 @@ extension ModuleZip {
             if !pathMajor.isEmpty {
                 throw fail("\(text(file1)) has non-...\(text(pathMajor)) module path \(goQuote(mpath1))\(suffix) at revision \(rev)")
             }
-            if !GoModule.splitPathVersionBytes(mpath1).ok {
+            if !Module.splitPathVersionBytes(mpath1).ok {
                 throw fail("\(text(file1)) has malformed module path \(goQuote(mpath1))\(suffix) at revision \(rev)")
             }
             throw fail("\(text(file1)) has post-\(Semver.major(module.version).utf8String ?? "") module path \(goQuote(mpath1))\(suffix) at revision \(rev)")
@@ -287,10 +287,10 @@ extension ModuleZip {
     /// cmd/go's `isMajor`.
     static func isMajor(_ mpath: [UInt8], _ pathMajor: [UInt8]) -> Bool {
         guard !mpath.isEmpty else { return false }
-        let (_, mpathMajor, ok) = GoModule.splitPathVersionBytes(mpath)
+        let (_, mpathMajor, ok) = Module.splitPathVersionBytes(mpath)
         guard ok else { return false }
         if pathMajor.isEmpty {
-            guard let prefix = GoModule.pathMajorPrefix(ByteString(mpathMajor)) else { return false }
+            guard let prefix = Module.pathMajorPrefix(ByteString(mpathMajor)) else { return false }
             return prefix.isEmpty || prefix == "v0" || prefix == "v1"
         }
         guard !mpathMajor.isEmpty else { return false }
@@ -363,7 +363,7 @@ package struct GitRepository {
     /// cmd/go's revision lookup (`gitRepo.stat`): a tag, then a branch, then `HEAD`, then a
     /// commit hash or unambiguous hash prefix (at least 7 hex digits). With `tagOnly`, only the
     /// tag. Returns the full commit hash.
-    package func resolve(_ rev: String, tagOnly: Bool, module: GoModule.Version) throws(ModuleZipError) -> String {
+    package func resolve(_ rev: String, tagOnly: Bool, module: ModuleVersion) throws(ModuleZipError) -> String {
         func unknown() -> ModuleZipError {
             ModuleZipError(.unknownRevision, message: "unknown revision \(rev)", context: "\(module): invalid version")
         }
@@ -409,32 +409,32 @@ package struct GitRepository {
     }
 
     /// cmd/go's `validatePseudoVersion`: the short revision, the time, and the base tag.
-    func validatePseudoVersion(_ module: GoModule.Version, commit: String,
+    func validatePseudoVersion(_ module: ModuleVersion, commit: String,
                                layout: ModuleZip.CodeLayout) throws(ModuleZipError) {
         func fail(_ message: String) -> ModuleZipError {
             ModuleZipError(.invalidPseudoVersion, message: message, context: "\(module): invalid pseudo-version")
         }
         let version = module.version
         let short = String(commit.prefix(12))
-        guard let rev = try? GoModule.pseudoVersionRev(version).utf8String else { throw fail("syntax error") }
+        guard let rev = try? Module.pseudoVersionRev(version).utf8String else { throw fail("syntax error") }
         if rev != short {
             if rev.hasPrefix(short) { throw fail("revision is longer than canonical (expected \(short))") }
             if short.hasPrefix(rev) { throw fail("revision is shorter than canonical (expected \(short))") }
             throw fail("does not match short name of revision (expected \(short))")
         }
-        guard let time = try? GoModule.pseudoVersionTime(version) else { throw fail("syntax error") }
+        guard let time = try? Module.pseudoVersionTime(version) else { throw fail("syntax error") }
         let commitSeconds = try commitTime(commit)
         if Int64(time.timeIntervalSince1970) != commitSeconds {
-            let stamp = GoModule.formatTimestamp(Date(timeIntervalSince1970: TimeInterval(commitSeconds)))
+            let stamp = Module.formatTimestamp(Date(timeIntervalSince1970: TimeInterval(commitSeconds)))
             throw fail("does not match version-control timestamp (expected \(String(decoding: stamp, as: UTF8.self)))")
         }
         let tagPrefix = layout.codeDir.isEmpty ? "" : String(decoding: layout.codeDir, as: UTF8.self) + "/"
         var trimmed = version.bytes
         if trimmed.hasSuffix(Array("+incompatible".utf8)) { trimmed.removeLast("+incompatible".utf8.count) }
-        guard let baseBytes = try? GoModule.pseudoVersionBase(ByteString(trimmed)) else { throw fail("syntax error") }
+        guard let baseBytes = try? Module.pseudoVersionBase(ByteString(trimmed)) else { throw fail("syntax error") }
         let base = String(decoding: baseBytes.bytes, as: UTF8.self)
         if base.isEmpty {
-            let pseudoMajor = GoModule.pathMajorPrefix(ByteString(layout.pathMajor)) ?? ""
+            let pseudoMajor = Module.pathMajorPrefix(ByteString(layout.pathMajor)) ?? ""
             if pseudoMajor.isEmpty && Semver.major(version) == "v1" {
                 throw fail("major version without preceding tag must be v0, not v1")
             }

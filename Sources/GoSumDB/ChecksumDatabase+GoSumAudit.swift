@@ -53,12 +53,12 @@ extension ChecksumDatabase {
         // One unit of work per module version: its h1: and /go.mod lines share one record, so
         // the bound counts records fetched, not lines (the second lookup reuses the first fetch).
         var units: [(path: ByteString, versions: [ByteString])] = []
-        var unitOf: [GoModule.Version: Int] = [:]
-        var seen: Set<GoModule.Version> = []
+        var unitOf: [ModuleVersion: Int] = [:]
+        var seen: Set<ModuleVersion> = []
         for record in records {
-            let key = GoModule.Version(path: record.path, version: record.version)
+            let key = record.key
             guard seen.insert(key).inserted else { continue }
-            let unitKey = GoModule.Version(path: record.path, version: record.moduleVersion)
+            let unitKey = ModuleVersion(path: record.path, version: record.moduleVersion)
             if let index = unitOf[unitKey] {
                 units[index].versions.append(record.version)
             } else {
@@ -77,7 +77,7 @@ extension ChecksumDatabase {
                     var results: [Outcome] = []
                     for version in unit.versions {
                         do {
-                            results.append(.success(try await self.lookup(path: unit.path, version: version)))
+                            results.append(.success(try await self.lookup(ModuleVersion(path: unit.path, version: version))))
                         } catch let error as ChecksumDatabaseError {
                             results.append(.failure(error))
                         } catch {
@@ -95,16 +95,16 @@ extension ChecksumDatabase {
             }
             return out
         }
-        var byKey: [GoModule.Version: Outcome] = [:]
+        var byKey: [ModuleVersion: Outcome] = [:]
         for (unit, results) in zip(units, outcomes) {
             guard let results else { continue }
             for (version, outcome) in zip(unit.versions, results) {
-                byKey[GoModule.Version(path: unit.path, version: version)] = outcome
+                byKey[ModuleVersion(path: unit.path, version: version)] = outcome
             }
         }
 
         return records.map { record in
-            let key = GoModule.Version(path: record.path, version: record.version)
+            let key = record.key
             switch byKey[key] {
             case .success(let lookup):
                 if lookup.lines.contains(ByteString(record.text)) {

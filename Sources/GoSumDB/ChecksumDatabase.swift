@@ -52,7 +52,7 @@ public actor ChecksumDatabase {
     /// The most bytes accepted for `/lookup` and `/latest` responses.
     public static let maxTextResponse = 1 << 20
 
-    /// The most requests one ``lookup(path:version:)`` or ``fetchLatest()`` may send (Go
+    /// The most requests one ``lookup(_:)`` or ``fetchLatest()`` may send (Go
     /// has no such bound; see Docs/stricter-than-go.md), from the tree math: tree sizes are below
     /// 2^62, so a tile read touches at most `L = ⌈62 / H⌉` levels, and one pass over the tree reads
     /// at most `L` root tiles and `L` path tiles, each at most 2 requests (a missing partial tile
@@ -91,9 +91,10 @@ public actor ChecksumDatabase {
 
     /// The verified go.sum lines for `path@version` (`version` may end in `/go.mod`), mirroring
     /// x/mod `Client.Lookup` plus cmd/go's rule that no line is a failure.
-    public func lookup(path: ByteString, version: ByteString) async throws -> ChecksumDatabaseLookup {
+    public func lookup(_ module: ModuleVersion) async throws -> ChecksumDatabaseLookup {
+        let path = module.path, version = module.version
         let module = "\(String(decoding: path.bytes, as: UTF8.self))@\(String(decoding: version.bytes, as: UTF8.self))"
-        if GoModule.matchPrefixPatterns(configuration.noSumDB, path) {
+        if Module.matchPrefixPatterns(configuration.noSumDB, path) {
             throw ChecksumDatabaseError(.skipped, module: module)
         }
         do {
@@ -111,8 +112,8 @@ public actor ChecksumDatabase {
         let plain = version.hasSuffix(GoSum.goModSuffix) ? ByteString(version.bytes.dropLast(GoSum.goModSuffix.count)) : version
         let ep: ByteString, ev: ByteString
         do {
-            ep = try GoModule.escapePath(path)
-            ev = try GoModule.escapeVersion(plain)
+            ep = try Module.escapePath(path)
+            ev = try Module.escapeVersion(plain)
         } catch {
             throw ChecksumDatabaseError(.invalidModule, error.description, underlying: error)
         }

@@ -73,8 +73,9 @@ public struct TLogProofBundle: Sendable, Equatable {
 extension ChecksumDatabase {
     /// An offline evidence bundle for `path@version`: the verified record, its inclusion proof in
     /// the verified latest tree, and that tree's signed note.
-    public func proofBundle(path: ByteString, version: ByteString) async throws -> TLogProofBundle {
-        let result = try await lookup(path: path, version: version)
+    public func proofBundle(_ module: ModuleVersion) async throws -> TLogProofBundle {
+        let path = module.path, version = module.version
+        let result = try await lookup(ModuleVersion(path: path, version: version))
         let indexes = try TLog.recordProofIndexes(treeSize: result.tree.size, record: result.recordID)
         let hashes = try await readHashes(tree: result.tree, indexes: indexes, context: "")
         let proof = try TLog.proveRecord(treeSize: result.tree.size, record: result.recordID, hashes: hashes)

@@ -68,11 +68,11 @@ func edit(_ file: inout GoMod, selector: UInt8) {
     let first = file.requirements.first?.module
     switch selector % 6 {
     case 0:
-        try? file.addRequire(path: "example.com/fuzz", version: "v1.0.0")
+        try? file.addRequire(ModuleVersion(path: "example.com/fuzz", version: "v1.0.0"))
         if let first { try? file.dropRequire(path: first.path) }
     case 1:
-        if let first { try? file.addRequire(path: first.path, version: "v9.9.9") }
-        try? file.addExclude(path: "example.com/fuzz", version: "v1.2.3")
+        if let first { try? file.addRequire(ModuleVersion(path: first.path, version: "v9.9.9")) }
+        try? file.addExclude(ModuleVersion(path: "example.com/fuzz", version: "v1.2.3"))
     case 2:
         if let r = file.replacements.first { try? file.dropReplace(old: r.old) }
         try? file.addReplace(old: .init(path: "example.com/fuzz", version: ""), new: .init(path: "../fuzz", version: ""))
@@ -89,7 +89,7 @@ func edit(_ file: inout GoMod, selector: UInt8) {
         try? file.setToolchain("go1.23.0")
         try? file.setModule("example.com/fuzzed")
         file.setRequirements(file.requirements.map {
-            GoMod.RequirementSpec(path: $0.module.path, version: $0.module.version, isIndirect: !$0.isIndirect)
+            GoMod.RequirementSpec(ModuleVersion(path: $0.module.path, version: $0.module.version), isIndirect: !$0.isIndirect)
         }, layout: .separateIndirect)
     }
     file.cleanUp()

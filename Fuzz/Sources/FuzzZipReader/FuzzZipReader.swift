@@ -12,7 +12,7 @@ let fuzzLimits = ZipArchive.Limits(
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzZipReader(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
     let bytes = data.map { Array(UnsafeBufferPointer(start: $0, count: size)) } ?? []
-    for mode in [ZipArchive.Mode.strict, .lenient] {
+    for mode in [ZipArchive.Mode.strict, .goCompatible] {
         let archive: ZipArchive
         do {
             archive = try ZipArchive(bytes: bytes, mode: mode, limits: fuzzLimits)

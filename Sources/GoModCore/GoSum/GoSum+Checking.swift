@@ -23,7 +23,7 @@ extension GoSum {
     /// decides. In ``ReadingMode/strict`` mode any different `h1:` hash recorded for the key is
     /// a mismatch, even when another line matches (the file is conflicting; see
     /// ``GoSumDiagnostic/Code/conflictingHashes``).
-    public func check(_ key: GoModule.Version, hash: DirHash) -> CheckResult {
+    public func check(_ key: ModuleVersion, hash: DirHash) -> CheckResult {
         let computed = ByteString(hash.description)
         let keyRecords = records(for: key)
         guard !keyRecords.isEmpty else { return .notPresent }
@@ -66,14 +66,14 @@ extension GoSum {
     /// `<version>` includes the `/go.mod` suffix for go.mod hashes; `go.work.sum` replaces
     /// `go.sum` on the third line for a workspace file (``sumFileName``). Path and version are
     /// inserted raw, as Go does; escape the text before showing untrusted names.
-    public func checksumMismatchMessage(for key: GoModule.Version, downloaded: DirHash,
+    public func checksumMismatchMessage(for key: ModuleVersion, downloaded: DirHash,
                                         recorded: ByteString) -> [UInt8] {
         Self.checksumMismatchMessage(for: key, downloaded: ByteString(downloaded.description), recorded: recorded,
                                      sumFileName: sumFileName)
     }
 
     /// cmd/go's go.sum mismatch text for any file name (see the instance method).
-    public static func checksumMismatchMessage(for key: GoModule.Version, downloaded: ByteString,
+    public static func checksumMismatchMessage(for key: ModuleVersion, downloaded: ByteString,
                                                recorded: ByteString, sumFileName: String = "go.sum") -> [UInt8] {
         var out = Array("verifying ".utf8) + key.path.bytes + [UInt8(ascii: "@")] + key.version.bytes
         out += Array(": checksum mismatch\n\tdownloaded: ".utf8) + downloaded.bytes
@@ -86,7 +86,7 @@ extension GoSum {
     /// (`modfetch.addModSumLocked`), byte for byte as printed on standard error (no `go: `
     /// prefix): `warning: verifying <path>@<version>: unknown hashes in go.sum: <h, h…>; adding
     /// <h>` followed by the `SECURITY WARNING` paragraph.
-    public static func unknownHashesWarning(for key: GoModule.Version, recorded: [ByteString],
+    public static func unknownHashesWarning(for key: ModuleVersion, recorded: [ByteString],
                                             adding: DirHash) -> [UInt8] {
         var out = Array("warning: verifying ".utf8) + key.path.bytes + [UInt8(ascii: "@")] + key.version.bytes
         out += Array(": unknown hashes in go.sum: ".utf8)

@@ -54,8 +54,8 @@ extension GoSum {
                     continue lineLoop
                 }
             }
-            let record = Record(path: ByteString(Array(data[split.fields[0]])),
-                                version: ByteString(Array(data[split.fields[1]])),
+            let record = Record(ModuleVersion(path: ByteString(Array(data[split.fields[0]])),
+                                              version: ByteString(Array(data[split.fields[1]]))),
                                 hash: ByteString(Array(data[split.fields[2]])), line: lineNumber)
             if record.hash == GoSum.emptyGoModHash {
                 if strict {
@@ -92,7 +92,7 @@ extension GoSum {
         // Path: module.CheckPath, with Go's message.
         var pathOK = true
         do {
-            try GoModule.checkPath(record.path)
+            try Module.checkPath(record.path)
         } catch {
             pathOK = false
             report(.invalidModulePath, .error, error.description)
@@ -103,16 +103,16 @@ extension GoSum {
         if version.contains(UInt8(ascii: "/")) {
             report(.invalidVersion, .error,
                    "version \(record.version) invalid: only a trailing /go.mod may follow the version")
-        } else if !Semver.isValid(version) || GoModule.canonicalVersion(version) != version {
-            let (_, pathMajor, _) = GoModule.splitPathVersion(record.path)
-            let form = pathMajor.isEmpty ? "v1" : (GoModule.pathMajorPrefix(pathMajor).flatMap(\.utf8String) ?? "v1")
+        } else if !Semver.isValid(version) || Module.canonicalVersion(version) != version {
+            let (_, pathMajor, _) = Module.splitPathVersion(record.path)
+            let form = pathMajor.isEmpty ? "v1" : (Module.pathMajorPrefix(pathMajor).flatMap(\.utf8String) ?? "v1")
             report(.invalidVersion, .error, "version \(version) invalid: must be of the form \(form).2.3")
         } else if pathOK {
             // module.Check's major-version rule (the path and version are valid here).
-            let pathMajor = GoModule.splitPathVersionBytes(record.path.bytes).pathMajor
-            if let failure = GoModule.pathMajorMismatch(version.bytes, pathMajor) {
+            let pathMajor = Module.splitPathVersionBytes(record.path.bytes).pathMajor
+            if let failure = Module.pathMajorMismatch(version.bytes, pathMajor) {
                 report(.invalidVersion, .error,
-                       GoModule.moduleVersionError(failure.code, path: record.path.bytes, version: version.bytes,
+                       Module.moduleVersionError(failure.code, path: record.path.bytes, version: version.bytes,
                                                    reason: failure.reason).description)
             }
         }

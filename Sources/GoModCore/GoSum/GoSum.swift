@@ -57,16 +57,16 @@ public struct GoSum: Sendable, Equatable {
         /// The 1-based line number (0 for records not read from a file).
         public var line: Int
 
-        /// Creates a record.
-        public init(path: ByteString, version: ByteString, hash: ByteString, line: Int = 0) {
-            self.path = path
-            self.version = version
+        /// Creates a record of `hash` under `key` (whose version may end in `/go.mod`).
+        public init(_ key: ModuleVersion, hash: ByteString, line: Int = 0) {
+            self.path = key.path
+            self.version = key.version
             self.hash = hash
             self.line = line
         }
 
         /// The (path, version) key cmd/go files the hash under.
-        public var key: GoModule.Version { GoModule.Version(path: path, version: version) }
+        public var key: ModuleVersion { ModuleVersion(path: path, version: version) }
 
         /// Whether the record is a `/go.mod` record (the hash of the module's go.mod alone).
         public var isGoMod: Bool { version.hasSuffix(GoSum.goModSuffix) }
@@ -80,7 +80,7 @@ public struct GoSum: Sendable, Equatable {
         /// or `nil`.
         public var module: ModuleVersion? {
             let v = moduleVersion
-            guard Semver.isValid(v), GoModule.canonicalVersion(v) == v else { return nil }
+            guard Semver.isValid(v), Module.canonicalVersion(v) == v else { return nil }
             return try? ModuleVersion(path, v)
         }
 
@@ -127,12 +127,12 @@ public struct GoSum: Sendable, Equatable {
         let path: [UInt8]
         let version: [UInt8]
 
-        init(_ key: GoModule.Version) {
+        init(_ key: ModuleVersion) {
             path = key.path.bytes
             version = key.version.bytes
         }
 
-        var key: GoModule.Version { GoModule.Version(path: ByteString(path), version: ByteString(version)) }
+        var key: ModuleVersion { ModuleVersion(path: ByteString(path), version: ByteString(version)) }
 
         static func == (lhs: KeyRef, rhs: KeyRef) -> Bool { lhs.path == rhs.path && lhs.version == rhs.version }
 
@@ -229,20 +229,20 @@ public struct GoSum: Sendable, Equatable {
     /// The number of records.
     public var count: Int { records.count }
 
-    /// The distinct keys in cmd/go's go.sum order (``GoModule/sort(_:)``).
-    public var keys: [GoModule.Version] {
+    /// The distinct keys in cmd/go's go.sum order (``Module/sort(_:)``).
+    public var keys: [ModuleVersion] {
         var keys = index.keys.map(\.key)
-        GoModule.sort(&keys)
+        Module.sort(&keys)
         return keys
     }
 
     /// The records for a key, in file order.
-    public func records(for key: GoModule.Version) -> [Record] {
+    public func records(for key: ModuleVersion) -> [Record] {
         recordIndices(KeyRef(key)).map { records[$0] }
     }
 
     /// The hashes recorded for a key, in file order (cmd/go's `goSum.m[mod]`).
-    public func hashes(for key: GoModule.Version) -> [ByteString] {
+    public func hashes(for key: ModuleVersion) -> [ByteString] {
         recordIndices(KeyRef(key)).map { records[$0].hash }
     }
 
@@ -255,12 +255,12 @@ public struct GoSum: Sendable, Equatable {
     public var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
 
     /// The file exactly as cmd/go writes it (`modfetch.tidyGoSum` with nothing added or
-    /// removed): keys in ``GoModule/sort(_:)`` order, each key's hashes sorted bytewise and
+    /// removed): keys in ``Module/sort(_:)`` order, each key's hashes sorted bytewise and
     /// de-duplicated, one `path version hash\n` line per hash.
     ///
     /// cmd/go's order among keys whose versions are different spellings of the same semantic
     /// version (`v1.0.0` and `v1.0.0+meta`, or two invalid versions) depends on Go's map
-    /// iteration and varies between runs; here it is fixed by ``GoModule/sort(_:)``.
+    /// iteration and varies between runs; here it is fixed by ``Module/sort(_:)``.
     public func formatted() -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(records.reduce(0) { $0 + $1.path.count + $1.version.count + $1.hash.count + 3 })
@@ -282,8 +282,8 @@ public struct GoSum: Sendable, Equatable {
     }
 
     /// The key of a module's zip or go.mod record.
-    static func key(_ module: ModuleVersion, goMod: Bool) -> GoModule.Version {
-        GoModule.Version(path: module.path.bytes, version: goMod ? module.version.bytes + goModSuffix : module.version.bytes)
+    static func key(_ module: ModuleVersion, goMod: Bool) -> ModuleVersion {
+        ModuleVersion(path: module.path, version: goMod ? module.version + goModSuffix : module.version)
     }
 
     /// Equal when read from the same name in the same mode with the same records and

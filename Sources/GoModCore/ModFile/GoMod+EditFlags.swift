@@ -18,7 +18,7 @@ extension GoMod {
             case godebug(ByteString, ByteString), dropGodebug(ByteString)
             case require(ByteString, ByteString), dropRequire(ByteString)
             case exclude(ByteString, ByteString), dropExclude(ByteString, ByteString)
-            case replace(GoModule.Version, GoModule.Version), dropReplace(GoModule.Version)
+            case replace(ModuleVersion, ModuleVersion), dropReplace(ModuleVersion)
             case retract(ByteString, ByteString), dropRetract(ByteString, ByteString)
             case tool(ByteString), dropTool(ByteString)
             case ignore(ByteString), dropIgnore(ByteString)
@@ -168,8 +168,8 @@ enum EditArguments {
     /// modload's `ParsePathVersion`: cut at the first `@`; a version starting with `-` or `/`
     /// is refused.
     static func cutAt(_ arg: ByteString) throws(ModFileError) -> (ArraySlice<UInt8>, ArraySlice<UInt8>)? {
-        let split: (module: GoModule.Version, hasVersion: Bool)
-        do { split = try GoModule.Version.parse(argument: arg) } catch {
+        let split: (module: ModuleVersion, hasVersion: Bool)
+        do { split = try ModuleVersion.parse(argument: arg) } catch {
             throw ModFileError(.invalidEditArgument, message: error.message)
         }
         guard split.hasVersion else { return nil }
@@ -196,9 +196,9 @@ enum EditArguments {
     /// cmd/go's `parsePathVersionOptional` (the go.work variant checks the import path after
     /// cutting, accepting a directory path there).
     static func pathVersionOptional(_ adjective: String, _ arg: ByteString, allowDirectory: Bool,
-                                    work: Bool) throws(ModFileError) -> GoModule.Version {
+                                    work: Bool) throws(ModFileError) -> ModuleVersion {
         if !work && allowDirectory && ModFileText.isDirectoryPath(arg.bytes[...]) {
-            return GoModule.Version(path: arg, version: "")
+            return ModuleVersion(path: arg, version: "")
         }
         var path = arg, version: ByteString = ""
         let cut = try cutAt(arg)
@@ -212,11 +212,11 @@ enum EditArguments {
             if !(work && allowDirectory && ModFileText.isDirectoryPath(path.bytes[...])) { throw error }
         }
         if cut != nil { try GoMod.checkVersionArgument(version, adjective: adjective) }
-        return GoModule.Version(path: path, version: version)
+        return ModuleVersion(path: path, version: version)
     }
 
     /// cmd/go's `flagReplace` (both commands).
-    static func replace(_ arg: ByteString, work: Bool) throws(ModFileError) -> (GoModule.Version, GoModule.Version) {
+    static func replace(_ arg: ByteString, work: Bool) throws(ModFileError) -> (ModuleVersion, ModuleVersion) {
         guard let eq = arg.bytes.firstIndex(of: UInt8(ascii: "=")) else {
             throw ModFileError(.invalidEditArgument, "need old[@v]=new[@w] (missing =)")
         }

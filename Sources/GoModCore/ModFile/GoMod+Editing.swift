@@ -8,7 +8,7 @@ extension GoMod {
     /// `go mod edit` prints after `invalid -module: `.
     public mutating func setModule(_ path: ByteString) throws(ModFileError) {
         do {
-            try GoModule.checkImportPath(path)
+            try Module.checkImportPath(path)
         } catch {
             throw ModFileError(.invalidModuleArgument, message: error.message)
         }
@@ -75,10 +75,11 @@ extension GoMod {
     /// for `path` are removed, and a new requirement joins the last require block
     /// (`go mod edit -require=path@version`; x/mod's `AddRequire`).
     ///
-    /// Throws `invalid path: …` (``GoModule/checkImportPath(_:)``) or `invalid version "<v>"`
+    /// Throws `invalid path: …` (``Module/checkImportPath(_:)``) or `invalid version "<v>"`
     /// (a version that would need quoting), as `go mod edit` does; any other version text is
     /// written as given, to be resolved by the next go command.
-    public mutating func addRequire(path: ByteString, version: ByteString) throws(ModFileError) {
+    public mutating func addRequire(_ module: ModuleVersion) throws(ModFileError) {
+        let path = module.path, version = module.version
         try Self.checkPath(path)
         try Self.checkVersionArgument(version)
         addRequireUnchecked(path: path, version: version)
@@ -98,14 +99,16 @@ extension GoMod {
     /// Throws `invalid path: …`, `invalid version "<v>"`, or x/mod's
     /// `version "<v>" invalid: must be of the form v1.2.3` /
     /// `… should be v2.0.0+incompatible (or module <path>/v2)` for a non-canonical version.
-    public mutating func addExclude(path: ByteString, version: ByteString) throws(ModFileError) {
+    public mutating func addExclude(_ module: ModuleVersion) throws(ModFileError) {
+        let path = module.path, version = module.version
         try Self.checkPath(path)
         try Self.checkVersionArgument(version)
         try addExcludeUnchecked(path: path, version: version)
     }
 
     /// Removes the exclusion of `path@version` (`go mod edit -dropexclude=path@version`).
-    public mutating func dropExclude(path: ByteString, version: ByteString) throws(ModFileError) {
+    public mutating func dropExclude(_ module: ModuleVersion) throws(ModFileError) {
+        let path = module.path, version = module.version
         try Self.checkPath(path)
         try Self.checkVersionArgument(version)
         dropExcludeUnchecked(path: path, version: version)
@@ -118,7 +121,7 @@ extension GoMod {
     ///
     /// Throws `invalid old path: …`, `invalid old version: "<v>"`, `invalid new path: …`,
     /// `invalid new version: "<v>"` or `unversioned new path must be local directory`.
-    public mutating func addReplace(old: GoModule.Version, new: GoModule.Version) throws(ModFileError) {
+    public mutating func addReplace(old: ModuleVersion, new: ModuleVersion) throws(ModFileError) {
         try Self.checkReplacedModule(old)
         if new.version.isEmpty {
             guard ModFileText.isDirectoryPath(new.path.bytes[...]) else {
@@ -133,7 +136,7 @@ extension GoMod {
 
     /// Removes the replacement of `old` (with an empty version: the replacement of all
     /// versions) (`go mod edit -dropreplace=old[@v]`; x/mod's `DropReplace`).
-    public mutating func dropReplace(old: GoModule.Version) throws(ModFileError) {
+    public mutating func dropReplace(old: ModuleVersion) throws(ModFileError) {
         if !(old.version.isEmpty && ModFileText.isDirectoryPath(old.path.bytes[...])) {
             try Self.checkReplacedModule(old)
         }
@@ -229,19 +232,21 @@ extension GoMod {
 
     /// A requirement for ``GoMod/setRequirements(_:layout:)``.
     public struct RequirementSpec: Sendable, Hashable {
-        /// The module path.
-        public var path: ByteString
-        /// The version.
-        public var version: ByteString
+        /// The module and version (x/mod's `Require.Mod`).
+        public var module: ModuleVersion
         /// Whether to mark the requirement `// indirect`.
         public var isIndirect: Bool
 
         /// Creates a requirement.
-        public init(path: ByteString, version: ByteString, isIndirect: Bool = false) {
-            self.path = path
-            self.version = version
+        public init(_ module: ModuleVersion, isIndirect: Bool = false) {
+            self.module = module
             self.isIndirect = isIndirect
         }
+
+        /// The module path (``module``'s).
+        public var path: ByteString { module.path }
+        /// The version (``module``'s).
+        public var version: ByteString { module.version }
     }
 
     /// How ``setRequirements(_:layout:)`` arranges requirements.
@@ -297,7 +302,7 @@ extension GoMod {
     /// `invalid path: …` (cmd/go's `parsePath` / `parsePathVersion`).
     static func checkPath(_ path: ByteString, adjective: String? = nil) throws(ModFileError) {
         do {
-            try GoModule.checkImportPath(path)
+            try Module.checkImportPath(path)
         } catch {
             let prefix = adjective.map { "invalid \($0) path: " } ?? "invalid path: "
             throw ModFileError(.invalidEditArgument, message: ByteString(Array(prefix.utf8) + error.message.bytes))
@@ -321,7 +326,7 @@ extension GoMod {
     }
 
     /// The checks `-replace` and `-dropreplace` apply to the old module.
-    static func checkReplacedModule(_ old: GoModule.Version) throws(ModFileError) {
+    static func checkReplacedModule(_ old: ModuleVersion) throws(ModFileError) {
         try checkPath(old.path, adjective: "old")
         if !old.version.isEmpty { try checkVersionArgument(old.version, adjective: "old") }
     }
@@ -338,13 +343,13 @@ extension GoMod {
 
     /// x/mod's `checkCanonicalVersion`.
     static func checkCanonicalVersion(path: ByteString, version: ByteString) throws(ModFileError) {
-        let (_, pathMajor, pathMajorOK) = GoModule.splitPathVersionBytes(path.bytes)
-        if version.isEmpty || version.bytes != GoModule.canonicalVersionBytes(version.bytes) {
+        let (_, pathMajor, pathMajorOK) = Module.splitPathVersionBytes(path.bytes)
+        if version.isEmpty || version.bytes != Module.canonicalVersionBytes(version.bytes) {
             var reason = Array("must be of the form ".utf8)
             if pathMajor.isEmpty {
                 appendText(&reason, "v1.2.3")
             } else {
-                reason += (GoModule.pathMajorPrefix(ByteString(pathMajor))?.bytes ?? [])
+                reason += (Module.pathMajorPrefix(ByteString(pathMajor))?.bytes ?? [])
                 appendText(&reason, ".2.3")
             }
             let f = ModFileRules.invalidVersion(.nonCanonicalEditVersion, version.bytes, reason)
@@ -380,7 +385,7 @@ extension GoMod {
                 need = false
             } else {
                 syntax.markRemoved(line)
-                requireEntries[k] = RequireEntry(mod: GoModule.Version(path: "", version: ""), indirect: false, line: nil)
+                requireEntries[k] = RequireEntry(mod: ModuleVersion(path: "", version: ""), indirect: false, line: nil)
             }
         }
         if need { addNewRequire(path: path, version: version, indirect: false) }
@@ -390,14 +395,14 @@ extension GoMod {
     mutating func addNewRequire(path: ByteString, version: ByteString, indirect: Bool) {
         let line = syntax.addLine(hint: nil, [Array("require".utf8), ModFileText.autoQuote(path.bytes[...]), version.bytes])
         ModFileRules.setIndirect(&syntax.lineNodes[line], indirect)
-        requireEntries.append(RequireEntry(mod: GoModule.Version(path: path, version: version), indirect: indirect, line: line))
+        requireEntries.append(RequireEntry(mod: ModuleVersion(path: path, version: version), indirect: indirect, line: line))
     }
 
     mutating func dropRequireUnchecked(path: ByteString) {
         for k in requireEntries.indices where requireEntries[k].mod.path == path {
             guard let line = requireEntries[k].line else { continue }
             syntax.markRemoved(line)
-            requireEntries[k] = RequireEntry(mod: GoModule.Version(path: "", version: ""), indirect: false, line: nil)
+            requireEntries[k] = RequireEntry(mod: ModuleVersion(path: "", version: ""), indirect: false, line: nil)
         }
     }
 
@@ -411,23 +416,23 @@ extension GoMod {
         let line = syntax.addLine(hint: hint.map { .line($0) },
                                   [Array("exclude".utf8), ModFileText.autoQuote(path.bytes[...]), version.bytes],
                                   searchWhenNil: false)
-        excludeEntries.append(ExcludeEntry(mod: GoModule.Version(path: path, version: version), line: line))
+        excludeEntries.append(ExcludeEntry(mod: ModuleVersion(path: path, version: version), line: line))
     }
 
     mutating func dropExcludeUnchecked(path: ByteString, version: ByteString) {
         for k in excludeEntries.indices where excludeEntries[k].mod.path == path && excludeEntries[k].mod.version == version {
             guard let line = excludeEntries[k].line else { continue }
             syntax.markRemoved(line)
-            excludeEntries[k] = ExcludeEntry(mod: GoModule.Version(path: "", version: ""), line: nil)
+            excludeEntries[k] = ExcludeEntry(mod: ModuleVersion(path: "", version: ""), line: nil)
         }
     }
 
-    mutating func dropReplaceUnchecked(_ old: GoModule.Version) {
+    mutating func dropReplaceUnchecked(_ old: ModuleVersion) {
         for k in replaceEntries.indices where replaceEntries[k].old == old {
             guard let line = replaceEntries[k].line else { continue }
             syntax.markRemoved(line)
-            replaceEntries[k] = ReplaceEntry(old: GoModule.Version(path: "", version: ""),
-                                             new: GoModule.Version(path: "", version: ""), line: nil)
+            replaceEntries[k] = ReplaceEntry(old: ModuleVersion(path: "", version: ""),
+                                             new: ModuleVersion(path: "", version: ""), line: nil)
         }
     }
 
@@ -485,7 +490,7 @@ extension GoMod {
     /// without lines.
     mutating func removeDuplicates() {
         var kill = ModFileRules.KillSet()
-        var have = Set<GoModule.Version>()
+        var have = Set<ModuleVersion>()
         for x in excludeEntries {
             if have.contains(x.mod) {
                 kill.kill(x.line)
@@ -533,7 +538,7 @@ extension GoMod {
 
     mutating func markRequireRemoved(_ k: Int) {
         if let id = requireEntries[k].line { syntax.markRemoved(id) }
-        requireEntries[k] = RequireEntry(mod: GoModule.Version(path: "", version: ""), indirect: false, line: nil)
+        requireEntries[k] = RequireEntry(mod: ModuleVersion(path: "", version: ""), indirect: false, line: nil)
     }
 
     /// Keyed by path, keeping the last entry for a path and the order of first appearance.
@@ -719,7 +724,7 @@ extension GoMod {
         }
         for path in order where !have.contains(path) {
             guard let r = need[path] else { continue }
-            requireEntries.append(RequireEntry(mod: GoModule.Version(path: r.path, version: r.version),
+            requireEntries.append(RequireEntry(mod: r.module,
                                                indirect: r.isIndirect, line: nil))
             moveReq(requireEntries.count - 1, r.isIndirect ? lastIndirectBlock : lastDirectBlock, &self)
         }

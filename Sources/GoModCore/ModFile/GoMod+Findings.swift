@@ -23,9 +23,9 @@ extension GoMod {
             fileprivate init(_ backing: Backing) { self.backing = backing }
 
             /// A `module`, `require`, `exclude` or `replace` module path that fails
-            /// ``GoModule/checkPath(_:)`` (e.g. `RSC.IO/quote`, `a.com/../b`, invalid UTF-8).
+            /// ``Module/checkPath(_:)`` (e.g. `RSC.IO/quote`, `a.com/../b`, invalid UTF-8).
             public static let invalidModulePath = Code(.invalidModulePath)
-            /// A `tool` path that fails ``GoModule/checkImportPath(_:)``.
+            /// A `tool` path that fails ``Module/checkImportPath(_:)``.
             public static let invalidToolPath = Code(.invalidToolPath)
             /// A version written in a non-canonical form that x/mod rewrote (`v1.5` for
             /// `v1.5.0`), or a `retract` bound that is not a canonical version.
@@ -69,7 +69,7 @@ extension GoMod {
         var out: [Finding] = []
         func checkModulePath(_ path: ByteString, _ position: GoModSyntax.Position) {
             do {
-                try GoModule.checkPath(path)
+                try Module.checkPath(path)
             } catch {
                 out.append(Finding(code: .invalidModulePath, position: position, subject: path, detail: error.message))
             }
@@ -83,7 +83,7 @@ extension GoMod {
         }
         for t in tools {
             do {
-                try GoModule.checkImportPath(t.path)
+                try Module.checkImportPath(t.path)
             } catch {
                 out.append(Finding(code: .invalidToolPath, position: t.position, subject: t.path, detail: error.message))
             }
@@ -92,9 +92,9 @@ extension GoMod {
             out.append(Finding(code: .nonCanonicalVersion, position: v.position, subject: v.written, detail: v.canonical))
         }
         for r in retractions {
-            for bound in Set([r.low, r.high]) where GoModule.canonicalVersion(bound) != bound {
+            for bound in Set([r.low, r.high]) where Module.canonicalVersion(bound) != bound {
                 out.append(Finding(code: .nonCanonicalVersion, position: r.position, subject: bound,
-                                   detail: GoModule.canonicalVersion(bound)))
+                                   detail: Module.canonicalVersion(bound)))
             }
         }
         return out.sorted { ($0.position.byte, $0.code.rawValue) < ($1.position.byte, $1.code.rawValue) }

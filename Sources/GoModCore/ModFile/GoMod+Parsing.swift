@@ -174,7 +174,7 @@ extension GoMod {
             case .success(let m): pathMajor = m
             }
             if let f = ModFileRules.checkPathMajor(v, pathMajor) { return fail(f.directive(verb: verbText, path: s)) }
-            let mod = GoModule.Version(path: ByteString(s), version: ByteString(v))
+            let mod = ModuleVersion(path: ByteString(s), version: ByteString(v))
             if directive == .require {
                 requireEntries.append(RequireEntry(mod: mod, indirect: ModFileRules.isIndirect(syntax.lineNodes[line]),
                                                    line: line))

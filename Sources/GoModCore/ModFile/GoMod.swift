@@ -4,7 +4,7 @@
 ///
 /// ```swift
 /// var mod = try GoMod.parse(bytes)                 // modfile.Parse
-/// try mod.addRequire(path: "golang.org/x/text", version: "v0.3.0")
+/// try mod.addRequire(ModuleVersion(path: "golang.org/x/text", version: "v0.3.0"))
 /// try mod.dropRequire(path: "rsc.io/quote")        // throws only for a malformed path
 /// let text = mod.formatted()                       // what `go mod edit -print` writes
 /// ```
@@ -17,7 +17,7 @@
 /// exactly what one `go mod edit` run with the same flags in the same order gives.
 ///
 /// Paths, versions and comments are ``ByteString``s: a go.mod file is untrusted bytes, and the
-/// parser, like Go's, does not validate module paths (run ``GoModule/checkPath(_:)`` on them).
+/// parser, like Go's, does not validate module paths (run ``Module/checkPath(_:)`` on them).
 public struct GoMod: Sendable, Equatable {
     /// How strictly to interpret directives (x/mod `modfile/rule.go`: `Parse` or `ParseLax`).
     public enum Strictness: String, Sendable, Hashable, CaseIterable {
@@ -31,7 +31,7 @@ public struct GoMod: Sendable, Equatable {
     }
 
     /// The `module` directive.
-    public struct Module: Sendable, Hashable {
+    public struct ModuleDirective: Sendable, Hashable {
         /// The module path, unquoted and unvalidated.
         public var path: ByteString
         /// The text of a `Deprecated:` paragraph in the comments on the `module` line (or its
@@ -54,7 +54,7 @@ public struct GoMod: Sendable, Equatable {
     /// A `require` directive.
     public struct Requirement: Sendable, Hashable {
         /// The module path and its (canonical) version.
-        public var module: GoModule.Version
+        public var module: ModuleVersion
         /// Whether the line carries an `// indirect` comment.
         public var isIndirect: Bool
         /// Where the directive starts.
@@ -64,7 +64,7 @@ public struct GoMod: Sendable, Equatable {
     /// An `exclude` directive.
     public struct Exclusion: Sendable, Hashable {
         /// The excluded module version (version canonical).
-        public var module: GoModule.Version
+        public var module: ModuleVersion
         /// Where the directive starts.
         public var position: GoModSyntax.Position
     }
@@ -72,10 +72,10 @@ public struct GoMod: Sendable, Equatable {
     /// A `replace` directive (also used by ``GoWork``).
     public struct Replacement: Sendable, Hashable {
         /// The replaced module; an empty version replaces every version.
-        public var old: GoModule.Version
+        public var old: ModuleVersion
         /// The replacement: a module path and version, or a directory path (``isLocalDirectory``)
         /// with an empty version.
-        public var new: GoModule.Version
+        public var new: ModuleVersion
         /// Where the directive starts.
         public var position: GoModSyntax.Position
 
@@ -152,9 +152,9 @@ public struct GoMod: Sendable, Equatable {
     /// Entries of x/mod's slices. `line == nil` is an entry an edit cleared (x/mod's
     /// `*r = Require{}`), which x/mod keeps until `Cleanup`; the public views skip them.
     struct GodebugEntry: Sendable, Hashable { var key: ByteString; var value: ByteString; var line: Int? }
-    struct RequireEntry: Sendable, Hashable { var mod: GoModule.Version; var indirect: Bool; var line: Int? }
-    struct ExcludeEntry: Sendable, Hashable { var mod: GoModule.Version; var line: Int? }
-    struct ReplaceEntry: Sendable, Hashable { var old: GoModule.Version; var new: GoModule.Version; var line: Int? }
+    struct RequireEntry: Sendable, Hashable { var mod: ModuleVersion; var indirect: Bool; var line: Int? }
+    struct ExcludeEntry: Sendable, Hashable { var mod: ModuleVersion; var line: Int? }
+    struct ReplaceEntry: Sendable, Hashable { var old: ModuleVersion; var new: ModuleVersion; var line: Int? }
     struct RetractEntry: Sendable, Hashable {
         var low: ByteString
         var high: ByteString
@@ -199,8 +199,8 @@ public struct GoMod: Sendable, Equatable {
     }
 
     /// The `module` directive, or `nil`.
-    public var module: Module? {
-        moduleEntry.map { Module(path: $0.path, deprecated: $0.deprecated, position: position($0.line)) }
+    public var module: ModuleDirective? {
+        moduleEntry.map { ModuleDirective(path: $0.path, deprecated: $0.deprecated, position: position($0.line)) }
     }
 
     /// The `go` version (`1.21`, `1.21.0`, `1.21rc1`), or `nil` when there is no `go` line

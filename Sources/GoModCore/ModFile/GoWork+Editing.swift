@@ -102,7 +102,7 @@ extension GoWork {
     /// Adds a replacement (`go work edit -replace`; x/mod's `WorkFile.AddReplace`), with the
     /// checks of ``GoMod/addReplace(old:new:)`` (a directory path is accepted where an old or
     /// new module path fails the import-path check, as `go work edit` does).
-    public mutating func addReplace(old: GoModule.Version, new: GoModule.Version) throws(ModFileError) {
+    public mutating func addReplace(old: ModuleVersion, new: ModuleVersion) throws(ModFileError) {
         try GoMod.checkReplacedModule(old)
         if new.version.isEmpty {
             guard ModFileText.isDirectoryPath(new.path.bytes[...]) else {
@@ -119,7 +119,7 @@ extension GoWork {
 
     /// Removes the replacement of `old` (`go work edit -dropreplace`; x/mod's
     /// `WorkFile.DropReplace`).
-    public mutating func dropReplace(old: GoModule.Version) throws(ModFileError) {
+    public mutating func dropReplace(old: ModuleVersion) throws(ModFileError) {
         do { try GoMod.checkPath(old.path, adjective: "old") } catch {
             if !ModFileText.isDirectoryPath(old.path.bytes[...]) { throw error }
         }
@@ -127,12 +127,12 @@ extension GoWork {
         dropReplaceUnchecked(old)
     }
 
-    mutating func dropReplaceUnchecked(_ old: GoModule.Version) {
+    mutating func dropReplaceUnchecked(_ old: ModuleVersion) {
         for k in replaceEntries.indices where replaceEntries[k].old == old {
             guard let line = replaceEntries[k].line else { continue }
             syntax.markRemoved(line)
-            replaceEntries[k] = GoMod.ReplaceEntry(old: GoModule.Version(path: "", version: ""),
-                                                   new: GoModule.Version(path: "", version: ""), line: nil)
+            replaceEntries[k] = GoMod.ReplaceEntry(old: ModuleVersion(path: "", version: ""),
+                                                   new: ModuleVersion(path: "", version: ""), line: nil)
         }
     }
 
@@ -162,7 +162,7 @@ extension GoWork {
         enum Operation: Sendable, Hashable {
             case godebug(ByteString, ByteString), dropGodebug(ByteString)
             case use(ByteString), dropUse(ByteString)
-            case replace(GoModule.Version, GoModule.Version), dropReplace(GoModule.Version)
+            case replace(ModuleVersion, ModuleVersion), dropReplace(ModuleVersion)
         }
 
         /// The flags this type understands.

@@ -150,7 +150,7 @@ public struct GoWork: Sendable, Equatable {
     public func editJSON() -> [UInt8] {
         var f = self
         f.cleanUp()
-        func module(_ m: GoModule.Version) -> GoJSON {
+        func module(_ m: ModuleVersion) -> GoJSON {
             var fields: [(String, GoJSON)] = [("Path", .string(m.path))]
             if !m.version.isEmpty { fields.append(("Version", .string(m.version))) }
             return .object(fields)

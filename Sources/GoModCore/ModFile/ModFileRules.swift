@@ -122,7 +122,7 @@ enum ModFileRules {
         }
         var value = t
         if canonicalize && !ModFileText.isSimpleCanonical(t[...]) {
-            let cv = GoModule.canonicalVersionBytes(t)
+            let cv = Module.canonicalVersionBytes(t)
             if cv.isEmpty {
                 return .failure(invalidVersion(.invalidVersion, t, Array("must be of the form v1.2.3".utf8))
                     .directive(verb: verb, path: path))
@@ -136,7 +136,7 @@ enum ModFileRules {
 
     /// x/mod's `modulePathMajor`.
     static func modulePathMajor(_ path: [UInt8]) -> Result<[UInt8], Failure> {
-        let (_, major, ok) = GoModule.splitPathVersionBytes(path)
+        let (_, major, ok) = Module.splitPathVersionBytes(path)
         return ok ? .success(major) : .failure(Failure(.invalidModulePath, "invalid module path"))
     }
 
@@ -147,7 +147,7 @@ enum ModFileRules {
             return nil  // v0.x.y or v1.x.y without a suffix: always fine
         }
         do {
-            try GoModule.checkPathMajor(ByteString(version), ByteString(pathMajor))
+            try Module.checkPathMajor(ByteString(version), ByteString(pathMajor))
             return nil
         } catch {
             return Failure(.majorVersionMismatch, error.message.bytes)
@@ -157,7 +157,7 @@ enum ModFileRules {
     // MARK: - replace
 
     /// x/mod's `parseReplace`: `old [v] => new [v]`.
-    static func parseReplace(verb: String, _ args: inout Args) -> Result<(GoModule.Version, GoModule.Version), Failure> {
+    static func parseReplace(verb: String, _ args: inout Args) -> Result<(ModuleVersion, ModuleVersion), Failure> {
         let arrow = args.count >= 2 && args.is(1, "=>") ? 1 : 2
         if args.count < arrow + 2 || args.count > arrow + 3 || !args.is(arrow, "=>") {
             return .failure(Failure(.usage, "usage: \(verb) module/path [v1.2.3] => other/module v1.4\n\t or \(verb) module/path [v1.2.3] => ../local/directory"))
@@ -212,8 +212,8 @@ enum ModFileRules {
                 return .failure(Failure(.replacementDirectoryWithVersion, out))
             }
         }
-        return .success((GoModule.Version(path: ByteString(s), version: ByteString(v)),
-                         GoModule.Version(path: ByteString(ns), version: ByteString(nv))))
+        return .success((ModuleVersion(path: ByteString(s), version: ByteString(v)),
+                         ModuleVersion(path: ByteString(ns), version: ByteString(nv))))
     }
 
     // MARK: - godebug
@@ -318,7 +318,7 @@ enum ModFileRules {
 
     /// x/mod's `addReplace`.
     static func addReplace(_ syntax: inout GoModSyntax, _ entries: inout [GoMod.ReplaceEntry],
-                           old: GoModule.Version, new: GoModule.Version) {
+                           old: ModuleVersion, new: ModuleVersion) {
         var tokens: [[UInt8]] = [Array("replace".utf8), ModFileText.autoQuote(old.path.bytes[...])]
         if !old.version.isEmpty { tokens.append(old.version.bytes) }
         tokens.append(Array("=>".utf8))
@@ -337,8 +337,8 @@ enum ModFileRules {
                     continue
                 }
                 if let line = r.line { syntax.markRemoved(line) }
-                entries[k] = GoMod.ReplaceEntry(old: GoModule.Version(path: "", version: ""),
-                                                new: GoModule.Version(path: "", version: ""), line: nil)
+                entries[k] = GoMod.ReplaceEntry(old: ModuleVersion(path: "", version: ""),
+                                                new: ModuleVersion(path: "", version: ""), line: nil)
             }
             if entries[k].old.path == old.path, let line = entries[k].line { hint = line }
         }
@@ -366,7 +366,7 @@ enum ModFileRules {
 
     /// x/mod's `removeDups` for replacements: later ones win.
     static func removeDuplicateReplacements(_ entries: inout [GoMod.ReplaceEntry], _ kill: inout KillSet) {
-        var have = Set<GoModule.Version>()
+        var have = Set<ModuleVersion>()
         for r in entries.reversed() {
             if have.contains(r.old) {
                 kill.kill(r.line)

@@ -10,7 +10,7 @@ public struct ModulePath: Hashable, Comparable, Sendable, CustomStringConvertibl
 
     /// Validates `path` with Go's `module.CheckPath`.
     public init(_ path: ByteString) throws(ModulePathError) {
-        try GoModule.checkPath(path)
+        try Module.checkPath(path)
         self.bytes = path
     }
 
@@ -23,7 +23,7 @@ public struct ModulePath: Hashable, Comparable, Sendable, CustomStringConvertibl
     /// Decodes an escaped path such as `github.com/!burnt!sushi/toml` (Go's
     /// `module.UnescapePath`) and validates the result.
     public init(escaped: ByteString) throws(ModulePathError) {
-        self.bytes = try GoModule.unescapePath(escaped)
+        self.bytes = try Module.unescapePath(escaped)
     }
 
     /// Decodes an escaped path (Go's `module.UnescapePath`) and validates the result.
@@ -57,19 +57,19 @@ public struct ModulePath: Hashable, Comparable, Sendable, CustomStringConvertibl
     /// The major-version suffix: `/v2` for `example.com/m/v2`, `.v1` or `.v2-unstable` for
     /// gopkg.in paths; `nil` when there is none (Go's `module.SplitPathVersion`).
     public var pathMajor: String? {
-        let major = GoModule.splitPathVersionBytes(bytes.bytes).pathMajor
+        let major = Module.splitPathVersionBytes(bytes.bytes).pathMajor
         return major.isEmpty ? nil : String(decoding: major, as: UTF8.self)
     }
 
     /// The path without its major-version suffix: `example.com/m` for `example.com/m/v2`.
     public var prefix: String {
-        String(decoding: GoModule.splitPathVersionBytes(bytes.bytes).prefix, as: UTF8.self)
+        String(decoding: Module.splitPathVersionBytes(bytes.bytes).prefix, as: UTF8.self)
     }
 
     /// Whether `version` may be a version of this module: its major version matches the
     /// path's suffix (Go's `module.CheckPathMajor`, as used by `module.Check`).
     public func allows(_ version: SemanticVersion) -> Bool {
-        GoModule.matchPathMajor(version.bytes, ByteString(GoModule.splitPathVersionBytes(bytes.bytes).pathMajor))
+        Module.matchPathMajor(version.bytes, ByteString(Module.splitPathVersionBytes(bytes.bytes).pathMajor))
     }
 
     /// Bytewise order (Go's string order).

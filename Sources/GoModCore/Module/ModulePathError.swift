@@ -151,7 +151,7 @@ public struct ModulePathError: Error, Sendable, Hashable, CustomStringConvertibl
     /// The exact text of Go's `err.Error()`.
     public let message: ByteString
 
-    /// Which Go error type this error corresponds to, for ``GoModule/versionError(_:_:)``.
+    /// Which Go error type this error corresponds to, for ``Module/versionError(_:_:)``.
     enum GoShape: Sendable, Hashable {
         /// `*module.InvalidVersionError`: the version, whether it is a pseudo-version, the reason.
         case invalidVersion(version: ByteString, pseudo: Bool, reason: ByteString)

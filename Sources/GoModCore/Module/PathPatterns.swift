@@ -32,7 +32,7 @@ public struct PathPatterns: Hashable, Sendable, CustomStringConvertible {
     public var invalidPatterns: [ByteString] {
         patterns.filter { pattern in
             do {
-                _ = try GoModule.pathMatch(pattern, "")
+                _ = try Module.pathMatch(pattern, "")
                 return false
             } catch {
                 return true
@@ -42,13 +42,13 @@ public struct PathPatterns: Hashable, Sendable, CustomStringConvertible {
 
     /// Whether a prefix of `path` matches a pattern (Go's `module.MatchPrefixPatterns`).
     public func matches(_ path: ModulePath) -> Bool {
-        GoModule.matchPrefixPatterns(globs, path.bytes)
+        Module.matchPrefixPatterns(globs, path.bytes)
     }
 
     /// Whether a prefix of `target` (any path, e.g. an import path) matches a pattern (Go's
     /// `module.MatchPrefixPatterns`).
     public func matches(_ target: ByteString) -> Bool {
-        GoModule.matchPrefixPatterns(globs, target)
+        Module.matchPrefixPatterns(globs, target)
     }
 
     /// The list as given, Go-quoted.

@@ -38,7 +38,7 @@ public struct SemanticVersion: Hashable, Comparable, Sendable, CustomStringConve
     /// The canonical form keeping a `+incompatible` suffix (Go's `module.CanonicalVersion`):
     /// the form module zips, checksum-database lookups and cache names require.
     public var moduleCanonical: SemanticVersion {
-        SemanticVersion(validated: GoModule.canonicalVersion(bytes))
+        SemanticVersion(validated: Module.canonicalVersion(bytes))
     }
 
     /// Whether the text is already in ``moduleCanonical`` form.
@@ -63,7 +63,7 @@ public struct SemanticVersion: Hashable, Comparable, Sendable, CustomStringConve
     public var isIncompatible: Bool { Semver.build(bytes) == "+incompatible" }
 
     /// Whether this is a pseudo-version (Go's `module.IsPseudoVersion`).
-    public var isPseudoVersion: Bool { GoModule.isPseudoVersion(bytes) }
+    public var isPseudoVersion: Bool { Module.isPseudoVersion(bytes) }
 
     /// The case-escaped form used in proxy URLs and cache file names (Go's
     /// `module.EscapeVersion`): `v1.0.0-RC1` → `v1.0.0-!r!c1`.

@@ -23,7 +23,8 @@ extension DownloadedModule {
 
     /// The object `go mod download -json` prints for a module that failed: `Path`, `Version`
     /// (when known), `Query`, `Error`.
-    public static func goErrorJSON(path: ByteString, version: ByteString, query: ByteString? = nil, error: String) -> [UInt8] {
+    public static func goErrorJSON(_ module: ModuleVersion, query: ByteString? = nil, error: String) -> [UInt8] {
+        let path = module.path, version = module.version
         var fields: [(String, GoJSON)] = [("Path", .string(path))]
         if !version.isEmpty { fields.append(("Version", .string(version))) }
         if let query, !query.isEmpty { fields.append(("Query", .string(query))) }

@@ -9,7 +9,7 @@ import Synchronization
 /// The outcome of ``ModuleCache/verify(project:checksumDatabase:)``.
 public struct ModuleVerifyReport: Sendable {
     /// The build list checked (main module excluded), in cmd/go's order (path, then version).
-    public var buildList: [GoModule.Version]
+    public var buildList: [ModuleVersion]
     /// Every problem found, `go mod verify`'s first, in build-list order.
     public var errors: [ModuleCacheError]
     /// Modules whose zip or extracted tree was present and hashed.
@@ -33,7 +33,7 @@ extension ModuleCache {
     ///
     /// - Returns: the errors, worded as cmd/go prints them after `go: `, and whether anything
     ///   was hashed.
-    public func verifyModule(_ module: GoModule.Version) -> (errors: [ModuleCacheError], checked: Bool) {
+    public func verifyModule(_ module: ModuleVersion) -> (errors: [ModuleCacheError], checked: Bool) {
         let head = "\(plain(module.path)) \(plain(module.version))"
         guard let zip = try? cachePath(module, "zip"), let dir = try? extractedDirectory(module),
               let hashPath = try? cachePath(module, "ziphash"), let partial = try? cachePath(module, "partial") else {
@@ -79,7 +79,7 @@ extension ModuleCache {
         var checked = 0
         for record in goSum.records where record.hash.hasPrefix("h1:") {
             if record.isGoMod {
-                let module = GoModule.Version(path: record.path, version: record.moduleVersion)
+                let module = ModuleVersion(path: record.path, version: record.moduleVersion)
                 guard let modPath = try? cachePath(module, "mod"), let data = readSmallFile(modPath, limit: Int(ModuleZip.maxGoMod)) else { continue }
                 checked += 1
                 let h = DirHash.hashGoMod(data)
@@ -153,7 +153,7 @@ extension ModuleCache {
         var unreachableReported = false
         for audit in audits {
             let record = audit.record
-            let module = GoModule.Version(path: record.path, version: record.moduleVersion)
+            let module = ModuleVersion(path: record.path, version: record.moduleVersion)
             switch audit.status {
             case .verified:
                 count += 1
@@ -192,7 +192,7 @@ public struct ModuleBuildList: Sendable {
     /// The main module's path.
     public var mainPath: ByteString
     /// The selected versions, sorted by path.
-    public var modules: [GoModule.Version]
+    public var modules: [ModuleVersion]
     /// The main module's go.mod.
     public var goMod: GoMod
     /// The main module's go.sum, when present.
@@ -219,18 +219,18 @@ public struct ModuleBuildList: Sendable {
             goSum = try? GoSum(parsing: sumData, fileName: project + "/go.sum", mode: .go)
         }
         let excluded = Set(main.exclusions.map(\.module))
-        var replacements: [GoModule.Version: GoModule.Version] = [:]
-        var wildcard: [ByteString: GoModule.Version] = [:]
+        var replacements: [ModuleVersion: ModuleVersion] = [:]
+        var wildcard: [ByteString: ModuleVersion] = [:]
         for r in main.replacements {
             if r.old.version.isEmpty { wildcard[r.old.path] = r.new } else { replacements[r.old] = r.new }
         }
-        func replacement(_ m: GoModule.Version) -> GoModule.Version? { replacements[m] ?? wildcard[m.path] }
+        func replacement(_ m: ModuleVersion) -> ModuleVersion? { replacements[m] ?? wildcard[m.path] }
 
         let mainPruned = Semver.compare("v" + (main.goVersion ?? "1.16"), "v1.17") >= 0
         var selected: [ByteString: ByteString] = [:]
-        var loaded = Set<GoModule.Version>()
-        var queue: [(GoModule.Version, Bool)] = []
-        func note(_ m: GoModule.Version) {
+        var loaded = Set<ModuleVersion>()
+        var queue: [(ModuleVersion, Bool)] = []
+        func note(_ m: ModuleVersion) {
             guard m.path != mainPath, !excluded.contains(m) else { return }
             if let v = selected[m.path] { if Semver.compare(m.version, v) > 0 { selected[m.path] = m.version } } else { selected[m.path] = m.version }
         }
@@ -263,11 +263,11 @@ public struct ModuleBuildList: Sendable {
                 if !mainPruned || unpruned || !modPruned { queue.append((req.module, nextUnpruned)) }
             }
         }
-        let modules = selected.map { GoModule.Version(path: $0.key, version: $0.value) }.sorted { $0.path < $1.path }
+        let modules = selected.map { ModuleVersion(path: $0.key, version: $0.value) }.sorted { $0.path < $1.path }
         return ModuleBuildList(mainPath: mainPath, modules: modules, goMod: main, goSum: goSum)
     }
 
-    private static func readRequirements(_ m: GoModule.Version, cache: ModuleCache) throws(ModuleCacheError) -> ([GoMod.Requirement], Bool) {
+    private static func readRequirements(_ m: ModuleVersion, cache: ModuleCache) throws(ModuleCacheError) -> ([GoMod.Requirement], Bool) {
         let path = try cache.cachePath(m, "mod")
         guard let data = readSmallFile(path, limit: Int(ModuleZip.maxGoMod)) else {
             throw ModuleCacheError(.graph, module: m, "\(plain(m.path))@\(plain(m.version)): go.mod not in the module cache (\(plain(path))); run go mod download or gomodkit download first")

@@ -40,7 +40,7 @@ public struct ModuleCache: Sendable {
     /// `cache/download/<ep>/@v` for a module path.
     public func downloadDirectory(path: ByteString) throws(ModuleCacheError) -> String {
         let ep: ByteString
-        do { ep = try GoModule.escapePath(path) } catch {
+        do { ep = try Module.escapePath(path) } catch {
             throw ModuleCacheError(.invalidModule, "\(error)")
         }
         return root + "/cache/download/" + String(decoding: ep.bytes, as: UTF8.self) + "/@v"
@@ -48,36 +48,36 @@ public struct ModuleCache: Sendable {
 
     /// `cache/download/<ep>/@v/<ev>.<suffix>` (cmd/go's `CachePath`): `info`, `mod`, `zip`,
     /// `ziphash`, `lock`, `partial`. The version must be canonical.
-    public func cachePath(_ module: GoModule.Version, _ suffix: String) throws(ModuleCacheError) -> String {
+    public func cachePath(_ module: ModuleVersion, _ suffix: String) throws(ModuleCacheError) -> String {
         let ev = try escapedVersion(module)
         return try downloadDirectory(path: module.path) + "/" + ev + "." + suffix
     }
 
     /// `<ep>@<ev>`: the extracted module tree (cmd/go's `DownloadDir` path).
-    public func extractedDirectory(_ module: GoModule.Version) throws(ModuleCacheError) -> String {
+    public func extractedDirectory(_ module: ModuleVersion) throws(ModuleCacheError) -> String {
         let ev = try escapedVersion(module)
         let ep: ByteString
-        do { ep = try GoModule.escapePath(module.path) } catch { throw ModuleCacheError(.invalidModule, module: module, "\(error)") }
+        do { ep = try Module.escapePath(module.path) } catch { throw ModuleCacheError(.invalidModule, module: module, "\(error)") }
         return root + "/" + String(decoding: ep.bytes, as: UTF8.self) + "@" + ev
     }
 
-    private func escapedVersion(_ module: GoModule.Version) throws(ModuleCacheError) -> String {
+    private func escapedVersion(_ module: ModuleVersion) throws(ModuleCacheError) -> String {
         do {
-            try GoModule.check(path: module.path, version: module.version)
+            try Module.check(module)
         } catch {
             throw ModuleCacheError(.invalidModule, module: module, "\(error)")
         }
         guard Semver.canonical(module.version) == module.version || module.version.hasSuffix("+incompatible") else {
             throw ModuleCacheError(.invalidModule, module: module, "non-canonical module version \(goQuote(module.version.bytes))")
         }
-        do { return String(decoding: try GoModule.escapeVersion(module.version).bytes, as: UTF8.self) } catch {
+        do { return String(decoding: try Module.escapeVersion(module.version).bytes, as: UTF8.self) } catch {
             throw ModuleCacheError(.invalidModule, module: module, "\(error)")
         }
     }
 
     /// The recorded `.ziphash`, or `nil` when absent or malformed (not one `h1:` hash: cmd/go
     /// treats such a file, e.g. one torn by a crash, as missing).
-    public func recordedZipHash(_ module: GoModule.Version) -> DirHash? {
+    public func recordedZipHash(_ module: ModuleVersion) -> DirHash? {
         guard let path = try? cachePath(module, "ziphash"), let data = readSmallFile(path, limit: 4096) else { return nil }
         return DirHash(String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
     }

@@ -101,14 +101,14 @@ public struct ModuleCacheError: Error, Sendable, Hashable, CustomStringConvertib
     /// What went wrong.
     public var code: Code
     /// The module concerned, if any.
-    public var module: GoModule.Version?
+    public var module: ModuleVersion?
     /// The message (cmd/go's wording where it has one, without the `go: ` prefix).
     public var message: String
     /// The proxy error behind ``Code/proxy``.
     public var proxyError: ModuleProxyError?
 
     /// An error.
-    public init(_ code: Code, module: GoModule.Version? = nil, _ message: String, proxyError: ModuleProxyError? = nil) {
+    public init(_ code: Code, module: ModuleVersion? = nil, _ message: String, proxyError: ModuleProxyError? = nil) {
         self.code = code
         self.module = module
         self.message = message

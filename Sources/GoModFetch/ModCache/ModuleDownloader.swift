@@ -81,7 +81,7 @@ public struct ModuleDownloader: Sendable {
     /// the proxy answers in `.info`).
     public func download(path: ByteString, query: ByteString) async throws(ModuleCacheError) -> DownloadedModule {
         let module = "\(String(decoding: path.bytes, as: UTF8.self))@\(String(decoding: query.bytes, as: UTF8.self))"
-        do { try GoModule.checkPath(path) } catch {
+        do { try Module.checkPath(path) } catch {
             throw ModuleCacheError(.invalidModule, "\(error)")
         }
         var version = query
@@ -90,7 +90,7 @@ public struct ModuleDownloader: Sendable {
         if Semver.canonical(query) != query && !query.hasSuffix("+incompatible") {
             reportedQuery = query
             do {
-                info = query == "latest" ? try await proxy.resolveLatest(path: path) : try await proxy.info(path: path, version: query)
+                info = query == "latest" ? try await proxy.resolveLatest(path: path) : try await proxy.info(ModuleVersion(path: path, version: query))
             } catch {
                 throw ModuleCacheError(.proxy, error.description, proxyError: error)
             }
@@ -99,13 +99,13 @@ public struct ModuleDownloader: Sendable {
                 throw ModuleCacheError(.invalidModule, "\(module): proxy resolved the query to non-canonical version \(goQuote(version.bytes))")
             }
         }
-        var result = try await download(GoModule.Version(path: path, version: version), info: info)
+        var result = try await download(ModuleVersion(path: path, version: version), info: info)
         result.query = reportedQuery
         return result
     }
 
     /// Downloads one canonical module version (see the type's discussion).
-    public func download(_ module: GoModule.Version, info knownInfo: ModuleInfo? = nil) async throws(ModuleCacheError) -> DownloadedModule {
+    public func download(_ module: ModuleVersion, info knownInfo: ModuleInfo? = nil) async throws(ModuleCacheError) -> DownloadedModule {
         let infoPath = try cache.cachePath(module, "info")
         let modPath = try cache.cachePath(module, "mod")
         let zipPath = try cache.cachePath(module, "zip")
@@ -126,14 +126,14 @@ public struct ModuleDownloader: Sendable {
             infoCached = true
         }
         if info == nil {
-            do { info = try await proxy.info(path: module.path, version: module.version) } catch {
+            do { info = try await proxy.info(module) } catch {
                 throw ModuleCacheError(.proxy, module: module, error.description, proxyError: error)
             }
         }
 
         // A pseudo-version must agree with the .info time (stricter than Go; cmd/go checks it
         // only against the VCS when fetching directly).
-        if GoModule.isPseudoVersion(module.version), let time = info?.time {
+        if Module.isPseudoVersion(module.version), let time = info?.time {
             try Self.checkPseudoVersion(module, infoTime: time)
         }
 
@@ -145,12 +145,12 @@ public struct ModuleDownloader: Sendable {
             modCached = true
         } else {
             modCached = false
-            do { goModBytes = try await proxy.goMod(path: module.path, version: module.version) } catch {
+            do { goModBytes = try await proxy.goMod(module) } catch {
                 throw ModuleCacheError(.proxy, module: module, error.description, proxyError: error)
             }
         }
         let goModSum = DirHash.hashGoMod(goModBytes)
-        try await checkSum(GoModule.Version(path: module.path, version: module.version + GoSum.goModSuffix), goModSum, of: module)
+        try await checkSum(ModuleVersion(path: module.path, version: module.version + GoSum.goModSuffix), goModSum, of: module)
         if let declared = GoMod.modulePath(in: goModBytes), declared != module.path {
             throw ModuleCacheError(.modulePathMismatch, module: module,
                                    "\(plain(module.path))@\(plain(module.version)): parsing go.mod:\n\tmodule declares its path as: \(plain(declared))\n\t        but was required as: \(plain(module.path))")
@@ -166,7 +166,7 @@ public struct ModuleDownloader: Sendable {
             try await checkSum(module, zipSum, of: module)
         } else {
             let body: [UInt8]
-            do { body = try await proxy.zip(path: module.path, version: module.version) } catch {
+            do { body = try await proxy.zip(module) } catch {
                 throw ModuleCacheError(.proxy, module: module, error.description, proxyError: error)
             }
             let temp = try writeTemporaryFile(near: zipPath, body)
@@ -216,12 +216,12 @@ public struct ModuleDownloader: Sendable {
 
     /// The pseudo-version's revision must be 12 lower-case hex digits and its timestamp the
     /// `.info` `Time` (UTC, to the second).
-    static func checkPseudoVersion(_ module: GoModule.Version, infoTime: String) throws(ModuleCacheError) {
+    static func checkPseudoVersion(_ module: ModuleVersion, infoTime: String) throws(ModuleCacheError) {
         let head = "\(plain(module.path))@\(plain(module.version))"
         let rev: ByteString, time: Date
         do {
-            rev = try GoModule.pseudoVersionRev(module.version)
-            time = try GoModule.pseudoVersionTime(module.version)
+            rev = try Module.pseudoVersionRev(module.version)
+            time = try Module.pseudoVersionTime(module.version)
         } catch {
             throw ModuleCacheError(.invalidPseudoVersion, module: module, "\(head): invalid pseudo-version: \(error)")
         }
@@ -249,7 +249,7 @@ public struct ModuleDownloader: Sendable {
     }
 
     /// x/mod `CheckZip` rules, `HashZip`, and the go.mod divergence check.
-    private func checkDownloadedZip(_ module: GoModule.Version, path: String, goMod: [UInt8],
+    private func checkDownloadedZip(_ module: ModuleVersion, path: String, goMod: [UInt8],
                                     warnings: inout [String]) throws(ModuleCacheError) -> DirHash {
         let checked: ModuleZip.CheckedFiles
         do { checked = try ModuleZip.checkZip(module, path: path) } catch {
@@ -277,7 +277,7 @@ public struct ModuleDownloader: Sendable {
 
     /// cmd/go's `checkModSum`: go.sum first; without a line, the checksum database unless off
     /// or excluded by GONOSUMDB; an unreachable database is a failure.
-    private func checkSum(_ key: GoModule.Version, _ hash: DirHash, of module: GoModule.Version) async throws(ModuleCacheError) {
+    private func checkSum(_ key: ModuleVersion, _ hash: DirHash, of module: ModuleVersion) async throws(ModuleCacheError) {
         if let goSum {
             switch goSum.check(key, hash: hash) {
             case .match: return
@@ -292,7 +292,7 @@ public struct ModuleDownloader: Sendable {
         let noun = isGoMod ? "go.mod" : "module"
         let lines: [ByteString]
         do {
-            lines = try await db.lookup(path: key.path, version: key.version).lines
+            lines = try await db.lookup(key).lines
         } catch let error as ChecksumDatabaseError where error.code == .skipped {
             return
         } catch let error as ChecksumDatabaseError {
@@ -331,7 +331,7 @@ public struct ModuleDownloader: Sendable {
 
     /// Extracts the zip into `dir` unless a complete tree is there (cmd/go's `unzip`): `.partial`
     /// marks the work; a partial tree left by a crash is removed first.
-    private func extractZip(_ module: GoModule.Version, zipPath: String, dir: String) throws(ModuleCacheError) {
+    private func extractZip(_ module: ModuleVersion, zipPath: String, dir: String) throws(ModuleCacheError) {
         let partial = try cache.cachePath(module, "partial")
         if isDirectory(dir) && !fileExists(partial) { return }
         removeTreeForcibly(dir)
@@ -351,7 +351,7 @@ public struct ModuleDownloader: Sendable {
 
     /// Removes temporaries a killed download left (`<ev>.zip<n>.tmp`, `.<base>.gomodkit-unzip-*`).
     /// Called under the version's lock, so no live writer owns them.
-    private func removeStaleTemporaries(_ module: GoModule.Version, zipPath: String, dir: String) {
+    private func removeStaleTemporaries(_ module: ModuleVersion, zipPath: String, dir: String) {
         let downloadDir = (zipPath as NSString).deletingLastPathComponent
         let base = (zipPath as NSString).lastPathComponent
         let ev = String(base.dropLast(4))
@@ -380,7 +380,7 @@ public struct ModuleDownloader: Sendable {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []
         var versions: [ByteString] = []
         for name in names where name.hasSuffix(".mod") {
-            guard let v = try? GoModule.unescapeVersion(ByteString(String(name.dropLast(4)))) else { continue }
+            guard let v = try? Module.unescapeVersion(ByteString(String(name.dropLast(4)))) else { continue }
             versions.append(v)
         }
         Semver.sort(&versions)

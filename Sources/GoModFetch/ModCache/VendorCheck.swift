@@ -11,11 +11,11 @@ public enum VendorCheck {
     /// One `# path version [=> replacement]` block of `vendor/modules.txt` (cmd/go's `vendorMetadata`).
     public struct Entry: Sendable, Hashable {
         /// The module (version empty for a `# path => dir` wildcard replacement line).
-        public var module: GoModule.Version
+        public var module: ModuleVersion
         /// `## explicit`.
         public var explicit: Bool
         /// The replacement, if the header has `=> new [version]`.
-        public var replacement: GoModule.Version?
+        public var replacement: ModuleVersion?
         /// The packages listed under the header.
         public var packages: [ByteString]
     }
@@ -32,17 +32,17 @@ public enum VendorCheck {
                 guard f.count >= 3 else { continue }
                 var entry: Entry
                 if Semver.isValid(f[2]) {
-                    entry = Entry(module: GoModule.Version(path: f[1], version: f[2]), explicit: false, packages: [])
+                    entry = Entry(module: ModuleVersion(path: f[1], version: f[2]), explicit: false, packages: [])
                     f.removeFirst(3)
                 } else if f[2] == "=>" {
-                    entry = Entry(module: GoModule.Version(path: f[1], version: ""), explicit: false, packages: [])
+                    entry = Entry(module: ModuleVersion(path: f[1], version: ""), explicit: false, packages: [])
                     f.removeFirst(2)
                 } else {
                     continue
                 }
                 if f.count >= 2 && f[0] == "=>" {
-                    if f.count == 2 { entry.replacement = GoModule.Version(path: f[1], version: "") }
-                    else if f.count == 3 && Semver.isValid(f[2]) { entry.replacement = GoModule.Version(path: f[1], version: f[2]) }
+                    if f.count == 2 { entry.replacement = ModuleVersion(path: f[1], version: "") }
+                    else if f.count == 3 && Semver.isValid(f[2]) { entry.replacement = ModuleVersion(path: f[1], version: f[2]) }
                 }
                 if let i = entries.firstIndex(where: { $0.module == entry.module }) {
                     if entry.replacement != nil { entries[i].replacement = entry.replacement }
@@ -61,7 +61,7 @@ public enum VendorCheck {
                 continue
             }
             let fields = line.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" })
-            if fields.count == 1, (try? GoModule.checkImportPath(ByteString(String(fields[0])))) != nil {
+            if fields.count == 1, (try? Module.checkImportPath(ByteString(String(fields[0])))) != nil {
                 entries[i].packages.append(ByteString(String(fields[0])))
             }
         }
@@ -72,10 +72,10 @@ public enum VendorCheck {
     /// (without `go: `), or `nil` when consistent.
     public static func consistencyError(goMod: GoMod, entries: [Entry], projectDirectory: String) -> String? {
         var lines: [String] = []
-        func describe(_ m: GoModule.Version) -> String { m.version.isEmpty ? "\(plain(m.path))" : "\(plain(m.path))@\(plain(m.version))" }
-        func add(_ m: GoModule.Version, _ detail: String) { lines.append("\n\t\(describe(m)): \(detail)") }
+        func describe(_ m: ModuleVersion) -> String { m.version.isEmpty ? "\(plain(m.path))" : "\(plain(m.path))@\(plain(m.version))" }
+        func add(_ m: ModuleVersion, _ detail: String) { lines.append("\n\t\(describe(m)): \(detail)") }
         let pre114 = Semver.compare("v" + (goMod.goVersion ?? "1.11"), "v1.14") < 0
-        var meta: [GoModule.Version: Entry] = [:]
+        var meta: [ModuleVersion: Entry] = [:]
         for e in entries { meta[e.module] = e }
         // vendorVersion: the version of modules with packages.
         var vendorVersion: [ByteString: ByteString] = [:]
@@ -94,7 +94,7 @@ public enum VendorCheck {
                 add(r.module, "is explicitly required in go.mod, but not marked as explicit in vendor/modules.txt")
             }
         }
-        var seen = Set<GoModule.Version>()
+        var seen = Set<ModuleVersion>()
         for r in goMod.replacements where seen.insert(r.old).inserted {
             let vr = meta[r.old]?.replacement
             let canonical = r.new

@@ -181,7 +181,7 @@ public struct ModuleProxyClient: Sendable {
             let fields = line.split(whereSeparator: { $0 == 0x20 || $0 == 0x09 || $0 == 0x0D })
             guard let first = fields.first else { continue }
             let v = ByteString(Array(first))
-            guard Semver.isValid(v), !GoModule.isPseudoVersion(v), seen.insert(v).inserted else { continue }
+            guard Semver.isValid(v), !Module.isPseudoVersion(v), seen.insert(v).inserted else { continue }
             out.append(v)
         }
         return out
@@ -190,11 +190,12 @@ public struct ModuleProxyClient: Sendable {
     /// The `.info` for a version or query (`$base/$module/@v/$version.info`). For a canonical
     /// version the answer's `Version` must be that version (`proxy returned info for version
     /// <x> instead of requested version`).
-    public func info(path: ByteString, version: ByteString) async throws(ModuleProxyError) -> ModuleInfo {
+    public func info(_ module: ModuleVersion) async throws(ModuleProxyError) -> ModuleInfo {
+        let path = module.path, version = module.version
         let escapedPath = try escaped(path: path)
         let module = "\(String(decoding: path.bytes, as: UTF8.self))@\(String(decoding: version.bytes, as: UTF8.self))"
         let ev: ByteString
-        do { ev = try GoModule.escapeVersion(version) } catch {
+        do { ev = try Module.escapeVersion(version) } catch {
             throw ModuleProxyError(.invalidModule, error.description, module: module, underlying: error)
         }
         let canonical = Semver.canonical(version) == version
@@ -231,7 +232,7 @@ public struct ModuleProxyClient: Sendable {
         var best: ByteString?
         for v in list where Semver.prerelease(v).isEmpty { if best.map({ Semver.compare(v, $0) > 0 }) ?? true { best = v } }
         if best == nil { for v in list { if best.map({ Semver.compare(v, $0) > 0 }) ?? true { best = v } } }
-        if let best { return try await info(path: path, version: best) }
+        if let best { return try await info(ModuleVersion(path: path, version: best)) }
         do { return try await latest(path: path) } catch where error.isNotExist {
             throw ModuleProxyError(.noVersions, "no matching versions for query \"latest\"",
                                    module: String(decoding: path.bytes, as: UTF8.self))
@@ -239,7 +240,8 @@ public struct ModuleProxyClient: Sendable {
     }
 
     /// The go.mod bytes of a canonical version (`$base/$module/@v/$version.mod`).
-    public func goMod(path: ByteString, version: ByteString) async throws(ModuleProxyError) -> [UInt8] {
+    public func goMod(_ module: ModuleVersion) async throws(ModuleProxyError) -> [UInt8] {
+        let path = module.path, version = module.version
         let (escapedPath, ev, module) = try escapedCanonical(path: path, version: version)
         return try await tryProxies(path: path, module: module) { base throws(ModuleProxyError) in
             try await fetch(base, relative: escapedPath + "/@v/" + ev + ".mod", limit: Self.maxModResponse)
@@ -250,7 +252,8 @@ public struct ModuleProxyClient: Sendable {
     /// ``maxZipResponse`` bytes (`downloaded zip file too large`). A body that is not a zip
     /// archive (HTML page, truncated file) is ``ModuleProxyError/Code/notAZip`` and, as for any
     /// error, the next proxy is tried only after a `|`.
-    public func zip(path: ByteString, version: ByteString, limit: Int = maxZipResponse) async throws(ModuleProxyError) -> [UInt8] {
+    public func zip(_ module: ModuleVersion, limit: Int = maxZipResponse) async throws(ModuleProxyError) -> [UInt8] {
+        let path = module.path, version = module.version
         let (escapedPath, ev, module) = try escapedCanonical(path: path, version: version)
         return try await tryProxies(path: path, module: module) { base throws(ModuleProxyError) in
             let body: [UInt8]
@@ -263,7 +266,7 @@ public struct ModuleProxyClient: Sendable {
                 throw error
             }
             do {
-                _ = try ZipArchive(bytes: body, mode: .lenient)
+                _ = try ZipArchive(bytes: body, mode: .goCompatible)
             } catch {
                 let looksText = body.prefix(512).allSatisfy { $0 == 0x09 || $0 == 0x0A || $0 == 0x0D || (0x20..<0x7F).contains($0) || $0 >= 0x80 }
                 let snippet = looksText ? ": body starts " + goQuote(Array(body.prefix(80))) : ""
@@ -284,7 +287,7 @@ public struct ModuleProxyClient: Sendable {
         let notExistRank = 0, proxyRank = 1, directRank = 2
         var best: ModuleProxyError?
         var bestRank = notExistRank
-        let noProxyMatch = GoModule.matchPrefixPatterns(configuration.noProxy, path)
+        let noProxyMatch = Module.matchPrefixPatterns(configuration.noProxy, path)
         for entry in configuration.entries {
             var error: ModuleProxyError
             var isDirect = false
@@ -329,8 +332,8 @@ public struct ModuleProxyClient: Sendable {
 
     private func escaped(path: ByteString) throws(ModuleProxyError) -> String {
         do {
-            try GoModule.checkPath(path)
-            return try GoModule.escapePath(path).utf8String ?? ""
+            try Module.checkPath(path)
+            return try Module.escapePath(path).utf8String ?? ""
         } catch {
             throw ModuleProxyError(.invalidModule, error.description, module: String(decoding: path.bytes, as: UTF8.self), underlying: error)
         }
@@ -339,7 +342,7 @@ public struct ModuleProxyClient: Sendable {
     private func escapedCanonical(path: ByteString, version: ByteString) throws(ModuleProxyError) -> (String, String, String) {
         let module = "\(String(decoding: path.bytes, as: UTF8.self))@\(String(decoding: version.bytes, as: UTF8.self))"
         do {
-            try GoModule.check(path: path, version: version)
+            try Module.check(ModuleVersion(path: path, version: version))
         } catch {
             throw ModuleProxyError(.invalidModule, error.description, module: module, underlying: error)
         }
@@ -347,8 +350,8 @@ public struct ModuleProxyClient: Sendable {
             throw ModuleProxyError(.notCanonical, "version \(goQuote(version.bytes)) is not canonical", module: module)
         }
         do {
-            let ep = try GoModule.escapePath(path).utf8String ?? ""
-            let ev = try GoModule.escapeVersion(version).utf8String ?? ""
+            let ep = try Module.escapePath(path).utf8String ?? ""
+            let ev = try Module.escapeVersion(version).utf8String ?? ""
             return (ep, ev, module)
         } catch {
             throw ModuleProxyError(.invalidModule, error.description, module: module, underlying: error)

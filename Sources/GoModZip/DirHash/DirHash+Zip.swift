@@ -5,18 +5,6 @@ import Foundation
 import Synchronization
 
 extension DirHash {
-    /// How ``DirHash/hashZip(_:mode:parallelism:)`` treats the quirks of Go's `HashZip`.
-    public enum ZipMode: Sendable, Equatable {
-        /// GoModKit's default: a name occurring twice in the central directory is an error
-        /// (``DirHashError/Code/duplicateEntry``), as `CheckZip` rejects it; the archive is read
-        /// with ``ZipArchive/Mode/strict``.
-        case strict
-        /// Bit-for-bit x/mod `dirhash.HashZip`: with duplicate names the **last** entry of that
-        /// name is hashed once per occurrence (Go opens entries through a name-to-entry map);
-        /// the archive is read with ``ZipArchive/Mode/lenient``. For forensics and differential
-        /// tests (see Docs/stricter-than-go.md).
-        case goCompatible
-    }
 
     /// The `h1:` hash of a module zip: x/mod's `dirhash.HashZip`.
     ///
@@ -29,7 +17,13 @@ extension DirHash {
     /// core), largest first; the summary is assembled in byte order afterwards, so the result
     /// does not depend on scheduling. Each thread streams through fixed buffers, so memory does
     /// not grow with entry sizes.
-    public static func hashZip(_ archive: ZipArchive, mode: ZipMode = .strict,
+    ///
+    /// With ``ZipArchive/Mode/strict`` (the default), a name occurring twice in the central
+    /// directory is ``DirHashError/Code/duplicateEntry``, as `CheckZip` rejects it. With
+    /// ``ZipArchive/Mode/goCompatible`` the result is bit-for-bit x/mod `dirhash.HashZip`: the
+    /// **last** entry of a duplicated name is hashed once per occurrence (Go opens entries through
+    /// a name-to-entry map) — for forensics and differential tests.
+    public static func hashZip(_ archive: ZipArchive, mode: ZipArchive.Mode = .strict,
                                parallelism: Int? = nil) throws(DirHashError) -> DirHash {
         let entries = archive.entries
         for entry in entries where entry.name.contains(0x0A) {
@@ -56,13 +50,13 @@ extension DirHash {
         return try hash1(summarising: items)
     }
 
-    /// Opens the zip at `path` (``ZipArchive/Mode/strict`` for ``ZipMode/strict``,
-    /// ``ZipArchive/Mode/lenient`` for ``ZipMode/goCompatible``) and returns its `h1:` hash.
-    public static func hashZip(path: String, mode: ZipMode = .strict,
+    /// Opens the zip at `path` in `mode` and returns its `h1:` hash (see
+    /// ``hashZip(_:mode:parallelism:)`` for what `mode` changes).
+    public static func hashZip(path: String, mode: ZipArchive.Mode = .strict,
                                limits: ZipArchive.Limits = .goModuleZip) throws(DirHashError) -> DirHash {
         let archive: ZipArchive
         do {
-            archive = try ZipArchive(path: path, mode: mode == .strict ? .strict : .lenient, limits: limits)
+            archive = try ZipArchive(path: path, mode: mode, limits: limits)
         } catch {
             throw DirHashError(.zip, name: ByteString(path), message: error.description, zipError: error)
         }

@@ -82,7 +82,7 @@ extension ModuleZip {
                 continue
             }
             do {
-                try GoModule.checkFilePath(file.path)
+                try Module.checkFilePath(file.path)
             } catch {
                 addError(file.path, omitted: false,
                          FileError(path: file.path, code: .invalidPath, message: error.message, pathError: error))
@@ -136,7 +136,7 @@ extension ModuleZip {
     /// reader rejects it (``ModuleZipError/Code/zip``; with `mode: .strict`, GoModKit's strict
     /// reader, see Docs/stricter-than-go.md). A file larger than ``maxZipFile`` is reported as the
     /// report's ``CheckedFiles/sizeError`` before anything is read, as in Go.
-    public static func checkZip(_ module: GoModule.Version, path: String,
+    public static func checkZip(_ module: ModuleVersion, path: String,
                                 mode: ZipArchive.Mode = .strict) throws(ModuleZipError) -> CheckedFiles {
         try checkModule(module)
         let source: FileByteSource
@@ -169,7 +169,7 @@ extension ModuleZip {
     /// (``ModuleZipError/Code/directoryEntryWithData``) and its size counts toward the total.
     /// Warnings: directory and prefix-only entries, entries whose mode says symbolic link,
     /// vendored content, names that collide under Unicode normalisation or end in a space or dot.
-    public static func checkZip(_ module: GoModule.Version, archive: ZipArchive) throws(ModuleZipError) -> CheckedFiles {
+    public static func checkZip(_ module: ModuleVersion, archive: ZipArchive) throws(ModuleZipError) -> CheckedFiles {
         try checkModule(module)
         let prefix = prefix(module)
         var cf = CheckedFiles()
@@ -210,7 +210,7 @@ extension ModuleZip {
                 continue
             }
             do {
-                try GoModule.checkFilePath(ByteString(name))
+                try Module.checkFilePath(ByteString(name))
             } catch {
                 cf.invalid.append(FileError(path: entry.name, code: .invalidPath, message: error.message, pathError: error))
                 continue

@@ -52,7 +52,7 @@ extension ModuleZip {
     /// Each file is read through a limit of its listed size plus one byte: a file that grew
     /// fails (`file "p" is larger than declared size`); one that shrank is written as it is now,
     /// as in Go. Errors carry Go's `create zip: ` prefix.
-    public static func create(_ module: GoModule.Version, files: [File], output: Output = .none,
+    public static func create(_ module: ModuleVersion, files: [File], output: Output = .none,
                               options: CreateOptions = CreateOptions()) throws(ModuleZipError) -> Created {
         do {
             return try createChecked(module, files: files, output: output, options: options)
@@ -61,7 +61,7 @@ extension ModuleZip {
         }
     }
 
-    static func createChecked(_ module: GoModule.Version, files: [File], output: Output,
+    static func createChecked(_ module: ModuleVersion, files: [File], output: Output,
                               options: CreateOptions) throws(ModuleZipError) -> Created {
         try checkModule(module)
         let (checked, validIndices) = try checkFilesDetailed(files)

@@ -152,7 +152,7 @@ extension ModuleZip {
     /// Nested modules, vendored packages, VCS directories, symbolic links and irregular files
     /// are left out; empty directories produce nothing. Errors carry Go's prefixes
     /// (`create zip <dir>: …`, `create zip from directory <dir>: …`).
-    public static func createFromDirectory(_ module: GoModule.Version, directory: String, output: Output = .none,
+    public static func createFromDirectory(_ module: ModuleVersion, directory: String, output: Output = .none,
                                            options: CreateOptions = CreateOptions()) throws(ModuleZipError) -> Created {
         let files: [File]
         do {

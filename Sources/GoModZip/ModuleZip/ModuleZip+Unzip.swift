@@ -55,7 +55,7 @@ extension ModuleZip {
     /// - Throws: Go's errors prefixed `unzip <zip>: `, plus ``ModuleZipError/Code/targetNotDirectory``,
     ///   ``ModuleZipError/Code/normalizationCollision``, ``ModuleZipError/Code/fileExists``.
     @discardableResult
-    public static func unzip(_ zipPath: String, module: GoModule.Version, to directory: String,
+    public static func unzip(_ zipPath: String, module: ModuleVersion, to directory: String,
                              options: UnzipOptions = UnzipOptions()) throws(ModuleZipError) -> CheckedFiles {
         do {
             return try unzipUnwrapped(zipPath, module: module, to: directory, options: options)
@@ -64,7 +64,7 @@ extension ModuleZip {
         }
     }
 
-    private static func unzipUnwrapped(_ zipPath: String, module: GoModule.Version, to directory: String,
+    private static func unzipUnwrapped(_ zipPath: String, module: ModuleVersion, to directory: String,
                                        options: UnzipOptions) throws(ModuleZipError) -> CheckedFiles {
         let target = Array(directory.utf8)
         try requireEmptyOrAbsent(target, display: directory)

@@ -27,7 +27,7 @@ public import GoModCore
 /// GoModKit's own warnings. Functions throw only when the check or operation cannot run at all.
 ///
 /// GoModKit is stricter than Go in a few documented ways (Docs/stricter-than-go.md): zips are read
-/// with the strict ``ZipArchive`` reader unless lenient mode is asked for, directory entries may
+/// with the strict ``ZipArchive`` reader unless Go-compatible mode is asked for, directory entries may
 /// not carry data, file and name-byte counts are capped, and extraction is atomic.
 public enum ModuleZip {
     /// x/mod `MaxZipFile`: the largest module zip file, and the largest total uncompressed
@@ -43,21 +43,21 @@ public enum ModuleZip {
     public static let maxNameBytes = 64 << 20
 
     /// The `path@version/` prefix of every entry name.
-    static func prefix(_ module: GoModule.Version) -> [UInt8] {
+    static func prefix(_ module: ModuleVersion) -> [UInt8] {
         module.path.bytes + [0x40] + module.version.bytes + [0x2F]
     }
 
     /// x/mod's module checks before checking or creating a zip: the version must be canonical
     /// and `module.Check` must accept the pair.
-    static func checkModule(_ module: GoModule.Version) throws(ModuleZipError) {
-        let canonical = GoModule.canonicalVersion(module.version)
+    static func checkModule(_ module: ModuleVersion) throws(ModuleZipError) {
+        let canonical = Module.canonicalVersion(module.version)
         guard canonical == module.version else {
             throw ModuleZipError(
                 .invalidModuleVersion,
                 message: "version \(module.version) is not canonical (should be \(canonical))")
         }
         do {
-            try GoModule.check(path: module.path, version: module.version)
+            try module.check()
         } catch {
             throw ModuleZipError(.invalidModuleVersion, message: error.description, pathError: error)
         }

@@ -63,8 +63,10 @@ public struct ZipArchive: Sendable {
     public enum Mode: Sendable, Hashable {
         /// One unambiguous interpretation or an error (see Docs/stricter-than-go.md).
         case strict
-        /// Go `archive/zip` parity for forensics and hashing, with warnings.
-        case lenient
+        /// Go parity for forensics and hashing, with warnings: the container is read with Go
+        /// `archive/zip`'s tolerances, and ``DirHash/hashZip(_:mode:parallelism:)`` reproduces
+        /// x/mod `dirhash.HashZip`'s handling of duplicate names.
+        case goCompatible
     }
 
     /// Resource bounds, checked before the work they bound.
@@ -126,7 +128,7 @@ public struct ZipArchive: Sendable {
         /// The declared uncompressed size (ZIP64 value when present).
         public let uncompressedSize: Int64
         /// Offset of the entry's local file header in the source (Go's `headerOffset`,
-        /// including the base offset in lenient mode).
+        /// including the base offset in Go-compatible mode).
         public let localHeaderOffset: Int64
         /// External file attributes (Unix mode in the high 16 bits when the host is Unix).
         public let externalAttributes: UInt32
@@ -135,10 +137,10 @@ public struct ZipArchive: Sendable {
         /// Position in the central directory (0-based).
         public let index: Int
         /// Offset of the entry's data, or `nil` when its local header could not be read
-        /// (lenient mode only; reading the entry then fails).
+        /// (Go-compatible mode only; reading the entry then fails).
         public let dataOffset: Int64?
 
-        /// Error to report when the entry is read (lenient mode's deferred Go behaviour).
+        /// Error to report when the entry is read (Go-compatible mode's deferred Go behaviour).
         let deferredError: ZipError?
         /// Whether reading verifies the CRC-32 (always in strict mode; Go's rule in lenient).
         let verifiesCRC: Bool

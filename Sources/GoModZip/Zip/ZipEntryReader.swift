@@ -30,7 +30,7 @@ public final class ZipEntryReader {
     ) throws(ZipError) {
         let entry = try archive.resolve(entry)
         if let error = entry.deferredError { throw error }
-        if entry.isDirectory && (archive.mode == .lenient || entry.compressedSize == 0) {
+        if entry.isDirectory && (archive.mode == .goCompatible || entry.compressedSize == 0) {
             // Go never reads a directory's data (`dirReader`).
             guard entry.uncompressedSize == 0 else {
                 throw ZipError(.directoryEntryWithData, entry: entry.name)

@@ -80,7 +80,7 @@ struct AuditCommand: AsyncParsableCommand {
         for (path, source) in settings.git { options.gitSources[ByteString(path)] = source }
         for entry in git {
             guard let eq = entry.firstIndex(of: "=") else { continue }
-            options.gitSources[ByteString(String(entry[..<eq]))] = ProjectAudit.GitSource(repository: absolutePath(String(entry[entry.index(after: eq)...])))
+            options.gitSources[ByteString(String(entry[..<eq]))] = ProjectAudit.UpstreamRepository(repository: absolutePath(String(entry[entry.index(after: eq)...])))
         }
         options.gitRoots = settings.gitRoots + gitRoot.map(absolutePath)
         for file in settings.known + known.map(absolutePath) {

@@ -46,7 +46,7 @@ struct Diverge: AsyncParsableCommand {
     func validate() throws {
         guard (zip == nil) != (proxy == nil) else { throw ValidationError("give exactly one of --zip FILE and --proxy URL") }
         // A version Go rejects (`invalid module version`) is reported by run with Go's text.
-        if let split = try? GoModule.Version.parse(argument: module), !split.hasVersion {
+        if let split = try? ModuleVersion.parse(argument: module), !split.hasVersion {
             throw ValidationError("\(module): want path@version")
         }
         if let h1, DirHash(h1) == nil { throw ValidationError("--h1 \(h1): not a canonical h1: hash") }
@@ -54,9 +54,9 @@ struct Diverge: AsyncParsableCommand {
 
     func run() async throws {
         // cmd/go's modload.ParsePathVersion: split at the first "@".
-        let version: GoModule.Version
+        let version: ModuleVersion
         do {
-            let split = try GoModule.Version.parse(argument: module)
+            let split = try ModuleVersion.parse(argument: module)
             guard split.hasVersion else { throw CLIFailure.input("\(module): want path@version") }
             version = split.module
         } catch let error as ModulePathError { throw CLIFailure.input("go: \(error)") }

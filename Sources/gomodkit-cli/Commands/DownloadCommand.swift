@@ -41,8 +41,8 @@ struct DownloadCommand: AsyncParsableCommand {
         var parsed: [(ByteString, ByteString)] = []
         for m in modules {
             // cmd/go's modload.ParsePathVersion: split at the first "@".
-            let split: (module: GoModule.Version, hasVersion: Bool)
-            do { split = try GoModule.Version.parse(argument: m) } catch {
+            let split: (module: ModuleVersion, hasVersion: Bool)
+            do { split = try ModuleVersion.parse(argument: m) } catch {
                 throw CLIFailure.input("go: \(terminalSafe(error.description))")
             }
             let (path, version) = (split.module.path, split.module.version)
@@ -100,7 +100,7 @@ struct DownloadCommand: AsyncParsableCommand {
                 failed = true
                 if json {
                     let version = Semver.canonical(query) == query ? query : ""
-                    Terminal.write(DownloadedModule.goErrorJSON(path: path, version: version,
+                    Terminal.write(DownloadedModule.goErrorJSON(ModuleVersion(path: path, version: version),
                                                                 query: version.isEmpty ? query : nil, error: error.message) + [0x0A])
                 } else {
                     Terminal.error("go: \(terminalSafe(error.message))")

@@ -24,7 +24,7 @@ struct Hash: ParsableCommand {
     @Option(help: "Name prefix for --dir, usually path@version.")
     var prefix: String?
 
-    @Flag(help: "Reproduce Go's HashZip quirks exactly (lenient zip reading; duplicate names hash the last entry).")
+    @Flag(help: "Reproduce Go's HashZip quirks exactly (Go archive/zip's tolerances; duplicate names hash the last entry).")
     var goCompatible = false
 
     @Flag(help: "Print JSON.")

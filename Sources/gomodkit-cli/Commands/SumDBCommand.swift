@@ -89,9 +89,9 @@ struct SumDBCommand: AsyncParsableCommand {
             let json = options.json
             var failed = false
             for module in modules {
-                let (path, version) = try splitModule(module)
+                let target = try splitModule(module)
                 let result: Result<ChecksumDatabaseLookup, any Error>
-                do { result = .success(try await client.lookup(path: path, version: version)) } catch { result = .failure(error) }
+                do { result = .success(try await client.lookup(target)) } catch { result = .failure(error) }
                 switch result {
                 case .success(let r):
                     if json {
@@ -153,9 +153,9 @@ struct SumDBCommand: AsyncParsableCommand {
 
         func run() async throws {
             let client = try options.client()
-            let (path, version) = try splitModule(module)
+            let target = try splitModule(module)
             let result: Result<TLogProofBundle, any Error>
-            do { result = .success(try await client.proofBundle(path: path, version: version)) } catch { result = .failure(error) }
+            do { result = .success(try await client.proofBundle(target)) } catch { result = .failure(error) }
             switch result {
             case .success(let bundle):
                 if let output {
@@ -292,11 +292,11 @@ extension SumDBCommand.Audit.Line {
 
 /// Splits `path@version` at the first `@` (cmd/go's `modload.ParsePathVersion`); both parts
 /// must be non-empty.
-private func splitModule(_ text: String) throws(CLIFailure) -> (ByteString, ByteString) {
-    let split: (module: GoModule.Version, hasVersion: Bool)
-    do { split = try GoModule.Version.parse(argument: text) } catch { throw .input("go: \(error)") }
+private func splitModule(_ text: String) throws(CLIFailure) -> ModuleVersion {
+    let split: (module: ModuleVersion, hasVersion: Bool)
+    do { split = try ModuleVersion.parse(argument: text) } catch { throw .input("go: \(error)") }
     guard split.hasVersion, !split.module.path.isEmpty, !split.module.version.isEmpty else {
         throw .input("go: \(ByteString(text)): want path@version")
     }
-    return (split.module.path, split.module.version)
+    return split.module
 }

@@ -29,7 +29,7 @@ struct VerifyZip: ParsableCommand {
     @Option(help: "The expected h1: hash.")
     var h1: String?
 
-    @Flag(help: "Reproduce Go's HashZip quirks exactly (lenient zip reading; duplicate names hash the last entry).")
+    @Flag(help: "Reproduce Go's HashZip quirks exactly (Go archive/zip's tolerances; duplicate names hash the last entry).")
     var goCompatible = false
 
     @Flag(help: "Print JSON.")
@@ -54,7 +54,7 @@ struct VerifyZip: ParsableCommand {
     func run() throws {
         let archive: ZipArchive
         do {
-            archive = try ZipArchive(path: zip, mode: goCompatible ? .lenient : .strict)
+            archive = try ZipArchive(path: zip, mode: goCompatible ? .goCompatible : .strict)
         } catch where error.code == .io {
             throw CLIFailure.input("\(zip): \(error.description)")
         } catch {
@@ -62,7 +62,7 @@ struct VerifyZip: ParsableCommand {
             return
         }
         let target = try moduleVersion(of: archive)
-        var report = Report(zip: zip, module: target.path.description, version: target.version.description,
+        var report = Report(zip: zip, module: String(decoding: target.path.bytes, as: UTF8.self), version: String(decoding: target.version.bytes, as: UTF8.self),
                             result: "mismatch")
         let prefix = ByteString(target.description + "/")
         if let stray = archive.entries.first(where: { !$0.name.hasPrefix(prefix) }) {
@@ -110,7 +110,7 @@ struct VerifyZip: ParsableCommand {
             report.result = "match"
         case .mismatch(let recorded, _):
             report.message = String(decoding: sums.checksumMismatchMessage(
-                for: GoModule.Version(path: target.path.bytes, version: target.version.bytes),
+                for: target,
                 downloaded: hash, recorded: recorded), as: UTF8.self)
         case .notPresent:
             report.result = "missing"
@@ -143,8 +143,7 @@ struct VerifyZip: ParsableCommand {
         }
         do {
             let result = try ModuleVersion(path ?? "", version ?? "")
-            try GoModule.check(path: result.path.bytes, version: result.version.bytes)
-            guard GoModule.canonicalVersion(result.version.bytes) == result.version.bytes else {
+            guard Module.canonicalVersion(result.version) == result.version else {
                 throw CLIFailure.input("version \(result.version) is not canonical")
             }
             return result

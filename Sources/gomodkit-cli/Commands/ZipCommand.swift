@@ -28,8 +28,8 @@ struct ZipCommand: ParsableCommand {
         @Option(help: "Module version, canonical (required).")
         var version: String?
 
-        @Flag(help: "Read the container with Go archive/zip's tolerances (lenient mode) instead of GoModKit's strict rules.")
-        var lenient = false
+        @Flag(help: "Read the container with Go archive/zip's tolerances (Go-compatible mode) instead of GoModKit's strict rules.")
+        var goCompatible = false
 
         @Argument(help: "The module zip.")
         var zip: String?
@@ -40,10 +40,10 @@ struct ZipCommand: ParsableCommand {
             guard let module, let version, let zip else {
                 throw ValidationError("usage: gomodkit zip check --module P --version V FILE.zip")
             }
-            let target = GoModule.Version(path: ByteString(module), version: ByteString(version))
+            let target = ModuleVersion(path: ByteString(module), version: ByteString(version))
             let report: ModuleZip.CheckedFiles
             do {
-                report = try ModuleZip.checkZip(target, path: zip, mode: lenient ? .lenient : .strict)
+                report = try ModuleZip.checkZip(target, path: zip, mode: goCompatible ? .goCompatible : .strict)
             } catch {
                 switch error.code {
                 case .zip:
@@ -144,8 +144,8 @@ struct ZipCommand: ParsableCommand {
             }
         }
 
-        private func moduleVersion(_ zip: String) throws(CLIFailure) -> GoModule.Version {
-            if let module, let version { return GoModule.Version(path: ByteString(module), version: ByteString(version)) }
+        private func moduleVersion(_ zip: String) throws(CLIFailure) -> ModuleVersion {
+            if let module, let version { return ModuleVersion(path: ByteString(module), version: ByteString(version)) }
             let archive: ZipArchive
             do {
                 archive = try ZipArchive(path: zip)
@@ -159,7 +159,7 @@ struct ZipCommand: ParsableCommand {
                   let slash = first.name.bytes[at...].firstIndex(of: UInt8(ascii: "/")) else {
                 throw .input("\(zip): cannot tell module and version from the entry names; use --module and --version")
             }
-            return GoModule.Version(path: ByteString(first.name.bytes[..<at]),
+            return ModuleVersion(path: ByteString(first.name.bytes[..<at]),
                                     version: ByteString(first.name.bytes[(at + 1)..<slash]))
         }
     }
@@ -196,7 +196,7 @@ struct ModuleSourceOptions: ParsableArguments {
         if dir != nil, rev != nil || subdir != nil { throw ValidationError("--rev and --subdir go with --git") }
     }
 
-    var target: GoModule.Version { GoModule.Version(path: ByteString(module ?? ""), version: ByteString(version ?? "")) }
+    var target: ModuleVersion { ModuleVersion(path: ByteString(module ?? ""), version: ByteString(version ?? "")) }
 
     /// Builds (or only hashes) the module zip; maps failures to exit codes.
     func make(output: ModuleZip.Output, options: ModuleZip.CreateOptions = .init()) throws -> Made {

@@ -304,7 +304,7 @@ import Testing
         try Data(bytes).write(to: URL(fileURLWithPath: path))
         let go = try Hashref.run(.current, ["hashzip", path])
         #expect(go["error"] as? String == "zip: not a valid zip file")
-        for mode in [DirHash.ZipMode.strict, .goCompatible] {
+        for mode in [ZipArchive.Mode.strict, .goCompatible] {
             #expect(throws: DirHashError(.zip, message: "")) { try DirHash.hashZip(path: path, mode: mode) }
         }
     }

@@ -218,7 +218,7 @@ import Testing
     }
 }
 
-/// ``GoModule/Version/parse(argument:)`` against `go mod download -json ARG` with
+/// ``Module/Version/parse(argument:)`` against `go mod download -json ARG` with
 /// `GOPROXY=off`: Go reports the split in `Path`/`Version`, or its parse error on stderr.
 @Suite struct PathVersionArgumentTests {
     @Test(arguments: ["example.com/m@v1.0.0", "example.com/m@v1.0.0@x", "example.com/m@", "example.com/m@-x",
@@ -228,13 +228,13 @@ import Testing
         let env = ["HOME": s.root + "/home", "GOENV": "off", "GOTOOLCHAIN": "local", "GOPROXY": "off", "GOFLAGS": "-mod=mod"]
         let result = try GoEnvironmentTests.go(["mod", "download", "-json", argument], env: env, in: s.root + "/work")
         if result.stdout.isEmpty {
-            #expect(throws: ModulePathError.self) { try GoModule.Version.parse(argument: argument) }
-            do { _ = try GoModule.Version.parse(argument: argument) } catch {
+            #expect(throws: ModulePathError.self) { try ModuleVersion.parse(argument: argument) }
+            do { _ = try ModuleVersion.parse(argument: argument) } catch {
                 #expect("go: \(error)\n" == result.stderrText)
             }
         } else {
             let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout)) as? [String: Any])
-            let parsed = try GoModule.Version.parse(argument: argument)
+            let parsed = try ModuleVersion.parse(argument: argument)
             #expect(parsed.hasVersion)
             #expect(String(decoding: parsed.module.path.bytes, as: UTF8.self) == object["Path"] as? String)
             #expect(String(decoding: parsed.module.version.bytes, as: UTF8.self) == (object["Version"] as? String ?? ""))
@@ -242,8 +242,8 @@ import Testing
     }
 
     @Test func withoutAt() throws {
-        let parsed = try GoModule.Version.parse(argument: "example.com/m")
+        let parsed = try ModuleVersion.parse(argument: "example.com/m")
         #expect(!parsed.hasVersion)
-        #expect(parsed.module == GoModule.Version(path: "example.com/m", version: ""))
+        #expect(parsed.module == ModuleVersion(path: "example.com/m", version: ""))
     }
 }

@@ -23,7 +23,7 @@ import Testing
         var tidy: [GoSum.Record] = []
         var format: [UInt8] = []
         var ties = false
-        var checks: [(key: GoModule.Version, hash: ByteString, result: String, message: [UInt8])] = []
+        var checks: [(key: ModuleVersion, hash: ByteString, result: String, message: [UInt8])] = []
     }
 
     static func parse(_ output: [UInt8]) throws -> [String: Answer] {
@@ -32,7 +32,7 @@ import Testing
         var answer = Answer()
         func hex(_ s: Substring) throws -> [UInt8] { try #require(bytesFromHex(s)) }
         func record(_ f: [Substring]) throws -> GoSum.Record {
-            GoSum.Record(path: ByteString(try hex(f[3])), version: ByteString(try hex(f[4])),
+            GoSum.Record(ModuleVersion(path: ByteString(try hex(f[3])), version: ByteString(try hex(f[4]))),
                          hash: ByteString(try hex(f[5])), line: try #require(Int(f[2])))
         }
         for line in String(decoding: output, as: UTF8.self).split(separator: "\n") {
@@ -49,7 +49,7 @@ import Testing
             case ("format", _): answer.format = try hex(f.count > 1 ? f[1] : "")
             case ("ties", _): answer.ties = f[1] == "1"
             case ("check", _):
-                let key = GoModule.Version(path: ByteString(try hex(f[1])), version: ByteString(try hex(f[2])))
+                let key = ModuleVersion(path: ByteString(try hex(f[1])), version: ByteString(try hex(f[2])))
                 answer.checks.append((key, ByteString(try hex(f[3])), String(f[4]), f.count > 5 ? try hex(f[5]) : []))
             case ("end", _): answers[name] = answer
             default: Issue.record("unexpected reference line \(line)")

@@ -74,20 +74,20 @@ import Testing
         #expect(sum.diagnostics.map(\.line) == [2, 3, 4])
         #expect(sum.diagnostics.first?.severity == .warning)
         #expect(sum.diagnostics.first?.message == #"unknown hash algorithm "h2": kept, but it cannot verify anything"#)
-        let key = GoModule.Version(path: "rsc.io/quote", version: "v1.5.2/go.mod")
+        let key = ModuleVersion(path: "rsc.io/quote", version: "v1.5.2/go.mod")
         let h2: ByteString = "h2:LzX7hefJvL54yjefDEDHNONDjII0t9xZLPXsUe+TKr0="
         #expect(sum.check(key, hash: try Self.hash(Self.quoteMod)) == .unverifiable(recorded: [h2]))
         let warning = GoSum.unknownHashesWarning(for: key, recorded: [h2], adding: try Self.hash(Self.quoteMod))
         #expect(String(decoding: warning, as: UTF8.self).hasPrefix(
             "warning: verifying rsc.io/quote@v1.5.2/go.mod: unknown hashes in go.sum: \(h2.utf8String ?? ""); adding \(Self.quoteMod)\n\nSECURITY WARNING\n"))
         // sampler has an h1 after h12: and sha256:, so it still verifies.
-        let sampler = GoModule.Version(path: "rsc.io/sampler", version: "v1.3.0")
+        let sampler = ModuleVersion(path: "rsc.io/sampler", version: "v1.3.0")
         #expect(sum.check(sampler, hash: try Self.hash("h1:7uVkIFmeBqHfdjD+gZwtXXI+RODJ2Wc4O7MPEh/QiW4=")) == .match)
     }
 
     /// Row 94: two different h1 hashes for one key.
     @Test func row94ConflictingHashes() throws {
-        let key = GoModule.Version(path: "rsc.io/quote", version: "v1.5.2")
+        let key = ModuleVersion(path: "rsc.io/quote", version: "v1.5.2")
         let right = try Self.hash(Self.quoteZip)
         for (name, conflictLine) in [("row94-conflict-first-right.sum", 2), ("row94-conflict-first-wrong.sum", 2)] {
             let strict = try GoSum(parsing: Self.file(name))
@@ -112,7 +112,7 @@ import Testing
         #expect(sum.diagnostics.map(\.line) == [1, 2, 3, 4, 5, 6])
         #expect(sum.records.allSatisfy { $0.dirHash == nil })
         // The non-canonical "…TKr1=" decodes to the same bytes as "…TKr0=" but never matches it.
-        let key = GoModule.Version(path: "rsc.io/quote", version: "v1.5.2/go.mod")
+        let key = ModuleVersion(path: "rsc.io/quote", version: "v1.5.2/go.mod")
         #expect(sum.check(key, hash: try Self.hash(Self.quoteMod))
             == .mismatch(recorded: "h1:LzX7hefJvL54yjefDEDHNONDjII0t9xZLPXsUe+TKr1=", line: 2))
     }
@@ -173,8 +173,8 @@ import Testing
         #expect(utf8.diagnostics.first { $0.line == 1 && $0.code == .invalidModulePath }?.message
             == #"malformed module path "example.com/caf\xe9": invalid UTF-8"#)
         // NFC and NFD spellings are two different keys, never merged.
-        let nfc = GoModule.Version(path: ByteString("example.com/caf\u{E9}"), version: "v1.0.0")
-        let nfd = GoModule.Version(path: ByteString("example.com/cafe\u{301}"), version: "v1.0.0")
+        let nfc = ModuleVersion(path: ByteString("example.com/caf\u{E9}"), version: "v1.0.0")
+        let nfd = ModuleVersion(path: ByteString("example.com/cafe\u{301}"), version: "v1.0.0")
         #expect(utf8.hashes(for: nfc) == [ByteString(Self.quoteZip)] && utf8.hashes(for: nfd) == [ByteString(Self.quoteMod)])
         #expect(!utf8.diagnostics.contains { $0.code == .conflictingHashes })
         // No raw control character reaches a diagnostic.
@@ -203,7 +203,7 @@ import Testing
         // Building from records gives the same file.
         #expect(GoSum(records: sum.records).formatted() == sum.formatted())
         var grown = GoSum()
-        grown.append(GoSum.Record(path: "rsc.io/quote", version: "v1.5.2", hash: ByteString(Self.quoteZip)))
+        grown.append(GoSum.Record(ModuleVersion(path: "rsc.io/quote", version: "v1.5.2"), hash: ByteString(Self.quoteZip)))
         #expect(String(decoding: grown.formatted(), as: UTF8.self) == GoSumCorpus.quote + "\n")
         #expect(GoSum().formatted().isEmpty)
     }
@@ -212,7 +212,7 @@ import Testing
     /// haveModSumLocked + goSumMismatch).
     @Test func mismatchMessage() throws {
         let sum = try Self.parse("rsc.io/quote v1.5.2/go.mod \(Self.foreign)\n")
-        let key = GoModule.Version(path: "rsc.io/quote", version: "v1.5.2/go.mod")
+        let key = ModuleVersion(path: "rsc.io/quote", version: "v1.5.2/go.mod")
         let expected = """
             verifying rsc.io/quote@v1.5.2/go.mod: checksum mismatch
             \tdownloaded: \(Self.quoteMod)
@@ -248,7 +248,7 @@ import Testing
         #expect(record.module == (try ModuleVersion("rsc.io/quote", "v1.5.2")))
         #expect(record.dirHash?.description == Self.quoteMod)
         #expect(String(decoding: record.text, as: UTF8.self) == GoSumCorpus.quoteMod)
-        #expect(record.key == GoModule.Version(path: "rsc.io/quote", version: "v1.5.2/go.mod"))
+        #expect(record.key == ModuleVersion(path: "rsc.io/quote", version: "v1.5.2/go.mod"))
     }
 
     /// SECURITY.md §4: a size cap, checked before any work.
@@ -304,7 +304,7 @@ import Testing
             let download = shared.appendingPathComponent("fixtures/real-sumdb/\(name.dropLast(4))/pkg/mod/cache/download")
             for record in sum.records where !record.isGoMod {
                 guard let module = record.module else { continue }
-                let ziphash = download.appendingPathComponent("\(module.path.escaped)/@v/\(module.version.escaped).ziphash")
+                let ziphash = download.appendingPathComponent(String(decoding: try Module.escapePath(module.path).bytes + Array("/@v/".utf8) + Module.escapeVersion(module.version).bytes + Array(".ziphash".utf8), as: UTF8.self))
                 guard let text = try? String(contentsOf: ziphash, encoding: .utf8) else { continue }
                 let hash = try #require(DirHash(text.trimmingCharacters(in: .whitespacesAndNewlines)))
                 #expect(sum.check(module, goMod: false, hash: hash) == .match, "\(module)")

@@ -14,8 +14,8 @@ import GoModKit
 /// never holds a corrupt entry — every file at its final name is complete and matches go.sum,
 /// an extracted tree without `.partial` hashes right — and the next download completes it.
 @Suite(.serialized) struct KillDuringDownloadTests {
-    static let modules = [GoModule.Version(path: "example.com/greet", version: "v1.1.0"),
-                          GoModule.Version(path: "example.com/hello", version: "v1.0.0")]
+    static let modules = [ModuleVersion(path: "example.com/greet", version: "v1.1.0"),
+                          ModuleVersion(path: "example.com/hello", version: "v1.0.0")]
 
     static func runChild(_ binary: String, _ args: [String], env: [String: String], killAfter: Double?) throws -> Int32 {
         let process = Process()
@@ -35,9 +35,9 @@ import GoModKit
 
     /// Every file at a final name is whole and authenticated; returns a description of the
     /// first problem, or nil.
-    static func corruption(_ cache: ModuleCache, _ module: GoModule.Version, _ goSum: GoSum) throws -> String? {
+    static func corruption(_ cache: ModuleCache, _ module: ModuleVersion, _ goSum: GoSum) throws -> String? {
         let zipHash = try #require(goSum.hashes(for: module).first)
-        let modHash = try #require(goSum.hashes(for: GoModule.Version(path: module.path, version: module.version + GoSum.goModSuffix)).first)
+        let modHash = try #require(goSum.hashes(for: ModuleVersion(path: module.path, version: module.version + GoSum.goModSuffix)).first)
         let info = try cache.cachePath(module, "info"), mod = try cache.cachePath(module, "mod"), zip = try cache.cachePath(module, "zip")
         let ziphash = try cache.cachePath(module, "ziphash"), partial = try cache.cachePath(module, "partial")
         let dir = try cache.extractedDirectory(module)
@@ -143,7 +143,7 @@ import GoModKit
         #expect(processes.allSatisfy { $0.terminationStatus == 0 })
         let cache = ModuleCache(root: root.appendingPathComponent("modcache").path)
         for m in LoopbackProxy.modules {
-            let v = GoModule.Version(path: ByteString(m.path), version: ByteString(m.version))
+            let v = ModuleVersion(path: ByteString(m.path), version: ByteString(m.version))
             #expect(try Self.corruption(cache, v, goSum) == nil)
             #expect(FileManager.default.fileExists(atPath: try cache.extractedDirectory(v)))
         }

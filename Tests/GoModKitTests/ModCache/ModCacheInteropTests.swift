@@ -102,7 +102,7 @@ import GoModKit
         let list = try GoReference.run(go, ["list", "-m", "all"], environment: env, currentDirectory: app.path)
         let goList = list.stdoutText.split(separator: "\n").dropFirst().map { $0.replacingOccurrences(of: " ", with: "@") }
         #expect(try ModuleBuildList.load(project: app.path, cache: cache).modules.map(\.description) == goList)
-        let hello = GoModule.Version(path: "example.com/hello", version: "v1.0.0")
+        let hello = ModuleVersion(path: "example.com/hello", version: "v1.0.0")
         let zip = try cache.cachePath(hello, "zip"), ziphash = try cache.cachePath(hello, "ziphash")
         let dir = try cache.extractedDirectory(hello)
 
@@ -113,7 +113,7 @@ import GoModKit
         }
 
         // 1. A zip replaced by another valid zip: go's exact message.
-        let greetZip = try cache.cachePath(GoModule.Version(path: "example.com/greet", version: "v1.1.0"), "zip")
+        let greetZip = try cache.cachePath(ModuleVersion(path: "example.com/greet", version: "v1.1.0"), "zip")
         var saved = try Self.overwrite(zip, Array(try Data(contentsOf: URL(fileURLWithPath: greetZip))))
         var (g, o) = try both()
         #expect(g.status == 1 && o.status == 1)
@@ -223,7 +223,7 @@ import GoModKit
         #expect(verify.stdoutText == "all modules verified\n", "\(verify.stderrText)")
         // Files in go's layout, byte for byte where go copies them verbatim.
         for m in LoopbackProxy.modules {
-            let v = GoModule.Version(path: ByteString(m.path), version: ByteString(m.version))
+            let v = ModuleVersion(path: ByteString(m.path), version: ByteString(m.version))
             for ext in ["mod", "zip", "ziphash", "info"] {
                 let a = try ModuleCache(root: goCache).cachePath(v, ext), b = try ModuleCache(root: ourCache).cachePath(v, ext)
                 #expect(FileManager.default.contentsEqual(atPath: a, andPath: b), "\(m.path) .\(ext)")

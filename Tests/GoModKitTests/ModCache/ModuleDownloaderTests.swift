@@ -13,9 +13,9 @@ import GoModKit
 /// Download checks (SECURITY rows 148–152): a download that fails any check leaves nothing at
 /// a final name in the cache. Hashes come from the goproxyserver's x/mod dirhash output.
 @Suite(.serialized) struct ModuleDownloaderTests {
-    static let hello = GoModule.Version(path: "example.com/hello", version: "v1.0.0")
+    static let hello = ModuleVersion(path: "example.com/hello", version: "v1.0.0")
 
-    static func finalFiles(_ cache: ModuleCache, _ m: GoModule.Version) throws -> [String] {
+    static func finalFiles(_ cache: ModuleCache, _ m: ModuleVersion) throws -> [String] {
         var out: [String] = []
         for ext in ["info", "mod", "zip", "ziphash"] where FileManager.default.fileExists(atPath: try cache.cachePath(m, ext)) { out.append(ext) }
         if FileManager.default.fileExists(atPath: try cache.extractedDirectory(m)) { out.append("dir") }
@@ -151,7 +151,7 @@ import GoModKit
 
     /// SECURITY row 156: the pseudo-version's time must be the .info time; revision 12 lower-case hex.
     @Test func pseudoVersionChecks() throws {
-        let good = GoModule.Version(path: "example.com/p", version: "v0.0.0-20240101000000-0123456789ab")
+        let good = ModuleVersion(path: "example.com/p", version: "v0.0.0-20240101000000-0123456789ab")
         try ModuleDownloader.checkPseudoVersion(good, infoTime: "2024-01-01T00:00:00Z")
         #expect(throws: ModuleCacheError(.invalidPseudoVersion, "")) {
             try ModuleDownloader.checkPseudoVersion(good, infoTime: "2024-01-01T00:00:01Z")
@@ -159,7 +159,7 @@ import GoModKit
         do { try ModuleDownloader.checkPseudoVersion(good, infoTime: "2023-12-31T23:00:00Z") } catch {
             #expect(error.message == "example.com/p@v0.0.0-20240101000000-0123456789ab: invalid pseudo-version: does not match version-control timestamp (expected 20231231230000)")
         }
-        let upper = GoModule.Version(path: "example.com/p", version: "v0.0.0-20240101000000-0123456789AB")
+        let upper = ModuleVersion(path: "example.com/p", version: "v0.0.0-20240101000000-0123456789AB")
         #expect(throws: ModuleCacheError(.invalidPseudoVersion, "")) {
             try ModuleDownloader.checkPseudoVersion(upper, infoTime: "2024-01-01T00:00:00Z")
         }

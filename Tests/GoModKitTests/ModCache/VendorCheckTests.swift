@@ -75,7 +75,7 @@ import GoModKit
         let entries = VendorCheck.parseModulesTxt(Array(text.utf8))
         #expect(entries.map(\.module.description) == ["example.com/a@v1.0.0", "example.com/b@v1.2.0", "example.com/d"])
         #expect(entries[0].explicit && entries[0].packages == ["example.com/a", "example.com/a/sub"])
-        #expect(entries[1].replacement == GoModule.Version(path: "example.com/c", version: "v1.3.0"))
-        #expect(entries[2].replacement == GoModule.Version(path: "./local", version: ""))
+        #expect(entries[1].replacement == ModuleVersion(path: "example.com/c", version: "v1.3.0"))
+        #expect(entries[2].replacement == ModuleVersion(path: "./local", version: ""))
     }
 }

@@ -168,7 +168,7 @@ import Testing
         long.append(0x0A)
         var file = try GoMod.parse(long)
         #expect(file.module?.path.count == 16 << 20)
-        try file.addRequire(path: "example.com/x", version: "v1.0.0")
+        try file.addRequire(ModuleVersion(path: "example.com/x", version: "v1.0.0"))
         #expect(file.formatted().count == long.count + "\nrequire example.com/x v1.0.0\n".utf8.count)
     }
 

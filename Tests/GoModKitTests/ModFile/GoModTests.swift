@@ -125,14 +125,14 @@ import Testing
     @Test func namedEditsMatchGoModEdit() throws {
         typealias Edit = (inout GoMod) throws(ModFileError) -> Void
         let scenarios: [(flags: [String], edit: Edit)] = [
-            (["require=example.com/new@v1.2.3"], { f throws(ModFileError) in try f.addRequire(path: "example.com/new", version: "v1.2.3") }),
-            (["require=rsc.io/quote@v1.6.0"], { f throws(ModFileError) in try f.addRequire(path: "rsc.io/quote", version: "v1.6.0") }),
+            (["require=example.com/new@v1.2.3"], { f throws(ModFileError) in try f.addRequire(ModuleVersion(path: "example.com/new", version: "v1.2.3")) }),
+            (["require=rsc.io/quote@v1.6.0"], { f throws(ModFileError) in try f.addRequire(ModuleVersion(path: "rsc.io/quote", version: "v1.6.0")) }),
             (["droprequire=golang.org/x/text"], { f throws(ModFileError) in try f.dropRequire(path: "golang.org/x/text") }),
-            (["exclude=rsc.io/sampler@v1.3.0"], { f throws(ModFileError) in try f.addExclude(path: "rsc.io/sampler", version: "v1.3.0") }),
+            (["exclude=rsc.io/sampler@v1.3.0"], { f throws(ModFileError) in try f.addExclude(ModuleVersion(path: "rsc.io/sampler", version: "v1.3.0")) }),
             (["exclude=example.com/other@v2.0.0+incompatible"],
-             { f throws(ModFileError) in try f.addExclude(path: "example.com/other", version: "v2.0.0+incompatible") }),
+             { f throws(ModFileError) in try f.addExclude(ModuleVersion(path: "example.com/other", version: "v2.0.0+incompatible")) }),
             (["dropexclude=rsc.io/sampler@v1.99.99"],
-             { f throws(ModFileError) in try f.dropExclude(path: "rsc.io/sampler", version: "v1.99.99") }),
+             { f throws(ModFileError) in try f.dropExclude(ModuleVersion(path: "rsc.io/sampler", version: "v1.99.99")) }),
             (["replace=rsc.io/quote=../elsewhere"],
              { f throws(ModFileError) in try f.addReplace(old: .init(path: "rsc.io/quote", version: ""), new: .init(path: "../elsewhere", version: "")) }),
             (["replace=example.com/a@v1.0.0=example.com/b@v1.1.0"],
@@ -157,8 +157,8 @@ import Testing
             (["droprequire=rsc.io/quote", "require=rsc.io/quote@v1.5.2", "exclude=rsc.io/quote@v1.5.1", "tool=a.b/c", "droptool=a.b/c"],
              { f throws(ModFileError) in
                  try f.dropRequire(path: "rsc.io/quote")
-                 try f.addRequire(path: "rsc.io/quote", version: "v1.5.2")
-                 try f.addExclude(path: "rsc.io/quote", version: "v1.5.1")
+                 try f.addRequire(ModuleVersion(path: "rsc.io/quote", version: "v1.5.2"))
+                 try f.addExclude(ModuleVersion(path: "rsc.io/quote", version: "v1.5.1"))
                  try f.addTool(path: "a.b/c")
                  try f.dropTool(path: "a.b/c")
              }),
@@ -199,15 +199,15 @@ import Testing
                 return error.description
             }
         }
-        #expect(message { f throws(ModFileError) in try f.addRequire(path: "Bad Path", version: "v1.0.0") }
+        #expect(message { f throws(ModFileError) in try f.addRequire(ModuleVersion(path: "Bad Path", version: "v1.0.0")) }
                 == "invalid path: malformed import path \"Bad Path\": invalid char ' '")
-        #expect(message { f throws(ModFileError) in try f.addRequire(path: "example.com/x", version: "v1 0") }
+        #expect(message { f throws(ModFileError) in try f.addRequire(ModuleVersion(path: "example.com/x", version: "v1 0")) }
                 == "invalid version \"v1 0\"")
         #expect(message { f throws(ModFileError) in try f.dropRequire(path: "example.com/x@v1") }
                 == "need just path, not path@version")
-        #expect(message { f throws(ModFileError) in try f.addExclude(path: "example.com/x", version: "v1.0") }
+        #expect(message { f throws(ModFileError) in try f.addExclude(ModuleVersion(path: "example.com/x", version: "v1.0")) }
                 == "version \"v1.0\" invalid: must be of the form v1.2.3")
-        #expect(message { f throws(ModFileError) in try f.addExclude(path: "example.com/x/v2", version: "v1.0.0") }
+        #expect(message { f throws(ModFileError) in try f.addExclude(ModuleVersion(path: "example.com/x/v2", version: "v1.0.0")) }
                 == "version \"v1.0.0\" invalid: should be v2, not v1")
         #expect(message { f throws(ModFileError) in try f.addRetract(low: "v2.0.0", high: "v2.0.0") }
                 == "version \"v2.0.0\" invalid: should be v2.0.0+incompatible (or module example.com/m/v2)")

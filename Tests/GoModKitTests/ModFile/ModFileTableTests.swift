@@ -68,7 +68,7 @@ enum ModFileTables {
                 return failure(error)
             }
         }
-        let specs = (c.Mods ?? []).map { GoMod.RequirementSpec(path: ByteString($0[0]), version: ByteString($0[1]),
+        let specs = (c.Mods ?? []).map { GoMod.RequirementSpec(ModuleVersion(path: ByteString($0[0]), version: ByteString($0[1])),
                                                                 isIndirect: $0[2] == "true") }
         switch c.Table {
         case "addRequireTests":

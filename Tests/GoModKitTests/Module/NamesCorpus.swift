@@ -221,7 +221,7 @@ enum NamesCorpus {
             add(NamesRequest("semverSort", list: Array(list.prefix(Int.random(in: 2...list.count, using: &rng)))))
         }
         // module.Sort lists without semver ties between distinct version strings (Go's order
-        // among those is unspecified; see GoModuleTests.moduleSortOrder).
+        // among those is unspecified; see ModuleTests.moduleSortOrder).
         let sortPaths = ["a.com/m", "a.com/m/v2", "b.com", "a.com", "a.com/n", "A.com/m"].map(b)
         let sortVersions = ["v1.0.0", "v1.0.0/go.mod", "v1.10.0", "v1.10.0/go.mod", "v1.9.0", "v1.9.0/go.mod",
                             "v2.0.0+incompatible/go.mod", "v0.0.0-20060102150405-abcdef123456",

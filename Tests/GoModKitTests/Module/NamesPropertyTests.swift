@@ -28,11 +28,11 @@ import Testing
         var checked = 0
         for _ in 0..<5_000 {
             let path = Self.randomPath(&rng)
-            guard (try? GoModule.checkPath(path)) != nil else { continue }
+            guard (try? Module.checkPath(path)) != nil else { continue }
             checked += 1
-            let escaped = try GoModule.escapePath(path)
+            let escaped = try Module.escapePath(path)
             #expect(!escaped.bytes.contains { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") })
-            #expect(try GoModule.unescapePath(escaped) == path)
+            #expect(try Module.unescapePath(escaped) == path)
             if let other = escapedToPath.updateValue(path, forKey: escaped) {
                 #expect(other == path, "\(other) and \(path) escape alike")
             }
@@ -84,11 +84,11 @@ import Testing
         var first = versions
         Semver.sort(&first)
         var keys = versions.flatMap { v in
-            [GoModule.Version(path: "a.com/m", version: v), GoModule.Version(path: "a.com/m", version: v + "/go.mod"),
-             GoModule.Version(path: "b.com/m", version: v)]
+            [ModuleVersion(path: "a.com/m", version: v), ModuleVersion(path: "a.com/m", version: v + "/go.mod"),
+             ModuleVersion(path: "b.com/m", version: v)]
         }
         var firstKeys = keys
-        GoModule.sort(&firstKeys)
+        Module.sort(&firstKeys)
         for _ in 0..<10 {
             var shuffled = versions
             shuffled.shuffle(using: &rng)
@@ -96,7 +96,7 @@ import Testing
             #expect(shuffled == first)
             keys.shuffle(using: &rng)
             var sortedKeys = keys
-            GoModule.sort(&sortedKeys)
+            Module.sort(&sortedKeys)
             #expect(sortedKeys == firstKeys)
         }
         // Neighbours never go backwards under Go's comparator.
@@ -117,13 +117,13 @@ import Testing
             let rev = ByteString((0..<12).map { _ in hex.randomElement(using: &rng) ?? 48 })
             let major: ByteString = ["", "v0", "v1", "v2"].randomElement(using: &rng) ?? ""
             let time = Date(timeIntervalSince1970: Double(seconds))
-            let v = GoModule.pseudoVersion(major: major, older: older, time: time, revision: rev)
-            #expect(GoModule.isPseudoVersion(v), "\(v)")
-            #expect(try GoModule.pseudoVersionTime(v) == time)
-            #expect(try GoModule.pseudoVersionRev(v) == rev)
+            let v = Module.pseudoVersion(major: major, older: older, time: time, revision: rev)
+            #expect(Module.isPseudoVersion(v), "\(v)")
+            #expect(try Module.pseudoVersionTime(v) == time)
+            #expect(try Module.pseudoVersionRev(v) == rev)
             if Semver.isValid(older) && Semver.build(older).isEmpty {
                 // The base is the canonical older version.
-                #expect(try GoModule.pseudoVersionBase(v) == Semver.canonical(older), "\(v)")
+                #expect(try Module.pseudoVersionBase(v) == Semver.canonical(older), "\(v)")
                 // A pseudo-version sorts after its base.
                 #expect(Semver.compare(v, older) > 0)
                 checked += 1

@@ -47,24 +47,24 @@ struct NamesRequest: Hashable, Sendable, CustomStringConvertible {
             }
         }
         switch op {
-        case "checkPath": return check { () throws(ModulePathError) in try GoModule.checkPath(arg(0)) }
-        case "checkImportPath": return check { () throws(ModulePathError) in try GoModule.checkImportPath(arg(0)) }
-        case "checkFilePath": return check { () throws(ModulePathError) in try GoModule.checkFilePath(arg(0)) }
+        case "checkPath": return check { () throws(ModulePathError) in try Module.checkPath(arg(0)) }
+        case "checkImportPath": return check { () throws(ModulePathError) in try Module.checkImportPath(arg(0)) }
+        case "checkFilePath": return check { () throws(ModulePathError) in try Module.checkFilePath(arg(0)) }
         case "splitPathVersion":
-            let (p, m, ok) = GoModule.splitPathVersion(arg(0))
+            let (p, m, ok) = Module.splitPathVersion(arg(0))
             return [hexString(p.bytes), hexString(m.bytes), String(ok)]
-        case "check": return check { () throws(ModulePathError) in try GoModule.check(path: arg(0), version: arg(1)) }
+        case "check": return check { () throws(ModulePathError) in try Module.check(ModuleVersion(path: arg(0), version: arg(1))) }
         case "checkPathMajor":
-            return check { () throws(ModulePathError) in try GoModule.checkPathMajor(arg(0), arg(1)) }
-        case "matchPathMajor": return [String(GoModule.matchPathMajor(arg(0), arg(1)))]
+            return check { () throws(ModulePathError) in try Module.checkPathMajor(arg(0), arg(1)) }
+        case "matchPathMajor": return [String(Module.matchPathMajor(arg(0), arg(1)))]
         case "pathMajorPrefix":
-            guard let prefix = GoModule.pathMajorPrefix(arg(0)) else { return ["panic"] }
+            guard let prefix = Module.pathMajorPrefix(arg(0)) else { return ["panic"] }
             return ["ok", hexString(prefix.bytes)]
-        case "canonicalVersion": return [hexString(GoModule.canonicalVersion(arg(0)).bytes)]
-        case "escapePath": return result { () throws(ModulePathError) in try GoModule.escapePath(arg(0)) }
-        case "escapeVersion": return result { () throws(ModulePathError) in try GoModule.escapeVersion(arg(0)) }
-        case "unescapePath": return result { () throws(ModulePathError) in try GoModule.unescapePath(arg(0)) }
-        case "unescapeVersion": return result { () throws(ModulePathError) in try GoModule.unescapeVersion(arg(0)) }
+        case "canonicalVersion": return [hexString(Module.canonicalVersion(arg(0)).bytes)]
+        case "escapePath": return result { () throws(ModulePathError) in try Module.escapePath(arg(0)) }
+        case "escapeVersion": return result { () throws(ModulePathError) in try Module.escapeVersion(arg(0)) }
+        case "unescapePath": return result { () throws(ModulePathError) in try Module.unescapePath(arg(0)) }
+        case "unescapeVersion": return result { () throws(ModulePathError) in try Module.unescapeVersion(arg(0)) }
         case "isValid": return [String(Semver.isValid(arg(0)))]
         case "canonical": return [hexString(Semver.canonical(arg(0)).bytes)]
         case "major": return [hexString(Semver.major(arg(0)).bytes)]
@@ -78,53 +78,53 @@ struct NamesRequest: Hashable, Sendable, CustomStringConvertible {
             Semver.sort(&list)
             return ["ok"] + list.map { hexString($0.bytes) }
         case "moduleSort":
-            var list: [GoModule.Version] = []
+            var list: [ModuleVersion] = []
             var i = 0
             while i + 1 < a.count {
-                list.append(GoModule.Version(path: a[i], version: a[i + 1]))
+                list.append(ModuleVersion(path: a[i], version: a[i + 1]))
                 i += 2
             }
-            GoModule.sort(&list)
+            Module.sort(&list)
             return ["ok"] + list.flatMap { [hexString($0.path.bytes), hexString($0.version.bytes)] }
-        case "isPseudoVersion": return [String(GoModule.isPseudoVersion(arg(0)))]
-        case "isZeroPseudoVersion": return [String(GoModule.isZeroPseudoVersion(arg(0)))]
-        case "zeroPseudoVersion": return [hexString(GoModule.zeroPseudoVersion(major: arg(0)).bytes)]
+        case "isPseudoVersion": return [String(Module.isPseudoVersion(arg(0)))]
+        case "isZeroPseudoVersion": return [String(Module.isZeroPseudoVersion(arg(0)))]
+        case "zeroPseudoVersion": return [hexString(Module.zeroPseudoVersion(major: arg(0)).bytes)]
         case "pseudoVersionTime":
             do {
-                let date = try GoModule.pseudoVersionTime(arg(0))
+                let date = try Module.pseudoVersionTime(arg(0))
                 return ["ok", String(Int64(date.timeIntervalSince1970))]
             } catch {
                 return ["err", hexString(error.message.bytes)]
             }
-        case "pseudoVersionRev": return result { () throws(ModulePathError) in try GoModule.pseudoVersionRev(arg(0)) }
-        case "pseudoVersionBase": return result { () throws(ModulePathError) in try GoModule.pseudoVersionBase(arg(0)) }
+        case "pseudoVersionRev": return result { () throws(ModulePathError) in try Module.pseudoVersionRev(arg(0)) }
+        case "pseudoVersionBase": return result { () throws(ModulePathError) in try Module.pseudoVersionBase(arg(0)) }
         case "pseudoVersion":
             guard let seconds = Int64(String(decoding: arg(2).bytes, as: UTF8.self)) else { return ["badrequest"] }
             let date = Date(timeIntervalSince1970: Double(seconds))
-            return [hexString(GoModule.pseudoVersion(major: arg(0), older: arg(1), time: date, revision: arg(3)).bytes)]
+            return [hexString(Module.pseudoVersion(major: arg(0), older: arg(1), time: date, revision: arg(3)).bytes)]
         case "pathMatch":
             do {
-                return ["ok", String(try GoModule.pathMatch(arg(0), arg(1)))]
+                return ["ok", String(try Module.pathMatch(arg(0), arg(1)))]
             } catch {
                 return ["err", hexString(error.message.bytes)]
             }
         case "versionError":
-            let module = GoModule.Version(path: arg(0), version: arg(1))
+            let module = ModuleVersion(path: arg(0), version: arg(1))
             do {
                 switch arg(2) {
-                case "pathMajor": try GoModule.checkPathMajor(arg(3), arg(4))
-                case "check": try GoModule.check(path: arg(3), version: arg(4))
-                case "pseudoBase": _ = try GoModule.pseudoVersionBase(arg(3))
-                case "escapeVersion": _ = try GoModule.escapeVersion(arg(3))
-                case "checkPath": try GoModule.checkPath(arg(3))
-                case "text": return ["err", hexString(GoModule.versionError(module, message: arg(3)).bytes)]
+                case "pathMajor": try Module.checkPathMajor(arg(3), arg(4))
+                case "check": try Module.check(ModuleVersion(path: arg(3), version: arg(4)))
+                case "pseudoBase": _ = try Module.pseudoVersionBase(arg(3))
+                case "escapeVersion": _ = try Module.escapeVersion(arg(3))
+                case "checkPath": try Module.checkPath(arg(3))
+                case "text": return ["err", hexString(Module.versionError(module, message: arg(3)).bytes)]
                 default: return ["unknown-op"]
                 }
                 return ["nil"]
             } catch {
-                return ["err", hexString(GoModule.versionError(module, error).message.bytes)]
+                return ["err", hexString(Module.versionError(module, error).message.bytes)]
             }
-        case "matchPrefixPatterns": return [String(GoModule.matchPrefixPatterns(arg(0), arg(1)))]
+        case "matchPrefixPatterns": return [String(Module.matchPrefixPatterns(arg(0), arg(1)))]
         default: return ["unknown-op"]
         }
     }

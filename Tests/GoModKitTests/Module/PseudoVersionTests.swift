@@ -10,7 +10,7 @@ import Foundation
 import GoModKit
 import Testing
 
-/// x/mod's module/pseudo_test.go, run against ``GoModule`` (expectations from the Go authors).
+/// x/mod's module/pseudo_test.go, run against ``Module`` (expectations from the Go authors).
 @Suite struct PseudoVersionTests {
     private static let time = Date(timeIntervalSince1970: Double(XModTables.pseudoTime))
 
@@ -19,54 +19,54 @@ import Testing
         let row = XModTables.pseudoTests[index]
         let version = ByteString(row.version), older = ByteString(row.older)
         // TestPseudoVersion
-        #expect(GoModule.pseudoVersion(major: ByteString(row.major), older: older, time: Self.time, revision: "hash")
+        #expect(Module.pseudoVersion(major: ByteString(row.major), older: older, time: Self.time, revision: "hash")
             == version)
         // TestIsPseudoVersion
-        #expect(GoModule.isPseudoVersion(version))
-        #expect(!GoModule.isPseudoVersion(older))
+        #expect(Module.isPseudoVersion(version))
+        #expect(!Module.isPseudoVersion(older))
         // TestPseudoVersionTime
-        #expect(try GoModule.pseudoVersionTime(version) == Self.time)
-        #expect(throws: ModulePathError.self) { try GoModule.pseudoVersionTime(older) }
+        #expect(try Module.pseudoVersionTime(version) == Self.time)
+        #expect(throws: ModulePathError.self) { try Module.pseudoVersionTime(older) }
         // TestPseudoVersionRev
-        #expect(try GoModule.pseudoVersionRev(version) == "hash")
-        #expect(throws: ModulePathError.self) { try GoModule.pseudoVersionRev(older) }
+        #expect(try Module.pseudoVersionRev(version) == "hash")
+        #expect(throws: ModulePathError.self) { try Module.pseudoVersionRev(older) }
         // TestPseudoVersionBase
-        #expect(try GoModule.pseudoVersionBase(version) == older)
+        #expect(try Module.pseudoVersionBase(version) == older)
     }
 
     @Test func invalidTimeAndBase() {
-        #expect(throws: ModulePathError.self) { try GoModule.pseudoVersionTime("---") }
+        #expect(throws: ModulePathError.self) { try Module.pseudoVersionTime("---") }
         for input in XModTables.invalidPseudoVersionBase {
-            #expect(throws: ModulePathError.self, "\(input)") { try GoModule.pseudoVersionBase(ByteString(input)) }
+            #expect(throws: ModulePathError.self, "\(input)") { try Module.pseudoVersionBase(ByteString(input)) }
         }
     }
 
     @Test func decimalHelpers() {
         for (input, want) in XModTables.incDecimal {
-            #expect(GoModule.incrementDecimal(Array(input.utf8)) == Array(want.utf8))
+            #expect(Module.incrementDecimal(Array(input.utf8)) == Array(want.utf8))
         }
         for (input, want) in XModTables.decDecimal {
-            #expect(GoModule.decrementDecimal(Array(input.utf8)) == want.map { Array($0.utf8) })
+            #expect(Module.decrementDecimal(Array(input.utf8)) == want.map { Array($0.utf8) })
         }
     }
 
     /// SPEC.md §1.4: the lax check accepts what x/mod accepts; the time check rejects month 13.
     @Test func laxnessAndTimeValidation() throws {
-        #expect(GoModule.isPseudoVersion("v0.0.0-20191109021931-DAA7C04131F5"))
-        #expect(GoModule.isPseudoVersion("v0.0.0-20191109021931-daa7c04131f"))
-        #expect(GoModule.isPseudoVersion("v0.0.0-20191309021931-daa7c04131f5"))
+        #expect(Module.isPseudoVersion("v0.0.0-20191109021931-DAA7C04131F5"))
+        #expect(Module.isPseudoVersion("v0.0.0-20191109021931-daa7c04131f"))
+        #expect(Module.isPseudoVersion("v0.0.0-20191309021931-daa7c04131f5"))
         var caught: ModulePathError?
-        do { _ = try GoModule.pseudoVersionTime("v0.0.0-20191309021931-daa7c04131f5") } catch { caught = error }
+        do { _ = try Module.pseudoVersionTime("v0.0.0-20191309021931-daa7c04131f5") } catch { caught = error }
         #expect(caught?.code == .pseudoVersionMalformedTime)
         #expect(caught?.description
             == #"pseudo-version "v0.0.0-20191309021931-daa7c04131f5" invalid: malformed time "20191309021931""#)
         // 29 February exists only in leap years (proleptic Gregorian, like Go's time package).
-        #expect(throws: ModulePathError.self) { try GoModule.pseudoVersionTime("v0.0.0-19000229000000-abcdefabcdef") }
-        let leap = try GoModule.pseudoVersionTime("v0.0.0-20000229235959-abcdefabcdef")
+        #expect(throws: ModulePathError.self) { try Module.pseudoVersionTime("v0.0.0-19000229000000-abcdefabcdef") }
+        let leap = try Module.pseudoVersionTime("v0.0.0-20000229235959-abcdefabcdef")
         #expect(leap.timeIntervalSince1970 == 951_868_799)
-        #expect(GoModule.zeroPseudoVersion(major: "v2") == "v2.0.0-00010101000000-000000000000")
-        #expect(GoModule.isZeroPseudoVersion("v0.0.0-00010101000000-000000000000"))
-        #expect(try GoModule.pseudoVersionTime("v0.0.0-00010101000000-000000000000").timeIntervalSince1970
+        #expect(Module.zeroPseudoVersion(major: "v2") == "v2.0.0-00010101000000-000000000000")
+        #expect(Module.isZeroPseudoVersion("v0.0.0-00010101000000-000000000000"))
+        #expect(try Module.pseudoVersionTime("v0.0.0-00010101000000-000000000000").timeIntervalSince1970
             == -62_135_596_800)
     }
 
@@ -74,8 +74,8 @@ import Testing
     @Test func civilRoundTrip() {
         var day: Int64 = -800_000
         while day < 3_000_000 {
-            let (y, m, d) = GoModule.civilFromDays(day)
-            #expect(GoModule.daysFromCivil(year: y, month: m, day: d) == day)
+            let (y, m, d) = Module.civilFromDays(day)
+            #expect(Module.daysFromCivil(year: y, month: m, day: d) == day)
             day += 997
         }
     }

@@ -68,7 +68,7 @@ import Testing
     @Test func moduleVersion() throws {
         let m = try ModuleVersion("rsc.io/quote", "v1.5.2")
         #expect(m.description == "rsc.io/quote@v1.5.2")
-        #expect(m.goVersion == GoModule.Version(path: "rsc.io/quote", version: "v1.5.2"))
+        #expect(m == ModuleVersion(path: "rsc.io/quote", version: "v1.5.2"))
         #expect(try ModuleVersion("github.com/Sirupsen/logrus", "v1.0.0-RC1").escaped
             == "github.com/!sirupsen/logrus@v1.0.0-!r!c1")
         do {

@@ -27,7 +27,7 @@ import Testing
 
     @Test(arguments: Corpus.shared?.entries ?? [])
     func tree(_ entry: CorpusEntry) throws {
-        let module = GoModule.Version(entry.module, entry.version)
+        let module = ModuleVersion.raw(entry.module, entry.version)
 
         let go = try ModZipRef.runOne(["checkdir", entry.dir])
         let cf = try ModuleZip.checkDirectory(entry.dir)

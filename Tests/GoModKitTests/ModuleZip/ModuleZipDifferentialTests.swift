@@ -136,7 +136,7 @@ import Testing
         #expect(String(decoding: formatCheckedFiles(cf), as: UTF8.self) == String(decoding: ModZipRef.format(go), as: UTF8.self))
         #expect(cf.sizeError?.message == go["sizeError"] as? String)
         do {
-            let created = try ModuleZip.create(GoModule.Version("example.com/m", "v1.0.0"), files: files, output: .memory)
+            let created = try ModuleZip.create(ModuleVersion("example.com/m", "v1.0.0"), files: files, output: .memory)
             let goH1 = try #require(go["h1"] as? String, "Go refused: \(go["createError"] ?? "")")
             #expect(created.hash.description == goH1)
             #expect(try DirHash.hashZip(ZipArchive(bytes: try #require(created.zipBytes))).description == goH1)
@@ -158,7 +158,7 @@ import Testing
         }
         try FS.write(sandbox.path, "sub/go.mod", "module example.com/m/sub\n")
         try FS.write(sandbox.path, "sub/s.go", "x\n")
-        let created = try ModuleZip.createFromDirectory(GoModule.Version("example.com/m", "v1.0.0"), directory: sandbox.path)
+        let created = try ModuleZip.createFromDirectory(ModuleVersion("example.com/m", "v1.0.0"), directory: sandbox.path)
         #expect(created.hash.description == hash)
         if goVersion == "1.24" {
             #expect(created.checked.valid.map { String(decoding: $0.bytes, as: UTF8.self) }.sorted()
@@ -242,7 +242,7 @@ import Testing
         let go = try Hashref.run(.current, ["createfromdir", tree, "example.com/m", "v1.0.0", out])
         let cf = try ModuleZip.checkDirectory(tree)
         #expect(formatCheckedFiles(cf) == ModZipRef.format(go), sourceLocation: sourceLocation)
-        let module = GoModule.Version("example.com/m", "v1.0.0")
+        let module = ModuleVersion.raw("example.com/m", "v1.0.0")
         do {
             let created = try ModuleZip.createFromDirectory(module, directory: tree, output: .memory)
             let goH1 = try #require(go["h1"] as? String, "Go refused: \(go["error"] ?? "")", sourceLocation: sourceLocation)

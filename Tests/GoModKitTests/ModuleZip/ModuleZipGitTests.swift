@@ -126,14 +126,14 @@ import Testing
         try legacy.tag("v2.0.0")
         try legacy.write("l3.go", "package legacy\n")
         let (hash, time) = try legacy.commit("untagged")
-        let stamp = String(decoding: GoModule.formatTimestamp(Date(timeIntervalSince1970: TimeInterval(time))), as: UTF8.self)
+        let stamp = String(decoding: Module.formatTimestamp(Date(timeIntervalSince1970: TimeInterval(time))), as: UTF8.self)
         let pseudo = "v2.0.1-0.\(stamp)-\(hash.prefix(12))+incompatible"
         add("example.com/legacy.git", "v1.0.0", "v2.0.0+incompatible", pseudo, from: legacy)
 
         let pseudoRepo = try fixture.repository("pseudo")
         try pseudoRepo.write("go.mod", "module example.com/pseudo.git\n")
         let (first, firstTime) = try pseudoRepo.commit("first")
-        let firstStamp = String(decoding: GoModule.formatTimestamp(Date(timeIntervalSince1970: TimeInterval(firstTime))), as: UTF8.self)
+        let firstStamp = String(decoding: Module.formatTimestamp(Date(timeIntervalSince1970: TimeInterval(firstTime))), as: UTF8.self)
         add("example.com/pseudo.git", "v0.0.0-\(firstStamp)-\(first.prefix(12))", from: pseudoRepo)
         try pseudoRepo.write("p.go", "package p\n")
         try pseudoRepo.commit("tagged")
@@ -141,7 +141,7 @@ import Testing
         try pseudoRepo.write("q.go", "package p\n")
         let (third, thirdTime) = try pseudoRepo.commit("after the tag")
         func stampOf(_ t: Int) -> String {
-            String(decoding: GoModule.formatTimestamp(Date(timeIntervalSince1970: TimeInterval(t))), as: UTF8.self)
+            String(decoding: Module.formatTimestamp(Date(timeIntervalSince1970: TimeInterval(t))), as: UTF8.self)
         }
         let pseudoFailures = [
             "v1.0.1-0.\(stampOf(thirdTime + 1))-\(third.prefix(12))",   // wrong time
@@ -181,7 +181,7 @@ import Testing
         for c in cases {
             let key = "\(c.module)@\(c.version)"
             let answer = try #require(go[key], "no answer for \(key)")
-            let module = GoModule.Version(c.module, c.version)
+            let module = ModuleVersion.raw(c.module, c.version)
             if let goError = answer["Error"] as? String {
                 do {
                     let made = try ModuleZip.createFromGit(module, source: c.source)
@@ -214,7 +214,7 @@ import Testing
         try attrs.git(["clone", "--quiet", "--bare", attrs.path, fixture.sandbox.sub("attrs-bare.git")])
         try attrs.git(["worktree", "add", "--quiet", "--detach", fixture.sandbox.sub("attrs-worktree"), "v1.0.1"])
         for path in [fixture.sandbox.sub("attrs-bare.git"), fixture.sandbox.sub("attrs-worktree")] {
-            let made = try ModuleZip.createFromGit(GoModule.Version("example.com/attrs.git", "v1.0.0"),
+            let made = try ModuleZip.createFromGit(ModuleVersion("example.com/attrs.git", "v1.0.0"),
                                                    source: .init(repository: path))
             #expect(made.created.hash.description == attrsSum, "\(path)")
         }
@@ -244,9 +244,9 @@ import Testing
         #expect(root.directory == "")
         let full = try ModuleZip.GitSource.locating(module: "nanomsg.org/go/mangos/v2", in: "/r", repositoryRoot: "nanomsg.org/go/mangos/v2")
         #expect(full.directory == "")
-        #expect(try ModuleZip.CodeLayout(module: GoModule.Version("nanomsg.org/go/mangos/v2", "v2.0.0"), source: full)
+        #expect(try ModuleZip.CodeLayout(module: ModuleVersion("nanomsg.org/go/mangos/v2", "v2.0.0"), source: full)
             .majorSubdirectoryAllowed == false)
-        #expect(try ModuleZip.CodeLayout(module: GoModule.Version("github.com/rsc/foo/v2", "v2.0.0"), source: root)
+        #expect(try ModuleZip.CodeLayout(module: ModuleVersion("github.com/rsc/foo/v2", "v2.0.0"), source: root)
             .majorSubdirectoryAllowed == true)
         let meta = try ModuleZip.GitSource.locating(module: "github.com/rsc/foo/v2", in: "/r", repositoryRoot: "github.com/rsc/foo",
                                                     subdirectory: "bar/subdir")
@@ -265,7 +265,7 @@ import Testing
             #expect(error.message == "invalid module path \"github.com/rsc/foo/v1\"")
         }
         #expect(throws: ModuleZipError(.invalidRepositoryPath, message: "")) {
-            _ = try ModuleZip.CodeLayout(module: GoModule.Version("example.com/m", "v1.0.0"),
+            _ = try ModuleZip.CodeLayout(module: ModuleVersion("example.com/m", "v1.0.0"),
                                          source: .init(repository: "/r", directory: "../up"))
         }
     }

@@ -23,14 +23,14 @@ import Testing
 /// quoted in the rows are checked byte for byte, and rows tagged [O] are also run through Go
 /// 1.27.3's `zip.CheckZip` (hashref, live) whose lists must equal ours.
 @Suite struct ModuleZipSecurityTests {
-    static let module = GoModule.Version("example.com/m", "v1.0.0")
+    static let module = ModuleVersion.raw("example.com/m", "v1.0.0")
     static let p = ZipBuilder.prefix
 
     /// Checks `builder`'s zip (strict reader) and compares the lists with Go's `CheckZip`.
-    private func check(_ builder: ZipBuilder, module: GoModule.Version = module, compareWithGo: Bool = true,
+    private func check(_ builder: ZipBuilder, module: ModuleVersion = module, compareWithGo: Bool = true,
                        sourceLocation: SourceLocation = #_sourceLocation) throws -> ModuleZip.CheckedFiles {
         let bytes = builder.bytes
-        let archive = try ZipArchive(bytes: bytes, mode: .lenient, limits: ModuleZip.policyLimits)
+        let archive = try ZipArchive(bytes: bytes, mode: .goCompatible, limits: ModuleZip.policyLimits)
         let cf = try ModuleZip.checkZip(module, archive: archive)
         if compareWithGo {
             let sandbox = try Sandbox()
@@ -184,14 +184,14 @@ import Testing
     @Test func row60InvalidModuleVersion() throws {
         let archive = try ZipArchive(bytes: ZipBuilder.baseline().bytes)
         do {
-            _ = try ModuleZip.checkZip(GoModule.Version("example.com/m", "v2.0.0"), archive: archive)
+            _ = try ModuleZip.checkZip(ModuleVersion.raw("example.com/m", "v2.0.0"), archive: archive)
             Issue.record("accepted v2.0.0 for example.com/m")
         } catch {
             #expect(error.code == .invalidModuleVersion)
             #expect(error.message == "example.com/m@v2.0.0: invalid version: should be v0 or v1, not v2")
         }
         do {
-            _ = try ModuleZip.checkZip(GoModule.Version("example.com/m", "v1.0.0+bad"), archive: archive)
+            _ = try ModuleZip.checkZip(ModuleVersion.raw("example.com/m", "v1.0.0+bad"), archive: archive)
             Issue.record("accepted a non-canonical version")
         } catch {
             #expect(error.code == .invalidModuleVersion)

@@ -252,8 +252,10 @@ final class Sandbox {
     func sub(_ name: String) -> String { path + "/" + name }
 }
 
-extension GoModule.Version {
-    init(_ path: String, _ version: String) {
-        self.init(path: ByteString(path), version: ByteString(version))
+extension ModuleVersion {
+    /// An unvalidated pair from strings (test inputs include invalid paths and versions on
+    /// purpose; the library's `init(_:_:)` validates).
+    static func raw(_ path: String, _ version: String) -> ModuleVersion {
+        ModuleVersion(path: ByteString(path), version: ByteString(version))
     }
 }

@@ -22,7 +22,7 @@ import Testing
 /// the test ``ZipBuilder`` are extracted into a fresh sandbox, which afterwards holds the zip
 /// and, on success only, the target.
 @Suite struct ModuleZipUnzipTests {
-    static let module = GoModule.Version("example.com/m", "v1.0.0")
+    static let module = ModuleVersion.raw("example.com/m", "v1.0.0")
     static let p = ZipBuilder.prefix
 
     private func write(_ builder: ZipBuilder, in sandbox: Sandbox) throws -> String {
@@ -174,18 +174,18 @@ import Testing
         var crc = ZipBuilder.Entry(p + "z.go", "package z\n")
         crc.local.crc32 = 0xDEAD_BEEF
         crc.central.crc32 = 0xDEAD_BEEF
-        plus("bad crc (read fails after other files)", [ZipBuilder.Entry(p + "a.go", "package a\n"), crc], mode: .lenient)
+        plus("bad crc (read fails after other files)", [ZipBuilder.Entry(p + "a.go", "package a\n"), crc], mode: .goCompatible)
         var short = ZipBuilder.Entry(p + "z.go", "package z\n")
         short.local.uncompressedSize = 100
         short.central.uncompressedSize = 100
-        plus("size lie", [ZipBuilder.Entry(p + "a.go", "package a\n"), short], mode: .lenient)
+        plus("size lie", [ZipBuilder.Entry(p + "a.go", "package a\n"), short], mode: .goCompatible)
         var alias = ZipBuilder.Entry(p + "alias.go", "package m\n\nfunc F() int { return 42 }\n")
         alias.aliasOf = 1
         plus("overlapping (strict)", [alias])
-        plus("overlapping (lenient)", [alias], mode: .lenient)
+        plus("overlapping (goCompatible)", [alias], mode: .goCompatible)
         plus("ok", [ZipBuilder.Entry(p + "deep/er/x.go", "package er\n")])
         // Container-level hostility (SECURITY.md §2.2), in both reader modes.
-        for mode in [ZipArchive.Mode.strict, .lenient] {
+        for mode in [ZipArchive.Mode.strict, .goCompatible] {
             var trailing = ZipBuilder.baseline()
             trailing.trailing = Array("TRAILING-GARBAGE".utf8)
             list.append(("trailing data \(mode)", mode, trailing))
@@ -226,8 +226,8 @@ import Testing
         let zip = try write(builder, in: sandbox)
         do {
             try ModuleZip.unzip(zip, module: Self.module, to: sandbox.sub("target"), options: .init(mode: mode))
-            #expect(["ok", "overlapping (lenient)", "trailing data lenient", "prepended data lenient",
-                     "local name differs lenient", "overlap bomb lenient", "encryption flag lenient"].contains(label),
+            #expect(["ok", "overlapping (goCompatible)", "trailing data goCompatible", "prepended data goCompatible",
+                     "local name differs goCompatible", "overlap bomb goCompatible", "encryption flag goCompatible"].contains(label),
                     "\(label) extracted")
             #expect(leftovers(sandbox).allSatisfy { $0 == "target" || $0.hasPrefix("target/") }, "\(label)")
         } catch {

@@ -14,7 +14,7 @@ import Testing
 /// like Go's `archive/zip` output for the same files (x/mod's `zip.Create`), be accepted by the
 /// strict reader, and hash as Go hashes them; file output is atomic.
 @Suite struct ModuleZipWriterTests {
-    static let module = GoModule.Version("example.com/m", "v1.0.0")
+    static let module = ModuleVersion.raw("example.com/m", "v1.0.0")
 
     /// Central-directory fields other than the compressed bytes equal those of the zip Go's
     /// `zip.Create` writes for the same files: names, order, flags (bit 3, and bit 11 by Go's

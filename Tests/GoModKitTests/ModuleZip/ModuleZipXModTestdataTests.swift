@@ -89,7 +89,7 @@ import Testing
         let archive = try Txtar(path: path)
         let (files, want) = files(archive)
         let params = archive.parameters
-        let module = GoModule.Version(params["path"] ?? "", params["version"] ?? "")
+        let module = ModuleVersion.raw(params["path"] ?? "", params["version"] ?? "")
         let sandbox = try Sandbox()
         let zip = sandbox.sub("case.zip")
         _ = try Hashref.makeZip(zip, entries: files.map { f in
@@ -106,7 +106,7 @@ import Testing
     func create(_ path: String) throws {
         let archive = try Txtar(path: path)
         let params = archive.parameters
-        let module = GoModule.Version(path: ByteString(rawParameter(archive, "path")),
+        let module = ModuleVersion(path: ByteString(rawParameter(archive, "path")),
                                       version: ByteString(params["version"] ?? ""))
         let files = archive.files.map { ModuleZip.File.bytes(ByteString($0.name), $0.data) }
         do {
@@ -128,7 +128,7 @@ import Testing
     func createFromDirectory(_ path: String) throws {
         let archive = try Txtar(path: path)
         let params = archive.parameters
-        let module = GoModule.Version(path: ByteString(rawParameter(archive, "path")),
+        let module = ModuleVersion(path: ByteString(rawParameter(archive, "path")),
                                       version: ByteString(params["version"] ?? ""))
         let sandbox = try Sandbox()
         let tree = sandbox.sub("tree")
@@ -152,7 +152,7 @@ import Testing
     func unzip(_ path: String) throws {
         let archive = try Txtar(path: path)
         let params = archive.parameters
-        let module = GoModule.Version(path: ByteString(rawParameter(archive, "path")),
+        let module = ModuleVersion(path: ByteString(rawParameter(archive, "path")),
                                       version: ByteString(params["version"] ?? ""))
         let sandbox = try Sandbox()
         let zip = sandbox.sub("case.zip")
@@ -174,7 +174,7 @@ import Testing
     /// x/mod's TestCreateFromDirSpecial: an empty directory and a symbolic link produce the
     /// empty zip; a directory named `vendor` holding a go.mod zips like any module root.
     @Test func createFromDirectorySpecialCases() throws {
-        let module = GoModule.Version("example.com/m", "v1.0.0")
+        let module = ModuleVersion.raw("example.com/m", "v1.0.0")
         let empty = "h1:47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU="
 
         let emptyDir = try Sandbox()

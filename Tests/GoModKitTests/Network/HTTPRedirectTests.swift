@@ -212,7 +212,7 @@ import Testing
         let config = ChecksumDatabaseConfiguration(verifier: try FakeSumDBServer.verifier, explicitURL: server.url)
         let client = ChecksumDatabase(configuration: config, store: MemoryChecksumDatabaseStore(), transport: DefaultHTTPTransport(timeout: 10))
         do {
-            _ = try await client.lookup(path: "example.com/m", version: "v1.0.0")
+            _ = try await client.lookup(ModuleVersion(path: "example.com/m", version: "v1.0.0"))
             Issue.record("lookup succeeded")
         } catch let error as ChecksumDatabaseError {
             #expect(error.code == .transport)

@@ -68,7 +68,7 @@ import GoModKit
     func hostileInputsRejectedBeforeRequest(path: String, version: String) async throws {
         let client = try LoopbackProxy.client("file:///nonexistent")
         do {
-            _ = try await client.goMod(path: ByteString(path), version: ByteString(version))
+            _ = try await client.goMod(ModuleVersion(path: ByteString(path), version: ByteString(version)))
             Issue.record("accepted")
         } catch let error as ModuleProxyError {
             #expect(error.code == .invalidModule || error.code == .notCanonical, "\(error)")
@@ -85,18 +85,18 @@ import GoModKit
         defer { server.stop() }
         let client = try LoopbackProxy.client(server.base())
         #expect(try await client.versions(path: "example.com/hello") == ["v1.0.0"])
-        let info = try await client.info(path: Self.hello.0, version: Self.hello.1)
+        let info = try await client.info(ModuleVersion(path: Self.hello.0, version: Self.hello.1))
         #expect(info.version == "v1.0.0")
         #expect(info.time == "2024-01-01T00:00:00Z")
         #expect(String(decoding: try #require(info.origin), as: UTF8.self).contains("\"Ref\":\"refs/tags/v1.0.0\""))
-        #expect(try await client.goMod(path: Self.hello.0, version: Self.hello.1) == Array("module example.com/hello\n\ngo 1.21\n".utf8))
-        let zip = try await client.zip(path: Self.hello.0, version: Self.hello.1)
+        #expect(try await client.goMod(ModuleVersion(path: Self.hello.0, version: Self.hello.1)) == Array("module example.com/hello\n\ngo 1.21\n".utf8))
+        let zip = try await client.zip(ModuleVersion(path: Self.hello.0, version: Self.hello.1))
         let recorded = try #require(server.sums.first { $0.hasPrefix("example.com/hello v1.0.0 ") })
         #expect(try DirHash.hashZip(ZipArchive(bytes: zip)).description == String(recorded.split(separator: " ")[2]))
         #expect(try await client.resolveLatest(path: "example.com/Upper").version == "v1.2.3")
         // The file:// layout the server wrote works as a proxy too.
         let file = try LoopbackProxy.client(server.proxyDirectory.absoluteString)
-        #expect(try await file.zip(path: Self.hello.0, version: Self.hello.1) == zip)
+        #expect(try await file.zip(ModuleVersion(path: Self.hello.0, version: Self.hello.1)) == zip)
     }
 
     /// `,` falls through on 404/410 only; `|` on any error; the reported error prefers a
@@ -106,12 +106,12 @@ import GoModKit
         defer { server.stop() }
         let ok = server.base()
         for first in ["f404", "f410"] {
-            #expect(try await LoopbackProxy.client("\(server.base(first)),\(ok)").goMod(path: Self.hello.0, version: Self.hello.1).count > 0)
-            #expect(try await LoopbackProxy.client("\(server.base(first))|\(ok)").goMod(path: Self.hello.0, version: Self.hello.1).count > 0)
+            #expect(try await LoopbackProxy.client("\(server.base(first)),\(ok)").goMod(ModuleVersion(path: Self.hello.0, version: Self.hello.1)).count > 0)
+            #expect(try await LoopbackProxy.client("\(server.base(first))|\(ok)").goMod(ModuleVersion(path: Self.hello.0, version: Self.hello.1)).count > 0)
         }
         // 500 after `,`: stop with the 500.
         do {
-            _ = try await LoopbackProxy.client("\(server.base("f500")),\(ok)").goMod(path: Self.hello.0, version: Self.hello.1)
+            _ = try await LoopbackProxy.client("\(server.base("f500")),\(ok)").goMod(ModuleVersion(path: Self.hello.0, version: Self.hello.1))
             Issue.record("500 fell through a comma")
         } catch let error as ModuleProxyError {
             #expect(error.code == .httpStatus)
@@ -119,10 +119,10 @@ import GoModKit
             #expect(error.description == "example.com/hello@v1.0.0: reading \(server.base("f500"))/example.com/hello/@v/v1.0.0.mod: 500 Internal Server Error\n\tserver response: internal error")
         }
         // 500 after `|`: fall through.
-        #expect(try await LoopbackProxy.client("\(server.base("f500"))|\(ok)").goMod(path: Self.hello.0, version: Self.hello.1).count > 0)
+        #expect(try await LoopbackProxy.client("\(server.base("f500"))|\(ok)").goMod(ModuleVersion(path: Self.hello.0, version: Self.hello.1)).count > 0)
         // All not found: the last 404 is reported, as not-found.
         do {
-            _ = try await LoopbackProxy.client("\(server.base("f410")),\(server.base("f404"))").info(path: Self.hello.0, version: Self.hello.1)
+            _ = try await LoopbackProxy.client("\(server.base("f410")),\(server.base("f404"))").info(ModuleVersion(path: Self.hello.0, version: Self.hello.1))
             Issue.record("found")
         } catch let error as ModuleProxyError {
             #expect(error.code == .notFound)
@@ -130,14 +130,14 @@ import GoModKit
         }
         // A 500 then (after |) a 404: the 500 is reported.
         do {
-            _ = try await LoopbackProxy.client("\(server.base("f500"))|\(server.base("f404"))").info(path: Self.hello.0, version: Self.hello.1)
+            _ = try await LoopbackProxy.client("\(server.base("f500"))|\(server.base("f404"))").info(ModuleVersion(path: Self.hello.0, version: Self.hello.1))
             Issue.record("found")
         } catch let error as ModuleProxyError {
             #expect(error.code == .httpStatus)
         }
         // 404 then off.
         do {
-            _ = try await LoopbackProxy.client("\(server.base("f404")),off").info(path: Self.hello.0, version: Self.hello.1)
+            _ = try await LoopbackProxy.client("\(server.base("f404")),off").info(ModuleVersion(path: Self.hello.0, version: Self.hello.1))
             Issue.record("found")
         } catch let error as ModuleProxyError {
             #expect(error.code == .proxyOff)
@@ -145,31 +145,31 @@ import GoModKit
         }
         // direct is reported, never attempted.
         do {
-            _ = try await LoopbackProxy.client("\(server.base("f404")),direct").info(path: Self.hello.0, version: Self.hello.1)
+            _ = try await LoopbackProxy.client("\(server.base("f404")),direct").info(ModuleVersion(path: Self.hello.0, version: Self.hello.1))
             Issue.record("found")
         } catch let error as ModuleProxyError {
             #expect(error.code == .directUnsupported)
         }
         // GOPRIVATE/GONOPROXY paths go direct: unsupported, the proxy is not asked.
         do {
-            _ = try await LoopbackProxy.client(ok, noProxy: "example.com").info(path: Self.hello.0, version: Self.hello.1)
+            _ = try await LoopbackProxy.client(ok, noProxy: "example.com").info(ModuleVersion(path: Self.hello.0, version: Self.hello.1))
             Issue.record("found")
         } catch let error as ModuleProxyError {
             #expect(error.code == .directUnsupported)
         }
-        #expect(try await LoopbackProxy.client(ok, noProxy: "other.example").info(path: Self.hello.0, version: Self.hello.1).version == "v1.0.0")
+        #expect(try await LoopbackProxy.client(ok, noProxy: "other.example").info(ModuleVersion(path: Self.hello.0, version: Self.hello.1)).version == "v1.0.0")
     }
 
     @Test func truncatedBody() async throws {
         let server = try LoopbackProxy()
         defer { server.stop() }
         do {
-            _ = try await LoopbackProxy.client(server.base("truncate")).zip(path: Self.hello.0, version: Self.hello.1)
+            _ = try await LoopbackProxy.client(server.base("truncate")).zip(ModuleVersion(path: Self.hello.0, version: Self.hello.1))
             Issue.record("truncated zip accepted")
         } catch let error as ModuleProxyError {
             #expect(error.code == .transport || error.code == .notAZip, "\(error)")
         }
-        #expect(try await LoopbackProxy.client("\(server.base("truncate"))|\(server.base())").zip(path: Self.hello.0, version: Self.hello.1).count > 0)
+        #expect(try await LoopbackProxy.client("\(server.base("truncate"))|\(server.base())").zip(ModuleVersion(path: Self.hello.0, version: Self.hello.1)).count > 0)
     }
 
     /// A redirect loop served by the loopback proxy (Go's `http.Redirect` to the same path),
@@ -182,7 +182,7 @@ import GoModKit
         let transport: any HTTPTransport = transportName == "socket"
             ? DefaultHTTPTransport(timeout: 10) : URLSessionTransport(timeout: 10)
         do {
-            _ = try await LoopbackProxy.client(server.base("redirect"), transport: transport).goMod(path: Self.hello.0, version: Self.hello.1)
+            _ = try await LoopbackProxy.client(server.base("redirect"), transport: transport).goMod(ModuleVersion(path: Self.hello.0, version: Self.hello.1))
             Issue.record("redirect loop accepted")
         } catch let error as ModuleProxyError {
             #expect(error.code == .transport)
@@ -190,7 +190,7 @@ import GoModKit
             #expect(error.description.hasSuffix("stopped after 10 redirects"), "\(error.description)")
         }
         do {
-            _ = try await LoopbackProxy.client("\(server.base("redirect"))|off", transport: transport).goMod(path: Self.hello.0, version: Self.hello.1)
+            _ = try await LoopbackProxy.client("\(server.base("redirect"))|off", transport: transport).goMod(ModuleVersion(path: Self.hello.0, version: Self.hello.1))
             Issue.record("accepted")
         } catch let error as ModuleProxyError {
             #expect(error.code == .transport, "the redirect error outranks off's not-found")
@@ -201,7 +201,7 @@ import GoModKit
         let server = try LoopbackProxy()
         defer { server.stop() }
         do {
-            _ = try await LoopbackProxy.client(server.base("html")).zip(path: Self.hello.0, version: Self.hello.1)
+            _ = try await LoopbackProxy.client(server.base("html")).zip(ModuleVersion(path: Self.hello.0, version: Self.hello.1))
             Issue.record("HTML accepted as a zip")
         } catch let error as ModuleProxyError {
             #expect(error.code == .notAZip)
@@ -213,7 +213,7 @@ import GoModKit
         let server = try LoopbackProxy()
         defer { server.stop() }
         do {
-            _ = try await LoopbackProxy.client(server.base("oversize")).zip(path: Self.hello.0, version: Self.hello.1, limit: 1 << 20)
+            _ = try await LoopbackProxy.client(server.base("oversize")).zip(ModuleVersion(path: Self.hello.0, version: Self.hello.1), limit: 1 << 20)
             Issue.record("endless body accepted")
         } catch let error as ModuleProxyError {
             #expect(error.code == .oversizeResponse)
@@ -225,14 +225,14 @@ import GoModKit
         let server = try LoopbackProxy()
         defer { server.stop() }
         do {
-            _ = try await LoopbackProxy.client(server.base("wronginfo")).info(path: Self.hello.0, version: Self.hello.1)
+            _ = try await LoopbackProxy.client(server.base("wronginfo")).info(ModuleVersion(path: Self.hello.0, version: Self.hello.1))
             Issue.record("accepted")
         } catch let error as ModuleProxyError {
             #expect(error.code == .proxyVersionMismatch)
             #expect(error.description == "example.com/hello@v1.0.0: proxy returned info for version v9.9.9 instead of requested version")
         }
         do {
-            _ = try await LoopbackProxy.client(server.base("badinfo")).info(path: Self.hello.0, version: Self.hello.1)
+            _ = try await LoopbackProxy.client(server.base("badinfo")).info(ModuleVersion(path: Self.hello.0, version: Self.hello.1))
             Issue.record("accepted")
         } catch let error as ModuleProxyError {
             #expect(error.code == .invalidResponse)
@@ -244,7 +244,7 @@ import GoModKit
         let server = try LoopbackProxy()
         defer { server.stop() }
         do {
-            _ = try await LoopbackProxy.client(server.base("bigerror")).goMod(path: Self.hello.0, version: Self.hello.1)
+            _ = try await LoopbackProxy.client(server.base("bigerror")).goMod(ModuleVersion(path: Self.hello.0, version: Self.hello.1))
             Issue.record("accepted")
         } catch let error as ModuleProxyError {
             #expect(error.code == .httpStatus)

@@ -28,16 +28,16 @@ import Testing
         server.add("rsc.io/sampler", "v1.3.0", text: "rsc.io/sampler v1.3.0 h1:7uVkIFmeBqHfdjD+gZwtXXI+RODJ2Wc4O7MPEh/QiW4=\nrsc.io/sampler v1.3.0/go.mod h1:T1hPZKmBbMNahiBKFy5HrXp6adAjACjK9JXDnKaTXpA=\n")
         let store = MemoryChecksumDatabaseStore()
         let client = try server.client(store: store)
-        let r1 = try await client.lookup(path: "rsc.io/sampler", version: "v1.3.0")
+        let r1 = try await client.lookup(ModuleVersion(path: "rsc.io/sampler", version: "v1.3.0"))
         #expect(r1.lines == ["rsc.io/sampler v1.3.0 h1:7uVkIFmeBqHfdjD+gZwtXXI+RODJ2Wc4O7MPEh/QiW4="])
         #expect(try await client.latest().tree.size == 1)
         server.add("rsc.io/quote", "v1.5.2", text: "rsc.io/quote v1.5.2 h1:w5fcysjrx7yqtD/aO+QwRjYZOKnaM9Uh2b40tElTs3Y=\n")
         server.add("golang.org/x/text", "v0.3.0")
-        let r2 = try await client.lookup(path: "rsc.io/quote", version: "v1.5.2")
+        let r2 = try await client.lookup(ModuleVersion(path: "rsc.io/quote", version: "v1.5.2"))
         #expect(r2.lines == ["rsc.io/quote v1.5.2 h1:w5fcysjrx7yqtD/aO+QwRjYZOKnaM9Uh2b40tElTs3Y="])
         #expect(try await client.latest().tree.size == 3)
         server.add("example.com/m", "v1.0.0")
-        _ = try await client.lookup(path: "example.com/m", version: "v1.0.0/go.mod")
+        _ = try await client.lookup(ModuleVersion(path: "example.com/m", version: "v1.0.0/go.mod"))
         #expect(try await client.latest().tree.size == 4)
         #expect(store.config["\(Self.db)/latest"] == (try server.signedTree(4)))
         #expect(store.cache.keys.contains("\(Self.db)/lookup/rsc.io/sampler@v1.3.0"))
@@ -45,11 +45,11 @@ import Testing
 
         server.set { $0.offline = true }
         let cached = try server.client(store: store)
-        let again = try await cached.lookup(path: "rsc.io/sampler", version: "v1.3.0/go.mod")
+        let again = try await cached.lookup(ModuleVersion(path: "rsc.io/sampler", version: "v1.3.0/go.mod"))
         #expect(again.lines == ["rsc.io/sampler v1.3.0/go.mod h1:T1hPZKmBbMNahiBKFy5HrXp6adAjACjK9JXDnKaTXpA="])
         let offline = try server.client(store: store, offline: true)
-        _ = try await offline.lookup(path: "rsc.io/quote", version: "v1.5.2")
-        _ = await expectError(.offlineMissing) { _ = try await offline.lookup(path: "rsc.io/other", version: "v1.0.0") }
+        _ = try await offline.lookup(ModuleVersion(path: "rsc.io/quote", version: "v1.5.2"))
+        _ = await expectError(.offlineMissing) { _ = try await offline.lookup(ModuleVersion(path: "rsc.io/other", version: "v1.0.0")) }
     }
 
     /// Row 120: every tile XOR 0x80 is rejected; an honest server later recovers.
@@ -57,13 +57,13 @@ import Testing
         let server = try FakeSumDBServer()
         for i in 0..<6 { server.add("example.com/m\(i)", "v1.0.0") }
         let client = try server.client()
-        _ = try await client.lookup(path: "example.com/m0", version: "v1.0.0")
+        _ = try await client.lookup(ModuleVersion(path: "example.com/m0", version: "v1.0.0"))
         for i in 6..<9 { server.add("example.com/m\(i)", "v1.0.0") }
         server.set { $0.tileHook = { _, data in data.map { $0 ^ 0x80 } } }
-        let error = await expectError(.inconsistentTile) { _ = try await client.lookup(path: "example.com/m7", version: "v1.0.0") }
+        let error = await expectError(.inconsistentTile) { _ = try await client.lookup(ModuleVersion(path: "example.com/m7", version: "v1.0.0")) }
         #expect(error?.description.contains("checking tree#6 against tree#9: downloaded inconsistent tile") == true)
         server.set { $0.tileHook = nil }
-        _ = try await client.lookup(path: "example.com/m7", version: "v1.0.0")
+        _ = try await client.lookup(ModuleVersion(path: "example.com/m7", version: "v1.0.0"))
         #expect(try await client.latest().tree.size == 9)
     }
 
@@ -74,18 +74,18 @@ import Testing
         for i in 0..<5 { server.add("example.com/m\(i)", "v1.0.0") }
         let store = MemoryChecksumDatabaseStore()
         let client = try server.client(store: store)
-        _ = try await client.lookup(path: "example.com/m4", version: "v1.0.0")
+        _ = try await client.lookup(ModuleVersion(path: "example.com/m4", version: "v1.0.0"))
         let note5 = try server.signedTree(5)
         // Rollback (row 124): an older, consistent tree is accepted, latest stays.
         server.set { $0.servedSize = 3 }
-        _ = try await client.lookup(path: "example.com/m1", version: "v1.0.0")
+        _ = try await client.lookup(ModuleVersion(path: "example.com/m1", version: "v1.0.0"))
         #expect(try await client.latest().tree.size == 5)
         // Fork: same first 4 records, different 5th, plus a 6th.
         var forked: [(String, String, String?)] = (0..<4).map { ("example.com/m\($0)", "v1.0.0", nil) }
         forked.append(("example.com/evil", "v1.0.0", nil))
         forked.append(("example.com/m5", "v1.0.0", nil))
         server.replace(with: forked)
-        let error = await expectError(.securityFork) { _ = try await client.lookup(path: "example.com/m5", version: "v1.0.0") }
+        let error = await expectError(.securityFork) { _ = try await client.lookup(ModuleVersion(path: "example.com/m5", version: "v1.0.0")) }
         let report = try #require(error?.securityReport)
         #expect(report.hasPrefix("SECURITY ERROR\ngo.sum database server misbehavior detected!\n\nold database:\n\tgo.sum database tree\n\t5\n"))
         #expect(report.contains("new database:\n\tgo.sum database tree\n\t6\n"))
@@ -108,9 +108,9 @@ import Testing
         let server = try FakeSumDBServer()
         for i in 0..<5 { server.add("example.com/m\(i)", "v1.0.0") }
         let client = try server.client()
-        _ = try await client.lookup(path: "example.com/m4", version: "v1.0.0")
+        _ = try await client.lookup(ModuleVersion(path: "example.com/m4", version: "v1.0.0"))
         server.replace(with: (0..<4).map { ("example.com/m\($0)", "v1.0.0", nil) } + [("example.com/other", "v1.0.0", nil)])
-        let error = await expectError(.securityFork) { _ = try await client.lookup(path: "example.com/other", version: "v1.0.0") }
+        let error = await expectError(.securityFork) { _ = try await client.lookup(ModuleVersion(path: "example.com/other", version: "v1.0.0")) }
         #expect(error?.securityReport?.contains("proof of misbehavior:\n\t") == true)
     }
 
@@ -128,7 +128,7 @@ import Testing
             }
         }
         let client = try server.client()
-        _ = await expectError(.lookupMissingEntry) { _ = try await client.lookup(path: "rsc.io/sampler", version: "v1.3.0") }
+        _ = await expectError(.lookupMissingEntry) { _ = try await client.lookup(ModuleVersion(path: "rsc.io/sampler", version: "v1.3.0")) }
     }
 
     /// Rows 126, 127 (CVE-2026-56864): a line injected into the signed note text is never returned;
@@ -138,11 +138,11 @@ import Testing
         server.add("rsc.io/sampler", "v1.3.0")
         server.set { $0.noteSuffix = Array("rsc.io/sampler v1.3.0 h1:EVILEVILEVILEVILEVILEVILEVILEVILEVILEVILEVI=\n".utf8) }
         let client = try server.client()
-        let result = try await client.lookup(path: "rsc.io/sampler", version: "v1.3.0")
+        let result = try await client.lookup(ModuleVersion(path: "rsc.io/sampler", version: "v1.3.0"))
         #expect(result.lines.count == 1)
         #expect(!result.lines.contains { $0.description.contains("EVIL") })
         let strict = try server.client(strict: true)
-        _ = await expectError(.unexpectedNoteContent) { _ = try await strict.lookup(path: "rsc.io/sampler", version: "v1.3.0") }
+        _ = await expectError(.unexpectedNoteContent) { _ = try await strict.lookup(ModuleVersion(path: "rsc.io/sampler", version: "v1.3.0")) }
     }
 
     /// Rows 113, 128, 129, 130: negative and non-canonical ids, id ≥ N, altered text.
@@ -152,7 +152,7 @@ import Testing
         server.add("rsc.io/quote", "v1.5.2")
         server.set { $0.lookupHook = { _, body in Array(id.utf8) + Array(body.drop { $0 != 0x0A }) } }
         let client = try server.client()
-        _ = await expectError(.tlog) { _ = try await client.lookup(path: "rsc.io/sampler", version: "v1.3.0") }
+        _ = await expectError(.tlog) { _ = try await client.lookup(ModuleVersion(path: "rsc.io/sampler", version: "v1.3.0")) }
     }
 
     @Test func recordOutsideTreeAndAlteredText() async throws {
@@ -161,14 +161,14 @@ import Testing
         server.add("rsc.io/quote", "v1.5.2")
         server.set { $0.lookupHook = { _, body in Array("7".utf8) + Array(body.drop { $0 != 0x0A }) } }
         let client = try server.client()
-        let e1 = await expectError(.recordNotInTree) { _ = try await client.lookup(path: "rsc.io/sampler", version: "v1.3.0") }
+        let e1 = await expectError(.recordNotInTree) { _ = try await client.lookup(ModuleVersion(path: "rsc.io/sampler", version: "v1.3.0")) }
         #expect(e1?.description == "rsc.io/sampler@v1.3.0: cannot validate record 7 in tree of size 2")
         server.set { $0.lookupHook = { _, body in
             var body = body
             if let i = body.firstRange(of: Array("h1:".utf8))?.lowerBound { body[i + 4] = body[i + 4] == 0x41 ? 0x42 : 0x41 }
             return body
         } }
-        let e2 = await expectError(.recordNotAuthenticated) { _ = try await client.lookup(path: "rsc.io/quote", version: "v1.5.2") }
+        let e2 = await expectError(.recordNotAuthenticated) { _ = try await client.lookup(ModuleVersion(path: "rsc.io/quote", version: "v1.5.2")) }
         #expect(e2?.description == "rsc.io/quote@v1.5.2: cannot authenticate record data in server response")
     }
 
@@ -194,7 +194,7 @@ import Testing
             }
         }
         let client = try server.client()
-        _ = await expectError(.inconsistentTile) { _ = try await client.lookup(path: "example.com/m0", version: "v1.0.0") }
+        _ = await expectError(.inconsistentTile) { _ = try await client.lookup(ModuleVersion(path: "example.com/m0", version: "v1.0.0")) }
     }
 
     /// Row 132: a 404 for a partial tile falls back to the full tile, sliced.
@@ -204,7 +204,7 @@ import Testing
         server.set { $0.servedSize = 6; $0.partialTilesMissing = true }
         let client = try server.client()
         // Tree 6 needs tile/2/0/001.p/2, which the server only has as full tile/2/0/001.
-        _ = try await client.lookup(path: "example.com/m5", version: "v1.0.0")
+        _ = try await client.lookup(ModuleVersion(path: "example.com/m5", version: "v1.0.0"))
         #expect(server.requests.contains { $0.hasSuffix("tile/2/0/001.p/2") })
         #expect(server.requests.contains { $0.hasSuffix("tile/2/0/001") })
     }
@@ -214,16 +214,16 @@ import Testing
         let server = try FakeSumDBServer()
         server.add("example.com/m", "v1.0.0")
         server.set { $0.tileHook = { _, data in data + [0] } }
-        _ = await expectError(.transport) { _ = try await server.client().lookup(path: "example.com/m", version: "v1.0.0") }
+        _ = await expectError(.transport) { _ = try await server.client().lookup(ModuleVersion(path: "example.com/m", version: "v1.0.0")) }
         server.set { $0.tileHook = { _, data in Array(data.dropLast()) } }
-        _ = await expectError(.inconsistentTile) { _ = try await server.client().lookup(path: "example.com/m", version: "v1.0.0") }
+        _ = await expectError(.inconsistentTile) { _ = try await server.client().lookup(ModuleVersion(path: "example.com/m", version: "v1.0.0")) }
         server.set { $0.tileHook = nil; $0.lookupHook = { _, body in body + [UInt8](repeating: 0x41, count: 2 << 20) } }
-        _ = await expectError(.transport) { _ = try await server.client().lookup(path: "example.com/m", version: "v1.0.0") }
+        _ = await expectError(.transport) { _ = try await server.client().lookup(ModuleVersion(path: "example.com/m", version: "v1.0.0")) }
         server.set { $0.lookupHook = nil; $0.statusHook = { _ in 500 } }
-        let error = await expectError(.httpStatus) { _ = try await server.client().lookup(path: "example.com/m", version: "v1.0.0") }
+        let error = await expectError(.httpStatus) { _ = try await server.client().lookup(ModuleVersion(path: "example.com/m", version: "v1.0.0")) }
         #expect(error?.description.contains("500 Internal Server Error") == true)
         server.set { $0.statusHook = nil }
-        _ = await expectError(.notFound) { _ = try await server.client().lookup(path: "example.com/unknown", version: "v1.0.0") }
+        _ = await expectError(.notFound) { _ = try await server.client().lookup(ModuleVersion(path: "example.com/unknown", version: "v1.0.0")) }
     }
 
     /// Rows 139, 141: a stored latest that is garbage or signed by another key; a server that
@@ -232,11 +232,11 @@ import Testing
         let server = try FakeSumDBServer()
         server.add("example.com/m", "v1.0.0")
         let garbage = MemoryChecksumDatabaseStore(config: ["\(Self.db)/latest": Array("go.sum database tree\n1\n".utf8) + [0, 0, 0]])
-        _ = await expectError(.stateCorrupt) { _ = try await server.client(store: garbage).lookup(path: "example.com/m", version: "v1.0.0") }
+        _ = await expectError(.stateCorrupt) { _ = try await server.client(store: garbage).lookup(ModuleVersion(path: "example.com/m", version: "v1.0.0")) }
         let (other, _) = try NoteSigner.generate(name: "localhost.localdev/sumdb")
         let otherServer = try FakeSumDBServer(height: 2, signer: "PRIVATE+KEY+PeterNeumann+c74f20a3+AYEKFALVFGyNhPJEMzD1QIDr+Y7hfZx09iUvxdXHKDFz")
         otherServer.add("example.com/m", "v1.0.0")
-        let error = await expectError(.note) { _ = try await otherServer.client().lookup(path: "example.com/m", version: "v1.0.0") }
+        let error = await expectError(.note) { _ = try await otherServer.client().lookup(ModuleVersion(path: "example.com/m", version: "v1.0.0")) }
         #expect(error?.description.contains("note has no verifiable signatures") == true)
         let foreign = MemoryChecksumDatabaseStore(config: ["\(Self.db)/latest": try Note.sign(TLog.Tree.empty.noteText, with: [other])])
         _ = await expectError(.stateCorrupt) { _ = try await server.client(store: foreign).latest() }
@@ -249,23 +249,23 @@ import Testing
         server.add("example.com/m", "v1.0.0")
         server.set { $0.statusHook = { path in path.hasSuffix("/supported") ? 200 : (path.contains("/lookup/") ? 404 : nil) } }
         let relayed = try server.client(proxies: [("https://proxy.example", false), ("direct", false)])
-        _ = await expectError(.notFound) { _ = try await relayed.lookup(path: "example.com/m", version: "v1.0.0") }
+        _ = await expectError(.notFound) { _ = try await relayed.lookup(ModuleVersion(path: "example.com/m", version: "v1.0.0")) }
         #expect(server.requests.first == "https://proxy.example/sumdb/localhost.localdev/sumdb/supported")
         #expect(!server.requests.contains { $0.hasPrefix("https://localhost.localdev/") })
 
         server.set { $0.requests = []; $0.statusHook = { path in path.hasSuffix("/supported") ? (path.contains("gone") ? 410 : 404) : nil } }
         let direct = try server.client(proxies: [("https://proxy.example", false), ("https://gone.example", false), ("direct", false)])
-        _ = try await direct.lookup(path: "example.com/m", version: "v1.0.0")
+        _ = try await direct.lookup(ModuleVersion(path: "example.com/m", version: "v1.0.0"))
         #expect(server.requests.prefix(2) == ["https://proxy.example/sumdb/localhost.localdev/sumdb/supported",
                                               "https://gone.example/sumdb/localhost.localdev/sumdb/supported"])
         #expect(server.requests.contains("https://localhost.localdev/sumdb/lookup/example.com/m@v1.0.0"))
 
         server.set { $0.requests = []; $0.statusHook = { path in path.hasSuffix("/supported") ? 500 : nil } }
         _ = await expectError(.httpStatus) {
-            _ = try await server.client(proxies: [("https://proxy.example", false), ("direct", false)]).lookup(path: "example.com/m", version: "v1.0.0")
+            _ = try await server.client(proxies: [("https://proxy.example", false), ("direct", false)]).lookup(ModuleVersion(path: "example.com/m", version: "v1.0.0"))
         }
         // After "|", any error falls through to the next entry.
-        _ = try await server.client(proxies: [("https://proxy.example", true), ("direct", false)]).lookup(path: "example.com/m", version: "v1.0.0")
+        _ = try await server.client(proxies: [("https://proxy.example", true), ("direct", false)]).lookup(ModuleVersion(path: "example.com/m", version: "v1.0.0"))
     }
 
     /// Row 144 (x/mod TestClientGONOSUMDB): GONOSUMDB patterns skip exactly Go's set.
@@ -274,7 +274,7 @@ import Testing
         let client = try server.client(noSumDB: "p,*/q")
         for (path, skipped) in [("p", true), ("p/x", true), ("x/q", true), ("x/q/z", true), ("q", false), ("pp", false), ("x/p", false)] {
             do {
-                _ = try await client.lookup(path: ByteString(path), version: "v1.0.0")
+                _ = try await client.lookup(ModuleVersion(path: ByteString(path), version: "v1.0.0"))
                 Issue.record("lookup of \(path) succeeded")
             } catch let error as ChecksumDatabaseError {
                 #expect((error.code == .skipped) == skipped, "\(path): \(error)")
@@ -290,7 +290,7 @@ import Testing
         _ = try await client.fetchLatest()
         try await withThrowingTaskGroup(of: Void.self) { group in
             for i in 0..<200 {
-                group.addTask { _ = try await client.lookup(path: ByteString("example.com/m\(i)"), version: "v1.0.0") }
+                group.addTask { _ = try await client.lookup(ModuleVersion(path: ByteString("example.com/m\(i)"), version: "v1.0.0")) }
             }
             try await group.waitForAll()
         }

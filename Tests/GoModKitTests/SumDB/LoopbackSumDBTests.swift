@@ -72,7 +72,7 @@ final class LoopbackServer: @unchecked Sendable {
         let gopath = try Self.scratch()
         defer { try? FileManager.default.removeItem(at: gopath) }
         let client = try Self.client(server, gopath: gopath)
-        let r = try await client.lookup(path: "rsc.io/quote", version: "v1.5.2/go.mod")
+        let r = try await client.lookup(ModuleVersion(path: "rsc.io/quote", version: "v1.5.2/go.mod"))
         #expect(r.recordID == 1)
         #expect(r.lines.count == 1 && r.lines[0].hasPrefix("rsc.io/quote v1.5.2/go.mod h1:"))
         #expect(try await client.latest().tree.size == 3)
@@ -85,7 +85,7 @@ final class LoopbackServer: @unchecked Sendable {
         defer { proxied.stop() }
         let g2 = try Self.scratch()
         defer { try? FileManager.default.removeItem(at: g2) }
-        _ = try await Self.client(proxied, gopath: g2, proxy: true).lookup(path: "rsc.io/sampler", version: "v1.3.0")
+        _ = try await Self.client(proxied, gopath: g2, proxy: true).lookup(ModuleVersion(path: "rsc.io/sampler", version: "v1.3.0"))
         #expect(proxied.requests.first == "/sumdb/localhost.localdev/sumdb/supported")
     }
 
@@ -101,7 +101,7 @@ final class LoopbackServer: @unchecked Sendable {
         defer { try? FileManager.default.removeItem(at: gopath) }
         let client = try Self.client(server, gopath: gopath, timeout: 2, urlSession: urlSession)
         do {
-            _ = try await client.lookup(path: "rsc.io/quote", version: "v1.5.2")
+            _ = try await client.lookup(ModuleVersion(path: "rsc.io/quote", version: "v1.5.2"))
             Issue.record("\(variant) accepted")
         } catch let error as ChecksumDatabaseError {
             #expect(error.code == code, "\(variant): \(error)")
@@ -121,7 +121,7 @@ final class LoopbackServer: @unchecked Sendable {
         let gopath = try Self.scratch()
         defer { try? FileManager.default.removeItem(at: gopath) }
         let honest = try LoopbackServer(records: Array(Self.records.prefix(5)))
-        _ = try await Self.client(honest, gopath: gopath).lookup(path: "example.com/five", version: "v1.0.0")
+        _ = try await Self.client(honest, gopath: gopath).lookup(ModuleVersion(path: "example.com/five", version: "v1.0.0"))
         honest.stop()
         let forked = try LoopbackServer(records: Array(Self.records.prefix(forkSize)), variant: "fork", forkAt: 3)
         defer { forked.stop() }
@@ -129,7 +129,7 @@ final class LoopbackServer: @unchecked Sendable {
         let target = forkSize == 6 ? "example.com/six" : "golang.org/x/text"
         var report = ""
         do {
-            _ = try await client.lookup(path: ByteString(target), version: target == "golang.org/x/text" ? "v0.3.0" : "v1.0.0")
+            _ = try await client.lookup(ModuleVersion(path: ByteString(target), version: target == "golang.org/x/text" ? "v0.3.0" : "v1.0.0"))
             Issue.record("fork accepted")
         } catch let error as ChecksumDatabaseError {
             #expect(error.code == .securityFork, "\(error)")
@@ -183,7 +183,7 @@ final class LoopbackServer: @unchecked Sendable {
         let gopath = try Self.scratch()
         defer { try? FileManager.default.removeItem(at: gopath) }
         let server = try LoopbackServer(records: Self.records)
-        let modLine = try await Self.client(server, gopath: gopath).lookup(path: "example.com/hello", version: "v1.0.0/go.mod").lines[0]
+        let modLine = try await Self.client(server, gopath: gopath).lookup(ModuleVersion(path: "example.com/hello", version: "v1.0.0/go.mod")).lines[0]
         server.stop()
         try Self.seedModule(gopath)
         let out = try Self.goModDownload(gopath, gosumdb: "\(server.verifierKey) \(server.url.absoluteString)")
@@ -207,7 +207,7 @@ final class LoopbackServer: @unchecked Sendable {
         let verifier = try NoteVerifier(verifierKey: server.verifierKey)
         let offline = ChecksumDatabase(configuration: ChecksumDatabaseConfiguration(verifier: verifier, offline: true),
                                        store: FileChecksumDatabaseStore(gopath: gopath), transport: nil)
-        let r = try await offline.lookup(path: "example.com/hello", version: "v1.0.0/go.mod")
+        let r = try await offline.lookup(ModuleVersion(path: "example.com/hello", version: "v1.0.0/go.mod"))
         #expect(out.stdoutText.contains(String(decoding: r.lines[0].bytes.split(separator: 0x20).last ?? [], as: UTF8.self)))
         #expect(try await offline.latest().tree.size == Int64(Self.records.count))
     }

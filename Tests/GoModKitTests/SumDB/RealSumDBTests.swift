@@ -29,8 +29,8 @@ import Testing
         guard let walker = FileManager.default.enumerator(atPath: dir.path) else { return [] }
         for case let rel as String in walker where rel.contains("@") {
             let at = rel.lastIndex(of: "@")!
-            guard let path = try? GoModule.unescapePath(ByteString(String(rel[..<at]))),
-                  let version = try? GoModule.unescapeVersion(ByteString(String(rel[rel.index(after: at)...]))) else { continue }
+            guard let path = try? Module.unescapePath(ByteString(String(rel[..<at]))),
+                  let version = try? Module.unescapeVersion(ByteString(String(rel[rel.index(after: at)...]))) else { continue }
             out.append((path, version, dir.appendingPathComponent(rel)))
         }
         return out.sorted { $0.0 < $1.0 || ($0.0 == $1.0 && $0.1 < $1.1) }
@@ -46,8 +46,8 @@ import Testing
         #expect(files.count == (fixture == "1jan13nam-learn-go" ? 16 : 122))
         for (path, version, file) in files {
             let record = try TLog.Record(parsing: Array(try Data(contentsOf: file)))
-            let zip = try await client.lookup(path: path, version: version)
-            let mod = try await client.lookup(path: path, version: version + "/go.mod")
+            let zip = try await client.lookup(ModuleVersion(path: path, version: version))
+            let mod = try await client.lookup(ModuleVersion(path: path, version: version + "/go.mod"))
             let recordLines = record.text.split(separator: 0x0A).map { ByteString(Array($0)) }
             #expect(zip.lines + mod.lines == recordLines, "\(path)@\(version)")
             #expect(zip.recordID == record.id)
@@ -61,7 +61,7 @@ import Testing
         let gopath = try Self.scratch("1jan13nam-learn-go")
         defer { try? FileManager.default.removeItem(at: gopath) }
         let client = try Self.client(gopath)
-        let result = try await client.lookup(path: "golang.org/x/text", version: "v0.3.0")
+        let result = try await client.lookup(ModuleVersion(path: "golang.org/x/text", version: "v0.3.0"))
         #expect(result.recordID == 0)
         #expect(TLog.recordHash(result.recordText).description == "17kBjLrSovo5UNzWBBHNZ++djBB0BDwOAzlT7FEP1oQ=")
         #expect(result.lines == ["golang.org/x/text v0.3.0 h1:g61tztE5qeGQ89tm6NTjjM9VPIm088od1l6aSorWRWg="])
@@ -75,7 +75,7 @@ import Testing
         change(&data)
         try Data(data).write(to: file)
         do {
-            _ = try await Self.client(gopath).lookup(path: path, version: version)
+            _ = try await Self.client(gopath).lookup(ModuleVersion(path: path, version: version))
             return nil
         } catch let error as ChecksumDatabaseError {
             return error
@@ -133,7 +133,7 @@ import Testing
             let client = try Self.client(gopath)
             do {
                 _ = try await client.latest()
-                for (path, version, _) in lookups { _ = try await client.lookup(path: path, version: version) }
+                for (path, version, _) in lookups { _ = try await client.lookup(ModuleVersion(path: path, version: version)) }
             } catch let error as ChecksumDatabaseError {
                 #expect(error.code == .inconsistentTile || (error.code == .stateCorrupt && error.description.contains("inconsistent tile")),
                         "\(tile): \(error)")

@@ -65,7 +65,7 @@ import Testing
         let config = ChecksumDatabaseConfiguration(verifier: try FakeSumDBServer.verifier,
                                                    explicitURL: URL(string: "https://localhost.localdev/sumdb"), tileHeight: 8)
         let client = ChecksumDatabase(configuration: config, store: MemoryChecksumDatabaseStore(), transport: log)
-        let result = try await client.lookup(path: "example.com/m", version: "v1.0.0")
+        let result = try await client.lookup(ModuleVersion(path: "example.com/m", version: "v1.0.0"))
         #expect(result.recordID == (1 << 62) - 2)
         #expect(result.tree.size == (1 << 62) - 1)
         let requests = log.requests.withLock { $0 }
@@ -100,7 +100,7 @@ import Testing
         config.maxRequestsPerLookup = limit
         let client = ChecksumDatabase(configuration: config, store: MemoryChecksumDatabaseStore(), transport: log)
         do {
-            _ = try await client.lookup(path: "example.com/m", version: "v1.0.0")
+            _ = try await client.lookup(ModuleVersion(path: "example.com/m", version: "v1.0.0"))
             Issue.record("lookup succeeded")
         } catch let error as ChecksumDatabaseError {
             #expect(error.code == .tooManyRequests, "\(error)")

@@ -21,7 +21,7 @@ import GoModKit
         let sandbox = try Sandbox()
         let clone = sandbox.sub("bolt.git")
         try Divergence.cloneBundle(BoltExample.bundle, to: clone)
-        let module = GoModule.Version("github.com/boltdb-go/bolt", "v1.3.1")
+        let module = ModuleVersion.raw("github.com/boltdb-go/bolt", "v1.3.1")
         let proxy = URL(fileURLWithPath: BoltExample.proxy.path)
         let mirror = try await Divergence.fetch(module, proxy: proxy, transport: FailingTransport())
         let report = try Divergence.compare(module, mirrorZip: mirror.zip, info: mirror.info,
@@ -70,7 +70,7 @@ import GoModKit
         let temporary = try #require(clone)
         defer { try? FileManager.default.removeItem(atPath: temporary) }
         #expect(directory == temporary)
-        let module = GoModule.Version("github.com/boltdb-go/bolt", "v1.3.1")
+        let module = ModuleVersion.raw("github.com/boltdb-go/bolt", "v1.3.1")
         #expect(try Divergence.tagCommit(module, source: ModuleZip.GitSource(repository: directory)) == expected)
 
         let again = try Divergence.openRepository(directory)
@@ -89,7 +89,7 @@ import GoModKit
         let sandbox = try Sandbox()
         let clone = sandbox.sub("bolt.git")
         try Divergence.cloneBundle(BoltExample.bundle, to: clone)
-        let module = GoModule.Version("github.com/boltdb-go/bolt", "v1.3.1")
+        let module = ModuleVersion.raw("github.com/boltdb-go/bolt", "v1.3.1")
         let zip = Array(try Data(contentsOf: URL(fileURLWithPath: BoltExample.zip)))
         let recorded = try #require(DirHash(try BoltExample.recordedZipHash()))
         let ok = try Divergence.compare(module, mirrorZip: zip, info: nil, source: .init(repository: clone), recordedHash: recorded)
@@ -114,7 +114,7 @@ import GoModKit
         try repo.git(["tag", "v1.0.0"])
         let mirror = try repo.mirrorZip(rev: "v1.0.0", module: "example.com/lib", version: "v1.0.0")
         let info = Divergence.Info(version: "v1.0.0", origin: .init(vcs: "git", hash: first, ref: "refs/tags/v1.0.0"))
-        let module = GoModule.Version("example.com/lib", "v1.0.0")
+        let module = ModuleVersion.raw("example.com/lib", "v1.0.0")
 
         // Unchanged: consistent, and the rebuilt hash equals Go's.
         let same = try Divergence.compare(module, mirrorZip: mirror.zip, info: info, source: .init(repository: repo.path))
@@ -171,7 +171,7 @@ import GoModKit
         try repo.write("sub/sub.go", "package sub\n\nimport \"strings\"\n\nfunc Up(s string) string { return strings.ToUpper(s) }\n")
         let first = try repo.commit("v1")
         try repo.git(["tag", "sub/v1.0.0"])
-        let module = GoModule.Version("example.com/repo/sub", "v1.0.0")
+        let module = ModuleVersion.raw("example.com/repo/sub", "v1.0.0")
         let source = ModuleZip.GitSource(repository: repo.path, directory: "sub")
         let mirror = try repo.mirrorZip(rev: "sub/v1.0.0", subdir: "sub", module: "example.com/repo/sub", version: "v1.0.0")
         // The Go-made zip contains the copied LICENSE.
@@ -292,20 +292,20 @@ import GoModKit
         let transport = StubTransport(routes: [
             "https://proxy.example/github.com/!sirupsen/logrus/@v/v1.0.0.zip": HTTPResponse(status: 200, body: zip),
         ])
-        let mirror = try await Divergence.fetch(GoModule.Version("github.com/Sirupsen/logrus", "v1.0.0"),
+        let mirror = try await Divergence.fetch(ModuleVersion("github.com/Sirupsen/logrus", "v1.0.0"),
                                                 proxy: try #require(URL(string: "https://proxy.example/")), transport: transport)
         #expect(mirror.info == nil)
         #expect(mirror.zip == zip)
         #expect(transport.requested().sorted() == ["https://proxy.example/github.com/!sirupsen/logrus/@v/v1.0.0.info",
                                                    "https://proxy.example/github.com/!sirupsen/logrus/@v/v1.0.0.zip"])
         let missing = await #expect(throws: DivergenceError.self) {
-            _ = try await Divergence.fetch(GoModule.Version("example.com/m", "v1.0.0"),
+            _ = try await Divergence.fetch(ModuleVersion("example.com/m", "v1.0.0"),
                                            proxy: URL(string: "https://proxy.example")!, transport: transport)
         }
         #expect(missing?.code == .notFound)
         let big = StubTransport(routes: [:], oversize: true)
         let tooLarge = await #expect(throws: DivergenceError.self) {
-            _ = try await Divergence.fetch(GoModule.Version("example.com/m", "v1.0.0"),
+            _ = try await Divergence.fetch(ModuleVersion("example.com/m", "v1.0.0"),
                                            proxy: URL(string: "https://proxy.example")!, transport: big)
         }
         #expect(tooLarge?.code == .tooLarge)

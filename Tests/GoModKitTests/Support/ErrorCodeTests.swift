@@ -86,7 +86,7 @@ import Testing
         #expect(ModulePathError.Code.badPattern.rawValue == "badPattern")
         #expect("\(ModulePathError.Code.badPattern)" == "badPattern")
         do {
-            try GoModule.checkPath(ByteString("x"))
+            try Module.checkPath(ByteString("x"))
             Issue.record("x has no dot")
         } catch {
             #expect(error.code == .missingDotInFirstElement)

@@ -34,7 +34,7 @@ struct ZipArchiveSecurityTests {
         var code: ZipError.Code?
         let ms = ZipTest.milliseconds { code = ZipTest.openCode(bytes) }
         #expect(code == .notAZip)
-        #expect(ZipTest.openCode(bytes, mode: .lenient) == .notAZip)
+        #expect(ZipTest.openCode(bytes, mode: .goCompatible) == .notAZip)
         #expect(ms < 500)
     }
 
@@ -42,7 +42,7 @@ struct ZipArchiveSecurityTests {
     func row2Text() throws {
         let bytes = try ZipTest.goTestdata("readme.notzip")
         #expect(ZipTest.openCode(bytes) == .notAZip)
-        #expect(ZipTest.openCode(bytes, mode: .lenient) == .notAZip)
+        #expect(ZipTest.openCode(bytes, mode: .goCompatible) == .notAZip)
     }
 
     @Test("row 3: 70 KB of repeated PK\\x05\\x06 (Go TestInvalidFiles) → ambiguous / not a zip")
@@ -54,7 +54,7 @@ struct ZipArchiveSecurityTests {
         #expect(code == .ambiguousEndOfCentralDirectory)
         // Go takes the signature 24 bytes from the end (its comment length reads 0) and then
         // finds the directory offset outside the file: zip: not a valid zip file.
-        #expect(ZipTest.openCode(bytes, mode: .lenient) == .centralDirectoryOutOfBounds)
+        #expect(ZipTest.openCode(bytes, mode: .goCompatible) == .centralDirectoryOutOfBounds)
         #expect(ms < 500)
     }
 
@@ -64,11 +64,11 @@ struct ZipArchiveSecurityTests {
         var bytes = ZipBuilder.baseline().bytes
         bytes += [0x50, 0x4B, 5, 6, 0, 0, 0, 0, 2, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0]
         #expect(ZipTest.openCode(bytes) == .ambiguousEndOfCentralDirectory)
-        #expect(ZipTest.openCode(bytes, mode: .lenient) == .notAZip)
+        #expect(ZipTest.openCode(bytes, mode: .goCompatible) == .notAZip)
         // Go's own comment-truncated.zip.
         let go = try ZipTest.goTestdata("comment-truncated.zip")
         #expect(ZipTest.openCode(go) == .ambiguousEndOfCentralDirectory)
-        #expect(ZipTest.openCode(go, mode: .lenient) == .notAZip)
+        #expect(ZipTest.openCode(go, mode: .goCompatible) == .notAZip)
     }
 
     @Test("row 5: TRAILING-GARBAGE after the EOCD → strict .trailingData, lenient warning")
@@ -76,7 +76,7 @@ struct ZipArchiveSecurityTests {
         var zip = ZipBuilder.baseline()
         zip.trailing = Array("TRAILING-GARBAGE".utf8)
         #expect(ZipTest.openCode(zip.bytes) == .trailingData)
-        let lenient = try ZipArchive(bytes: zip.bytes, mode: .lenient)
+        let lenient = try ZipArchive(bytes: zip.bytes, mode: .goCompatible)
         #expect(lenient.warnings.map(\.code) == [.relaxed(.trailingData)])
         #expect(try ZipTest.contents(lenient) == ZipTest.readAll(ZipBuilder.baseline().bytes))
     }
@@ -96,13 +96,13 @@ struct ZipArchiveSecurityTests {
         var zip = ZipBuilder.baseline()
         zip.prefix = Array("#!/bin/sh\necho hello\nexit 0\n".utf8)
         #expect(ZipTest.openCode(zip.bytes) == .prependedData)
-        let lenient = try ZipArchive(bytes: zip.bytes, mode: .lenient)
+        let lenient = try ZipArchive(bytes: zip.bytes, mode: .goCompatible)
         #expect(lenient.warnings.map(\.code).contains(.relaxed(.prependedData)))
         #expect(try ZipTest.contents(lenient) == ZipTest.readAll(ZipBuilder.baseline().bytes))
         // Go's test-prefix.zip also ends in "some nonsense\n", which strict mode finds first.
         let go = try ZipTest.goTestdata("test-prefix.zip")
         #expect(ZipTest.openCode(go) == .trailingData)
-        #expect(try ZipArchive(bytes: go, mode: .lenient).entries.count == 2)
+        #expect(try ZipArchive(bytes: go, mode: .goCompatible).entries.count == 2)
     }
 
     @Test("row 8: prepended data with offsets adjusted (self-extractor) → .prependedData")
@@ -111,7 +111,7 @@ struct ZipArchiveSecurityTests {
         zip.prefix = Array(repeating: 0x90, count: 100)
         zip.offsetsIncludePrefix = true
         #expect(ZipTest.openCode(zip.bytes) == .prependedData)
-        let lenient = try ZipArchive(bytes: zip.bytes, mode: .lenient)
+        let lenient = try ZipArchive(bytes: zip.bytes, mode: .goCompatible)
         #expect(try ZipTest.contents(lenient).count == 2)
     }
 
@@ -121,7 +121,7 @@ struct ZipArchiveSecurityTests {
         zip.end.count = count
         zip.end.countOnDisk = count
         #expect(ZipTest.openCode(zip.bytes) == .entryCountMismatch)
-        #expect(ZipTest.openCode(zip.bytes, mode: .lenient) == .entryCountMismatch)
+        #expect(ZipTest.openCode(zip.bytes, mode: .goCompatible) == .entryCountMismatch)
     }
 
     /// `n` stored empty entries named P/fNNNNNNN (7-digit counter), optionally with a ZIP64
@@ -176,7 +176,7 @@ struct ZipArchiveSecurityTests {
     func row10() throws {
         let wrapped = Self.manyEntries(65_537, zip64: false)
         #expect(ZipTest.openCode(wrapped) == .entryCountMismatch)
-        let lenient = try ZipArchive(bytes: wrapped, mode: .lenient)
+        let lenient = try ZipArchive(bytes: wrapped, mode: .goCompatible)
         #expect(lenient.entries.count == 65_537)
         #expect(lenient.warnings.map(\.code).contains(.relaxed(.entryCountMismatch)))
         let archive = try ZipArchive(bytes: Self.manyEntries(65_537, zip64: true))
@@ -192,7 +192,7 @@ struct ZipArchiveSecurityTests {
         #expect(ZipTest.openCode(zip.bytes) == .centralDirectoryOutOfBounds)
         // Lenient (Go): the base offset becomes 7, so every local header is looked up 7 bytes
         // late and reading fails.
-        let lenient = try ZipArchive(bytes: zip.bytes, mode: .lenient)
+        let lenient = try ZipArchive(bytes: zip.bytes, mode: .goCompatible)
         #expect(lenient.entries.count == 2)
         #expect(ZipTest.code { () throws(ZipError) in _ = try ZipTest.contents(lenient) } == .localHeaderMismatch(.signature))
     }
@@ -204,8 +204,8 @@ struct ZipArchiveSecurityTests {
         beyond.end.centralDirectoryOffset = 1_000_000
         #expect(ZipTest.openCode(beyond.bytes) == .centralDirectoryOutOfBounds)
         // Go derives a negative base offset, finds the directory anyway, and fails on reading.
-        #expect(ZipTest.openCode(beyond.bytes, mode: .lenient) == nil)
-        #expect(ZipTest.code(beyond.bytes, mode: .lenient) != nil)
+        #expect(ZipTest.openCode(beyond.bytes, mode: .goCompatible) == nil)
+        #expect(ZipTest.code(beyond.bytes, mode: .goCompatible) != nil)
         var huge = ZipBuilder.baseline()
         huge.end.centralDirectorySize = 0xFFFF_FF00
         #expect(ZipTest.openCode(huge.bytes) == .centralDirectoryOutOfBounds)
@@ -219,7 +219,7 @@ struct ZipArchiveSecurityTests {
         var strict: ZipError.Code?, lenient: ZipError.Code?
         let ms = ZipTest.milliseconds {
             strict = ZipTest.openCode(GoZipVectors.cve202133196)
-            lenient = ZipTest.openCode(GoZipVectors.cve202133196, mode: .lenient)
+            lenient = ZipTest.openCode(GoZipVectors.cve202133196, mode: .goCompatible)
         }
         #expect(strict != nil)
         #expect(lenient != nil)
@@ -229,15 +229,15 @@ struct ZipArchiveSecurityTests {
     @Test("row 14: Go TestCVE202139293 (size overflow) → typed error, no trap")
     func row14() {
         #expect(ZipTest.openCode(GoZipVectors.cve202139293) != nil)
-        #expect(ZipTest.openCode(GoZipVectors.cve202139293, mode: .lenient) != nil)
+        #expect(ZipTest.openCode(GoZipVectors.cve202139293, mode: .goCompatible) != nil)
         // Go's TestBaseOffsetPlusOverflow: offsets near Int64.max with a size larger than the data.
         #expect(ZipTest.openCode(GoZipVectors.baseOffsetPlusOverflow) != nil)
-        #expect(ZipTest.openCode(GoZipVectors.baseOffsetPlusOverflow, mode: .lenient) != nil)
+        #expect(ZipTest.openCode(GoZipVectors.baseOffsetPlusOverflow, mode: .goCompatible) != nil)
     }
 
     @Test("row 15: Go TestCVE202141772 names /, //, \\, /test.txt listed as raw bytes; no crash")
     func row15() throws {
-        for mode in [ZipArchive.Mode.strict, .lenient] {
+        for mode in [ZipArchive.Mode.strict, .goCompatible] {
             let archive = try ZipArchive(bytes: GoZipVectors.cve202141772, mode: mode)
             #expect(archive.entries.map(\.name) == ["/", "//", "\\", "/test.txt"])
             #expect(try ZipTest.contents(archive).last == Array("hello world".utf8))
@@ -249,7 +249,7 @@ struct ZipArchiveSecurityTests {
         var zip = ZipBuilder.baseline()
         zip.zip64End = ZipBuilder.Zip64End(locatorOffset: 0xFF_FFFF_FF00)
         #expect(ZipTest.openCode(zip.bytes) == .zip64Inconsistent)
-        #expect(ZipTest.openCode(zip.bytes, mode: .lenient) != nil)
+        #expect(ZipTest.openCode(zip.bytes, mode: .goCompatible) != nil)
     }
 
     /// Found by the FuzzZipReader smoke run in CI: a locator naming a ZIP64 end record at
@@ -261,7 +261,7 @@ struct ZipArchiveSecurityTests {
             var zip = ZipBuilder.baseline()
             zip.zip64End = ZipBuilder.Zip64End(locatorOffset: offset)
             #expect(ZipTest.openCode(zip.bytes) == .zip64Inconsistent, "offset \(offset)")
-            #expect(ZipTest.openCode(zip.bytes, mode: .lenient) != nil, "offset \(offset)")
+            #expect(ZipTest.openCode(zip.bytes, mode: .goCompatible) != nil, "offset \(offset)")
         }
         for size in [UInt64(Int64.max), UInt64(Int64.max) - 11, UInt64.max] {
             var zip = ZipBuilder.baseline()
@@ -271,7 +271,7 @@ struct ZipArchiveSecurityTests {
         // The fuzzer's own input, as it wrote it.
         let found = Array(Data(base64Encoded: "UEsDBBQAAAAIADB0CkF+5/9pJAAAACQAAAAGAAAAUkVBRE1FC8nILFYozk0AAAAAAAABAAAAAAAAAAEAAAAAAPKLchNL9LgAUEsBAi0DLQAAAAgAMHQKQX7n/2n//////////wYAFAAAAAAAAAAAAKSBAAAAAFJFQURNRQEAEAAkAAAAAAAGACQAAAAAAAAAUEsGBiwAAAAAAAAALQAtACUAAAAAAAAAAQAAAAAAAAABAAAAAAAAAEgAAAAAAAAASAAAAAAAAABQSwYHAAAAAP7///////9/AQAAAFBLBQYAAAAA////////////////AAA=")!)
         #expect(ZipTest.openCode(found) == .zip64Inconsistent)
-        #expect(ZipTest.openCode(found, mode: .lenient) != nil)
+        #expect(ZipTest.openCode(found, mode: .goCompatible) != nil)
     }
 
     @Test("row 17: ZIP64 end record CD offset disagreeing with the 32-bit EOCD or the real position → .zip64Inconsistent")
@@ -303,7 +303,7 @@ struct ZipArchiveSecurityTests {
         short.entries[1].zip64 = true
         short.entries[1].centralExtraOverride = [0x01, 0x00, 0x08, 0x00] + [UInt8](repeating: 0, count: 8)
         #expect(ZipTest.openCode(short.bytes) == .zip64Inconsistent)
-        #expect(ZipTest.openCode(short.bytes, mode: .lenient) == .entryCountMismatch)   // Go: ErrFormat ends the walk
+        #expect(ZipTest.openCode(short.bytes, mode: .goCompatible) == .entryCountMismatch)   // Go: ErrFormat ends the walk
         // Two ZIP64 extras.
         var twice = ZipBuilder.baseline()
         twice.entries[1].zip64 = true
@@ -314,7 +314,7 @@ struct ZipArchiveSecurityTests {
         var unneeded = ZipBuilder.baseline()
         unneeded.entries[0].centralExtra = field
         #expect(ZipTest.openCode(unneeded.bytes) == .zip64Inconsistent)
-        #expect(try ZipTest.readAll(unneeded.bytes, mode: .lenient).count == 2)
+        #expect(try ZipTest.readAll(unneeded.bytes, mode: .goCompatible).count == 2)
     }
 
     @Test("row 19: LFH name P/evil.go, CD name P/m.go → .localHeaderMismatch(.name)")
@@ -322,7 +322,7 @@ struct ZipArchiveSecurityTests {
         var zip = ZipBuilder.baseline()
         zip.entries[1].local.name = Array((p + "evil.go").utf8)
         #expect(ZipTest.openCode(zip.bytes) == .localHeaderMismatch(.name))
-        let lenient = try ZipArchive(bytes: zip.bytes, mode: .lenient)
+        let lenient = try ZipArchive(bytes: zip.bytes, mode: .goCompatible)
         #expect(lenient.entries[1].name == ByteString(p + "m.go"))
         #expect(lenient.warnings.map(\.code) == [.relaxed(.localHeaderMismatch(.name))])
         #expect(try ZipTest.contents(lenient)[1] == Array("package m\n\nfunc F() int { return 42 }\n".utf8))
@@ -342,7 +342,7 @@ struct ZipArchiveSecurityTests {
         zip.entries[1].local.compressedSize = 1
         zip.entries[1].local.uncompressedSize = 1
         #expect(ZipTest.openCode(zip.bytes) == .localHeaderMismatch(.size))
-        #expect(try ZipTest.readAll(zip.bytes, mode: .lenient).count == 2)
+        #expect(try ZipTest.readAll(zip.bytes, mode: .goCompatible).count == 2)
     }
 
     @Test("row 22: LFH name 60,000 bytes longer than the CD name → .localHeaderMismatch(.name)")
@@ -359,7 +359,7 @@ struct ZipArchiveSecurityTests {
         alias.aliasOf = 1
         zip.entries.append(alias)
         #expect(ZipTest.openCode(zip.bytes) == .overlappingEntries)
-        let lenient = try ZipArchive(bytes: zip.bytes, mode: .lenient)
+        let lenient = try ZipArchive(bytes: zip.bytes, mode: .goCompatible)
         #expect(lenient.warnings.map(\.code).contains(.relaxed(.overlappingEntries)))
         let contents = try ZipTest.contents(lenient)
         #expect(contents[2] == contents[1])
@@ -372,7 +372,7 @@ struct ZipArchiveSecurityTests {
         alias.aliasOf = 0
         zip.entries.append(alias)
         #expect(ZipTest.openCode(zip.bytes) == .overlappingEntries)
-        let lenient = try ZipArchive(bytes: zip.bytes, mode: .lenient)
+        let lenient = try ZipArchive(bytes: zip.bytes, mode: .goCompatible)
         #expect(lenient.entries.count == 3)
         #expect(ZipTest.code { () throws(ZipError) in _ = try ZipTest.contents(lenient) } != nil)
     }
@@ -417,11 +417,11 @@ struct ZipArchiveSecurityTests {
         #expect(defaultCode == (n == 600 ? .totalSizeTooLarge : .overlappingEntries))
         // Lenient mode accepts 400 MiB like Go (with overlap warnings) but not 600 MiB.
         if n == 400 {
-            let lenient = try ZipArchive(bytes: bytes, mode: .lenient)
+            let lenient = try ZipArchive(bytes: bytes, mode: .goCompatible)
             #expect(lenient.entries.count == 400)
             #expect(lenient.warnings.map(\.code).contains(.relaxed(.overlappingEntries)))
         } else {
-            #expect(ZipTest.openCode(bytes, mode: .lenient) == .totalSizeTooLarge)
+            #expect(ZipTest.openCode(bytes, mode: .goCompatible) == .totalSizeTooLarge)
         }
     }
 
@@ -470,7 +470,7 @@ struct ZipArchiveSecurityTests {
           arguments: [(250, false), (65_534, false), (70_000, true)])
     func row27(n: Int, zip64: Bool) {
         let bytes = Self.quotedOverlapBomb(n, usize: 0xFFFF_FFFE, zip64Count: zip64)
-        for mode in [ZipArchive.Mode.strict, .lenient] {
+        for mode in [ZipArchive.Mode.strict, .goCompatible] {
             var code: ZipError.Code?
             let ms = ZipTest.milliseconds { code = ZipTest.openCode(bytes, mode: mode) }
             #expect(code == .entryTooLarge)   // 4 GiB per entry against the 500 MiB limit
@@ -487,7 +487,7 @@ struct ZipArchiveSecurityTests {
         zip.entries[0].local.uncompressedSize = 5
         zip.entries[0].central.uncompressedSize = 5
         #expect(ZipTest.code(zip.bytes) == .sizeMismatch)
-        #expect(ZipTest.code(zip.bytes, mode: .lenient) == .sizeMismatch)
+        #expect(ZipTest.code(zip.bytes, mode: .goCompatible) == .sizeMismatch)
     }
 
     @Test("row 29: go.mod declared usize actual+100 → .truncatedEntry")
@@ -506,7 +506,7 @@ struct ZipArchiveSecurityTests {
         zip.entries[0].central.uncompressedSize = 3
         zip.entries[0].local.uncompressedSize = 3
         #expect(ZipTest.openCode(zip.bytes) == .sizeMismatch)
-        #expect(ZipTest.openCode(zip.bytes, mode: .lenient) == .sizeMismatch)
+        #expect(ZipTest.openCode(zip.bytes, mode: .goCompatible) == .sizeMismatch)
     }
 
     @Test("row 31: deflate stream cut to 5 bytes inside the declared csize → .truncatedEntry")
@@ -521,7 +521,7 @@ struct ZipArchiveSecurityTests {
         var zip = ZipBuilder.baseline()
         zip.entries[1].data = zip.entries[1].dataBytes + Array("HIDDEN-PAYLOAD".utf8)
         #expect(ZipTest.code(zip.bytes) == .trailingCompressedData)
-        #expect(ZipTest.code(zip.bytes, mode: .lenient) == .trailingCompressedData)
+        #expect(ZipTest.code(zip.bytes, mode: .goCompatible) == .trailingCompressedData)
     }
 
     @Test("row 33: deflate stream that never sets BFINAL → .truncatedEntry")
@@ -540,7 +540,7 @@ struct ZipArchiveSecurityTests {
         zip.entries[1].local.crc32 = 0xDEAD_BEEF
         zip.entries[1].central.crc32 = 0xDEAD_BEEF
         #expect(ZipTest.code(zip.bytes) == .crcMismatch)
-        #expect(ZipTest.code(zip.bytes, mode: .lenient) == .crcMismatch)
+        #expect(ZipTest.code(zip.bytes, mode: .goCompatible) == .crcMismatch)
     }
 
     @Test("row 36: CRC field 0 for non-empty data → strict .crcMismatch; lenient reads it like Go, with a warning")
@@ -549,7 +549,7 @@ struct ZipArchiveSecurityTests {
         zip.entries[1].local.crc32 = 0
         zip.entries[1].central.crc32 = 0
         #expect(ZipTest.code(zip.bytes) == .crcMismatch)
-        let lenient = try ZipArchive(bytes: zip.bytes, mode: .lenient)
+        let lenient = try ZipArchive(bytes: zip.bytes, mode: .goCompatible)
         #expect(lenient.warnings.map(\.code) == [.crcNotVerified])
         #expect(try ZipTest.contents(lenient) == ZipTest.readAll(ZipBuilder.baseline().bytes))
     }
@@ -559,12 +559,12 @@ struct ZipArchiveSecurityTests {
         var zip = ZipBuilder.baseline()
         zip.entries[1].descriptor = ZipBuilder.Descriptor(crc32: 0x1234_5678)
         #expect(ZipTest.openCode(zip.bytes) == .crcMismatch)
-        #expect(ZipTest.code(zip.bytes, mode: .lenient) == .crcMismatch)
+        #expect(ZipTest.code(zip.bytes, mode: .goCompatible) == .crcMismatch)
         // Go's own Bad-CRC32-in-data-descriptor case: go-with-datadesc-sig.zip with b[0x2d]++.
         var go = try ZipTest.goTestdata("go-with-datadesc-sig.zip")
         go[0x2D] &+= 1
         #expect(ZipTest.code(go) == .crcMismatch)
-        #expect(ZipTest.code(go, mode: .lenient) == .crcMismatch)
+        #expect(ZipTest.code(go, mode: .goCompatible) == .crcMismatch)
     }
 
     @Test("row 38: data descriptor sizes 1/1, CD sizes honest → .dataDescriptorMismatch")
@@ -572,7 +572,7 @@ struct ZipArchiveSecurityTests {
         var zip = ZipBuilder.baseline()
         zip.entries[1].descriptor = ZipBuilder.Descriptor(compressedSize: 1, uncompressedSize: 1)
         #expect(ZipTest.openCode(zip.bytes) == .dataDescriptorMismatch)
-        let lenient = try ZipArchive(bytes: zip.bytes, mode: .lenient)
+        let lenient = try ZipArchive(bytes: zip.bytes, mode: .goCompatible)
         #expect(lenient.warnings.map(\.code) == [.relaxed(.dataDescriptorMismatch)])
         #expect(try ZipTest.contents(lenient).count == 2)
     }
@@ -584,7 +584,7 @@ struct ZipArchiveSecurityTests {
         #expect(ZipTest.openCode(zip.bytes) == .truncatedEntry)
         let go = GoZipVectors.issue11146
         #expect(ZipTest.openCode(go) != nil)
-        let lenient = try ZipArchive(bytes: go, mode: .lenient)
+        let lenient = try ZipArchive(bytes: go, mode: .goCompatible)
         #expect(ZipTest.code { () throws(ZipError) in _ = try ZipTest.contents(lenient) } == .truncatedEntry)
     }
 
@@ -593,7 +593,7 @@ struct ZipArchiveSecurityTests {
         var flagged = ZipBuilder.baseline()
         flagged.entries[1].flags = 0x1
         #expect(ZipTest.openCode(flagged.bytes) == .encryptedEntry)
-        #expect(ZipTest.openCode(flagged.bytes, mode: .lenient) == .encryptedEntry)
+        #expect(ZipTest.openCode(flagged.bytes, mode: .goCompatible) == .encryptedEntry)
         var strong = ZipBuilder.baseline()
         strong.entries[1].flags = 0x40
         #expect(ZipTest.openCode(strong.bytes) == .encryptedEntry)
@@ -610,7 +610,7 @@ struct ZipArchiveSecurityTests {
         zip.entries[1].method = method
         zip.entries[1].data = Array("opaque".utf8)
         #expect(ZipTest.openCode(zip.bytes) == .unsupportedMethod(method))
-        #expect(ZipTest.openCode(zip.bytes, mode: .lenient) == .unsupportedMethod(method))
+        #expect(ZipTest.openCode(zip.bytes, mode: .goCompatible) == .unsupportedMethod(method))
     }
 
     @Test("row 42: Latin-1 name bytes kept exactly (policy rejects them later), shown escaped")
@@ -633,7 +633,7 @@ struct ZipArchiveSecurityTests {
         }
         #expect(code == .tooManyEntries)
         #expect(ms < 100)   // decided from the end record's count, before the directory is walked
-        #expect(ZipTest.openCode(bytes, mode: .lenient, limits: ZipArchive.Limits(maxEntries: 999_999)) == .tooManyEntries)
+        #expect(ZipTest.openCode(bytes, mode: .goCompatible, limits: ZipArchive.Limits(maxEntries: 999_999)) == .tooManyEntries)
         var archive: ZipArchive?
         let parse = ZipTest.milliseconds { archive = try? ZipArchive(bytes: bytes) }
         print("row 43: \(bytes.count) bytes, 1,000,000 entries parsed in \(Int(parse)) ms")

@@ -40,7 +40,7 @@ struct ZipEntryReaderTests {
     @Test("round trip: stored and deflated entries of every size read back exactly", arguments: [UInt16(0), 8])
     func roundTrip(method: UInt16) throws {
         let bytes = Self.archive(method: method)
-        for mode in [ZipArchive.Mode.strict, .lenient] {
+        for mode in [ZipArchive.Mode.strict, .goCompatible] {
             let archive = try ZipArchive(bytes: bytes, mode: mode)
             #expect(archive.warnings.isEmpty)
             #expect(archive.entries.map(\.name.bytes) == Self.samples.map { Array((p + $0.0).utf8) })
@@ -54,7 +54,7 @@ struct ZipEntryReaderTests {
           arguments: [(true, false), (false, false), (true, true), (false, true)])
     func descriptors(signature: Bool, wide: Bool) throws {
         let bytes = Self.archive(method: 8, descriptor: ZipBuilder.Descriptor(signature: signature, wide: wide))
-        for mode in [ZipArchive.Mode.strict, .lenient] {
+        for mode in [ZipArchive.Mode.strict, .goCompatible] {
             let archive = try ZipArchive(bytes: bytes, mode: mode)
             #expect(archive.entries.allSatisfy { $0.hasDataDescriptor })
             #expect(try ZipTest.contents(archive) == Self.samples.map(\.1))
@@ -67,7 +67,7 @@ struct ZipEntryReaderTests {
             let bytes = Self.archive(method: 8, descriptor: descriptor, zip64: true)
             let archive = try ZipArchive(bytes: bytes)
             #expect(try ZipTest.contents(archive) == Self.samples.map(\.1))
-            #expect(try ZipTest.readAll(bytes, mode: .lenient) == Self.samples.map(\.1))
+            #expect(try ZipTest.readAll(bytes, mode: .goCompatible) == Self.samples.map(\.1))
         }
     }
 
@@ -75,7 +75,7 @@ struct ZipEntryReaderTests {
     func emptyArchive() throws {
         let bytes = ZipBuilder().bytes
         #expect(bytes.count == 22)
-        for mode in [ZipArchive.Mode.strict, .lenient] {
+        for mode in [ZipArchive.Mode.strict, .goCompatible] {
             let archive = try ZipArchive(bytes: bytes, mode: mode)
             #expect(archive.entries.isEmpty)
             #expect(archive.warnings.isEmpty)
@@ -105,14 +105,14 @@ struct ZipEntryReaderTests {
         var zip = ZipBuilder.baseline()
         zip.entries.append(ZipBuilder.Entry(p + "dir/", String(repeating: "x", count: 33)))
         #expect(ZipTest.openCode(zip.bytes) == .directoryEntryWithData)
-        let lenient = try ZipArchive(bytes: zip.bytes, mode: .lenient)
+        let lenient = try ZipArchive(bytes: zip.bytes, mode: .goCompatible)
         #expect(lenient.warnings.map(\.code) == [.relaxed(.directoryEntryWithData)])
         #expect(ZipTest.code { () throws(ZipError) in _ = try ZipTest.contents(lenient) } == .directoryEntryWithData)
     }
 
     @Test("Go's TestCompressedDirectory JAR (deflated empty directory) reads in both modes")
     func compressedDirectory() throws {
-        for mode in [ZipArchive.Mode.strict, .lenient] {
+        for mode in [ZipArchive.Mode.strict, .goCompatible] {
             let contents = try ZipTest.readAll(GoZipVectors.compressedDirectory, mode: mode)
             #expect(contents.count == 2)
             #expect(contents[0].isEmpty)
@@ -180,7 +180,7 @@ struct ZipEntryReaderTests {
         for (i, bytes) in cases.enumerated() {
             let path = dir.appendingPathComponent("\(i).zip").path
             try Data(bytes).write(to: URL(fileURLWithPath: path))
-            for mode in [ZipArchive.Mode.strict, .lenient] {
+            for mode in [ZipArchive.Mode.strict, .goCompatible] {
                 let fromMemory = Result { () throws(ZipError) in
                     let a = try ZipArchive(bytes: bytes, mode: mode)
                     return (a.entries, a.warnings, try ZipTest.contents(a))

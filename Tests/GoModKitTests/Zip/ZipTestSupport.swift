@@ -57,7 +57,7 @@ enum ZipTest {
     }
 
     /// Warning codes of a lenient (or strict) open.
-    static func warnings(_ bytes: [UInt8], mode: ZipArchive.Mode = .lenient) throws -> [ZipWarning.Code] {
+    static func warnings(_ bytes: [UInt8], mode: ZipArchive.Mode = .goCompatible) throws -> [ZipWarning.Code] {
         try ZipArchive(bytes: bytes, mode: mode).warnings.map(\.code)
     }
 

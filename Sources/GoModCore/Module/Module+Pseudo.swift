@@ -6,7 +6,7 @@ public import struct Foundation.Date
 //   vX.Y.(Z+1)-0.yyyymmddhhmmss-abcdefabcdef     base is the release vX.Y.Z
 // each optionally followed by +incompatible (or other build metadata).
 
-extension GoModule {
+extension Module {
     /// The timestamp layout of pseudo-versions, `yyyymmddhhmmss` in UTC (Go's
     /// `module.PseudoVersionTimestampFormat`, `"20060102150405"`).
     public static let pseudoVersionTimestampFormat = "20060102150405"

@@ -1,7 +1,7 @@
 // GOPRIVATE-style glob lists (https://go.dev/ref/mod#private-modules): x/mod's MatchPrefixPatterns
 // over Go's path.Match.
 
-extension GoModule {
+extension Module {
     /// Whether any path prefix of `target` matches one of the comma-separated glob patterns
     /// (Go's `module.MatchPrefixPatterns`, the GOPRIVATE / GONOPROXY / GONOSUMDB /
     /// GOINSECURE matcher).

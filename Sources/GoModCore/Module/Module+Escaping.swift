@@ -2,7 +2,7 @@
 // upper-case ASCII letter becomes "!" followed by its lower-case form, so that names stay distinct
 // on case-insensitive file systems and in URLs.
 
-extension GoModule {
+extension Module {
     /// The escaped form of a module path (Go's `module.EscapePath`):
     /// `github.com/GoogleCloudPlatform/omega` → `github.com/!google!cloud!platform/omega`.
     /// The path must pass ``checkPath(_:)``; its error is thrown unchanged.

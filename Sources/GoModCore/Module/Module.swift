@@ -5,32 +5,7 @@
 /// 1.27.3). The value types ``ModulePath``, ``SemanticVersion``, ``ModuleVersion`` and
 /// ``PathPatterns`` are built on these functions; use them when you want validated values,
 /// and these when you need to mirror Go call for call.
-public enum GoModule {
-    /// Go's `module.Version`: a module path and version pair, stored unvalidated and unescaped.
-    ///
-    /// This is the key cmd/go uses for go.sum records, where the version may carry a
-    /// `/go.mod` suffix. ``description`` is `path@version`, or just `path` when the version is
-    /// empty (Go's `Version.String`).
-    public struct Version: Hashable, Sendable, CustomStringConvertible, Codable {
-        /// The module path, e.g. `golang.org/x/text`.
-        public var path: ByteString
-        /// The version, e.g. `v0.3.0`, possibly with a `/go.mod` suffix in go.sum keys.
-        public var version: ByteString
-
-        /// Creates a pair without validating either part.
-        public init(path: ByteString, version: ByteString) {
-            self.path = path
-            self.version = version
-        }
-
-        /// `path@version`, or `path` when the version is empty (Go's `Version.String`), with
-        /// invalid UTF-8 shown Go-quoted.
-        public var description: String {
-            let bytes = version.isEmpty ? path : path + "@" + version
-            return bytes.utf8String ?? goQuote(bytes.bytes)
-        }
-    }
-
+public enum Module {
     // MARK: - Path checks
 
     /// Checks a module path (Go's `module.CheckPath`).
@@ -66,7 +41,8 @@ public enum GoModule {
     /// ``Semver/isValid(_:)``, then ``checkPathMajor(_:_:)`` against the path's suffix.
     ///
     /// Version errors read `<path>@<version>: invalid version: <reason>`.
-    public static func check(path: ByteString, version: ByteString) throws(ModulePathError) {
+    public static func check(_ module: ModuleVersion) throws(ModulePathError) {
+        let path = module.path, version = module.version
         try checkPath(path)
         guard Semver.isValid(version) else {
             throw moduleVersionError(.notSemanticVersion, path: path.bytes, version: version.bytes,
@@ -86,7 +62,7 @@ public enum GoModule {
     /// pseudo-version` for pseudo-version errors); any other error becomes
     /// `<path>@<version>: <message>`, or `module <path>: <message>` when the version is empty.
     /// The code of `error` is kept.
-    public static func versionError(_ module: Version, _ error: ModulePathError) -> ModulePathError {
+    public static func versionError(_ module: ModuleVersion, _ error: ModulePathError) -> ModulePathError {
         if case .module(let path, let version) = error.shape, path == module.path, version == module.version {
             return error
         }
@@ -105,11 +81,11 @@ public enum GoModule {
     /// Go's `module.VersionError` for a plain error text, e.g. cmd/go's
     /// `verifying <path>@<version>: <text>`: `<path>@<version>: <text>`, or
     /// `module <path>: <text>` when the version is empty.
-    public static func versionError(_ module: Version, message: ByteString) -> ByteString {
+    public static func versionError(_ module: ModuleVersion, message: ByteString) -> ByteString {
         ByteString(moduleErrorPrefix(module) + message.bytes)
     }
 
-    private static func moduleErrorPrefix(_ module: Version) -> [UInt8] {
+    private static func moduleErrorPrefix(_ module: ModuleVersion) -> [UInt8] {
         if module.version.isEmpty {
             return Array("module ".utf8) + module.path.bytes + Array(": ".utf8)
         }
@@ -173,7 +149,7 @@ public enum GoModule {
     /// versions) — cmd/go feeds the sort from a map, so its output varies between runs. This
     /// function orders such keys by suffix and then bytewise, a total order that agrees with
     /// every ordering decision Go's comparator does make.
-    public static func sort(_ list: inout [Version]) {
+    public static func sort(_ list: inout [ModuleVersion]) {
         guard list.count > 1 else { return }
         // First by path and version bytes (cheap), then each run of equal paths by the full
         // order, with every version of the run parsed once rather than once per comparison.
@@ -198,7 +174,7 @@ public enum GoModule {
     }
 
     /// The total order used by ``sort(_:)``: `-1`, `0` or `+1`.
-    static func compareForSort(_ a: Version, _ b: Version) -> Int {
+    static func compareForSort(_ a: ModuleVersion, _ b: ModuleVersion) -> Int {
         SortKey.compare(SortKey(a), SortKey(b))
     }
 
@@ -210,9 +186,9 @@ public enum GoModule {
         let suffix: ArraySlice<UInt8>
         let parsed: SemverParse?
 
-        init(_ v: Version) {
+        init(_ v: ModuleVersion) {
             path = v.path.bytes[...]
-            (versionPart, suffix) = GoModule.splitAtSlash(v.version.bytes)
+            (versionPart, suffix) = Module.splitAtSlash(v.version.bytes)
             parsed = SemverParse(versionPart)
         }
 
