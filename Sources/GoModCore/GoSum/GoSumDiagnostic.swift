@@ -49,33 +49,33 @@ public struct GoSumDiagnostic: Sendable, Hashable, CustomStringConvertible {
 
         /// A line without exactly three fields (error). cmd/go 1.22+ stops with
         /// `malformed go.sum:\n<file>:<line>: wrong number of fields <n>`; Go ≤ 1.21 silently
-        /// ignored the rest of the file (row 92). The line is not recorded.
+        /// ignored the rest of the file. The line is not recorded.
         public static let wrongFieldCount = Code(.wrongFieldCount)
-        /// A NUL byte in the line (error, row 99).
+        /// A NUL byte in the line (error).
         public static let nulByte = Code(.nulByte)
-        /// Invalid UTF-8 in the line (error, row 99).
+        /// Invalid UTF-8 in the line (error).
         public static let invalidUTF8 = Code(.invalidUTF8)
-        /// The module path fails `module.CheckPath` (error, row 98); the message is Go's.
+        /// The module path fails `module.CheckPath` (error); the message is Go's.
         public static let invalidModulePath = Code(.invalidModulePath)
         /// The version is not canonical, has a suffix other than a trailing `/go.mod`, or does
-        /// not match the path's major version (error, row 98).
+        /// not match the path's major version (error).
         public static let invalidVersion = Code(.invalidVersion)
         /// An `h1:` hash that is not the canonical base64 of 32 bytes, or a hash field that is
-        /// not `h<N>:` text at all (error, row 95).
+        /// not `h<N>:` text at all (error).
         public static let malformedHash = Code(.malformedHash)
-        /// A hash with an algorithm other than `h1` (warning, row 93): kept, never used to
+        /// A hash with an algorithm other than `h1` (warning): kept, never used to
         /// verify anything.
         public static let unknownHashAlgorithm = Code(.unknownHashAlgorithm)
         /// The hash of an empty go.mod, which an old cmd/go bug wrote for non-modules
-        /// (info, row 96): dropped, as cmd/go drops it.
+        /// (info): dropped, as cmd/go drops it.
         public static let emptyGoModHash = Code(.emptyGoModHash)
         /// A line repeating an earlier line exactly (warning).
         public static let duplicateLine = Code(.duplicateLine)
-        /// A second, different `h1:` hash for the same module version (error, row 94). cmd/go
+        /// A second, different `h1:` hash for the same module version (error). cmd/go
         /// uses the first `h1:` line and rejects any download that does not match it.
         public static let conflictingHashes = Code(.conflictingHashes)
         /// Fields separated by white space other than space, tab and carriage return —
-        /// e.g. U+00A0 or U+3000, which cmd/go also treats as separators (warning, row 97).
+        /// e.g. U+00A0 or U+3000, which cmd/go also treats as separators (warning).
         public static let unusualWhitespace = Code(.unusualWhitespace)
 
         /// The code's name, such as `wrongFieldCount`.
@@ -124,7 +124,7 @@ public struct GoSumDiagnostic: Sendable, Hashable, CustomStringConvertible {
 /// input exceeds the size limit. The Go-compatible mode ``GoSum/ReadingMode/go`` throws
 /// ``Code-swift.struct/malformedLine`` exactly where cmd/go stops.
 ///
-/// Equality compares ``code`` only (STYLE.md §5).
+/// Equality compares ``code`` only.
 public struct GoSumError: Error, Sendable, Hashable, CustomStringConvertible {
     /// Why the file cannot be read.
     ///

@@ -13,7 +13,7 @@
 /// invalid byte and every non-printable rune other than newline and tab escaped the way Go's
 /// `%q` escapes them, so it is safe for a terminal; ``message`` and ``goText`` are exact.
 ///
-/// Equality compares ``code`` only (STYLE.md §5).
+/// Equality compares ``code`` only.
 public struct ModFileError: Error, Sendable, Hashable, CustomStringConvertible {
     /// What went wrong. Each case names the Go message it corresponds to.
     ///

@@ -8,7 +8,7 @@
 /// with `%s` (raw bytes) rather than `%q`, so the message is a byte string; ``description`` is
 /// the same text, with any invalid UTF-8 escaped the way Go's `%q` would print it.
 ///
-/// Equality compares ``code`` only (STYLE.md §5).
+/// Equality compares ``code`` only.
 public struct ModulePathError: Error, Sendable, Hashable, CustomStringConvertible {
     /// Which rule was broken. Each case names the Go message it corresponds to.
     ///

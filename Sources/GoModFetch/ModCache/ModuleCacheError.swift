@@ -71,7 +71,7 @@ public struct ModuleCacheError: Error, Sendable, Hashable, CustomStringConvertib
         /// Beyond Go: a go.sum line is not what the checksum database records.
         public static let goSumDatabaseMismatch = Code(.goSumDatabaseMismatch)
         /// A pseudo-version whose revision is not 12 lower-case hex digits or whose timestamp is
-        /// not the `.info` time (SECURITY row 156).
+        /// not the `.info` time (Docs/stricter-than-go.md).
         public static let invalidPseudoVersion = Code(.invalidPseudoVersion)
         /// The module graph could not be loaded (a go.mod missing from the cache, unparsable).
         public static let graph = Code(.graph)

@@ -128,7 +128,7 @@ public struct ModuleProxyError: Error, Sendable, Hashable, CustomStringConvertib
 
 /// Go's error-detail excerpt of a server answer (`web.formatErrorDetail`): at most 8 lines and
 /// 648 bytes, each line tab-indented after the first, control characters escaped (stricter
-/// than Go, which prints them raw: SECURITY row 154/164).
+/// than Go, which prints them raw: Docs/stricter-than-go.md).
 func proxyErrorDetail(_ body: [UInt8]) -> String {
     let text = String(decoding: body.prefix(64 << 10), as: UTF8.self)
     var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)

@@ -2,7 +2,7 @@ public import GoModCore
 /// Why an `h1:` hash could not be computed.
 ///
 /// Mirrors the failures of x/mod's `sumdb/dirhash` plus the cases where GoModKit is stricter
-/// than Go (SECURITY.md §6): duplicate zip entries in strict mode and symbolic links in a
+/// than Go (Docs/stricter-than-go.md): duplicate zip entries in strict mode and symbolic links in a
 /// hashed directory tree.
 public struct DirHashError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The kind of failure.
@@ -34,7 +34,7 @@ public struct DirHashError: Error, Sendable, Equatable, CustomStringConvertible 
         /// Two zip entries share a name (strict mode only; Go's `HashZip` hashes the last one twice).
         public static let duplicateEntry = Code(.duplicateEntry)
         /// A directory tree to hash contains a symbolic link; GoModKit never follows links
-        /// (Go's `HashDir` follows them, SECURITY.md row 79).
+        /// (Go's `HashDir` follows them, Docs/stricter-than-go.md).
         public static let symlinkInTree = Code(.symlinkInTree)
         /// A directory tree contains something other than regular files and directories
         /// (a device, FIFO or socket).

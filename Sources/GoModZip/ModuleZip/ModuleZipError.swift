@@ -15,7 +15,7 @@ public import GoModCore
 /// ``message`` is Go's text for the condition (`file path is not clean`,
 /// `module source tree too large (max size is 524288000 bytes)`, …) and ``description`` adds
 /// the operation prefix Go adds (`create zip <dir>: …`, `unzip <file>: …`). Two errors are
-/// equal when their codes are equal (STYLE.md §5).
+/// equal when their codes are equal.
 public struct ModuleZipError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The broken rule. Cases are grouped by where they occur.
     ///
@@ -77,13 +77,13 @@ public struct ModuleZipError: Error, Sendable, Hashable, CustomStringConvertible
         // MARK: Whole operation
 
         /// The version is not canonical (`version "v1.0.0+bad" is not canonical (should be
-        /// "v1.0.0")`) or `module.Check` rejects the path and version (SECURITY.md row 60).
+        /// "v1.0.0")`) or `module.Check` rejects the path and version (Docs/stricter-than-go.md).
         public static let invalidModuleVersion = Code(.invalidModuleVersion)
         /// The zip file is larger than 500 MiB (`module zip file is too large (N bytes; limit
-        /// is 524288000 bytes)`, row 63), or a VCS archive is (`downloaded zip file too large`).
+        /// is 524288000 bytes)`), or a VCS archive is (`downloaded zip file too large`).
         public static let zipTooLarge = Code(.zipTooLarge)
         /// The files together are larger than 500 MiB: `total uncompressed size of module
-        /// contents too large …` (zips, row 61) or `module source tree too large …` (files).
+        /// contents too large …` (zips) or `module source tree too large …` (files).
         public static let moduleTooLarge = Code(.moduleTooLarge)
         /// Some files are invalid; ``ModuleZipError/files`` lists them (Go's `FileErrorList`).
         public static let invalidFiles = Code(.invalidFiles)
@@ -95,21 +95,21 @@ public struct ModuleZipError: Error, Sendable, Hashable, CustomStringConvertible
         /// declared size`).
         public static let fileChanged = Code(.fileChanged)
         /// More files, or more name bytes, than GoModKit's caps allow (1,000,000 files, 64 MiB
-        /// of names; Go has no cap, SECURITY.md §4).
+        /// of names; Go has no cap, Docs/stricter-than-go.md).
         public static let tooManyFiles = Code(.tooManyFiles)
         /// The extraction target exists and is not empty (`target directory … exists and is not
-        /// empty`, SECURITY.md row 157).
+        /// empty`, Docs/stricter-than-go.md).
         public static let targetNotEmpty = Code(.targetNotEmpty)
         /// The extraction target exists but is not a directory (a file, or a symbolic link,
-        /// which GoModKit never follows; row 158).
+        /// which GoModKit never follows).
         public static let targetNotDirectory = Code(.targetNotDirectory)
-        /// A file to be extracted already exists (`O_EXCL` failed, row 160).
+        /// A file to be extracted already exists (`O_EXCL` failed).
         public static let fileExists = Code(.fileExists)
         /// Two names that differ only in Unicode normalisation (NFC/NFD) would be extracted
-        /// onto a volume that normalises names, where they collide (row 54). Elsewhere a warning.
+        /// onto a volume that normalises names, where they collide. Elsewhere a warning.
         public static let normalizationCollision = Code(.normalizationCollision)
         /// A path element ends in a space or a dot, which Windows and SMB volumes drop, so it
-        /// can alias another name (row 55). A warning on POSIX volumes.
+        /// can alias another name. A warning on POSIX volumes.
         public static let platformAlias = Code(.platformAlias)
         /// `git` failed or produced output GoModKit cannot use.
         public static let git = Code(.git)
@@ -132,31 +132,31 @@ public struct ModuleZipError: Error, Sendable, Hashable, CustomStringConvertible
 
         // MARK: Invalid files (x/mod's CheckedFiles.Invalid)
 
-        /// A zip entry's name does not start with `path@version/` (rows 47, 59).
+        /// A zip entry's name does not start with `path@version/`.
         public static let outsidePrefix = Code(.outsidePrefix)
-        /// `file path is not clean` (row 50).
+        /// `file path is not clean`.
         public static let pathNotClean = Code(.pathNotClean)
         /// `file path is not relative`.
         public static let pathNotRelative = Code(.pathNotRelative)
-        /// `module.CheckFilePath` rejects the path (rows 46, 48, 49, 51); the file error's
+        /// `module.CheckFilePath` rejects the path; the file error's
         /// ``ModuleZip/FileError/pathError`` has the exact rule.
         public static let invalidPath = Code(.invalidPath)
-        /// `case-insensitive file name collision: "a" and "b"` (row 53).
+        /// `case-insensitive file name collision: "a" and "b"`.
         public static let caseCollision = Code(.caseCollision)
-        /// `entry "a" is both a file and a directory` (row 56).
+        /// `entry "a" is both a file and a directory`.
         public static let fileDirectoryCollision = Code(.fileDirectoryCollision)
-        /// `multiple entries for file "a"` (row 52).
+        /// `multiple entries for file "a"`.
         public static let duplicateEntry = Code(.duplicateEntry)
-        /// `go.mod files must have lowercase names` (row 57).
+        /// `go.mod files must have lowercase names`.
         public static let goModCase = Code(.goModCase)
-        /// `go.mod file not in module root directory` (rows 57, 58).
+        /// `go.mod file not in module root directory`.
         public static let goModNotInRoot = Code(.goModNotInRoot)
-        /// `go.mod file too large (max size is 16777216 bytes)` (row 62).
+        /// `go.mod file too large (max size is 16777216 bytes)`.
         public static let goModTooLarge = Code(.goModTooLarge)
-        /// `LICENSE file too large (max size is 16777216 bytes)` (row 62).
+        /// `LICENSE file too large (max size is 16777216 bytes)`.
         public static let licenseTooLarge = Code(.licenseTooLarge)
         /// A directory entry (name ending in `/`) declares content: the `h1:` would commit to
-        /// bytes no extractor writes (rows 65, 66; stricter than Go).
+        /// bytes no extractor writes (stricter than Go).
         public static let directoryEntryWithData = Code(.directoryEntryWithData)
         /// A file could not be examined (I/O error while listing).
         public static let unreadableFile = Code(.unreadableFile)
@@ -181,13 +181,13 @@ public struct ModuleZipError: Error, Sendable, Hashable, CustomStringConvertible
         // MARK: Warnings (GoModKit findings; Go accepts these silently)
 
         /// A directory entry, or an entry named exactly `path@version/`: accepted and hashed as
-        /// an empty file, as Go does, but never extracted (row 64).
+        /// an empty file, as Go does, but never extracted.
         public static let directoryEntry = Code(.directoryEntry)
         /// An entry whose Unix mode says symbolic link: treated as a regular file holding the
-        /// link text, as Go does; never extracted as a link (row 67).
+        /// link text, as Go does; never extracted as a link.
         public static let symlinkEntry = Code(.symlinkEntry)
         /// Content in a `vendor/` directory: kept in the zip and hashed, but it is code the
-        /// go command ignores when building the module (row 68).
+        /// go command ignores when building the module.
         public static let vendoredContent = Code(.vendoredContent)
 
         /// A short text naming the rule.

@@ -1,7 +1,7 @@
 public import GoModCore
 // Record parsing for ZipArchive: EOCD, ZIP64 end record and locator, central-directory
 // headers, local file headers and data descriptors (PKWARE's APPNOTE.TXT), with the strict rules of
-// ZipArchive's documentation and Go's `archive/zip/reader.go` behaviour for lenient mode.
+// ZipArchive's documentation and Go's `archive/zip/reader.go` behaviour for Go-compatible mode.
 
 enum Signature {
     static let localHeader: UInt32 = 0x0403_4b50

@@ -142,7 +142,7 @@ public struct ZipArchive: Sendable {
 
         /// Error to report when the entry is read (Go-compatible mode's deferred Go behaviour).
         let deferredError: ZipError?
-        /// Whether reading verifies the CRC-32 (always in strict mode; Go's rule in lenient).
+        /// Whether reading verifies the CRC-32 (always in strict mode; Go's rule in Go-compatible mode).
         let verifiesCRC: Bool
         /// Whether the data descriptor uses 64-bit sizes (ZIP64 entry).
         let isZip64: Bool

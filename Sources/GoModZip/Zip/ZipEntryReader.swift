@@ -21,7 +21,7 @@ public final class ZipEntryReader {
 
     /// Streams `entry`'s content to `body`, chunk by chunk, then verifies it.
     ///
-    /// Throws `.entryNotInArchive` when `entry` is not one of `archive.entries`; in lenient
+    /// Throws `.entryNotInArchive` when `entry` is not one of `archive.entries`; in Go-compatible
     /// mode, first throws any failure Go reports when opening the entry (unreadable local
     /// header, missing or mismatching data descriptor, directory declaring content). Directory
     /// entries produce no bytes (their data, if any, is still verified in strict mode).

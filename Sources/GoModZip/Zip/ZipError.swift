@@ -1,7 +1,8 @@
 public import GoModCore
 /// A zip container failure: the rule that was broken, where, and for which entry.
 ///
-/// Every hostile input in `SECURITY.md` §2.2 maps to exactly one ``Code``. Two errors are
+/// Every hostile zip input GoModKit knows of (Docs/stricter-than-go.md) maps to exactly one
+/// ``Code``. Two errors are
 /// equal when their codes are equal (swift-asn1 style), so tests can write
 /// `#expect(throws: ZipError(.crcMismatch)) { … }`; the context (entry name, offset,
 /// detail) is for people.
@@ -34,15 +35,15 @@ public struct ZipError: Error, Sendable, Hashable, CustomStringConvertible {
 
         /// No local-file-header signature (`PK\x03\x04`) at the recorded offset.
         public static let signature = LocalHeaderField(.signature)
-        /// The name bytes differ (SECURITY row 19, 22).
+        /// The name bytes differ.
         public static let name = LocalHeaderField(.name)
-        /// The compression method differs (row 20).
+        /// The compression method differs.
         public static let method = LocalHeaderField(.method)
         /// General-purpose flag bits 0, 3 or 11 differ.
         public static let flags = LocalHeaderField(.flags)
         /// The CRC-32 differs (entries without a data descriptor).
         public static let crc32 = LocalHeaderField(.crc32)
-        /// The compressed or uncompressed size differs (row 21).
+        /// The compressed or uncompressed size differs.
         public static let size = LocalHeaderField(.size)
 
         /// The field's name.
@@ -103,32 +104,32 @@ public struct ZipError: Error, Sendable, Hashable, CustomStringConvertible {
         fileprivate init(_ backing: Backing) { self.backing = backing }
 
         /// No usable end-of-central-directory record: empty, too short, not a zip, or the
-        /// record's comment length overruns the file (rows 2, 3). Go: `zip: not a valid zip file`.
+        /// record's comment length overruns the file. Go: `zip: not a valid zip file`.
         public static let notAZip = Code(.notAZip)
         /// More than one end-of-central-directory signature could be taken as the record, so
-        /// readers may disagree about the archive (rows 3, 4; CVE-2024-24789).
+        /// readers may disagree about the archive (CVE-2024-24789).
         public static let ambiguousEndOfCentralDirectory = Code(.ambiguousEndOfCentralDirectory)
-        /// Bytes after the end-of-central-directory record and its comment (row 5).
+        /// Bytes after the end-of-central-directory record and its comment.
         public static let trailingData = Code(.trailingData)
-        /// Bytes before the first local file header (rows 7, 8).
+        /// Bytes before the first local file header.
         public static let prependedData = Code(.prependedData)
         /// The entry counts in the end records disagree with each other or with the number of
-        /// central-directory headers (rows 9, 10).
+        /// central-directory headers.
         public static let entryCountMismatch = Code(.entryCountMismatch)
         /// The central directory's offset and size do not describe the bytes right before
-        /// the end records (rows 11, 12).
+        /// the end records.
         public static let centralDirectoryOutOfBounds = Code(.centralDirectoryOutOfBounds)
         /// A central-directory header is truncated or lacks its signature.
         public static let invalidCentralDirectoryHeader = Code(.invalidCentralDirectoryHeader)
         /// The ZIP64 end record, locator or extra fields are missing, malformed or disagree with
-        /// the 32-bit fields or the actual positions (rows 16–18).
+        /// the 32-bit fields or the actual positions.
         public static let zip64Inconsistent = Code(.zip64Inconsistent)
         /// A multi-disk (spanned) archive: a disk number is not 0.
         public static let spannedArchive = Code(.spannedArchive)
-        /// A local file header disagrees with its central-directory header (rows 19–22).
+        /// A local file header disagrees with its central-directory header.
         public static func localHeaderMismatch(_ value: LocalHeaderField) -> Code { Code(.localHeaderMismatch(value)) }
         /// Two entries' byte spans overlap, or an entry overlaps the central directory
-        /// (rows 23–27: overlap bombs, aliased entries).
+        /// (overlap bombs, aliased entries).
         public static let overlappingEntries = Code(.overlappingEntries)
         /// Entries are not stored in central-directory order.
         public static let entriesOutOfOrder = Code(.entriesOutOfOrder)
@@ -136,39 +137,39 @@ public struct ZipError: Error, Sendable, Hashable, CustomStringConvertible {
         /// belong to no entry (a hidden channel no reader ever looks at).
         public static let unreferencedData = Code(.unreferencedData)
         /// More output than the declared uncompressed size, or a stored entry whose compressed
-        /// and uncompressed sizes differ (rows 28, 30).
+        /// and uncompressed sizes differ.
         public static let sizeMismatch = Code(.sizeMismatch)
         /// The entry's data ends early: less output than declared, a deflate stream cut short,
-        /// or a missing data descriptor (rows 29, 31, 33, 39). Go: `unexpected EOF`.
+        /// or a missing data descriptor. Go: `unexpected EOF`.
         public static let truncatedEntry = Code(.truncatedEntry)
-        /// Bytes after the final deflate block, inside the declared compressed size (row 32).
+        /// Bytes after the final deflate block, inside the declared compressed size.
         public static let trailingCompressedData = Code(.trailingCompressedData)
         /// The CRC-32 of the content (or a data descriptor's CRC-32) disagrees with the central
-        /// directory (rows 35–37). Go: `zip: checksum error`.
+        /// directory. Go: `zip: checksum error`.
         public static let crcMismatch = Code(.crcMismatch)
-        /// A data descriptor's sizes disagree with the central directory (row 38).
+        /// A data descriptor's sizes disagree with the central directory.
         public static let dataDescriptorMismatch = Code(.dataDescriptorMismatch)
-        /// Encryption flag bit 0 or 6 is set, or the method is 99 (AES) (row 40).
+        /// Encryption flag bit 0 or 6 is set, or the method is 99 (AES).
         public static let encryptedEntry = Code(.encryptedEntry)
-        /// A compression method other than 0 (stored) or 8 (deflate) (row 41).
+        /// A compression method other than 0 (stored) or 8 (deflate).
         /// Go: `zip: unsupported compression algorithm`.
         public static func unsupportedMethod(_ value: UInt16) -> Code { Code(.unsupportedMethod(value)) }
-        /// A directory entry (name ending in `/`) declares content (rows 65, 66).
+        /// A directory entry (name ending in `/`) declares content.
         public static let directoryEntryWithData = Code(.directoryEntryWithData)
-        /// More entries than ``ZipArchive/Limits/maxEntries`` (row 43).
+        /// More entries than ``ZipArchive/Limits/maxEntries``.
         public static let tooManyEntries = Code(.tooManyEntries)
         /// A name longer than ``ZipArchive/Limits/maxNameLength``, or all names together longer
         /// than ``ZipArchive/Limits/maxTotalNameBytes``.
         public static let nameTooLong = Code(.nameTooLong)
-        /// The file is larger than ``ZipArchive/Limits/maxArchiveSize`` (row 63).
+        /// The file is larger than ``ZipArchive/Limits/maxArchiveSize``.
         public static let archiveTooLarge = Code(.archiveTooLarge)
         /// One entry declares more than ``ZipArchive/Limits/maxEntrySize`` bytes, or more than
         /// ``ZipArchive/Limits/maxContentsSize`` was asked of ``ZipArchive/contents(of:)``.
         public static let entryTooLarge = Code(.entryTooLarge)
         /// The declared uncompressed sizes of all entries add up to more than
-        /// ``ZipArchive/Limits/maxTotalUncompressedSize`` (row 26, 61).
+        /// ``ZipArchive/Limits/maxTotalUncompressedSize``.
         public static let totalSizeTooLarge = Code(.totalSizeTooLarge)
-        /// zlib rejected the deflate stream; the detail carries zlib's message (row 34).
+        /// zlib rejected the deflate stream; the detail carries zlib's message.
         public static let inflateError = Code(.inflateError)
         /// The entry passed to a reader does not belong to the archive it was read from.
         public static let entryNotInArchive = Code(.entryNotInArchive)
@@ -255,7 +256,7 @@ public struct ZipError: Error, Sendable, Hashable, CustomStringConvertible {
 /// Something odd about an archive that the current ``ZipArchive/Mode`` tolerates.
 ///
 /// Strict mode warns only about things that never change what is read (an archive comment);
-/// lenient mode also records every rule it relaxed (trailing or prepended data, header
+/// Go-compatible mode also records every rule it relaxed (trailing or prepended data, header
 /// mismatches, overlaps, CRCs Go would not check), so a forensic report can list them.
 public struct ZipWarning: Sendable, Hashable, CustomStringConvertible {
     /// What was tolerated.
@@ -278,13 +279,13 @@ public struct ZipWarning: Sendable, Hashable, CustomStringConvertible {
 
         fileprivate init(_ backing: Backing) { self.backing = backing }
 
-        /// The archive has a comment (row 6). Comments never affect `h1:`.
+        /// The archive has a comment. Comments never affect `h1:`.
         public static let archiveComment = Code(.archiveComment)
         /// A rule strict mode enforces was relaxed; the associated value is the error strict
         /// mode would have thrown.
         public static func relaxed(_ value: ZipError.Code) -> Code { Code(.relaxed(value)) }
         /// An entry's CRC-32 field is 0, it has no data descriptor and it is not empty: like Go,
-        /// lenient mode does not verify its content (row 36).
+        /// Go-compatible mode does not verify its content.
         public static let crcNotVerified = Code(.crcNotVerified)
         /// An entry's extra field is not a well-formed sequence of (tag, size, data) records.
         public static let malformedExtraField = Code(.malformedExtraField)
