@@ -4,7 +4,11 @@ public import GoSumDB
 public import GoModFetch
 public import GoModVCS
 public import GoModSupplyChain
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// The result of auditing one Go project: every finding, and which checks ran.
 public struct AuditReport: Sendable {

@@ -4,7 +4,11 @@ public import GoSumDB
 public import GoModFetch
 public import GoModVCS
 public import GoModSupplyChain
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 extension ProjectAudit {
     /// A project's audit settings, committed next to go.mod as `gomodkit-audit.json` so that CI

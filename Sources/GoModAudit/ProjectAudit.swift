@@ -4,7 +4,11 @@ public import GoSumDB
 public import GoModFetch
 public import GoModVCS
 public import GoModSupplyChain
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// Everything GoModKit can check about one Go project, in one call: go.mod and go.sum parse,
 /// typosquatted module paths, go.sum against the checksum database, the module cache and

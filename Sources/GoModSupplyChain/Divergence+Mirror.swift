@@ -3,7 +3,11 @@ public import GoModZip
 public import GoSumDB
 public import GoModFetch
 public import GoModVCS
+#if canImport(FoundationEssentials)
+public import FoundationEssentials
+#else
 public import Foundation
+#endif
 
 extension Divergence {
     /// What a mirror serves for one module version: the zip and, when it has one, the `.info`.

@@ -3,7 +3,11 @@ public import GoModZip
 public import GoSumDB
 public import GoModFetch
 public import GoModVCS
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import Crypto
 
 /// Mirror-versus-tag divergence: does the module zip a mirror serves for `path@version` still

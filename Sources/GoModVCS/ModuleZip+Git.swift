@@ -7,7 +7,11 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 extension ModuleZip {
     /// A module's source in a local git repository, as `cmd/go` fetches it with

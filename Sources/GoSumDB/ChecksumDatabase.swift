@@ -1,5 +1,9 @@
 public import GoModCore
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import Synchronization
 
 /// The result of a verified lookup.

@@ -1,5 +1,9 @@
 public import GoModCore
+#if canImport(FoundationEssentials)
+public import FoundationEssentials
+#else
 public import Foundation
+#endif
 
 /// How to reach and trust a checksum database: cmd/go's `GOSUMDB`, `GONOSUMDB`/`GOPRIVATE`,
 /// `GOPROXY` handling (`modfetch/sumdb.go` `dbDial`, `initBase`), plus GoModKit's options.

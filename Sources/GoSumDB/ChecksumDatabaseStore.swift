@@ -1,5 +1,9 @@
 public import GoModCore
+#if canImport(FoundationEssentials)
+public import FoundationEssentials
+#else
 public import Foundation
+#endif
 import Synchronization
 #if canImport(Glibc)
 import Glibc

@@ -2,7 +2,11 @@ public import GoModCore
 public import GoModZip
 public import GoSumDB
 public import GoModNet
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 extension DownloadedModule {
     /// The object `go mod download -json` prints for this module (cmd/go's `ModuleJSON`, via

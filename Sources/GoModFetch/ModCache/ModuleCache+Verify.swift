@@ -3,7 +3,11 @@ public import GoModZip
 public import GoSumDB
 public import GoModNet
 import Dispatch
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import Synchronization
 
 /// The outcome of ``ModuleCache/verify(project:checksumDatabase:)``.

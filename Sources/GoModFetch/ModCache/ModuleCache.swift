@@ -9,7 +9,11 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// A Go module cache (`GOMODCACHE`) in cmd/go's layout (SPEC §8): paths of its files and safe
 /// file operations on it.

@@ -9,7 +9,11 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// A module version in the cache after ``ModuleDownloader/download(path:query:)``: the fields of
 /// `go mod download -json` (SPEC §10.2).

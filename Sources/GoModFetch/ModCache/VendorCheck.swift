@@ -2,7 +2,11 @@ public import GoModCore
 public import GoModZip
 public import GoSumDB
 public import GoModNet
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// Checks a project's `vendor/` tree: `vendor/modules.txt` against go.mod (cmd/go's
 /// `modload.checkVendorConsistency`, same messages) and — what cmd/go never checks — every

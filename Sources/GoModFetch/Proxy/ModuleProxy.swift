@@ -2,7 +2,11 @@ public import GoModCore
 public import GoModZip
 public import GoSumDB
 public import GoModNet
+#if canImport(FoundationEssentials)
+public import FoundationEssentials
+#else
 public import Foundation
+#endif
 
 /// One `GOPROXY` list entry, as cmd/go's `modfetch.proxyList` builds it.
 public struct ModuleProxyEntry: Sendable, Hashable, CustomStringConvertible {

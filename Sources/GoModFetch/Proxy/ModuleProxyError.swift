@@ -2,7 +2,11 @@ public import GoModCore
 public import GoModZip
 public import GoSumDB
 public import GoModNet
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// A module-proxy failure: cmd/go's `modfetch` proxy errors as a typed value.
 ///

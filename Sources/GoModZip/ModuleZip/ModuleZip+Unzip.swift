@@ -6,7 +6,11 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 extension ModuleZip {
     /// Options for ``unzip(_:module:to:options:)``.

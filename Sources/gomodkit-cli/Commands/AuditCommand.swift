@@ -1,5 +1,9 @@
 import ArgumentParser
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import GoModKit
 
 /// `gomodkit audit [DIR]`: every check for one Go project, one summary (thin over

@@ -1,6 +1,10 @@
 import ArgumentParser
 import Dispatch
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import GoModKit
 
 /// `gomodkit diverge path@version --git REPO (--zip FILE | --proxy URL)`: compare a mirror's

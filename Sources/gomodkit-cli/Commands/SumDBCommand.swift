@@ -1,6 +1,10 @@
 import ArgumentParser
 import Dispatch
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import GoModKit
 
 /// `gomodkit sumdb`: query and audit against a Go checksum database with proofs.

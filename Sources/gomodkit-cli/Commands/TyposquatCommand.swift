@@ -1,5 +1,9 @@
 import ArgumentParser
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import GoModKit
 
 /// `gomodkit typosquat [--known FILE]... [go.mod|go.sum|path...]`: flag module paths that
