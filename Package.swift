@@ -83,7 +83,10 @@ let package = Package(
                 "GoModKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
-            swiftSettings: strictSettings
+            swiftSettings: strictSettings,
+            // The Swift runtime and Foundation linked in: no shared-library loading and
+            // relocation at start-up (Docs/performance.md, start-up row).
+            linkerSettings: [.unsafeFlags(["-static-stdlib"])]
         ),
         .testTarget(
             name: "GoModKitTests",

@@ -226,8 +226,7 @@ public enum ProjectAudit {
             report.checks.append(.init(name: "modcache", status: .skipped, summary: "no usable go.mod"))
             return
         }
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: cache.root, isDirectory: &isDirectory), isDirectory.boolValue else {
+        guard directoryExists(cache.root) else {
             report.checks.append(.init(name: "modcache", status: .skipped, summary: "module cache \(cache.root) does not exist"))
             return
         }
@@ -398,8 +397,7 @@ public enum ProjectAudit {
             let prefix = parts.joined(separator: "/")
             for root in options.gitRoots {
                 let base = URL(fileURLWithPath: root).appendingPathComponent(prefix).path
-                var isDirectory: ObjCBool = false
-                if FileManager.default.fileExists(atPath: base, isDirectory: &isDirectory), isDirectory.boolValue,
+                if directoryExists(base),
                    FileManager.default.fileExists(atPath: base + "/.git") || FileManager.default.fileExists(atPath: base + "/HEAD") {
                     return GitSource(repository: base, subdir: subdir.reversed().joined(separator: "/"))
                 }

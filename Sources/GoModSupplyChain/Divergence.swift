@@ -628,6 +628,6 @@ public enum Divergence {
     }
 
     static func sha256Hex(_ data: [UInt8]) -> String {
-        SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+        hexLower(SHA256.hash(data: data))
     }
 }

@@ -30,7 +30,7 @@ package struct GitCommand {
         var exceeded: Bool
         /// `errno` of a failed write of standard output to its file (0: none).
         var writeError: Int32
-        package var stderrText: String { trimmedText(stderr) }
+        package var stderrText: String { String(decoding: stderr, as: UTF8.self).trimmingSpace() }
     }
 
     /// Variables removed from the child's environment: each would point git at another repository
@@ -67,9 +67,9 @@ package struct GitCommand {
         let pid: pid_t
         switch spawned {
         case .success(let child): pid = child
-        case .failure(let code):
+        case .failure(let failure):
             close(outPipe[0]); close(errPipe[0])
-            throw ModuleZipError(.git, message: "running git: \(path): \(systemMessage(code))")
+            throw ModuleZipError(.git, message: "running git: \(path): \(systemMessage(failure.code))")
         }
         var collected = Collected()
         let status = Self.drain(pid: pid, stdout: outPipe[0], stderr: errPipe[0], limit: limit,
@@ -90,14 +90,16 @@ package struct GitCommand {
     /// input `/dev/null`, standard output and error the given descriptors. The child's pid, or
     /// the `errno` of the failure.
     private static func spawn(path: String, arguments: [String], directory: String?, stdout: Int32,
-                              stderr: Int32) -> Result<pid_t, Int32> {
+                              stderr: Int32) -> Swift.Result<pid_t, SystemErrno> {
         var actions = posix_spawn_file_actions_t()
         var attributes = posix_spawnattr_t()
-        guard posix_spawn_file_actions_init(&actions) == 0 else { return .failure(errno) }
+        var rc = posix_spawn_file_actions_init(&actions)
+        guard rc == 0 else { return .failure(SystemErrno(code: rc)) }
         defer { posix_spawn_file_actions_destroy(&actions) }
-        guard posix_spawnattr_init(&attributes) == 0 else { return .failure(errno) }
+        rc = posix_spawnattr_init(&attributes)
+        guard rc == 0 else { return .failure(SystemErrno(code: rc)) }
         defer { posix_spawnattr_destroy(&attributes) }
-        var rc = posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        rc = posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         if rc == 0 { rc = posix_spawn_file_actions_adddup2(&actions, stdout, 1) }
         if rc == 0 { rc = posix_spawn_file_actions_adddup2(&actions, stderr, 2) }
         #if os(Linux)
@@ -106,7 +108,7 @@ package struct GitCommand {
         #else
         if rc == 0, let directory { rc = posix_spawn_file_actions_addchdir_np(&actions, directory) }
         #endif
-        guard rc == 0 else { return .failure(rc) }
+        guard rc == 0 else { return .failure(SystemErrno(code: rc)) }
         var signals = sigset_t()
         sigemptyset(&signals)
         rc = posix_spawnattr_setsigmask(&attributes, &signals)
@@ -117,17 +119,17 @@ package struct GitCommand {
         flags |= Int32(POSIX_SPAWN_CLOEXEC_DEFAULT)
         #endif
         if rc == 0 { rc = posix_spawnattr_setflags(&attributes, Int16(flags)) }
-        guard rc == 0 else { return .failure(rc) }
+        guard rc == 0 else { return .failure(SystemErrno(code: rc)) }
 
         var argv: [UnsafeMutablePointer<CChar>?] = ([path] + arguments).map { strdup($0) }
         argv.append(nil)
         var envp: [UnsafeMutablePointer<CChar>?] = environment().map { strdup($0) }
         envp.append(nil)
         defer { for p in argv + envp { free(p) } }
-        guard !argv.dropLast().contains(nil), !envp.dropLast().contains(nil) else { return .failure(ENOMEM) }
+        guard !argv.dropLast().contains(nil), !envp.dropLast().contains(nil) else { return .failure(SystemErrno(code: ENOMEM)) }
         var pid: pid_t = 0
         rc = posix_spawn(&pid, path, &actions, &attributes, argv, envp)
-        return rc == 0 ? .success(pid) : .failure(rc)
+        return rc == 0 ? .success(pid) : .failure(SystemErrno(code: rc))
     }
 
     /// The caller's environment (`NAME=value` entries, the first of any repeated name) without
@@ -263,14 +265,6 @@ package struct GitCommand {
         }
         throw ModuleZipError(.git, message: "\(executable): executable file not found in $PATH")
     }
-}
-
-/// `bytes` as text without leading and trailing ASCII white space (git's messages end in a newline).
-package func trimmedText(_ bytes: [UInt8]) -> String {
-    func isSpace(_ b: UInt8) -> Bool { b == 0x20 || (0x09...0x0d).contains(b) }
-    guard let first = bytes.firstIndex(where: { !isSpace($0) }),
-          let last = bytes.lastIndex(where: { !isSpace($0) }) else { return "" }
-    return String(decoding: bytes[first...last], as: UTF8.self)
 }
 
 #if os(Linux)

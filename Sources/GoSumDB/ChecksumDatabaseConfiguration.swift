@@ -98,14 +98,14 @@ public struct ChecksumDatabaseConfiguration: Sendable {
         var current = ""
         for ch in value {
             if ch == "," || ch == "|" {
-                let trimmed = current.trimmingCharacters(in: .whitespaces)
+                let trimmed = current.trimmingSpace()
                 if !trimmed.isEmpty { out.append((trimmed, ch == "|")) }
                 current = ""
             } else {
                 current.append(ch)
             }
         }
-        let trimmed = current.trimmingCharacters(in: .whitespaces)
+        let trimmed = current.trimmingSpace()
         if !trimmed.isEmpty { out.append((trimmed, false)) }
         return out
     }

@@ -55,7 +55,7 @@ func readInputFile(_ path: String, limit: Int = 64 << 20) throws(CLIFailure) -> 
     } catch let failure as CLIFailure {
         throw failure
     } catch {
-        throw .input("read \(path): \(error.localizedDescription)")
+        throw .input("read \(path): \(errorText(error))")
     }
 }
 

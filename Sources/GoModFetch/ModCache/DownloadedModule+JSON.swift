@@ -37,10 +37,10 @@ extension DownloadedModule {
 
     /// `Origin` in `codehost.Origin` field order, string fields only.
     static func originJSON(_ raw: [UInt8]?) -> GoJSON? {
-        guard let raw, let object = try? JSONSerialization.jsonObject(with: Data(raw)) as? [String: Any] else { return nil }
+        guard let raw, let object = JSONValue.object(raw) else { return nil }
         var fields: [(String, GoJSON)] = []
         for key in ["VCS", "URL", "Subdir", "Hash", "TagPrefix", "TagSum", "Ref", "RepoSum"] {
-            if let s = object[key] as? String, !s.isEmpty { fields.append((key, .string(ByteString(s)))) }
+            if case .string(let s)? = object[key], !s.isEmpty { fields.append((key, .string(ByteString(s)))) }
         }
         return fields.isEmpty ? nil : .object(fields)
     }

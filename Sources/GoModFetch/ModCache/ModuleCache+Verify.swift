@@ -51,7 +51,7 @@ extension ModuleCache {
             let reason = fileExists(hashPath) ? "read \(hashPath): unreadable" : "open \(hashPath): no such file or directory"
             return ([ModuleCacheError(.missingZipHash, module: module, "\(head): missing ziphash: \(reason)")], true)
         }
-        let recorded = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        let recorded = String(decoding: data, as: UTF8.self).trimmingSpace()
         var errors: [ModuleCacheError] = []
         if zipExists {
             do {

@@ -93,7 +93,7 @@ public struct ModuleProxyError: Error, Sendable, Hashable, CustomStringConvertib
 func proxyErrorDetail(_ body: [UInt8]) -> String {
     let text = String(decoding: body.prefix(64 << 10), as: UTF8.self)
     var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-    while let last = lines.last, last.trimmingCharacters(in: .whitespaces).isEmpty { lines.removeLast() }
+    while let last = lines.last, last.trimmingSpace().isEmpty { lines.removeLast() }
     var out = ""
     for (i, raw) in lines.enumerated() {
         var line = ""

@@ -51,7 +51,7 @@ struct ModuleEnvironment {
         var out: [String: String] = [:]
         for line in String(decoding: data, as: UTF8.self).split(separator: "\n") {
             guard let eq = line.firstIndex(of: "="), eq != line.startIndex else { continue }
-            let key = String(line[..<eq]).trimmingCharacters(in: .whitespaces)
+            let key = String(line[..<eq]).trimmingSpace()
             out[key] = String(line[line.index(after: eq)...])
         }
         return out

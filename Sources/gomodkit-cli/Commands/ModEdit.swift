@@ -350,7 +350,7 @@ struct GoEditCommand {
             try handle.truncate(atOffset: 0)
             try handle.write(contentsOf: Data(bytes))
         } catch {
-            throw fatal("go: write \(path): \(error.localizedDescription)")
+            throw fatal("go: write \(path): \(errorText(error))")
         }
     }
 

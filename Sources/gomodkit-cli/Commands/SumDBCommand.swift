@@ -170,7 +170,7 @@ struct SumDBCommand: ParsableCommand {
             case .success(let bundle):
                 if let output {
                     do { try Data(bundle.formatted).write(to: URL(fileURLWithPath: output)) } catch {
-                        throw CLIFailure.input("write \(output): \(error.localizedDescription)")
+                        throw CLIFailure.input("write \(output): \(errorText(error))")
                     }
                 } else {
                     Terminal.write(bundle.formatted)
