@@ -41,9 +41,9 @@ struct ModuleEnvironment {
         if path == "off" { return [:] }
         if path.isEmpty {
             #if os(macOS)
-            path = (env["HOME"] ?? NSHomeDirectory()) + "/Library/Application Support/go/env"
+            path = (env["HOME"] ?? homeDirectory()) + "/Library/Application Support/go/env"
             #else
-            let config = env["XDG_CONFIG_HOME"].flatMap { $0.hasPrefix("/") ? $0 : nil } ?? ((env["HOME"] ?? NSHomeDirectory()) + "/.config")
+            let config = env["XDG_CONFIG_HOME"].flatMap { $0.hasPrefix("/") ? $0 : nil } ?? ((env["HOME"] ?? homeDirectory()) + "/.config")
             path = config + "/go/env"
             #endif
         }
@@ -83,11 +83,11 @@ struct ProgressLine {
     let enabled = isatty(2) == 1
     func show(_ text: String) {
         guard enabled else { return }
-        FileHandle.standardError.write(Data("\r\u{1B}[K\(text)".utf8))
+        try? writeFully(2, Array("\r\u{1B}[K\(text)".utf8))
     }
     func clear() {
         guard enabled else { return }
-        FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+        try? writeFully(2, Array("\r\u{1B}[K".utf8))
     }
 }
 

@@ -273,7 +273,7 @@ struct SumDBCommand: ParsableCommand {
                     var text = "\(file):\(r.line): \(r.path) \(r.version) \(r.hash): \(r.status)"
                     if let id = r.record { text += " (record \(id))" }
                     if let db = r.databaseHash { text += "; \(client.name) has \(db)" }
-                    if let error = r.error { text += ": \(error.replacingOccurrences(of: "\n", with: "\n\t"))" }
+                    if let error = r.error { text += ": \(error.split(separator: "\n", omittingEmptySubsequences: false).joined(separator: "\n\t"))" }
                     print(text)
                 }
                 let tree = latest.map { " against tree \($0.tree.size) (\($0.tree.hash))" } ?? ""

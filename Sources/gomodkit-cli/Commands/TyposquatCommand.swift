@@ -58,7 +58,7 @@ struct Typosquat: ParsableCommand {
         var project: [ByteString] = []
         let arguments = inputs.isEmpty && !selfCheck ? ["go.mod"] : inputs
         for input in arguments {
-            let name = (input as NSString).lastPathComponent
+            let name = lastPathComponent(input)
             if name == "go.mod" || name.hasSuffix(".mod") {
                 let data = try readInputFile(input)
                 let mod: GoMod
