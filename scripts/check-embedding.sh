@@ -46,7 +46,14 @@ let package = Package(
         .executableTarget(
             name: "embed-check",
             dependencies: [.product(name: "GoModZip", package: "$identity")],
-            linkerSettings: [.unsafeFlags(["-static-stdlib"])]
+            // Compiled with -static-stdlib too, so that the imports name the static libraries'
+            // own dependencies; FoundationEssentials' two are named here because this file does
+            // not import it (GoModCore and GoModZip import it internally).
+            swiftSettings: [.unsafeFlags(["-static-stdlib"])],
+            linkerSettings: [
+                .unsafeFlags(["-static-stdlib"]),
+                .linkedLibrary("_FoundationCShims"), .linkedLibrary("_FoundationCollections"),
+            ]
         ),
     ],
     swiftLanguageModes: [.v6]
@@ -57,6 +64,7 @@ cat > "$pkg/Sources/embed-check/main.swift" <<'EOF'
 // embed-check ZIP GO.SUM MODULE VERSION: exit 0 when the zip's h1: is the go.sum line's,
 // 1 when it differs or the line is missing, 2 on bad usage or unreadable input.
 import GoModZip
+import GoModCore  // DirHash; in the GoModZip product's closure (GoModZip's API uses its types)
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -66,7 +74,8 @@ import Darwin
 #endif
 
 func fail(_ message: String, _ code: Int32) -> Never {
-    fputs("embed-check: \(message)\n", stderr)
+    let bytes = Array("embed-check: \(message)\n".utf8)
+    _ = bytes.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
     exit(code)
 }
 
@@ -132,7 +141,11 @@ static=$(nm --defined-only "$bin" 2>/dev/null \
   | head -5 || true)
 [ -z "$static" ] || die "$bin contains $(echo $static)"
 
+nm --defined-only "$bin" 2>/dev/null | grep -q 'FoundationEssentials' \
+  || die "nm finds no FoundationEssentials symbols in $bin: the static-content check above saw nothing"
 size=$(stat -c %s "$bin")
+strip -o "$work/embed-check.stripped" "$bin"
+stripped=$(stat -c %s "$work/embed-check.stripped")
 count=$(printf '%s\n' "$needed" | grep -c . || true)
 echo "check-embedding: OK: GoModZip-only executable ($config, -static-stdlib), built in ${build_s}s"
-echo "check-embedding: size $size bytes ($(( (size + 524288) / 1048576 )) MiB), $count NEEDED: $(echo $needed)"
+echo "check-embedding: size $size bytes ($(( (size + 524288) / 1048576 )) MiB; stripped $stripped bytes), $count NEEDED: $(echo $needed)"
