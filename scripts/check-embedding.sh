@@ -141,7 +141,7 @@ static=$(nm --defined-only "$bin" 2>/dev/null \
   | head -5 || true)
 [ -z "$static" ] || die "$bin contains $(echo $static)"
 
-nm --defined-only "$bin" 2>/dev/null | grep -q 'FoundationEssentials' \
+[ "$(nm --defined-only "$bin" 2>/dev/null | grep -c 'FoundationEssentials' || true)" -gt 0 ] \
   || die "nm finds no FoundationEssentials symbols in $bin: the static-content check above saw nothing"
 size=$(stat -c %s "$bin")
 strip -o "$work/embed-check.stripped" "$bin"
