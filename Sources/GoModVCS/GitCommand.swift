@@ -137,7 +137,12 @@ package struct GitCommand {
     private static func environment() -> [String] {
         var entries: [String] = []
         var seen = Set<String>()
-        if var cursor = environ as UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? {
+        #if canImport(Darwin)
+        let table = _NSGetEnviron()?.pointee
+        #else
+        let table = environ as UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?
+        #endif
+        if var cursor = table {
             while let entry = cursor.pointee {
                 let text = String(cString: entry)
                 cursor += 1
