@@ -1,5 +1,5 @@
 // swift-tools-version:6.1
-// libFuzzer targets for GoModKit (STYLE.md §10–11, SECURITY.md §4 fuzzing budget).
+// libFuzzer targets for GoModKit, each depending only on the product it exercises (Docs/Testing.md: fuzzing).
 // Build and run them with scripts/fuzz-smoke.sh; every executable target named Fuzz* is a
 // fuzz target whose entry point is `@_cdecl("LLVMFuzzerTestOneInput")`.
 import Foundation
@@ -23,25 +23,25 @@ let package = Package(
     targets: [
         .executableTarget(
             name: "FuzzZipReader",
-            dependencies: [.product(name: "GoModKit", package: parentIdentity)],
+            dependencies: [.product(name: "GoModZip", package: parentIdentity)],
             swiftSettings: fuzzSettings
         ),
         .executableTarget(
             name: "FuzzNote",
-            dependencies: [.product(name: "GoModKit", package: parentIdentity)],
+            dependencies: [.product(name: "GoSumDB", package: parentIdentity)],
             swiftSettings: fuzzSettings
         ),
         .executableTarget(
             name: "FuzzTLog",
-            dependencies: [.product(name: "GoModKit", package: parentIdentity)],
+            dependencies: [.product(name: "GoSumDB", package: parentIdentity)],
             swiftSettings: fuzzSettings
         ),
         .executableTarget(
             name: "FuzzGoSum",
-            dependencies: [.product(name: "GoModKit", package: parentIdentity)],
+            dependencies: [.product(name: "GoModCore", package: parentIdentity)],
             swiftSettings: fuzzSettings
         ),
-        .executableTarget(name: "FuzzGoMod", dependencies: [.product(name: "GoModKit", package: parentIdentity)], swiftSettings: fuzzSettings),
+        .executableTarget(name: "FuzzGoMod", dependencies: [.product(name: "GoModCore", package: parentIdentity)], swiftSettings: fuzzSettings),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -16,7 +16,7 @@ swift build -c release --product gomodkit >/dev/null
 bin=$(swift build -c release --show-bin-path)/gomodkit
 work=$(mktemp -d)
 trap "rm -rf \"$work\"" EXIT; [ -n "${KEEP:-}" ] && trap - EXIT && echo "work: $work"
-python3 - "$n" "$work/go.mod" "$root/Sources/GoModKit/SupplyChain/WellKnownModules.swift" "$mutants" <<'PY'
+python3 - "$n" "$work/go.mod" "$root/Sources/GoModSupplyChain/WellKnownModules.swift" "$mutants" <<'PY'
 import random, re, sys
 n, out, src, mutants = int(sys.argv[1]), sys.argv[2], sys.argv[3], float(sys.argv[4])
 known = re.findall(r'^\s+"([^"]+)",$', open(src).read(), re.M)

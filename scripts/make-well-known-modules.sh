@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Regenerates Sources/GoModKit/SupplyChain/WellKnownModules.swift: GoModKit's built-in list of
+# Regenerates Sources/GoModSupplyChain/WellKnownModules.swift: GoModKit's built-in list of
 # well-known Go module paths for typosquat detection (names only). Sources:
 #   1. the `module` lines and requirements of every go.mod shipped by Debian's golang-*-dev
 #      packages installed under /usr/share/gocode/src (testdata and vendor trees excluded);
@@ -8,7 +8,7 @@
 # the result is sorted bytewise and deduplicated.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-out="$root/Sources/GoModKit/SupplyChain/WellKnownModules.swift"
+out="$root/Sources/GoModSupplyChain/WellKnownModules.swift"
 src=${GOCODE_SRC:-/usr/share/gocode/src}
 list=$(mktemp)
 trap 'rm -f "$list"' EXIT

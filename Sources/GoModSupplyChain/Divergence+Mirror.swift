@@ -19,7 +19,7 @@ import Darwin
 extension Divergence {
     /// What a mirror serves for one module version: the zip and, when it has one, the `.info`.
     public struct Mirror: Sendable, Hashable {
-        /// The zip's bytes (at most ``ModuleZip/maxZipFile``).
+        /// The zip's bytes (at most `ModuleZip.maxZipFile`).
         public var zip: [UInt8]
         /// The parsed `.info`, nil when the mirror has none (404/410 or no file).
         public var info: Info?
@@ -31,11 +31,12 @@ extension Divergence {
         }
     }
 
-    /// Fetches `<proxy>/<escaped path>/@v/<escaped version>.info` and `.zip` (SPEC.md §7.1, §7.3)
-    /// with size caps: ``maxInfoSize`` for the `.info`, ``ModuleZip/maxZipFile`` for the zip
-    /// (cmd/go: `downloaded zip file too large`). `file://` URLs are read from the file system;
-    /// other URLs go through `transport` (only `https` and `http`). A missing `.info` (404, 410,
-    /// no file) is tolerated; a missing zip is ``DivergenceError/Code/notFound``.
+    /// Fetches `<proxy>/<escaped path>/@v/<escaped version>.info` and `.zip`
+    /// (https://go.dev/ref/mod#goproxy-protocol) with size caps: ``maxInfoSize`` for the `.info`,
+    /// `ModuleZip.maxZipFile` for the zip (cmd/go: `downloaded zip file too large`). `file://`
+    /// URLs are read from the file system; other URLs go through `transport` (only `https` and
+    /// `http`). A missing `.info` (404, 410, no file) is tolerated; a missing zip is
+    /// ``DivergenceError/Code/notFound``.
     ///
     /// This is deliberately minimal (one proxy, no GOPROXY list semantics, no go.sum check).
     public static func fetch(_ module: GoModule.Version, proxy: URL,
@@ -122,7 +123,7 @@ extension Divergence {
         return data
     }
 
-    /// A repository directory a ``ModuleZip/GitSource`` can read, for `repository`: a git
+    /// A repository directory a `ModuleZip.GitSource` can read, for `repository`: a git
     /// repository directory (returned as it is), or a git bundle file, cloned with
     /// ``cloneBundle(_:to:git:)`` into a new temporary directory that is returned as
     /// `temporaryClone` too: the caller removes it when done. A failed clone leaves nothing.
@@ -148,7 +149,7 @@ extension Divergence {
 
     /// Clones a git bundle (or any repository git can clone locally) into `directory` as a bare
     /// repository (`git clone --bare --quiet --no-hardlinks -- <bundle> <directory>`), so that a
-    /// ``ModuleZip/GitSource`` can read it. `directory` must not exist or be empty.
+    /// `ModuleZip.GitSource` can read it. `directory` must not exist or be empty.
     ///
     /// - Throws: ``DivergenceError/Code/upstream`` with git's message.
     public static func cloneBundle(_ bundle: String, to directory: String, git: String = "git") throws(DivergenceError) {

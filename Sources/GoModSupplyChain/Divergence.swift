@@ -11,7 +11,8 @@ import Foundation
 import Crypto
 
 /// Mirror-versus-tag divergence: does the module zip a mirror serves for `path@version` still
-/// match what the repository's tag holds today? (SECURITY.md §3, SPEC.md §5.5, §7.1.)
+/// match what the repository's tag holds today? (Docs/catch-a-poisoned-module.md; cmd/go
+/// `internal/modfetch/coderepo.go`.)
 ///
 /// This is the check that caught the boltdb-go attack: a typosquat published v1.3.1 with a
 /// backdoored `init()`, the module mirror cached that zip, then the attacker force-pushed the tag
@@ -21,8 +22,8 @@ import Crypto
 /// 1. the cheap signal: the `.info` `Origin.Hash` (the commit the mirror archived) against the
 ///    commit the tag names today (``tagCommit(_:source:)``);
 /// 2. the rebuild: the zip cmd/go would make from the tag now
-///    (``ModuleZip/createFromGit(_:source:output:options:)``) and its `h1:` against the mirror
-///    zip's `h1:` (``DirHash/hashZip(_:mode:parallelism:)``);
+///    (`ModuleZip.createFromGit(_:source:output:options:)`) and its `h1:` against the mirror
+///    zip's `h1:` (`DirHash.hashZip(_:mode:parallelism:)`);
 /// 3. when the hashes differ, a file-level diff (``FileChange``, with each side's SHA-256) and a
 ///    classification of what the MIRROR has that the tag does not (``Signal``): watched imports
 ///    (``watchedImports``), new or changed `init()` functions, `//go:linkname`, `//go:generate`,
@@ -43,7 +44,7 @@ public enum Divergence {
     // MARK: - .info
 
     /// The `Origin` section of a proxy `.info` document (cmd/go ≥ 1.19, `codehost.Origin`;
-    /// SPEC.md §7.1). Every field is optional.
+    /// https://go.dev/ref/mod#goproxy-protocol). Every field is optional.
     public struct Origin: Sendable, Hashable, Codable {
         /// `VCS`, e.g. `git`.
         public var vcs: String?
@@ -201,7 +202,7 @@ public enum Divergence {
         public var description: String { "\(safeText(path.bytes)): \(detail)" }
     }
 
-    /// The outcome (SECURITY.md §3).
+    /// The outcome (Docs/catch-a-poisoned-module.md explains each verdict).
     public enum Verdict: String, Sendable, Hashable, Codable {
         /// Same content and, when the `.info` recorded it, the same commit.
         case consistent
@@ -309,7 +310,7 @@ public enum Divergence {
     ///
     /// - Parameters:
     ///   - module: the module path and canonical version.
-    ///   - mirrorZip: the zip the mirror serves (at most ``ModuleZip/maxZipFile`` bytes), read
+    ///   - mirrorZip: the zip the mirror serves (at most `ModuleZip.maxZipFile` bytes), read
     ///     with GoModKit's strict zip reader; every entry must carry the `path@version/` prefix.
     ///   - info: the mirror's `.info`, for the Origin check (nil: skipped).
     ///   - source: the upstream repository (a clone; ``cloneBundle(_:to:git:)`` makes one from a

@@ -9,28 +9,66 @@ public import GoModVCS
 /// ``Divergence/Verdict``. Equality compares ``code`` only (STYLE §5).
 public struct DivergenceError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The rule that failed.
-    public enum Code: String, Sendable, Hashable, CaseIterable {
+    ///
+    /// New codes may be added in later releases without breaking source compatibility (the
+    /// swift-asn1 `ASN1Error.ErrorCode` shape): `switch` over a code with a `default`, or compare
+    /// with `==`. Codes are equal when they name the same rule; ``rawValue`` and ``description``
+    /// are the code's name, as the raw value of the former enum case was.
+    public struct Code: RawRepresentable, CaseIterable, Sendable, Hashable, CustomStringConvertible {
+        /// The codes of this release, kept out of the API so that adding one breaks no client.
+        fileprivate enum Backing: String, Sendable, Hashable, CaseIterable {
+            case invalidZip
+            case invalidInfo
+            case versionMismatch
+            case notFound
+            case fetchFailed
+            case tooLarge
+            case invalidModule
+            case upstream
+            case io
+        }
+
+        /// The code.
+        fileprivate let backing: Backing
+
+        fileprivate init(_ backing: Backing) { self.backing = backing }
+
         /// The mirror's zip is not a valid module zip (strict reader, wrong prefix, ...).
-        case invalidZip
+        public static let invalidZip = Code(.invalidZip)
         /// The `.info` document is not JSON of the expected shape.
-        case invalidInfo
+        public static let invalidInfo = Code(.invalidInfo)
         /// The `.info` names another version than the one asked for (Go: `proxy returned info
         /// for version <x> instead of requested version`).
-        case versionMismatch
+        public static let versionMismatch = Code(.versionMismatch)
         /// The proxy answered 404 or 410 (or the file does not exist in a `file://` proxy).
-        case notFound
+        public static let notFound = Code(.notFound)
         /// The proxy could not be reached or answered another status.
-        case fetchFailed
+        public static let fetchFailed = Code(.fetchFailed)
         /// A download or file is larger than its cap (`.zip`: ``ModuleZip/maxZipFile``,
         /// `.info`: ``Divergence/maxInfoSize``).
-        case tooLarge
+        public static let tooLarge = Code(.tooLarge)
         /// The module path or version is not valid, or the version is not canonical.
-        case invalidModule
+        public static let invalidModule = Code(.invalidModule)
         /// The upstream repository could not be read or the module could not be rebuilt from it
         /// (the underlying ``ModuleZipError`` is kept in ``zipError``).
-        case upstream
+        public static let upstream = Code(.upstream)
         /// A local file could not be read.
-        case io
+        public static let io = Code(.io)
+
+        /// The code's name, such as `invalidZip`.
+        public var rawValue: String { backing.rawValue }
+
+        /// The code with this name, or `nil` for a name this release does not know.
+        public init?(rawValue: String) {
+            guard let backing = Backing(rawValue: rawValue) else { return nil }
+            self.init(backing)
+        }
+
+        /// The codes this release knows, in declaration order.
+        public static var allCases: [Code] { Backing.allCases.map { Code($0) } }
+
+        /// The code's name (``rawValue``).
+        public var description: String { rawValue }
     }
 
     /// The rule that failed.

@@ -3,13 +3,13 @@ public import GoModZip
 public import GoSumDB
 public import GoModFetch
 public import GoModVCS
-/// Typosquat detection for Go module paths (SECURITY.md §2.12): does a required module path
-/// imitate a widely used one?
+/// Typosquat detection for Go module paths (Docs/catch-a-poisoned-module.md): does a required
+/// module path imitate a widely used one?
 ///
 /// A ``Detector`` holds a reference set — ``wellKnownModules`` (built in), any lists the caller
 /// adds (``Source/known``), and optionally the project's own dependency graph
 /// (``Source/project``) — indexed so that checking is a handful of hash lookups per path
-/// (SECURITY.md row 173: 100,000 requires in well under a second in release builds).
+/// (100,000 requires in well under a second in release builds).
 ///
 /// Paths are compared after dropping a major-version suffix (`/vN`, gopkg.in's `.vN`), so
 /// `github.com/boltdb-go/bolt/v2` is still compared with `github.com/boltdb/bolt`, and
@@ -36,9 +36,9 @@ public import GoModVCS
 /// look-alikes; and known vanity mappings (``isKnownVanityPair(_:_:)``, e.g. `go.uber.org/zap`
 /// and `github.com/uber-go/zap`).
 ///
-/// Go has no typosquat check; a raw non-ASCII path (row 171, `gоlang.org` with Cyrillic `о`) is
-/// not a typosquat finding but an invalid module path (``Detector/check(_:)`` throws
-/// ``ModulePathError``), because Go cannot fetch it.
+/// Go has no typosquat check; a raw non-ASCII path (`gоlang.org` with Cyrillic `о`) is
+/// not a typosquat finding but an invalid module path (``Detector/check(_:)-(ByteString)`` throws
+/// `ModulePathError`), because Go cannot fetch it.
 public enum Typosquat {
     /// Where a reference path came from.
     public enum Source: String, Sendable, Hashable, Codable {
@@ -97,7 +97,7 @@ public enum Typosquat {
     }
 
     /// Whether `a` and `b` are a known legitimate pair of a vanity import path and its hosting
-    /// repository (SECURITY.md row 172), e.g. `go.uber.org/zap` and `github.com/uber-go/zap`,
+    /// repository, which is never flagged, e.g. `go.uber.org/zap` and `github.com/uber-go/zap`,
     /// `golang.org/x/net` and `github.com/golang/net`, `gopkg.in/yaml.v3` and
     /// `github.com/go-yaml/yaml`. Order does not matter.
     public static func isKnownVanityPair(_ a: ByteString, _ b: ByteString) -> Bool {
@@ -211,8 +211,8 @@ public enum Typosquat {
         ///
         /// - Returns: at most one finding per imitated reference, strongest rule first; empty
         ///   when the path is a built-in or known reference, or imitates nothing.
-        /// - Throws: ``ModulePathError`` when the path is not a valid module path
-        ///   (`module.CheckPath`), e.g. raw Unicode homographs (row 171).
+        /// - Throws: `ModulePathError` when the path is not a valid module path
+        ///   (`module.CheckPath`), e.g. raw Unicode homographs.
         public func check(_ path: ByteString) throws(ModulePathError) -> [Finding] {
             try GoModule.checkPath(path)
             if isListed(path.bytes) { return [] }
@@ -226,7 +226,7 @@ public enum Typosquat {
             return out
         }
 
-        /// The precision measure of SECURITY.md §2.12: every built-in and known reference
+        /// A precision measure: every built-in and known reference
         /// checked against all the others (each as if it were not listed). Every finding is a
         /// false alarm on a legitimate, widely used module.
         public func falseAlarms() -> [Finding] {
@@ -601,7 +601,7 @@ private func deletionKeys(_ s: [UInt8], includeSelf: Bool) -> [UInt64] {
 
 // MARK: - Vanity mappings
 
-/// Known legitimate vanity ↔ hosting pairs, as base-path prefixes (row 172).
+/// Known legitimate vanity ↔ hosting pairs, as base-path prefixes.
 private let vanityPrefixes: [([UInt8], [UInt8])] = [
     ("go.uber.org/", "github.com/uber-go/"), ("golang.org/x/", "github.com/golang/"),
     ("google.golang.org/grpc", "github.com/grpc/grpc-go"), ("google.golang.org/protobuf", "github.com/protocolbuffers/protobuf-go"),

@@ -15,7 +15,8 @@ import Foundation
 
 extension ModuleZip {
     /// A module's source in a local git repository, as `cmd/go` fetches it with
-    /// `GOPROXY=direct` (SPEC.md §5.5).
+    /// `GOPROXY=direct` (cmd/go `internal/modfetch/coderepo.go`,
+    /// `internal/modfetch/codehost/git.go`).
     public struct GitSource: Sendable, Hashable {
         /// The repository: a working tree or a bare repository. It is only read: the archive is
         /// made in a private temporary repository that borrows its objects (see
@@ -51,7 +52,7 @@ extension ModuleZip {
         /// minus the root and the major-version suffix, joined with `subdirectory`, the Go 1.25
         /// `go-import` subdirectory field).
         ///
-        /// - Throws: ``ModuleZipError/Code/invalidRepositoryPath`` with Go's messages
+        /// - Throws: `ModuleZipError.Code.invalidRepositoryPath` with Go's messages
         ///   (`mismatched repo: found <root> for <path>`, `repository rooted at <root> cannot
         ///   contain module <path>`, `invalid module path "<path>"`).
         public static func locating(module: ByteString, in repository: String, repositoryRoot: ByteString,
@@ -92,7 +93,7 @@ extension ModuleZip {
         /// directory, or its `vN` subdirectory.
         public var directory: ByteString
         /// The go.mod cmd/go serves for this version: the raw blob of the module's go.mod at the
-        /// commit (no checkout filters), or the synthesized ``ModuleZip/legacyGoMod(_:)``.
+        /// commit (no checkout filters), or the synthesized `ModuleZip.legacyGoMod(_:)`.
         public var goMod: [UInt8]
         /// Whether ``goMod`` was synthesized because the module has no go.mod at the commit.
         public var goModIsSynthesized: Bool
@@ -104,7 +105,8 @@ extension ModuleZip {
     }
 
     /// Builds the module zip of `module` from a git repository exactly as cmd/go's `codeRepo.Zip`
-    /// does for `GOPROXY=direct` (SPEC.md §5.5), and the go.mod `codeRepo.GoMod` serves.
+    /// does for `GOPROXY=direct` (cmd/go `internal/modfetch/coderepo.go`), and the go.mod
+    /// `codeRepo.GoMod` serves.
     ///
     /// 1. The version must be canonical. Its revision is the tag `<directory>/<version>` (without
     ///    `+incompatible`), the commit of a pseudo-version (whose short hash, time and base tag
@@ -124,7 +126,7 @@ extension ModuleZip {
     ///    `export-ignore` and `export-subst` do not.
     /// 4. The archive is re-rooted (one top-level directory, files under `<dir>/` only, no
     ///    directory entries); for a module below the root without a `LICENSE`, the root `LICENSE`
-    ///    blob is added; the files go through ``create(_:files:output:options:)``.
+    ///    blob is added; the files go through `ModuleZip.create(_:files:output:options:)`.
     ///
     /// go.sum's `/go.mod` line hashes ``GitCreated/goMod``: the raw go.mod blob, or
     /// `module <path>\n` when there is none (the archive's copy may differ: it went through the

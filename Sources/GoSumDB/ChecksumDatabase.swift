@@ -56,14 +56,14 @@ public actor ChecksumDatabase {
     /// The most bytes accepted for `/lookup` and `/latest` responses.
     public static let maxTextResponse = 1 << 20
 
-    /// The most requests one ``lookup(path:version:)`` or ``fetchLatest()`` may send (SECURITY.md
-    /// row 143), from the tree math: tree sizes are below 2^62, so a tile read touches at most
-    /// `L = ⌈62 / H⌉` levels, and one pass over the tree reads at most `L` root tiles and `L` path
-    /// tiles, each at most 2 requests (a missing partial tile falls back to the full one). A lookup
-    /// makes the `/lookup` request, the `/supported` probes of the proxies, and at most 4 such
-    /// passes (the inclusion proof and up to 3 consistency proofs, when other lookups advance the
-    /// latest tree meanwhile — x/mod's `mergeLatestMem` loop, which Go does not bound).
-    /// For H = 8 and no proxy: 1 + 4 · 2 · 2 · 8 = 129.
+    /// The most requests one ``lookup(path:version:)`` or ``fetchLatest()`` may send (Go
+    /// has no such bound; see Docs/stricter-than-go.md), from the tree math: tree sizes are below
+    /// 2^62, so a tile read touches at most `L = ⌈62 / H⌉` levels, and one pass over the tree reads
+    /// at most `L` root tiles and `L` path tiles, each at most 2 requests (a missing partial tile
+    /// falls back to the full one). A lookup makes the `/lookup` request, the `/supported` probes
+    /// of the proxies, and at most 4 such passes (the inclusion proof and up to 3 consistency
+    /// proofs, when other lookups advance the latest tree meanwhile — x/mod's `mergeLatestMem`
+    /// loop, which Go does not bound). For H = 8 and no proxy: 1 + 4 · 2 · 2 · 8 = 129.
     public static func maxRequestsPerLookup(tileHeight: Int, proxies: Int) -> Int {
         let levels = (62 + max(1, tileHeight) - 1) / max(1, tileHeight)
         return 1 + max(0, proxies) + 4 * 2 * 2 * levels
@@ -304,7 +304,8 @@ public actor ChecksumDatabase {
 
     // MARK: Tiles
 
-    /// Reads stored hashes from `tree` through tiles, authenticating every tile (SPEC §9.9).
+    /// Reads stored hashes from `tree` through tiles, authenticating every tile (x/mod
+    /// `sumdb/tlog/tile.go`).
     func readHashes(tree: TLog.Tree, indexes: [Int64], context: String) async throws -> [TLog.Hash] {
         if indexes.isEmpty { return [] }
         if let known = authenticated[tree] {
@@ -324,7 +325,7 @@ public actor ChecksumDatabase {
         do { plan = try TLog.TilePlan(tree: tree, height: configuration.tileHeight, indexes: indexes) } catch {
             throw ChecksumDatabaseError(.tlog, context + error.description, underlying: error)
         }
-        // Tree math bounds the tiles per read (row 143): root tiles ≤ levels, path tiles ≤ levels per index.
+        // Tree math bounds the tiles per read: root tiles ≤ levels, path tiles ≤ levels per index.
         let levels = 64 / configuration.tileHeight + 2
         guard plan.tiles.count <= levels * (1 + indexes.count) else {
             throw ChecksumDatabaseError(.tooManyRequests, context + "\(plan.tiles.count) tiles for \(indexes.count) hashes")
@@ -433,7 +434,8 @@ public actor ChecksumDatabase {
         await acquire()
         defer { release() }
         requestCount += 1
-        // The database is pinned to its host: a redirect elsewhere is refused (SECURITY.md row 136).
+        // The database is pinned to its host: a redirect elsewhere is refused (stricter than Go:
+        // see Docs/stricter-than-go.md).
         do { return try await transport.get(url, limit: limit, redirects: .sameHost) } catch let error as HTTPTransportError {
             throw ChecksumDatabaseError(.transport, error.description, underlying: error)
         }

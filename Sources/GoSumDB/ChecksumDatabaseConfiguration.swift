@@ -20,7 +20,8 @@ public struct ChecksumDatabaseConfiguration: Sendable {
     public var tileHeight: Int
     /// Use only the cache; any network need is ``ChecksumDatabaseError/Code/offlineMissing``.
     public var offline: Bool
-    /// Reject tree notes with lines after the hash (SPEC §11.2) instead of ignoring them.
+    /// Reject tree notes with lines after the hash instead of ignoring them as x/mod's
+    /// `sumdb/tlog/note.go` does.
     public var strictNotes: Bool
     /// The most requests in flight at once.
     public var maxConcurrentRequests: Int

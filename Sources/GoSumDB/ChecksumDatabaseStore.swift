@@ -33,7 +33,8 @@ public protocol ChecksumDatabaseStore: Sendable {
 }
 
 /// The `go` command's on-disk layout: config under `$GOPATH/pkg/sumdb`, cache under
-/// `$GOMODCACHE/cache/download/sumdb` (SPEC §8), so a real `go` cache can be read and extended.
+/// `$GOMODCACHE/cache/download/sumdb` (cmd/go `internal/modfetch/sumdb.go`), so a real `go` cache
+/// can be read and extended.
 public struct FileChecksumDatabaseStore: ChecksumDatabaseStore {
     /// `$GOPATH/pkg/sumdb`.
     public let configDirectory: URL

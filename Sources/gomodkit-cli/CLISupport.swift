@@ -1,4 +1,3 @@
-import Dispatch
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
@@ -12,7 +11,6 @@ import Musl
 import Darwin
 #endif
 import GoModKit
-import Synchronization
 
 /// A command outcome other than success: the message (already Go-style) and the exit code.
 struct CLIFailure: Error {
@@ -78,20 +76,4 @@ func projectDirectory(_ directory: String) throws(CLIFailure) -> String {
         throw .input("go: go.mod file not found in \(terminalSafe(dir)); see 'go help modules'")
     }
     return dir
-}
-
-/// Runs async work to completion from the synchronous command tree, blocking the calling
-/// (main) thread; the work runs on the concurrency pool.
-func blockingRun<T: Sendable>(_ body: @escaping @Sendable () async -> T) -> T {
-    let box = Mutex<T?>(nil)
-    let semaphore = DispatchSemaphore(value: 0)
-    Task.detached {
-        let value = await body()
-        box.withLock { $0 = value }
-        semaphore.signal()
-    }
-    semaphore.wait()
-    // The task stored its value before signalling.
-    guard let value = box.withLock({ $0 }) else { preconditionFailure("blockingRun: no value after completion") }
-    return value
 }

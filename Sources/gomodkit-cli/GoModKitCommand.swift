@@ -15,7 +15,7 @@ import Darwin
 /// The `gomodkit` command: a thin shell over the GoModKit library.
 ///
 /// Exit codes everywhere: 0 ok, 1 verification failed, 2 bad usage or unreadable input.
-struct GoModKitCommand: ParsableCommand {
+struct GoModKitCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gomodkit",
         abstract: "Check Go modules the way the go command does, and catch what it misses.",
@@ -35,10 +35,14 @@ struct GoModKitCommand: ParsableCommand {
 
 @main
 enum Main {
-    static func main() {
+    static func main() async {
         do {
             var command = try GoModKitCommand.parseAsRoot()
-            try command.run()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
         } catch let failure as CLIFailure {
             if !failure.message.isEmpty { Terminal.error(failure.message) }
             exit(failure.code)

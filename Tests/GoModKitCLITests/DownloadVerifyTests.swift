@@ -49,6 +49,18 @@ import Testing
                 == "go: GOPROXY list is not the empty string, but contains no entries\n")
     }
 
+    /// Arguments split at the first `@` with Go's version check (modload.ParsePathVersion); the
+    /// texts are go mod download's (GOPROXY=off GOFLAGS=-mod=mod, Go 1.27.3), which exits 1 for
+    /// the invalid version where GoModKit uses its usage status 2.
+    @Test func pathVersionArguments() throws {
+        let r = try Self.run(["download", "example.com/x@v1.0.0@x"], env: ["GOPROXY": "off", "GOSUMDB": "off"])
+        #expect(r.status == 1)
+        #expect(r.stderr == "go: example.com/x@v1.0.0@x: module lookup disabled by GOPROXY=off\n")
+        let bad = try Self.run(["download", "example.com/x@-v1"], env: ["GOPROXY": "off", "GOSUMDB": "off"])
+        #expect(bad.status == 2)
+        #expect(bad.stderr == "go: invalid module version \"-v1\"\n")
+    }
+
     @Test func verifyModuleWithoutRequirements() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("gmk-mod-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)

@@ -54,7 +54,9 @@ import Testing
     ]
 
     /// Runs `executable arguments` in a fresh copy of ``files`` and collects everything.
-    static func run(_ executable: String, _ arguments: [String]) throws -> Run {
+    /// With `goenv`, the environment has no GOWORK and GOENV names a Go environment file in the
+    /// directory holding `goenv` (`$DIR` replaced by the directory).
+    static func run(_ executable: String, _ arguments: [String], goenv: String? = nil) throws -> Run {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("gmk-modedit-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -70,6 +72,12 @@ import Testing
         env["GOTOOLCHAIN"] = "local"; env["GOFLAGS"] = ""; env["GOPROXY"] = "off"; env["GOWORK"] = "off"
         env["GOPATH"] = dir.appendingPathComponent(".gopath").path; env["GOCACHE"] = dir.appendingPathComponent(".gocache").path
         env["HOME"] = dir.path
+        if let goenv {
+            let file = dir.appendingPathComponent(".goenv")
+            try Data(goenv.replacingOccurrences(of: "$DIR", with: dir.path).utf8).write(to: file)
+            env["GOWORK"] = nil
+            env["GOENV"] = file.path
+        }
         process.environment = env
         let outHandle = try FileHandle(forWritingTo: out), errHandle = try FileHandle(forWritingTo: err)
         process.standardOutput = outHandle
@@ -109,13 +117,13 @@ import Testing
         ["-json", "go.work", "more"], ["-module=x", "go.work"], ["-json", "missing.work"],
     ]
 
-    func compare(_ prefix: [String], _ args: [String]) throws {
+    func compare(_ prefix: [String], _ args: [String], goenv: String? = nil) throws {
         guard let go = Self.goBinary else {
             if ProcessInfo.processInfo.environment["CI"] == "true" { Issue.record("Go 1.27.3 missing under CI") }
             return
         }
-        let ours = try Self.run(try Self.gomodkitBinary(), prefix + args)
-        let theirs = try Self.run(go, prefix + args)
+        let ours = try Self.run(try Self.gomodkitBinary(), prefix + args, goenv: goenv)
+        let theirs = try Self.run(go, prefix + args, goenv: goenv)
         let label = (prefix + args).joined(separator: " ")
         func text(_ b: [UInt8]) -> String { String(decoding: b, as: UTF8.self) }
         #expect(text(ours.stdout) == text(theirs.stdout), "\(label): stdout")
@@ -131,6 +139,13 @@ import Testing
 
     @Test(arguments: workCases)
     func workEdit(_ args: [String]) throws { try compare(["work", "edit"], args) }
+
+    /// GOWORK set by `go env -w` (the Go environment file), not the process environment: cmd/go's
+    /// `cfg.Getenv` reads it there (modload `FindGoWork`).
+    @Test(arguments: ["GOWORK=$DIR/go.work\n", "GOWORK=off\n", "GOWORK=$DIR/bad.work\n"])
+    func workEditGOWORKFromEnvFile(_ goenv: String) throws {
+        try compare(["work", "edit"], ["-json"], goenv: goenv)
+    }
 
     /// Flags go's flag package calls bad syntax (`---x`, `-=x`) are refused by ArgumentParser
     /// before `mod edit` sees them: the same exit status as go, ArgumentParser's message.

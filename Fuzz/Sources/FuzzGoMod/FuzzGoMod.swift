@@ -1,4 +1,4 @@
-import GoModKit
+import GoModCore
 
 /// libFuzzer entry point for the go.mod / go.work reader, printer and editor (SECURITY.md §2.5,
 /// rows 81–91).

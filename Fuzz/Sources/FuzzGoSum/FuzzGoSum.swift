@@ -1,4 +1,4 @@
-import GoModKit
+import GoModCore
 
 /// libFuzzer entry point for the go.sum reader (SECURITY.md §2.6, rows 92–99).
 ///

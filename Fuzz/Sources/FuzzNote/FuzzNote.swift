@@ -1,4 +1,4 @@
-import GoModKit
+import GoSumDB
 
 /// libFuzzer entry point for signed notes and verifier keys (SECURITY.md §2.7, rows 100–108).
 ///

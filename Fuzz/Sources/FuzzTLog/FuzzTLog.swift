@@ -1,4 +1,4 @@
-import GoModKit
+import GoSumDB
 
 /// libFuzzer entry point for tree notes, lookup records, tile paths, hashes and proof bundles
 /// (SECURITY.md §2.8, rows 111–117). Invariants: a parsed tree re-formats to a note that parses

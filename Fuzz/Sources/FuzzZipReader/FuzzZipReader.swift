@@ -1,4 +1,4 @@
-import GoModKit
+import GoModZip
 
 /// Small limits so that every input is cheap and the fuzzer's `-malloc_limit_mb=64` turns any
 /// allocation sized from a declared field into a finding.

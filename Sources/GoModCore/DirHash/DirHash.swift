@@ -4,7 +4,8 @@
 ///
 /// Parsing accepts only the canonical text: exactly 44 base64 characters with `=` padding
 /// and zero trailing bits, so that two different strings never denote the same hash
-/// (SECURITY.md row 95). Hashes are compared by digest bytes.
+/// (stricter than Go, which compares the text: see Docs/stricter-than-go.md). Hashes are compared
+/// by digest bytes.
 public struct DirHash: Hashable, Sendable, LosslessStringConvertible, Codable {
     /// The 32-byte SHA-256 digest of the `Hash1` summary.
     public let digest: [UInt8]

@@ -6,9 +6,9 @@ extension GoSum {
     ///   - fileName: the name used in diagnostics and errors (cmd/go uses the file's path).
     ///   - mode: ``ReadingMode/strict`` (default) or one of the Go-compatible modes.
     ///   - limits: the size limit.
-    /// - Throws: ``GoSumError/Code-swift.enum/tooLarge`` before reading anything when `data`
+    /// - Throws: ``GoSumError/Code-swift.struct/tooLarge`` before reading anything when `data`
     ///   exceeds `limits.maxBytes`; in ``ReadingMode/go`` mode,
-    ///   ``GoSumError/Code-swift.enum/malformedLine`` at the first line without exactly three
+    ///   ``GoSumError/Code-swift.struct/malformedLine`` at the first line without exactly three
     ///   fields, with cmd/go's message.
     public init(parsing data: [UInt8], fileName: String = "go.sum", mode: ReadingMode = .strict,
                 limits: Limits = .default) throws(GoSumError) {
@@ -86,7 +86,7 @@ extension GoSum {
         }
     }
 
-    /// Strict checks of one record's fields (SPEC.md §3.6).
+    /// Strict checks of one record's fields (stricter than cmd/go: see Docs/stricter-than-go.md).
     private static func validate(_ record: Record,
                                  _ report: (GoSumDiagnostic.Code, GoSumDiagnostic.Severity, String) -> Void) {
         // Path: module.CheckPath, with Go's message.

@@ -1,5 +1,5 @@
 /// A go.sum (or go.work.sum) file: the module checksums a Go module has recorded
-/// (SPEC.md §3).
+/// (cmd/go `internal/modfetch/fetch.go`; https://go.dev/ref/mod#go-sum-files).
 ///
 /// Each line is `<module path> <version>[/go.mod] <hash>`. Reading follows cmd/go
 /// (`modfetch.readGoSum`): the file is split on `\n`, each line into fields at Unicode white

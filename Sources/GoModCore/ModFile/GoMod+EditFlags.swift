@@ -168,12 +168,12 @@ enum EditArguments {
     /// modload's `ParsePathVersion`: cut at the first `@`; a version starting with `-` or `/`
     /// is refused.
     static func cutAt(_ arg: ByteString) throws(ModFileError) -> (ArraySlice<UInt8>, ArraySlice<UInt8>)? {
-        guard let at = arg.bytes.firstIndex(of: UInt8(ascii: "@")) else { return nil }
-        let vers = arg.bytes[(at + 1)...]
-        if let f = vers.first, f == UInt8(ascii: "-") || f == UInt8(ascii: "/") {
-            throw ModFileError(.invalidEditArgument, message: ByteString("invalid module version " + goQuote(vers)))
+        let split: (module: GoModule.Version, hasVersion: Bool)
+        do { split = try GoModule.Version.parse(argument: arg) } catch {
+            throw ModFileError(.invalidEditArgument, message: error.message)
         }
-        return (arg.bytes[..<at], vers)
+        guard split.hasVersion else { return nil }
+        return (split.module.path.bytes[...], split.module.version.bytes[...])
     }
 
     /// cmd/go's `parsePathVersion`.

@@ -227,7 +227,7 @@ extension GoMod {
 
     // MARK: - Requirement sets (x/mod SetRequire, SetRequireSeparateIndirect)
 
-    /// A requirement for ``setRequirements(_:)``.
+    /// A requirement for ``GoMod/setRequirements(_:layout:)``.
     public struct RequirementSpec: Sendable, Hashable {
         /// The module path.
         public var path: ByteString

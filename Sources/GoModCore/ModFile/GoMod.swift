@@ -1,5 +1,6 @@
 /// A parsed go.mod file: x/mod's `modfile.File`, with its lossless ``syntax`` tree and the
-/// typed directives read from it (SPEC.md §2).
+/// typed directives read from it (x/mod `modfile/read.go`, `modfile/rule.go`;
+/// https://go.dev/ref/mod#go-mod-file).
 ///
 /// ```swift
 /// var mod = try GoMod.parse(bytes)                 // modfile.Parse
@@ -18,7 +19,7 @@
 /// Paths, versions and comments are ``ByteString``s: a go.mod file is untrusted bytes, and the
 /// parser, like Go's, does not validate module paths (run ``GoModule/checkPath(_:)`` on them).
 public struct GoMod: Sendable, Equatable {
-    /// How strictly to interpret directives (SPEC.md §2.4).
+    /// How strictly to interpret directives (x/mod `modfile/rule.go`: `Parse` or `ParseLax`).
     public enum Strictness: String, Sendable, Hashable, CaseIterable {
         /// x/mod's `Parse`, for the main module: unknown directives and blocks are errors.
         case strict

@@ -4,8 +4,8 @@ extension GoModSyntax {
     /// `ParseWork`).
     ///
     /// No directive is interpreted: any sequence of well-formed lines and blocks is accepted.
-    /// Lexical and syntax errors (SPEC.md §2.1–2.2) throw with Go's message and position, for
-    /// example `go.mod:1: unexpected input character '\ufeff'`. The parser runs in time and
+    /// Lexical and syntax errors (x/mod `modfile/read.go`) throw with Go's message and position,
+    /// for example `go.mod:1: unexpected input character '\ufeff'`. The parser runs in time and
     /// memory linear in the input, without recursion.
     public static func parse(_ data: [UInt8], fileName: String = "go.mod") throws(ModFileError) -> GoModSyntax {
         var parser = ModFileParser(data: data, fileName: fileName)

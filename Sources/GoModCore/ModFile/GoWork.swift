@@ -1,4 +1,4 @@
-/// A parsed go.work file: x/mod's `modfile.WorkFile` (SPEC.md §2.5), with its lossless
+/// A parsed go.work file: x/mod's `modfile.WorkFile` (x/mod `modfile/work.go`), with its lossless
 /// ``syntax`` tree, the typed directives `go`, `toolchain`, `godebug`, `use` and `replace`, and
 /// the edits of `go work edit`.
 ///

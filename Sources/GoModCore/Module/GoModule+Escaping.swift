@@ -1,6 +1,6 @@
-// Case-encoding of module paths and versions ("escaping", SPEC.md §1.5): every upper-case
-// ASCII letter becomes "!" followed by its lower-case form, so that names stay distinct on
-// case-insensitive file systems and in URLs.
+// Case-encoding of module paths and versions ("escaping", x/mod `module/module.go`): every
+// upper-case ASCII letter becomes "!" followed by its lower-case form, so that names stay distinct
+// on case-insensitive file systems and in URLs.
 
 extension GoModule {
     /// The escaped form of a module path (Go's `module.EscapePath`):

@@ -1,5 +1,5 @@
-// GOPRIVATE-style glob lists (SPEC.md §1.7): x/mod's MatchPrefixPatterns over Go's
-// path.Match.
+// GOPRIVATE-style glob lists (https://go.dev/ref/mod#private-modules): x/mod's MatchPrefixPatterns
+// over Go's path.Match.
 
 extension GoModule {
     /// Whether any path prefix of `target` matches one of the comma-separated glob patterns

@@ -1,6 +1,6 @@
 public import struct Foundation.Date
 
-// Pseudo-versions (x/mod module/pseudo.go, SPEC.md §1.4):
+// Pseudo-versions (x/mod `module/pseudo.go`; https://go.dev/ref/mod#pseudo-versions):
 //   vX.0.0-yyyymmddhhmmss-abcdefabcdef           no base tag
 //   vX.Y.Z-pre.0.yyyymmddhhmmss-abcdefabcdef     base is the prerelease vX.Y.Z-pre
 //   vX.Y.(Z+1)-0.yyyymmddhhmmss-abcdefabcdef     base is the release vX.Y.Z

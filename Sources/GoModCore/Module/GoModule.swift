@@ -1,6 +1,6 @@
 /// Go's `golang.org/x/mod/module` package, function for function, on byte strings.
 ///
-/// Every function takes and returns ``ByteString`` (names are bytes, SPEC.md conventions) and
+/// Every function takes and returns ``ByteString`` (names are bytes, as in Go) and
 /// reproduces Go's decision and Go's error text exactly (current x/mod, as vendored by Go
 /// 1.27.3). The value types ``ModulePath``, ``SemanticVersion``, ``ModuleVersion`` and
 /// ``PathPatterns`` are built on these functions; use them when you want validated values,
@@ -164,8 +164,8 @@ public enum GoModule {
         ByteString(canonicalVersionBytes(version.bytes))
     }
 
-    /// Sorts module versions the way cmd/go orders go.sum (Go's `module.Sort`, SPEC.md §1.6):
-    /// by path bytewise, then by the version's part before the first `/` with
+    /// Sorts module versions the way cmd/go orders go.sum (Go's `module.Sort`, x/mod
+    /// `module/module.go`): by path bytewise, then by the version's part before the first `/` with
     /// ``Semver/compare(_:_:)``, then by the suffix from that `/` (`""` < `/go.mod`).
     ///
     /// Go leaves the relative order of two keys unspecified when their version parts differ

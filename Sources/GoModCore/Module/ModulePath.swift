@@ -1,6 +1,6 @@
 /// A valid Go module path, such as `golang.org/x/text` or `github.com/BurntSushi/toml/v2`.
 ///
-/// Creating one runs Go's `module.CheckPath` (SPEC.md §1.1–1.2); the error is Go's, e.g.
+/// Creating one runs Go's `module.CheckPath` (x/mod `module/module.go`); the error is Go's, e.g.
 /// `malformed module path "x": missing dot in first path element`. Valid module paths are
 /// pure ASCII, so ``string`` never loses information, but identity, ordering and hashing are
 /// still bytewise (Go's string order).

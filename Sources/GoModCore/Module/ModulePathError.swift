@@ -11,65 +11,122 @@
 /// Equality compares ``code`` only (STYLE.md §5).
 public struct ModulePathError: Error, Sendable, Hashable, CustomStringConvertible {
     /// Which rule was broken. Each case names the Go message it corresponds to.
-    public enum Code: String, Sendable, Hashable, CaseIterable {
+    ///
+    /// New codes may be added in later releases without breaking source compatibility (the
+    /// swift-asn1 `ASN1Error.ErrorCode` shape): `switch` over a code with a `default`, or compare
+    /// with `==`. Codes are equal when they name the same rule; ``rawValue`` and ``description``
+    /// are the code's name, as the raw value of the former enum case was.
+    public struct Code: RawRepresentable, CaseIterable, Sendable, Hashable, CustomStringConvertible {
+        /// The codes of this release, kept out of the API so that adding one breaks no client.
+        fileprivate enum Backing: String, Sendable, Hashable, CaseIterable {
+            case invalidUTF8
+            case empty
+            case leadingDash
+            case doubleSlash
+            case trailingSlash
+            case emptyElement
+            case dotsOnlyElement
+            case leadingDot
+            case trailingDot
+            case invalidCharacter
+            case windowsReservedName
+            case windowsShortName
+            case leadingSlash
+            case missingDotInFirstElement
+            case leadingDashInFirstElement
+            case invalidCharacterInFirstElement
+            case invalidMajorVersionSuffix
+            case notSemanticVersion
+            case majorVersionMismatch
+            case disallowedVersionString
+            case escapingInconsistency
+            case invalidEscapedPath
+            case invalidEscapedVersion
+            case pseudoVersionSyntax
+            case pseudoVersionMalformedTime
+            case pseudoVersionBuildWithoutBase
+            case pseudoVersionNegativePatch
+            case badPattern
+        }
+
+        /// The code.
+        fileprivate let backing: Backing
+
+        fileprivate init(_ backing: Backing) { self.backing = backing }
+
         /// `invalid UTF-8`.
-        case invalidUTF8
+        public static let invalidUTF8 = Code(.invalidUTF8)
         /// `empty string`.
-        case empty
+        public static let empty = Code(.empty)
         /// `leading dash` (module and import paths).
-        case leadingDash
+        public static let leadingDash = Code(.leadingDash)
         /// `double slash`.
-        case doubleSlash
+        public static let doubleSlash = Code(.doubleSlash)
         /// `trailing slash`.
-        case trailingSlash
+        public static let trailingSlash = Code(.trailingSlash)
         /// `empty path element`.
-        case emptyElement
+        public static let emptyElement = Code(.emptyElement)
         /// `invalid path element "..."`: an element made only of dots.
-        case dotsOnlyElement
+        public static let dotsOnlyElement = Code(.dotsOnlyElement)
         /// `leading dot in path element` (module paths only).
-        case leadingDot
+        public static let leadingDot = Code(.leadingDot)
         /// `trailing dot in path element`.
-        case trailingDot
+        public static let trailingDot = Code(.trailingDot)
         /// `invalid char 'c'`: a character outside the kind's character set.
-        case invalidCharacter
+        public static let invalidCharacter = Code(.invalidCharacter)
         /// `"con" disallowed as path element component on Windows`.
-        case windowsReservedName
+        public static let windowsReservedName = Code(.windowsReservedName)
         /// `trailing tilde and digits in path element` (Windows short names).
-        case windowsShortName
+        public static let windowsShortName = Code(.windowsShortName)
         /// `leading slash` (module paths).
-        case leadingSlash
+        public static let leadingSlash = Code(.leadingSlash)
         /// `missing dot in first path element` (module paths).
-        case missingDotInFirstElement
+        public static let missingDotInFirstElement = Code(.missingDotInFirstElement)
         /// `leading dash in first path element` (module paths).
-        case leadingDashInFirstElement
+        public static let leadingDashInFirstElement = Code(.leadingDashInFirstElement)
         /// `invalid char 'c' in first path element` (module paths).
-        case invalidCharacterInFirstElement
+        public static let invalidCharacterInFirstElement = Code(.invalidCharacterInFirstElement)
         /// `invalid version`: a malformed major-version suffix such as `/v1`, `/v2.0` or `/v02`,
         /// or a `gopkg.in` path without `.vN`.
-        case invalidMajorVersionSuffix
+        public static let invalidMajorVersionSuffix = Code(.invalidMajorVersionSuffix)
         /// `not a semantic version` (`module.Check`).
-        case notSemanticVersion
+        public static let notSemanticVersion = Code(.notSemanticVersion)
         /// `should be vN, not vM`: the version's major does not match the path's suffix.
-        case majorVersionMismatch
+        public static let majorVersionMismatch = Code(.majorVersionMismatch)
         /// `disallowed version string` (`module.EscapeVersion`).
-        case disallowedVersionString
+        public static let disallowedVersionString = Code(.disallowedVersionString)
         /// `internal error: inconsistency in EscapePath`: Go's escaper met a non-ASCII rune
         /// (a version such as `v1.0.0-é` passes the file-name check but cannot be escaped).
-        case escapingInconsistency
+        public static let escapingInconsistency = Code(.escapingInconsistency)
         /// `invalid escaped module path "..."` (`module.UnescapePath`).
-        case invalidEscapedPath
+        public static let invalidEscapedPath = Code(.invalidEscapedPath)
         /// `invalid escaped version "..."` (`module.UnescapeVersion`).
-        case invalidEscapedVersion
+        public static let invalidEscapedVersion = Code(.invalidEscapedVersion)
         /// `syntax error`: not a pseudo-version.
-        case pseudoVersionSyntax
+        public static let pseudoVersionSyntax = Code(.pseudoVersionSyntax)
         /// `malformed time "..."`: a pseudo-version whose timestamp is not a valid UTC time.
-        case pseudoVersionMalformedTime
+        public static let pseudoVersionMalformedTime = Code(.pseudoVersionMalformedTime)
         /// `lacks base version, but has build metadata "..."`.
-        case pseudoVersionBuildWithoutBase
+        public static let pseudoVersionBuildWithoutBase = Code(.pseudoVersionBuildWithoutBase)
         /// `version before vX.Y.0 would have negative patch number`.
-        case pseudoVersionNegativePatch
+        public static let pseudoVersionNegativePatch = Code(.pseudoVersionNegativePatch)
         /// `syntax error in pattern` (`path.Match`'s `ErrBadPattern`).
-        case badPattern
+        public static let badPattern = Code(.badPattern)
+
+        /// The code's name, such as `invalidUTF8`.
+        public var rawValue: String { backing.rawValue }
+
+        /// The code with this name, or `nil` for a name this release does not know.
+        public init?(rawValue: String) {
+            guard let backing = Backing(rawValue: rawValue) else { return nil }
+            self.init(backing)
+        }
+
+        /// The codes this release knows, in declaration order.
+        public static var allCases: [Code] { Backing.allCases.map { Code($0) } }
+
+        /// The code's name (``rawValue``).
+        public var description: String { rawValue }
     }
 
     /// Which of Go's three path kinds a path error is about.

@@ -1,9 +1,9 @@
 /// A module at a version, printed `path@version` (Go's `module.Version` with both parts
 /// validated).
 ///
-/// ``init(_:_:)`` runs Go's `module.Check`: the path must be valid, the version a semantic
-/// version, and the version's major must match the path's major-version suffix. Ordering is
-/// Go's `module.Sort`: by path bytewise, then by version precedence (ties bytewise).
+/// ``init(_:_:)-(ByteString,ByteString)`` runs Go's `module.Check`: the path must be valid, the
+/// version a semantic version, and the version's major must match the path's major-version suffix.
+/// Ordering is Go's `module.Sort`: by path bytewise, then by version precedence (ties bytewise).
 public struct ModuleVersion: Hashable, Comparable, Sendable, CustomStringConvertible, Codable {
     /// The module path.
     public var path: ModulePath
@@ -11,7 +11,8 @@ public struct ModuleVersion: Hashable, Comparable, Sendable, CustomStringConvert
     public var version: SemanticVersion
 
     /// Pairs an already validated path and version. The major-version rule of
-    /// `module.Check` is not applied; use ``init(_:_:)`` or ``ModulePath/allows(_:)`` for that.
+    /// `module.Check` is not applied; use ``init(_:_:)-(ByteString,ByteString)`` or
+    /// ``ModulePath/allows(_:)`` for that.
     public init(path: ModulePath, version: SemanticVersion) {
         self.path = path
         self.version = version

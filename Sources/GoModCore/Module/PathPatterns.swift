@@ -1,5 +1,5 @@
 /// A comma-separated list of module-path glob patterns, as in GOPRIVATE, GONOPROXY,
-/// GONOSUMDB and GOINSECURE (SPEC.md §1.7).
+/// GONOSUMDB and GOINSECURE (https://go.dev/ref/mod#private-modules).
 ///
 /// ``matches(_:)-(ModulePath)`` is Go's `module.MatchPrefixPatterns`: a pattern with k
 /// slashes matches when Go's `path.Match` accepts the first k+1 elements of the path, so

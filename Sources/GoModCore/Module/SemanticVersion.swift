@@ -1,5 +1,5 @@
 /// A valid Go semantic version such as `v1.2.3`, `v2.0.0-rc.1+incompatible` or the shorthand
-/// `v1.2` (Go's `semver.IsValid`, SPEC.md §1.3).
+/// `v1.2` (Go's `semver.IsValid`, x/mod `semver/semver.go`).
 ///
 /// The text is kept exactly as given; ``canonical`` gives the normal form. Valid versions are
 /// pure ASCII.

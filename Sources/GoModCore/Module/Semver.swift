@@ -1,8 +1,8 @@
 /// Go's `golang.org/x/mod/semver` package, function for function, on byte strings.
 ///
 /// A semantic version is `v` MAJOR [`.` MINOR [`.` PATCH [`-` PRERELEASE] [`+` BUILD]]]
-/// (SPEC.md §1.3). The shorthands `v1` and `v1.2` are valid and mean `v1.0.0` and `v1.2.0`;
-/// prerelease and build suffixes need the full three-part form. Numeric components are
+/// (x/mod `semver/semver.go`). The shorthands `v1` and `v1.2` are valid and mean `v1.0.0` and
+/// `v1.2.0`; prerelease and build suffixes need the full three-part form. Numeric components are
 /// compared by length and then bytewise, never converted to fixed-width integers, so a
 /// 40-digit major version is valid and orders correctly.
 ///

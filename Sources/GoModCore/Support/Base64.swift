@@ -10,7 +10,8 @@ package enum Base64 {
     /// trailing bits (re-encoding reproduces the input). `nil` otherwise.
     ///
     /// Go's `base64.StdEncoding` also accepts non-zero trailing bits and skips `\r`/`\n`;
-    /// GoModKit does not, so one value has one text (SECURITY.md row 108).
+    /// GoModKit does not, so one value has one text (stricter than Go: see
+    /// Docs/stricter-than-go.md).
     package static func decode(_ text: some Collection<UInt8>) -> [UInt8]? {
         guard !text.isEmpty, text.count % 4 == 0 else { return text.isEmpty ? [] : nil }
         for byte in text {

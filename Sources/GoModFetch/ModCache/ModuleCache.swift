@@ -15,8 +15,8 @@ import FoundationEssentials
 import Foundation
 #endif
 
-/// A Go module cache (`GOMODCACHE`) in cmd/go's layout (SPEC §8): paths of its files and safe
-/// file operations on it.
+/// A Go module cache (`GOMODCACHE`) in cmd/go's layout (https://go.dev/ref/mod#module-cache): paths
+/// of its files and safe file operations on it.
 public struct ModuleCache: Sendable {
     /// The cache root (`$GOMODCACHE`).
     public let root: String

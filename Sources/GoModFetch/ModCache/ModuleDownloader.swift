@@ -16,7 +16,7 @@ import Foundation
 #endif
 
 /// A module version in the cache after ``ModuleDownloader/download(path:query:)``: the fields of
-/// `go mod download -json` (SPEC §10.2).
+/// `go mod download -json` (https://go.dev/ref/mod#go-mod-download).
 public struct DownloadedModule: Sendable, Hashable {
     /// `Path`.
     public var path: ByteString
@@ -39,7 +39,7 @@ public struct DownloadedModule: Sendable, Hashable {
     /// `Origin` from the `.info`, re-encoded (compact JSON, sorted keys), if present.
     public var origin: [UInt8]?
     /// Findings that do not stop the download (beyond Go), e.g. the zip's go.mod differing from
-    /// the `.mod` file (SECURITY row 149).
+    /// the `.mod` file (see Docs/stricter-than-go.md).
     public var warnings: [String]
 }
 
@@ -135,7 +135,7 @@ public struct ModuleDownloader: Sendable {
             }
         }
 
-        // A pseudo-version must agree with the .info time (SECURITY row 156; cmd/go checks it
+        // A pseudo-version must agree with the .info time (stricter than Go; cmd/go checks it
         // only against the VCS when fetching directly).
         if GoModule.isPseudoVersion(module.version), let time = info?.time {
             try Self.checkPseudoVersion(module, infoTime: time)

@@ -183,7 +183,7 @@ public struct ModuleProxyClient: Sendable {
     /// versions only, in the order received, duplicates removed (`proxyRepo.Versions`).
     public func versions(path: ByteString) async throws(ModuleProxyError) -> [ByteString] {
         let escaped = try escaped(path: path)
-        let body = try await tryProxies(module: String(decoding: path.bytes, as: UTF8.self)) { base throws(ModuleProxyError) in
+        let body = try await tryProxies(path: path, module: String(decoding: path.bytes, as: UTF8.self)) { base throws(ModuleProxyError) in
             try await fetch(base, relative: escaped + "/@v/list", limit: Self.maxListResponse)
         }
         var seen = Set<ByteString>()
@@ -209,7 +209,7 @@ public struct ModuleProxyClient: Sendable {
             throw ModuleProxyError(.invalidModule, error.description, module: module, underlying: error)
         }
         let canonical = Semver.canonical(version) == version
-        return try await tryProxies(module: module) { base throws(ModuleProxyError) in
+        return try await tryProxies(path: path, module: module) { base throws(ModuleProxyError) in
             let body = try await fetch(base, relative: escapedPath + "/@v/" + String(decoding: ev.bytes, as: UTF8.self) + ".info", limit: Self.maxInfoResponse)
             guard let info = ModuleInfo(json: body) else {
                 throw ModuleProxyError(.invalidResponse, "invalid response from proxy \(goQuote(Array(base.description.utf8))): \(proxyErrorDetail(Array(body.prefix(200))))", module: module)
@@ -226,7 +226,7 @@ public struct ModuleProxyClient: Sendable {
     public func latest(path: ByteString) async throws(ModuleProxyError) -> ModuleInfo {
         let escapedPath = try escaped(path: path)
         let module = String(decoding: path.bytes, as: UTF8.self)
-        return try await tryProxies(module: module) { base throws(ModuleProxyError) in
+        return try await tryProxies(path: path, module: module) { base throws(ModuleProxyError) in
             let body = try await fetch(base, relative: escapedPath + "/@latest", limit: Self.maxInfoResponse)
             guard let info = ModuleInfo(json: body), Semver.isValid(info.version) else {
                 throw ModuleProxyError(.invalidResponse, "invalid response from proxy \(goQuote(Array(base.description.utf8))): \(proxyErrorDetail(Array(body.prefix(200))))", module: module)
@@ -252,7 +252,7 @@ public struct ModuleProxyClient: Sendable {
     /// The go.mod bytes of a canonical version (`$base/$module/@v/$version.mod`).
     public func goMod(path: ByteString, version: ByteString) async throws(ModuleProxyError) -> [UInt8] {
         let (escapedPath, ev, module) = try escapedCanonical(path: path, version: version)
-        return try await tryProxies(module: module) { base throws(ModuleProxyError) in
+        return try await tryProxies(path: path, module: module) { base throws(ModuleProxyError) in
             try await fetch(base, relative: escapedPath + "/@v/" + ev + ".mod", limit: Self.maxModResponse)
         }
     }
@@ -263,7 +263,7 @@ public struct ModuleProxyClient: Sendable {
     /// error, the next proxy is tried only after a `|`.
     public func zip(path: ByteString, version: ByteString, limit: Int = maxZipResponse) async throws(ModuleProxyError) -> [UInt8] {
         let (escapedPath, ev, module) = try escapedCanonical(path: path, version: version)
-        return try await tryProxies(module: module) { base throws(ModuleProxyError) in
+        return try await tryProxies(path: path, module: module) { base throws(ModuleProxyError) in
             let body: [UInt8]
             do throws(ModuleProxyError) {
                 body = try await fetch(base, relative: escapedPath + "/@v/" + ev + ".zip", limit: limit)
@@ -290,11 +290,11 @@ public struct ModuleProxyClient: Sendable {
     /// cmd/go's `TryProxies`: the first success wins; after `,` only a not-found answer falls
     /// through, after `|` any error does; the error reported prefers direct/noproxy errors over
     /// other proxy errors over not-found.
-    func tryProxies<T: Sendable>(module: String, _ body: (URL) async throws(ModuleProxyError) -> T) async throws(ModuleProxyError) -> T {
+    /// `path` is the module path (matched against GONOPROXY); `module` names the module in errors.
+    func tryProxies<T: Sendable>(path: ByteString, module: String, _ body: (URL) async throws(ModuleProxyError) -> T) async throws(ModuleProxyError) -> T {
         let notExistRank = 0, proxyRank = 1, directRank = 2
         var best: ModuleProxyError?
         var bestRank = notExistRank
-        let path = ByteString(module.split(separator: "@", maxSplits: 1).first.map(String.init) ?? module)
         let noProxyMatch = GoModule.matchPrefixPatterns(configuration.noProxy, path)
         for entry in configuration.entries {
             var error: ModuleProxyError

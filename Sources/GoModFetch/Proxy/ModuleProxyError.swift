@@ -14,41 +14,84 @@ import Foundation
 /// has one (`module lookup disabled by GOPROXY=off`, `reading <url>: 404 Not Found`, …).
 public struct ModuleProxyError: Error, Sendable, Hashable, CustomStringConvertible {
     /// What went wrong.
-    public enum Code: String, Sendable, Hashable, CaseIterable {
+    ///
+    /// New codes may be added in later releases without breaking source compatibility (the
+    /// swift-asn1 `ASN1Error.ErrorCode` shape): `switch` over a code with a `default`, or compare
+    /// with `==`. Codes are equal when they name the same rule; ``rawValue`` and ``description``
+    /// are the code's name, as the raw value of the former enum case was.
+    public struct Code: RawRepresentable, CaseIterable, Sendable, Hashable, CustomStringConvertible {
+        /// The codes of this release, kept out of the API so that adding one breaks no client.
+        fileprivate enum Backing: String, Sendable, Hashable, CaseIterable {
+            case notFound
+            case httpStatus
+            case transport
+            case oversizeResponse
+            case proxyOff
+            case directUnsupported
+            case emptyProxyList
+            case invalidProxyURL
+            case invalidResponse
+            case proxyVersionMismatch
+            case notAZip
+            case invalidModule
+            case notCanonical
+            case noVersions
+        }
+
+        /// The code.
+        fileprivate let backing: Backing
+
+        fileprivate init(_ backing: Backing) { self.backing = backing }
+
         /// 404 or 410 from every proxy tried, or a `file://` proxy without the file
         /// (Go: `fs.ErrNotExist`, falls through to the next list entry).
-        case notFound
+        public static let notFound = Code(.notFound)
         /// Any other HTTP status (5xx, 403…): `reading <url>: <status>`.
-        case httpStatus
+        public static let httpStatus = Code(.httpStatus)
         /// A transport failure: timeout, refused connection, truncated body, redirect loop,
         /// https→http redirect (see ``underlying``).
-        case transport
+        public static let transport = Code(.transport)
         /// The body is larger than the limit for its kind (`downloaded zip file too large`).
-        case oversizeResponse
+        public static let oversizeResponse = Code(.oversizeResponse)
         /// `GOPROXY=off` reached: `module lookup disabled by GOPROXY=off`.
-        case proxyOff
+        public static let proxyOff = Code(.proxyOff)
         /// The list reached `direct` (or a GONOPROXY/GOPRIVATE path): GoModKit never fetches from
         /// version control.
-        case directUnsupported
+        public static let directUnsupported = Code(.directUnsupported)
         /// `GOPROXY list is not the empty string, but contains no entries`.
-        case emptyProxyList
+        public static let emptyProxyList = Code(.emptyProxyList)
         /// `invalid proxy URL scheme (must be https, http, file)` or an unparsable URL.
-        case invalidProxyURL
+        public static let invalidProxyURL = Code(.invalidProxyURL)
         /// A `.info` or `@latest` answer that is not the JSON it should be:
         /// `invalid response from proxy "<base>": …`.
-        case invalidResponse
+        public static let invalidResponse = Code(.invalidResponse)
         /// A `.info` answer for another version than the canonical one requested:
         /// `proxy returned info for version <x> instead of requested version`.
-        case proxyVersionMismatch
+        public static let proxyVersionMismatch = Code(.proxyVersionMismatch)
         /// A `.zip` answer that is not a zip archive (an HTML error page, a truncated file).
-        case notAZip
+        public static let notAZip = Code(.notAZip)
         /// The module path or version is invalid; nothing was requested
         /// (`malformed module path …`, `disallowed version string …`).
-        case invalidModule
+        public static let invalidModule = Code(.invalidModule)
         /// A version query (not a canonical version) where only canonical versions are allowed.
-        case notCanonical
+        public static let notCanonical = Code(.notCanonical)
         /// No versions in `@v/list` and no `@latest`: `no matching versions for query "latest"`.
-        case noVersions
+        public static let noVersions = Code(.noVersions)
+
+        /// The code's name, such as `notFound`.
+        public var rawValue: String { backing.rawValue }
+
+        /// The code with this name, or `nil` for a name this release does not know.
+        public init?(rawValue: String) {
+            guard let backing = Backing(rawValue: rawValue) else { return nil }
+            self.init(backing)
+        }
+
+        /// The codes this release knows, in declaration order.
+        public static var allCases: [Code] { Backing.allCases.map { Code($0) } }
+
+        /// The code's name (``rawValue``).
+        public var description: String { rawValue }
     }
 
     /// What went wrong.

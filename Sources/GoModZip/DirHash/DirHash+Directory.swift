@@ -15,8 +15,8 @@ extension DirHash {
     /// slash-separated; just the relative path when `prefix` is empty) and its contents. `go mod
     /// verify` uses the prefix `path@version` on an extracted module.
     ///
-    /// Stricter than Go (SECURITY.md row 79): symbolic links are never followed and make the
-    /// hash fail with ``DirHashError/Code/symlinkInTree`` (Go hashes a link's target); devices,
+    /// Stricter than Go (see Docs/stricter-than-go.md): symbolic links are never followed and make
+    /// the hash fail with ``DirHashError/Code/symlinkInTree`` (Go hashes a link's target); devices,
     /// FIFOs and sockets fail with ``DirHashError/Code/irregularFile``. Names are taken from the
     /// file system as raw bytes. The walk is iterative and reads files in fixed-size chunks.
     public static func hashDir(_ directory: String, prefix: ByteString) throws(DirHashError) -> DirHash {

@@ -6,7 +6,7 @@ extension DirHash {
     ///
     /// The names are sorted bytewise (Go's `sort.Strings`, never Swift `String` order); for each,
     /// the line `hex(SHA-256(contents))`, two spaces, the name and `\n` is summarised, and the
-    /// result is `h1:` + base64(SHA-256(summary)) (SPEC.md §6.1).
+    /// result is `h1:` + base64(SHA-256(summary)) (x/mod `sumdb/dirhash/hash.go`).
     ///
     /// - Throws: ``DirHashError/Code/newlineInName`` when a name contains `\n`
     ///   (Go: `dirhash: filenames with newlines are not supported`).
@@ -15,7 +15,8 @@ extension DirHash {
     }
 
     /// The `h1:` hash of a module's go.mod file, as go.sum's `<version>/go.mod` lines record it:
-    /// `Hash1` over the single file named `go.mod` (no `path@version/` prefix; SPEC.md §6.4).
+    /// `Hash1` over the single file named `go.mod` (no `path@version/` prefix; cmd/go
+    /// `internal/modfetch/fetch.go`).
     public static func hashGoMod(_ contents: some Collection<UInt8>) -> DirHash {
         var hasher = SHA256()
         hasher.update(data: Array(contents))

@@ -18,7 +18,7 @@ extension DirHash {
         /// Bit-for-bit x/mod `dirhash.HashZip`: with duplicate names the **last** entry of that
         /// name is hashed once per occurrence (Go opens entries through a name-to-entry map);
         /// the archive is read with ``ZipArchive/Mode/lenient``. For forensics and differential
-        /// tests (SECURITY.md rows 52 and 76).
+        /// tests (see Docs/stricter-than-go.md).
         case goCompatible
     }
 
@@ -26,8 +26,8 @@ extension DirHash {
     ///
     /// Every central-directory entry is hashed under its stored name (including the
     /// `path@version/` prefix) with its decompressed contents; directory entries and an entry
-    /// named exactly the prefix count as empty files, as in Go (SPEC.md §6.2). No module-zip
-    /// policy is applied here.
+    /// named exactly the prefix count as empty files, as in Go (x/mod `sumdb/dirhash/hash.go`). No
+    /// module-zip policy is applied here.
     ///
     /// Entries are inflated and hashed on up to `parallelism` threads (default: one per active
     /// core), largest first; the summary is assembled in byte order afterwards, so the result

@@ -6,7 +6,7 @@ internal import CZlib
 ///
 /// The `z_stream` lives at a stable heap address (zlib keeps a pointer back to it) and is
 /// reused across entries with `deflateReset`. Not `Sendable`: owned by one
-/// ``ModuleZipWriter``. This is the fourth file allowed `unsafe` code (STYLE.md §7), next to
+/// ``ModuleZipWriter``. This is one of the few files allowed `unsafe` code, next to
 /// the reader's `Inflater.swift`.
 final class Deflater {
     private let stream: UnsafeMutablePointer<z_stream>

@@ -134,8 +134,8 @@ extension ModuleZip {
     /// Throws when the check cannot run: the version is not canonical or `module.Check` fails
     /// (``ModuleZipError/Code/invalidModuleVersion``), the file cannot be opened, or the zip
     /// reader rejects it (``ModuleZipError/Code/zip``; with `mode: .strict`, GoModKit's strict
-    /// reader, SPEC.md §4.4). A file larger than ``maxZipFile`` is reported as the report's
-    /// ``CheckedFiles/sizeError`` before anything is read, as in Go.
+    /// reader, see Docs/stricter-than-go.md). A file larger than ``maxZipFile`` is reported as the
+    /// report's ``CheckedFiles/sizeError`` before anything is read, as in Go.
     public static func checkZip(_ module: GoModule.Version, path: String,
                                 mode: ZipArchive.Mode = .strict) throws(ModuleZipError) -> CheckedFiles {
         try checkModule(module)
@@ -272,7 +272,7 @@ extension ModuleZip {
 
     /// x/mod's `isVendoredPackage`: whether `name` is a file of a vendored package, which
     /// module zips omit. `goVersion` is the language version of the root go.mod's `go` line
-    /// (`go1.N`, or empty when there is none; SPEC.md §5.4, §5.7).
+    /// (`go1.N`, or empty when there is none; x/mod `zip/zip.go`).
     ///
     /// From `go1.24` on, `vendor/modules.txt` is vendored, and a nested `…/vendor/` directory
     /// vendors only files in its subdirectories. Before (and with no version), `modules.txt` is

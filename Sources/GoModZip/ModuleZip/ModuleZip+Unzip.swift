@@ -27,7 +27,7 @@ extension ModuleZip {
             case exact
         }
 
-        /// How the zip container is read (default strict, SPEC.md §4.4).
+        /// How the zip container is read (default strict, see Docs/stricter-than-go.md).
         public var mode: ZipArchive.Mode
         /// Make files 0444 and directories 0555, as in the module cache (default); otherwise
         /// files are 0644 and directories 0755 (before the umask).

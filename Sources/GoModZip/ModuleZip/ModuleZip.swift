@@ -3,7 +3,8 @@ public import GoModCore
 /// package does, and building them from a git tag as `cmd/go` does.
 ///
 /// A module zip holds the files of one module version, every name prefixed with
-/// `<module>@<version>/` (SPEC.md §5). x/mod's rules, all reproduced here with Go's messages:
+/// `<module>@<version>/` (x/mod `zip/zip.go`; https://go.dev/ref/mod#zip-files). x/mod's rules, all
+/// reproduced here with Go's messages:
 ///
 /// * every name starts with the prefix; the rest is a clean, relative path that passes
 ///   `module.CheckFilePath`;
@@ -14,9 +15,9 @@ public import GoModCore
 ///   root `go.mod` and `LICENSE` at most 16 MiB each (``maxGoMod``, ``maxLICENSE``).
 ///
 /// Creating a zip (``create(_:files:output:options:)``, ``createFromDirectory(_:directory:output:options:)``,
-/// ``createFromGit(_:source:output:options:)``) also omits what does not belong to the module:
-/// nested modules, vendored packages (by a rule that depends on the root go.mod's `go` line,
-/// ``isVendoredPackage(_:goVersion:)``), version-control directories, `.hg_archival.txt`,
+/// `createFromGit(_:source:output:options:)` in GoModVCS) also omits what does not belong to the
+/// module: nested modules, vendored packages (by a rule that depends on the root go.mod's `go`
+/// line, ``isVendoredPackage(_:goVersion:)``), version-control directories, `.hg_archival.txt`,
 /// symbolic links and other irregular files. Output is deterministic and shaped like x/mod's
 /// (deflate, data descriptors, zero times, no directory entries); what must match Go is the
 /// `h1:` hash, which every create function returns.
@@ -25,9 +26,9 @@ public import GoModCore
 /// valid files, omitted files with reasons, invalid files with reasons, a size error, and
 /// GoModKit's own warnings. Functions throw only when the check or operation cannot run at all.
 ///
-/// GoModKit is stricter than Go in a few documented ways (SECURITY.md §6): zips are read with
-/// the strict ``ZipArchive`` reader unless lenient mode is asked for, directory entries may not
-/// carry data, file and name-byte counts are capped, and extraction is atomic.
+/// GoModKit is stricter than Go in a few documented ways (Docs/stricter-than-go.md): zips are read
+/// with the strict ``ZipArchive`` reader unless lenient mode is asked for, directory entries may
+/// not carry data, file and name-byte counts are capped, and extraction is atomic.
 public enum ModuleZip {
     /// x/mod `MaxZipFile`: the largest module zip file, and the largest total uncompressed
     /// size of a module's files: 500 MiB.
@@ -36,9 +37,9 @@ public enum ModuleZip {
     public static let maxGoMod: Int64 = 16 << 20
     /// x/mod `MaxLICENSE`: the largest root `LICENSE`: 16 MiB.
     public static let maxLICENSE: Int64 = 16 << 20
-    /// GoModKit's cap on the number of files in a module (Go has none; SECURITY.md §4).
+    /// GoModKit's cap on the number of files in a module (Go has none).
     public static let maxFiles = 1_000_000
-    /// GoModKit's cap on the total bytes of all file names in a module (SECURITY.md §4).
+    /// GoModKit's cap on the total bytes of all file names in a module (Go has none).
     public static let maxNameBytes = 64 << 20
 
     /// The `path@version/` prefix of every entry name.
@@ -63,8 +64,9 @@ public enum ModuleZip {
     }
 
     /// cmd/go's `modfetch.LegacyGoMod`: the go.mod the go command serves and hashes for a
-    /// module version that has none — `module <AutoQuote(path)>\n` (SPEC.md §5.6). Its `h1:`
-    /// (``DirHash/hashGoMod(_:)``) is the go.sum `/go.mod` line of such a module.
+    /// module version that has none — `module <AutoQuote(path)>\n` (cmd/go
+    /// `internal/modfetch/coderepo.go`). Its `h1:` (``GoModCore/DirHash/hashGoMod(_:)``) is the
+    /// go.sum `/go.mod` line of such a module.
     public static func legacyGoMod(_ modulePath: ByteString) -> [UInt8] {
         Array("module ".utf8) + GoMod.autoQuote(ByteString(modulePath.bytes)).bytes + [0x0A]
     }

@@ -18,126 +18,181 @@ public import GoModCore
 /// equal when their codes are equal (STYLE.md §5).
 public struct ModuleZipError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The broken rule. Cases are grouped by where they occur.
-    public enum Code: Sendable, Hashable, CustomStringConvertible {
+    ///
+    /// New codes may be added in later releases without breaking source compatibility (the
+    /// swift-asn1 `ASN1Error.ErrorCode` shape): `switch` over a value with a `default`, or compare
+    /// with `==`. Values are equal when they name the same rule.
+    public struct Code: Sendable, Hashable, CustomStringConvertible {
+        /// The values of this release, kept out of the API so that adding one breaks no client.
+        fileprivate enum Backing: Sendable, Hashable {
+            case invalidModuleVersion
+            case zipTooLarge
+            case moduleTooLarge
+            case invalidFiles
+            case zip
+            case io
+            case fileChanged
+            case tooManyFiles
+            case targetNotEmpty
+            case targetNotDirectory
+            case fileExists
+            case normalizationCollision
+            case platformAlias
+            case git
+            case unknownRevision
+            case moduleNotFound
+            case invalidArchive
+            case invalidPseudoVersion
+            case invalidRepositoryPath
+            case outsidePrefix
+            case pathNotClean
+            case pathNotRelative
+            case invalidPath
+            case caseCollision
+            case fileDirectoryCollision
+            case duplicateEntry
+            case goModCase
+            case goModNotInRoot
+            case goModTooLarge
+            case licenseTooLarge
+            case directoryEntryWithData
+            case unreadableFile
+            case vendored
+            case inSubmodule
+            case submoduleDirectory
+            case vcsDirectory
+            case hgArchival
+            case symbolicLink
+            case notRegularFile
+            case directoryEntry
+            case symlinkEntry
+            case vendoredContent
+        }
+
+        /// The value.
+        fileprivate let backing: Backing
+
+        fileprivate init(_ backing: Backing) { self.backing = backing }
+
         // MARK: Whole operation
 
         /// The version is not canonical (`version "v1.0.0+bad" is not canonical (should be
         /// "v1.0.0")`) or `module.Check` rejects the path and version (SECURITY.md row 60).
-        case invalidModuleVersion
+        public static let invalidModuleVersion = Code(.invalidModuleVersion)
         /// The zip file is larger than 500 MiB (`module zip file is too large (N bytes; limit
         /// is 524288000 bytes)`, row 63), or a VCS archive is (`downloaded zip file too large`).
-        case zipTooLarge
+        public static let zipTooLarge = Code(.zipTooLarge)
         /// The files together are larger than 500 MiB: `total uncompressed size of module
         /// contents too large …` (zips, row 61) or `module source tree too large …` (files).
-        case moduleTooLarge
+        public static let moduleTooLarge = Code(.moduleTooLarge)
         /// Some files are invalid; ``ModuleZipError/files`` lists them (Go's `FileErrorList`).
-        case invalidFiles
+        public static let invalidFiles = Code(.invalidFiles)
         /// The zip container could not be read; ``ModuleZipError/zipError`` has the reader's error.
-        case zip
+        public static let zip = Code(.zip)
         /// A file-system operation failed; the message carries `errno`'s text.
-        case io
+        public static let io = Code(.io)
         /// A file is larger than the size it had when it was listed (`file "x" is larger than
         /// declared size`).
-        case fileChanged
+        public static let fileChanged = Code(.fileChanged)
         /// More files, or more name bytes, than GoModKit's caps allow (1,000,000 files, 64 MiB
         /// of names; Go has no cap, SECURITY.md §4).
-        case tooManyFiles
+        public static let tooManyFiles = Code(.tooManyFiles)
         /// The extraction target exists and is not empty (`target directory … exists and is not
         /// empty`, SECURITY.md row 157).
-        case targetNotEmpty
+        public static let targetNotEmpty = Code(.targetNotEmpty)
         /// The extraction target exists but is not a directory (a file, or a symbolic link,
         /// which GoModKit never follows; row 158).
-        case targetNotDirectory
+        public static let targetNotDirectory = Code(.targetNotDirectory)
         /// A file to be extracted already exists (`O_EXCL` failed, row 160).
-        case fileExists
+        public static let fileExists = Code(.fileExists)
         /// Two names that differ only in Unicode normalisation (NFC/NFD) would be extracted
         /// onto a volume that normalises names, where they collide (row 54). Elsewhere a warning.
-        case normalizationCollision
+        public static let normalizationCollision = Code(.normalizationCollision)
         /// A path element ends in a space or a dot, which Windows and SMB volumes drop, so it
         /// can alias another name (row 55). A warning on POSIX volumes.
-        case platformAlias
+        public static let platformAlias = Code(.platformAlias)
         /// `git` failed or produced output GoModKit cannot use.
-        case git
+        public static let git = Code(.git)
         /// A revision does not name a commit (`unknown revision v1.2.3`).
-        case unknownRevision
+        public static let unknownRevision = Code(.unknownRevision)
         /// The module is not where its path says it should be in the repository at that
         /// revision (cmd/go's `findDir` errors, such as `missing example.com/m/go.mod at
         /// revision v2.0.0` or `go.mod has post-v1 module path "example.com/m/v2" at revision
         /// v1.0.0`).
-        case moduleNotFound
+        public static let moduleNotFound = Code(.moduleNotFound)
         /// A VCS archive is not shaped as cmd/go expects (`missing top-level directory prefix`,
         /// `zip file contains more than one top-level directory`).
-        case invalidArchive
+        public static let invalidArchive = Code(.invalidArchive)
         /// A pseudo-version does not match the commit it names (revision or time).
-        case invalidPseudoVersion
+        public static let invalidPseudoVersion = Code(.invalidPseudoVersion)
         /// A repository subdirectory or repository root path is not usable for the module
         /// (`mismatched repo`, `repository rooted at … cannot contain module …`, or a
         /// subdirectory that is not a clean relative path).
-        case invalidRepositoryPath
+        public static let invalidRepositoryPath = Code(.invalidRepositoryPath)
 
         // MARK: Invalid files (x/mod's CheckedFiles.Invalid)
 
         /// A zip entry's name does not start with `path@version/` (rows 47, 59).
-        case outsidePrefix
+        public static let outsidePrefix = Code(.outsidePrefix)
         /// `file path is not clean` (row 50).
-        case pathNotClean
+        public static let pathNotClean = Code(.pathNotClean)
         /// `file path is not relative`.
-        case pathNotRelative
+        public static let pathNotRelative = Code(.pathNotRelative)
         /// `module.CheckFilePath` rejects the path (rows 46, 48, 49, 51); the file error's
         /// ``ModuleZip/FileError/pathError`` has the exact rule.
-        case invalidPath
+        public static let invalidPath = Code(.invalidPath)
         /// `case-insensitive file name collision: "a" and "b"` (row 53).
-        case caseCollision
+        public static let caseCollision = Code(.caseCollision)
         /// `entry "a" is both a file and a directory` (row 56).
-        case fileDirectoryCollision
+        public static let fileDirectoryCollision = Code(.fileDirectoryCollision)
         /// `multiple entries for file "a"` (row 52).
-        case duplicateEntry
+        public static let duplicateEntry = Code(.duplicateEntry)
         /// `go.mod files must have lowercase names` (row 57).
-        case goModCase
+        public static let goModCase = Code(.goModCase)
         /// `go.mod file not in module root directory` (rows 57, 58).
-        case goModNotInRoot
+        public static let goModNotInRoot = Code(.goModNotInRoot)
         /// `go.mod file too large (max size is 16777216 bytes)` (row 62).
-        case goModTooLarge
+        public static let goModTooLarge = Code(.goModTooLarge)
         /// `LICENSE file too large (max size is 16777216 bytes)` (row 62).
-        case licenseTooLarge
+        public static let licenseTooLarge = Code(.licenseTooLarge)
         /// A directory entry (name ending in `/`) declares content: the `h1:` would commit to
         /// bytes no extractor writes (rows 65, 66; stricter than Go).
-        case directoryEntryWithData
+        public static let directoryEntryWithData = Code(.directoryEntryWithData)
         /// A file could not be examined (I/O error while listing).
-        case unreadableFile
+        public static let unreadableFile = Code(.unreadableFile)
 
         // MARK: Omitted files (x/mod's CheckedFiles.Omitted)
 
         /// `file is in vendor directory`.
-        case vendored
+        public static let vendored = Code(.vendored)
         /// `file is in another module`.
-        case inSubmodule
+        public static let inSubmodule = Code(.inSubmodule)
         /// `directory is in another module`.
-        case submoduleDirectory
+        public static let submoduleDirectory = Code(.submoduleDirectory)
         /// `directory is a version control repository` (`.bzr`, `.git`, `.hg`, `.svn`).
-        case vcsDirectory
+        public static let vcsDirectory = Code(.vcsDirectory)
         /// `file is inserted by 'hg archive' and is always omitted`.
-        case hgArchival
+        public static let hgArchival = Code(.hgArchival)
         /// `file is a symbolic link`.
-        case symbolicLink
+        public static let symbolicLink = Code(.symbolicLink)
         /// `not a regular file`.
-        case notRegularFile
+        public static let notRegularFile = Code(.notRegularFile)
 
         // MARK: Warnings (GoModKit findings; Go accepts these silently)
 
         /// A directory entry, or an entry named exactly `path@version/`: accepted and hashed as
         /// an empty file, as Go does, but never extracted (row 64).
-        case directoryEntry
+        public static let directoryEntry = Code(.directoryEntry)
         /// An entry whose Unix mode says symbolic link: treated as a regular file holding the
         /// link text, as Go does; never extracted as a link (row 67).
-        case symlinkEntry
+        public static let symlinkEntry = Code(.symlinkEntry)
         /// Content in a `vendor/` directory: kept in the zip and hashed, but it is code the
         /// go command ignores when building the module (row 68).
-        case vendoredContent
+        public static let vendoredContent = Code(.vendoredContent)
 
         /// A short text naming the rule.
         public var description: String {
-            switch self {
+            switch backing {
             case .invalidModuleVersion: "invalid module version"
             case .zipTooLarge: "module zip file is too large"
             case .moduleTooLarge: "module contents too large"

@@ -1,7 +1,7 @@
 public import GoModCore
 // Record parsing for ZipArchive: EOCD, ZIP64 end record and locator, central-directory
-// headers, local file headers and data descriptors (SPEC.md §4.1), with the strict rules of
-// §4.4 and Go's archive/zip behaviour for lenient mode (§4.2).
+// headers, local file headers and data descriptors (PKWARE's APPNOTE.TXT), with the strict rules of
+// ZipArchive's documentation and Go's `archive/zip/reader.go` behaviour for lenient mode.
 
 enum Signature {
     static let localHeader: UInt32 = 0x0403_4b50
@@ -444,8 +444,8 @@ struct ArchiveParser {
         return records
     }
 
-    /// Tells prepended data (Go's base offset: the whole archive shifted, row 7) from a
-    /// central directory that simply is not where the end record says (rows 11, 12).
+    /// Tells prepended data (Go's base offset: the whole archive shifted) from a
+    /// central directory that simply is not where the end record says.
     private func boundsError(_ end: EndRecord) throws(ZipError) -> ZipError {
         let cdEnd = end.centralDirectoryEnd
         let outOfBounds = ZipError(end.isZip64 ? .zip64Inconsistent : .centralDirectoryOutOfBounds, offset: end.offset,

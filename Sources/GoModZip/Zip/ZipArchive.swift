@@ -2,15 +2,15 @@ public import GoModCore
 /// A zip archive's central directory, read and checked by GoModKit's own parser (zlib is used
 /// only to inflate entry data).
 ///
-/// Go's `archive/zip` is the baseline (SPEC.md §4.2): driven by the central directory,
-/// tolerant of prepended and trailing data, of counts that only agree modulo 65,536, and of
-/// local headers, data descriptors and entry spans that contradict the central directory.
+/// Go's `archive/zip` is the baseline (Go's `archive/zip/reader.go`): driven by the central
+/// directory, tolerant of prepended and trailing data, of counts that only agree modulo 65,536, and
+/// of local headers, data descriptors and entry spans that contradict the central directory.
 /// Each such tolerance lets two readers see two different archives in the same bytes.
 ///
 /// ## Strict mode (the default)
 ///
-/// Accepts exactly one unambiguous interpretation (SPEC.md §4.4), and decides it before any
-/// entry is inflated:
+/// Accepts exactly one unambiguous interpretation (see Docs/stricter-than-go.md), and decides it
+/// before any entry is inflated:
 ///
 /// 1. The file is at most ``Limits/maxArchiveSize`` bytes. The end-of-central-directory
 ///    (EOCD) record lies in the last 65,557 bytes, its comment reaches exactly to the end of
@@ -33,7 +33,7 @@ public import GoModCore
 ///    order, leave no unreferenced bytes between them, and end where the central directory
 ///    begins. Overlaps are found by sorting spans (O(n log n)) from the central directory
 ///    alone, so overlap bombs are rejected before any local header is read. *Go* checks
-///    none of this; x/mod's `HashZip` inflates every alias (SECURITY.md rows 23–27).
+///    none of this; x/mod's `HashZip` inflates every alias (x/mod `sumdb/dirhash/hash.go`).
 /// 6. Only methods 0 and 8; encryption flags (bits 0, 6) and method 99 rejected; stored
 ///    entries have equal sizes; directory entries declare no content — all checked when the
 ///    central directory is read. *Go* fails only when such an entry is opened, and ignores
@@ -51,8 +51,8 @@ public import GoModCore
 /// overlaps allowed) and records each relaxation in ``warnings``. It still applies rules 6–8
 /// and every ``Limits`` bound, never inflates past declared sizes and never buffers an entry.
 /// One Go behaviour of rule 7 is kept for parity: an entry whose CRC-32 field is 0, without a
-/// data descriptor, is not CRC-checked (warning ``ZipWarning/Code/crcNotVerified``, SECURITY
-/// row 36). Problems Go reports only when an entry is opened (an unreadable local header, a
+/// data descriptor, is not CRC-checked (warning ``ZipWarning/Code/crcNotVerified``).
+/// Problems Go reports only when an entry is opened (an unreadable local header, a
 /// missing or CRC-mismatched data descriptor, a directory declaring content) are reported
 /// when that entry is read.
 ///
@@ -61,17 +61,17 @@ public import GoModCore
 public struct ZipArchive: Sendable {
     /// How much to tolerate.
     public enum Mode: Sendable, Hashable {
-        /// One unambiguous interpretation or an error (SPEC.md §4.4).
+        /// One unambiguous interpretation or an error (see Docs/stricter-than-go.md).
         case strict
         /// Go `archive/zip` parity for forensics and hashing, with warnings.
         case lenient
     }
 
-    /// Resource bounds, checked before the work they bound (SECURITY.md §4).
+    /// Resource bounds, checked before the work they bound.
     public struct Limits: Sendable, Hashable {
         /// Largest archive file accepted: 500 MiB (x/mod `MaxZipFile`).
         public var maxArchiveSize: Int64
-        /// Most entries accepted. The default, 1,000,000, is SECURITY.md §4's bound (Go has no
+        /// Most entries accepted. The default, 1,000,000, is GoModKit's own bound (Go has no
         /// limit); a central directory of that size needs about 200 bytes of memory per entry
         /// plus the names.
         public var maxEntries: Int
@@ -107,7 +107,7 @@ public struct ZipArchive: Sendable {
             self.maxContentsSize = maxContentsSize
         }
 
-        /// The bounds for Go module zips (x/mod `zip.MaxZipFile`, `MaxGoMod`; SECURITY.md §4).
+        /// The bounds for Go module zips (x/mod `zip/zip.go`: `MaxZipFile`, `MaxGoMod`).
         public static let goModuleZip = Limits()
     }
 

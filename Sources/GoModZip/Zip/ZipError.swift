@@ -12,23 +12,42 @@ public import GoModCore
 /// so hostile names never reach a terminal unescaped.
 public struct ZipError: Error, Sendable, Hashable, CustomStringConvertible {
     /// Which header field of a local file header disagrees with its central-directory header.
-    public enum LocalHeaderField: Sendable, Hashable, CustomStringConvertible {
+    ///
+    /// New fields may be added in later releases without breaking source compatibility (the
+    /// swift-asn1 `ASN1Error.ErrorCode` shape): `switch` over a value with a `default`, or compare
+    /// with `==`. Values are equal when they name the same field.
+    public struct LocalHeaderField: Sendable, Hashable, CustomStringConvertible {
+        /// The values of this release, kept out of the API so that adding one breaks no client.
+        fileprivate enum Backing: Sendable, Hashable {
+            case signature
+            case name
+            case method
+            case flags
+            case crc32
+            case size
+        }
+
+        /// The value.
+        fileprivate let backing: Backing
+
+        fileprivate init(_ backing: Backing) { self.backing = backing }
+
         /// No local-file-header signature (`PK\x03\x04`) at the recorded offset.
-        case signature
+        public static let signature = LocalHeaderField(.signature)
         /// The name bytes differ (SECURITY row 19, 22).
-        case name
+        public static let name = LocalHeaderField(.name)
         /// The compression method differs (row 20).
-        case method
+        public static let method = LocalHeaderField(.method)
         /// General-purpose flag bits 0, 3 or 11 differ.
-        case flags
+        public static let flags = LocalHeaderField(.flags)
         /// The CRC-32 differs (entries without a data descriptor).
-        case crc32
+        public static let crc32 = LocalHeaderField(.crc32)
         /// The compressed or uncompressed size differs (row 21).
-        case size
+        public static let size = LocalHeaderField(.size)
 
         /// The field's name.
         public var description: String {
-            switch self {
+            switch backing {
             case .signature: "signature"
             case .name: "name"
             case .method: "method"
@@ -40,83 +59,137 @@ public struct ZipError: Error, Sendable, Hashable, CustomStringConvertible {
     }
 
     /// The broken rule.
-    public enum Code: Sendable, Hashable, CustomStringConvertible {
+    ///
+    /// New codes may be added in later releases without breaking source compatibility (the
+    /// swift-asn1 `ASN1Error.ErrorCode` shape): `switch` over a value with a `default`, or compare
+    /// with `==`. Values are equal when they name the same rule (with the same associated value).
+    public struct Code: Sendable, Hashable, CustomStringConvertible {
+        /// The values of this release, kept out of the API so that adding one breaks no client.
+        fileprivate enum Backing: Sendable, Hashable {
+            case notAZip
+            case ambiguousEndOfCentralDirectory
+            case trailingData
+            case prependedData
+            case entryCountMismatch
+            case centralDirectoryOutOfBounds
+            case invalidCentralDirectoryHeader
+            case zip64Inconsistent
+            case spannedArchive
+            case localHeaderMismatch(LocalHeaderField)
+            case overlappingEntries
+            case entriesOutOfOrder
+            case unreferencedData
+            case sizeMismatch
+            case truncatedEntry
+            case trailingCompressedData
+            case crcMismatch
+            case dataDescriptorMismatch
+            case encryptedEntry
+            case unsupportedMethod(UInt16)
+            case directoryEntryWithData
+            case tooManyEntries
+            case nameTooLong
+            case archiveTooLarge
+            case entryTooLarge
+            case totalSizeTooLarge
+            case inflateError
+            case entryNotInArchive
+            case io
+        }
+
+        /// The value.
+        fileprivate let backing: Backing
+
+        fileprivate init(_ backing: Backing) { self.backing = backing }
+
         /// No usable end-of-central-directory record: empty, too short, not a zip, or the
         /// record's comment length overruns the file (rows 2, 3). Go: `zip: not a valid zip file`.
-        case notAZip
+        public static let notAZip = Code(.notAZip)
         /// More than one end-of-central-directory signature could be taken as the record, so
         /// readers may disagree about the archive (rows 3, 4; CVE-2024-24789).
-        case ambiguousEndOfCentralDirectory
+        public static let ambiguousEndOfCentralDirectory = Code(.ambiguousEndOfCentralDirectory)
         /// Bytes after the end-of-central-directory record and its comment (row 5).
-        case trailingData
+        public static let trailingData = Code(.trailingData)
         /// Bytes before the first local file header (rows 7, 8).
-        case prependedData
+        public static let prependedData = Code(.prependedData)
         /// The entry counts in the end records disagree with each other or with the number of
         /// central-directory headers (rows 9, 10).
-        case entryCountMismatch
+        public static let entryCountMismatch = Code(.entryCountMismatch)
         /// The central directory's offset and size do not describe the bytes right before
         /// the end records (rows 11, 12).
-        case centralDirectoryOutOfBounds
+        public static let centralDirectoryOutOfBounds = Code(.centralDirectoryOutOfBounds)
         /// A central-directory header is truncated or lacks its signature.
-        case invalidCentralDirectoryHeader
+        public static let invalidCentralDirectoryHeader = Code(.invalidCentralDirectoryHeader)
         /// The ZIP64 end record, locator or extra fields are missing, malformed or disagree with
         /// the 32-bit fields or the actual positions (rows 16–18).
-        case zip64Inconsistent
+        public static let zip64Inconsistent = Code(.zip64Inconsistent)
         /// A multi-disk (spanned) archive: a disk number is not 0.
-        case spannedArchive
+        public static let spannedArchive = Code(.spannedArchive)
         /// A local file header disagrees with its central-directory header (rows 19–22).
-        case localHeaderMismatch(LocalHeaderField)
+        public static func localHeaderMismatch(_ value: LocalHeaderField) -> Code { Code(.localHeaderMismatch(value)) }
         /// Two entries' byte spans overlap, or an entry overlaps the central directory
         /// (rows 23–27: overlap bombs, aliased entries).
-        case overlappingEntries
+        public static let overlappingEntries = Code(.overlappingEntries)
         /// Entries are not stored in central-directory order.
-        case entriesOutOfOrder
+        public static let entriesOutOfOrder = Code(.entriesOutOfOrder)
         /// Bytes between two entries, or between the last entry and the central directory, that
         /// belong to no entry (a hidden channel no reader ever looks at).
-        case unreferencedData
+        public static let unreferencedData = Code(.unreferencedData)
         /// More output than the declared uncompressed size, or a stored entry whose compressed
         /// and uncompressed sizes differ (rows 28, 30).
-        case sizeMismatch
+        public static let sizeMismatch = Code(.sizeMismatch)
         /// The entry's data ends early: less output than declared, a deflate stream cut short,
         /// or a missing data descriptor (rows 29, 31, 33, 39). Go: `unexpected EOF`.
-        case truncatedEntry
+        public static let truncatedEntry = Code(.truncatedEntry)
         /// Bytes after the final deflate block, inside the declared compressed size (row 32).
-        case trailingCompressedData
+        public static let trailingCompressedData = Code(.trailingCompressedData)
         /// The CRC-32 of the content (or a data descriptor's CRC-32) disagrees with the central
         /// directory (rows 35–37). Go: `zip: checksum error`.
-        case crcMismatch
+        public static let crcMismatch = Code(.crcMismatch)
         /// A data descriptor's sizes disagree with the central directory (row 38).
-        case dataDescriptorMismatch
+        public static let dataDescriptorMismatch = Code(.dataDescriptorMismatch)
         /// Encryption flag bit 0 or 6 is set, or the method is 99 (AES) (row 40).
-        case encryptedEntry
+        public static let encryptedEntry = Code(.encryptedEntry)
         /// A compression method other than 0 (stored) or 8 (deflate) (row 41).
         /// Go: `zip: unsupported compression algorithm`.
-        case unsupportedMethod(UInt16)
+        public static func unsupportedMethod(_ value: UInt16) -> Code { Code(.unsupportedMethod(value)) }
         /// A directory entry (name ending in `/`) declares content (rows 65, 66).
-        case directoryEntryWithData
+        public static let directoryEntryWithData = Code(.directoryEntryWithData)
         /// More entries than ``ZipArchive/Limits/maxEntries`` (row 43).
-        case tooManyEntries
+        public static let tooManyEntries = Code(.tooManyEntries)
         /// A name longer than ``ZipArchive/Limits/maxNameLength``, or all names together longer
         /// than ``ZipArchive/Limits/maxTotalNameBytes``.
-        case nameTooLong
+        public static let nameTooLong = Code(.nameTooLong)
         /// The file is larger than ``ZipArchive/Limits/maxArchiveSize`` (row 63).
-        case archiveTooLarge
+        public static let archiveTooLarge = Code(.archiveTooLarge)
         /// One entry declares more than ``ZipArchive/Limits/maxEntrySize`` bytes, or more than
         /// ``ZipArchive/Limits/maxContentsSize`` was asked of ``ZipArchive/contents(of:)``.
-        case entryTooLarge
+        public static let entryTooLarge = Code(.entryTooLarge)
         /// The declared uncompressed sizes of all entries add up to more than
         /// ``ZipArchive/Limits/maxTotalUncompressedSize`` (row 26, 61).
-        case totalSizeTooLarge
+        public static let totalSizeTooLarge = Code(.totalSizeTooLarge)
         /// zlib rejected the deflate stream; the detail carries zlib's message (row 34).
-        case inflateError
+        public static let inflateError = Code(.inflateError)
         /// The entry passed to a reader does not belong to the archive it was read from.
-        case entryNotInArchive
+        public static let entryNotInArchive = Code(.entryNotInArchive)
         /// Reading the underlying file failed (`errno` text in the detail).
-        case io
+        public static let io = Code(.io)
+
+        /// The header field of a ``localHeaderMismatch(_:)``; `nil` for every other code.
+        public var localHeaderField: LocalHeaderField? {
+            if case .localHeaderMismatch(let field) = backing { return field }
+            return nil
+        }
+
+        /// The compression method of an ``unsupportedMethod(_:)``; `nil` for every other code.
+        public var compressionMethod: UInt16? {
+            if case .unsupportedMethod(let method) = backing { return method }
+            return nil
+        }
 
         /// A short text naming the rule, in Go's words where Go has them.
         public var description: String {
-            switch self {
+            switch backing {
             case .notAZip: "not a valid zip file"
             case .ambiguousEndOfCentralDirectory: "ambiguous end of central directory record"
             case .trailingData: "trailing data after the end of central directory record"
@@ -186,23 +259,47 @@ public struct ZipError: Error, Sendable, Hashable, CustomStringConvertible {
 /// mismatches, overlaps, CRCs Go would not check), so a forensic report can list them.
 public struct ZipWarning: Sendable, Hashable, CustomStringConvertible {
     /// What was tolerated.
-    public enum Code: Sendable, Hashable, CustomStringConvertible {
+    ///
+    /// New codes may be added in later releases without breaking source compatibility (the
+    /// swift-asn1 `ASN1Error.ErrorCode` shape): `switch` over a value with a `default`, or compare
+    /// with `==`. Values are equal when they name the same rule (with the same associated value).
+    public struct Code: Sendable, Hashable, CustomStringConvertible {
+        /// The values of this release, kept out of the API so that adding one breaks no client.
+        fileprivate enum Backing: Sendable, Hashable {
+            case archiveComment
+            case relaxed(ZipError.Code)
+            case crcNotVerified
+            case malformedExtraField
+            case moreWarnings
+        }
+
+        /// The value.
+        fileprivate let backing: Backing
+
+        fileprivate init(_ backing: Backing) { self.backing = backing }
+
         /// The archive has a comment (row 6). Comments never affect `h1:`.
-        case archiveComment
+        public static let archiveComment = Code(.archiveComment)
         /// A rule strict mode enforces was relaxed; the associated value is the error strict
         /// mode would have thrown.
-        case relaxed(ZipError.Code)
+        public static func relaxed(_ value: ZipError.Code) -> Code { Code(.relaxed(value)) }
         /// An entry's CRC-32 field is 0, it has no data descriptor and it is not empty: like Go,
         /// lenient mode does not verify its content (row 36).
-        case crcNotVerified
+        public static let crcNotVerified = Code(.crcNotVerified)
         /// An entry's extra field is not a well-formed sequence of (tag, size, data) records.
-        case malformedExtraField
+        public static let malformedExtraField = Code(.malformedExtraField)
         /// More warnings were found than are kept; the detail says how many were dropped.
-        case moreWarnings
+        public static let moreWarnings = Code(.moreWarnings)
+
+        /// The rule strict mode would have enforced, for ``relaxed(_:)``; `nil` for every other code.
+        public var relaxedCode: ZipError.Code? {
+            if case .relaxed(let code) = backing { return code }
+            return nil
+        }
 
         /// A short text.
         public var description: String {
-            switch self {
+            switch backing {
             case .archiveComment: "archive has a comment"
             case .relaxed(let code): "tolerated: \(code)"
             case .crcNotVerified: "CRC-32 is 0 and is not verified"

@@ -38,7 +38,8 @@ extension TLog {
             self.hash = h
         }
 
-        /// Whether a tree note's text carries lines after the hash (SPEC §11.2: never used).
+        /// Whether a tree note's text carries lines after the hash (never used by the checksum
+        /// database; x/mod `sumdb/tlog/note.go`).
         public static func hasExtraLines(_ text: [UInt8]) -> Bool {
             text.split(separator: 0x0A, maxSplits: 3, omittingEmptySubsequences: false).last.map { !$0.isEmpty } ?? false
         }
@@ -67,7 +68,8 @@ extension TLog {
         }
 
         /// Parses a lookup response (x/mod `tlog.ParseRecord`), stricter than Go: the id must be
-        /// canonical decimal and non-negative (SPEC §11.4; Go accepts `-1`, `+5`, `007`).
+        /// canonical decimal and non-negative (see Docs/stricter-than-go.md; Go accepts `-1`, `+5`,
+        /// `007`).
         public init(parsing message: [UInt8]) throws(TLogError) {
             guard let nl = message.firstIndex(of: 0x0A) else { throw TLogError(.malformedRecord, "no id line") }
             guard let id = parseCanonicalInt64(message[..<nl]) else {

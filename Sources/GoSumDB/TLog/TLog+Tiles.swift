@@ -158,7 +158,8 @@ extension TLog {
 
     /// The tiles needed to read stored hashes from a signed tree, and their authentication —
     /// x/mod `tileHashReader.ReadHashes` split in two so the fetching can be asynchronous, with
-    /// every non-root tile checked against its parent (the CVE-2026-56865 fix, SPEC §9.9).
+    /// every non-root tile checked against its parent (the CVE-2026-56865 fix; see
+    /// Docs/stricter-than-go.md).
     public struct TilePlan: Sendable {
         /// The tree the hashes are read from.
         public let tree: Tree

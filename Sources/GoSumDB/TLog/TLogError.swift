@@ -4,23 +4,59 @@ public import GoModCore
 /// Equality considers ``code`` only. ``description`` uses Go's wording.
 public struct TLogError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The broken rule.
-    public enum Code: String, Sendable, Hashable, CaseIterable {
+    ///
+    /// New codes may be added in later releases without breaking source compatibility (the
+    /// swift-asn1 `ASN1Error.ErrorCode` shape): `switch` over a code with a `default`, or compare
+    /// with `==`. Codes are equal when they name the same rule; ``rawValue`` and ``description``
+    /// are the code's name, as the raw value of the former enum case was.
+    public struct Code: RawRepresentable, CaseIterable, Sendable, Hashable, CustomStringConvertible {
+        /// The codes of this release, kept out of the API so that adding one breaks no client.
+        fileprivate enum Backing: String, Sendable, Hashable, CaseIterable {
+            case malformedTree
+            case malformedRecord
+            case malformedTilePath
+            case malformedHash
+            case invalidProof
+            case invalidInput
+            case inconsistentTile
+        }
+
+        /// The code.
+        fileprivate let backing: Backing
+
+        fileprivate init(_ backing: Backing) { self.backing = backing }
+
         /// A tree note is malformed (Go: `malformed tree note`).
-        case malformedTree
+        public static let malformedTree = Code(.malformedTree)
         /// A lookup record is malformed, including a non-canonical or negative id
         /// (Go: `malformed record data`; Go accepts `-1`, `+5`, `007`).
-        case malformedRecord
+        public static let malformedRecord = Code(.malformedRecord)
         /// A tile path is malformed (Go: `malformed tile path "…"`).
-        case malformedTilePath
+        public static let malformedTilePath = Code(.malformedTilePath)
         /// A hash is not canonical base64 of 32 bytes (Go: `malformed hash`).
-        case malformedHash
+        public static let malformedHash = Code(.malformedHash)
         /// A proof does not verify (Go: `invalid transparency proof`).
-        case invalidProof
+        public static let invalidProof = Code(.invalidProof)
         /// Sizes or indexes outside the tree (Go: `tlog: invalid inputs in …`, `indexes not in tree`).
-        case invalidInput
+        public static let invalidInput = Code(.invalidInput)
         /// A tile is not authenticated by the signed tree, or has the wrong length
         /// (Go: `downloaded inconsistent tile`).
-        case inconsistentTile
+        public static let inconsistentTile = Code(.inconsistentTile)
+
+        /// The code's name, such as `malformedTree`.
+        public var rawValue: String { backing.rawValue }
+
+        /// The code with this name, or `nil` for a name this release does not know.
+        public init?(rawValue: String) {
+            guard let backing = Backing(rawValue: rawValue) else { return nil }
+            self.init(backing)
+        }
+
+        /// The codes this release knows, in declaration order.
+        public static var allCases: [Code] { Backing.allCases.map { Code($0) } }
+
+        /// The code's name (``rawValue``).
+        public var description: String { rawValue }
     }
 
     /// The broken rule.
@@ -42,7 +78,7 @@ public struct TLogError: Error, Sendable, Hashable, CustomStringConvertible {
 
     /// Go's message for the error.
     public var description: String {
-        switch code {
+        switch code.backing {
         case .malformedTree: return "malformed tree note" + (detail.isEmpty ? "" : " (\(detail))")
         case .malformedRecord: return "malformed record data" + (detail.isEmpty ? "" : " (\(detail))")
         case .malformedTilePath: return "malformed tile path \(detail)"

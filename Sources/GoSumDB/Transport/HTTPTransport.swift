@@ -22,25 +22,59 @@ public struct HTTPResponse: Sendable {
 /// A transport failure (not an HTTP status).
 public struct HTTPTransportError: Error, Sendable, Hashable, CustomStringConvertible {
     /// What went wrong.
-    public enum Code: String, Sendable, Hashable {
+    ///
+    /// New codes may be added in later releases without breaking source compatibility (the
+    /// swift-asn1 `ASN1Error.ErrorCode` shape): `switch` over a code with a `default`, or compare
+    /// with `==`. Codes are equal when they name the same rule; ``rawValue`` and ``description``
+    /// are the code's name, as the raw value of the former enum case was.
+    public struct Code: RawRepresentable, Sendable, Hashable, CustomStringConvertible {
+        /// The codes of this release, kept out of the API so that adding one breaks no client.
+        fileprivate enum Backing: String, Sendable, Hashable, CaseIterable {
+            case oversizeResponse
+            case timeout
+            case truncatedResponse
+            case insecureRedirect
+            case tooManyRedirects
+            case redirectToOtherHost
+            case malformedResponse
+            case failed
+        }
+
+        /// The code.
+        fileprivate let backing: Backing
+
+        fileprivate init(_ backing: Backing) { self.backing = backing }
+
         /// The body is longer than the limit.
-        case oversizeResponse
+        public static let oversizeResponse = Code(.oversizeResponse)
         /// No answer, or the body stalled, within the timeout.
-        case timeout
+        public static let timeout = Code(.timeout)
         /// The connection ended before the declared body length.
-        case truncatedResponse
+        public static let truncatedResponse = Code(.truncatedResponse)
         /// A redirect from https to http (Go: `redirected from secure URL … to insecure URL …`).
-        case insecureRedirect
+        public static let insecureRedirect = Code(.insecureRedirect)
         /// A 10th redirect (Go: `stopped after 10 redirects`: `net/http` follows at most 9).
-        case tooManyRedirects
+        public static let tooManyRedirects = Code(.tooManyRedirects)
         /// A redirect to another host under ``HTTPRedirectPolicy/sameHost`` (stricter than Go,
         /// which follows it).
-        case redirectToOtherHost
+        public static let redirectToOtherHost = Code(.redirectToOtherHost)
         /// The server broke the HTTP/1.1 framing (bad status line, header too long, bad chunk
         /// size, conflicting lengths…).
-        case malformedResponse
+        public static let malformedResponse = Code(.malformedResponse)
         /// Any other failure (DNS, refused connection, TLS…).
-        case failed
+        public static let failed = Code(.failed)
+
+        /// The code's name, such as `oversizeResponse`.
+        public var rawValue: String { backing.rawValue }
+
+        /// The code with this name, or `nil` for a name this release does not know.
+        public init?(rawValue: String) {
+            guard let backing = Backing(rawValue: rawValue) else { return nil }
+            self.init(backing)
+        }
+
+        /// The code's name (``rawValue``).
+        public var description: String { rawValue }
     }
 
     /// What went wrong.
@@ -64,7 +98,7 @@ public struct HTTPTransportError: Error, Sendable, Hashable, CustomStringConvert
 
     /// `<url>: <problem>`.
     public var description: String {
-        switch code {
+        switch code.backing {
         case .oversizeResponse: "\(url): response body larger than \(detail) bytes"
         case .timeout: "\(url): timeout"
         case .truncatedResponse: "\(url): unexpected EOF"
@@ -79,7 +113,7 @@ public struct HTTPTransportError: Error, Sendable, Hashable, CustomStringConvert
 
 /// The network as the checksum-database and proxy clients see it: one GET with a body limit.
 ///
-/// Inject a stub in tests; ``DefaultHTTPTransport`` is the default.
+/// Inject a stub in tests; GoModNet's `DefaultHTTPTransport` is the default.
 public protocol HTTPTransport: Sendable {
     /// GETs `url`, reading at most `limit` body bytes; a longer body is
     /// ``HTTPTransportError/Code/oversizeResponse`` and is never read past the limit.
@@ -112,8 +146,8 @@ public struct HTTPRedirectPolicy: Sendable, Hashable {
     /// Go's rules: at most 9 redirects followed (the 10th is `stopped after 10 redirects`), never
     /// from an https original to a non-https URL.
     public static let go = HTTPRedirectPolicy(sameHostOnly: false)
-    /// Go's rules, and every hop must stay on the original host (SECURITY.md row 136: the
-    /// checksum database is pinned to its host).
+    /// Go's rules, and every hop must stay on the original host (stricter than Go: the
+    /// checksum database is pinned to its host; see Docs/stricter-than-go.md).
     public static let sameHost = HTTPRedirectPolicy(sameHostOnly: true)
 
     /// The status codes `net/http` follows (`redirectBehavior`: 301, 302, 303, 307, 308).

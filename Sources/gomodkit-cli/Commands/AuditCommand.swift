@@ -15,7 +15,7 @@ import GoModKit
 
 /// `gomodkit audit [DIR]`: every check for one Go project, one summary (thin over
 /// ``ProjectAudit``).
-struct AuditCommand: ParsableCommand {
+struct AuditCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "audit",
         abstract: "Audit a Go project: go.mod/go.sum, typosquats, checksum database, module cache, vendor/, tag divergence.",
@@ -69,20 +69,20 @@ struct AuditCommand: ParsableCommand {
         for entry in git where !entry.contains("=") { throw ValidationError("--git \(entry): want MODULE=PATH") }
     }
 
-    func run() throws {
+    func run() async throws {
         let dir = try projectDirectory(directory)
         let settings: ProjectAudit.Configuration
         do { settings = try ProjectAudit.Configuration.load(directory: dir, path: config) } catch {
             throw CLIFailure.input(error.description)
         }
 
-        var environment = try ModuleEnvironment()
-        if let cache = modcache ?? settings.gomodcache { environment.env["GOMODCACHE"] = absolutePath(cache) }
-        if let value = gosumdb ?? settings.gosumdb { environment.env["GOSUMDB"] = value }
+        var environment = try GoEnvironment.forCommand()
+        if let cache = modcache ?? settings.gomodcache { environment.set("GOMODCACHE", absolutePath(cache)) }
+        if let value = gosumdb ?? settings.gosumdb { environment.set("GOSUMDB", value) }
         let isOffline = offline || settings.offline == true
 
         var options = ProjectAudit.Options()
-        options.moduleCache = environment.cache
+        options.moduleCache = try environment.cache()
         if let db = try environment.checksumDatabase(offline: isOffline, timeout: timeout) {
             options.checksumDatabase = db
         } else {
@@ -101,7 +101,7 @@ struct AuditCommand: ParsableCommand {
         let progress = ProgressLine()
         if !json && !sarif { progress.show("auditing \(terminalSafe(dir))…") }
         let opts = options
-        let report = blockingRun { await ProjectAudit.run(directory: dir, options: opts) }
+        let report = await ProjectAudit.run(directory: dir, options: opts)
         progress.clear()
 
         if sarif {

@@ -1,5 +1,4 @@
 import ArgumentParser
-import Dispatch
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
@@ -9,7 +8,7 @@ import GoModKit
 
 /// `gomodkit diverge path@version --git REPO (--zip FILE | --proxy URL)`: compare a mirror's
 /// zip with the zip rebuilt from the repository's tag today.
-struct Diverge: ParsableCommand {
+struct Diverge: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "diverge",
         abstract: "Compare a mirror's module zip with the zip rebuilt from the git tag today.",
@@ -50,13 +49,21 @@ struct Diverge: ParsableCommand {
 
     func validate() throws {
         guard (zip == nil) != (proxy == nil) else { throw ValidationError("give exactly one of --zip FILE and --proxy URL") }
-        guard module.contains("@") else { throw ValidationError("\(module): want path@version") }
+        // A version Go rejects (`invalid module version`) is reported by run with Go's text.
+        if let split = try? GoModule.Version.parse(argument: module), !split.hasVersion {
+            throw ValidationError("\(module): want path@version")
+        }
         if let h1, DirHash(h1) == nil { throw ValidationError("--h1 \(h1): not a canonical h1: hash") }
     }
 
-    func run() throws {
-        guard let at = module.lastIndex(of: "@") else { throw CLIFailure.input("\(module): want path@version") }
-        let version = GoModule.Version(path: ByteString(String(module[..<at])), version: ByteString(String(module[module.index(after: at)...])))
+    func run() async throws {
+        // cmd/go's modload.ParsePathVersion: split at the first "@".
+        let version: GoModule.Version
+        do {
+            let split = try GoModule.Version.parse(argument: module)
+            guard split.hasVersion else { throw CLIFailure.input("\(module): want path@version") }
+            version = split.module
+        } catch let error as ModulePathError { throw CLIFailure.input("go: \(error)") }
 
         // The upstream repository: a directory, or a bundle cloned to a temporary directory.
         let repository: String, temporary: String?
@@ -74,10 +81,7 @@ struct Diverge: ParsableCommand {
                 mirror = Divergence.Mirror(zip: try Divergence.readFile(zip, limit: Int(ModuleZip.maxZipFile)), info: nil)
             } else {
                 guard let proxy, let url = URL(string: proxy) else { throw CLIFailure.input("--proxy: not a URL") }
-                let result = blockingRun { () async -> Result<Divergence.Mirror, DivergenceError> in
-                    do throws(DivergenceError) { return .success(try await Divergence.fetch(version, proxy: url, transport: DefaultHTTPTransport())) } catch { return .failure(error) }
-                }
-                mirror = try result.get()
+                mirror = try await Divergence.fetch(version, proxy: url, transport: DefaultHTTPTransport())
             }
             if let info {
                 mirror.info = try Divergence.Info.parse(try Divergence.readFile(info, limit: Divergence.maxInfoSize),

@@ -7,7 +7,7 @@ import Foundation
 import GoModKit
 
 /// `gomodkit download [-json] path@version...`: `go mod download` through the proxy list.
-struct DownloadCommand: ParsableCommand {
+struct DownloadCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "download",
         abstract: "Download modules into the module cache, verified, like go mod download.",
@@ -39,19 +39,21 @@ struct DownloadCommand: ParsableCommand {
     @Argument(help: "path@version (or path@latest / path@<query>).")
     var modules: [String] = []
 
-    func run() throws {
+    func run() async throws {
         guard !modules.isEmpty else { throw CLIFailure.input("go: no modules specified (see 'gomodkit download --help')") }
-        let environment = try ModuleEnvironment()
+        let environment = try GoEnvironment.forCommand()
         var parsed: [(ByteString, ByteString)] = []
         for m in modules {
-            let bytes = Array(m.utf8)
-            if let at = bytes.lastIndex(of: UInt8(ascii: "@")), at > 0, at < bytes.count - 1 {
-                parsed.append((ByteString(Array(bytes[..<at])), ByteString(Array(bytes[(at + 1)...]))))
-            } else if !bytes.contains(UInt8(ascii: "@")) && !bytes.isEmpty {
-                parsed.append((ByteString(bytes), "latest"))
-            } else {
+            // cmd/go's modload.ParsePathVersion: split at the first "@".
+            let split: (module: GoModule.Version, hasVersion: Bool)
+            do { split = try GoModule.Version.parse(argument: m) } catch {
+                throw CLIFailure.input("go: \(terminalSafe(error.description))")
+            }
+            let (path, version) = (split.module.path, split.module.version)
+            if path.isEmpty || (split.hasVersion && version.isEmpty) {
                 throw CLIFailure.input("go: \(terminalSafe(m)): malformed module path@version")
             }
+            parsed.append((path, split.hasVersion ? version : "latest"))
         }
         var goSum: GoSum?
         if let gosum {
@@ -59,7 +61,7 @@ struct DownloadCommand: ParsableCommand {
             do { goSum = try GoSum(parsing: data, fileName: gosum, mode: .go) } catch { throw CLIFailure.input("go: \(error)") }
         }
         let downloader = ModuleDownloader(
-            cache: environment.cache, proxy: try environment.proxy(timeout: timeout),
+            cache: try environment.cache(), proxy: try environment.proxy(timeout: timeout),
             checksumDatabase: try environment.checksumDatabase(offline: false, timeout: timeout),
             goSum: goSum, extract: true, writable: modcacherw || environment.modcacherw)
         let progress = ProgressLine()
@@ -68,30 +70,28 @@ struct DownloadCommand: ParsableCommand {
         let limit = max(1, jobs)
         // Downloads run concurrently (each version under its own lock file); results are printed
         // in argument order, as go prints them.
-        let results = blockingRun { () async -> [Result<DownloadedModule, ModuleCacheError>] in
-            await withTaskGroup(of: (Int, Result<DownloadedModule, ModuleCacheError>).self) { group in
-                var next = 0
-                var done = 0
-                var out = [Result<DownloadedModule, ModuleCacheError>?](repeating: nil, count: total)
-                func add(_ i: Int) {
-                    let (path, query) = requests[i]
-                    group.addTask {
-                        do throws(ModuleCacheError) {
-                            return (i, .success(try await downloader.download(path: path, query: query)))
-                        } catch {
-                            return (i, .failure(error))
-                        }
+        let results = await withTaskGroup(of: (Int, Result<DownloadedModule, ModuleCacheError>).self) { group in
+            var next = 0
+            var done = 0
+            var out = [Result<DownloadedModule, ModuleCacheError>?](repeating: nil, count: total)
+            func add(_ i: Int) {
+                let (path, query) = requests[i]
+                group.addTask {
+                    do throws(ModuleCacheError) {
+                        return (i, .success(try await downloader.download(path: path, query: query)))
+                    } catch {
+                        return (i, .failure(error))
                     }
                 }
-                while next < min(limit, total) { add(next); next += 1 }
-                while let (i, r) = await group.next() {
-                    out[i] = r
-                    done += 1
-                    if total > 1 { progress.show("gomodkit: downloaded \(done)/\(total)") }
-                    if next < total { add(next); next += 1 }
-                }
-                return out.map { $0 ?? .failure(ModuleCacheError(.io, "download did not run")) }
             }
+            while next < min(limit, total) { add(next); next += 1 }
+            while let (i, r) = await group.next() {
+                out[i] = r
+                done += 1
+                if total > 1 { progress.show("gomodkit: downloaded \(done)/\(total)") }
+                if next < total { add(next); next += 1 }
+            }
+            return out.map { $0 ?? .failure(ModuleCacheError(.io, "download did not run")) }
         }
         progress.clear()
         var failed = false

@@ -1,4 +1,3 @@
-import Dispatch
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
@@ -11,70 +10,46 @@ import Glibc
 import Darwin
 #endif
 
-/// The go command's environment for `download` and `verify`: the process environment with
-/// `GOFLAGS` applied (explicit flags override both).
-struct ModuleEnvironment {
-    var env: [String: String]
-    /// `-modcacherw` from GOFLAGS.
-    var modcacherw = false
-    /// `-mod=...` from GOFLAGS.
-    var mod: String?
-
-    init(_ processEnv: [String: String] = ProcessInfo.processInfo.environment) throws(CLIFailure) {
-        // Like go: settings from `go env -w` (the GOENV file) under the process environment.
-        var env = Self.goEnvFile(processEnv)
-        for (k, v) in processEnv { env[k] = v }
-        self.env = env
-        for flag in (env["GOFLAGS"] ?? "").split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" }) {
-            let f = flag.hasPrefix("--") ? String(flag.dropFirst()) : String(flag)
-            guard f.hasPrefix("-") else { throw .input("go: parsing $GOFLAGS: non-flag \"\(f)\"") }
-            if f == "-modcacherw" || f == "-modcacherw=true" { modcacherw = true }
-            else if f == "-modcacherw=false" { modcacherw = false }
-            else if f.hasPrefix("-mod=") { mod = String(f.dropFirst(5)) }
-        }
+/// The CLI's use of the library's ``GoEnvironment`` (the settings `go env` prints), with its
+/// errors mapped to Go-style messages and exit code 2.
+extension GoEnvironment {
+    /// This process's Go environment; a malformed `GOFLAGS` is refused as cmd/go refuses it.
+    static func forCommand() throws(CLIFailure) -> GoEnvironment {
+        let environment = GoEnvironment.current()
+        do { _ = try environment.goflags() } catch { throw .input("go: \(error)") }
+        return environment
     }
 
-    /// The `go env -w` file (cmd/go's `cfg.EnvFile`): `$GOENV`, else `<user config dir>/go/env`;
-    /// `GOENV=off` disables it. Lines are `KEY=VALUE`.
-    static func goEnvFile(_ env: [String: String]) -> [String: String] {
-        var path = env["GOENV"] ?? ""
-        if path == "off" { return [:] }
-        if path.isEmpty {
-            #if os(macOS)
-            path = (env["HOME"] ?? homeDirectory()) + "/Library/Application Support/go/env"
-            #else
-            let config = env["XDG_CONFIG_HOME"].flatMap { $0.hasPrefix("/") ? $0 : nil } ?? ((env["HOME"] ?? homeDirectory()) + "/.config")
-            path = config + "/go/env"
-            #endif
-        }
-        guard let data = try? readInputFile(path, limit: (1 << 20) - 1) else { return [:] }
-        var out: [String: String] = [:]
-        for line in String(decoding: data, as: UTF8.self).split(separator: "\n") {
-            guard let eq = line.firstIndex(of: "="), eq != line.startIndex else { continue }
-            let key = String(line[..<eq]).trimmingSpace()
-            out[key] = String(line[line.index(after: eq)...])
-        }
-        return out
+    /// `-modcacherw` from GOFLAGS (a bare flag, or a true value as Go's `strconv.ParseBool` reads it).
+    var modcacherw: Bool {
+        guard let value = try? goflag("modcacherw") else { return false }
+        return ["1", "t", "T", "TRUE", "true", "True"].contains(value)
     }
 
-    var cache: ModuleCache { ModuleCache.fromEnvironment(env) }
+    /// The module cache (``GoEnvironment/moduleCache()``).
+    func cache() throws(CLIFailure) -> ModuleCache {
+        do { return try moduleCache() } catch { throw .input("go: \(error)") }
+    }
 
     func proxy(timeout: Double) throws(CLIFailure) -> ModuleProxyClient {
         do {
-            return ModuleProxyClient(configuration: try ModuleProxyConfiguration.fromEnvironment(env),
+            return ModuleProxyClient(configuration: try proxyConfiguration(),
                                      transport: DefaultHTTPTransport(timeout: timeout))
         } catch { throw .input("go: \(error)") }
     }
 
     func checksumDatabase(offline: Bool, timeout: Double) throws(CLIFailure) -> ChecksumDatabase? {
         let parsed: ChecksumDatabaseConfiguration?
-        do { parsed = try ChecksumDatabaseConfiguration.fromEnvironment(env) } catch { throw .input("go: \(error)") }
+        do { parsed = try checksumDatabaseConfiguration() } catch { throw .input("go: \(error)") }
         guard var config = parsed else { return nil }
         config.offline = offline
-        let store = FileChecksumDatabaseStore(gopath: URL(fileURLWithPath: ModuleCache.gopath(env)),
-                                              modcache: URL(fileURLWithPath: cache.root))
-        return ChecksumDatabase(configuration: config, store: store,
+        return ChecksumDatabase(configuration: config, store: try store(),
                                 transport: offline ? nil : DefaultHTTPTransport(timeout: timeout))
+    }
+
+    /// The checksum-database files (``GoEnvironment/checksumDatabaseStore()``).
+    func store() throws(CLIFailure) -> FileChecksumDatabaseStore {
+        do { return try checksumDatabaseStore() } catch { throw .input("go: \(error)") }
     }
 }
 

@@ -281,7 +281,8 @@ struct GoEditCommand {
         var path: String
         if let p = flags.positional.first {
             path = p
-        } else if let env = ProcessInfo.processInfo.environment["GOWORK"], !env.isEmpty, env != "auto" {
+        } else if case let env = GoEnvironment.current().value("GOWORK"), !env.isEmpty, env != "auto" {
+            // cfg.Getenv: the process environment, else the `go env -w` file.
             guard env != "off" else { throw Self.fatal(notFound) }
             path = env
         } else {

@@ -1,5 +1,4 @@
 import ArgumentParser
-import Dispatch
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
@@ -8,7 +7,7 @@ import Foundation
 import GoModKit
 
 /// `gomodkit sumdb`: query and audit against a Go checksum database with proofs.
-struct SumDBCommand: ParsableCommand {
+struct SumDBCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sumdb",
         abstract: "Verify modules and go.sum files against the Go checksum database, with proofs.",
@@ -49,33 +48,31 @@ struct SumDBCommand: ParsableCommand {
 
         /// The go command's environment (the `go env -w` file under the process environment, as
         /// `download` and `verify` read it) with the explicit options applied.
-        func environment() throws(CLIFailure) -> [String: String] {
-            var env = try ModuleEnvironment().env
-            if let gosumdb { env["GOSUMDB"] = gosumdb }
-            if let gopath { env["GOPATH"] = gopath }
-            if let modcache { env["GOMODCACHE"] = modcache }
+        func environment() throws(CLIFailure) -> GoEnvironment {
+            var env = try GoEnvironment.forCommand()
+            if let gosumdb { env.set("GOSUMDB", gosumdb) }
+            if let gopath { env.set("GOPATH", gopath) }
+            if let modcache { env.set("GOMODCACHE", modcache) }
             return env
         }
 
         func client() throws(CLIFailure) -> ChecksumDatabase {
             let env = try environment()
             let parsed: ChecksumDatabaseConfiguration?
-            do { parsed = try ChecksumDatabaseConfiguration.fromEnvironment(env) } catch {
+            do { parsed = try env.checksumDatabaseConfiguration() } catch {
                 throw .input("go: \(error)")
             }
             guard var config = parsed else { throw .input("go: checksum database disabled by GOSUMDB=off") }
             config.offline = offline
             config.strictNotes = strict
             config.maxConcurrentRequests = max(1, concurrency)
-            let store = FileChecksumDatabaseStore(gopath: URL(fileURLWithPath: ModuleCache.gopath(env)),
-                                                  modcache: URL(fileURLWithPath: ModuleCache.fromEnvironment(env).root))
-            return ChecksumDatabase(configuration: config, store: store,
+            return ChecksumDatabase(configuration: config, store: try env.store(),
                                     transport: offline ? nil : DefaultHTTPTransport(timeout: timeout))
         }
     }
 
     /// `gomodkit sumdb lookup path@version...`.
-    struct Lookup: ParsableCommand {
+    struct Lookup: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Print the verified go.sum lines for module versions.")
 
         @OptionGroup var options: Options
@@ -91,15 +88,14 @@ struct SumDBCommand: ParsableCommand {
             var error: String?
         }
 
-        func run() throws {
+        func run() async throws {
             let client = try options.client()
             let json = options.json
             var failed = false
             for module in modules {
                 let (path, version) = try splitModule(module)
-                let result = blockingRun { () async -> Result<ChecksumDatabaseLookup, any Error> in
-                    do { return .success(try await client.lookup(path: path, version: version)) } catch { return .failure(error) }
-                }
+                let result: Result<ChecksumDatabaseLookup, any Error>
+                do { result = .success(try await client.lookup(path: path, version: version)) } catch { result = .failure(error) }
                 switch result {
                 case .success(let r):
                     if json {
@@ -118,7 +114,7 @@ struct SumDBCommand: ParsableCommand {
     }
 
     /// `gomodkit sumdb latest`.
-    struct Latest: ParsableCommand {
+    struct Latest: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Fetch, verify and store the database's latest signed tree head.",
             discussion: "With --offline, verify and print the stored one.")
@@ -127,12 +123,11 @@ struct SumDBCommand: ParsableCommand {
 
         struct Output: Encodable { var database: String; var size: Int64; var hash: String; var note: String }
 
-        func run() throws {
+        func run() async throws {
             let client = try options.client()
             let offline = options.offline
-            let result = blockingRun { () async -> Result<(tree: TLog.Tree, note: [UInt8]), any Error> in
-                do { return .success(offline ? try await client.latest() : try await client.fetchLatest()) } catch { return .failure(error) }
-            }
+            let result: Result<(tree: TLog.Tree, note: [UInt8]), any Error>
+            do { result = .success(offline ? try await client.latest() : try await client.fetchLatest()) } catch { result = .failure(error) }
             switch result {
             case .success(let (tree, note)):
                 if options.json {
@@ -148,7 +143,7 @@ struct SumDBCommand: ParsableCommand {
     }
 
     /// `gomodkit sumdb proof path@version`.
-    struct Proof: ParsableCommand {
+    struct Proof: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Print an offline evidence bundle (C2SP tlog-proof) for a module version.")
 
@@ -160,12 +155,11 @@ struct SumDBCommand: ParsableCommand {
         @Option(name: .shortAndLong, help: "Write the bundle to this file instead of standard output.")
         var output: String?
 
-        func run() throws {
+        func run() async throws {
             let client = try options.client()
             let (path, version) = try splitModule(module)
-            let result = blockingRun { () async -> Result<TLogProofBundle, any Error> in
-                do { return .success(try await client.proofBundle(path: path, version: version)) } catch { return .failure(error) }
-            }
+            let result: Result<TLogProofBundle, any Error>
+            do { result = .success(try await client.proofBundle(path: path, version: version)) } catch { result = .failure(error) }
             switch result {
             case .success(let bundle):
                 if let output {
@@ -196,7 +190,7 @@ struct SumDBCommand: ParsableCommand {
             let data = try readInputFile(file, limit: 1 << 20)
             let env = try options.environment()
             let parsed: (verifier: NoteVerifier, url: URL?)?
-            do { parsed = try ChecksumDatabaseConfiguration.parseGOSUMDB(env["GOSUMDB"] ?? "") } catch {
+            do { parsed = try ChecksumDatabaseConfiguration.parseGOSUMDB(env.gosumdb) } catch {
                 throw CLIFailure.input("go: \(error)")
             }
             guard let verifier = parsed?.verifier else { throw CLIFailure.input("go: checksum database disabled by GOSUMDB=off") }
@@ -218,7 +212,7 @@ struct SumDBCommand: ParsableCommand {
     }
 
     /// `gomodkit sumdb audit [go.sum]`.
-    struct Audit: ParsableCommand {
+    struct Audit: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Check every line of a go.sum against the checksum database, with proofs.",
             discussion: """
@@ -253,7 +247,7 @@ struct SumDBCommand: ParsableCommand {
             var summary: [String: Int]
         }
 
-        func run() throws {
+        func run() async throws {
             let data = try readInputFile(file)
             let sums: GoSum
             do { sums = try GoSum(parsing: data, fileName: file, mode: .strict) } catch { throw CLIFailure.input("\(error)") }
@@ -261,10 +255,10 @@ struct SumDBCommand: ParsableCommand {
             let client = try options.client()
             let records = sums.records
             let limit = max(1, options.concurrency)
-            let results = blockingRun { await client.audit(records, concurrency: limit) }.map(Line.init)
+            let results = await client.audit(records, concurrency: limit).map(Line.init)
             var summary = ["verified": 0, "mismatch": 0, "missing": 0, "skipped": 0, "error": 0]
             for r in results { summary[r.status, default: 0] += 1 }
-            let latest = blockingRun { try? await client.latest() }
+            let latest = try? await client.latest()
             if options.json {
                 try Terminal.json(Output(file: file, database: client.name, treeSize: latest?.tree.size,
                                          treeHash: latest?.tree.hash.description, results: results, summary: summary))
@@ -300,11 +294,13 @@ extension SumDBCommand.Audit.Line {
     }
 }
 
-/// Splits `path@version`.
+/// Splits `path@version` at the first `@` (cmd/go's `modload.ParsePathVersion`); both parts
+/// must be non-empty.
 private func splitModule(_ text: String) throws(CLIFailure) -> (ByteString, ByteString) {
-    let bytes = Array(text.utf8)
-    guard let at = bytes.lastIndex(of: UInt8(ascii: "@")), at > 0, at < bytes.count - 1 else {
-        throw .input("go: \(ByteString(bytes)): want path@version")
+    let split: (module: GoModule.Version, hasVersion: Bool)
+    do { split = try GoModule.Version.parse(argument: text) } catch { throw .input("go: \(error)") }
+    guard split.hasVersion, !split.module.path.isEmpty, !split.module.version.isEmpty else {
+        throw .input("go: \(ByteString(text)): want path@version")
     }
-    return (ByteString(Array(bytes[..<at])), ByteString(Array(bytes[(at + 1)...])))
+    return (split.module.path, split.module.version)
 }

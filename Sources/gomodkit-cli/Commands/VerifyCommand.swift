@@ -7,7 +7,7 @@ import Foundation
 import GoModKit
 
 /// `gomodkit verify [DIR]`: `go mod verify` plus what go never checks.
-struct VerifyCommand: ParsableCommand {
+struct VerifyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
         abstract: "Verify the module cache (and vendor/) of the Go project in DIR, like go mod verify and more.",
@@ -33,18 +33,17 @@ struct VerifyCommand: ParsableCommand {
     @Option(help: "Network timeout in seconds.")
     var timeout: Double = 30
 
-    func run() throws {
-        let environment = try ModuleEnvironment()
+    func run() async throws {
+        let environment = try GoEnvironment.forCommand()
         let dir = try projectDirectory(directory)
-        let cache = environment.cache
+        let cache = try environment.cache()
         let project = dir
         let db = try environment.checksumDatabase(offline: offline, timeout: timeout)
         let useDB = offline ? nil : db
         let progress = ProgressLine()
         progress.show("gomodkit: verifying \(terminalSafe(dir))")
-        let result = blockingRun { () async -> Result<ModuleVerifyReport, ModuleCacheError> in
-            do { return .success(try await cache.verify(project: project, checksumDatabase: useDB)) } catch let e as ModuleCacheError { return .failure(e) } catch { return .failure(ModuleCacheError(.io, "\(error)")) }
-        }
+        let result: Result<ModuleVerifyReport, ModuleCacheError>
+        do { result = .success(try await cache.verify(project: project, checksumDatabase: useDB)) } catch let e as ModuleCacheError { result = .failure(e) } catch { result = .failure(ModuleCacheError(.io, "\(error)")) }
         progress.clear()
         var errors: [ModuleCacheError]
         var graphFailed = false

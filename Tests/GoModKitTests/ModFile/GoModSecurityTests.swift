@@ -143,7 +143,7 @@ import Testing
         let file = try GoMod.parse(Array("module m\nreplace a => /etc\nreplace b => ../../..\n".utf8))
         #expect(file.replacements.map(\.isLocalDirectory) == [true, true])
         #expect(file.replacements.map(\.new.path) == ["/etc", "../../.."])
-        let sources = GoReference.repoRoot.appendingPathComponent("Sources/GoModKit/ModFile")
+        let sources = GoReference.repoRoot.appendingPathComponent("Sources/GoModCore/ModFile")
         let names = try FileManager.default.contentsOfDirectory(atPath: sources.path).filter { $0.hasSuffix(".swift") }
         #expect(names.count >= 10)
         for name in names {
