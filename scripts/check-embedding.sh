@@ -8,7 +8,8 @@
 # tampered zip beside it must not match. Then it fails if the executable's dynamic section
 # (`readelf -d`, NEEDED) names libcurl, libFoundationNetworking, libFoundation.so or ICU
 # (libicu*, lib_FoundationICU, libFoundationInternationalization), or if the binary defines
-# symbols of those modules (linked in statically). Prints the build time, the binary's size and
+# symbols of those modules (linked in statically), or if `ldd` shows any of them loaded
+# indirectly. Prints the build time, the binary's size and
 # its NEEDED libraries.
 #
 # The build shares nothing with the repository's .build: its own scratch path
@@ -134,6 +135,9 @@ set -e
 needed=$(readelf -d "$bin" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p')
 bad=$(printf '%s\n' "$needed" | grep -E '^(libcurl|libFoundationNetworking|libFoundation\.so|libicu|lib_FoundationICU|libFoundationInternationalization)' || true)
 [ -z "$bad" ] || die "$bin needs $(echo $bad)"
+# And nothing it loads pulls them in (ldd resolves the NEEDED lists transitively).
+bad=$(ldd "$bin" | grep -E 'libcurl|libFoundation(Networking|Internationalization)?\.so|lib_FoundationICU|libicu' || true)
+[ -z "$bad" ] || die "$bin loads $(echo $bad)"
 # Linked in statically instead? Swift symbols of those modules, libcurl's or ICU's C API.
 static=$(nm --defined-only "$bin" 2>/dev/null \
   | awk '{print $NF}' \
