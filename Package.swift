@@ -84,7 +84,14 @@ let package = Package(
                 "GoModKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
-            swiftSettings: strictSettings
+            // Release builds link the Swift runtime and FoundationEssentials in: no shared-library
+            // loading and relocation at start-up (Docs/performance.md, start-up row). Compiling
+            // with -static-stdlib too makes the target's imports name the static libraries' own
+            // dependencies (_FoundationCShims, _FoundationCollections) for the link. Debug builds
+            // stay dynamic: the linker flag would reach GoModKitCLITests, whose test libraries
+            // exist only as shared libraries.
+            swiftSettings: strictSettings + [.unsafeFlags(["-static-stdlib"], .when(configuration: .release))],
+            linkerSettings: [.unsafeFlags(["-static-stdlib"], .when(configuration: .release))]
         ),
         .testTarget(
             name: "GoModKitTests",

@@ -16,7 +16,14 @@
 #   scripts/bench-hash.sh ZIP...         # other zips
 #   GOMODKIT_BIN=path/to/gomodkit scripts/bench-hash.sh   # time that binary, no release build
 #
-# Results are also written to bench-out/hash.tsv.
+# Start-up row: `gomodkit hash` of a one-file module zip against Go's HashZip program on the
+# same zip, best of BENCH_STARTUP_RUNS (default 10) runs each, timed with bash's EPOCHREALTIME
+# (no timer process), after one warm-up run; the ratio is gomodkit's time over Go's (target:
+# at most 1.5). Process start-up (dynamic linking, runtime initialisation) dominates it.
+#
+#   BENCH_STARTUP_ONLY=1 scripts/bench-hash.sh   # the start-up row only
+#
+# Results are also written to bench-out/hash.tsv and bench-out/startup.tsv.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 runs=${BENCH_RUNS:-5}
@@ -38,7 +45,9 @@ fi
 "$root/scripts/make-corpus.sh"
 goref="$corpus/bin/hashref-current"
 
-if [ $# -gt 0 ]; then
+if [ "${BENCH_STARTUP_ONLY:-}" = 1 ]; then
+  zips=()
+elif [ $# -gt 0 ]; then
   zips=("$@")
 else
   key=$(cat "$root/Tests/Reference/benchgen/"*.go | sha256sum | cut -c1-16)
@@ -53,7 +62,7 @@ else
         "$corpus/zips/golang-github-aws-aws-sdk-go-dev.zip"
         "$corpus/zips/golang-github-klauspost-compress-dev.zip")
 fi
-for z in "${zips[@]}"; do [ -f "$z" ] || die "missing zip $z"; done
+for z in "${zips[@]+"${zips[@]}"}"; do [ -f "$z" ] || die "missing zip $z"; done
 
 if [ -n "${GOMODKIT_BIN:-}" ]; then
   gomodkit=$GOMODKIT_BIN   # time a given binary instead of building one
@@ -63,13 +72,59 @@ else
   gomodkit="$(cd "$root" && swift build -c release --show-bin-path)/gomodkit"
 fi
 [ -x "$gomodkit" ] || die "no gomodkit binary at $gomodkit"
-
-# Refuse to time a CLI that cannot hash yet.
-probe=$("$gomodkit" hash "${zips[-1]}" 2>&1) && [[ $probe =~ ^h1:[A-Za-z0-9+/]{43}=$ ]] \
-  || die "\`gomodkit hash ZIP\` is not available or does not print a bare h1: line (got: ${probe:0:200})"
+startup_runs=${BENCH_STARTUP_RUNS:-10}
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+
+# The start-up zip: one file, stored (python3's zipfile, fixed time stamp).
+startzip="$tmp/example.com-start@v1.0.0.zip"
+python3 - "$startzip" <<'EOF'
+import sys, zipfile
+with zipfile.ZipFile(sys.argv[1], "w") as zf:
+    zf.writestr(zipfile.ZipInfo("example.com/start@v1.0.0/go.mod", (2020, 1, 1, 0, 0, 0)), "module example.com/start\n")
+EOF
+
+# Refuse to time a CLI that cannot hash yet.
+probezip=$startzip
+[ ${#zips[@]} = 0 ] || probezip=${zips[-1]}
+probe=$("$gomodkit" hash "$probezip" 2>&1) && [[ $probe =~ ^h1:[A-Za-z0-9+/]{43}=$ ]] \
+  || die "\`gomodkit hash ZIP\` is not available or does not print a bare h1: line (got: ${probe:0:200})"
+
+# startup CMD...: one warm-up run, then $startup_runs runs; sets best_us (microseconds) and out.
+startup() {
+  local i t0 t1 us
+  "$@" > "$tmp/out" 2>"$tmp/err" || die "$* failed: $(cat "$tmp/err")"
+  best_us=0
+  for ((i = 0; i < startup_runs; i++)); do
+    t0=${EPOCHREALTIME/./}
+    "$@" > "$tmp/out" 2>"$tmp/err" || die "$* failed: $(cat "$tmp/err")"
+    t1=${EPOCHREALTIME/./}
+    us=$((10#$t1 - 10#$t0))
+    if [ "$best_us" = 0 ] || [ "$us" -lt "$best_us" ]; then best_us=$us; fi
+  done
+  out=$(cat "$tmp/out")
+}
+
+# The start-up row: both print the same h1: of the one-file zip, or the script fails.
+startup "$goref" hashzip "$startzip"
+go_h1=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1]).get("h1",""))' "$out")
+go_start_us=$best_us
+startup "$gomodkit" hash "$startzip"
+gmk_start_us=$best_us
+[ -n "$go_h1" ] && [ "$(printf '%s' "$out" | tr -d '\n')" = "$go_h1" ] \
+  || die "start-up zip: gomodkit printed $out, Go $go_h1"
+linked=$( (readelf -d "$gomodkit" 2>/dev/null || true) | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p' | tr '\n' ' ')
+startup_ratio=$(python3 -c 'import sys; print(f"{int(sys.argv[2]) / int(sys.argv[1]):.2f}")' "$go_start_us" "$gmk_start_us")
+startup_row=$(printf 'start-up, 1-file zip, best of %d: Go HashZip %d.%02d ms, gomodkit hash %d.%02d ms, gomodkit/Go %sx (target <= 1.50x)' \
+  "$startup_runs" $((go_start_us / 1000)) $((go_start_us % 1000 / 10)) $((gmk_start_us / 1000)) $((gmk_start_us % 1000 / 10)) "$startup_ratio")
+printf 'goMicroseconds\tgomodkitMicroseconds\tratio\truns\tgomodkitNeeded\th1\n%s\t%s\t%s\t%s\t%s\t%s\n' \
+  "$go_start_us" "$gmk_start_us" "$startup_ratio" "$startup_runs" "${linked% }" "$go_h1" > "$root/bench-out/startup.tsv"
+echo "bench-hash: gomodkit links: ${linked:-nothing dynamically}" >&2
+if [ "${BENCH_STARTUP_ONLY:-}" = 1 ]; then
+  echo "$startup_row"
+  exit 0
+fi
 
 # measure NAME CMD...: warm-up, then $runs runs; sets best_ns, peak_kb and out (stdout).
 measure() {
@@ -152,4 +207,5 @@ with open(tsv, "a") as f:
                                  f"{go1_s:.4f}", f"{gmk1_s:.4f}", f"{floor_s:.4f}", h1))) + "\n")
 EOF
 done
+echo "$startup_row"
 echo "bench-hash: best of $runs runs each; results in bench-out/hash.tsv ($(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'))" >&2

@@ -4,7 +4,11 @@ public import GoSumDB
 public import GoModFetch
 public import GoModVCS
 public import GoModSupplyChain
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// The result of auditing one Go project: every finding, and which checks ran.
 public struct AuditReport: Sendable {
@@ -121,9 +125,9 @@ extension AuditFinding.Rule {
 /// A relative path or URL with spaces and other reserved characters percent-encoded (SARIF
 /// `uri` values are URI references).
 private func sarifURI(_ path: String) -> String {
-    var allowed = CharacterSet.urlPathAllowed
-    allowed.insert(charactersIn: ":")
-    return path.addingPercentEncoding(withAllowedCharacters: allowed) ?? path
+    // Foundation's `CharacterSet.urlPathAllowed` (which has `:`): RFC 3986 `pchar` and `/`, less `;`.
+    let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!$&'()*+,-./:=@_~".utf8)
+    return percentEncoded(path, keeping: allowed.contains)
 }
 
 /// The subset of the SARIF 2.1.0 object model that the audit report uses.

@@ -4,7 +4,18 @@ public import GoSumDB
 public import GoModFetch
 public import GoModVCS
 public import GoModSupplyChain
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 extension ProjectAudit {
     /// A project's audit settings, committed next to go.mod as `gomodkit-audit.json` so that CI
@@ -77,17 +88,18 @@ extension ProjectAudit {
         /// - Throws: ``ProjectAudit/ConfigurationError`` for an unreadable or invalid file.
         public static func load(directory: String, path: String? = nil) throws(ConfigurationError) -> Configuration {
             let file = path ?? URL(fileURLWithPath: directory).appendingPathComponent(fileName).path
-            guard let handle = FileHandle(forReadingAtPath: file) else {
+            let fd = open(file, O_RDONLY | O_CLOEXEC)
+            guard fd >= 0 else {
                 if path == nil { return Configuration() }
                 throw ConfigurationError(file: file, message: "cannot open")
             }
-            defer { try? handle.close() }
-            guard let data = try? handle.read(upToCount: maxSize + 1) else {
+            defer { close(fd) }
+            guard case .success(let data) = readUpTo(fd, limit: maxSize + 1) else {
                 throw ConfigurationError(file: file, message: "cannot read")
             }
             guard data.count <= maxSize else { throw ConfigurationError(file: file, message: "larger than \(maxSize) bytes") }
             var config: Configuration
-            do { config = try JSONDecoder().decode(Configuration.self, from: data) } catch {
+            do { config = try JSONDecoder().decode(Configuration.self, from: Data(data)) } catch {
                 throw ConfigurationError(file: file, message: describe(error))
             }
             let base = URL(fileURLWithPath: directory)

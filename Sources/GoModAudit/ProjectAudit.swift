@@ -4,7 +4,11 @@ public import GoSumDB
 public import GoModFetch
 public import GoModVCS
 public import GoModSupplyChain
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// Everything GoModKit can check about one Go project, in one call: go.mod and go.sum parse,
 /// typosquatted module paths, go.sum against the checksum database, the module cache and
@@ -222,8 +226,7 @@ public enum ProjectAudit {
             report.checks.append(.init(name: "modcache", status: .skipped, summary: "no usable go.mod"))
             return
         }
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: cache.root, isDirectory: &isDirectory), isDirectory.boolValue else {
+        guard directoryExists(cache.root) else {
             report.checks.append(.init(name: "modcache", status: .skipped, summary: "module cache \(cache.root) does not exist"))
             return
         }
@@ -394,8 +397,7 @@ public enum ProjectAudit {
             let prefix = parts.joined(separator: "/")
             for root in options.gitRoots {
                 let base = URL(fileURLWithPath: root).appendingPathComponent(prefix).path
-                var isDirectory: ObjCBool = false
-                if FileManager.default.fileExists(atPath: base, isDirectory: &isDirectory), isDirectory.boolValue,
+                if directoryExists(base),
                    FileManager.default.fileExists(atPath: base + "/.git") || FileManager.default.fileExists(atPath: base + "/HEAD") {
                     return UpstreamRepository(repository: base, subdir: subdir.reversed().joined(separator: "/"))
                 }

@@ -3,7 +3,18 @@ public import GoModZip
 public import GoSumDB
 public import GoModFetch
 public import GoModVCS
+#if canImport(FoundationEssentials)
+public import FoundationEssentials
+#else
 public import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 extension Divergence {
     /// What a mirror serves for one module version: the zip and, when it has one, the `.info`.
@@ -68,9 +79,9 @@ extension Divergence {
         var text = base.absoluteString
         while text.hasSuffix("/") { text.removeLast() }
         // Path-escape each byte outside the unreserved set (escaped module paths are ASCII).
-        let allowed = CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~!/@+")
-        guard let escaped = relative.addingPercentEncoding(withAllowedCharacters: allowed),
-              let url = URL(string: text + "/" + escaped) else {
+        let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~!/@+".utf8)
+        let escaped = percentEncoded(relative, keeping: allowed.contains)
+        guard let url = URL(string: text + "/" + escaped) else {
             throw DivergenceError(.fetchFailed, subject: text, message: "cannot build the URL for \(relative)")
         }
         let response: HTTPResponse
@@ -96,20 +107,20 @@ extension Divergence {
 
     /// Reads a local file with a cap (at most `limit` bytes; one more is an error).
     public static func readFile(_ path: String, limit: Int) throws(DivergenceError) -> [UInt8] {
-        guard let handle = FileHandle(forReadingAtPath: path) else {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else {
             throw DivergenceError(.io, subject: path, message: "cannot open")
         }
-        defer { try? handle.close() }
-        let data: Data
-        do {
-            data = try handle.read(upToCount: limit + 1) ?? Data()
-        } catch {
-            throw DivergenceError(.io, subject: path, message: "\(error.localizedDescription)")
+        defer { close(fd) }
+        let data: [UInt8]
+        switch readUpTo(fd, limit: limit + 1) {
+        case .success(let bytes): data = bytes
+        case .failure(let error): throw DivergenceError(.io, subject: path, message: systemMessage(error.code))
         }
         guard data.count <= limit else {
             throw DivergenceError(.tooLarge, subject: path, message: "larger than \(limit) bytes")
         }
-        return Array(data)
+        return data
     }
 
     /// A repository directory a `ModuleZip.GitSource` can read, for `repository`: a git
@@ -121,11 +132,10 @@ extension Divergence {
     ///   ``DivergenceError/Code/upstream`` with git's message when the clone fails.
     public static func openRepository(_ repository: String,
                                       git: String = "git") throws(DivergenceError) -> (directory: String, temporaryClone: String?) {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: repository, isDirectory: &isDirectory) else {
+        guard FileManager.default.fileExists(atPath: repository) else {
             throw DivergenceError(.io, subject: repository, message: "no such file or directory")
         }
-        if isDirectory.boolValue { return (repository, nil) }
+        if directoryExists(repository) { return (repository, nil) }
         let clone = FileManager.default.temporaryDirectory
             .appendingPathComponent("gomodkit-clone-\(UUID().uuidString)").path
         do {

@@ -3,7 +3,11 @@ public import GoModZip
 public import GoSumDB
 public import GoModFetch
 public import GoModVCS
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import Crypto
 
 /// Mirror-versus-tag divergence: does the module zip a mirror serves for `path@version` still
@@ -625,6 +629,6 @@ public enum Divergence {
     }
 
     static func sha256Hex(_ data: [UInt8]) -> String {
-        SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+        hexLower(SHA256.hash(data: data))
     }
 }

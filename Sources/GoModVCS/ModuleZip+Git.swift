@@ -7,7 +7,11 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 extension ModuleZip {
     /// A module's source in a local git repository, as `cmd/go` fetches it with
@@ -377,7 +381,7 @@ package struct GitRepository {
         for candidate in candidates {
             let result = try run(["rev-parse", "--verify", "--quiet", "\(candidate)^{commit}"], limit: 4096)
             if result.status == 0 {
-                let hash = String(decoding: result.stdout, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+                let hash = String(decoding: result.stdout, as: UTF8.self).trimmingSpace()
                 if !hash.isEmpty { return hash }
             }
         }
@@ -401,7 +405,7 @@ package struct GitRepository {
         let result = try run(["-c", "log.showsignature=false", "log", "--no-decorate", "-n1", "--format=format:%ct",
                               "--end-of-options", commit, "--"], limit: 4096)
         guard result.status == 0,
-              let time = Int64(String(decoding: result.stdout, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
+              let time = Int64(String(decoding: result.stdout, as: UTF8.self).trimmingSpace())
         else {
             throw ModuleZipError(.git, message: "git log \(commit): \(result.stderrText)")
         }
@@ -552,12 +556,12 @@ struct ScratchRepository {
     init(repository: GitRepository) throws(ModuleZipError) {
         let format = try repository.run(["rev-parse", "--show-object-format"], limit: 4096)
         let objectFormat = format.status == 0
-            ? String(decoding: format.stdout, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines) : "sha1"
+            ? String(decoding: format.stdout, as: UTF8.self).trimmingSpace() : "sha1"
         let common = try repository.run(["rev-parse", "--path-format=absolute", "--git-common-dir"], limit: 1 << 16)
         guard common.status == 0 else {
             throw ModuleZipError(.git, message: "\(repository.source.repository) is not a git repository: \(common.stderrText)")
         }
-        let commonDir = String(decoding: common.stdout, as: UTF8.self).trimmingCharacters(in: .newlines)
+        let commonDir = String(decoding: common.stdout, as: UTF8.self).trimming(where: \.isNewline)
         let objects = commonDir + "/objects"
         guard !objects.contains("\n"), !objects.hasPrefix("\"") else {
             throw ModuleZipError(.git, message: "repository path \(goQuote(Array(objects.utf8))) cannot be used as an alternate")
@@ -579,7 +583,7 @@ struct ScratchRepository {
             try Data("\n* -export-subst -export-ignore\n".utf8).write(to: URL(fileURLWithPath: gitDir + "/info/attributes"))
         } catch {
             remove()
-            throw ModuleZipError(.io, message: "preparing scratch repository: \(error.localizedDescription)")
+            throw ModuleZipError(.io, message: "preparing scratch repository: \(errorText(error))")
         }
     }
 

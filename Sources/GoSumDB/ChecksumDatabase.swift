@@ -1,5 +1,9 @@
 public import GoModCore
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import Synchronization
 
 /// The result of a verified lookup.
@@ -274,7 +278,9 @@ public actor ChecksumDatabase {
         if h == older.hash { return }
         var report = "SECURITY ERROR\ngo.sum database server misbehavior detected!\n\n"
         func indent(_ b: [UInt8]) -> String {
-            String(decoding: b, as: UTF8.self).replacingOccurrences(of: "\n", with: "\n\t")
+            var out: [UInt8] = []
+            for byte in b { out.append(byte); if byte == UInt8(ascii: "\n") { out.append(UInt8(ascii: "\t")) } }
+            return String(decoding: out, as: UTF8.self)
         }
         report += "old database:\n\t\(indent(olderNote))\n"
         report += "new database:\n\t\(indent(newerNote))\n"

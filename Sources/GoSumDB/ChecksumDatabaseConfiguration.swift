@@ -1,5 +1,9 @@
 public import GoModCore
+#if canImport(FoundationEssentials)
+public import FoundationEssentials
+#else
 public import Foundation
+#endif
 
 /// How to reach and trust a checksum database: cmd/go's `GOSUMDB`, `GONOSUMDB`/`GOPRIVATE`,
 /// `GOPROXY` handling (`modfetch/sumdb.go` `dbDial`, `initBase`), plus GoModKit's options.
@@ -95,14 +99,14 @@ public struct ChecksumDatabaseConfiguration: Sendable {
         var current = ""
         for ch in value {
             if ch == "," || ch == "|" {
-                let trimmed = current.trimmingCharacters(in: .whitespaces)
+                let trimmed = current.trimmingSpace()
                 if !trimmed.isEmpty { out.append((trimmed, ch == "|")) }
                 current = ""
             } else {
                 current.append(ch)
             }
         }
-        let trimmed = current.trimmingCharacters(in: .whitespaces)
+        let trimmed = current.trimmingSpace()
         if !trimmed.isEmpty { out.append((trimmed, false)) }
         return out
     }

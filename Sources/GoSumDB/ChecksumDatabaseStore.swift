@@ -1,5 +1,9 @@
 public import GoModCore
+#if canImport(FoundationEssentials)
+public import FoundationEssentials
+#else
 public import Foundation
+#endif
 import Synchronization
 #if canImport(Glibc)
 import Glibc
@@ -138,7 +142,7 @@ public struct FileChecksumDatabaseStore: ChecksumDatabaseStore {
     private func openForWriting(_ target: String) throws -> Int32 {
         var fd = open(target, O_RDWR | O_CREAT | O_CLOEXEC, 0o666)
         if fd < 0 && errno == ENOENT {
-            try FileManager.default.createDirectory(atPath: (target as NSString).deletingLastPathComponent,
+            try FileManager.default.createDirectory(atPath: target.lastIndex(of: "/").map { String(target[..<$0]) } ?? ".",
                                                     withIntermediateDirectories: true)
             fd = open(target, O_RDWR | O_CREAT | O_CLOEXEC, 0o666)
         }

@@ -1,4 +1,15 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import GoModKit
 
 /// A command outcome other than success: the message (already Go-style) and the exit code.
@@ -19,7 +30,7 @@ struct CLIFailure: Error {
 enum Terminal {
     /// Writes `text` and a newline to standard error.
     static func error(_ text: String) {
-        FileHandle.standardError.write(Data((text.hasSuffix("\n") ? text : text + "\n").utf8))
+        try? writeFully(2, Array((text.hasSuffix("\n") ? text : text + "\n").utf8))
     }
 
     /// Writes `value` as one line of JSON (sorted keys) to standard output.
@@ -27,29 +38,28 @@ enum Terminal {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let data = try encoder.encode(value)
-        FileHandle.standardOutput.write(data + Data("\n".utf8))
+        try? writeFully(1, Array(data) + [0x0A])
     }
 
     /// Writes raw bytes to standard output.
     static func write(_ bytes: [UInt8]) {
-        FileHandle.standardOutput.write(Data(bytes))
+        try? writeFully(1, bytes)
     }
 }
 
 /// Reads a whole input file (go.mod, go.sum) with a size cap, mapping failures to exit code 2.
 func readInputFile(_ path: String, limit: Int = 64 << 20) throws(CLIFailure) -> [UInt8] {
-    guard let handle = FileHandle(forReadingAtPath: path) else {
+    let fd = open(path, O_RDONLY | O_CLOEXEC)
+    guard fd >= 0 else {
         throw .input("open \(path): no such file or not readable")
     }
-    defer { try? handle.close() }
-    do {
-        let data = try handle.read(upToCount: limit + 1) ?? Data()
+    defer { close(fd) }
+    switch readUpTo(fd, limit: limit + 1) {
+    case .success(let data):
         guard data.count <= limit else { throw CLIFailure.input("\(path): larger than \(limit) bytes") }
-        return Array(data)
-    } catch let failure as CLIFailure {
-        throw failure
-    } catch {
-        throw .input("read \(path): \(error.localizedDescription)")
+        return data
+    case .failure(let error):
+        throw .input("read \(path): \(systemMessage(error.code))")
     }
 }
 
@@ -61,7 +71,7 @@ func absolutePath(_ path: String) -> String {
 /// The standardised absolute path of a Go project directory (`gomodkit verify`, `gomodkit
 /// audit`), which must hold a go.mod: else cmd/go's `go.mod file not found` message, exit 2.
 func projectDirectory(_ directory: String) throws(CLIFailure) -> String {
-    let dir = (absolutePath((directory as NSString).standardizingPath) as NSString).standardizingPath
+    let dir = String(decoding: goPathClean(Array(absolutePath(directory).utf8)), as: UTF8.self)
     guard FileManager.default.fileExists(atPath: dir + "/go.mod") else {
         throw .input("go: go.mod file not found in \(terminalSafe(dir)); see 'go help modules'")
     }

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// Strict standard base64 (with `=` padding) used by notes, keys and hashes.
 package enum Base64 {

@@ -9,6 +9,7 @@ import Darwin
 /// A failed system call's `errno`, for helpers whose callers map it to their own error type.
 package struct SystemErrno: Error {
     package let code: Int32
+    package init(code: Int32) { self.code = code }
 }
 
 /// The entry names of the directory open on `fd` (the descriptor is consumed), without `.`

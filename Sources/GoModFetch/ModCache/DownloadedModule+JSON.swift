@@ -2,7 +2,11 @@ public import GoModCore
 public import GoModZip
 public import GoSumDB
 public import GoModNet
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 extension DownloadedModule {
     /// The object `go mod download -json` prints for this module (cmd/go's `ModuleJSON`, via
@@ -34,10 +38,10 @@ extension DownloadedModule {
 
     /// `Origin` in `codehost.Origin` field order, string fields only.
     static func originJSON(_ raw: [UInt8]?) -> GoJSON? {
-        guard let raw, let object = try? JSONSerialization.jsonObject(with: Data(raw)) as? [String: Any] else { return nil }
+        guard let raw, let object = JSONValue.object(raw) else { return nil }
         var fields: [(String, GoJSON)] = []
         for key in ["VCS", "URL", "Subdir", "Hash", "TagPrefix", "TagSum", "Ref", "RepoSum"] {
-            if let s = object[key] as? String, !s.isEmpty { fields.append((key, .string(ByteString(s)))) }
+            if case .string(let s)? = object[key], !s.isEmpty { fields.append((key, .string(ByteString(s)))) }
         }
         return fields.isEmpty ? nil : .object(fields)
     }

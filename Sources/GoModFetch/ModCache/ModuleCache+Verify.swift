@@ -3,7 +3,11 @@ public import GoModZip
 public import GoSumDB
 public import GoModNet
 import Dispatch
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import Synchronization
 
 /// The outcome of ``ModuleCache/verify(project:checksumDatabase:)``.
@@ -47,7 +51,7 @@ extension ModuleCache {
             let reason = fileExists(hashPath) ? "read \(hashPath): unreadable" : "open \(hashPath): no such file or directory"
             return ([ModuleCacheError(.missingZipHash, module: module, "\(head): missing ziphash: \(reason)")], true)
         }
-        let recorded = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        let recorded = String(decoding: data, as: UTF8.self).trimmingSpace()
         var errors: [ModuleCacheError] = []
         if zipExists {
             do {

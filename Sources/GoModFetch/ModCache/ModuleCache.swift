@@ -9,7 +9,11 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// A Go module cache (`GOMODCACHE`) in cmd/go's layout (https://go.dev/ref/mod#module-cache): paths
 /// of its files and safe file operations on it.
@@ -34,7 +38,7 @@ public struct ModuleCache: Sendable {
     /// The first `GOPATH` entry, else `$HOME/go` (cmd/go's default).
     public static func gopath(_ env: [String: String]) -> String {
         if let g = env["GOPATH"], let first = g.split(separator: ":").first, !first.isEmpty { return String(first) }
-        return (env["HOME"] ?? NSHomeDirectory()) + "/go"
+        return (env["HOME"] ?? homeDirectory()) + "/go"
     }
 
     /// `cache/download/<ep>/@v` for a module path.
@@ -79,7 +83,7 @@ public struct ModuleCache: Sendable {
     /// treats such a file, e.g. one torn by a crash, as missing).
     public func recordedZipHash(_ module: ModuleVersion) -> DirHash? {
         guard let path = try? cachePath(module, "ziphash"), let data = readSmallFile(path, limit: 4096) else { return nil }
-        return DirHash(String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
+        return DirHash(String(decoding: data, as: UTF8.self).trimmingSpace())
     }
 }
 
@@ -87,10 +91,11 @@ public struct ModuleCache: Sendable {
 
 /// Reads a small file, `nil` when missing, unreadable or larger than `limit`.
 package func readSmallFile(_ path: String, limit: Int) -> [UInt8]? {
-    guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
-    defer { try? handle.close() }
-    guard let data = try? handle.read(upToCount: limit + 1), data.count <= limit else { return nil }
-    return Array(data)
+    let fd = open(path, O_RDONLY | O_CLOEXEC)
+    guard fd >= 0 else { return nil }
+    defer { close(fd) }
+    guard case .success(let data) = readUpTo(fd, limit: limit + 1), data.count <= limit else { return nil }
+    return data
 }
 
 func fileExists(_ path: String) -> Bool {
@@ -105,8 +110,8 @@ func isDirectory(_ path: String) -> Bool {
 
 
 func makeDirectories(_ path: String) throws(ModuleCacheError) {
-    do { try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true) } catch {
-        throw ModuleCacheError(.io, "mkdir \(plain(path)): \(error.localizedDescription)")
+    do throws(MakeDirectoryAllError) { try makeDirectoryAll(path) } catch {
+        throw ModuleCacheError(.io, "mkdir \(plain(error.path)): \(systemMessage(error.code))")
     }
 }
 
@@ -148,7 +153,7 @@ func writeTemporaryFile(near path: String, _ data: [UInt8], mode: mode_t = 0o644
 }
 
 func syncDirectory(of path: String) {
-    let dir = (path as NSString).deletingLastPathComponent
+    let dir = deletingLastPathComponent(path)
     let fd = open(dir.isEmpty ? "." : dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
     if fd >= 0 { _ = fsync(fd); close(fd) }
 }
@@ -158,7 +163,7 @@ final class FileLock: Sendable {
     private let fd: Int32
 
     init(_ path: String) throws(ModuleCacheError) {
-        try makeDirectories((path as NSString).deletingLastPathComponent)
+        try makeDirectories(deletingLastPathComponent(path))
         let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o666)
         guard fd >= 0 else { throw ModuleCacheError(.io, "open \(plain(path)): \(systemMessage(errno))") }
         while flock(fd, LOCK_EX) != 0 {
@@ -179,11 +184,10 @@ final class FileLock: Sendable {
 /// Removes a tree that may be read-only (cmd/go's `RemoveAll` after making it writable).
 func removeTreeForcibly(_ path: String) {
     guard fileExists(path) else { return }
-    if let enumerator = FileManager.default.enumerator(atPath: path) {
+    if isDirectory(path) {
         _ = chmod(path, 0o755)
-        while let item = enumerator.nextObject() as? String {
-            let full = path + "/" + item
-            if isDirectory(full) { _ = chmod(full, 0o755) }
+        walkTree(path) { item, isDir in
+            if isDir { _ = chmod(path + "/" + item, 0o755) }
         }
     }
     try? FileManager.default.removeItem(atPath: path)

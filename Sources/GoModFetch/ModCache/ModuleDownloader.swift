@@ -9,7 +9,11 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// A module version in the cache after ``ModuleDownloader/download(path:query:)``: the fields of
 /// `go mod download -json` (https://go.dev/ref/mod#go-mod-download).
@@ -228,10 +232,9 @@ public struct ModuleDownloader: Sendable {
         guard rev.count == 12, rev.bytes.allSatisfy({ (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }) else {
             throw ModuleCacheError(.invalidPseudoVersion, module: module, "\(head): invalid pseudo-version: revision \(plain(rev)) is not 12 lower-case hex digits")
         }
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        let plainFormatter = ISO8601DateFormatter()
-        guard let stated = plainFormatter.date(from: infoTime) ?? formatter.date(from: infoTime) else {
+        let plainStyle = Date.ISO8601FormatStyle()
+        let fractionalStyle = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
+        guard let stated = (try? plainStyle.parse(infoTime)) ?? (try? fractionalStyle.parse(infoTime)) else {
             throw ModuleCacheError(.invalidPseudoVersion, module: module, "\(head): invalid pseudo-version: .info Time \(goQuote(Array(infoTime.utf8))) is not RFC 3339")
         }
         guard Int64(stated.timeIntervalSince1970.rounded(.down)) == Int64(time.timeIntervalSince1970.rounded(.down)) else {
@@ -242,10 +245,15 @@ public struct ModuleDownloader: Sendable {
 
     /// `yyyymmddhhmmss` in UTC, as in a pseudo-version.
     static func pseudoTimestamp(_ date: Date) -> String {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC") ?? .current
-        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
-        return String(format: "%04d%02d%02d%02d%02d%02d", c.year ?? 0, c.month ?? 0, c.day ?? 0, c.hour ?? 0, c.minute ?? 0, c.second ?? 0)
+        var seconds = time_t(date.timeIntervalSince1970.rounded(.down))
+        var c = tm()
+        gmtime_r(&seconds, &c)
+        func digits(_ value: Int32, _ width: Int) -> String {
+            let text = String(value)
+            return String(repeating: "0", count: max(0, width - text.count)) + text
+        }
+        return digits(c.tm_year + 1900, 4) + digits(c.tm_mon + 1, 2) + digits(c.tm_mday, 2)
+            + digits(c.tm_hour, 2) + digits(c.tm_min, 2) + digits(c.tm_sec, 2)
     }
 
     /// x/mod `CheckZip` rules, `HashZip`, and the go.mod divergence check.
@@ -336,7 +344,7 @@ public struct ModuleDownloader: Sendable {
         if isDirectory(dir) && !fileExists(partial) { return }
         removeTreeForcibly(dir)
         try writeFileAtomically(partial, [])
-        try makeDirectories((dir as NSString).deletingLastPathComponent)
+        try makeDirectories(deletingLastPathComponent(dir))
         do {
             try ModuleZip.unzip(zipPath, module: module, to: dir,
                                 options: ModuleZip.UnzipOptions(readOnly: !writable))
@@ -352,8 +360,8 @@ public struct ModuleDownloader: Sendable {
     /// Removes temporaries a killed download left (`<ev>.zip<n>.tmp`, `.<base>.gomodkit-unzip-*`).
     /// Called under the version's lock, so no live writer owns them.
     private func removeStaleTemporaries(_ module: ModuleVersion, zipPath: String, dir: String) {
-        let downloadDir = (zipPath as NSString).deletingLastPathComponent
-        let base = (zipPath as NSString).lastPathComponent
+        let downloadDir = deletingLastPathComponent(zipPath)
+        let base = lastPathComponent(zipPath)
         let ev = String(base.dropLast(4))
         if let names = try? FileManager.default.contentsOfDirectory(atPath: downloadDir) {
             for name in names where name.hasSuffix(".tmp") && name.hasPrefix(ev + ".") {
@@ -363,8 +371,8 @@ public struct ModuleDownloader: Sendable {
                 }
             }
         }
-        let parent = (dir as NSString).deletingLastPathComponent
-        let leaf = (dir as NSString).lastPathComponent
+        let parent = deletingLastPathComponent(dir)
+        let leaf = lastPathComponent(dir)
         let tempPrefix = "." + String(decoding: Array(leaf.utf8).prefix(64), as: UTF8.self) + ".gomodkit-unzip-"
         if let names = try? FileManager.default.contentsOfDirectory(atPath: parent) {
             for name in names where name.hasPrefix(tempPrefix) { removeTreeForcibly(parent + "/" + name) }

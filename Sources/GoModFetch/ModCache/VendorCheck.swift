@@ -2,7 +2,11 @@ public import GoModCore
 public import GoModZip
 public import GoSumDB
 public import GoModNet
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// Checks a project's `vendor/` tree: `vendor/modules.txt` against go.mod (cmd/go's
 /// `modload.checkVendorConsistency`, same messages) and — what cmd/go never checks — every
@@ -55,7 +59,7 @@ public enum VendorCheck {
             }
             guard let i = current else { continue }
             if line.hasPrefix("## ") {
-                for part in line.dropFirst(3).split(separator: ";") where part.trimmingCharacters(in: .whitespaces) == "explicit" {
+                for part in line.dropFirst(3).split(separator: ";") where part.trimmingSpace() == "explicit" {
                     entries[i].explicit = true
                 }
                 continue
@@ -140,9 +144,10 @@ public enum VendorCheck {
         // Files, grouped by the module providing them (longest module path prefix).
         let modules = entries.filter { !$0.module.version.isEmpty }
         var files: [Int: [(rel: String, full: String)]] = [:]
-        let enumerator = FileManager.default.enumerator(atPath: vendor)
+        var items: [String] = []
+        walkTree(vendor) { item, _ in items.append(item) }
         var checked = 0
-        while let item = enumerator?.nextObject() as? String {
+        for item in items {
             let full = vendor + "/" + item
             if item == "modules.txt" || isDirectory(full) { continue }
             let itemBytes = ByteString(item)

@@ -2,7 +2,18 @@ public import GoModCore
 public import GoModZip
 public import GoSumDB
 public import GoModNet
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+#if canImport(FoundationEssentials)
+public import FoundationEssentials
+#else
 public import Foundation
+#endif
 
 /// One `GOPROXY` list entry, as cmd/go's `modfetch.proxyList` builds it.
 public struct ModuleProxyEntry: Sendable, Hashable, CustomStringConvertible {
@@ -80,7 +91,7 @@ public struct ModuleProxyConfiguration: Sendable {
                 item = rest
                 rest = ""
             }
-            let entry = item.trimmingCharacters(in: .whitespacesAndNewlines)
+            let entry = item.trimmingSpace()
             if entry.isEmpty { continue }
             if entry == "off" { entries.append(ModuleProxyEntry(.off)); break }
             if entry == "direct" { entries.append(ModuleProxyEntry(.direct)); break }
@@ -126,16 +137,16 @@ public struct ModuleInfo: Sendable, Hashable {
     /// Decodes an `.info` answer; `nil` when it is not a JSON object whose `Version` is a
     /// string (cmd/go: `invalid response from proxy`).
     public init?(json raw: [UInt8]) {
-        guard let object = try? JSONSerialization.jsonObject(with: Data(raw), options: [.fragmentsAllowed]) as? [String: Any],
-              let version = object["Version"] as? String else { return nil }
-        if let time = object["Time"], !(time is String) { return nil }
+        guard let object = JSONValue.object(raw), case .string(let version)? = object["Version"] else { return nil }
+        switch object["Time"] {
+        case nil: self.time = nil
+        case .string(let time)?: self.time = time
+        default: return nil
+        }
         self.version = ByteString(version)
-        self.time = object["Time"] as? String
         if let origin = object["Origin"] {
-            guard origin is [String: Any],
-                  let data = try? JSONSerialization.data(withJSONObject: origin, options: [.sortedKeys, .withoutEscapingSlashes])
-            else { return nil }
-            self.origin = Array(data)
+            guard case .object = origin, let data = origin.compactSorted() else { return nil }
+            self.origin = data
         }
         self.raw = raw
     }
@@ -395,23 +406,22 @@ public struct ModuleProxyClient: Sendable {
 
 /// Reads a whole file of a `file://` proxy with a size cap; a missing file is not-found.
 func readProxyFile(_ path: String, display: String, limit: Int) throws(ModuleProxyError) -> [UInt8] {
-    guard let handle = FileHandle(forReadingAtPath: path) else {
+    let fd = open(path, O_RDONLY | O_CLOEXEC)
+    guard fd >= 0 else {
         let exists = FileManager.default.fileExists(atPath: path)
         throw ModuleProxyError(exists ? .transport : .notFound,
                                "reading \(display): " + (exists ? "permission denied" : "no such file or directory"))
     }
-    defer { try? handle.close() }
-    do {
-        let data = try handle.read(upToCount: limit + 1) ?? Data()
+    defer { close(fd) }
+    switch readUpTo(fd, limit: limit + 1) {
+    case .success(let data):
         if data.count > limit {
             throw ModuleProxyError(.oversizeResponse, "reading \(display): response body larger than \(limit) bytes")
         }
-        return Array(data)
-    } catch let error as ModuleProxyError {
-        throw error
-    } catch {
+        return data
+    case .failure(let error):
         // A directory or unreadable file.
-        throw ModuleProxyError(.notFound, "reading \(display): \(error.localizedDescription)")
+        throw ModuleProxyError(.notFound, "reading \(display): \(systemMessage(error.code))")
     }
 }
 
@@ -425,7 +435,10 @@ func percentEncodePath(_ s: String) -> String {
              UInt8(ascii: "!"), UInt8(ascii: "+"), UInt8(ascii: "@"):
             out.unicodeScalars.append(Unicode.Scalar(byte))
         default:
-            out += String(format: "%%%02X", byte)
+            let hex = Array("0123456789ABCDEF".unicodeScalars)
+            out.unicodeScalars.append("%")
+            out.unicodeScalars.append(hex[Int(byte >> 4)])
+            out.unicodeScalars.append(hex[Int(byte & 15)])
         }
     }
     return out

@@ -2,7 +2,11 @@ public import GoModCore
 public import GoModZip
 public import GoSumDB
 public import GoModNet
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// A module-proxy failure: cmd/go's `modfetch` proxy errors as a typed value.
 ///
@@ -132,7 +136,7 @@ public struct ModuleProxyError: Error, Sendable, Hashable, CustomStringConvertib
 func proxyErrorDetail(_ body: [UInt8]) -> String {
     let text = String(decoding: body.prefix(64 << 10), as: UTF8.self)
     var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-    while let last = lines.last, last.trimmingCharacters(in: .whitespaces).isEmpty { lines.removeLast() }
+    while let last = lines.last, last.trimmingSpace().isEmpty { lines.removeLast() }
     var out = ""
     for (i, raw) in lines.enumerated() {
         var line = ""

@@ -1,7 +1,11 @@
 public import GoModCore
 import Crypto
 import Dispatch
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import Synchronization
 
 extension DirHash {

@@ -6,7 +6,11 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 extension ModuleZip {
     /// Options for ``unzip(_:module:to:options:)``.
@@ -80,13 +84,10 @@ extension ModuleZip {
 
         let (parent, base) = splitTarget(target)
         // Like Go's os.MkdirAll(dir): missing parent directories are created.
-        if !FileManager.default.fileExists(atPath: String(decoding: parent, as: UTF8.self)) {
-            do {
-                try FileManager.default.createDirectory(atPath: String(decoding: parent, as: UTF8.self),
-                                                        withIntermediateDirectories: true)
-            } catch {
-                throw ModuleZipError(.io, message: "mkdir \(goQuote(parent)): \(error.localizedDescription)")
-            }
+        do throws(MakeDirectoryAllError) {
+            try makeDirectoryAll(String(decoding: parent, as: UTF8.self))
+        } catch {
+            throw ModuleZipError(.io, message: "mkdir \(goQuote(error.path.utf8)): \(systemMessage(error.code))")
         }
         let parentFD = parent.withCString { open($0, O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
         guard parentFD >= 0 else {

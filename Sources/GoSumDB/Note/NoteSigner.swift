@@ -1,6 +1,10 @@
 public import GoModCore
 import Crypto
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// A private key that signs notes (x/mod `note.NewSigner`): for tests and private databases.
 ///

@@ -1,6 +1,10 @@
 public import GoModCore
 import Crypto
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// A public key that verifies note signatures (x/mod `note.NewVerifier` / `note.Verifier`).
 ///

@@ -1,5 +1,9 @@
 public import GoModCore
+#if canImport(FoundationEssentials)
+public import FoundationEssentials
+#else
 public import Foundation
+#endif
 
 /// An HTTP response: status code and body.
 public struct HTTPResponse: Sendable {

@@ -1,5 +1,16 @@
 import ArgumentParser
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import GoModKit
 
 /// `gomodkit audit [DIR]`: every check for one Go project, one summary (thin over
@@ -94,7 +105,7 @@ struct AuditCommand: AsyncParsableCommand {
         progress.clear()
 
         if sarif {
-            FileHandle.standardOutput.write(Data(report.sarif()))
+            try? writeFully(1, Array(report.sarif()))
             print()
         } else if json {
             try Terminal.json(Output(report))
@@ -115,7 +126,10 @@ struct AuditCommand: AsyncParsableCommand {
         }
         if !report.findings.isEmpty { out += "\n" }
         for check in report.checks {
-            out += "\(check.name.padding(toLength: 11, withPad: " ", startingAt: 0)) \(check.status.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0)) \(terminalSafe(check.summary))\n"
+            func pad(_ s: String, _ width: Int) -> String {
+                s.count >= width ? String(s.prefix(width)) : s + String(repeating: " ", count: width - s.count)
+            }
+            out += "\(pad(check.name, 11)) \(pad(check.status.rawValue, 8)) \(terminalSafe(check.summary))\n"
         }
         let counts = report.counts
         out += report.failed

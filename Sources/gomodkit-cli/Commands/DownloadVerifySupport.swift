@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import GoModKit
 #if canImport(Glibc)
 import Glibc
@@ -54,11 +58,11 @@ struct ProgressLine {
     let enabled = isatty(2) == 1
     func show(_ text: String) {
         guard enabled else { return }
-        FileHandle.standardError.write(Data("\r\u{1B}[K\(text)".utf8))
+        try? writeFully(2, Array("\r\u{1B}[K\(text)".utf8))
     }
     func clear() {
         guard enabled else { return }
-        FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+        try? writeFully(2, Array("\r\u{1B}[K".utf8))
     }
 }
 

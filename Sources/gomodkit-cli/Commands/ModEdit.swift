@@ -1,5 +1,16 @@
 import ArgumentParser
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import GoModKit
 
 /// `gomodkit mod`: go.mod tools.
@@ -105,7 +116,7 @@ struct ModBench: ParsableCommand {
         }
         let elapsed = clock.now - start
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        print("gomodkit files=\(datas.count) bytes=\(total) rounds=\(max(1, rounds)) parsed=\(parsed) seconds=\(String(format: "%.6f", seconds))")
+        print("gomodkit files=\(datas.count) bytes=\(total) rounds=\(max(1, rounds)) parsed=\(parsed) seconds=\(fixed6(seconds))")
     }
 }
 
@@ -313,21 +324,18 @@ struct GoEditCommand {
     // MARK: - Files
 
     static func readFile(_ path: String) throws -> [UInt8] {
-        guard let handle = FileHandle(forReadingAtPath: path) else { throw CocoaError(.fileNoSuchFile) }
-        defer { try? handle.close() }
         let limit = 64 << 20
-        let data = try handle.read(upToCount: limit + 1) ?? Data()
+        guard case .success(let data) = readFileUpTo(path, limit: limit + 1) else { throw CocoaError(.fileReadUnknown) }
         guard data.count <= limit else { throw CocoaError(.fileReadTooLarge) }
-        return Array(data)
+        return data
     }
 
     static func read(_ path: String) throws(CLIFailure) -> [UInt8] {
         do {
             return try readFile(path)
         } catch {
-            var isDir: ObjCBool = false
-            if FileManager.default.fileExists(atPath: path, isDirectory: &isDir) {
-                throw fatal("go: read \(path): \(isDir.boolValue ? "is a directory" : "cannot read file")")
+            if FileManager.default.fileExists(atPath: path) {
+                throw fatal("go: read \(path): \(directoryExists(path) ? "is a directory" : "cannot read file")")
             }
             throw fatal("go: open \(path): no such file or directory")
         }
@@ -339,15 +347,16 @@ struct GoEditCommand {
         if let original, (try? readFile(path)) != original {
             throw fatal("go: \(what) changed during editing; not overwriting")
         }
-        guard let handle = FileHandle(forWritingAtPath: path) else {
+        let fd = open(path, O_WRONLY | O_CLOEXEC)
+        guard fd >= 0 else {
             throw fatal("go: open \(path): permission denied")
         }
-        do {
-            defer { try? handle.close() }
-            try handle.truncate(atOffset: 0)
-            try handle.write(contentsOf: Data(bytes))
+        defer { close(fd) }
+        do throws(SystemErrno) {
+            guard ftruncate(fd, 0) == 0 else { throw SystemErrno(code: errno) }
+            try writeFully(fd, bytes)
         } catch {
-            throw fatal("go: write \(path): \(error.localizedDescription)")
+            throw fatal("go: write \(path): \(systemMessage(error.code))")
         }
     }
 
@@ -356,8 +365,7 @@ struct GoEditCommand {
         var dir = URL(fileURLWithPath: FileManager.default.currentDirectoryPath).standardizedFileURL
         while true {
             let candidate = dir.appendingPathComponent(name)
-            var isDir: ObjCBool = false
-            if FileManager.default.fileExists(atPath: candidate.path, isDirectory: &isDir), !isDir.boolValue {
+            if FileManager.default.fileExists(atPath: candidate.path), !directoryExists(candidate.path) {
                 return candidate.path
             }
             let parent = dir.deletingLastPathComponent()
@@ -376,10 +384,15 @@ struct GoEditCommand {
         while common < base.count && common < target.count && base[common] == target[common] { common += 1 }
         let rel = (Array(repeating: "..", count: base.count - common) + target[common...]).joined(separator: "/")
         guard !rel.isEmpty, rel.utf8.count < path.utf8.count else { return path }
-        let a = (try? FileManager.default.attributesOfItem(atPath: rel)) ?? [:]
-        let b = (try? FileManager.default.attributesOfItem(atPath: path)) ?? [:]
-        guard let ia = a[.systemFileNumber] as? NSNumber, let ib = b[.systemFileNumber] as? NSNumber,
-              ia == ib else { return path }
+        var a = stat(), b = stat()
+        guard stat(rel, &a) == 0, stat(path, &b) == 0, a.st_ino == b.st_ino, a.st_dev == b.st_dev else { return path }
         return rel
     }
+}
+
+/// `%.6f` of a non-negative number.
+private func fixed6(_ value: Double) -> String {
+    let micros = Int64((value * 1e6).rounded())
+    let fraction = String(micros % 1_000_000)
+    return "\(micros / 1_000_000)." + String(repeating: "0", count: 6 - fraction.count) + fraction
 }

@@ -1,5 +1,9 @@
 import ArgumentParser
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import GoModKit
 
 /// `gomodkit sumdb`: query and audit against a Go checksum database with proofs.
@@ -160,7 +164,7 @@ struct SumDBCommand: AsyncParsableCommand {
             case .success(let bundle):
                 if let output {
                     do { try Data(bundle.formatted).write(to: URL(fileURLWithPath: output)) } catch {
-                        throw CLIFailure.input("write \(output): \(error.localizedDescription)")
+                        throw CLIFailure.input("write \(output): \(errorText(error))")
                     }
                 } else {
                     Terminal.write(bundle.formatted)
@@ -263,7 +267,7 @@ struct SumDBCommand: AsyncParsableCommand {
                     var text = "\(file):\(r.line): \(r.path) \(r.version) \(r.hash): \(r.status)"
                     if let id = r.record { text += " (record \(id))" }
                     if let db = r.databaseHash { text += "; \(client.name) has \(db)" }
-                    if let error = r.error { text += ": \(error.replacingOccurrences(of: "\n", with: "\n\t"))" }
+                    if let error = r.error { text += ": \(error.split(separator: "\n", omittingEmptySubsequences: false).joined(separator: "\n\t"))" }
                     print(text)
                 }
                 let tree = latest.map { " against tree \($0.tree.size) (\($0.tree.hash))" } ?? ""

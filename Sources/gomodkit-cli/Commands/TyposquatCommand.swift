@@ -1,5 +1,9 @@
 import ArgumentParser
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import GoModKit
 
 /// `gomodkit typosquat [--known FILE]... [go.mod|go.sum|path...]`: flag module paths that
@@ -54,7 +58,7 @@ struct Typosquat: ParsableCommand {
         var project: [ByteString] = []
         let arguments = inputs.isEmpty && !selfCheck ? ["go.mod"] : inputs
         for input in arguments {
-            let name = (input as NSString).lastPathComponent
+            let name = lastPathComponent(input)
             if name == "go.mod" || name.hasSuffix(".mod") {
                 let data = try readInputFile(input)
                 let mod: GoMod

@@ -299,4 +299,26 @@ import Testing
             _ = try GitCommand(executable: "gomodkit-no-such-git").run(["version"])
         }
     }
+
+    /// The child's side of the runner: the variables it sets, the working directory, standard
+    /// input from /dev/null, no inherited descriptors past 2, standard output into a file, and
+    /// a signal's number as the status (what `Process.terminationStatus` reported).
+    @Test func runnerChildEnvironmentDirectoryAndDescriptors() throws {
+        let shell = GitCommand(executable: "sh")  // found in PATH
+        let env = try shell.run(["-c", "echo \"$GIT_TERMINAL_PROMPT $LC_ALL $GIT_NO_REPLACE_OBJECTS\"; pwd; cat; ls /proc/self/fd | wc -l"],
+                                in: "/")
+        // sh, ls and wc share descriptors 0-2; `ls /proc/self/fd` adds the one it reads with.
+        #expect(String(decoding: env.stdout, as: UTF8.self) == "0 C 1\n/\n4\n")
+        #expect(env.status == 0)
+        let killed = try shell.run(["-c", "kill -9 $$"])
+        #expect(killed.status == 9)
+        let sandbox = try Sandbox()
+        let path = sandbox.sub("out")
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        #expect(fd >= 0)
+        defer { close(fd) }
+        let toFile = try shell.run(["-c", "printf abc"], stdoutFile: fd)
+        #expect(toFile.stdout.isEmpty && toFile.writeError == 0)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == Data("abc".utf8))
+    }
 }

@@ -1,0 +1,24 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A message for an error thrown by a file-system call: for Foundation's file errors, the
+/// `strerror` text of the underlying `errno` (the caller names the path, as Go's `*PathError`
+/// does); otherwise the error's description. Stands in for full Foundation's
+/// `localizedDescription`, which FoundationEssentials does not have.
+package func errorText(_ error: any Error) -> String {
+    if let cocoa = error as? CocoaError, let posix = cocoa.underlying as? POSIXError {
+        return String(cString: strerror(posix.code.rawValue))
+    }
+    if let posix = error as? POSIXError { return String(cString: strerror(posix.code.rawValue)) }
+    return String(describing: error)
+}
