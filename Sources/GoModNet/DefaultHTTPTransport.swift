@@ -8,6 +8,13 @@ import GoModCore
 import AsyncHTTPClient
 import NIOCore
 import NIOHTTP1
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// ``HTTPTransport`` over [async-http-client](https://github.com/swift-server/async-http-client)
 /// (SwiftNIO): `http://` and `https://` (TLS through swift-nio-ssl with the system trust store),
@@ -147,12 +154,7 @@ public final class DefaultHTTPTransport: HTTPTransport {
             }
             var request = HTTPClientRequest(url: current.absoluteString)
             request.method = .GET
-            let response: HTTPClientResponse
-            do {
-                response = try await client.execute(request, deadline: deadline)
-            } catch {
-                throw Self.transportError(error, url: shown, afterHead: false)
-            }
+            let response = try await execute(request, deadline: deadline, url: shown)
             try Self.checkHead(response.headers, url: shown)
             let status = Int(response.status.code)
             guard HTTPRedirectPolicy.isRedirect(status), let location = response.headers.first(name: "location") else {
@@ -170,6 +172,30 @@ public final class DefaultHTTPTransport: HTTPTransport {
             } catch where error.code == .oversizeResponse {}
             current = next
         }
+    }
+
+    /// One request; when the connection ends before any response (a kept-alive connection the
+    /// server closed while it sat in the pool), once more on another: GET is idempotent, and Go's
+    /// `net/http` retries it so (`persistConn.shouldRetryRequest`, `errServerClosedIdle`).
+    private func execute(_ request: HTTPClientRequest, deadline: NIODeadline, url shown: String) async throws(HTTPTransportError) -> HTTPClientResponse {
+        var attempt = 0
+        while true {
+            attempt += 1
+            do {
+                return try await client.execute(request, deadline: deadline)
+            } catch {
+                if attempt == 1, !Task.isCancelled, Self.isClosedBeforeResponse(error) { continue }
+                throw Self.transportError(error, url: shown, afterHead: false)
+            }
+        }
+    }
+
+    /// Whether `error` says the connection closed (or was reset) before a response arrived.
+    static func isClosedBeforeResponse(_ error: any Error) -> Bool {
+        if let error = error as? HTTPClientError { return error == .remoteConnectionClosed }
+        if let error = error as? ChannelError { return error == .ioOnClosedChannel || error == .eof || error == .outputClosed }
+        if let error = error as? IOError { return error.errnoCode == ECONNRESET || error.errnoCode == EPIPE }
+        return false
     }
 
     /// The header checks llhttp leaves to the client (Go's `net/http` `readTransfer` and
@@ -231,8 +257,7 @@ public final class DefaultHTTPTransport: HTTPTransport {
                 return cancelled(shown)
             case .remoteConnectionClosed:
                 return afterHead ? HTTPTransportError(.truncatedResponse, url: shown) : HTTPTransportError(.failed, url: shown, detail: "EOF")
-            case .httpEndReceivedAfterHeadWith1xx, .identityCodingIncorrectlyPresent, .chunkedSpecifiedMultipleTimes,
-                 .contentLengthMissing:
+            case .identityCodingIncorrectlyPresent, .contentLengthMissing:
                 return HTTPTransportError(.malformedResponse, url: shown, detail: "\(error)")
             default:
                 return HTTPTransportError(.failed, url: shown, detail: "\(error)")
