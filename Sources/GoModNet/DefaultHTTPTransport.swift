@@ -109,16 +109,20 @@ public final class DefaultHTTPTransport: HTTPTransport {
         let deadline = NIODeadline.now() + span
         let wake = ContinuousClock.now + .nanoseconds(span.nanoseconds)
         // async-http-client's deadline covers the response head only; the whole request (every
-        // hop and the body) races a timer of its own.
+        // hop and the body) races a timer of its own. Both run on one of the client's event loops,
+        // not on the cooperative pool: a caller that blocks the pool's few threads (a synchronous
+        // subprocess wait, CPU-bound hashing) must neither stall a request half-way nor make its
+        // deadline fire only because the request could not run.
+        let executor = EventLoopTaskExecutor(client.eventLoopGroup.next())
         let outcome = await withTaskGroup(of: Result<HTTPResponse, HTTPTransportError>?.self) { group in
-            group.addTask {
+            group.addTask(executorPreference: executor) {
                 do throws(HTTPTransportError) {
                     return .success(try await self.follow(url, limit: max(0, limit), policy: redirects, deadline: deadline))
                 } catch {
                     return .failure(error)
                 }
             }
-            group.addTask {
+            group.addTask(executorPreference: executor) {
                 do { try await Task.sleep(until: wake, clock: .continuous) } catch { return nil }
                 return .failure(HTTPTransportError(.timeout, url: shown))
             }
@@ -271,5 +275,18 @@ public final class DefaultHTTPTransport: HTTPTransport {
             return HTTPTransportError(.malformedResponse, url: shown, detail: "\(error)")
         }
         return HTTPTransportError(.failed, url: shown, detail: "\(error)")
+    }
+}
+
+/// Runs Swift tasks on a SwiftNIO event loop: the transport's request tasks stay off the
+/// cooperative pool (they only await; nothing in them blocks the loop).
+final class EventLoopTaskExecutor: TaskExecutor {
+    let loop: any EventLoop
+
+    init(_ loop: any EventLoop) { self.loop = loop }
+
+    func enqueue(_ job: consuming ExecutorJob) {
+        let job = UnownedJob(job)
+        loop.execute { job.runSynchronously(on: self.asUnownedTaskExecutor()) }
     }
 }
