@@ -68,6 +68,32 @@ import Testing
         #expect(server.paths.count == 24)
     }
 
+    /// The checksum-database audit runs hundreds of lookups at once against one host: all of them
+    /// are answered, on no more connections than the default per-host cap (256).
+    @Test func hundredsOfConcurrentRequestsToOneHost() async throws {
+        let server = try LoopbackHTTPServer { path, c in
+            usleep(5_000)
+            c.respond(200, Array(path.utf8))
+            return .keepAlive
+        }
+        defer { server.stop() }
+        let transport = DefaultHTTPTransport(timeout: 60)
+        let bodies = try await withThrowingTaskGroup(of: Bool.self) { group in
+            for i in 0..<400 {
+                group.addTask {
+                    let r = try await transport.get(server.url.appendingPathComponent("n\(i)"), limit: 100)
+                    return r.status == 200 && r.body == Array("/n\(i)".utf8)
+                }
+            }
+            var ok = 0
+            for try await good in group where good { ok += 1 }
+            return ok
+        }
+        #expect(bodies == 400)
+        #expect(server.paths.count == 400)
+        #expect(server.connections <= 256, "\(server.connections)")
+    }
+
     @Test func serverClosingIdleConnectionIsRetriedOnANewOne() async throws {
         let server = try LoopbackHTTPServer { _, c in
             c.respond(200, Array("ok".utf8))
