@@ -43,6 +43,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
     ],
     targets: [
         .systemLibrary(
@@ -53,7 +55,16 @@ let package = Package(
         .target(name: "GoModCore", swiftSettings: strictSettings),
         .target(name: "GoModZip", dependencies: ["GoModCore", "CZlib", crypto], swiftSettings: strictSettings),
         .target(name: "GoSumDB", dependencies: ["GoModCore", crypto], swiftSettings: strictSettings),
-        .target(name: "GoModNet", dependencies: ["GoModCore", "GoSumDB"], swiftSettings: strictSettings),
+        .target(
+            name: "GoModNet",
+            dependencies: [
+                "GoModCore", "GoSumDB",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: strictSettings
+        ),
         .target(
             name: "GoModFetch",
             dependencies: ["GoModCore", "GoModZip", "GoSumDB", "GoModNet"],

@@ -11,7 +11,8 @@ import GoModKit
 import Synchronization
 import Testing
 
-/// SECURITY.md row 136 and SPEC §7.2: Go's redirect rules on both transports, against a loopback
+/// SECURITY.md row 136 and SPEC §7.2: Go's redirect rules on ``DefaultHTTPTransport`` (which
+/// follows redirects itself, async-http-client's own following being off), against a loopback
 /// server. Expected values from Go's source: `net/http` `defaultCheckRedirect` and
 /// `cmd/go/internal/web` `checkRedirect` stop when `len(via) >= 10` (`via` = requests already
 /// made), i.e. on the 10th redirect response, so 9 redirects are followed and 10 requests are
@@ -19,14 +20,7 @@ import Testing
 /// original, checked before the count; only 301, 302, 303, 307 and 308 with a `Location` are
 /// followed (`redirectBehavior`; a 3xx without `Location` is returned as is).
 @Suite struct HTTPRedirectTests {
-    enum Kind: String, CaseIterable, Sendable { case socket, urlSession }
-
-    static func transport(_ kind: Kind) -> any HTTPTransport {
-        switch kind {
-        case .socket: SocketHTTPTransport(timeout: 10)
-        case .urlSession: URLSessionTransport(timeout: 10)
-        }
-    }
+    static func transport() -> any HTTPTransport { DefaultHTTPTransport(timeout: 10) }
 
     /// `/hop/<n>` redirects to `/hop/<n-1>` (status cycling through Go's redirect codes, relative
     /// and absolute `Location`s); `/hop/0` answers 200; `/loop` redirects to itself.
@@ -59,30 +53,29 @@ import Testing
     }
 
     /// Relative references resolve per RFC 3986 as Go's `URL.Parse` does (`../c?q=1` from
-    /// `/rel/a/b` is `/rel/c?q=1`). FoundationNetworking does not (it resolved `8` from `/hop/9`
-    /// to `/8` here), so only the socket transport is pinned to this.
+    /// `/rel/a/b` is `/rel/c?q=1`).
     @Test func relativeLocationResolvesLikeGo() async throws {
         let server = try Self.server()
         defer { server.stop() }
-        let r = try await SocketHTTPTransport(timeout: 10).get(server.url.appendingPathComponent("rel/a/b"), limit: 100)
+        let r = try await DefaultHTTPTransport(timeout: 10).get(server.url.appendingPathComponent("rel/a/b"), limit: 100)
         #expect(r.body == Array("relative".utf8))
         #expect(server.paths == ["/rel/a/b", "/rel/c?q=1"])
     }
 
-    @Test(arguments: Kind.allCases) func chainOfNineIsFollowed(kind: Kind) async throws {
+    @Test func chainOfNineIsFollowed() async throws {
         let server = try Self.server()
         defer { server.stop() }
-        let r = try await Self.transport(kind).get(server.url.appendingPathComponent("hop/9"), limit: 100)
+        let r = try await Self.transport().get(server.url.appendingPathComponent("hop/9"), limit: 100)
         #expect(r.status == 200)
         #expect(r.body == Array("arrived".utf8))
         #expect(server.paths == (0...9).reversed().map { "/hop/\($0)" })
     }
 
-    @Test(arguments: Kind.allCases) func tenthRedirectStops(kind: Kind) async throws {
+    @Test func tenthRedirectStops() async throws {
         let server = try Self.server()
         defer { server.stop() }
-        let error = await SocketHTTPTransportTests.transportError {
-            _ = try await Self.transport(kind).get(server.url.appendingPathComponent("hop/10"), limit: 100)
+        let error = await HTTPTransportTests.transportError {
+            _ = try await Self.transport().get(server.url.appendingPathComponent("hop/10"), limit: 100)
         }
         #expect(error?.code == .tooManyRedirects)
         #expect(error?.description.hasSuffix("stopped after 10 redirects") == true)
@@ -90,27 +83,26 @@ import Testing
         #expect(server.paths == (1...10).reversed().map { "/hop/\($0)" })
     }
 
-    @Test(arguments: Kind.allCases) func redirectLoopStops(kind: Kind) async throws {
+    @Test func redirectLoopStops() async throws {
         let server = try Self.server()
         defer { server.stop() }
-        let error = await SocketHTTPTransportTests.transportError {
-            _ = try await Self.transport(kind).get(server.url.appendingPathComponent("loop"), limit: 100)
+        let error = await HTTPTransportTests.transportError {
+            _ = try await Self.transport().get(server.url.appendingPathComponent("loop"), limit: 100)
         }
         #expect(error?.code == .tooManyRedirects)
         #expect(server.paths == Array(repeating: "/loop", count: 10))
     }
 
     @Test func redirectWithoutLocationIsTheResponse() async throws {
-        // URLSession's behaviour for a Location-less 3xx is not ours to pin; the socket transport
-        // returns it as Go does.
+        // Returned as is, as Go's `redirectBehavior` does for a 3xx without Location.
         let server = try Self.server()
         defer { server.stop() }
-        let r = try await SocketHTTPTransport(timeout: 10).get(server.url.appendingPathComponent("nolocation"), limit: 100)
+        let r = try await DefaultHTTPTransport(timeout: 10).get(server.url.appendingPathComponent("nolocation"), limit: 100)
         #expect(r.status == 302)
         #expect(r.body == Array("no location".utf8))
     }
 
-    @Test(arguments: Kind.allCases) func otherHostRefusedWhenPinned(kind: Kind) async throws {
+    @Test func otherHostRefusedWhenPinned() async throws {
         // 127.0.0.1 → localhost: another host name (the same machine, but not the same origin).
         let box = PortBox()
         let server = try LoopbackHTTPServer { path, c in
@@ -123,8 +115,8 @@ import Testing
         }
         defer { server.stop() }
         box.port.withLock { $0 = server.port }
-        let transport = Self.transport(kind)
-        let error = await SocketHTTPTransportTests.transportError {
+        let transport = Self.transport()
+        let error = await HTTPTransportTests.transportError {
             _ = try await transport.get(server.url.appendingPathComponent("start"), limit: 100, redirects: .sameHost)
         }
         #expect(error?.code == .redirectToOtherHost)
@@ -137,8 +129,8 @@ import Testing
     final class PortBox: Sendable { let port = Mutex(0) }
 
     /// https → http: TLS on loopback would need a certificate the system trusts, so the rule is
-    /// tested where both transports take it from: ``HTTPRedirectPolicy/check(original:to:count:)``
-    /// (URLSessionTransport's delegate and SocketHTTPTransport call it for every redirect).
+    /// tested where the transport takes it from: ``HTTPRedirectPolicy/check(original:to:count:)``
+    /// (``DefaultHTTPTransport`` calls it for every redirect).
     @Test func insecureRedirectDecision() throws {
         let original = try #require(URL(string: "https://sum.golang.org/lookup/x@v1.0.0"))
         let http = try #require(URL(string: "http://sum.golang.org/lookup/x@v1.0.0"))
@@ -164,39 +156,29 @@ import Testing
         #expect(HTTPRedirectPolicy.sameHost.check(original: original, to: other, count: 1)?.code == .redirectToOtherHost)
     }
 
-    /// A redirect from http to https leaves the socket transport for the secure one, which
-    /// continues the same chain: the count carries over.
-    @Test func handOffToHTTPSKeepsTheChain() async throws {
-        final class Recorder: HTTPTransport {
-            let seen = Mutex<[(String, HTTPRedirectPolicy)]>([])
-            func get(_ url: URL, limit: Int) async throws -> HTTPResponse { try await get(url, limit: limit, redirects: .go) }
-            func get(_ url: URL, limit: Int, redirects: HTTPRedirectPolicy) async throws -> HTTPResponse {
-                seen.withLock { $0.append((url.absoluteString, redirects)) }
-                return HTTPResponse(status: 200, body: Array("secure".utf8))
-            }
-        }
-        let server = try LoopbackHTTPServer { _, c in
-            c.respond(301, [], headers: ["Location: https://127.0.0.1/secure"])
+    /// A redirect from http to https is followed by the same transport (TLS): here to a closed
+    /// port, so the chain ends with the connection failure after one request; pinned to the
+    /// host, an https hop to another host is refused before any connection.
+    @Test func redirectToHTTPSIsFollowed() async throws {
+        let closed = try LoopbackHTTPServer { _, _ in .close }
+        let closedPort = closed.port
+        closed.stop()
+        let server = try LoopbackHTTPServer { path, c in
+            let host = path == "/upgrade" ? "127.0.0.1" : "localhost"
+            c.respond(301, [], headers: ["Location: https://\(host):\(closedPort)/secure"])
             return .keepAlive
         }
         defer { server.stop() }
-        let recorder = Recorder()
-        let r = try await SocketHTTPTransport(timeout: 10, secureTransport: recorder)
-            .get(server.url.appendingPathComponent("upgrade"), limit: 100, redirects: .sameHost)
-        #expect(r.body == Array("secure".utf8))
-        let seen = recorder.seen.withLock { $0 }
-        #expect(seen.map(\.0) == ["https://127.0.0.1/secure"])
-        #expect(seen.map(\.1) == [.sameHost])
-
-        // URLSessionTransport continuing a chain 8 redirects in: 2 more make the 10th.
-        let chain = try Self.server()
-        defer { chain.stop() }
-        let error = await SocketHTTPTransportTests.transportError {
-            _ = try await URLSessionTransport(timeout: 10).get(chain.url.appendingPathComponent("hop/5"), limit: 100, policy: .go,
-                                                               original: chain.url, priorRedirects: 8)
+        let transport = DefaultHTTPTransport(timeout: 10)
+        let error = await HTTPTransportTests.transportError {
+            _ = try await transport.get(server.url.appendingPathComponent("upgrade"), limit: 100, redirects: .sameHost)
         }
-        #expect(error?.code == .tooManyRedirects)
-        #expect(chain.paths == ["/hop/5", "/hop/4"])
+        #expect(error?.code == .failed, "\(String(describing: error))")
+        let other = await HTTPTransportTests.transportError {
+            _ = try await transport.get(server.url.appendingPathComponent("elsewhere"), limit: 100, redirects: .sameHost)
+        }
+        #expect(other?.code == .redirectToOtherHost)
+        #expect(server.paths == ["/upgrade", "/elsewhere"])
     }
 
     /// The checksum-database client pins its host (SECURITY.md row 136: "redirect to another host
@@ -221,13 +203,11 @@ import Testing
         #expect(server.paths == ["/lookup/example.com/m@v1.0.0"])
     }
 
-    /// A deadline or a cancellation that lands while FoundationNetworking waits for our redirect
-    /// decision must not reach `URLSessionTask.cancel()`: FoundationNetworking traps there
-    /// ("Received callback for HTTP redirection, but we're not waiting for it. Was it called
-    /// multiple times?"), which killed a CI test run. Requests walk slow redirect chains with
-    /// whole-request deadlines and task cancellations landing at scattered moments; each ends
-    /// with a response or a typed timeout/cancellation error, and the process survives.
-    @Test func deadlinesAndCancellationsDuringRedirectsDoNotTrap() async throws {
+    /// Deadlines and cancellations landing at scattered moments of slow redirect chains (between
+    /// hops, during a hop, while a redirect body is drained), each on a transport of its own that
+    /// is released (and its client shut down) right after: every request ends with the response
+    /// or a typed timeout/cancellation error, and the process survives.
+    @Test func deadlinesAndCancellationsDuringRedirects() async throws {
         let server = try LoopbackHTTPServer { path, c in
             if path.hasPrefix("/slow/"), let n = Int(path.dropFirst(6)) {
                 usleep(1_500)
@@ -247,7 +227,7 @@ import Testing
         let all = await withTaskGroup(of: String.self) { group in
             for i in 0..<rounds {
                 group.addTask {
-                    let transport = URLSessionTransport(timeout: 0.002 + Double(i % 16) * 0.002)
+                    let transport = DefaultHTTPTransport(timeout: 0.002 + Double(i % 16) * 0.002)
                     let request = Task { try await transport.get(url, limit: 100) }
                     if i % 2 == 1 {
                         try? await Task.sleep(nanoseconds: UInt64(i % 11) * 1_000_000)

@@ -55,15 +55,13 @@ final class LoopbackServer: @unchecked Sendable {
         return dir
     }
 
-    /// A client over the default transport (the socket transport for these http URLs), or over
-    /// URLSession when `urlSession`.
-    static func client(_ server: LoopbackServer, gopath: URL, timeout: Double = 10, proxy: Bool = false,
-                       urlSession: Bool = false) throws -> ChecksumDatabase {
+    /// A client over the default transport.
+    static func client(_ server: LoopbackServer, gopath: URL, timeout: Double = 10, proxy: Bool = false) throws -> ChecksumDatabase {
         let verifier = try NoteVerifier(verifierKey: server.verifierKey)
         let config = ChecksumDatabaseConfiguration(verifier: verifier, explicitURL: proxy ? nil : server.url,
                                                    proxies: proxy ? [(server.url.absoluteString, false)] : [])
         return ChecksumDatabase(configuration: config, store: FileChecksumDatabaseStore(gopath: gopath),
-                                transport: urlSession ? URLSessionTransport(timeout: timeout) : DefaultHTTPTransport(timeout: timeout))
+                                transport: DefaultHTTPTransport(timeout: timeout))
     }
 
     @Test func lookupsVerifyAgainstGoServer() async throws {
@@ -91,15 +89,14 @@ final class LoopbackServer: @unchecked Sendable {
 
     /// ORACLE.md §4 hostile variants: each rejected with its typed error.
     @Test(arguments: [("badsig", ChecksumDatabaseError.Code.note), ("wrongkey", .note), ("badrecord", .recordNotAuthenticated),
-                      ("corrupttile", .inconsistentTile), ("truncated", .transport), ("slow", .transport), ("status500", .httpStatus)],
-          [false, true])
-    func hostileVariants(variant: (String, ChecksumDatabaseError.Code), urlSession: Bool) async throws {
+                      ("corrupttile", .inconsistentTile), ("truncated", .transport), ("slow", .transport), ("status500", .httpStatus)])
+    func hostileVariants(variant: (String, ChecksumDatabaseError.Code)) async throws {
         let (variant, code) = variant
         let server = try LoopbackServer(records: Array(Self.records.prefix(3)), variant: variant)
         defer { server.stop() }
         let gopath = try Self.scratch()
         defer { try? FileManager.default.removeItem(at: gopath) }
-        let client = try Self.client(server, gopath: gopath, timeout: 2, urlSession: urlSession)
+        let client = try Self.client(server, gopath: gopath, timeout: 2)
         do {
             _ = try await client.lookup(ModuleVersion(path: "rsc.io/quote", version: "v1.5.2"))
             Issue.record("\(variant) accepted")

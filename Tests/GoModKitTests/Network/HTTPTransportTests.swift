@@ -11,9 +11,10 @@ import GoModKit
 import Synchronization
 import Testing
 
-/// ``SocketHTTPTransport`` against a scripted loopback server (``LoopbackHTTPServer``): framing,
-/// caps, deadlines, keep-alive, hostile heads, and Go's redirect rules (SECURITY.md rows 133–136).
-@Suite struct SocketHTTPTransportTests {
+/// ``DefaultHTTPTransport`` (async-http-client) against a scripted loopback server
+/// (``LoopbackHTTPServer``): framing, caps, deadlines, keep-alive, hostile heads, and Go's redirect
+/// rules (SECURITY.md rows 133–136).
+@Suite struct HTTPTransportTests {
     static func transportError(_ body: () async throws -> Void) async -> HTTPTransportError? {
         do {
             try await body()
@@ -32,7 +33,7 @@ import Testing
             return .keepAlive
         }
         defer { server.stop() }
-        let transport = SocketHTTPTransport(timeout: 10)
+        let transport = DefaultHTTPTransport(timeout: 10)
         for i in 0..<5 {
             let r = try await transport.get(server.url.appendingPathComponent("x\(i)"), limit: 100)
             #expect(r.status == 200)
@@ -40,7 +41,6 @@ import Testing
         }
         // Sequential requests reuse one kept-alive connection.
         #expect(server.connections == 1)
-        #expect(transport.connectionsOpened == 1)
         #expect(server.paths == (0..<5).map { "/x\($0)" })
     }
 
@@ -51,7 +51,7 @@ import Testing
             return .keepAlive
         }
         defer { server.stop() }
-        let transport = SocketHTTPTransport(timeout: 10, maxConnectionsPerHost: 4)
+        let transport = DefaultHTTPTransport(timeout: 10, maxConnectionsPerHost: 4)
         for _ in 0..<3 {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for i in 0..<8 {
@@ -68,13 +68,39 @@ import Testing
         #expect(server.paths.count == 24)
     }
 
+    /// The checksum-database audit runs hundreds of lookups at once against one host: all of them
+    /// are answered, on no more connections than the default per-host cap (256).
+    @Test func hundredsOfConcurrentRequestsToOneHost() async throws {
+        let server = try LoopbackHTTPServer { path, c in
+            usleep(5_000)
+            c.respond(200, Array(path.utf8))
+            return .keepAlive
+        }
+        defer { server.stop() }
+        let transport = DefaultHTTPTransport(timeout: 60)
+        let bodies = try await withThrowingTaskGroup(of: Bool.self) { group in
+            for i in 0..<400 {
+                group.addTask {
+                    let r = try await transport.get(server.url.appendingPathComponent("n\(i)"), limit: 100)
+                    return r.status == 200 && r.body == Array("/n\(i)".utf8)
+                }
+            }
+            var ok = 0
+            for try await good in group where good { ok += 1 }
+            return ok
+        }
+        #expect(bodies == 400)
+        #expect(server.paths.count == 400)
+        #expect(server.connections <= 256, "\(server.connections)")
+    }
+
     @Test func serverClosingIdleConnectionIsRetriedOnANewOne() async throws {
         let server = try LoopbackHTTPServer { _, c in
             c.respond(200, Array("ok".utf8))
             return .close   // closes after answering, without saying so
         }
         defer { server.stop() }
-        let transport = SocketHTTPTransport(timeout: 10)
+        let transport = DefaultHTTPTransport(timeout: 10)
         for _ in 0..<3 {
             let r = try await transport.get(server.url.appendingPathComponent("a"), limit: 10)
             #expect(r.body == Array("ok".utf8))
@@ -88,7 +114,7 @@ import Testing
             return .keepAlive
         }
         defer { server.stop() }
-        let transport = SocketHTTPTransport(timeout: 10)
+        let transport = DefaultHTTPTransport(timeout: 10)
         let r = try await transport.get(server.url.appendingPathComponent("c"), limit: 11)
         #expect(r.body == Array("hello world".utf8))
         let again = try await transport.get(server.url.appendingPathComponent("c"), limit: 11)
@@ -99,15 +125,15 @@ import Testing
         #expect(error?.code == .oversizeResponse)
     }
 
-    /// A body without framing runs to the end of the connection; an unlimited cap (`Int.max`, as
-    /// ``URLSessionTransport`` accepts) must not overflow the one-byte-past-the-cap read.
+    /// A body without framing runs to the end of the connection; an unlimited cap (`Int.max`) must
+    /// not overflow the cap arithmetic.
     @Test func unframedBodyWithUnlimitedCap() async throws {
         let server = try LoopbackHTTPServer { _, c in
             c.write("HTTP/1.1 200 OK\r\n\r\nuntil close")
             return .close
         }
         defer { server.stop() }
-        let r = try await SocketHTTPTransport(timeout: 10).get(server.url.appendingPathComponent("u"), limit: Int.max)
+        let r = try await DefaultHTTPTransport(timeout: 10).get(server.url.appendingPathComponent("u"), limit: Int.max)
         #expect(r.status == 200)
         #expect(r.body == Array("until close".utf8))
     }
@@ -128,7 +154,7 @@ import Testing
             return .keepAlive
         }
         defer { server.stop() }
-        let transport = SocketHTTPTransport(timeout: 30)
+        let transport = DefaultHTTPTransport(timeout: 30)
         let r = try await transport.get(server.url.appendingPathComponent("c"), limit: body.count)
         #expect(r.body == body)
         let error = await Self.transportError { _ = try await transport.get(server.url.appendingPathComponent("c"), limit: body.count - 1) }
@@ -158,14 +184,14 @@ import Testing
             return .close
         }
         defer { server.stop() }
-        let transport = SocketHTTPTransport(timeout: 10)
+        let transport = DefaultHTTPTransport(timeout: 10)
         let error = await Self.transportError { _ = try await transport.get(server.url.appendingPathComponent("h"), limit: 1 << 20) }
         #expect(error?.code == code)
     }
 
     @Test func oversizeHeadsAreRefusedWithoutReadingOn() async throws {
-        let longLine = "HTTP/1.1 200 OK\r\nX: " + String(repeating: "a", count: SocketHTTPTransport.maxLineBytes + 1) + "\r\n\r\n"
-        let manyFields = "HTTP/1.1 200 OK\r\n" + String(repeating: "X: y\r\n", count: SocketHTTPTransport.maxHeaderFields + 1) + "\r\n"
+        let longLine = "HTTP/1.1 200 OK\r\nX: " + String(repeating: "a", count: DefaultHTTPTransport.maxLineBytes + 1) + "\r\n\r\n"
+        let manyFields = "HTTP/1.1 200 OK\r\n" + String(repeating: "X: y\r\n", count: DefaultHTTPTransport.maxHeaderFields + 1) + "\r\n"
         let bigHead = "HTTP/1.1 200 OK\r\n" + String(repeating: "X-Long: " + String(repeating: "b", count: 8000) + "\r\n", count: 9) + "\r\n"
         let endless = Mutex(0)
         for (name, head) in [("line", longLine), ("fields", manyFields), ("head", bigHead), ("endless", "")] {
@@ -180,7 +206,7 @@ import Testing
                 return .close
             }
             defer { server.stop() }
-            let transport = SocketHTTPTransport(timeout: 10)
+            let transport = DefaultHTTPTransport(timeout: 10)
             let error = await Self.transportError { _ = try await transport.get(server.url.appendingPathComponent(name), limit: 100) }
             #expect(error?.code == .malformedResponse, "\(name)")
         }
@@ -194,7 +220,7 @@ import Testing
         }
         defer { server.stop() }
         // The server never sends the rest: reading it would end in `.timeout`, not the cap.
-        let transport = SocketHTTPTransport(timeout: 120)
+        let transport = DefaultHTTPTransport(timeout: 120)
         let error = await Self.transportError { _ = try await transport.get(server.url.appendingPathComponent("big"), limit: 1 << 20) }
         #expect(error?.code == .oversizeResponse)
         #expect(error?.description.hasSuffix("response body larger than 1048576 bytes") == true)
@@ -207,7 +233,7 @@ import Testing
             return .close
         }
         defer { server.stop() }
-        let transport = SocketHTTPTransport(timeout: 10)
+        let transport = DefaultHTTPTransport(timeout: 10)
         let error = await Self.transportError { _ = try await transport.get(server.url.appendingPathComponent("e"), limit: 8192) }
         #expect(error?.code == .oversizeResponse)
         // Exactly at the cap is fine.
@@ -230,7 +256,7 @@ import Testing
             return .close
         }
         defer { server.stop() }
-        let transport = SocketHTTPTransport(timeout: 1)
+        let transport = DefaultHTTPTransport(timeout: 1)
         let url = server.url.appendingPathComponent("slow")
         // Timed on a dedicated executor, so that a saturated cooperative pool cannot blur it.
         let (error, elapsed) = await Task(executorPreference: DedicatedExecutor.shared) {
@@ -249,7 +275,7 @@ import Testing
             return .close
         }
         defer { server.stop() }
-        let transport = SocketHTTPTransport(timeout: 0.5)
+        let transport = DefaultHTTPTransport(timeout: 0.5)
         let error = await Self.transportError { _ = try await transport.get(server.url.appendingPathComponent("mute"), limit: 10) }
         #expect(error?.code == .timeout)
     }
@@ -258,9 +284,25 @@ import Testing
         let server = try LoopbackHTTPServer { _, _ in .close }
         let url = server.url
         server.stop()
-        let transport = SocketHTTPTransport(timeout: 2)
-        let error = await Self.transportError { _ = try await transport.get(url.appendingPathComponent("gone"), limit: 10) }
+        // A long deadline: the refusal itself must end the request (Go's dialer does not retry),
+        // not the deadline or a retry back-off.
+        let transport = DefaultHTTPTransport(timeout: 30)
+        let target = url.appendingPathComponent("gone")
+        let (error, elapsed) = await Task(executorPreference: DedicatedExecutor.shared) {
+            let start = ContinuousClock.now
+            let error = await Self.transportError { _ = try await transport.get(target, limit: 10) }
+            return (error, ContinuousClock.now - start)
+        }.value
         #expect(error?.code == .failed)
+        #expect(elapsed < .seconds(1), "\(elapsed)")
+        // Concurrent requests to the refused port all fail the same way.
+        let errors = await withTaskGroup(of: HTTPTransportError.Code?.self) { group in
+            for _ in 0..<16 { group.addTask { await Self.transportError { _ = try await transport.get(target, limit: 10) }?.code } }
+            var out: [HTTPTransportError.Code?] = []
+            for await code in group { out.append(code) }
+            return out
+        }
+        #expect(errors == Array(repeating: .failed, count: 16))
     }
 
     @Test func cancellationStopsARequest() async throws {
@@ -269,7 +311,7 @@ import Testing
             return .close
         }
         defer { server.stop() }
-        let transport = SocketHTTPTransport(timeout: 300)
+        let transport = DefaultHTTPTransport(timeout: 300)
         let url = server.url.appendingPathComponent("wait")
         // The request runs, and is timed, on a dedicated executor: the measurement is from the
         // cancellation to the moment the transport gave up, whatever the cooperative pool does.
@@ -295,7 +337,7 @@ import Testing
             return .keepAlive
         }
         defer { server.stop() }
-        let transport = SocketHTTPTransport(timeout: 10)
+        let transport = DefaultHTTPTransport(timeout: 10)
         let r = try await transport.get(server.url.appendingPathComponent("continue"), limit: 10)
         #expect(r.status == 200 && r.body == Array("ok".utf8))
         let e = try await transport.get(server.url.appendingPathComponent("empty"), limit: 10)
@@ -309,16 +351,17 @@ import Testing
             return .keepAlive
         }
         defer { server.stop() }
-        let r = try await SocketHTTPTransport(timeout: 10).get(server.url.appendingPathComponent("nope"), limit: 100)
+        let r = try await DefaultHTTPTransport(timeout: 10).get(server.url.appendingPathComponent("nope"), limit: 100)
         #expect(r.status == 404)
         #expect(r.body == Array("not found: nope\n".utf8))
     }
 
-    @Test func httpsWithoutSecureTransportIsRefused() async throws {
+    /// Schemes other than http and https are Go's `unsupported protocol scheme`.
+    @Test func unsupportedSchemeIsRefused() async throws {
         let error = await Self.transportError {
-            _ = try await SocketHTTPTransport(timeout: 1).get(URL(string: "https://127.0.0.1:1/x")!, limit: 10)
+            _ = try await DefaultHTTPTransport(timeout: 1).get(URL(string: "ftp://127.0.0.1:1/x")!, limit: 10)
         }
         #expect(error?.code == .failed)
-        #expect(error?.detail == "unsupported protocol scheme \"https\"")
+        #expect(error?.detail == "unsupported protocol scheme \"ftp\"")
     }
 }
