@@ -110,6 +110,8 @@ let package = Package(
             resources: [.copy("Fixtures")],
             swiftSettings: strictSettings
         ),
+        // Code written against the single module, before the cut: only `import GoModKit`.
+        .testTarget(name: "GoModKitMigrationTests", dependencies: ["GoModKit"], swiftSettings: strictSettings),
         .testTarget(
             name: "GoModKitCLITests",
             dependencies: [

@@ -173,7 +173,7 @@ public struct ModuleProxyClient: Sendable {
     /// The most bytes read for `.zip` (x/mod's `MaxZipFile`).
     public static let maxZipResponse = Int(ModuleZip.maxZipFile)
 
-    /// A client over `transport` (URLSession by default).
+    /// A client over `transport` (GoModNet's `DefaultHTTPTransport` by default).
     public init(configuration: ModuleProxyConfiguration, transport: any HTTPTransport = DefaultHTTPTransport()) {
         self.configuration = configuration
         self.transport = transport
