@@ -1,9 +1,4 @@
 public import GoModCore
-public import GoModZip
-public import GoSumDB
-public import GoModFetch
-public import GoModVCS
-public import GoModSupplyChain
 /// One problem a project audit found.
 ///
 /// A finding names the rule it broke, how serious it is, the module version concerned and,

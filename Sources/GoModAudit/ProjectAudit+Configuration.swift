@@ -1,9 +1,4 @@
-public import GoModCore
-public import GoModZip
-public import GoSumDB
-public import GoModFetch
-public import GoModVCS
-public import GoModSupplyChain
+import GoModCore
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else

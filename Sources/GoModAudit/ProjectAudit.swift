@@ -1,9 +1,9 @@
+import GoModVCS
 public import GoModCore
-public import GoModZip
+import GoModZip
 public import GoSumDB
 public import GoModFetch
-public import GoModVCS
-public import GoModSupplyChain
+import GoModSupplyChain
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else

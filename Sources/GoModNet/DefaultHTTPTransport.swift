@@ -1,10 +1,10 @@
+import GoModCore
+public import GoSumDB
 #if canImport(FoundationEssentials)
 public import FoundationEssentials
 #else
 public import Foundation
 #endif
-public import GoSumDB
-import GoModCore
 import AsyncHTTPClient
 import NIOCore
 import NIOHTTP1

@@ -1,8 +1,7 @@
 public import GoModCore
-public import GoModZip
+import GoModZip
 public import GoSumDB
-public import GoModFetch
-public import GoModVCS
+import GoModVCS
 #if canImport(FoundationEssentials)
 public import FoundationEssentials
 #else

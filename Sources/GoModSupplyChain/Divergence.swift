@@ -1,7 +1,5 @@
 public import GoModCore
 public import GoModZip
-public import GoSumDB
-public import GoModFetch
 public import GoModVCS
 #if canImport(FoundationEssentials)
 import FoundationEssentials

@@ -1,8 +1,4 @@
-public import GoModCore
 public import GoModZip
-public import GoSumDB
-public import GoModFetch
-public import GoModVCS
 /// Why a divergence check (``Divergence``) could not run to the end.
 ///
 /// A divergence that was found is not an error: it is a ``Divergence/Report`` with a

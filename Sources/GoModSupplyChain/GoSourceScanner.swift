@@ -1,8 +1,4 @@
-public import GoModCore
-public import GoModZip
-public import GoSumDB
-public import GoModFetch
-public import GoModVCS
+import GoModCore
 import Crypto
 
 /// What a lexical pass over one Go source file finds: enough to tell whether two versions of a

@@ -1,8 +1,5 @@
 public import GoModCore
-public import GoModZip
-public import GoSumDB
-public import GoModFetch
-public import GoModVCS
+import GoModZip
 /// Typosquat detection for Go module paths (Docs/catch-a-poisoned-module.md): does a required
 /// module path imitate a widely used one?
 ///

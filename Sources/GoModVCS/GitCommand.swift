@@ -1,5 +1,5 @@
-public import GoModCore
-public import GoModZip
+import GoModCore
+package import GoModZip
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)

@@ -1,4 +1,3 @@
-public import GoModCore
 /// A checksum-database client failure (x/mod `sumdb.Client` and cmd/go `checkSumDB`).
 ///
 /// Equality considers ``code`` only. ``description`` reads like Go: `<path>@<version>: <error>`.

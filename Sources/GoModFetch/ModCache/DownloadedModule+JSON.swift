@@ -1,7 +1,4 @@
 public import GoModCore
-public import GoModZip
-public import GoSumDB
-public import GoModNet
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else

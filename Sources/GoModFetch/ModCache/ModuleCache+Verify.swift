@@ -1,7 +1,6 @@
+import GoModZip
 public import GoModCore
-public import GoModZip
 public import GoSumDB
-public import GoModNet
 import Dispatch
 #if canImport(FoundationEssentials)
 import FoundationEssentials

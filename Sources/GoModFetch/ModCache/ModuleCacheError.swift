@@ -1,7 +1,4 @@
 public import GoModCore
-public import GoModZip
-public import GoSumDB
-public import GoModNet
 /// A module-cache failure (download, verify, vendor check), cmd/go's wording where it has one.
 ///
 /// Equality and hashing use ``code`` only (STYLE §5).

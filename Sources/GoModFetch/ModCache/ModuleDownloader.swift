@@ -1,7 +1,6 @@
 public import GoModCore
-public import GoModZip
+import GoModZip
 public import GoSumDB
-public import GoModNet
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)

@@ -1,7 +1,5 @@
+import GoModZip
 public import GoModCore
-public import GoModZip
-public import GoSumDB
-public import GoModNet
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else

@@ -1,7 +1,7 @@
-public import GoModCore
-public import GoModZip
-public import GoSumDB
 public import GoModNet
+public import GoModCore
+import GoModZip
+public import GoSumDB
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)

@@ -1,4 +1,4 @@
-public import GoModCore
+import GoModCore
 /// x/mod `zip.strToFold`: a key such that `strings.EqualFold(s, t)` iff the keys of `s` and `t`
 /// are equal, used to find case-insensitive file-name collisions in module zips.
 ///

@@ -1,4 +1,3 @@
-public import GoModCore
 internal import CZlib
 
 /// Owner of one zlib raw-deflate stream (`deflateInit2(level, Z_DEFLATED, -15, 8)`, zip method

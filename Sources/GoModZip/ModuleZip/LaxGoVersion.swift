@@ -1,4 +1,4 @@
-public import GoModCore
+import GoModCore
 // x/mod's zip package needs one fact from a root go.mod: the Go language version of its `go`
 // line as `modfile.ParseLax` reads it, or "" when there is none or ParseLax fails anywhere in the
 // file. The lax parse is GoMod's (ModFile/); go/version's `Lang` and `Compare` are here. Checked

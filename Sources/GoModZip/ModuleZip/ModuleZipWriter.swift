@@ -1,4 +1,4 @@
-public import GoModCore
+import GoModCore
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)

@@ -1,4 +1,3 @@
-public import GoModCore
 /// Bounds-checked little-endian reads over a byte array: every read returns `nil` instead of
 /// running past the end, and values are assembled with shifts (never host-endian loads).
 struct ByteReader {

@@ -1,4 +1,3 @@
-public import GoModCore
 internal import CZlib
 
 /// CRC-32 (IEEE, as zip and Go's `hash/crc32.ChecksumIEEE` use).

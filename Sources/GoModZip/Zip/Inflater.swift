@@ -1,4 +1,4 @@
-public import GoModCore
+import GoModCore
 internal import CZlib
 
 /// Owner of one zlib raw-inflate stream (`inflateInit2(-15)`, zip method 8) and of the two

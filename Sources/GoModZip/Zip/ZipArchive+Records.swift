@@ -1,4 +1,4 @@
-public import GoModCore
+import GoModCore
 // Record parsing for ZipArchive: EOCD, ZIP64 end record and locator, central-directory
 // headers, local file headers and data descriptors (PKWARE's APPNOTE.TXT), with the strict rules of
 // ZipArchive's documentation and Go's `archive/zip/reader.go` behaviour for Go-compatible mode.

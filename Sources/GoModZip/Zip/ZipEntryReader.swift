@@ -1,4 +1,3 @@
-public import GoModCore
 /// Streams the decompressed content of ``ZipArchive/Entry`` values with fixed memory (Go's
 /// `File.Open` plus its `checksumReader`).
 ///

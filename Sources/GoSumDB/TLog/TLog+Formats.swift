@@ -1,4 +1,4 @@
-public import GoModCore
+import GoModCore
 extension TLog {
     /// A tree head: size and root hash (x/mod `tlog.Tree`).
     public struct Tree: Hashable, Sendable, Codable {

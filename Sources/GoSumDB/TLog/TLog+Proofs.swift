@@ -1,4 +1,3 @@
-public import GoModCore
 extension TLog {
     // MARK: Inclusion proofs (x/mod ProveRecord / CheckRecord)
 

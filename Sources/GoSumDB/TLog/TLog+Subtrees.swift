@@ -1,4 +1,3 @@
-public import GoModCore
 extension TLog {
     /// Whether [start, end) is a valid subtree: `start` is a multiple of the smallest power of
     /// two ≥ `end − start` (the subtrees of the Merkle Tree Certificates draft, as in

@@ -1,4 +1,4 @@
-public import GoModCore
+import GoModCore
 extension TLog {
     /// A tile of the log (x/mod `tlog.Tile`): `width` consecutive hashes of tree level
     /// `level × height`, starting at hash `index × 2^height` (`level == -1` for a data tile).

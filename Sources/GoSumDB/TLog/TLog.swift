@@ -1,4 +1,4 @@
-public import GoModCore
+import GoModCore
 import Crypto
 #if canImport(FoundationEssentials)
 import FoundationEssentials

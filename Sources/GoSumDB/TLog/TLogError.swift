@@ -1,4 +1,3 @@
-public import GoModCore
 /// A transparency-log failure (x/mod `sumdb/tlog` errors and the sumdb record/tree formats).
 ///
 /// Equality considers ``code`` only. ``description`` uses Go's wording.

@@ -1,4 +1,4 @@
-public import GoModCore
+import GoModCore
 #if canImport(FoundationEssentials)
 public import FoundationEssentials
 #else
