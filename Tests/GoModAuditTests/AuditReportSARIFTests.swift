@@ -3,12 +3,11 @@ import Testing
 @testable import GoModCore
 @testable import GoModZip
 @testable import GoSumDB
-@testable import GoModNet
 @testable import GoModFetch
 @testable import GoModVCS
 @testable import GoModSupplyChain
 @testable import GoModAudit
-import GoModKit
+import GoModTestSupport
 
 /// `AuditReport.sarif()` checked against the SARIF 2.1.0 object model by an independent reader
 /// (PyPI's sarif-pydantic, installed into .tools/py by scripts/install-go-reference.sh) and

@@ -3,12 +3,11 @@ import Testing
 @testable import GoModCore
 @testable import GoModZip
 @testable import GoSumDB
-@testable import GoModNet
 @testable import GoModFetch
 @testable import GoModVCS
 @testable import GoModSupplyChain
 @testable import GoModAudit
-import GoModKit
+import GoModTestSupport
 
 /// `ProjectAudit.run` on small projects whose module cache holds a mirror zip made by Go's
 /// x/mod `zip.CreateFromVCS` (Tests/Reference/modzip) and whose upstream is a scratch git

@@ -1,4 +1,4 @@
-import GoModKit
+import GoModCore
 import Testing
 
 @Suite struct ByteStringTests {

@@ -3,12 +3,10 @@ import Testing
 @testable import GoModCore
 @testable import GoModZip
 @testable import GoSumDB
-@testable import GoModNet
 @testable import GoModFetch
 @testable import GoModVCS
 @testable import GoModSupplyChain
-@testable import GoModAudit
-import GoModKit
+import GoModTestSupport
 
 /// Mirror-versus-tag divergence (SECURITY.md §3, issue 7). Mirror zips are made by Go's x/mod
 /// `zip.CreateFromVCS` (Tests/Reference/modzip) or were recorded by Go (the example's go.sum);

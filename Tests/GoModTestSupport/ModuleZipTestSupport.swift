@@ -1,29 +1,21 @@
 #if canImport(Glibc)
-import Glibc
+package import Glibc
 #elseif canImport(Musl)
-import Musl
+package import Musl
 #elseif canImport(Darwin)
-import Darwin
+package import Darwin
 #endif
-import Foundation
-@testable import GoModCore
-@testable import GoModZip
-@testable import GoSumDB
-@testable import GoModNet
-@testable import GoModFetch
-@testable import GoModVCS
-@testable import GoModSupplyChain
-@testable import GoModAudit
-import GoModKit
-import Testing
+package import Foundation
+package import GoModCore
+package import Testing
 
 /// A txtar archive (golang.org/x/tools/txtar): a comment, then files introduced by
 /// `-- name --` lines; a file's data gets a final newline if it lacks one.
-struct Txtar {
-    var comment: [UInt8]
-    var files: [(name: [UInt8], data: [UInt8])]
+package struct Txtar {
+    package var comment: [UInt8]
+    package var files: [(name: [UInt8], data: [UInt8])]
 
-    init(_ data: [UInt8]) {
+    package init(_ data: [UInt8]) {
         var files: [(name: [UInt8], data: [UInt8])] = []
         var (before, name, rest) = Txtar.findMarker(data[...])
         comment = before
@@ -36,12 +28,12 @@ struct Txtar {
         self.files = files
     }
 
-    init(path: String) throws {
+    package init(path: String) throws {
         self.init(Array(try Data(contentsOf: URL(fileURLWithPath: path))))
     }
 
     /// `key=value` lines of the comment (x/mod's readTest), `#` comments removed.
-    var parameters: [String: String] {
+    package var parameters: [String: String] {
         var out: [String: String] = [:]
         for line in String(decoding: comment, as: UTF8.self).split(separator: "\n") {
             var text = line
@@ -93,8 +85,8 @@ struct Txtar {
 }
 
 /// Runs Tests/Reference/modzip (current Go only).
-enum ModZipRef {
-    static func run(_ arguments: [String], stdin: [UInt8] = []) throws -> [[String: Any]] {
+package enum ModZipRef {
+    package static func run(_ arguments: [String], stdin: [UInt8] = []) throws -> [[String: Any]] {
         let program = try GoReference.program("modzip", flavour: .current)
         let result = try GoReference.run(program, arguments, stdin: stdin)
         guard result.status == 0 else {
@@ -108,14 +100,14 @@ enum ModZipRef {
         }
     }
 
-    static func runOne(_ arguments: [String], stdin: [UInt8] = []) throws -> [String: Any] {
+    package static func runOne(_ arguments: [String], stdin: [UInt8] = []) throws -> [String: Any] {
         guard let first = try run(arguments, stdin: stdin).first else {
             throw ReferenceMissing(reason: "modzip \(arguments.joined(separator: " ")): no output")
         }
         return first
     }
 
-    static func raw(_ arguments: [String]) throws -> [UInt8] {
+    package static func raw(_ arguments: [String]) throws -> [UInt8] {
         let program = try GoReference.program("modzip", flavour: .current)
         let result = try GoReference.run(program, arguments)
         guard result.status == 0 else {
@@ -126,7 +118,7 @@ enum ModZipRef {
 
     /// Go's CheckedFiles JSON (`valid`, `omitted`, `invalid`, `sizeError`) as x/mod's
     /// `formatCheckedFiles` text, with raw bytes from the base64 fields.
-    static func format(_ object: [String: Any]) -> [UInt8] {
+    package static func format(_ object: [String: Any]) -> [UInt8] {
         var out = Array("valid:\n".utf8)
         for item in object["valid"] as? [Any] ?? [] {
             if let o = item as? [String: Any] { out += base64(o["pathBase64"]) + [0x0A] }
@@ -148,27 +140,16 @@ enum ModZipRef {
         return Array((o["error"] as? String ?? "").utf8)
     }
 
-    static func base64(_ value: Any?) -> [UInt8] {
+    package static func base64(_ value: Any?) -> [UInt8] {
         guard let text = value as? String, let data = Data(base64Encoded: text) else { return [] }
         return Array(data)
     }
 }
 
-/// x/mod's `formatCheckedFiles` text for a GoModKit report.
-func formatCheckedFiles(_ cf: ModuleZip.CheckedFiles) -> [UInt8] {
-    var out = Array("valid:\n".utf8)
-    for path in cf.valid { out += path.bytes + [0x0A] }
-    out += Array("\nomitted:\n".utf8)
-    for file in cf.omitted { out += file.goText + [0x0A] }
-    out += Array("\ninvalid:\n".utf8)
-    for file in cf.invalid { out += file.goText + [0x0A] }
-    return out
-}
-
 /// Test file-system helpers.
-enum FS {
+package enum FS {
     /// Writes `contents` at `root/name` (raw bytes), creating parent directories.
-    static func write(_ root: String, _ name: [UInt8], _ contents: [UInt8], mode: mode_t = 0o644) throws {
+    package static func write(_ root: String, _ name: [UInt8], _ contents: [UInt8], mode: mode_t = 0o644) throws {
         var path = Array(root.utf8)
         let components = name.split(separator: 0x2F)
         try mkdirs(root)
@@ -192,20 +173,20 @@ enum FS {
         }
     }
 
-    static func write(_ root: String, _ name: String, _ contents: String) throws {
+    package static func write(_ root: String, _ name: String, _ contents: String) throws {
         try write(root, Array(name.utf8), Array(contents.utf8))
     }
 
-    static func mkdirs(_ path: String) throws {
+    package static func mkdirs(_ path: String) throws {
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
     }
 
-    static func symlink(_ target: String, at path: String) throws {
+    package static func symlink(_ target: String, at path: String) throws {
         try FileManager.default.createSymbolicLink(atPath: path, withDestinationPath: target)
     }
 
     /// Every path below `root` (relative, sorted bytewise) with its lstat mode.
-    static func tree(_ root: String) -> [(path: [UInt8], mode: mode_t)] {
+    package static func tree(_ root: String) -> [(path: [UInt8], mode: mode_t)] {
         var out: [(path: [UInt8], mode: mode_t)] = []
         var pending: [[UInt8]] = [[]]
         while let rel = pending.popLast() {
@@ -230,7 +211,7 @@ enum FS {
     }
 
     /// Makes everything below `path` writable again (extracted trees are read-only).
-    static func makeWritable(_ path: String) {
+    package static func makeWritable(_ path: String) {
         for (rel, mode) in tree(path) where mode & S_IFMT == S_IFDIR {
             _ = (Array(path.utf8) + [0x2F] + rel).withCString { chmod($0, 0o755) }
         }
@@ -239,9 +220,9 @@ enum FS {
 }
 
 /// A temporary directory that also copes with read-only trees when removed.
-final class Sandbox {
-    let path: String
-    init() throws {
+package final class Sandbox {
+    package let path: String
+    package init() throws {
         path = FileManager.default.temporaryDirectory.appendingPathComponent("gmk-modzip-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
     }
@@ -249,13 +230,21 @@ final class Sandbox {
         FS.makeWritable(path)
         try? FileManager.default.removeItem(atPath: path)
     }
-    func sub(_ name: String) -> String { path + "/" + name }
+    package func sub(_ name: String) -> String { path + "/" + name }
 }
 
 extension ModuleVersion {
     /// An unvalidated pair from strings (test inputs include invalid paths and versions on
     /// purpose; the library's `init(_:_:)` validates).
-    static func raw(_ path: String, _ version: String) -> ModuleVersion {
+    package static func raw(_ path: String, _ version: String) -> ModuleVersion {
         ModuleVersion(path: ByteString(path), version: ByteString(version))
+    }
+}
+
+extension Array where Element == UInt8 {
+    /// Calls `body` with a NUL-terminated copy of the bytes (raw file names for the C calls above).
+    fileprivate func withCString<R>(_ body: (UnsafePointer<CChar>) throws -> R) rethrows -> R {
+        let copy = self.map { CChar(bitPattern: $0) } + [0]
+        return try body(copy)
     }
 }

@@ -1,23 +1,15 @@
-import Foundation
-import Testing
-@testable import GoModCore
-@testable import GoModZip
-@testable import GoSumDB
-@testable import GoModNet
-@testable import GoModFetch
-@testable import GoModVCS
-@testable import GoModSupplyChain
-@testable import GoModAudit
-import GoModKit
+package import Foundation
+package import Testing
+package import GoModCore
 
 /// A temporary git repository with fixed identities and dates (the commands a maintainer — or
 /// an attacker — would run), for divergence tests.
-final class ScratchRepo {
-    let sandbox: Sandbox
-    let path: String
+package final class ScratchRepo {
+    package let sandbox: Sandbox
+    package let path: String
     private var clock = 1_600_000_000
 
-    init() throws {
+    package init() throws {
         sandbox = try Sandbox()
         path = sandbox.sub("repo")
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
@@ -26,7 +18,7 @@ final class ScratchRepo {
     }
 
     @discardableResult
-    func git(_ arguments: [String]) throws -> String {
+    package func git(_ arguments: [String]) throws -> String {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["git", "-C", path] + arguments
@@ -53,13 +45,13 @@ final class ScratchRepo {
         return text.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
-    func write(_ name: String, _ text: String) throws {
+    package func write(_ name: String, _ text: String) throws {
         let url = URL(fileURLWithPath: path).appendingPathComponent(name)
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         try Data(text.utf8).write(to: url)
     }
 
-    func writeBytes(_ name: String, _ bytes: [UInt8]) throws {
+    package func writeBytes(_ name: String, _ bytes: [UInt8]) throws {
         let url = URL(fileURLWithPath: path).appendingPathComponent(name)
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         try Data(bytes).write(to: url)
@@ -67,7 +59,7 @@ final class ScratchRepo {
 
     /// Commits everything; returns the commit hash.
     @discardableResult
-    func commit(_ message: String) throws -> String {
+    package func commit(_ message: String) throws -> String {
         try git(["add", "-A"])
         try git(["-c", "commit.gpgsign=false", "commit", "-q", "--allow-empty", "-m", message])
         return try git(["rev-parse", "HEAD"])
@@ -75,37 +67,11 @@ final class ScratchRepo {
 
     /// The mirror's zip of the tag as it is now, made by Go's x/mod `zip.CreateFromVCS`
     /// (Tests/Reference/modzip): bytes and Go's `h1:`.
-    func mirrorZip(rev: String, subdir: String = "", module: String, version: String) throws -> (zip: [UInt8], h1: String) {
+    package func mirrorZip(rev: String, subdir: String = "", module: String, version: String) throws -> (zip: [UInt8], h1: String) {
         let out = sandbox.sub("mirror-\(UUID().uuidString).zip")
         let answer = try ModZipRef.runOne(["createfromvcs", path, rev, subdir, module, version, out])
         if let error = answer["error"] as? String { throw ReferenceMissing(reason: "createfromvcs: \(error)") }
         let h1 = try #require(answer["h1"] as? String)
         return (Array(try Data(contentsOf: URL(fileURLWithPath: out))), h1)
-    }
-}
-
-/// Paths of the bundled example (Examples/boltdb-typosquat).
-enum BoltExample {
-    static let root = GoReference.repoRoot.appendingPathComponent("Examples/boltdb-typosquat")
-    static let bundle = root.appendingPathComponent("upstream.bundle").path
-    static let proxy = root.appendingPathComponent("proxy")
-    static let atV = proxy.appendingPathComponent("github.com/boltdb-go/bolt/@v")
-    static let zip = atV.appendingPathComponent("v1.3.1.zip").path
-    static let info = atV.appendingPathComponent("v1.3.1.info").path
-    static let goSum = root.appendingPathComponent("go.sum").path
-
-    /// The backdoored zip's `h1:` as Go 1.27.3's `go mod download` recorded it in go.sum.
-    static func recordedZipHash() throws -> String {
-        let text = try String(contentsOfFile: goSum, encoding: .utf8)
-        let line = try #require(text.split(separator: "\n").first { $0.hasPrefix("github.com/boltdb-go/bolt v1.3.1 ") })
-        return String(try #require(line.split(separator: " ").last))
-    }
-
-    /// The Origin hash the example's .info records (the backdoored commit), read with
-    /// Foundation's JSON parser.
-    static func originHash() throws -> String {
-        let object = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: info))) as? [String: Any]
-        let origin = try #require(object?["Origin"] as? [String: Any])
-        return try #require(origin["Hash"] as? String)
     }
 }

@@ -1,13 +1,8 @@
 import Foundation
 @testable import GoModCore
 @testable import GoModZip
-@testable import GoSumDB
-@testable import GoModNet
-@testable import GoModFetch
 @testable import GoModVCS
-@testable import GoModSupplyChain
-@testable import GoModAudit
-import GoModKit
+import GoModTestSupport
 import Testing
 
 /// Module zips from git tags, against the real go command: repositories are built in the test

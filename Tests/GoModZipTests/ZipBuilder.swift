@@ -1,12 +1,5 @@
 @testable import GoModCore
 @testable import GoModZip
-@testable import GoSumDB
-@testable import GoModNet
-@testable import GoModFetch
-@testable import GoModVCS
-@testable import GoModSupplyChain
-@testable import GoModAudit
-import GoModKit
 
 /// Writes zip archives for tests, with every header field under the test's control, so that
 /// local headers, central directory, data descriptors, ZIP64 records and the end record can

@@ -1,41 +1,42 @@
-import Foundation
-import GoModKit
-import Synchronization
+package import Foundation
+package import GoModCore
+package import GoSumDB
+package import Synchronization
 
 /// An in-process checksum database speaking the sum.golang.org protocol over ``HTTPTransport``
 /// (records in a ``TestLog``, notes signed with x/mod's public test key), with hooks for the
 /// hostile behaviours of SECURITY.md §2.9. URLs: `https://<host>/…`.
-final class FakeSumDBServer: HTTPTransport {
-    static let signerKey = "PRIVATE+KEY+localhost.localdev/sumdb+00000c67+AXu6+oaVaOYuQOFrf1V59JK1owcFlJcHwwXHDfDGxSPk"
-    static let verifierKey = "localhost.localdev/sumdb+00000c67+AcTrnkbUA+TU4heY3hkjiSES/DSQniBqIeQ/YppAUtK6"
+package final class FakeSumDBServer: HTTPTransport {
+    package static let signerKey = "PRIVATE+KEY+localhost.localdev/sumdb+00000c67+AXu6+oaVaOYuQOFrf1V59JK1owcFlJcHwwXHDfDGxSPk"
+    package static let verifierKey = "localhost.localdev/sumdb+00000c67+AcTrnkbUA+TU4heY3hkjiSES/DSQniBqIeQ/YppAUtK6"
 
-    struct State {
-        var log = TestLog()
-        var records: [[UInt8]] = []
-        var index: [String: Int] = [:]   // "path@version" → record id
-        var requests: [String] = []
-        var noteSuffix: [UInt8] = []
-        var tileHook: (@Sendable (TLog.Tile, [UInt8]) -> [UInt8])? = nil
-        var lookupHook: (@Sendable (String, [UInt8]) -> [UInt8])? = nil
-        var statusHook: (@Sendable (String) -> Int?)? = nil
-        var partialTilesMissing = false
-        var offline = false
-        var servedSize: Int64? = nil
+    package struct State {
+        package var log = TestLog()
+        package var records: [[UInt8]] = []
+        package var index: [String: Int] = [:]   // "path@version" → record id
+        package var requests: [String] = []
+        package var noteSuffix: [UInt8] = []
+        package var tileHook: (@Sendable (TLog.Tile, [UInt8]) -> [UInt8])? = nil
+        package var lookupHook: (@Sendable (String, [UInt8]) -> [UInt8])? = nil
+        package var statusHook: (@Sendable (String) -> Int?)? = nil
+        package var partialTilesMissing = false
+        package var offline = false
+        package var servedSize: Int64? = nil
     }
 
-    let state = Mutex(State())
-    let signer: NoteSigner
-    let height: Int
+    package let state = Mutex(State())
+    package let signer: NoteSigner
+    package let height: Int
 
-    init(height: Int = 2, signer: String = FakeSumDBServer.signerKey) throws {
+    package init(height: Int = 2, signer: String = FakeSumDBServer.signerKey) throws {
         self.height = height
         self.signer = try NoteSigner(signerKey: signer)
     }
 
-    static var verifier: NoteVerifier { get throws { try NoteVerifier(verifierKey: verifierKey) } }
+    package static var verifier: NoteVerifier { get throws { try NoteVerifier(verifierKey: verifierKey) } }
 
     /// Appends a module's record: `path version h1:…` and `path version/go.mod h1:…` (or `text`).
-    func add(_ path: String, _ version: String, text: String? = nil) {
+    package func add(_ path: String, _ version: String, text: String? = nil) {
         let body = text ?? "\(path) \(version) h1:\(fakeHash(path + version))\n\(path) \(version)/go.mod h1:\(fakeHash(path + version + "mod"))\n"
         state.withLock { s in
             s.index["\(path)@\(version)"] = s.records.count
@@ -44,19 +45,19 @@ final class FakeSumDBServer: HTTPTransport {
         }
     }
 
-    func fakeHash(_ seed: String) -> String { TLog.recordHash(Array(seed.utf8)).description }
+    package func fakeHash(_ seed: String) -> String { TLog.recordHash(Array(seed.utf8)).description }
 
     /// The signed note for the first `size` records (default: all).
-    func signedTree(_ size: Int64? = nil) throws -> [UInt8] {
+    package func signedTree(_ size: Int64? = nil) throws -> [UInt8] {
         let (log, suffix, served) = state.withLock { ($0.log, $0.noteSuffix, $0.servedSize) }
         let n = size ?? served ?? log.size
         let text = TLog.Tree(size: n, hash: try log.treeHash(n)).noteText + suffix
         return try Note.sign(text, with: [signer])
     }
 
-    var requests: [String] { state.withLock { $0.requests } }
+    package var requests: [String] { state.withLock { $0.requests } }
 
-    func get(_ url: URL, limit: Int) async throws -> HTTPResponse {
+    package func get(_ url: URL, limit: Int) async throws -> HTTPResponse {
         let path = url.path
         let hooks = state.withLock { s -> (@Sendable (String) -> Int?)? in
             s.requests.append(url.absoluteString)
@@ -100,15 +101,15 @@ final class FakeSumDBServer: HTTPTransport {
 
 extension FakeSumDBServer {
     /// Replaces the whole log (a forked or rewritten history).
-    func replace(with records: [(String, String, String?)]) {
+    package func replace(with records: [(String, String, String?)]) {
         state.withLock { $0 = State(noteSuffix: $0.noteSuffix) }
         for (path, version, text) in records { add(path, version, text: text) }
     }
 
-    func set(_ body: (inout State) -> Void) { state.withLock { body(&$0) } }
+    package func set(_ body: (inout State) -> Void) { state.withLock { body(&$0) } }
 
     /// A client for this server with a memory store.
-    func client(store: MemoryChecksumDatabaseStore = MemoryChecksumDatabaseStore(), strict: Bool = false,
+    package func client(store: MemoryChecksumDatabaseStore = MemoryChecksumDatabaseStore(), strict: Bool = false,
                 noSumDB: ByteString = "", offline: Bool = false,
                 proxies: [(entry: String, fallbackOnAnyError: Bool)]? = nil) throws -> ChecksumDatabase {
         let config = ChecksumDatabaseConfiguration(verifier: try FakeSumDBServer.verifier,

@@ -1,5 +1,7 @@
 import Foundation
-import GoModKit
+import GoModCore
+import GoSumDB
+import GoSumDBTestSupport
 import Synchronization
 import Testing
 

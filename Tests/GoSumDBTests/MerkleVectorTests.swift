@@ -1,5 +1,7 @@
 import Foundation
-import GoModKit
+import GoModCore
+import GoSumDB
+import GoModTestSupport
 import Testing
 
 /// transparency-dev/merkle's RFC 6962 probe files (../shared/fixtures/merkle-vectors, SECURITY

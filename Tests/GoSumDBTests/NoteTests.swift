@@ -1,5 +1,7 @@
 import Foundation
-import GoModKit
+import GoModCore
+import GoSumDB
+import GoModTestSupport
 import Testing
 
 /// Signed notes: vectors from x/mod v0.7.0 `sumdb/note/note_test.go` (TestNewVerifier,

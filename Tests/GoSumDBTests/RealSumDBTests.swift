@@ -1,5 +1,7 @@
 import Foundation
-import GoModKit
+import GoModCore
+import GoSumDB
+import GoModTestSupport
 import Testing
 
 /// Real sum.golang.org caches (../shared/fixtures/real-sumdb, SPEC §9.12): every cached lookup

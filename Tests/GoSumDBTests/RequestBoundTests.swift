@@ -1,13 +1,7 @@
 import Foundation
 @testable import GoModCore
-@testable import GoModZip
 @testable import GoSumDB
-@testable import GoModNet
-@testable import GoModFetch
-@testable import GoModVCS
-@testable import GoModSupplyChain
-@testable import GoModAudit
-import GoModKit
+import GoSumDBTestSupport
 import Synchronization
 import Testing
 

@@ -1,5 +1,7 @@
 import Foundation
-import GoModKit
+import GoModCore
+import GoSumDB
+import GoSumDBTestSupport
 import Testing
 
 /// Transparency-log math against SPEC.md Appendix A.4–A.8 (computed with x/mod) and x/mod

@@ -1,4 +1,5 @@
-import GoModKit
+import GoModCore
+import GoModTestSupport
 import Testing
 
 /// Random and mutated inputs never crash the reader, and its invariants hold: every mode keeps

@@ -1,5 +1,6 @@
 import Foundation
-import GoModKit
+import GoModCore
+import GoModTestSupport
 import Testing
 
 /// GoSum's strict reading, Go-compatible modes, writer and checker on the hostile inputs of

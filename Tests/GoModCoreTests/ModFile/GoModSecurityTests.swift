@@ -1,13 +1,6 @@
 import Foundation
 @testable import GoModCore
-@testable import GoModZip
-@testable import GoSumDB
-@testable import GoModNet
-@testable import GoModFetch
-@testable import GoModVCS
-@testable import GoModSupplyChain
-@testable import GoModAudit
-import GoModKit
+import GoModTestSupport
 import Testing
 
 /// SECURITY.md §2.5, rows 81–91: hostile go.mod inputs, each with its typed outcome.

@@ -1,13 +1,6 @@
 import Foundation
 @testable import GoModCore
-@testable import GoModZip
-@testable import GoSumDB
-@testable import GoModNet
-@testable import GoModFetch
-@testable import GoModVCS
-@testable import GoModSupplyChain
-@testable import GoModAudit
-import GoModKit
+import GoModTestSupport
 
 /// Inputs for the go.mod / go.work differential tests, found at test time (nothing copied into
 /// the repository): real go.mod files from Debian's Go sources, Go's own tree and the module

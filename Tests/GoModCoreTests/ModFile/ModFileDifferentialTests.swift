@@ -1,13 +1,6 @@
 import Foundation
 @testable import GoModCore
-@testable import GoModZip
-@testable import GoSumDB
-@testable import GoModNet
-@testable import GoModFetch
-@testable import GoModVCS
-@testable import GoModSupplyChain
-@testable import GoModAudit
-import GoModKit
+import GoModTestSupport
 import Testing
 
 /// Differential tests of go.mod / go.work parsing, formatting and editing against Go 1.27.3's

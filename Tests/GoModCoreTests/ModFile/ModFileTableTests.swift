@@ -1,13 +1,6 @@
 import Foundation
 @testable import GoModCore
-@testable import GoModZip
-@testable import GoSumDB
-@testable import GoModNet
-@testable import GoModFetch
-@testable import GoModVCS
-@testable import GoModSupplyChain
-@testable import GoModAudit
-import GoModKit
+import GoModTestSupport
 import Testing
 
 /// The test tables of x/mod v0.7.0's modfile package (read_test.go, rule_test.go,

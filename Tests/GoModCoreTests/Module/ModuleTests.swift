@@ -1,4 +1,4 @@
-import GoModKit
+import GoModCore
 import Testing
 
 /// x/mod's module_test.go tables, run against ``Module`` (expectations from the Go authors;

@@ -1,3 +1,5 @@
+import GoModTestSupport
+
 /// The inputs of the names differential test: x/mod's tables plus generated edge cases
 /// (every ASCII byte in every position of an element, invalid UTF-8, Unicode letters, marks,
 /// digits, spaces, format characters, the Kelvin sign, Windows names, long numbers,

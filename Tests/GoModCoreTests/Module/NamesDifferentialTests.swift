@@ -1,13 +1,6 @@
 import Foundation
 @testable import GoModCore
-@testable import GoModZip
-@testable import GoSumDB
-@testable import GoModNet
-@testable import GoModFetch
-@testable import GoModVCS
-@testable import GoModSupplyChain
-@testable import GoModAudit
-import GoModKit
+import GoModTestSupport
 import Testing
 
 /// Differential tests against golang.org/x/mod: GoModKit's answers must equal Go 1.27.3's
@@ -105,7 +98,7 @@ import Testing
             let goldenSet = Set(NamesCorpus.goldenRequests)
             var text = """
                 # Go 1.27.3 (golang.org/x/mod v0.36.1-0.20260813213634-8569e2639ca1) answers for the
-                # golden subset of Tests/GoModKitTests/Module/NamesCorpus.swift, produced by
+                # golden subset of Tests/GoModCoreTests/Module/NamesCorpus.swift, produced by
                 # Tests/Reference/names; see README.md in this directory.
 
                 """

@@ -1,5 +1,6 @@
 import Foundation
-import GoModKit
+import GoModCore
+import GoModTestSupport
 import Testing
 
 /// Laws that must hold for all inputs, checked over seeded random samples: escaping round

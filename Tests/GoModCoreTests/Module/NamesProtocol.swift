@@ -1,5 +1,5 @@
 import Foundation
-import GoModKit
+import GoModCore
 
 /// The request/answer line protocol of `Tests/Reference/names` (see its main.go), implemented
 /// with GoModKit so both sides can be compared line by line.

@@ -1,13 +1,5 @@
 import Foundation
 @testable import GoModCore
-@testable import GoModZip
-@testable import GoSumDB
-@testable import GoModNet
-@testable import GoModFetch
-@testable import GoModVCS
-@testable import GoModSupplyChain
-@testable import GoModAudit
-import GoModKit
 import Testing
 
 /// x/mod's module/pseudo_test.go, run against ``Module`` (expectations from the Go authors).

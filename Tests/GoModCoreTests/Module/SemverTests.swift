@@ -1,4 +1,5 @@
-import GoModKit
+import GoModCore
+import GoModTestSupport
 import Testing
 
 /// x/mod's semver_test.go, run against ``Semver`` (expectations from the Go authors).
@@ -84,18 +85,5 @@ import Testing
         for bad: ByteString in ["v01.2.3", "v1.2.3-01", "v1.2.3-", "V1.2.3", "v1.2.3-α", "1.2.3", "v1.2.3\n"] {
             #expect(!Semver.isValid(bad), "\(bad)")
         }
-    }
-}
-
-/// A small deterministic generator (SplitMix64) for reproducible shuffles and random inputs.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

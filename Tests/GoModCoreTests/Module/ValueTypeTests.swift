@@ -1,5 +1,5 @@
 import Foundation
-import GoModKit
+import GoModCore
 import Testing
 
 /// ``ModulePath``, ``SemanticVersion``, ``ModuleVersion`` and ``PathPatterns``: thin wrappers

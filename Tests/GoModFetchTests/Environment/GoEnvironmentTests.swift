@@ -1,8 +1,11 @@
 import Foundation
 import Testing
 @testable import GoModCore
+@testable import GoModZip
 @testable import GoSumDB
+@testable import GoModNet
 @testable import GoModFetch
+import GoModTestSupport
 
 /// ``GoEnvironment`` against real `go env` (Go 1.27.3): each case builds a home directory, an
 /// environment and perhaps a Go environment file in a temporary directory, runs

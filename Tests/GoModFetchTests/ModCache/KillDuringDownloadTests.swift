@@ -5,10 +5,7 @@ import Testing
 @testable import GoSumDB
 @testable import GoModNet
 @testable import GoModFetch
-@testable import GoModVCS
-@testable import GoModSupplyChain
-@testable import GoModAudit
-import GoModKit
+import GoModTestSupport
 
 /// SIGKILL of `gomodkit download` at random moments (SECURITY rows 159, 163, 166): the cache
 /// never holds a corrupt entry — every file at its final name is complete and matches go.sum,

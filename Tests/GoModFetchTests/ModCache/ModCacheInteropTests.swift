@@ -5,10 +5,7 @@ import Testing
 @testable import GoSumDB
 @testable import GoModNet
 @testable import GoModFetch
-@testable import GoModVCS
-@testable import GoModSupplyChain
-@testable import GoModAudit
-import GoModKit
+import GoModTestSupport
 
 /// Interop in both directions on loopback (ORACLE.md §3): the real `go` 1.27.3 fills a module
 /// cache through the goproxyserver proxy and checksum database, `gomodkit verify` accepts it and

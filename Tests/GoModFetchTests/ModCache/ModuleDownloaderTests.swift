@@ -5,10 +5,6 @@ import Testing
 @testable import GoSumDB
 @testable import GoModNet
 @testable import GoModFetch
-@testable import GoModVCS
-@testable import GoModSupplyChain
-@testable import GoModAudit
-import GoModKit
 
 /// Download checks (SECURITY rows 148–152): a download that fails any check leaves nothing at
 /// a final name in the cache. Hashes come from the goproxyserver's x/mod dirhash output.

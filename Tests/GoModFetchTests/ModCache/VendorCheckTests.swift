@@ -5,10 +5,7 @@ import Testing
 @testable import GoSumDB
 @testable import GoModNet
 @testable import GoModFetch
-@testable import GoModVCS
-@testable import GoModSupplyChain
-@testable import GoModAudit
-import GoModKit
+import GoModTestSupport
 
 /// vendor/ checks against a tree written by the real `go mod vendor` (go 1.27.3): accepted as
 /// is; a changed vendored file is caught (go never checks it); a modules.txt out of step with

@@ -5,10 +5,7 @@ import Testing
 @testable import GoSumDB
 @testable import GoModNet
 @testable import GoModFetch
-@testable import GoModVCS
-@testable import GoModSupplyChain
-@testable import GoModAudit
-import GoModKit
+import GoModTestSupport
 
 /// A running `goproxyserver` (Tests/Reference/goproxyserver: module zips made by x/mod's
 /// `zip.CreateFromDir`, served in GOPROXY layout with fault variants, plus x/mod's sumdb server

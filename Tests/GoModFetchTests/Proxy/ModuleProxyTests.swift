@@ -5,10 +5,6 @@ import Testing
 @testable import GoSumDB
 @testable import GoModNet
 @testable import GoModFetch
-@testable import GoModVCS
-@testable import GoModSupplyChain
-@testable import GoModAudit
-import GoModKit
 
 /// GOPROXY list parsing (SPEC §7.2, cmd/go `proxyList`): expected values from the spec text
 /// and cmd/go's messages.

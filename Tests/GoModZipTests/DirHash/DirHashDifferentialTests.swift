@@ -6,7 +6,9 @@ import Musl
 import Darwin
 #endif
 import Foundation
-import GoModKit
+import GoModCore
+import GoModZip
+import GoModTestSupport
 import Testing
 
 /// Differential tests of `h1:` hashing against golang.org/x/mod's `sumdb/dirhash` (ORACLE.md):
@@ -504,21 +506,7 @@ struct ZipVector: Sendable, CustomTestStringConvertible {
 
 // MARK: - Go reference program and file helpers
 
-/// Runs Tests/Reference/hashref (one JSON object per line on stdout).
-enum Hashref {
-    static func run(_ flavour: GoReference.Flavour, _ arguments: [String], stdin: [UInt8] = []) throws -> [String: Any] {
-        let program = try GoReference.program("hashref", flavour: flavour)
-        let result = try GoReference.run(program, arguments, stdin: stdin)
-        guard result.status == 0,
-              let line = result.stdout.split(separator: 0x0A).first,
-              let object = try JSONSerialization.jsonObject(with: Data(line)) as? [String: Any]
-        else {
-            throw ReferenceMissing(reason: "hashref \(arguments.joined(separator: " ")) failed "
-                                   + "(\(result.status)): \(result.stderrText)")
-        }
-        return object
-    }
-
+extension Hashref {
     /// Builds a zip with Go's archive/zip (entries in order; names and contents as raw bytes)
     /// and returns hashref's answer, including Go's `HashZip` as "h1" or "error".
     static func makeZip(_ path: String, entries: [ZipVector.Entry]) throws -> [String: Any] {
@@ -543,12 +531,6 @@ final class TemporaryDirectory {
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
     }
     deinit { try? FileManager.default.removeItem(atPath: path) }
-}
-
-/// A test fixture could not be written to the file system.
-struct SetupFailure: Error, CustomStringConvertible {
-    var reason: String
-    var description: String { reason }
 }
 
 /// Writes `contents` to `root/name` where `name` is raw bytes (possibly invalid UTF-8),

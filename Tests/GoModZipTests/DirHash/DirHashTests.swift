@@ -1,5 +1,7 @@
 import Foundation
-import GoModKit
+import GoModCore
+import GoModZip
+import GoModTestSupport
 import Testing
 
 /// `h1:` vectors from SPEC.md Appendix A.1 / SECURITY.md §2.4 (computed with x/mod) and real

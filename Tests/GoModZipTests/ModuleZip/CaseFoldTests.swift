@@ -1,13 +1,7 @@
 import Foundation
 @testable import GoModCore
 @testable import GoModZip
-@testable import GoSumDB
-@testable import GoModNet
-@testable import GoModFetch
-@testable import GoModVCS
-@testable import GoModSupplyChain
-@testable import GoModAudit
-import GoModKit
+import GoModTestSupport
 import Testing
 
 /// x/mod's `strToFold`, reproduced by ``CaseFold`` with a table generated from Go's `unicode`

@@ -1,13 +1,7 @@
 import Foundation
 @testable import GoModCore
 @testable import GoModZip
-@testable import GoSumDB
-@testable import GoModNet
-@testable import GoModFetch
-@testable import GoModVCS
-@testable import GoModSupplyChain
-@testable import GoModAudit
-import GoModKit
+import GoModTestSupport
 import Testing
 
 /// The real-module corpus (scripts/make-corpus.sh: 66 Debian golang-*-dev trees and the zips Go

@@ -8,13 +8,7 @@ import Darwin
 import Foundation
 @testable import GoModCore
 @testable import GoModZip
-@testable import GoSumDB
-@testable import GoModNet
-@testable import GoModFetch
-@testable import GoModVCS
-@testable import GoModSupplyChain
-@testable import GoModAudit
-import GoModKit
+import GoModTestSupport
 import Testing
 
 /// Crafted file lists and directory trees, classified and zipped by GoModKit and by Go 1.27.3's

@@ -8,13 +8,7 @@ import Darwin
 import Foundation
 @testable import GoModCore
 @testable import GoModZip
-@testable import GoSumDB
-@testable import GoModNet
-@testable import GoModFetch
-@testable import GoModVCS
-@testable import GoModSupplyChain
-@testable import GoModAudit
-import GoModKit
+import GoModTestSupport
 import Testing
 
 /// SECURITY.md §2.3 (module-zip policy, rows 46–70): each row's zip is built with the test

@@ -8,13 +8,7 @@ import Darwin
 import Foundation
 @testable import GoModCore
 @testable import GoModZip
-@testable import GoSumDB
-@testable import GoModNet
-@testable import GoModFetch
-@testable import GoModVCS
-@testable import GoModSupplyChain
-@testable import GoModAudit
-import GoModKit
+import GoModTestSupport
 import Testing
 
 /// ``ModuleZip/unzip(_:module:to:options:)`` — SECURITY.md §2.11 rows 157–161 and the rule

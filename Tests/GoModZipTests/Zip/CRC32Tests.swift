@@ -1,13 +1,7 @@
+import GoModTestSupport
 import Testing
 @testable import GoModCore
 @testable import GoModZip
-@testable import GoSumDB
-@testable import GoModNet
-@testable import GoModFetch
-@testable import GoModVCS
-@testable import GoModSupplyChain
-@testable import GoModAudit
-import GoModKit
 
 /// The folding CRC-32 must equal zlib's table-driven `crc32` for every length and alignment.
 @Suite struct CRC32Tests {

@@ -2,13 +2,7 @@ import Foundation
 import Testing
 @testable import GoModCore
 @testable import GoModZip
-@testable import GoSumDB
-@testable import GoModNet
-@testable import GoModFetch
-@testable import GoModVCS
-@testable import GoModSupplyChain
-@testable import GoModAudit
-import GoModKit
+import GoModTestSupport
 
 @Suite("Inflater: deflate vectors (SECURITY.md row 34)")
 struct InflaterTests {

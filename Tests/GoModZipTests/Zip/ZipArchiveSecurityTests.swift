@@ -2,13 +2,6 @@ import Foundation
 import Testing
 @testable import GoModCore
 @testable import GoModZip
-@testable import GoSumDB
-@testable import GoModNet
-@testable import GoModFetch
-@testable import GoModVCS
-@testable import GoModSupplyChain
-@testable import GoModAudit
-import GoModKit
 
 /// SECURITY.md §2.2, rows 1–45: one test per row, each asserting its typed outcome in strict
 /// mode (and lenient mode where the row's Go behaviour makes it interesting). Go's own verdicts

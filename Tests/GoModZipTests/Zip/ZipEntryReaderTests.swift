@@ -2,13 +2,6 @@ import Foundation
 import Testing
 @testable import GoModCore
 @testable import GoModZip
-@testable import GoSumDB
-@testable import GoModNet
-@testable import GoModFetch
-@testable import GoModVCS
-@testable import GoModSupplyChain
-@testable import GoModAudit
-import GoModKit
 
 @Suite("ZipEntryReader and ZipArchive: round trips, records, sources, concurrency")
 struct ZipEntryReaderTests {

@@ -2,13 +2,7 @@ import Foundation
 import Testing
 @testable import GoModCore
 @testable import GoModZip
-@testable import GoSumDB
-@testable import GoModNet
-@testable import GoModFetch
-@testable import GoModVCS
-@testable import GoModSupplyChain
-@testable import GoModAudit
-import GoModKit
+import GoModTestSupport
 
 /// Differential tests against Go (ORACLE.md): `Tests/Reference/zipref` prints, for each zip,
 /// what Go's `archive/zip`, x/mod `dirhash.HashZip` and `zip.CheckZip` say. For every zip

@@ -2,13 +2,7 @@ import Foundation
 import Testing
 @testable import GoModCore
 @testable import GoModZip
-@testable import GoSumDB
-@testable import GoModNet
-@testable import GoModFetch
-@testable import GoModVCS
-@testable import GoModSupplyChain
-@testable import GoModAudit
-import GoModKit
+import GoModTestSupport
 
 /// Shared helpers for the zip tests.
 enum ZipTest {
