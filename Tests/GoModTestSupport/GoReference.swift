@@ -80,6 +80,11 @@ package enum GoReference {
         package var status: Int32
         package var stdout: [UInt8]
         package var stderr: [UInt8]
+        package init(status: Int32, stdout: [UInt8], stderr: [UInt8]) {
+            self.status = status
+            self.stdout = stdout
+            self.stderr = stderr
+        }
         package var stdoutText: String { String(decoding: stdout, as: UTF8.self) }
         package var stderrText: String { String(decoding: stderr, as: UTF8.self) }
     }
