@@ -104,10 +104,70 @@ let package = Package(
             swiftSettings: strictSettings + [.unsafeFlags(["-static-stdlib"], .when(configuration: .release))],
             linkerSettings: [.unsafeFlags(["-static-stdlib"], .when(configuration: .release))]
         ),
+        // Tests: one target per layer, each depending only on the layer it tests and the layers
+        // below that the test code itself needs. Helpers shared by several test targets live in
+        // two small non-test targets: GoModTestSupport (Go reference harnesses, txtar, sandboxes,
+        // scratch git repositories; GoModCore only) and GoSumDBTestSupport (an in-memory
+        // checksum database over the HTTPTransport protocol).
+        .target(
+            name: "GoModTestSupport",
+            dependencies: ["GoModCore"],
+            path: "Tests/GoModTestSupport",
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "GoSumDBTestSupport",
+            dependencies: ["GoModCore", "GoSumDB"],
+            path: "Tests/GoSumDBTestSupport",
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "GoModCoreTests",
+            dependencies: ["GoModCore", "GoModTestSupport"],
+            resources: [.copy("Fixtures")],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "GoModZipTests",
+            dependencies: ["GoModCore", "GoModZip", "GoModTestSupport"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "GoSumDBTests",
+            dependencies: ["GoModCore", "GoSumDB", "GoModTestSupport", "GoSumDBTestSupport"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "GoModFetchTests",
+            dependencies: ["GoModCore", "GoModZip", "GoSumDB", "GoModNet", "GoModFetch", "GoModTestSupport"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "GoModVCSTests",
+            dependencies: ["GoModCore", "GoModZip", "GoModVCS", "GoModTestSupport"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "GoModSupplyChainTests",
+            dependencies: [
+                "GoModCore", "GoModZip", "GoSumDB", "GoModFetch", "GoModVCS", "GoModSupplyChain",
+                "GoModTestSupport",
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "GoModAuditTests",
+            dependencies: [
+                "GoModCore", "GoModZip", "GoSumDB", "GoModFetch", "GoModVCS", "GoModSupplyChain", "GoModAudit",
+                "GoModTestSupport",
+            ],
+            swiftSettings: strictSettings
+        ),
+        // The HTTP transport tests (GoModNet), the checksum database over a real loopback server,
+        // and the error-code tests that span every layer through the umbrella.
         .testTarget(
             name: "GoModKitTests",
-            dependencies: ["GoModKit"],
-            resources: [.copy("Fixtures")],
+            dependencies: ["GoModKit", "GoModTestSupport", "GoSumDBTestSupport"],
             swiftSettings: strictSettings
         ),
         // Code written against the single module, before the cut: only `import GoModKit`.

@@ -5,7 +5,7 @@ import Testing
 /// expected texts are what `go mod download` / `go mod verify` (Go 1.27.3) print in the same
 /// situations (run by hand: GOPROXY=off go mod download [-json] example.com/x@v1.0.0; go mod
 /// verify in a module without requirements). The loopback interop with the real go command is
-/// in GoModKitTests/ModCache.
+/// in GoModFetchTests/ModCache.
 @Suite struct DownloadVerifyTests {
     typealias Result = CLITests.Result
 

@@ -1,5 +1,6 @@
 import Foundation
 import GoModKit
+import GoModTestSupport
 import Testing
 
 /// A running `sumdbserver` (Tests/Reference/sumdbserver: x/mod's sumdb.TestServer behind

@@ -1,4 +1,5 @@
 import GoModKit
+import GoModTestSupport
 import Testing
 
 /// The public error codes are extensible structs (the swift-asn1 `ASN1Error.ErrorCode` shape)

@@ -1,0 +1,74 @@
+import Foundation
+@testable import GoModCore
+import Testing
+
+/// x/mod's module/pseudo_test.go, run against ``Module`` (expectations from the Go authors).
+@Suite struct PseudoVersionTests {
+    private static let time = Date(timeIntervalSince1970: Double(XModTables.pseudoTime))
+
+    @Test(arguments: XModTables.pseudoTests.indices)
+    func pseudoTable(_ index: Int) throws {
+        let row = XModTables.pseudoTests[index]
+        let version = ByteString(row.version), older = ByteString(row.older)
+        // TestPseudoVersion
+        #expect(Module.pseudoVersion(major: ByteString(row.major), older: older, time: Self.time, revision: "hash")
+            == version)
+        // TestIsPseudoVersion
+        #expect(Module.isPseudoVersion(version))
+        #expect(!Module.isPseudoVersion(older))
+        // TestPseudoVersionTime
+        #expect(try Module.pseudoVersionTime(version) == Self.time)
+        #expect(throws: ModulePathError.self) { try Module.pseudoVersionTime(older) }
+        // TestPseudoVersionRev
+        #expect(try Module.pseudoVersionRev(version) == "hash")
+        #expect(throws: ModulePathError.self) { try Module.pseudoVersionRev(older) }
+        // TestPseudoVersionBase
+        #expect(try Module.pseudoVersionBase(version) == older)
+    }
+
+    @Test func invalidTimeAndBase() {
+        #expect(throws: ModulePathError.self) { try Module.pseudoVersionTime("---") }
+        for input in XModTables.invalidPseudoVersionBase {
+            #expect(throws: ModulePathError.self, "\(input)") { try Module.pseudoVersionBase(ByteString(input)) }
+        }
+    }
+
+    @Test func decimalHelpers() {
+        for (input, want) in XModTables.incDecimal {
+            #expect(Module.incrementDecimal(Array(input.utf8)) == Array(want.utf8))
+        }
+        for (input, want) in XModTables.decDecimal {
+            #expect(Module.decrementDecimal(Array(input.utf8)) == want.map { Array($0.utf8) })
+        }
+    }
+
+    /// SPEC.md §1.4: the lax check accepts what x/mod accepts; the time check rejects month 13.
+    @Test func laxnessAndTimeValidation() throws {
+        #expect(Module.isPseudoVersion("v0.0.0-20191109021931-DAA7C04131F5"))
+        #expect(Module.isPseudoVersion("v0.0.0-20191109021931-daa7c04131f"))
+        #expect(Module.isPseudoVersion("v0.0.0-20191309021931-daa7c04131f5"))
+        var caught: ModulePathError?
+        do { _ = try Module.pseudoVersionTime("v0.0.0-20191309021931-daa7c04131f5") } catch { caught = error }
+        #expect(caught?.code == .pseudoVersionMalformedTime)
+        #expect(caught?.description
+            == #"pseudo-version "v0.0.0-20191309021931-daa7c04131f5" invalid: malformed time "20191309021931""#)
+        // 29 February exists only in leap years (proleptic Gregorian, like Go's time package).
+        #expect(throws: ModulePathError.self) { try Module.pseudoVersionTime("v0.0.0-19000229000000-abcdefabcdef") }
+        let leap = try Module.pseudoVersionTime("v0.0.0-20000229235959-abcdefabcdef")
+        #expect(leap.timeIntervalSince1970 == 951_868_799)
+        #expect(Module.zeroPseudoVersion(major: "v2") == "v2.0.0-00010101000000-000000000000")
+        #expect(Module.isZeroPseudoVersion("v0.0.0-00010101000000-000000000000"))
+        #expect(try Module.pseudoVersionTime("v0.0.0-00010101000000-000000000000").timeIntervalSince1970
+            == -62_135_596_800)
+    }
+
+    /// The calendar helpers agree with each other over a wide range of days.
+    @Test func civilRoundTrip() {
+        var day: Int64 = -800_000
+        while day < 3_000_000 {
+            let (y, m, d) = Module.civilFromDays(day)
+            #expect(Module.daysFromCivil(year: y, month: m, day: d) == day)
+            day += 997
+        }
+    }
+}
