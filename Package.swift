@@ -163,15 +163,19 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
-        // The HTTP transport tests (GoModNet), the checksum database over a real loopback server,
-        // and the error-code tests that span every layer through the umbrella.
+        // The HTTP transport, and the checksum database over it against a loopback Go server.
         .testTarget(
-            name: "GoModKitTests",
-            dependencies: ["GoModKit", "GoModTestSupport", "GoSumDBTestSupport"],
+            name: "GoModNetTests",
+            dependencies: ["GoModCore", "GoSumDB", "GoModNet", "GoModTestSupport", "GoSumDBTestSupport"],
             swiftSettings: strictSettings
         ),
-        // Code written against the single module, before the cut: only `import GoModKit`.
-        .testTarget(name: "GoModKitMigrationTests", dependencies: ["GoModKit"], swiftSettings: strictSettings),
+        // The umbrella: code written against the single module before the cut (only `import
+        // GoModKit`), and the error-code tests that span every layer.
+        .testTarget(
+            name: "GoModKitTests",
+            dependencies: ["GoModKit", "GoModTestSupport"],
+            swiftSettings: strictSettings
+        ),
         .testTarget(
             name: "GoModKitCLITests",
             dependencies: [

@@ -1,15 +1,10 @@
 import Foundation
 @testable import GoModCore
-@testable import GoModZip
 @testable import GoSumDB
 @testable import GoModNet
-@testable import GoModFetch
-@testable import GoModVCS
-@testable import GoModSupplyChain
-@testable import GoModAudit
-import GoModKit
 import Synchronization
 import Testing
+import GoSumDBTestSupport
 
 /// SECURITY.md row 136 and SPEC §7.2: Go's redirect rules on ``DefaultHTTPTransport`` (which
 /// follows redirects itself, async-http-client's own following being off), against a loopback

@@ -1,15 +1,10 @@
 import Foundation
 @testable import GoModCore
-@testable import GoModZip
 @testable import GoSumDB
 @testable import GoModNet
-@testable import GoModFetch
-@testable import GoModVCS
-@testable import GoModSupplyChain
-@testable import GoModAudit
-import GoModKit
 import Synchronization
 import Testing
+import GoSumDBTestSupport
 
 /// ``DefaultHTTPTransport`` (async-http-client) against a scripted loopback server
 /// (``LoopbackHTTPServer``): framing, caps, deadlines, keep-alive, hostile heads, and Go's redirect

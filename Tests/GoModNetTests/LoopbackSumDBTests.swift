@@ -1,6 +1,9 @@
 import Foundation
-import GoModKit
 import GoModTestSupport
+import GoSumDBTestSupport
+@testable import GoModCore
+@testable import GoSumDB
+@testable import GoModNet
 import Testing
 
 /// A running `sumdbserver` (Tests/Reference/sumdbserver: x/mod's sumdb.TestServer behind
