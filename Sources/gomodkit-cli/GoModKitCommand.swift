@@ -36,6 +36,7 @@ struct GoModKitCommand: AsyncParsableCommand {
 @main
 enum Main {
     static func main() async {
+        if let status = Hash.fastPath(CommandLine.arguments) { exit(status) }
         do {
             var command = try GoModKitCommand.parseAsRoot()
             if var asyncCommand = command as? any AsyncParsableCommand {

@@ -54,26 +54,54 @@ struct Hash: ParsableCommand {
                 results.append(Result(file: dir, error: error.description))
             }
         } else {
-            for zip in zips {
-                do {
-                    let hash = try DirHash.hashZip(path: zip, mode: goCompatible ? .goCompatible : .strict)
-                    results.append(Result(file: zip, hash: hash.description))
-                } catch {
-                    results.append(Result(file: zip, error: error.description))
-                }
-            }
+            results = Self.hashZips(zips, mode: goCompatible ? .goCompatible : .strict)
         }
         if json {
             try Terminal.json(["results": results])
         } else {
-            for result in results {
-                if let hash = result.hash {
-                    print(results.count > 1 ? "\(result.file) \(hash)" : hash)
-                } else if let error = result.error {
-                    Terminal.error("\(result.file): \(error)")
-                }
-            }
+            Self.printText(results)
         }
         if results.contains(where: { $0.error != nil }) { throw CLIFailure.input("") }
+    }
+
+    /// The `h1:` of each zip, or why it has none.
+    static func hashZips(_ zips: [String], mode: ZipArchive.Mode) -> [Result] {
+        zips.map { zip -> Result in
+            do throws(DirHashError) {
+                return Result(file: zip, hash: try DirHash.hashZip(path: zip, mode: mode).description)
+            } catch {
+                return Result(file: zip, error: error.description)
+            }
+        }
+    }
+
+    /// The text output: the bare hash for one input, `FILE h1:…` lines for several; failures
+    /// on standard error. Written with `Terminal`, not `print`: `print` asks the runtime whether
+    /// each value is `TextOutputStreamable`, a conformance lookup that scans every conformance
+    /// record of the executable the first time (Docs/performance.md, start-up).
+    static func printText(_ results: [Result]) {
+        var out: [UInt8] = []
+        for result in results {
+            if let hash = result.hash {
+                out += Array((results.count > 1 ? result.file + " " + hash : hash).utf8) + [0x0A]
+            } else if let error = result.error {
+                Terminal.write(out)
+                out = []
+                Terminal.error(result.file + ": " + error)
+            }
+        }
+        Terminal.write(out)
+    }
+
+    /// `gomodkit hash FILE.zip...` without ArgumentParser, when every argument after `hash` is a
+    /// file name (none starts with `-`): the commonest job, and most of a statically linked
+    /// gomodkit's start-up was ArgumentParser's conformance lookups (Docs/performance.md).
+    /// Returns the exit status, or `nil` when the arguments need the full parser.
+    static func fastPath(_ arguments: [String]) -> Int32? {
+        guard arguments.count >= 3, arguments[1] == "hash",
+              !arguments.dropFirst(2).contains(where: { $0.hasPrefix("-") || $0.isEmpty }) else { return nil }
+        let results = hashZips(Array(arguments.dropFirst(2)), mode: .strict)
+        printText(results)
+        return results.contains(where: { $0.error != nil }) ? CLIFailure.usage : 0
     }
 }
