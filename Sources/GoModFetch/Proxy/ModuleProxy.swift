@@ -41,10 +41,10 @@ public struct ModuleProxyEntry: Sendable, Hashable, CustomStringConvertible {
         self.fallBackOnError = fallBackOnError
     }
 
-    /// The entry as written in `GOPROXY` (URLs redacted of user info).
+    /// The entry as written in `GOPROXY` (URLs with their password redacted, as Go's `URL.Redacted`).
     public var description: String {
         switch kind {
-        case .url(let url): redactedURL(url)
+        case .url(let url): redact(url)
         case .off: "off"
         case .direct: "direct"
         case .noproxy: "noproxy"
@@ -281,7 +281,7 @@ public struct ModuleProxyClient: Sendable {
             } catch {
                 let looksText = body.prefix(512).allSatisfy { $0 == 0x09 || $0 == 0x0A || $0 == 0x0D || (0x20..<0x7F).contains($0) || $0 >= 0x80 }
                 let snippet = looksText ? ": body starts " + goQuote(Array(body.prefix(80))) : ""
-                throw ModuleProxyError(.notAZip, "\(redactedURL(base)) sent \(body.count) bytes that are not a zip file (\(error))\(snippet)",
+                throw ModuleProxyError(.notAZip, "\(redact(base)) sent \(body.count) bytes that are not a zip file (\(error))\(snippet)",
                                        module: module, underlying: error)
             }
             return body
@@ -381,7 +381,7 @@ public struct ModuleProxyClient: Sendable {
         guard let url = URL(string: text) else {
             throw ModuleProxyError(.invalidProxyURL, "invalid proxy URL \(goQuote(Array(text.utf8)))")
         }
-        let display = redactedURL(url)
+        let display = redact(url)
         let response: HTTPResponse
         do {
             response = try await transport.get(url, limit: limit)
@@ -444,12 +444,3 @@ func percentEncodePath(_ s: String) -> String {
     return out
 }
 
-/// A URL without its user info (Go's `URL.Redacted`).
-func redactedURL(_ url: URL) -> String {
-    guard url.user != nil || url.password != nil, var components = URLComponents(url: url, resolvingAgainstBaseURL: false) else {
-        return url.absoluteString
-    }
-    components.user = nil
-    components.password = nil
-    return components.string ?? url.absoluteString
-}
