@@ -406,20 +406,16 @@ public struct ModuleProxyClient: Sendable {
 
 /// Reads a whole file of a `file://` proxy with a size cap; a missing file is not-found.
 func readProxyFile(_ path: String, display: String, limit: Int) throws(ModuleProxyError) -> [UInt8] {
-    let fd = open(path, O_RDONLY | O_CLOEXEC)
-    guard fd >= 0 else {
+    switch readFile(path, limit: limit) {
+    case .success(let data):
+        return data
+    case .failure(.open):
         let exists = FileManager.default.fileExists(atPath: path)
         throw ModuleProxyError(exists ? .transport : .notFound,
                                "reading \(display): " + (exists ? "permission denied" : "no such file or directory"))
-    }
-    defer { close(fd) }
-    switch readUpTo(fd, limit: limit + 1) {
-    case .success(let data):
-        if data.count > limit {
-            throw ModuleProxyError(.oversizeResponse, "reading \(display): response body larger than \(limit) bytes")
-        }
-        return data
-    case .failure(let error):
+    case .failure(.tooLarge):
+        throw ModuleProxyError(.oversizeResponse, "reading \(display): response body larger than \(limit) bytes")
+    case .failure(.read(let error)):
         // A directory or unreadable file.
         throw ModuleProxyError(.notFound, "reading \(display): \(systemMessage(error.code))")
     }
