@@ -83,16 +83,15 @@ extension ProjectAudit {
         /// - Throws: ``ProjectAudit/ConfigurationError`` for an unreadable or invalid file.
         public static func load(directory: String, path: String? = nil) throws(ConfigurationError) -> Configuration {
             let file = path ?? URL(fileURLWithPath: directory).appendingPathComponent(fileName).path
-            let fd = open(file, O_RDONLY | O_CLOEXEC)
-            guard fd >= 0 else {
+            let data: [UInt8]
+            switch readFile(file, limit: maxSize) {
+            case .success(let bytes): data = bytes
+            case .failure(.open):
                 if path == nil { return Configuration() }
                 throw ConfigurationError(file: file, message: "cannot open")
+            case .failure(.read): throw ConfigurationError(file: file, message: "cannot read")
+            case .failure(.tooLarge): throw ConfigurationError(file: file, message: "larger than \(maxSize) bytes")
             }
-            defer { close(fd) }
-            guard case .success(let data) = readUpTo(fd, limit: maxSize + 1) else {
-                throw ConfigurationError(file: file, message: "cannot read")
-            }
-            guard data.count <= maxSize else { throw ConfigurationError(file: file, message: "larger than \(maxSize) bytes") }
             var config: Configuration
             do { config = try JSONDecoder().decode(Configuration.self, from: Data(data)) } catch {
                 throw ConfigurationError(file: file, message: describe(error))

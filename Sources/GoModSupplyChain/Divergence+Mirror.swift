@@ -106,20 +106,12 @@ extension Divergence {
 
     /// Reads a local file with a cap (at most `limit` bytes; one more is an error).
     public static func readFile(_ path: String, limit: Int) throws(DivergenceError) -> [UInt8] {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else {
-            throw DivergenceError(.io, subject: path, message: "cannot open")
+        switch GoModCore.readFile(path, limit: limit) {
+        case .success(let data): return data
+        case .failure(.open): throw DivergenceError(.io, subject: path, message: "cannot open")
+        case .failure(.read(let error)): throw DivergenceError(.io, subject: path, message: systemMessage(error.code))
+        case .failure(.tooLarge): throw DivergenceError(.tooLarge, subject: path, message: "larger than \(limit) bytes")
         }
-        defer { close(fd) }
-        let data: [UInt8]
-        switch readUpTo(fd, limit: limit + 1) {
-        case .success(let bytes): data = bytes
-        case .failure(let error): throw DivergenceError(.io, subject: path, message: systemMessage(error.code))
-        }
-        guard data.count <= limit else {
-            throw DivergenceError(.tooLarge, subject: path, message: "larger than \(limit) bytes")
-        }
-        return data
     }
 
     /// A repository directory a `ModuleZip.GitSource` can read, for `repository`: a git

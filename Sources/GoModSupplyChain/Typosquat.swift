@@ -452,8 +452,6 @@ private func isMajorElement(_ e: ArraySlice<UInt8>) -> Bool {
     return e.count == 2 || e[e.startIndex + 1] != 0x30
 }
 
-func asciiLower(_ s: [UInt8]) -> [UInt8] { s.map { $0 >= 0x41 && $0 <= 0x5A ? $0 + 32 : $0 } }
-
 /// The ASCII look-alike skeleton: `I`, `1`, `|` → `l`; `0`, `O` → `o`; lower case; `rn` → `m`;
 /// `vv` → `w`; `_` and `.` → `-` (the slash is kept).
 func skeleton(_ s: [UInt8]) -> [UInt8] {

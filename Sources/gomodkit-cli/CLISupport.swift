@@ -49,17 +49,11 @@ enum Terminal {
 
 /// Reads a whole input file (go.mod, go.sum) with a size cap, mapping failures to exit code 2.
 func readInputFile(_ path: String, limit: Int = 64 << 20) throws(CLIFailure) -> [UInt8] {
-    let fd = open(path, O_RDONLY | O_CLOEXEC)
-    guard fd >= 0 else {
-        throw .input("open \(path): no such file or not readable")
-    }
-    defer { close(fd) }
-    switch readUpTo(fd, limit: limit + 1) {
-    case .success(let data):
-        guard data.count <= limit else { throw CLIFailure.input("\(path): larger than \(limit) bytes") }
-        return data
-    case .failure(let error):
-        throw .input("read \(path): \(systemMessage(error.code))")
+    switch readFile(path, limit: limit) {
+    case .success(let data): return data
+    case .failure(.open): throw .input("open \(path): no such file or not readable")
+    case .failure(.tooLarge): throw .input("\(path): larger than \(limit) bytes")
+    case .failure(.read(let error)): throw .input("read \(path): \(systemMessage(error.code))")
     }
 }
 

@@ -500,16 +500,6 @@ func goIsLetter(_ r: UInt32) -> Bool {
     }
 }
 
-@inline(__always) func isASCIIDigit(_ c: UInt8) -> Bool { c >= UInt8(ascii: "0") && c <= UInt8(ascii: "9") }
-
-@inline(__always) func isASCIILetter(_ c: UInt8) -> Bool {
-    (c >= UInt8(ascii: "a") && c <= UInt8(ascii: "z")) || (c >= UInt8(ascii: "A") && c <= UInt8(ascii: "Z"))
-}
-
-@inline(__always) func asciiLower(_ c: UInt8) -> UInt8 {
-    c >= UInt8(ascii: "A") && c <= UInt8(ascii: "Z") ? c + 32 : c
-}
-
 extension Array where Element == UInt8 {
     /// Whether the array ends with `suffix`.
     package func hasSuffix(_ suffix: [UInt8]) -> Bool {

@@ -49,6 +49,28 @@ package func readUpTo(_ fd: Int32, limit: Int) -> Result<[UInt8], SystemErrno> {
     return .success(out)
 }
 
+/// Why ``readFile(_:limit:)`` read nothing.
+package enum CappedReadError: Error {
+    /// `open(2)` failed with this errno.
+    case open(SystemErrno)
+    /// `read(2)` failed with this errno.
+    case read(SystemErrno)
+    /// The file holds more than the limit.
+    case tooLarge
+}
+
+/// The whole file at `path` if it holds at most `limit` bytes: at most `limit + 1` bytes are
+/// read (``readUpTo(_:limit:)``), so an oversized file costs no more than the cap.
+package func readFile(_ path: String, limit: Int) -> Result<[UInt8], CappedReadError> {
+    let fd = open(path, O_RDONLY | O_CLOEXEC)
+    guard fd >= 0 else { return .failure(.open(SystemErrno(code: errno))) }
+    defer { close(fd) }
+    switch readUpTo(fd, limit: limit + 1) {
+    case .success(let data): return data.count <= limit ? .success(data) : .failure(.tooLarge)
+    case .failure(let error): return .failure(.read(error))
+    }
+}
+
 /// The user's home directory: `$HOME`, else the password database's entry, else `/`.
 package func homeDirectory() -> String {
     if let home = getenv("HOME"), home.pointee != 0 { return String(cString: home) }
@@ -81,14 +103,6 @@ package func walkTree(_ root: String, _ visit: (_ relative: String, _ isDirector
 package func directoryExists(_ path: String) -> Bool {
     var info = stat()
     return stat(path, &info) == 0 && info.st_mode & S_IFMT == S_IFDIR
-}
-
-/// Opens `path` and reads at most `limit` bytes of it.
-package func readFileUpTo(_ path: String, limit: Int) -> Result<[UInt8], SystemErrno> {
-    let fd = open(path, O_RDONLY | O_CLOEXEC)
-    guard fd >= 0 else { return .failure(SystemErrno(code: errno)) }
-    defer { close(fd) }
-    return readUpTo(fd, limit: limit)
 }
 
 /// Lower-case hexadecimal, two digits a byte.

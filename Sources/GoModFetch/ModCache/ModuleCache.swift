@@ -89,11 +89,7 @@ public struct ModuleCache: Sendable {
 
 /// Reads a small file, `nil` when missing, unreadable or larger than `limit`.
 package func readSmallFile(_ path: String, limit: Int) -> [UInt8]? {
-    let fd = open(path, O_RDONLY | O_CLOEXEC)
-    guard fd >= 0 else { return nil }
-    defer { close(fd) }
-    guard case .success(let data) = readUpTo(fd, limit: limit + 1), data.count <= limit else { return nil }
-    return data
+    try? readFile(path, limit: limit).get()
 }
 
 func fileExists(_ path: String) -> Bool {

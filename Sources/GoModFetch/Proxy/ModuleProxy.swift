@@ -41,10 +41,10 @@ public struct ModuleProxyEntry: Sendable, Hashable, CustomStringConvertible {
         self.fallBackOnError = fallBackOnError
     }
 
-    /// The entry as written in `GOPROXY` (URLs redacted of user info).
+    /// The entry as written in `GOPROXY` (URLs with their password redacted, as Go's `URL.Redacted`).
     public var description: String {
         switch kind {
-        case .url(let url): redactedURL(url)
+        case .url(let url): redact(url)
         case .off: "off"
         case .direct: "direct"
         case .noproxy: "noproxy"
@@ -281,7 +281,7 @@ public struct ModuleProxyClient: Sendable {
             } catch {
                 let looksText = body.prefix(512).allSatisfy { $0 == 0x09 || $0 == 0x0A || $0 == 0x0D || (0x20..<0x7F).contains($0) || $0 >= 0x80 }
                 let snippet = looksText ? ": body starts " + goQuote(Array(body.prefix(80))) : ""
-                throw ModuleProxyError(.notAZip, "\(redactedURL(base)) sent \(body.count) bytes that are not a zip file (\(error))\(snippet)",
+                throw ModuleProxyError(.notAZip, "\(redact(base)) sent \(body.count) bytes that are not a zip file (\(error))\(snippet)",
                                        module: module, underlying: error)
             }
             return body
@@ -381,7 +381,7 @@ public struct ModuleProxyClient: Sendable {
         guard let url = URL(string: text) else {
             throw ModuleProxyError(.invalidProxyURL, "invalid proxy URL \(goQuote(Array(text.utf8)))")
         }
-        let display = redactedURL(url)
+        let display = redact(url)
         let response: HTTPResponse
         do {
             response = try await transport.get(url, limit: limit)
@@ -406,20 +406,16 @@ public struct ModuleProxyClient: Sendable {
 
 /// Reads a whole file of a `file://` proxy with a size cap; a missing file is not-found.
 func readProxyFile(_ path: String, display: String, limit: Int) throws(ModuleProxyError) -> [UInt8] {
-    let fd = open(path, O_RDONLY | O_CLOEXEC)
-    guard fd >= 0 else {
+    switch readFile(path, limit: limit) {
+    case .success(let data):
+        return data
+    case .failure(.open):
         let exists = FileManager.default.fileExists(atPath: path)
         throw ModuleProxyError(exists ? .transport : .notFound,
                                "reading \(display): " + (exists ? "permission denied" : "no such file or directory"))
-    }
-    defer { close(fd) }
-    switch readUpTo(fd, limit: limit + 1) {
-    case .success(let data):
-        if data.count > limit {
-            throw ModuleProxyError(.oversizeResponse, "reading \(display): response body larger than \(limit) bytes")
-        }
-        return data
-    case .failure(let error):
+    case .failure(.tooLarge):
+        throw ModuleProxyError(.oversizeResponse, "reading \(display): response body larger than \(limit) bytes")
+    case .failure(.read(let error)):
         // A directory or unreadable file.
         throw ModuleProxyError(.notFound, "reading \(display): \(systemMessage(error.code))")
     }
@@ -444,12 +440,3 @@ func percentEncodePath(_ s: String) -> String {
     return out
 }
 
-/// A URL without its user info (Go's `URL.Redacted`).
-func redactedURL(_ url: URL) -> String {
-    guard url.user != nil || url.password != nil, var components = URLComponents(url: url, resolvingAgainstBaseURL: false) else {
-        return url.absoluteString
-    }
-    components.user = nil
-    components.password = nil
-    return components.string ?? url.absoluteString
-}

@@ -88,6 +88,7 @@ extension ModuleZip {
                          FileError(path: file.path, code: .invalidPath, message: error.message, pathError: error))
                 continue
             }
+            // `strings.ToLower(p) == "go.mod"` holds exactly for ASCII case variants.
             if asciiLower(p) == goModName && p != goModName {
                 fail(p, omitted: false, .goModCase, "go.mod files must have lowercase names")
                 continue
@@ -315,11 +316,6 @@ extension ModuleZip {
     static func splitPath(_ p: [UInt8]) -> (dir: [UInt8], base: [UInt8]) {
         guard let slash = p.lastIndex(of: 0x2F) else { return ([], p) }
         return (Array(p[...slash]), Array(p[(slash + 1)...]))
-    }
-
-    /// ASCII lower case; `strings.ToLower(p) == "go.mod"` holds exactly for ASCII case variants.
-    static func asciiLower(_ p: [UInt8]) -> [UInt8] {
-        p.map { $0 >= 0x41 && $0 <= 0x5A ? $0 + 0x20 : $0 }
     }
 
     static func firstIndex(of needle: [UInt8], in haystack: [UInt8]) -> Int? {

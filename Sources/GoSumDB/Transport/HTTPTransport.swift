@@ -173,12 +173,27 @@ public struct HTTPRedirectPolicy: Sendable, Hashable {
     }
 }
 
-/// The URL without user information, for messages.
-package func redact(_ url: URL) -> String {
-    guard var components = URLComponents(url: url, resolvingAgainstBaseURL: false) else { return "<url>" }
-    if components.user != nil || components.password != nil {
-        components.user = "xxxxx"
-        components.password = nil
-    }
-    return components.string ?? "<url>"
+/// The URL for messages, as Go's `net/url` `URL.Redacted` writes it: a password in the user
+/// information becomes `xxxxx` (an empty one too: `user:@host`); the user name is kept, and a URL
+/// with a user name but no password is unchanged. cmd/go shows every proxy and checksum-database
+/// URL this way (cmd/go/internal/modfetch/proxy.go, cmd/go/internal/web/http.go).
+package func redact(_ url: URL) -> String { redact(url.absoluteString) }
+
+/// ``redact(_:)-(URL)`` on the text of a URL. The user information is what Go's `url.Parse` takes
+/// it to be: after `scheme://`, up to the last `@` of the authority (which ends at the first `/`,
+/// `?` or `#`), and the password is what follows its first `:`.
+package func redact(_ url: String) -> String {
+    var text = Array(url.utf8)
+    // Go's getScheme: a letter, then letters, digits, `+`, `-` or `.`, up to the first `:`.
+    guard let colon = text.firstIndex(of: UInt8(ascii: ":")), colon > 0, isASCIILetter(text[0]),
+          text[..<colon].allSatisfy({ isASCIILetter($0) || isASCIIDigit($0) || $0 == 0x2B || $0 == 0x2D || $0 == 0x2E }),
+          text[colon...].starts(with: Array("://".utf8)) else { return url }
+    let authorityStart = colon + 3
+    let authorityEnd = text[authorityStart...].firstIndex(where: {
+        $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "#")
+    }) ?? text.endIndex
+    guard let at = text[authorityStart..<authorityEnd].lastIndex(of: UInt8(ascii: "@")),
+          let passwordColon = text[authorityStart..<at].firstIndex(of: UInt8(ascii: ":")) else { return url }
+    text.replaceSubrange((passwordColon + 1)..<at, with: Array("xxxxx".utf8))
+    return String(decoding: text, as: UTF8.self)
 }

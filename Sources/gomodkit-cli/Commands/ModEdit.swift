@@ -324,10 +324,7 @@ struct GoEditCommand {
     // MARK: - Files
 
     static func readFile(_ path: String) throws -> [UInt8] {
-        let limit = 64 << 20
-        guard case .success(let data) = readFileUpTo(path, limit: limit + 1) else { throw CocoaError(.fileReadUnknown) }
-        guard data.count <= limit else { throw CocoaError(.fileReadTooLarge) }
-        return data
+        try readInputFile(path)
     }
 
     static func read(_ path: String) throws(CLIFailure) -> [UInt8] {
