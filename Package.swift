@@ -105,7 +105,7 @@ let package = Package(
             // links its binaries by default: the dynamic loader then has ~500 relocations to apply
             // instead of ~86,000 (half of the remaining start-up; Docs/performance.md).
             swiftSettings: strictSettings + [.unsafeFlags(["-static-stdlib"], .when(configuration: .release))],
-            linkerSettings: [.unsafeFlags(["-static-stdlib", "-Xclang-linker", "-no-pie"], .when(configuration: .release))]
+            linkerSettings: [.unsafeFlags(["-static-stdlib", "-Xclang-linker", "-no-pie", "-Xlinker", "--no-export-dynamic"], .when(configuration: .release))]
         ),
         // Tests: one target per layer, each depending only on the layer it tests and the layers
         // below that the test code itself needs. Helpers shared by several test targets live in

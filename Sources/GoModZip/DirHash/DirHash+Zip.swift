@@ -9,7 +9,6 @@ import Foundation
 import Synchronization
 
 extension DirHash {
-
     /// The `h1:` hash of a module zip: x/mod's `dirhash.HashZip`.
     ///
     /// Every central-directory entry is hashed under its stored name (including the
@@ -72,8 +71,10 @@ extension DirHash {
                                     parallelism: Int?) throws(DirHashError) -> [Int: [UInt8]] {
         let entries = archive.entries
         let totalBytes = positions.reduce(Int64(0)) { $0 &+ max(0, entries[$1].uncompressedSize) }
-        var threads = parallelism ?? ProcessInfo.processInfo.activeProcessorCount
-        if totalBytes < 1 << 20 { threads = 1 }
+        // Small archives are hashed on the calling thread without asking how many cores there
+        // are: FoundationEssentials' ProcessInfo costs about 0.3 ms to set up, a tenth of the
+        // CLI's start-up (Docs/performance.md).
+        var threads = totalBytes < 1 << 20 ? 1 : (parallelism ?? ProcessInfo.processInfo.activeProcessorCount)
         threads = max(1, min(threads, positions.count))
 
         let job = HashJob()
