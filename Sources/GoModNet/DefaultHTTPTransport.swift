@@ -16,31 +16,31 @@ import Musl
 import Darwin
 #endif
 
-/// ``HTTPTransport`` over [async-http-client](https://github.com/swift-server/async-http-client)
+/// `HTTPTransport` over [async-http-client](https://github.com/swift-server/async-http-client)
 /// (SwiftNIO): `http://` and `https://` (TLS through swift-nio-ssl with the system trust store),
 /// one keep-alive connection pool per transport.
 ///
 /// The contract of `cmd/go/internal/web` over `net/http`, enforced here rather than by the
 /// library:
 /// - **Redirects** are followed by this type, not by async-http-client (whose own following is
-///   off), with ``HTTPRedirectPolicy/check(original:to:count:)``: Go's `CheckRedirect`
+///   off), with `HTTPRedirectPolicy.check(original:to:count:)`: Go's `CheckRedirect`
 ///   (`securityPreservingHTTPClient`: at most 9 followed, the 10th is `stopped after 10
-///   redirects`; never from an https original to http), ``HTTPRedirectPolicy/sameHost`` pinning
+///   redirects`; never from an https original to http), `HTTPRedirectPolicy.sameHost` pinning
 ///   for the checksum database, `Location` resolved against the request URL (RFC 3986, as Go's
 ///   `URL.Parse`/`ResolveReference`), a 3xx without `Location` returned as the response
 ///   (`net/http` `redirectBehavior`).
 /// - **One deadline** for the whole request, all hops and the whole body
-///   (``HTTPTransportError/Code/timeout``); cancelling the calling task cancels the request.
+///   (`HTTPTransportError.Code.timeout`); cancelling the calling task cancels the request.
 /// - **Byte caps**: a declared `Content-Length` above the limit is refused before reading; the
-///   body is streamed and refused (``HTTPTransportError/Code/oversizeResponse``) as soon as more
+///   body is streamed and refused (`HTTPTransportError.Code.oversizeResponse`) as soon as more
 ///   than the limit has arrived, never buffered past it.
 /// - **Hostile framing** (SwiftNIO's llhttp decoder, which bounds a header field and the whole
-///   head to 80 KiB) is ``HTTPTransportError/Code/malformedResponse``; on top of it the head is
+///   head to 80 KiB) is `HTTPTransportError.Code.malformedResponse`; on top of it the head is
 ///   held to ``maxLineBytes``, ``maxHeaderBytes`` and ``maxHeaderFields``, conflicting
 ///   `Content-Length`s and transfer codings other than `chunked` are refused (Go's
 ///   `net/http` `readTransfer`), and a connection that ends before the declared length is
-///   ``HTTPTransportError/Code/truncatedResponse``.
-/// - A refused connection fails at once (``HTTPTransportError/Code/failed``): like Go's dialer,
+///   `HTTPTransportError.Code.truncatedResponse`.
+/// - A refused connection fails at once (`HTTPTransportError.Code.failed`): like Go's dialer,
 ///   the pool does not retry a failed connection attempt.
 ///
 /// The transport's `HTTPClient` is shut down when the transport is released (without blocking:
@@ -248,7 +248,7 @@ public final class DefaultHTTPTransport: HTTPTransport {
         return body
     }
 
-    /// async-http-client's and SwiftNIO's errors as ``HTTPTransportError``s.
+    /// async-http-client's and SwiftNIO's errors as `HTTPTransportError`s.
     static func transportError(_ error: any Error, url shown: String, afterHead: Bool) -> HTTPTransportError {
         if let error = error as? HTTPTransportError { return error }
         if error is CancellationError { return cancelled(shown) }

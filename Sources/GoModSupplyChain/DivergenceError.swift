@@ -40,13 +40,13 @@ public struct DivergenceError: Error, Sendable, Hashable, CustomStringConvertibl
         public static let notFound = Code(.notFound)
         /// The proxy could not be reached or answered another status.
         public static let fetchFailed = Code(.fetchFailed)
-        /// A download or file is larger than its cap (`.zip`: ``ModuleZip/maxZipFile``,
+        /// A download or file is larger than its cap (`.zip`: `ModuleZip.maxZipFile`,
         /// `.info`: ``Divergence/maxInfoSize``).
         public static let tooLarge = Code(.tooLarge)
         /// The module path or version is not valid, or the version is not canonical.
         public static let invalidModule = Code(.invalidModule)
         /// The upstream repository could not be read or the module could not be rebuilt from it
-        /// (the underlying ``ModuleZipError`` is kept in ``zipError``).
+        /// (the underlying `ModuleZipError` is kept in ``zipError``).
         public static let upstream = Code(.upstream)
         /// A local file could not be read.
         public static let io = Code(.io)

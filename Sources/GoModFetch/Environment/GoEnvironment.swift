@@ -191,13 +191,13 @@ public struct GoEnvironment: Sendable {
     }
 
     /// The proxy list from ``goproxy``, ``gonoproxy`` and ``goinsecure``
-    /// (``ModuleProxyConfiguration/parse(goproxy:noProxy:insecure:)``).
+    /// (`ModuleProxyConfiguration.parse(goproxy:noProxy:insecure:)`).
     public func proxyConfiguration() throws(ModuleProxyError) -> ModuleProxyConfiguration {
         try ModuleProxyConfiguration.parse(goproxy: goproxy, noProxy: ByteString(gonoproxy), insecure: ByteString(goinsecure))
     }
 
     /// The checksum-database configuration from ``gosumdb``, ``gonosumdb`` and ``goproxy``;
-    /// `nil` when `GOSUMDB=off` (``ChecksumDatabaseConfiguration/fromEnvironment(_:)``).
+    /// `nil` when `GOSUMDB=off` (`ChecksumDatabaseConfiguration.fromEnvironment(_:)`).
     ///
     /// A `GOSUMDB` left empty by the Go environment file (`GOSUMDB=` there hides the
     /// distribution default) is cmd/go's `missing GOSUMDB` (`modfetch/sumdb.go` `dbDial`).

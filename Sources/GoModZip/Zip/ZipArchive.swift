@@ -64,7 +64,7 @@ public struct ZipArchive: Sendable {
         /// One unambiguous interpretation or an error (see Docs/stricter-than-go.md).
         case strict
         /// Go parity for forensics and hashing, with warnings: the container is read with Go
-        /// `archive/zip`'s tolerances, and ``DirHash/hashZip(_:mode:parallelism:)`` reproduces
+        /// `archive/zip`'s tolerances, and `DirHash.hashZip(_:mode:parallelism:)` reproduces
         /// x/mod `dirhash.HashZip`'s handling of duplicate names.
         case goCompatible
     }
