@@ -81,21 +81,32 @@ package func homeDirectory() -> String {
 /// The paths below `root` (relative, `/`-separated), directories before their contents, each
 /// directory's entries in `readdir` order; `visit` is called on a directory before it is
 /// opened, so it may make the directory readable. Unreadable directories are skipped.
+///
+/// The walk keeps its own stack of directories still to open, so a hostile tree thousands of
+/// levels deep costs memory for its names, not call-stack frames.
 package func walkTree(_ root: String, _ visit: (_ relative: String, _ isDirectory: Bool) -> Void) {
-    func walk(_ dir: String, _ prefix: String) {
-        let fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+    // Directories still to list, each with the entries of its parent not yet visited after it:
+    // depth-first, in readdir order, as a recursive walk would visit them.
+    var pending: [(full: String, relative: String, names: ArraySlice<[UInt8]>)] = []
+    func push(_ full: String, _ relative: String) {
+        let fd = open(full, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard fd >= 0, let names = try? readDirectoryNames(fd) else { return }
-        for nameBytes in names {
-            let name = String(decoding: nameBytes, as: UTF8.self)
-            let full = dir + "/" + name
-            let relative = prefix.isEmpty ? name : prefix + "/" + name
-            var info = stat()
-            let isDir = lstat(full, &info) == 0 && info.st_mode & S_IFMT == S_IFDIR
-            visit(relative, isDir)
-            if isDir { walk(full, relative) }
-        }
+        pending.append((full, relative, names[...]))
     }
-    walk(root, "")
+    push(root, "")
+    while let top = pending.indices.last {
+        guard let nameBytes = pending[top].names.popFirst() else {
+            pending.removeLast()
+            continue
+        }
+        let name = String(decoding: nameBytes, as: UTF8.self)
+        let full = pending[top].full + "/" + name
+        let relative = pending[top].relative.isEmpty ? name : pending[top].relative + "/" + name
+        var info = stat()
+        let isDir = lstat(full, &info) == 0 && info.st_mode & S_IFMT == S_IFDIR
+        visit(relative, isDir)
+        if isDir { push(full, relative) }
+    }
 }
 
 /// Whether `path` names a directory (symbolic links followed), as
