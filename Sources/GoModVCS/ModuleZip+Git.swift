@@ -561,7 +561,7 @@ struct ScratchRepository {
         guard common.status == 0 else {
             throw ModuleZipError(.git, message: "\(repository.source.repository) is not a git repository: \(common.stderrText)")
         }
-        let commonDir = String(decoding: common.stdout, as: UTF8.self).trimming(where: \.isNewline)
+        let commonDir = String(decoding: common.stdout, as: UTF8.self).trimming(where: { $0 == "\n" || $0 == "\r" })
         let objects = commonDir + "/objects"
         guard !objects.contains("\n"), !objects.hasPrefix("\"") else {
             throw ModuleZipError(.git, message: "repository path \(goQuote(Array(objects.utf8))) cannot be used as an alternate")
