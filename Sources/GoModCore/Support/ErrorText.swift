@@ -17,8 +17,14 @@ import Darwin
 /// `localizedDescription`, which FoundationEssentials does not have.
 package func errorText(_ error: any Error) -> String {
     if let cocoa = error as? CocoaError, let posix = cocoa.underlying as? POSIXError {
-        return String(cString: strerror(posix.code.rawValue))
+        return systemMessage(posix.code.rawValue)
     }
-    if let posix = error as? POSIXError { return String(cString: strerror(posix.code.rawValue)) }
+    if let posix = error as? POSIXError { return systemMessage(posix.code.rawValue) }
     return String(describing: error)
+}
+
+/// `strerror` text for an errno value (`errno N` should the C library return none).
+package func systemMessage(_ code: Int32) -> String {
+    guard let text = strerror(code) else { return "errno \(code)" }
+    return String(cString: text)
 }

@@ -109,10 +109,6 @@ private func listDirectory(_ fd: Int32, _ relDir: [UInt8]) throws(DirHashError) 
     }
 }
 
-/// `strerror` text for an errno value.
-package func systemMessage(_ err: Int32) -> String {
-    String(cString: strerror(err))
-}
 
 extension Array where Element == UInt8 {
     /// Calls `body` with a NUL-terminated copy of the bytes.

@@ -81,11 +81,11 @@ public final class FileByteSource: ByteSource {
     public init(path: String) throws(ZipError) {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else {
-            throw ZipError(.io, detail: "open \(goQuote(Array(path.utf8))): \(errnoText(errno))")
+            throw ZipError(.io, detail: "open \(goQuote(Array(path.utf8))): \(systemMessage(errno))")
         }
         var info = stat()
         guard fstat(fd, &info) == 0 else {
-            let text = errnoText(errno)
+            let text = systemMessage(errno)
             close(fd)
             throw ZipError(.io, detail: "stat \(goQuote(Array(path.utf8))): \(text)")
         }
@@ -112,16 +112,11 @@ public final class FileByteSource: ByteSource {
             let n = pread(descriptor, base + done, buffer.count - done, off_t(position))
             if n < 0 {
                 if errno == EINTR { continue }
-                throw ZipError(.io, offset: position, detail: "read \(goQuote(Array(path.utf8))): \(errnoText(errno))")
+                throw ZipError(.io, offset: position, detail: "read \(goQuote(Array(path.utf8))): \(systemMessage(errno))")
             }
             if n == 0 { break }
             done += n
         }
         return done
     }
-}
-
-private func errnoText(_ code: Int32) -> String {
-    guard let text = strerror(code) else { return "errno \(code)" }
-    return String(cString: text)
 }
