@@ -17,7 +17,7 @@ import Foundation
 ///
 /// ```swift
 /// var options = ProjectAudit.Options()
-/// options.moduleCache = ModuleCache.fromEnvironment(ProcessInfo.processInfo.environment)
+/// options.moduleCache = try GoEnvironment.current().moduleCache()
 /// let report = await ProjectAudit.run(directory: "path/to/project", options: options)
 /// if report.failed { print(String(decoding: report.sarif(), as: UTF8.self)) }
 /// ```

@@ -26,17 +26,20 @@ public struct ModuleCache: Sendable {
         self.root = r
     }
 
-    /// The cache cmd/go would use (`cfg.GOMODCACHE`): `GOMODCACHE`, else the first `GOPATH`
-    /// entry + `/pkg/mod`, else `$HOME/go/pkg/mod`.
+    /// The cache cmd/go would use (`cfg.GOMODCACHE`) for the variables in `env` (no `go env -w`
+    /// file): ``GoEnvironment/gomodcache``, or `$HOME/go/pkg/mod` from the password database
+    /// when neither GOMODCACHE, GOPATH nor HOME is set. ``GoEnvironment/moduleCache()`` is the
+    /// checked form, with the env file and Go's errors.
     public static func fromEnvironment(_ env: [String: String]) -> ModuleCache {
-        if let m = env["GOMODCACHE"], !m.isEmpty { return ModuleCache(root: m) }
-        return ModuleCache(root: gopath(env) + "/pkg/mod")
+        let root = GoEnvironment(environment: env, readFile: { _ in nil }).gomodcache
+        return ModuleCache(root: root.isEmpty ? homeDirectory() + "/go/pkg/mod" : root)
     }
 
-    /// The first `GOPATH` entry, else `$HOME/go` (cmd/go's default).
+    /// The first `GOPATH` entry for the variables in `env` (``GoEnvironment/gopathDirectory(_:)``),
+    /// else `$HOME/go` from the password database.
     public static func gopath(_ env: [String: String]) -> String {
-        if let g = env["GOPATH"], let first = g.split(separator: ":").first, !first.isEmpty { return String(first) }
-        return (env["HOME"] ?? homeDirectory()) + "/go"
+        let first = GoEnvironment(environment: env, readFile: { _ in nil }).gopathDirectory("")
+        return first.isEmpty ? homeDirectory() + "/go" : first
     }
 
     /// `cache/download/<ep>/@v` for a module path.

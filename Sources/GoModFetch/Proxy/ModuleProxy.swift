@@ -113,12 +113,11 @@ public struct ModuleProxyConfiguration: Sendable {
         return ModuleProxyConfiguration(entries: entries, noProxy: noProxy, insecure: insecure)
     }
 
-    /// The configuration from Go's environment variables: `GOPROXY` (default
+    /// The configuration from Go's environment variables in `env` (no `go env -w` file):
+    /// ``GoEnvironment/proxyConfiguration()`` — `GOPROXY` (default
     /// `https://proxy.golang.org,direct`), `GONOPROXY` (default `GOPRIVATE`), `GOINSECURE`.
     public static func fromEnvironment(_ env: [String: String]) throws(ModuleProxyError) -> ModuleProxyConfiguration {
-        let goproxy = env["GOPROXY"].flatMap { $0.isEmpty ? nil : $0 } ?? "https://proxy.golang.org,direct"
-        let noProxy = env["GONOPROXY"].flatMap { $0.isEmpty ? nil : $0 } ?? env["GOPRIVATE"] ?? ""
-        return try parse(goproxy: goproxy, noProxy: ByteString(noProxy), insecure: ByteString(env["GOINSECURE"] ?? ""))
+        try GoEnvironment(environment: env, readFile: { _ in nil }).proxyConfiguration()
     }
 }
 
