@@ -2,7 +2,7 @@ public import GoModZip
 /// Why a divergence check (``Divergence``) could not run to the end.
 ///
 /// A divergence that was found is not an error: it is a ``Divergence/Report`` with a
-/// ``Divergence/Verdict``. Equality compares ``code`` only (STYLE §5).
+/// ``Divergence/Verdict``. Equality compares ``code`` only.
 public struct DivergenceError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The rule that failed.
     ///

@@ -160,7 +160,10 @@ package struct GitCommand {
     /// process another thread spawns at the same moment cannot inherit an end).
     private static func makePipe(_ fds: inout [Int32]) -> Bool {
         #if os(Linux)
-        return fds.withUnsafeMutableBufferPointer { systemPipe2($0.baseAddress!, O_CLOEXEC) } == 0
+        return fds.withUnsafeMutableBufferPointer { buffer in
+            guard let base = buffer.baseAddress, buffer.count >= 2 else { return -1 }
+            return systemPipe2(base, O_CLOEXEC)
+        } == 0
         #else
         guard pipe(&fds) == 0 else { return false }
         for fd in fds { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }

@@ -1,7 +1,7 @@
 public import GoModCore
 /// A module-cache failure (download, verify, vendor check), cmd/go's wording where it has one.
 ///
-/// Equality and hashing use ``code`` only (STYLE §5).
+/// Equality and hashing use ``code`` only.
 public struct ModuleCacheError: Error, Sendable, Hashable, CustomStringConvertible {
     /// What went wrong.
     ///

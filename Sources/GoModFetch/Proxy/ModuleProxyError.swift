@@ -7,7 +7,7 @@ import Foundation
 
 /// A module-proxy failure: cmd/go's `modfetch` proxy errors as a typed value.
 ///
-/// Equality and hashing use ``code`` only (STYLE §5). ``description`` is Go's wording where Go
+/// Equality and hashing use ``code`` only. ``description`` is Go's wording where Go
 /// has one (`module lookup disabled by GOPROXY=off`, `reading <url>: 404 Not Found`, …).
 public struct ModuleProxyError: Error, Sendable, Hashable, CustomStringConvertible {
     /// What went wrong.
