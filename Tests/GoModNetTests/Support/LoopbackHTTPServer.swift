@@ -50,7 +50,7 @@ final class LoopbackHTTPServer: Sendable {
     let port: Int
     private let listener: Int32
     private let handler: @Sendable (String, Connection) -> Next
-    private let log = Mutex<(paths: [String], connections: Int)>(([], 0))
+    private let log = Mutex<(paths: [String], connections: Int, closedByClient: Int)>(([], 0, 0))
     private let open = Mutex<[Int32]>([])
 
     /// The server's base URL (`http://127.0.0.1:<port>`).
@@ -60,6 +60,10 @@ final class LoopbackHTTPServer: Sendable {
     var paths: [String] { log.withLock { $0.paths } }
     /// Connections accepted so far.
     var connections: Int { log.withLock { $0.connections } }
+    /// Connections the client closed (end of stream while the server waited for the next request
+    /// head). A client that misread a response's framing cannot reuse the connection and closes it;
+    /// a client that understood it keeps it in its pool.
+    var closedByClient: Int { log.withLock { $0.closedByClient } }
 
     init(handler: @escaping @Sendable (String, Connection) -> Next) throws {
         self.handler = handler
@@ -127,7 +131,10 @@ final class LoopbackHTTPServer: Sendable {
                     guard let base = raw.baseAddress else { return -1 }
                     return recv(connection.fd, base, raw.count, 0)
                 }
-                if n <= 0 { return }
+                if n <= 0 {
+                    if n == 0 { log.withLock { $0.closedByClient += 1 } }
+                    return
+                }
                 buffer += chunk[..<n]
             }
             guard let e = end else { return }
