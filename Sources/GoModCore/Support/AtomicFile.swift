@@ -24,7 +24,7 @@ import Synchronization
 /// Any failure removes the temporary file and leaves the final name as it was.
 package enum AtomicFile {
     /// The most attempts at a fresh temporary name, as cmd/go's `renameio.tempFile`.
-    static let maxTemporaryAttempts = 10_000
+    package static let maxTemporaryAttempts = 10_000
 
     /// Replaces the file at `path` with `bytes`, crash-safely.
     ///
