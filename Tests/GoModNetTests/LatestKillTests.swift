@@ -14,8 +14,10 @@ import Glibc
 /// record) never leave a stored `latest` that fails to verify: after each kill it is the
 /// previous note or a newer one signed by the database's key, never empty or torn.
 @Suite(.serialized) struct LatestKillTests {
-    static let workers = 4
-    static let killsPerWorker = 250
+    // 8 × 125 = 1,000 kills; the workers run at once (each in its own GOPATH) to keep the run
+    // time under two minutes on a loaded two-core machine.
+    static let workers = 8
+    static let killsPerWorker = 125
 
     static func gomodkit() throws -> String {
         for p in [".build/debug/gomodkit", ".build/x86_64-unknown-linux-gnu/debug/gomodkit",
@@ -117,6 +119,8 @@ import Glibc
             let names = try FileManager.default.contentsOfDirectory(atPath: dir)
             #expect(names.filter { $0.hasSuffix(".tmp") }.count <= 1, "\(names.sorted())")
         }
+        print("LatestKillTests: \(reports.map(\.killed).reduce(0, +)) of \(Self.workers * Self.killsPerWorker) runs killed "
+              + "before exiting; \(reports.map(\.advanced).reduce(0, +)) stored a newer latest; final sizes \(reports.map(\.finalSize))")
         // Both outcomes were checked: runs killed before their write, and runs that stored a
         // newer tree (completed, or killed after the rename).
         #expect(reports.map(\.advanced).reduce(0, +) > 0, "no trial stored a newer latest")
