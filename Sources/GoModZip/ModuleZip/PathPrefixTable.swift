@@ -4,7 +4,7 @@
 /// which grows with the square of a path's depth.
 ///
 /// x/mod's `collisionChecker` keys a map by every directory prefix of every file as a string;
-/// a single 64 KiB name 32,757 directories deep makes that about a gigabyte of keys. Here the
+/// a single 64 KiB name 32,757 directories deep made a gigabyte of such keys in a Swift copy. Here the
 /// same name costs one entry per element. Used by ``CollisionChecker`` (exact and case-folded
 /// prefixes) and by ``ModuleZip``'s nested-module test.
 ///
