@@ -129,17 +129,22 @@ extension ModuleZip {
             if fd >= 0 || errno != EEXIST { break }
         }
         guard fd >= 0 else {
-            throw ModuleZipError(.io, message: "create \(goQuote(target)): \(systemMessage(errno))")
+            throw ModuleZipError.system("create \(goQuote(target))", errno)
         }
         do throws(ModuleZipError) {
             let result = try body(fd)
             guard fsync(fd) == 0 || errno == EINVAL else {
-                throw ModuleZipError(.io, message: "sync \(goQuote(target)): \(systemMessage(errno))")
+                throw ModuleZipError.system("sync \(goQuote(target))", errno)
             }
-            close(fd)
+            // A delayed write error (NFS, some FUSE volumes) can surface only at close.
+            let closed = close(fd)
+            let closeError = errno
             fd = -1
+            guard closed == 0 || closeError == EINTR else {
+                throw ModuleZipError.system("close \(goQuote(temporary))", closeError)
+            }
             guard temporary.withCString({ from in target.withCString { rename(from, $0) } }) == 0 else {
-                throw ModuleZipError(.io, message: "rename to \(goQuote(target)): \(systemMessage(errno))")
+                throw ModuleZipError.system("rename to \(goQuote(target))", errno)
             }
             return result
         } catch {

@@ -34,7 +34,7 @@ extension ModuleZip {
 
         var rootInfo = stat()
         guard root.withCString({ lstat($0, &rootInfo) }) == 0 else {
-            throw ModuleZipError(.io, message: "lstat \(directory): \(systemMessage(errno))")
+            throw ModuleZipError.system("lstat \(directory)", errno)
         }
         guard rootInfo.st_mode & S_IFMT == S_IFDIR else {
             // Go's walk calls its function on the root itself, with the relative path ".".
@@ -60,7 +60,7 @@ extension ModuleZip {
             let listFD = dup(fd)
             guard listFD >= 0 else {
                 close(fd)
-                throw ModuleZipError(.io, message: "open \(goQuote(relative)): \(systemMessage(errno))")
+                throw ModuleZipError.system("open \(goQuote(relative))", errno)
             }
             do {
                 return Frame(fd: fd, relative: relative, names: try directoryNames(listFD))
@@ -84,7 +84,7 @@ extension ModuleZip {
             let relative = stack[top].relative.isEmpty ? name : stack[top].relative + [0x2F] + name
             var info = stat()
             guard name.withCString({ fstatat(parentFD, $0, &info, AT_SYMLINK_NOFOLLOW) }) == 0 else {
-                throw ModuleZipError(.io, message: "lstat \(goQuote(root + [0x2F] + relative)): \(systemMessage(errno))")
+                throw ModuleZipError.system("lstat \(goQuote(root + [0x2F] + relative))", errno)
             }
             nameBytes += relative.count
             try checkCaps(count: files.count + omitted.count, nameBytes: nameBytes)

@@ -23,7 +23,7 @@ extension ModuleZip {
         case .file(let path):
             let fd = path.withCString { open($0, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK) }
             guard fd >= 0 else {
-                throw ModuleZipError(.io, message: "open \(goQuote(path)): \(systemMessage(errno))", path: ByteString(path))
+                throw ModuleZipError.system("open \(goQuote(path))", errno, path: ByteString(path))
             }
             defer { close(fd) }
             try readRegularFile(fd, name: path, limit: limit, body)
@@ -60,7 +60,7 @@ extension ModuleZip {
                                         _ body: (UnsafeRawBufferPointer) -> Void) throws(ModuleZipError) {
         var info = stat()
         guard fstat(fd, &info) == 0 else {
-            throw ModuleZipError(.io, message: "stat \(goQuote(name)): \(systemMessage(errno))", path: ByteString(name))
+            throw ModuleZipError.system("stat \(goQuote(name))", errno, path: ByteString(name))
         }
         guard info.st_mode & S_IFMT == S_IFREG else {
             throw ModuleZipError(.fileChanged, message: "\(goQuote(name)) is no longer a regular file", path: ByteString(name))
@@ -80,7 +80,7 @@ extension ModuleZip {
             let n = read(fd, buffer.baseAddress, want)
             if n < 0 {
                 if errno == EINTR || errno == EAGAIN { continue }
-                throw ModuleZipError(.io, message: "read \(goQuote(name)): \(systemMessage(errno))", path: ByteString(name))
+                throw ModuleZipError.system("read \(goQuote(name))", errno, path: ByteString(name))
             }
             if n == 0 { break }
             body(UnsafeRawBufferPointer(rebasing: buffer[0..<n]))
@@ -94,7 +94,7 @@ extension ModuleZip {
     static func openBeneath(root: [UInt8], relative: [UInt8], flags: Int32) throws(ModuleZipError) -> Int32 {
         var dirFD = root.withCString { open($0, O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
         guard dirFD >= 0 else {
-            throw ModuleZipError(.io, message: "open \(goQuote(root)): \(systemMessage(errno))", path: ByteString(root))
+            throw ModuleZipError.system("open \(goQuote(root))", errno, path: ByteString(root))
         }
         let elements = relative.split(separator: 0x2F, omittingEmptySubsequences: true).map(Array.init)
         for (index, element) in elements.enumerated() {
@@ -105,8 +105,7 @@ extension ModuleZip {
             let err = errno
             close(dirFD)
             guard fd >= 0 else {
-                throw ModuleZipError(.io, message: "open \(goQuote(relative)): \(systemMessage(err))",
-                                     path: ByteString(relative))
+                throw ModuleZipError.system("open \(goQuote(relative))", err, path: ByteString(relative))
             }
             dirFD = fd
         }
@@ -119,7 +118,7 @@ extension ModuleZip {
         do throws(SystemErrno) {
             return try readDirectoryNames(fd).sorted { $0.lexicographicallyPrecedes($1) }
         } catch {
-            throw ModuleZipError(.io, message: systemMessage(error.code))
+            throw ModuleZipError(.io, message: systemMessage(error.code), systemError: error.code)
         }
     }
 

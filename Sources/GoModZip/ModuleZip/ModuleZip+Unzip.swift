@@ -87,11 +87,11 @@ extension ModuleZip {
         do throws(MakeDirectoryAllError) {
             try makeDirectoryAll(String(decoding: parent, as: UTF8.self))
         } catch {
-            throw ModuleZipError(.io, message: "mkdir \(goQuote(error.path.utf8)): \(systemMessage(error.code))")
+            throw ModuleZipError.system("mkdir \(goQuote(error.path.utf8))", error.code)
         }
         let parentFD = parent.withCString { open($0, O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
         guard parentFD >= 0 else {
-            throw ModuleZipError(.io, message: "open \(goQuote(parent)): \(systemMessage(errno))")
+            throw ModuleZipError.system("open \(goQuote(parent))", errno)
         }
         defer { close(parentFD) }
         let (tempName, tempFD) = try makePrivateDirectory(in: parentFD, near: base)
@@ -121,19 +121,11 @@ extension ModuleZip {
             guard name.count > prefix.count, name.last != 0x2F else { continue }
             entries.append(entry)
         }
-        let directories = try extract(entries, of: archive, stripping: prefix.count, into: tempFD,
-                                      fileMode: options.readOnly ? 0o444 : 0o644)
-        if options.readOnly {
-            // Only directories made here, inside the private directory (no links can be there);
-            // any order works, since 0555 keeps search permission.
-            for relative in directories {
-                guard relative.withCString({ fchmodat(tempFD, $0, 0o555, 0) }) == 0 else {
-                    throw ModuleZipError(.io, message: "chmod \(goQuote(relative)): \(systemMessage(errno))")
-                }
-            }
-        }
+        try extract(entries, of: archive, stripping: prefix.count, into: tempFD,
+                    fileMode: options.readOnly ? 0o444 : 0o644)
+        if options.readOnly { try makeDirectoriesReadOnly(below: tempFD) }
         guard fchmod(tempFD, options.readOnly ? 0o555 : directoryModeAfterUmask(tempFD)) == 0 else {
-            throw ModuleZipError(.io, message: "chmod \(directory): \(systemMessage(errno))")
+            throw ModuleZipError.system("chmod \(directory)", errno)
         }
         guard tempName.withCString({ from in base.withCString { renameat(parentFD, from, parentFD, $0) } }) == 0 else {
             let err = errno
@@ -143,7 +135,7 @@ extension ModuleZip {
             if err == ENOTDIR {
                 throw ModuleZipError(.targetNotDirectory, message: "target \(directory) is not a directory")
             }
-            throw ModuleZipError(.io, message: "rename to \(directory): \(systemMessage(err))")
+            throw ModuleZipError.system("rename to \(directory)", err)
         }
         succeeded = true
         return checked
@@ -151,11 +143,14 @@ extension ModuleZip {
 
     /// Writes `entries` below the directory `rootFD`: directories with `mkdirat` (mode 0777
     /// less the umask, reachable only through the private 0700 root), files with `O_CREAT | O_EXCL | O_NOFOLLOW`, every path element opened
-    /// with `O_NOFOLLOW` relative to its parent's descriptor. Returns the directories made.
+    /// with `O_NOFOLLOW` relative to its parent's descriptor.
+    ///
+    /// Memory does not grow with the directories made (their paths are never kept: a list of
+    /// them costs the sum of their lengths, quadratic in the depth of a tree of unique chains);
+    /// time is one `mkdirat` and one `openat` per path element when a file's directory differs
+    /// from the previous file's, bounded by ``maxPathDepth``.
     static func extract(_ entries: [ZipArchive.Entry], of archive: ZipArchive, stripping prefixLength: Int,
-                        into rootFD: Int32, fileMode: mode_t) throws(ModuleZipError) -> [[UInt8]] {
-        var made: [[UInt8]] = []
-        var madeSet = Set<[UInt8]>()
+                        into rootFD: Int32, fileMode: mode_t) throws(ModuleZipError) {
         let reader: ZipEntryReader
         do {
             reader = try ZipEntryReader(bufferSize: 64 * 1024)
@@ -180,23 +175,21 @@ extension ModuleZip {
                 dirFD = cached.fd
             } else {
                 var fd = dup(rootFD)
-                guard fd >= 0 else { throw ModuleZipError(.io, message: systemMessage(errno)) }
+                guard fd >= 0 else { throw ModuleZipError.system("dup", errno, path: entry.name) }
                 var walked: [UInt8] = []
                 for element in elements.dropLast() {
                     walked += walked.isEmpty ? element : [0x2F] + element
                     // Inside the private 0700 directory: the umask's mode is safe here.
-                    if element.withCString({ mkdirat(fd, $0, 0o777) }) == 0 {
-                        if madeSet.insert(walked).inserted { made.append(walked) }
-                    } else if errno != EEXIST {
+                    if element.withCString({ mkdirat(fd, $0, 0o777) }) != 0 && errno != EEXIST {
                         let err = errno
                         close(fd)
-                        throw ModuleZipError(.io, message: "mkdir \(goQuote(walked)): \(systemMessage(err))", path: entry.name)
+                        throw ModuleZipError.system("mkdir \(goQuote(walked))", err, path: entry.name)
                     }
                     let next = element.withCString { openat(fd, $0, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC) }
                     let err = errno
                     close(fd)
                     guard next >= 0 else {
-                        throw ModuleZipError(.io, message: "open \(goQuote(walked)): \(systemMessage(err))", path: entry.name)
+                        throw ModuleZipError.system("open \(goQuote(walked))", err, path: entry.name)
                     }
                     fd = next
                 }
@@ -212,15 +205,14 @@ extension ModuleZip {
                 if err == EEXIST {
                     throw ModuleZipError(.fileExists, message: "open \(goQuote(name)): file exists", path: entry.name)
                 }
-                throw ModuleZipError(.io, message: "open \(goQuote(name)): \(systemMessage(err))", path: entry.name)
+                throw ModuleZipError.system("open \(goQuote(name))", err, path: entry.name)
             }
             var writeError: ModuleZipError?
             do {
                 try reader.read(entry, in: archive) { chunk in
                     guard writeError == nil else { return }
                     do throws(SystemErrno) { try writeFully(fileFD, chunk) } catch {
-                        writeError = ModuleZipError(.io, message: "write \(goQuote(name)): \(systemMessage(error.code))",
-                                                    path: entry.name)
+                        writeError = ModuleZipError.system("write \(goQuote(name))", error.code, path: entry.name)
                     }
                 }
             } catch {
@@ -228,11 +220,60 @@ extension ModuleZip {
                 throw ModuleZipError(.zip, message: error.description, path: entry.name, zipError: error)
             }
             guard close(fileFD) == 0 || errno == EINTR else {
-                throw ModuleZipError(.io, message: "close \(goQuote(name)): \(systemMessage(errno))", path: entry.name)
+                throw ModuleZipError.system("close \(goQuote(name))", errno, path: entry.name)
             }
             if let writeError { throw writeError }
         }
-        return made
+    }
+
+    /// Makes every directory below `rootFD` (the private extraction directory, which holds only
+    /// what ``extract(_:of:stripping:into:fileMode:)`` made) mode 0555: a walk with descriptors,
+    /// never following a link, holding one listing per level (at most ``maxPathDepth``
+    /// levels). Pre-order works because 0555 keeps search permission.
+    static func makeDirectoriesReadOnly(below rootFD: Int32) throws(ModuleZipError) {
+        var stack: [(fd: Int32, names: [[UInt8]], next: Int)] = []
+        defer { for frame in stack { close(frame.fd) } }
+        func push(_ fd: Int32) throws(ModuleZipError) {
+            let listFD = dup(fd)
+            guard listFD >= 0 else {
+                let err = errno
+                close(fd)
+                throw ModuleZipError.system("dup", err)
+            }
+            let names: [[UInt8]]
+            do {
+                names = try directoryNames(listFD)
+            } catch {
+                close(fd)
+                throw error
+            }
+            stack.append((fd, names, 0))
+        }
+        let start = dup(rootFD)
+        guard start >= 0 else { throw ModuleZipError.system("dup", errno) }
+        try push(start)
+        while let top = stack.last {
+            guard top.next < top.names.count else {
+                close(top.fd)
+                stack.removeLast()
+                continue
+            }
+            stack[stack.count - 1].next += 1
+            let name = top.names[top.next]
+            var info = stat()
+            guard name.withCString({ fstatat(top.fd, $0, &info, AT_SYMLINK_NOFOLLOW) }) == 0 else {
+                throw ModuleZipError.system("lstat \(goQuote(name))", errno)
+            }
+            guard info.st_mode & S_IFMT == S_IFDIR else { continue }
+            let fd = name.withCString { openat(top.fd, $0, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC) }
+            guard fd >= 0 else { throw ModuleZipError.system("open \(goQuote(name))", errno) }
+            guard fchmod(fd, 0o555) == 0 else {
+                let err = errno
+                close(fd)
+                throw ModuleZipError.system("chmod \(goQuote(name))", err)
+            }
+            try push(fd)
+        }
     }
 
     /// Fails unless `target` is absent or an empty directory (never following a link).
@@ -240,7 +281,7 @@ extension ModuleZip {
         var info = stat()
         guard target.withCString({ lstat($0, &info) }) == 0 else {
             guard errno == ENOENT else {
-                throw ModuleZipError(.io, message: "lstat \(display): \(systemMessage(errno))")
+                throw ModuleZipError.system("lstat \(display)", errno)
             }
             return
         }
@@ -249,7 +290,7 @@ extension ModuleZip {
                                  message: "target \(display) exists and is not a directory (symbolic links are not followed)")
         }
         let fd = target.withCString { open($0, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC) }
-        guard fd >= 0 else { throw ModuleZipError(.io, message: "open \(display): \(systemMessage(errno))") }
+        guard fd >= 0 else { throw ModuleZipError.system("open \(display)", errno) }
         guard try directoryNames(fd).isEmpty else {
             throw ModuleZipError(.targetNotEmpty, message: "target directory \(display) exists and is not empty")
         }
@@ -275,12 +316,12 @@ extension ModuleZip {
                 guard fd >= 0 else {
                     let err = errno
                     _ = name.withCString { unlinkat(parentFD, $0, AT_REMOVEDIR) }
-                    throw ModuleZipError(.io, message: "open temporary directory: \(systemMessage(err))")
+                    throw ModuleZipError.system("open temporary directory", err)
                 }
                 return (name, fd)
             }
             guard errno == EEXIST else {
-                throw ModuleZipError(.io, message: "create temporary directory: \(systemMessage(errno))")
+                throw ModuleZipError.system("create temporary directory", errno)
             }
         }
         throw ModuleZipError(.io, message: "create temporary directory: too many collisions")

@@ -41,6 +41,30 @@ public enum ModuleZip {
     public static let maxFiles = 1_000_000
     /// GoModKit's cap on the total bytes of all file names in a module (Go has none).
     public static let maxNameBytes = 64 << 20
+    /// GoModKit's cap on the number of elements of one file path below the module root: 256
+    /// (Go has none; Docs/stricter-than-go.md). A deeper path is invalid
+    /// (``ModuleZipError/Code/pathTooDeep``), so extraction and cleanup never hold more than
+    /// 256 directory descriptors or make more than 256 directories for one file.
+    public static let maxPathDepth = 256
+    /// GoModKit's cap on the length of one file path below the module root: 4,096 bytes, Linux's
+    /// `PATH_MAX` (Go has none, but cannot extract such a file into a module cache on Linux:
+    /// the joined path fails with `ENAMETOOLONG`; Docs/stricter-than-go.md). A longer path is
+    /// invalid (``ModuleZipError/Code/pathTooLong``).
+    public static let maxPathLength = 4096
+
+    /// GoModKit's path limits for a file path below the module root (``maxPathDepth``, then
+    /// ``maxPathLength``); `nil` when the path is within both. Linear in the path's length.
+    static func pathLimitViolation(_ path: [UInt8]) -> (code: ModuleZipError.Code, message: String)? {
+        var depth = 1
+        for byte in path where byte == 0x2F { depth += 1 }
+        if depth > maxPathDepth {
+            return (.pathTooDeep, "file path too deep (\(depth) elements; GoModKit's limit is \(maxPathDepth))")
+        }
+        if path.count > maxPathLength {
+            return (.pathTooLong, "file path too long (\(path.count) bytes; GoModKit's limit is \(maxPathLength) bytes)")
+        }
+        return nil
+    }
 
     /// The `path@version/` prefix of every entry name.
     static func prefix(_ module: ModuleVersion) -> [UInt8] {

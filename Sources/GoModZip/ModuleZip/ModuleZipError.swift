@@ -56,6 +56,8 @@ public struct ModuleZipError: Error, Sendable, Hashable, CustomStringConvertible
             case goModTooLarge
             case licenseTooLarge
             case directoryEntryWithData
+            case pathTooDeep
+            case pathTooLong
             case unreadableFile
             case vendored
             case inSubmodule
@@ -158,6 +160,12 @@ public struct ModuleZipError: Error, Sendable, Hashable, CustomStringConvertible
         /// A directory entry (name ending in `/`) declares content: the `h1:` would commit to
         /// bytes no extractor writes (stricter than Go).
         public static let directoryEntryWithData = Code(.directoryEntryWithData)
+        /// A file path below the module root has more than ``ModuleZip/maxPathDepth`` (256)
+        /// elements (stricter than Go: `file path too deep (N elements; GoModKit's limit is 256)`).
+        public static let pathTooDeep = Code(.pathTooDeep)
+        /// A file path below the module root is longer than ``ModuleZip/maxPathLength`` (4,096)
+        /// bytes (stricter than Go: `file path too long (N bytes; GoModKit's limit is 4096 bytes)`).
+        public static let pathTooLong = Code(.pathTooLong)
         /// A file could not be examined (I/O error while listing).
         public static let unreadableFile = Code(.unreadableFile)
 
@@ -224,6 +232,8 @@ public struct ModuleZipError: Error, Sendable, Hashable, CustomStringConvertible
             case .goModTooLarge: "go.mod file too large"
             case .licenseTooLarge: "LICENSE file too large"
             case .directoryEntryWithData: "directory entry with data"
+            case .pathTooDeep: "file path too deep"
+            case .pathTooLong: "file path too long"
             case .unreadableFile: "file could not be examined"
             case .vendored: "file is in vendor directory"
             case .inSubmodule: "file is in another module"
@@ -254,10 +264,15 @@ public struct ModuleZipError: Error, Sendable, Hashable, CustomStringConvertible
     public var zipError: ZipError?
     /// The module-path error, for ``Code/invalidModuleVersion``.
     public var pathError: ModulePathError?
+    /// The POSIX `errno` of the system call that failed, for ``Code/io``: for example `ENOSPC`
+    /// or `EDQUOT` (disk full), `ENAMETOOLONG`, `EFBIG` (file size limit), `EMFILE`; `nil`
+    /// when the failure did not come from a system call.
+    public var systemError: Int32?
 
     /// Creates an error; only `code` matters for equality.
     public init(_ code: Code, message: String, context: String = "", path: ByteString? = nil,
-                files: [ModuleZip.FileError] = [], zipError: ZipError? = nil, pathError: ModulePathError? = nil) {
+                files: [ModuleZip.FileError] = [], zipError: ZipError? = nil, pathError: ModulePathError? = nil,
+                systemError: Int32? = nil) {
         self.code = code
         self.message = message
         self.context = context
@@ -265,6 +280,13 @@ public struct ModuleZipError: Error, Sendable, Hashable, CustomStringConvertible
         self.files = files
         self.zipError = zipError
         self.pathError = pathError
+        self.systemError = systemError
+    }
+
+    /// An ``Code/io`` error for a failed system call: `<operation>: <strerror(code)>`, with
+    /// ``systemError`` set.
+    static func system(_ operation: String, _ code: Int32, path: ByteString? = nil) -> ModuleZipError {
+        ModuleZipError(.io, message: "\(operation): \(systemMessage(code))", path: path, systemError: code)
     }
 
     /// Go's full text: `<context>: <message>`, or just the message.

@@ -60,7 +60,7 @@ final class ZipSink {
 
     private func writeAll(_ fd: Int32, _ name: String, _ data: UnsafeRawBufferPointer) throws(ModuleZipError) {
         do throws(SystemErrno) { try writeFully(fd, data) } catch {
-            throw ModuleZipError(.io, message: "write \(name): \(systemMessage(error.code))")
+            throw ModuleZipError.system("write \(name)", error.code)
         }
     }
 }

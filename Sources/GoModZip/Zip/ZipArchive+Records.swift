@@ -400,10 +400,11 @@ struct ArchiveParser {
             throw try boundsError(end)
         }
         let cdOffset = Int64(end.centralDirectoryOffset)
-        guard end.count <= UInt64(limits.maxEntries) else {
+        guard end.count <= UInt64(clamping: limits.maxEntries) else {
             throw ZipError(.tooManyEntries, offset: end.offset, detail: "\(end.count) entries; limit is \(limits.maxEntries)")
         }
-        guard end.count * UInt64(RecordSize.centralHeader) <= end.centralDirectorySize else {
+        let (minimumSize, sizeOverflow) = end.count.multipliedReportingOverflow(by: UInt64(RecordSize.centralHeader))
+        guard !sizeOverflow, minimumSize <= end.centralDirectorySize else {
             throw ZipError(.entryCountMismatch, offset: end.offset,
                            detail: "\(end.count) entries cannot fit in a \(end.centralDirectorySize)-byte central directory")
         }
@@ -552,8 +553,9 @@ struct ArchiveParser {
             throw ZipError(.nameTooLong, entry: name, offset: at,
                            detail: "\(record.name.count)-byte name; limit is \(limits.maxNameLength)")
         }
-        totals.nameBytes += Int64(record.name.count)
-        guard totals.nameBytes <= limits.maxTotalNameBytes else {
+        let (nameBytes, nameOverflow) = totals.nameBytes.addingReportingOverflow(Int64(record.name.count))
+        totals.nameBytes = nameBytes
+        guard !nameOverflow, nameBytes <= limits.maxTotalNameBytes else {
             throw ZipError(.nameTooLong, entry: name, offset: at,
                            detail: "names total more than \(limits.maxTotalNameBytes) bytes")
         }
@@ -567,12 +569,21 @@ struct ArchiveParser {
         guard record.method == 0 || record.method == 8 else {
             throw ZipError(.unsupportedMethod(record.method), entry: name, offset: at)
         }
-        guard record.uncompressedSize <= UInt64(limits.maxEntrySize) else {
+        // Sizes are 64-bit in ZIP64 extras: compared in UInt64 (a size above Int64.max is never
+        // converted), summed with an overflow check. Reading with `maxEntrySize` and
+        // `maxTotalUncompressedSize` at Int64.max (the module policy's reader, which reports sizes
+        // itself) is the case that reaches the sum's overflow.
+        guard record.uncompressedSize <= UInt64(clamping: limits.maxEntrySize) else {
             throw ZipError(.entryTooLarge, entry: name, offset: at,
                            detail: "declares \(record.uncompressedSize) bytes; limit is \(limits.maxEntrySize)")
         }
-        totals.uncompressed += Int64(record.uncompressedSize)
-        guard totals.uncompressed <= limits.maxTotalUncompressedSize else {
+        let (total, totalOverflow) = totals.uncompressed.addingReportingOverflow(Int64(record.uncompressedSize))
+        guard !totalOverflow else {
+            throw ZipError(.totalSizeTooLarge, entry: name, offset: at,
+                           detail: "declared uncompressed sizes add up to more than \(Int64.max) bytes")
+        }
+        totals.uncompressed = total
+        guard total <= limits.maxTotalUncompressedSize else {
             throw ZipError(.totalSizeTooLarge, entry: name, offset: at,
                            detail: "declared uncompressed sizes exceed \(limits.maxTotalUncompressedSize) bytes")
         }

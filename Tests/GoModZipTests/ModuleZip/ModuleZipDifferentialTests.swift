@@ -88,6 +88,18 @@ import Testing
             Spec("m.go"), Spec("a.go"), Spec("a.go/b.go"), Spec("dir/f.go"), Spec("DIR/g.go"), Spec("caf\u{E9}.go"),
             Spec("cafe\u{301}.go"), Spec("Go.Mod"), Spec("sub/Go.mod"),
         ]),
+        // The collision checker's order (the name first, then its parents innermost out, stopping
+        // at the first collision) and the nested-module test, with prefixes shared in depth.
+        FileSet(label: "collisions in parent directories", files: [
+            Spec("a/b/c.go"), Spec("a/b/d.go"), Spec("A/x.go"), Spec("A/x.go"), Spec("a/B/e.go"), Spec("a/b/c.go/f"),
+            Spec("a/b/c.go"), Spec("a/\u{212A}.go"), Spec("a/k.go"), Spec("p/q/r/s.go"), Spec("P/Q/R/S.go"),
+            Spec("p/q/R/t.go"), Spec("dir", mode: "dir"), Spec("DIR/x.go"), Spec("dir/y.go"),
+        ]),
+        FileSet(label: "nested modules at depth", files: [
+            Spec("go.mod", "module example.com/m\n"), Spec("a/b/c/go.mod", "module x\n"), Spec("a/b/c/d/e.go"),
+            Spec("a/b/x.go"), Spec("a/b/C/GO.MOD", "module y\n"), Spec("a/b/C/f.go"), Spec("a/b/cc/g.go"),
+            Spec("q/go.mod", mode: "dir"), Spec("q/h.go"), Spec("r/s/go.mod", mode: "symlink"), Spec("r/s/i.go"),
+        ]),
         FileSet(label: "size limits", files: [
             Spec("go.mod", "module example.com/m\n", size: 16 << 20), Spec("LICENSE", size: (16 << 20) + 1),
             Spec("big.bin", size: 400 << 20), Spec("big2.bin", size: 100 << 20), Spec("neg.bin", size: -1),
