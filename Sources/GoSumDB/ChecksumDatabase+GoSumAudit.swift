@@ -13,6 +13,9 @@ public struct GoSumLineAudit: Sendable, Hashable {
         case skipped
         /// The line could not be checked (network, proof, signature or cache failure).
         case error
+        /// The caller's deadline passed before the line was checked (its lookup had not
+        /// finished, or had not started): neither verified nor refused.
+        case notVerified
     }
 
     /// The go.sum line.
@@ -23,7 +26,8 @@ public struct GoSumLineAudit: Sendable, Hashable {
     public var recordID: Int64?
     /// For ``Status/mismatch``: the hash the database records.
     public var databaseHash: ByteString?
-    /// For ``Status/missing``, ``Status/skipped`` and ``Status/error``: the failure.
+    /// For ``Status/missing``, ``Status/skipped``, ``Status/error`` and ``Status/notVerified``:
+    /// the failure.
     public var error: ChecksumDatabaseError?
 
     /// A verdict.
@@ -42,14 +46,20 @@ public struct GoSumLineAudit: Sendable, Hashable {
 
 extension ChecksumDatabase {
     /// Checks every go.sum line against the database, at most `concurrency` module versions (records)
-    /// looked up at once.
+    /// looked up at once, until `deadline` (if any).
     ///
     /// cmd/go consults the database only for lines it is about to add; this checks lines that are
     /// already there. Each module version's record is fetched once (its `h1:` and `/go.mod`
     /// lines share one record), with full proof checking; a line is verified only when the
     /// authenticated record holds it byte for byte. The results come back in the order of
     /// `records`.
-    public nonisolated func audit(_ records: [GoSum.Record], concurrency: Int = 32) async -> [GoSumLineAudit] {
+    ///
+    /// When `deadline` passes, the lookups still running are cancelled, none is started, and
+    /// every line whose module version had no answer yet is ``GoSumLineAudit/Status/notVerified``
+    /// (error ``ChecksumDatabaseError/Code/deadlineExceeded``); lines answered before it keep
+    /// their verdicts.
+    public nonisolated func audit(_ records: [GoSum.Record], concurrency: Int = 32,
+                                  deadline: ContinuousClock.Instant? = nil) async -> [GoSumLineAudit] {
         // One unit of work per module version: its h1: and /go.mod lines share one record, so
         // the bound counts records fetched, not lines (the second lookup reuses the first fetch).
         var units: [(path: ByteString, versions: [ByteString])] = []
@@ -68,9 +78,17 @@ extension ChecksumDatabase {
         }
         typealias Outcome = Result<ChecksumDatabaseLookup, ChecksumDatabaseError>
         let limit = max(1, concurrency)
-        let outcomes = await withTaskGroup(of: (Int, [Outcome]).self) { group in
+        if let deadline, ContinuousClock.now >= deadline { units.removeAll() }
+        let outcomes = await withTaskGroup(of: (Int, [Outcome])?.self) { group in
             var out = [[Outcome]?](repeating: nil, count: units.count)
             var next = 0
+            if let deadline, !units.isEmpty {
+                // The timer: its nil answer ends the collection below.
+                group.addTask {
+                    try? await Task.sleep(until: deadline, clock: .continuous)
+                    return nil
+                }
+            }
             func add(_ index: Int) {
                 let unit = units[index]
                 group.addTask {
@@ -89,10 +107,14 @@ extension ChecksumDatabase {
                 }
             }
             while next < min(limit, units.count) { add(next); next += 1 }
-            for await (index, outcome) in group {
+            var running = min(limit, units.count)
+            while running > 0, let answer = await group.next() {
+                guard let (index, outcome) = answer else { break }
                 out[index] = outcome
-                if next < units.count { add(next); next += 1 }
+                running -= 1
+                if next < units.count { add(next); next += 1; running += 1 }
             }
+            group.cancelAll()
             return out
         }
         var byKey: [ModuleVersion: Outcome] = [:]
@@ -128,6 +150,9 @@ extension ChecksumDatabase {
                 default: status = .error
                 }
                 return GoSumLineAudit(record: record, status: status, error: error)
+            case nil where deadline != nil:
+                return GoSumLineAudit(record: record, status: .notVerified,
+                                      error: ChecksumDatabaseError(.deadlineExceeded, module: "\(record.path)@\(record.version)"))
             case nil:
                 return GoSumLineAudit(record: record, status: .error,
                                       error: ChecksumDatabaseError(.transport, "lookup did not complete",
