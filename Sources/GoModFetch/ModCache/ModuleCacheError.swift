@@ -124,7 +124,7 @@ public struct ModuleCacheError: Error, Sendable, Hashable, CustomStringConvertib
              .goSumDatabaseMismatch, .vendorFileModified, .modulePathMismatch, .invalidZip, .invalidPseudoVersion:
             true
         case .invalidModule, .proxy, .checksumDatabaseFailure, .io, .missingZipHash, .hashFailed, .graph,
-             .vendorInconsistent, .vendorUnverifiable:
+             .vendorInconsistent, .vendorUnverifiable, .deadlineExceeded:
             false
         }
     }

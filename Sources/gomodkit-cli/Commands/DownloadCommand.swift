@@ -110,8 +110,7 @@ struct DownloadCommand: AsyncParsableCommand {
                 running -= 1
                 // A download cut short by the deadline is not verified, not failed; a finding
                 // (mismatch, bad zip…) made before it stands.
-                if expired, case .failure(let error) = r,
-                   [.proxy, .checksumDatabaseFailure, .io].contains(error.code) {
+                if expired, case .failure(let error) = r, !error.isSecurityFailure {
                     out[i] = .failure(notVerified)
                 } else {
                     out[i] = r
