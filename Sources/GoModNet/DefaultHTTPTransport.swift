@@ -170,10 +170,9 @@ public final class DefaultHTTPTransport: HTTPTransport {
         let outcome = await withTaskGroup(of: Result<HTTPStreamedResponse, any Error>?.self) { group in
             group.addTask(executorPreference: executor) {
                 do {
-                    // async-http-client gets no deadline of its own (one that fired during the
-                    // body would cut a slow but live download): the watchdog below enforces
-                    // `timeout` up to the head and cancels this task.
-                    let response = try await self.follow(url, policy: redirects, deadline: .distantFuture)
+                    // async-http-client's deadline bounds the head only (a request waiting for
+                    // its head does not end on cancellation alone); the body is the watchdog's.
+                    let response = try await self.follow(url, policy: redirects, deadline: headDeadline)
                     progress.touch()
                     let status = Int(response.status.code)
                     guard status == 200 else {

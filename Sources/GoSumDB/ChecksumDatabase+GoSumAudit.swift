@@ -79,44 +79,55 @@ extension ChecksumDatabase {
         typealias Outcome = Result<ChecksumDatabaseLookup, ChecksumDatabaseError>
         let limit = max(1, concurrency)
         if let deadline, ContinuousClock.now >= deadline { units.removeAll() }
-        let outcomes = await withTaskGroup(of: (Int, [Outcome])?.self) { group in
-            var out = [[Outcome]?](repeating: nil, count: units.count)
-            var next = 0
-            if let deadline, !units.isEmpty {
-                // The timer: its nil answer ends the collection below.
-                group.addTask {
-                    try? await Task.sleep(until: deadline, clock: .continuous)
-                    return nil
-                }
-            }
-            func add(_ index: Int) {
-                let unit = units[index]
-                group.addTask {
-                    var results: [Outcome] = []
-                    for version in unit.versions {
-                        do {
-                            results.append(.success(try await self.lookup(ModuleVersion(path: unit.path, version: version))))
-                        } catch let error as ChecksumDatabaseError {
-                            results.append(.failure(error))
-                        } catch {
-                            results.append(.failure(ChecksumDatabaseError(.transport, "\(error)",
-                                                                          module: "\(unit.path)@\(version)")))
-                        }
+        // Unstructured tasks, not a task group: a lookup shares its fetches with other callers
+        // through tasks of the client's own (request deduplication), which cancelling the
+        // lookup does not stop. At the deadline (or when the caller is cancelled) the collection
+        // ends at once and the lookups still running are cancelled and left to finish on their
+        // own, their answers dropped.
+        let (answers, continuation) = AsyncStream.makeStream(of: (Int, [Outcome])?.self)
+        var tasks: [Task<Void, Never>] = []
+        var out = [[Outcome]?](repeating: nil, count: units.count)
+        func add(_ index: Int) {
+            let unit = units[index]
+            tasks.append(Task {
+                var results: [Outcome] = []
+                for version in unit.versions {
+                    do {
+                        results.append(.success(try await self.lookup(ModuleVersion(path: unit.path, version: version))))
+                    } catch let error as ChecksumDatabaseError {
+                        results.append(.failure(error))
+                    } catch {
+                        results.append(.failure(ChecksumDatabaseError(.transport, "\(error)",
+                                                                      module: "\(unit.path)@\(version)")))
                     }
-                    return (index, results)
                 }
-            }
+                continuation.yield((index, results))
+            })
+        }
+        if let deadline, !units.isEmpty {
+            // The timer: its nil answer ends the collection below.
+            tasks.append(Task {
+                try? await Task.sleep(until: deadline, clock: .continuous)
+                continuation.yield(nil)
+            })
+        }
+        await withTaskCancellationHandler {
+            var next = 0
             while next < min(limit, units.count) { add(next); next += 1 }
-            var running = min(limit, units.count)
-            while running > 0, let answer = await group.next() {
+            var running = next
+            var iterator = answers.makeAsyncIterator()
+            while running > 0, let answer = await iterator.next() {
                 guard let (index, outcome) = answer else { break }
                 out[index] = outcome
                 running -= 1
                 if next < units.count { add(next); next += 1; running += 1 }
             }
-            group.cancelAll()
-            return out
+        } onCancel: {
+            continuation.yield(nil)
         }
+        for task in tasks { task.cancel() }
+        continuation.finish()
+        let outcomes = out
         var byKey: [ModuleVersion: Outcome] = [:]
         for (unit, results) in zip(units, outcomes) {
             guard let results else { continue }
@@ -152,7 +163,7 @@ extension ChecksumDatabase {
                 return GoSumLineAudit(record: record, status: status, error: error)
             case nil where deadline != nil:
                 return GoSumLineAudit(record: record, status: .notVerified,
-                                      error: ChecksumDatabaseError(.deadlineExceeded, module: "\(record.path)@\(record.version)"))
+                                      error: ChecksumDatabaseError(.deadlineExceeded, module: String(decoding: (record.path + "@" + record.version).bytes, as: UTF8.self)))
             case nil:
                 return GoSumLineAudit(record: record, status: .error,
                                       error: ChecksumDatabaseError(.transport, "lookup did not complete",

@@ -73,20 +73,25 @@ struct DeadlineDuration: ExpressibleByArgument, Sendable {
     }
 }
 
-/// `body`'s result, or `nil` when `deadline` passes first (then `body` is cancelled).
+/// `body`'s result, or `nil` when `deadline` passes first: then `body` is cancelled and not
+/// waited for (a request waiting for its response head may not end on cancellation alone).
 func beforeDeadline<T: Sendable>(_ deadline: ContinuousClock.Instant?, _ body: @escaping @Sendable () async -> T) async -> T? {
     guard let deadline else { return await body() }
     if ContinuousClock.now >= deadline { return nil }
-    return await withTaskGroup(of: T?.self) { group in
-        group.addTask { await body() }
-        group.addTask {
-            try? await Task.sleep(until: deadline, clock: .continuous)
-            return nil
-        }
-        let first = await group.next() ?? nil
-        group.cancelAll()
-        return first
+    let (answers, continuation) = AsyncStream.makeStream(of: T?.self)
+    let work = Task {
+        continuation.yield(await body())
     }
+    let timer = Task {
+        try? await Task.sleep(until: deadline, clock: .continuous)
+        continuation.yield(nil)
+    }
+    var iterator = answers.makeAsyncIterator()
+    let first = await iterator.next() ?? nil
+    work.cancel()
+    timer.cancel()
+    continuation.finish()
+    return first
 }
 
 /// The `--deadline` help text, the same for every command that takes it.
