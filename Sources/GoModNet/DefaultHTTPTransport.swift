@@ -126,29 +126,44 @@ public final class DefaultHTTPTransport: HTTPTransport {
         // subprocess wait, CPU-bound hashing) must neither stall a request half-way nor make its
         // deadline fire only because the request could not run.
         let executor = EventLoopTaskExecutor(client.eventLoopGroup.next())
-        let outcome = await withTaskGroup(of: Result<HTTPResponse, HTTPTransportError>?.self) { group in
-            group.addTask(executorPreference: executor) {
-                do throws(HTTPTransportError) {
-                    let response = try await self.follow(url, policy: redirects, deadline: deadline)
-                    let body = try await Self.read(response, limit: max(0, limit), url: shown)
-                    return .success(HTTPResponse(status: Int(response.status.code), body: body))
-                } catch {
-                    return .failure(error)
-                }
+        let outcome: Result<HTTPResponse, HTTPTransportError> = await Self.race(on: executor, cancelled: .failure(Self.cancelled(shown))) {
+            do throws(HTTPTransportError) {
+                let response = try await self.follow(url, policy: redirects, deadline: deadline)
+                let body = try await Self.read(response, limit: max(0, limit), url: shown)
+                return .success(HTTPResponse(status: Int(response.status.code), body: body))
+            } catch {
+                return .failure(error)
             }
-            group.addTask(executorPreference: executor) {
-                do { try await Task.sleep(until: wake, clock: .continuous) } catch { return nil }
-                return .failure(HTTPTransportError(.timeout, url: shown))
-            }
-            while let next = await group.next() {
-                if let next {
-                    group.cancelAll()
-                    return next
-                }
-            }
-            return .failure(Self.cancelled(shown))
+        } watchdog: {
+            do { try await Task.sleep(until: wake, clock: .continuous) } catch { return nil }
+            return .failure(HTTPTransportError(.timeout, url: shown))
         }
         return try outcome.get()
+    }
+
+    /// The first answer of `work` and `watchdog` (which answers `nil` to stay silent), or
+    /// `cancelled` as soon as the calling task is cancelled. Both run as unstructured tasks on
+    /// `executor` and are cancelled, not awaited, once there is an answer: async-http-client
+    /// ends a request that waits for its head only at its own deadline, not on cancellation,
+    /// and a task group would wait for it (so a command's `--deadline` would wait for it too).
+    static func race<R: Sendable>(on executor: EventLoopTaskExecutor, cancelled: R,
+                                  _ work: @escaping @Sendable () async -> R,
+                                  watchdog: @escaping @Sendable () async -> R?) async -> R {
+        let (answers, continuation) = AsyncStream.makeStream(of: R.self)
+        let worker = Task(executorPreference: executor) { continuation.yield(await work()) }
+        let timer = Task(executorPreference: executor) {
+            if let answer = await watchdog() { continuation.yield(answer) }
+        }
+        let first = await withTaskCancellationHandler {
+            var iterator = answers.makeAsyncIterator()
+            return await iterator.next() ?? cancelled
+        } onCancel: {
+            continuation.finish()
+        }
+        worker.cancel()
+        timer.cancel()
+        continuation.finish()
+        return first
     }
 
     static func cancelled(_ shown: String) -> HTTPTransportError {
@@ -167,8 +182,7 @@ public final class DefaultHTTPTransport: HTTPTransport {
         let progress = StreamProgress()
         let executor = EventLoopTaskExecutor(client.eventLoopGroup.next())
         let limit = max(0, limit)
-        let outcome = await withTaskGroup(of: Result<HTTPStreamedResponse, any Error>?.self) { group in
-            group.addTask(executorPreference: executor) {
+        let outcome: Result<HTTPStreamedResponse, any Error> = await Self.race(on: executor, cancelled: .failure(Self.cancelled(shown))) {
                 do {
                     // async-http-client's deadline bounds the head only (a request waiting for
                     // its head does not end on cancellation alone); the body is the watchdog's.
@@ -186,9 +200,8 @@ public final class DefaultHTTPTransport: HTTPTransport {
                 } catch {
                     return .failure(error)
                 }
-            }
-            // The watchdog: the whole-request deadline until the head, then the idle timeout.
-            group.addTask(executorPreference: executor) {
+            } watchdog: {
+                // The whole-request deadline until the head, then the idle timeout.
                 let poll = Int64(max(5_000_000, min(500_000_000, min(span.nanoseconds, idle.nanoseconds) / 8)))
                 while true {
                     do { try await Task.sleep(for: .nanoseconds(poll)) } catch { return nil }
@@ -201,14 +214,6 @@ public final class DefaultHTTPTransport: HTTPTransport {
                         return .failure(HTTPTransportError(.timeout, url: shown))
                     }
                 }
-            }
-            while let next = await group.next() {
-                if let next {
-                    group.cancelAll()
-                    return next
-                }
-            }
-            return .failure(Self.cancelled(shown))
         }
         return try outcome.get()
     }
@@ -341,6 +346,9 @@ public final class DefaultHTTPTransport: HTTPTransport {
             for try await chunk in response.body {
                 guard chunk.readableBytes <= limit - total else { throw oversize }
                 total += chunk.readableBytes
+                // A request given up on (timeout, deadline) never writes again: its caller may
+                // have closed the sink's file.
+                if Task.isCancelled { throw CancellationError() }
                 do { try chunk.withUnsafeReadableBytes { try sink($0) } } catch { throw SinkFailure(error: error) }
                 progress.touch()
             }

@@ -9,6 +9,7 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Synchronization
 #if canImport(FoundationEssentials)
 public import FoundationEssentials
 #else
@@ -452,7 +453,13 @@ extension ModuleProxyClient {
     func fetch(_ base: URL, relative: String, limit: Int, toFile path: String) async throws(ModuleProxyError) -> Int {
         let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw ModuleProxyError(.writeFailed, "open \(path): \(systemMessage(errno))") }
-        defer { close(fd) }
+        // The sink writes only while this call owns the descriptor: a request the transport
+        // gave up on can never write into a descriptor number reused after the close.
+        let owner = DescriptorOwner(fd)
+        defer {
+            owner.release()
+            close(fd)
+        }
         let size: Int
         if base.scheme?.lowercased() == "file" {
             let source = base.path.hasSuffix("/") ? base.path + relative : base.path + "/" + relative
@@ -468,7 +475,7 @@ extension ModuleProxyClient {
             let response: HTTPStreamedResponse
             do {
                 response = try await transport.stream(url, limit: limit, redirects: .go) { chunk in
-                    try writeFully(fd, chunk)
+                    try owner.write(chunk)
                 }
             } catch let error as SystemErrno {
                 throw ModuleProxyError(.writeFailed, "write \(path): \(systemMessage(error.code))")
@@ -492,6 +499,26 @@ extension ModuleProxyClient {
         guard fsync(fd) == 0 else { throw ModuleProxyError(.writeFailed, "sync \(path): \(systemMessage(errno))") }
         return size
     }
+}
+
+/// A file descriptor lent to a streaming sink until ``release()``.
+final class DescriptorOwner: Sendable {
+    private let fd: Mutex<Int32?>
+
+    init(_ fd: Int32) { self.fd = Mutex(fd) }
+
+    /// Writes all of `chunk`; after ``release()``, fails with `ECANCELED` and writes nothing.
+    func write(_ chunk: UnsafeRawBufferPointer) throws(SystemErrno) {
+        let failure: SystemErrno? = fd.withLock { fd in
+            guard let fd else { return SystemErrno(code: ECANCELED) }
+            do throws(SystemErrno) { try writeFully(fd, chunk) } catch { return error }
+            return nil
+        }
+        if let failure { throw failure }
+    }
+
+    /// Ends the loan (waits for a write in progress).
+    func release() { fd.withLock { $0 = nil } }
 }
 
 /// Copies a file of a `file://` proxy to `fd` in 1 MiB pieces with a size cap; a missing file
