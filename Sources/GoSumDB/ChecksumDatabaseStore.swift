@@ -18,9 +18,17 @@ import Darwin
 /// count as missing, as in cmd/go.
 public protocol ChecksumDatabaseStore: Sendable {
     /// The config file's bytes; empty when absent (x/mod `ReadConfig`).
+    ///
+    /// A store that can tell an absent file from an empty one throws
+    /// ``ChecksumDatabaseError/Code/stateCorrupt`` for a file that exists but is empty: an empty
+    /// `latest` is a write that did not finish, not a first contact, and must not let the next
+    /// server's tree be trusted as a new timeline (stricter than cmd/go, which reads it as "no
+    /// history").
     func readConfig(_ file: String) async throws -> [UInt8]
     /// Compare-and-swap: replaces the config file with `new` if it still holds `old` (or is
-    /// empty); otherwise throws ``ChecksumDatabaseError/Code/writeConflict`` (x/mod `WriteConfig`).
+    /// absent and `old` is empty); otherwise throws ``ChecksumDatabaseError/Code/writeConflict``
+    /// (x/mod `WriteConfig`). The replacement must be crash-safe: a reader, or the next process
+    /// after a crash, sees `old` or `new`, never a torn or empty file.
     func writeConfig(_ file: String, old: [UInt8], new: [UInt8]) async throws
     /// A cached file, or `nil` when absent or empty (x/mod `ReadCache`).
     func readCache(_ file: String) async throws -> [UInt8]?
@@ -35,6 +43,12 @@ public protocol ChecksumDatabaseStore: Sendable {
 /// The `go` command's on-disk layout: config under `$GOPATH/pkg/sumdb`, cache under
 /// `$GOMODCACHE/cache/download/sumdb` (cmd/go `internal/modfetch/sumdb.go`), so a real `go` cache
 /// can be read and extended.
+///
+/// Every file is replaced crash-safely (a temporary file in the same directory, `fsync`,
+/// `rename`, `fsync` of the directory; `AtomicFile`), where cmd/go truncates `latest` and
+/// rewrites it in place: a crash between the two leaves an empty file that Go reads as "no
+/// history". Here an empty `latest` is ``ChecksumDatabaseError/Code/stateCorrupt``. Writes never
+/// follow a symbolic link planted at a file's name: the link is replaced.
 public struct FileChecksumDatabaseStore: ChecksumDatabaseStore {
     /// `$GOPATH/pkg/sumdb`.
     public let configDirectory: URL
@@ -74,24 +88,54 @@ public struct FileChecksumDatabaseStore: ChecksumDatabaseStore {
         return prefix + file
     }
 
-    /// Reads the config file under a shared lock; absent ⇒ empty.
+    /// Reads the config file under a shared lock (cmd/go's `lockedfile.Read`, so a `go` command
+    /// rewriting it in place is waited for); absent ⇒ empty; present but empty ⇒
+    /// ``ChecksumDatabaseError/Code/stateCorrupt``.
     public func readConfig(_ file: String) async throws -> [UInt8] {
-        try readLocked(try path(configPrefix, file)) ?? []
+        let target = try path(configPrefix, file)
+        guard let data = try readLocked(target) else { return [] }
+        if data.isEmpty { throw Self.emptyConfig(file, target) }
+        return data
     }
 
-    /// Compare-and-swap under an exclusive `flock` on the file itself (cmd/go's `lockedfile.Edit`).
+    /// The error for a config file that exists but is empty, with how to recover.
+    static func emptyConfig(_ file: String, _ target: String) -> ChecksumDatabaseError {
+        ChecksumDatabaseError(.stateCorrupt, """
+            stored state \(target) is empty: a write of \(file) did not finish (a crash, a full disk,             or a tool that truncates it in place); it is not treated as a first contact, which would             trust whatever tree the next server shows. To recover, restore the file from a backup or             another machine's $GOPATH/pkg/sumdb, or, only if you accept trusting the next server             as a first contact, remove it deliberately
+            """)
+    }
+
+    /// Compare-and-swap, then a crash-safe replacement (`AtomicFile`).
+    ///
+    /// Writers serialise on `<file>.lock` beside the file: the file itself is replaced by
+    /// `rename`, so a lock on it would guard only the old inode. The current file is also locked
+    /// (exclusively, as cmd/go's `lockedfile.Edit` does) while it is read and replaced, so a `go`
+    /// command editing it in place is excluded too. Under the lock, temporary files that a killed
+    /// writer left (`<file><digits>.tmp`) are removed.
     public func writeConfig(_ file: String, old: [UInt8], new: [UInt8]) async throws {
         let target = try path(configPrefix, file)
-        let fd = try openForWriting(target)
-        defer { close(fd) }
-        guard flock(fd, LOCK_EX) == 0 else { throw ChecksumDatabaseError(.storeFailure, "lock \(target)") }
-        let current = try readAll(fd, target)
-        if !current.isEmpty && current != old { throw ChecksumDatabaseError(.writeConflict) }
-        guard ftruncate(fd, 0) == 0, lseek(fd, 0, SEEK_SET) == 0 else {
-            throw ChecksumDatabaseError(.storeFailure, "truncate \(target)")
+        let lockFD = try openForWriting(target + ".lock")
+        defer { close(lockFD) }
+        guard Self.lock(lockFD, LOCK_EX) else {
+            throw ChecksumDatabaseError(.storeFailure, "lock \(target).lock: \(systemMessage(errno))")
         }
-        try writeAll(fd, new, target)
-        _ = fsync(fd)
+        removeStaleTemporaries(of: target)
+        let currentFD = open(target, O_RDONLY | O_CLOEXEC)
+        if currentFD < 0 && errno != ENOENT {
+            throw ChecksumDatabaseError(.storeFailure, "open \(target): \(systemMessage(errno))")
+        }
+        defer { if currentFD >= 0 { close(currentFD) } }
+        var current: [UInt8] = []
+        if currentFD >= 0 {
+            guard Self.lock(currentFD, LOCK_EX) else {
+                throw ChecksumDatabaseError(.storeFailure, "lock \(target): \(systemMessage(errno))")
+            }
+            current = try readAll(currentFD, target)
+        }
+        // Absent and `old` empty: the first write. A present but empty file is never "old".
+        let matches = currentFD < 0 ? old.isEmpty : (!current.isEmpty && current == old)
+        if !matches { throw ChecksumDatabaseError(.writeConflict) }
+        try replace(target, new)
     }
 
     /// Reads a cache file; absent or empty ⇒ `nil`.
@@ -100,20 +144,10 @@ public struct FileChecksumDatabaseStore: ChecksumDatabaseStore {
         return data
     }
 
-    /// Writes a cache file under an exclusive lock (cmd/go's `lockedfile.Write`).
+    /// Writes a cache file crash-safely (`AtomicFile`): readers see the old file or the new
+    /// one, so no lock is needed (cmd/go's `lockedfile.Write` truncates in place under one).
     public func writeCache(_ file: String, _ data: [UInt8]) async throws {
-        let target = try path(cachePrefix, file)
-        let fd = try openForWriting(target)
-        defer { close(fd) }
-        guard flock(fd, LOCK_EX) == 0 else { throw ChecksumDatabaseError(.storeFailure, "lock \(target)") }
-        // Truncate only a file with content: on ext4 a truncation to zero marks the file for a
-        // flush at close (auto_da_alloc), which a just-created empty file does not need.
-        var info = stat()
-        guard fstat(fd, &info) == 0 else { throw ChecksumDatabaseError(.storeFailure, "stat \(target): errno \(errno)") }
-        if info.st_size != 0 {
-            guard ftruncate(fd, 0) == 0 else { throw ChecksumDatabaseError(.storeFailure, "truncate \(target)") }
-        }
-        try writeAll(fd, data, target)
+        try replace(try path(cachePrefix, file), data)
     }
 
     /// Widths W of `<tileFile>.p/W` files present in the cache.
@@ -130,34 +164,88 @@ public struct FileChecksumDatabaseStore: ChecksumDatabaseStore {
         do {
             try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
             let url = dir.appendingPathComponent(name)
-            try Data(report.utf8).write(to: url, options: .atomic)
+            try AtomicFile.write(Array(report.utf8), to: url.path)
             return url.path
         } catch {
             return nil
         }
     }
 
-    /// Opens (creating) `target` for writing; its directory is created only when missing, so
-    /// the common case (the directory exists) costs one `open` instead of a walk up the path.
+    /// Opens (creating) the lock file `target`, never through a symbolic link planted at its
+    /// name (`O_NOFOLLOW`); its directory is created only when missing, so the common case costs
+    /// one `open` instead of a walk up the path.
     private func openForWriting(_ target: String) throws -> Int32 {
-        var fd = open(target, O_RDWR | O_CREAT | O_CLOEXEC, 0o666)
+        let flags = O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW
+        var fd = open(target, flags, 0o666)
         if fd < 0 && errno == ENOENT {
-            try FileManager.default.createDirectory(atPath: target.lastIndex(of: "/").map { String(target[..<$0]) } ?? ".",
-                                                    withIntermediateDirectories: true)
-            fd = open(target, O_RDWR | O_CREAT | O_CLOEXEC, 0o666)
+            try makeParent(of: target)
+            fd = open(target, flags, 0o666)
         }
-        guard fd >= 0 else { throw ChecksumDatabaseError(.storeFailure, "open \(target): errno \(errno)") }
+        guard fd >= 0 else {
+            throw ChecksumDatabaseError(.storeFailure, "open \(target): \(systemMessage(errno))")
+        }
         return fd
+    }
+
+    private func makeParent(of target: String) throws {
+        do throws(MakeDirectoryAllError) { try makeDirectoryAll(deletingLastPathComponent(target)) } catch {
+            throw ChecksumDatabaseError(.storeFailure, "mkdir \(error.path): \(systemMessage(error.code))")
+        }
+    }
+
+    /// Replaces `target` with `data` crash-safely, creating its directory when missing.
+    private func replace(_ target: String, _ data: [UInt8]) throws {
+        var failure: AtomicFileError?
+        for attempt in 0..<2 {
+            do throws(AtomicFileError) {
+                try AtomicFile.write(data, to: target)
+                return
+            } catch {
+                failure = error
+            }
+            // The directory is created only when missing, so the common case costs no walk.
+            guard attempt == 0, let error = failure, error.operation == .openDirectory, error.code == ENOENT else { break }
+            try makeParent(of: target)
+        }
+        if let failure { throw ChecksumDatabaseError(.storeFailure, failure.description, underlying: failure) }
+    }
+
+    /// Removes `<target><digits>.tmp` files beside `target`: temporaries of writers that were
+    /// killed before their rename (called under the file's lock, so none is live).
+    private func removeStaleTemporaries(of target: String) {
+        let directory = deletingLastPathComponent(target)
+        let base = Array(lastPathComponent(target).utf8)
+        let dirFD = open(directory.isEmpty ? "." : directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard dirFD >= 0 else { return }
+        defer { close(dirFD) }
+        // readDirectoryNames consumes its descriptor; unlinkat needs one that stays open.
+        let listFD = dup(dirFD)
+        guard listFD >= 0, let names = try? readDirectoryNames(listFD) else { return }
+        let suffix = Array(".tmp".utf8)
+        for name in names where name.count > base.count + suffix.count
+            && name.starts(with: base) && name.suffix(suffix.count).elementsEqual(suffix)
+            && name[base.count..<(name.count - suffix.count)].allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) {
+            // unlinkat without AT_REMOVEDIR removes a symbolic link itself, never its target.
+            _ = unlinkat(dirFD, String(decoding: name, as: UTF8.self), 0)
+        }
+    }
+
+    /// `flock`, retried on `EINTR`.
+    private static func lock(_ fd: Int32, _ operation: Int32) -> Bool {
+        while flock(fd, operation) != 0 {
+            if errno != EINTR { return false }
+        }
+        return true
     }
 
     private func readLocked(_ target: String) throws -> [UInt8]? {
         let fd = open(target, O_RDONLY | O_CLOEXEC)
         if fd < 0 {
             if errno == ENOENT || errno == ENOTDIR { return nil }
-            throw ChecksumDatabaseError(.storeFailure, "open \(target): errno \(errno)")
+            throw ChecksumDatabaseError(.storeFailure, "open \(target): \(systemMessage(errno))")
         }
         defer { close(fd) }
-        _ = flock(fd, LOCK_SH)
+        _ = Self.lock(fd, LOCK_SH)
         return try readAll(fd, target)
     }
 
@@ -168,19 +256,13 @@ public struct FileChecksumDatabaseStore: ChecksumDatabaseStore {
             let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
             if n < 0 {
                 if errno == EINTR { continue }
-                throw ChecksumDatabaseError(.storeFailure, "read \(target): errno \(errno)")
+                throw ChecksumDatabaseError(.storeFailure, "read \(target): \(systemMessage(errno))")
             }
             if n == 0 { return out }
             out.append(contentsOf: buffer[..<n])
             if out.count > FileChecksumDatabaseStore.maxFile {
                 throw ChecksumDatabaseError(.storeFailure, "\(target): larger than \(FileChecksumDatabaseStore.maxFile) bytes")
             }
-        }
-    }
-
-    private func writeAll(_ fd: Int32, _ data: [UInt8], _ target: String) throws {
-        do throws(SystemErrno) { try writeFully(fd, data) } catch {
-            throw ChecksumDatabaseError(.storeFailure, "write \(target): errno \(error.code)")
         }
     }
 }
@@ -194,14 +276,20 @@ public final class MemoryChecksumDatabaseStore: ChecksumDatabaseStore {
         state.withLock { $0.config = config; $0.cache = cache }
     }
 
-    /// Reads a config entry (empty when absent).
-    public func readConfig(_ file: String) async throws -> [UInt8] { state.withLock { $0.config[file] ?? [] } }
+    /// Reads a config entry: empty when absent, ``ChecksumDatabaseError/Code/stateCorrupt``
+    /// when present but empty (as ``FileChecksumDatabaseStore`` reads an empty file).
+    public func readConfig(_ file: String) async throws -> [UInt8] {
+        let entry = state.withLock { $0.config[file] }
+        guard let entry else { return [] }
+        if entry.isEmpty { throw FileChecksumDatabaseStore.emptyConfig(file, "memory:" + file) }
+        return entry
+    }
 
-    /// Compare-and-swap on a config entry.
+    /// Compare-and-swap on a config entry: it must hold `old`, or be absent when `old` is empty.
     public func writeConfig(_ file: String, old: [UInt8], new: [UInt8]) async throws {
         try state.withLock { s throws(ChecksumDatabaseError) in
-            let current = s.config[file] ?? []
-            if !current.isEmpty && current != old { throw ChecksumDatabaseError(.writeConflict) }
+            let matches = s.config[file].map { !$0.isEmpty && $0 == old } ?? old.isEmpty
+            if !matches { throw ChecksumDatabaseError(.writeConflict) }
             s.config[file] = new
         }
     }

@@ -147,6 +147,44 @@ final class LoopbackServer: @unchecked Sendable {
         #expect(try await client.latest().tree.size == 5)
     }
 
+    /// Issue 13, "Done means": after the stored `latest` is truncated to zero bytes, a lookup
+    /// against a server that forked from the stored tree (x/mod's server, records 3… differ) is
+    /// refused as `stateCorrupt` before any request, not trusted as a first contact; the empty
+    /// file is not overwritten with the fork's tree.
+    @Test func emptyLatestRefusesForkedServer() async throws {
+        let gopath = try Self.scratch()
+        defer { try? FileManager.default.removeItem(at: gopath) }
+        let honest = try LoopbackServer(records: Array(Self.records.prefix(5)))
+        _ = try await Self.client(honest, gopath: gopath).lookup(ModuleVersion(path: "example.com/five", version: "v1.0.0"))
+        honest.stop()
+        let latest = gopath.appendingPathComponent("pkg/sumdb/localhost.localdev/sumdb/latest")
+        #expect(try Data(contentsOf: latest).count > 0)
+        #expect(truncate(latest.path, 0) == 0)
+        let forked = try LoopbackServer(records: Array(Self.records.prefix(6)), variant: "fork", forkAt: 3)
+        defer { forked.stop() }
+        do {
+            _ = try await Self.client(forked, gopath: gopath).lookup(ModuleVersion(path: "example.com/six", version: "v1.0.0"))
+            Issue.record("a forked server was trusted after latest was emptied")
+        } catch let error as ChecksumDatabaseError {
+            #expect(error.code == .stateCorrupt, "\(error)")
+            #expect(error.description.contains("latest is empty"), "\(error)")
+        }
+        #expect(forked.requests.isEmpty, "\(forked.requests)")
+        #expect(try Data(contentsOf: latest).isEmpty)
+        // Control: the same fork against the intact stored tree is a SECURITY ERROR.
+        let control = try Self.scratch()
+        defer { try? FileManager.default.removeItem(at: control) }
+        let honest2 = try LoopbackServer(records: Array(Self.records.prefix(5)))
+        _ = try await Self.client(honest2, gopath: control).lookup(ModuleVersion(path: "example.com/five", version: "v1.0.0"))
+        honest2.stop()
+        do {
+            _ = try await Self.client(forked, gopath: control).lookup(ModuleVersion(path: "example.com/six", version: "v1.0.0"))
+            Issue.record("fork accepted")
+        } catch let error as ChecksumDatabaseError {
+            #expect(error.code == .securityFork, "\(error)")
+        }
+    }
+
     static func goEnvironment(gopath: URL, gosumdb: String) -> [String: String] {
         var env = ProcessInfo.processInfo.environment
         env["GOPATH"] = gopath.path

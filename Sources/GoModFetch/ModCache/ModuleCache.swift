@@ -105,6 +105,12 @@ func isDirectory(_ path: String) -> Bool {
     return stat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR
 }
 
+/// Whether `path` itself is a directory: a symbolic link, even to a directory, is not.
+func isDirectoryNoFollow(_ path: String) -> Bool {
+    var st = stat()
+    return lstat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR
+}
+
 
 func makeDirectories(_ path: String) throws(ModuleCacheError) {
     do throws(MakeDirectoryAllError) { try makeDirectoryAll(path) } catch {
@@ -112,43 +118,53 @@ func makeDirectories(_ path: String) throws(ModuleCacheError) {
     }
 }
 
-/// Writes `data` to `path` atomically: a new temporary file beside it (O_EXCL), fsync,
-/// rename, fsync of the directory. Readers see the old file or the new one, never a torn one.
-func writeFileAtomically(_ path: String, _ data: [UInt8], mode: mode_t = 0o644) throws(ModuleCacheError) {
-    let temp = try writeTemporaryFile(near: path, data, mode: mode)
-    guard rename(temp, path) == 0 else {
-        let err = errno
-        unlink(temp)
-        throw ModuleCacheError(.io, "rename \(temp) \(plain(path)): \(systemMessage(err))")
+/// Writes `data` to `path` crash-safely (`AtomicFile`: a new `O_EXCL|O_NOFOLLOW` temporary
+/// file beside it, fsync, rename, fsync of the directory). Readers see the old file or the new
+/// one, never a torn one; a symbolic link planted at `path` is replaced, not written through;
+/// a failure (`ENOSPC`, `EFBIG`, `ENAMETOOLONG`, …) leaves neither the final name nor a
+/// temporary file behind.
+func writeFileAtomically(_ path: String, _ data: [UInt8], mode: UInt32 = 0o666, module: ModuleVersion? = nil) throws(ModuleCacheError) {
+    do throws(AtomicFileError) { try AtomicFile.write(data, to: path, permissions: mode) } catch {
+        throw ModuleCacheError(io: error, module: module)
     }
-    syncDirectory(of: path)
 }
 
-/// Creates `<path><random>.tmp` with `data`, fsynced; returns its path.
-func writeTemporaryFile(near path: String, _ data: [UInt8], mode: mode_t = 0o644) throws(ModuleCacheError) -> String {
-    var generator = SystemRandomNumberGenerator()
-    for _ in 0..<100 {
-        let temp = path + String(generator.next() as UInt32) + ".tmp"
-        let fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode)
+/// Creates `<path><random>.tmp` holding `data` (`O_CREAT|O_EXCL|O_NOFOLLOW`), fsynced, for the
+/// caller to check and then rename onto `path` (or unlink); returns its path. On failure the
+/// temporary file is removed. (`AtomicFile.begin(finalPath:permissions:)` is the one-step form.)
+func writeTemporaryFile(near path: String, _ data: [UInt8], mode: UInt32 = 0o666, module: ModuleVersion? = nil) throws(ModuleCacheError) -> String {
+    for _ in 0..<AtomicFile.maxTemporaryAttempts {
+        let temp = path + String(UInt32.random(in: 0..<1_000_000_000)) + ".tmp"
+        let fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode_t(truncatingIfNeeded: mode))
         if fd < 0 {
-            if errno == EEXIST { continue }
-            throw ModuleCacheError(.io, "open \(temp): \(systemMessage(errno))")
+            if errno == EEXIST || errno == EINTR { continue }
+            throw ModuleCacheError(io: AtomicFileError(operation: .createTemporary, path: temp, code: errno), module: module)
         }
         do throws(SystemErrno) { try writeFully(fd, data) } catch {
             close(fd); unlink(temp)
-            throw ModuleCacheError(.io, "write \(temp): \(systemMessage(error.code))")
+            throw ModuleCacheError(io: AtomicFileError(operation: .write, path: temp, code: error.code), module: module)
         }
         guard fsync(fd) == 0 else {
             let err = errno
             close(fd); unlink(temp)
-            throw ModuleCacheError(.io, "sync \(temp): \(systemMessage(err))")
+            throw ModuleCacheError(io: AtomicFileError(operation: .sync, path: temp, code: err), module: module)
         }
         close(fd)
         return temp
     }
-    throw ModuleCacheError(.io, "create temporary file for \(plain(path)): too many collisions")
+    throw ModuleCacheError(io: AtomicFileError(operation: .createTemporary, path: path + "*.tmp", code: EEXIST), module: module)
 }
 
+extension ModuleCacheError {
+    /// A file-system failure during a cache write: ``Code/io`` with Go's `*PathError` wording
+    /// (`write /cache/…/v1.0.0.zip123.tmp: file too large`) and the underlying error.
+    init(io error: AtomicFileError, module: ModuleVersion? = nil) {
+        self.init(.io, module: module, error.description)
+        self.underlying = error
+    }
+}
+
+/// `fsync` of the directory holding `path`, so a rename into it survives a crash.
 func syncDirectory(of path: String) {
     let dir = deletingLastPathComponent(path)
     let fd = open(dir.isEmpty ? "." : dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
@@ -161,8 +177,16 @@ final class FileLock: Sendable {
 
     init(_ path: String) throws(ModuleCacheError) {
         try makeDirectories(deletingLastPathComponent(path))
-        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o666)
-        guard fd >= 0 else { throw ModuleCacheError(.io, "open \(plain(path)): \(systemMessage(errno))") }
+        // Never through a symbolic link planted at the lock's name (O_NOFOLLOW: ELOOP).
+        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o666)
+        guard fd >= 0 else {
+            let error = AtomicFileError(operation: .open, path: path, code: errno)
+            var failure = ModuleCacheError(io: error)
+            if error.code == ELOOP {
+                failure.message += " (the lock file is a symbolic link; refusing to follow it)"
+            }
+            throw failure
+        }
         while flock(fd, LOCK_EX) != 0 {
             if errno == EINTR { continue }
             let err = errno
@@ -178,14 +202,10 @@ final class FileLock: Sendable {
     }
 }
 
-/// Removes a tree that may be read-only (cmd/go's `RemoveAll` after making it writable).
+/// Removes a tree that may be read-only (cmd/go's `RemoveAll` after making it writable),
+/// without following symbolic links: a link anywhere in the tree, or at `path` itself, is
+/// removed as a link, and nothing outside the tree is made writable or deleted
+/// (`removeTreeNoFollow`).
 func removeTreeForcibly(_ path: String) {
-    guard fileExists(path) else { return }
-    if isDirectory(path) {
-        _ = chmod(path, 0o755)
-        walkTree(path) { item, isDir in
-            if isDir { _ = chmod(path + "/" + item, 0o755) }
-        }
-    }
-    try? FileManager.default.removeItem(atPath: path)
+    _ = try? removeTreeNoFollow(path)
 }

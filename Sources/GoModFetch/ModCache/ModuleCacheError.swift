@@ -107,6 +107,9 @@ public struct ModuleCacheError: Error, Sendable, Hashable, CustomStringConvertib
     public var message: String
     /// The proxy error behind ``Code/proxy``.
     public var proxyError: ModuleProxyError?
+    /// The file-system error behind ``Code/io``, when there is one (its operation, path and
+    /// `errno`).
+    public var underlying: (any Error & Sendable)?
 
     /// An error.
     public init(_ code: Code, module: ModuleVersion? = nil, _ message: String, proxyError: ModuleProxyError? = nil) {

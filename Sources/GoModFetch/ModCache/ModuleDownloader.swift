@@ -348,9 +348,11 @@ public struct ModuleDownloader: Sendable {
     /// marks the work; a partial tree left by a crash is removed first.
     private func extractZip(_ module: ModuleVersion, zipPath: String, dir: String) throws(ModuleCacheError) {
         let partial = try cache.cachePath(module, "partial")
-        if isDirectory(dir) && !fileExists(partial) { return }
+        // A symbolic link planted at the tree's name is not a tree: it is removed (as a link,
+        // its target untouched) and the module extracted in its place.
+        if isDirectoryNoFollow(dir) && !fileExists(partial) { return }
         removeTreeForcibly(dir)
-        try writeFileAtomically(partial, [])
+        try writeFileAtomically(partial, [], module: module)
         try makeDirectories(deletingLastPathComponent(dir))
         do {
             try ModuleZip.unzip(zipPath, module: module, to: dir,

@@ -7,7 +7,8 @@
 //	    FILE: one "path version" per line, logged in this order at start-up.
 //	    Prints "URL <base>" and "VKEY <verifier key>" lines, then serves until stdin closes.
 //	    variants: ok, badsig, wrongkey, fork (record K's hashes differ), badrecord,
-//	    corrupttile, truncated, slow, status500, supported (serves /sumdb/<name>/... as a proxy).
+//	    corrupttile, truncated, slow, status500, supported (serves /sumdb/<name>/... as a proxy),
+//	    grow (each /latest request first logs one more record, example.com/growN v1.0.0).
 //	sumdbserver gosum -records FILE
 //	    Prints the go.sum lines of the honest database for FILE's records.
 //	sumdbserver lookup -url URL -gosum FILE [-concurrency N]
@@ -119,6 +120,9 @@ func serve(args []string) {
 	}
 	gosum := func(path, vers string) ([]byte, error) {
 		i, ok := index[path+"@"+vers]
+		if !ok && *variant == "grow" && strings.HasPrefix(path, "example.com/grow") {
+			i, ok = -1, true
+		}
 		if !ok {
 			return nil, fmt.Errorf("unknown module %s@%s", path, vers)
 		}
@@ -204,6 +208,25 @@ func serve(args []string) {
 	case "status500":
 		h = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			http.Error(w, "internal error", 500)
+		})
+	case "grow":
+		// A database that grows while clients fetch /latest (the SIGKILL test of `gomodkit
+		// sumdb latest`): every /latest answer shows a tree one record larger than the last.
+		var mu sync.Mutex
+		grown := 0
+		h = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.URL.Path == "/latest" {
+				mu.Lock()
+				grown++
+				n := grown
+				mu.Unlock()
+				m := module.Version{Path: fmt.Sprintf("example.com/grow%d", n), Version: "v1.0.0"}
+				if _, err := ts.Lookup(r.Context(), m); err != nil {
+					http.Error(w, err.Error(), 500)
+					return
+				}
+			}
+			handler.ServeHTTP(w, r)
 		})
 	case "supported":
 		// A module proxy relaying the database under /sumdb/<name>/.
