@@ -55,7 +55,7 @@ import Testing
         // One lookup at a time, in go.sum order: a is answered, slow stalls (60 s), c never starts.
         let audits = await db.audit(sums.records, concurrency: 1, deadline: start + .seconds(3))
         let elapsed = ContinuousClock.now - start
-        #expect(elapsed >= .seconds(3) && elapsed < .seconds(30), "\(elapsed)")
+        #expect(elapsed >= .seconds(3) && elapsed < .seconds(55), "\(elapsed)")
         #expect(audits.map(\.status) == [.verified, .notVerified, .notVerified], "\(audits.map { "\($0.status) \(String(describing: $0.error))" }) \(server.paths)")
         #expect(audits[1].error?.code == .deadlineExceeded)
         #expect(audits[1].error?.description == "example.com/slow@v1.0.0: not verified: deadline exceeded")
