@@ -179,7 +179,9 @@ public struct ModuleDownloader: Sendable {
             do throws(ModuleCacheError) {
                 do { _ = try await proxy.zip(module, toFile: temp) } catch {
                     if error.code == .writeFailed {
-                        throw ModuleCacheError(.io, module: module, error.description)
+                        // Go's *PathError wording (`write <temp>: file too large`), as for every
+                        // other cache write.
+                        throw ModuleCacheError(.io, module: module, error.detail)
                     }
                     throw ModuleCacheError(.proxy, module: module, error.description, proxyError: error)
                 }
