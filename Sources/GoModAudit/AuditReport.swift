@@ -17,6 +17,9 @@ public struct AuditReport: Sendable {
             case failed
             /// The check did not run (nothing to check, or not asked for); ``summary`` says why.
             case skipped
+            /// The deadline passed before the check finished: what it did check found nothing,
+            /// the rest is listed in ``AuditReport/notVerified``.
+            case incomplete
         }
 
         /// The check's name, e.g. `typosquat`, `sumdb`, `modcache`, `vendor`, `divergence`.
@@ -40,6 +43,10 @@ public struct AuditReport: Sendable {
     public var checks: [Check]
     /// Every finding, in the order found.
     public var findings: [AuditFinding]
+    /// What was not checked because the deadline passed (one line each, e.g.
+    /// `go.sum:12: example.com/m v1.0.0: not verified against sum.golang.org: deadline exceeded`):
+    /// neither verified nor refused.
+    public var notVerified: [String] = []
 
     /// A report.
     public init(directory: String, checks: [Check] = [], findings: [AuditFinding] = []) {

@@ -62,6 +62,10 @@ public enum ProjectAudit {
         public var checkVendor: Bool?
         /// The git executable.
         public var git = "git"
+        /// When the audit must end (a command's `--deadline`): checksum-database lookups and
+        /// module-cache hashing still to do then are reported in ``AuditReport/notVerified``,
+        /// and the vendor and divergence checks are not started after it.
+        public var deadline: ContinuousClock.Instant?
 
         /// Default options: nothing but go.mod, go.sum and typosquats is checked until a cache,
         /// a database or git sources are given.
@@ -129,6 +133,13 @@ public enum ProjectAudit {
         typosquats(paths: paths, where: where_, options: options, into: &report)
         await checksumDatabase(goSum: goSum, options: options, into: &report)
         await moduleCache(directory: directory, goMod: goMod, options: options, into: &report)
+        if let deadline = options.deadline, ContinuousClock.now >= deadline {
+            for name in ["vendor", "divergence"] {
+                report.checks.append(.init(name: name, status: .incomplete, summary: "not run: deadline exceeded"))
+                report.notVerified.append("\(name): not run: deadline exceeded")
+            }
+            return report
+        }
         vendor(directory: directory, options: options, into: &report)
         divergence(goSum: goSum, where: where_, options: options, into: &report)
         return report
@@ -168,7 +179,7 @@ public enum ProjectAudit {
             report.checks.append(.init(name: "sumdb", status: .skipped, summary: options.checksumDatabaseSkipReason))
             return
         }
-        let audits = await db.audit(goSum.records, concurrency: options.checksumDatabaseConcurrency)
+        let audits = await db.audit(goSum.records, concurrency: options.checksumDatabaseConcurrency, deadline: options.deadline)
         var counts: [GoSumLineAudit.Status: Int] = [:]
         var sameCause: [ChecksumDatabaseError.Code: Int] = [:]
         var firstOfCause: [ChecksumDatabaseError.Code: Int] = [:]
@@ -179,6 +190,8 @@ public enum ProjectAudit {
             switch a.status {
             case .verified, .skipped:
                 continue
+            case .notVerified:
+                report.notVerified.append("go.sum:\(r.line): \(subject): not verified against \(db.name): deadline exceeded")
             case .mismatch:
                 report.findings.append(AuditFinding(
                     rule: .checksumMismatch,
@@ -210,11 +223,13 @@ public enum ProjectAudit {
             report.findings[index].message = "\(n) go.sum lines not verified: \(why) (the first is shown)"
         }
         let failed = (counts[.mismatch] ?? 0) + (counts[.missing] ?? 0) + (counts[.error] ?? 0)
+        let unchecked = counts[.notVerified] ?? 0
         report.checks.append(.init(
-            name: "sumdb", status: failed == 0 ? .passed : .failed,
+            name: "sumdb", status: failed > 0 ? .failed : unchecked > 0 ? .incomplete : .passed,
             summary: "\(audits.count) go.sum lines against \(db.name): \(counts[.verified] ?? 0) verified, "
                 + "\(counts[.mismatch] ?? 0) mismatched, \(counts[.missing] ?? 0) missing, "
-                + "\(counts[.error] ?? 0) unverifiable, \(counts[.skipped] ?? 0) skipped"))
+                + "\(counts[.error] ?? 0) unverifiable, \(counts[.skipped] ?? 0) skipped"
+                + (unchecked > 0 ? ", \(unchecked) not verified (deadline exceeded)" : "")))
     }
 
     private static func moduleCache(directory: String, goMod: GoMod?, options: Options, into report: inout AuditReport) async {
@@ -232,7 +247,7 @@ public enum ProjectAudit {
         }
         let result: Result<ModuleVerifyReport, ModuleCacheError>
         do throws(ModuleCacheError) {
-            result = .success(try await cache.verify(project: directory, checksumDatabase: nil))
+            result = .success(try await cache.verify(project: directory, checksumDatabase: nil, deadline: options.deadline))
         } catch {
             result = .failure(error)
         }
@@ -242,8 +257,9 @@ public enum ProjectAudit {
                 report.findings.append(AuditFinding(rule: .moduleCacheMismatch, message: e.message,
                                                     modulePath: e.module?.path, moduleVersion: e.module?.version))
             }
+            report.notVerified += verified.notVerified.map(\.message)
             report.checks.append(.init(
-                name: "modcache", status: verified.ok ? .passed : .failed,
+                name: "modcache", status: !verified.errors.isEmpty ? .failed : verified.notVerified.isEmpty ? .passed : .incomplete,
                 summary: "\(plural(verified.buildList.count, "module")) in the build list, \(verified.verifiedCount) found in \(cache.root) and hashed, "
                     + "\(plural(verified.goSumLinesChecked, "go.sum line")) compared, \(plural(verified.errors.count, "problem"))"))
         case .failure(let error):

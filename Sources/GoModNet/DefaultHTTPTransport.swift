@@ -8,6 +8,7 @@ public import Foundation
 import AsyncHTTPClient
 import NIOCore
 import NIOHTTP1
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -40,6 +41,11 @@ import Darwin
 ///   `Content-Length`s and transfer codings other than `chunked` are refused (Go's
 ///   `net/http` `readTransfer`), and a connection that ends before the declared length is
 ///   `HTTPTransportError.Code.truncatedResponse`.
+/// - **Streaming** (`stream(_:limit:redirects:into:)`): the same redirect rules, caps and
+///   `timeout` up to the response head; the body then goes to the sink chunk by chunk (SwiftNIO
+///   back-pressure keeps at most a few chunks in memory) and is bounded by ``idleTimeout``
+///   instead of `timeout`: no byte for that long is `HTTPTransportError.Code.timeout`. The
+///   caller bounds the whole transfer by cancelling its task (a command's `--deadline`).
 /// - A refused connection fails at once (`HTTPTransportError.Code.failed`): like Go's dialer,
 ///   the pool does not retry a failed connection attempt.
 ///
@@ -51,6 +57,10 @@ public final class DefaultHTTPTransport: HTTPTransport {
     /// The most HTTP/1.1 connections open to one host at once; further requests wait for one
     /// (within their deadline). Go's `http.DefaultTransport` has no per-host cap.
     public let maxConnectionsPerHost: Int
+    /// The longest a streamed body may go without a byte (seconds) before the download fails
+    /// with `HTTPTransportError.Code.timeout`. Go's `net/http` has no such bound (a server can
+    /// trickle a zip forever); cmd/go relies on the user's patience.
+    public let idleTimeout: TimeInterval
     /// The longest header line accepted (bytes, `name: value` without CRLF).
     public static let maxLineBytes = 8 << 10
     /// The most bytes of header fields accepted (Go's `DefaultMaxHeaderBytes`-like bound: 1 MiB
@@ -64,9 +74,11 @@ public final class DefaultHTTPTransport: HTTPTransport {
 
     private let client: HTTPClient
 
-    /// A transport with the given whole-request timeout and connections per host.
-    public init(timeout: TimeInterval = 30, maxConnectionsPerHost: Int = 256) {
+    /// A transport with the given whole-request timeout, connections per host and streaming
+    /// idle timeout.
+    public init(timeout: TimeInterval = 30, maxConnectionsPerHost: Int = 256, idleTimeout: TimeInterval = 30) {
         self.timeout = timeout
+        self.idleTimeout = idleTimeout
         self.maxConnectionsPerHost = max(1, maxConnectionsPerHost)
         var pool = HTTPClient.Configuration.ConnectionPool(
             idleTimeout: .seconds(60),
@@ -114,36 +126,108 @@ public final class DefaultHTTPTransport: HTTPTransport {
         // subprocess wait, CPU-bound hashing) must neither stall a request half-way nor make its
         // deadline fire only because the request could not run.
         let executor = EventLoopTaskExecutor(client.eventLoopGroup.next())
-        let outcome = await withTaskGroup(of: Result<HTTPResponse, HTTPTransportError>?.self) { group in
-            group.addTask(executorPreference: executor) {
-                do throws(HTTPTransportError) {
-                    return .success(try await self.follow(url, limit: max(0, limit), policy: redirects, deadline: deadline))
-                } catch {
-                    return .failure(error)
-                }
+        let outcome: Result<HTTPResponse, HTTPTransportError> = await Self.race(on: executor, cancelled: .failure(Self.cancelled(shown))) {
+            do throws(HTTPTransportError) {
+                let response = try await self.follow(url, policy: redirects, deadline: deadline)
+                let body = try await Self.read(response, limit: max(0, limit), url: shown)
+                return .success(HTTPResponse(status: Int(response.status.code), body: body))
+            } catch {
+                return .failure(error)
             }
-            group.addTask(executorPreference: executor) {
-                do { try await Task.sleep(until: wake, clock: .continuous) } catch { return nil }
-                return .failure(HTTPTransportError(.timeout, url: shown))
-            }
-            while let next = await group.next() {
-                if let next {
-                    group.cancelAll()
-                    return next
-                }
-            }
-            return .failure(Self.cancelled(shown))
+        } watchdog: {
+            do { try await Task.sleep(until: wake, clock: .continuous) } catch { return nil }
+            return .failure(HTTPTransportError(.timeout, url: shown))
         }
         return try outcome.get()
+    }
+
+    /// The first answer of `work` and `watchdog` (which answers `nil` to stay silent), or
+    /// `cancelled` as soon as the calling task is cancelled. Both run as unstructured tasks on
+    /// `executor` and are cancelled, not awaited, once there is an answer: async-http-client
+    /// ends a request that waits for its head only at its own deadline, not on cancellation,
+    /// and a task group would wait for it (so a command's `--deadline` would wait for it too).
+    static func race<R: Sendable>(on executor: EventLoopTaskExecutor, cancelled: R,
+                                  _ work: @escaping @Sendable () async -> R,
+                                  watchdog: @escaping @Sendable () async -> R?) async -> R {
+        let (answers, continuation) = AsyncStream.makeStream(of: R.self)
+        let worker = Task(executorPreference: executor) { continuation.yield(await work()) }
+        let timer = Task(executorPreference: executor) {
+            if let answer = await watchdog() { continuation.yield(answer) }
+        }
+        let first = await withTaskCancellationHandler {
+            var iterator = answers.makeAsyncIterator()
+            return await iterator.next() ?? cancelled
+        } onCancel: {
+            continuation.finish()
+        }
+        worker.cancel()
+        timer.cancel()
+        continuation.finish()
+        return first
     }
 
     static func cancelled(_ shown: String) -> HTTPTransportError {
         HTTPTransportError(.failed, url: shown, detail: "cancelled")
     }
 
-    /// The redirect chain from `original`: one request per hop, each checked by `policy`.
-    private func follow(_ original: URL, limit: Int, policy: HTTPRedirectPolicy,
-                        deadline: NIODeadline) async throws(HTTPTransportError) -> HTTPResponse {
+    /// GETs `url` with the body cap, following redirects as `redirects` allows, and gives a 200
+    /// body to `sink` as it arrives (see the type's discussion: `timeout` up to the head,
+    /// ``idleTimeout`` between body chunks). An error thrown by `sink` is rethrown unchanged.
+    public func stream(_ url: URL, limit: Int, redirects: HTTPRedirectPolicy,
+                       into sink: @escaping HTTPBodySink) async throws -> HTTPStreamedResponse {
+        let shown = redact(url)
+        let span = Self.amount(timeout)
+        let headDeadline = NIODeadline.now() + span
+        let idle = Self.amount(idleTimeout)
+        let progress = StreamProgress()
+        let executor = EventLoopTaskExecutor(client.eventLoopGroup.next())
+        let limit = max(0, limit)
+        let outcome: Result<HTTPStreamedResponse, any Error> = await Self.race(on: executor, cancelled: .failure(Self.cancelled(shown))) {
+                do {
+                    // async-http-client's deadline bounds the head only (a request waiting for
+                    // its head does not end on cancellation alone); the body is the watchdog's.
+                    let response = try await self.follow(url, policy: redirects, deadline: headDeadline)
+                    progress.touch()
+                    let status = Int(response.status.code)
+                    guard status == 200 else {
+                        let body = try await Self.readPrefix(response, limit: min(limit, HTTPStreamedResponse.errorBodyLimit), url: shown)
+                        return .success(HTTPStreamedResponse(status: status, byteCount: 0, body: body))
+                    }
+                    let count = try await Self.pump(response, limit: limit, url: shown, progress: progress, sink: sink)
+                    return .success(HTTPStreamedResponse(status: status, byteCount: count, body: []))
+                } catch let failure as SinkFailure {
+                    return .failure(failure.error)
+                } catch {
+                    return .failure(error)
+                }
+            } watchdog: {
+                // The whole-request deadline until the head, then the idle timeout.
+                let poll = Int64(max(5_000_000, min(500_000_000, min(span.nanoseconds, idle.nanoseconds) / 8)))
+                while true {
+                    do { try await Task.sleep(for: .nanoseconds(poll)) } catch { return nil }
+                    let now = NIODeadline.now()
+                    if let last = progress.lastProgress {
+                        if now.uptimeNanoseconds &- last >= UInt64(max(0, idle.nanoseconds)) {
+                            return .failure(HTTPTransportError(.timeout, url: shown, detail: "no data for \(Self.seconds(idle))"))
+                        }
+                    } else if now >= headDeadline {
+                        return .failure(HTTPTransportError(.timeout, url: shown))
+                    }
+                }
+        }
+        return try outcome.get()
+    }
+
+    /// `amount` as Go prints a duration's seconds (`1.5s`).
+    static func seconds(_ amount: TimeAmount) -> String {
+        let ms = amount.nanoseconds / 1_000_000
+        return ms % 1000 == 0 ? "\(ms / 1000)s" : "\(Double(ms) / 1000)s"
+    }
+
+    /// The redirect chain from `original`: one request per hop, each checked by `policy`; the
+    /// final response (head checked, body unread).
+    private func follow(_ original: URL, policy: HTTPRedirectPolicy,
+                        deadline: NIODeadline) async throws(HTTPTransportError) -> HTTPClientResponse {
         let shown = redact(original)
         var current = original
         var count = 0
@@ -162,7 +246,7 @@ public final class DefaultHTTPTransport: HTTPTransport {
             try Self.checkHead(response.headers, url: shown)
             let status = Int(response.status.code)
             guard HTTPRedirectPolicy.isRedirect(status), let location = response.headers.first(name: "location") else {
-                return HTTPResponse(status: status, body: try await Self.read(response, limit: limit, url: shown))
+                return response
             }
             count += 1
             guard let next = URL(string: location, relativeTo: current)?.absoluteURL, next.host != nil else {
@@ -248,6 +332,51 @@ public final class DefaultHTTPTransport: HTTPTransport {
         return body
     }
 
+    /// A 200 body streamed to `sink`, at most `limit` bytes (a declared length over it is
+    /// refused before reading); every chunk (after the sink took it) counts as progress for the
+    /// idle watchdog. The sink's own errors come out wrapped in ``SinkFailure``.
+    static func pump(_ response: HTTPClientResponse, limit: Int, url shown: String, progress: StreamProgress,
+                     sink: HTTPBodySink) async throws -> Int {
+        let oversize = HTTPTransportError(.oversizeResponse, url: shown, detail: "\(limit)")
+        if let declared = response.headers.first(name: "content-length").flatMap({ Int($0) }), declared > limit {
+            throw oversize
+        }
+        var total = 0
+        do {
+            for try await chunk in response.body {
+                guard chunk.readableBytes <= limit - total else { throw oversize }
+                total += chunk.readableBytes
+                // A request given up on (timeout, deadline) never writes again: its caller may
+                // have closed the sink's file.
+                if Task.isCancelled { throw CancellationError() }
+                do { try chunk.withUnsafeReadableBytes { try sink($0) } } catch { throw SinkFailure(error: error) }
+                progress.touch()
+            }
+        } catch let error as HTTPTransportError {
+            throw error
+        } catch let error as SinkFailure {
+            throw error
+        } catch {
+            throw transportError(error, url: shown, afterHead: true)
+        }
+        return total
+    }
+
+    /// At most `limit` bytes of a body (for the message of a non-200 answer); the rest is not
+    /// read (the connection is dropped).
+    static func readPrefix(_ response: HTTPClientResponse, limit: Int, url shown: String) async throws(HTTPTransportError) -> [UInt8] {
+        var body: [UInt8] = []
+        do {
+            for try await chunk in response.body {
+                body.append(contentsOf: chunk.readableBytesView.prefix(limit - body.count))
+                if body.count >= limit { break }
+            }
+        } catch {
+            throw transportError(error, url: shown, afterHead: true)
+        }
+        return body
+    }
+
     /// async-http-client's and SwiftNIO's errors as `HTTPTransportError`s.
     static func transportError(_ error: any Error, url shown: String, afterHead: Bool) -> HTTPTransportError {
         if let error = error as? HTTPTransportError { return error }
@@ -275,6 +404,28 @@ public final class DefaultHTTPTransport: HTTPTransport {
             return HTTPTransportError(.malformedResponse, url: shown, detail: "\(error)")
         }
         return HTTPTransportError(.failed, url: shown, detail: "\(error)")
+    }
+}
+
+/// An error thrown by a streaming sink, carried past the transport's own error mapping.
+struct SinkFailure: Error {
+    let error: any Error
+}
+
+/// When a stream last made progress (`NIODeadline` uptime nanoseconds), for the idle watchdog;
+/// `nil` until the response head arrived.
+final class StreamProgress: Sendable {
+    private let last = Atomic<UInt64>(0)
+
+    /// Records progress now.
+    func touch() {
+        last.store(max(1, NIODeadline.now().uptimeNanoseconds), ordering: .relaxed)
+    }
+
+    /// The time of the last progress, `nil` before the head.
+    var lastProgress: UInt64? {
+        let value = last.load(ordering: .relaxed)
+        return value == 0 ? nil : value
     }
 }
 

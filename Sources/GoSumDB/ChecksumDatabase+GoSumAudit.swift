@@ -13,6 +13,9 @@ public struct GoSumLineAudit: Sendable, Hashable {
         case skipped
         /// The line could not be checked (network, proof, signature or cache failure).
         case error
+        /// The caller's deadline passed before the line was checked (its lookup had not
+        /// finished, or had not started): neither verified nor refused.
+        case notVerified
     }
 
     /// The go.sum line.
@@ -23,7 +26,8 @@ public struct GoSumLineAudit: Sendable, Hashable {
     public var recordID: Int64?
     /// For ``Status/mismatch``: the hash the database records.
     public var databaseHash: ByteString?
-    /// For ``Status/missing``, ``Status/skipped`` and ``Status/error``: the failure.
+    /// For ``Status/missing``, ``Status/skipped``, ``Status/error`` and ``Status/notVerified``:
+    /// the failure.
     public var error: ChecksumDatabaseError?
 
     /// A verdict.
@@ -42,14 +46,20 @@ public struct GoSumLineAudit: Sendable, Hashable {
 
 extension ChecksumDatabase {
     /// Checks every go.sum line against the database, at most `concurrency` module versions (records)
-    /// looked up at once.
+    /// looked up at once, until `deadline` (if any).
     ///
     /// cmd/go consults the database only for lines it is about to add; this checks lines that are
     /// already there. Each module version's record is fetched once (its `h1:` and `/go.mod`
     /// lines share one record), with full proof checking; a line is verified only when the
     /// authenticated record holds it byte for byte. The results come back in the order of
     /// `records`.
-    public nonisolated func audit(_ records: [GoSum.Record], concurrency: Int = 32) async -> [GoSumLineAudit] {
+    ///
+    /// When `deadline` passes, the lookups still running are cancelled, none is started, and
+    /// every line whose module version had no answer yet is ``GoSumLineAudit/Status/notVerified``
+    /// (error ``ChecksumDatabaseError/Code/deadlineExceeded``); lines answered before it keep
+    /// their verdicts.
+    public nonisolated func audit(_ records: [GoSum.Record], concurrency: Int = 32,
+                                  deadline: ContinuousClock.Instant? = nil) async -> [GoSumLineAudit] {
         // One unit of work per module version: its h1: and /go.mod lines share one record, so
         // the bound counts records fetched, not lines (the second lookup reuses the first fetch).
         var units: [(path: ByteString, versions: [ByteString])] = []
@@ -68,33 +78,56 @@ extension ChecksumDatabase {
         }
         typealias Outcome = Result<ChecksumDatabaseLookup, ChecksumDatabaseError>
         let limit = max(1, concurrency)
-        let outcomes = await withTaskGroup(of: (Int, [Outcome]).self) { group in
-            var out = [[Outcome]?](repeating: nil, count: units.count)
-            var next = 0
-            func add(_ index: Int) {
-                let unit = units[index]
-                group.addTask {
-                    var results: [Outcome] = []
-                    for version in unit.versions {
-                        do {
-                            results.append(.success(try await self.lookup(ModuleVersion(path: unit.path, version: version))))
-                        } catch let error as ChecksumDatabaseError {
-                            results.append(.failure(error))
-                        } catch {
-                            results.append(.failure(ChecksumDatabaseError(.transport, "\(error)",
-                                                                          module: "\(unit.path)@\(version)")))
-                        }
+        if let deadline, ContinuousClock.now >= deadline { units.removeAll() }
+        // Unstructured tasks, not a task group: a lookup shares its fetches with other callers
+        // through tasks of the client's own (request deduplication), which cancelling the
+        // lookup does not stop. At the deadline (or when the caller is cancelled) the collection
+        // ends at once and the lookups still running are cancelled and left to finish on their
+        // own, their answers dropped.
+        let (answers, continuation) = AsyncStream.makeStream(of: (Int, [Outcome])?.self)
+        var tasks: [Task<Void, Never>] = []
+        var out = [[Outcome]?](repeating: nil, count: units.count)
+        func add(_ index: Int) {
+            let unit = units[index]
+            tasks.append(Task {
+                var results: [Outcome] = []
+                for version in unit.versions {
+                    do {
+                        results.append(.success(try await self.lookup(ModuleVersion(path: unit.path, version: version))))
+                    } catch let error as ChecksumDatabaseError {
+                        results.append(.failure(error))
+                    } catch {
+                        results.append(.failure(ChecksumDatabaseError(.transport, "\(error)",
+                                                                      module: "\(unit.path)@\(version)")))
                     }
-                    return (index, results)
                 }
-            }
-            while next < min(limit, units.count) { add(next); next += 1 }
-            for await (index, outcome) in group {
-                out[index] = outcome
-                if next < units.count { add(next); next += 1 }
-            }
-            return out
+                continuation.yield((index, results))
+            })
         }
+        if let deadline, !units.isEmpty {
+            // The timer: its nil answer ends the collection below.
+            tasks.append(Task {
+                try? await Task.sleep(until: deadline, clock: .continuous)
+                continuation.yield(nil)
+            })
+        }
+        await withTaskCancellationHandler {
+            var next = 0
+            while next < min(limit, units.count) { add(next); next += 1 }
+            var running = next
+            var iterator = answers.makeAsyncIterator()
+            while running > 0, let answer = await iterator.next() {
+                guard let (index, outcome) = answer else { break }
+                out[index] = outcome
+                running -= 1
+                if next < units.count { add(next); next += 1; running += 1 }
+            }
+        } onCancel: {
+            continuation.yield(nil)
+        }
+        for task in tasks { task.cancel() }
+        continuation.finish()
+        let outcomes = out
         var byKey: [ModuleVersion: Outcome] = [:]
         for (unit, results) in zip(units, outcomes) {
             guard let results else { continue }
@@ -128,6 +161,9 @@ extension ChecksumDatabase {
                 default: status = .error
                 }
                 return GoSumLineAudit(record: record, status: status, error: error)
+            case nil where deadline != nil:
+                return GoSumLineAudit(record: record, status: .notVerified,
+                                      error: ChecksumDatabaseError(.deadlineExceeded, module: String(decoding: (record.path + "@" + record.version).bytes, as: UTF8.self)))
             case nil:
                 return GoSumLineAudit(record: record, status: .error,
                                       error: ChecksumDatabaseError(.transport, "lookup did not complete",

@@ -31,6 +31,7 @@ public struct ChecksumDatabaseError: Error, Sendable, Hashable, CustomStringConv
             case writeConflict
             case storeFailure
             case invalidModule
+            case deadlineExceeded
         }
 
         /// The code.
@@ -79,6 +80,9 @@ public struct ChecksumDatabaseError: Error, Sendable, Hashable, CustomStringConv
         public static let storeFailure = Code(.storeFailure)
         /// The module path or version cannot be looked up (not escapable).
         public static let invalidModule = Code(.invalidModule)
+        /// The caller's deadline passed before the lookup finished: not verified (neither
+        /// verified nor refused).
+        public static let deadlineExceeded = Code(.deadlineExceeded)
 
         /// The code's name, such as `disabled`.
         public var rawValue: String { backing.rawValue }
@@ -133,6 +137,7 @@ public struct ChecksumDatabaseError: Error, Sendable, Hashable, CustomStringConv
         case .skipped: body = "skipped (listed in GONOSUMDB)"
         case .lookupMissingEntry: body = detail.isEmpty ? "checksum missing from sumdb response" : detail
         case .writeConflict: body = "write conflict"
+        case .deadlineExceeded: body = detail.isEmpty ? "not verified: deadline exceeded" : detail
         default: body = detail
         }
         return module.map { "\($0): \(body)" } ?? body

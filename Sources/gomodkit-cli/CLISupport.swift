@@ -18,12 +18,16 @@ struct CLIFailure: Error {
     static let verificationFailed: Int32 = 1
     /// Exit code for bad usage or unreadable input.
     static let usage: Int32 = 2
+    /// Exit code when something could not be verified (e.g. not checked by `--deadline`) and
+    /// nothing was found wrong.
+    static let couldNotVerify: Int32 = 3
 
     var code: Int32
     var message: String
 
     static func verification(_ message: String) -> CLIFailure { CLIFailure(code: verificationFailed, message: message) }
     static func input(_ message: String) -> CLIFailure { CLIFailure(code: usage, message: message) }
+    static func unverified(_ message: String) -> CLIFailure { CLIFailure(code: couldNotVerify, message: message) }
 }
 
 /// Output helpers: stdout for results, stderr for diagnostics.

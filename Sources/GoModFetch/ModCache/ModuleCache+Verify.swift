@@ -21,9 +21,12 @@ public struct ModuleVerifyReport: Sendable {
     public var goSumLinesChecked: Int
     /// go.sum lines authenticated against the checksum database (beyond Go).
     public var goSumLinesAuthenticated: Int
+    /// Modules and go.sum lines not checked before the deadline
+    /// (``ModuleCacheError/Code/deadlineExceeded``), in build-list then go.sum order.
+    public var notVerified: [ModuleCacheError] = []
 
-    /// No problem found: cmd/go prints `all modules verified`.
-    public var ok: Bool { errors.isEmpty }
+    /// No problem found and nothing left unchecked: cmd/go prints `all modules verified`.
+    public var ok: Bool { errors.isEmpty && notVerified.isEmpty }
 }
 
 extension ModuleCache {
@@ -111,33 +114,44 @@ extension ModuleCache {
     /// `go mod verify` for its build list, then (beyond Go) its go.sum against the cache and,
     /// when `checksumDatabase` is given, every go.sum line against the database (lines for
     /// `GONOSUMDB` paths are skipped; a database failure is an error, never a pass).
-    public func verify(project: String, checksumDatabase: ChecksumDatabase? = nil) async throws(ModuleCacheError) -> ModuleVerifyReport {
+    ///
+    /// Modules not hashed and go.sum lines not authenticated when `deadline` passes are listed
+    /// in ``ModuleVerifyReport/notVerified`` (a module being hashed then is finished).
+    public func verify(project: String, checksumDatabase: ChecksumDatabase? = nil,
+                       deadline: ContinuousClock.Instant? = nil) async throws(ModuleCacheError) -> ModuleVerifyReport {
         let buildList = try ModuleBuildList.load(project: project, cache: self)
         // As go, modules are hashed concurrently (one per core) and reported in build-list order.
         let modules = buildList.modules
         let results = Mutex<[Int: (errors: [ModuleCacheError], checked: Bool)]>([:])
         let cache = self
         DispatchQueue.concurrentPerform(iterations: modules.count) { i in
+            if let deadline, ContinuousClock.now >= deadline { return }
             let r = cache.verifyModule(modules[i])
             results.withLock { $0[i] = r }
         }
         var errors: [ModuleCacheError] = []
         var verified = 0
         let all = results.withLock { $0 }
+        var notVerified: [ModuleCacheError] = []
         for i in modules.indices {
-            guard let r = all[i] else { continue }
+            guard let r = all[i] else {
+                let m = modules[i]
+                notVerified.append(ModuleCacheError(.deadlineExceeded, module: m, "\(plain(m.path)) \(plain(m.version)): not verified: deadline exceeded"))
+                continue
+            }
             errors += r.errors
             if r.checked { verified += 1 }
         }
         var report = ModuleVerifyReport(buildList: buildList.modules, errors: errors, verifiedCount: verified,
-                                        goSumLinesChecked: 0, goSumLinesAuthenticated: 0)
+                                        goSumLinesChecked: 0, goSumLinesAuthenticated: 0, notVerified: notVerified)
         if let goSum = buildList.goSum {
             let (e, checked) = checkGoSumAgainstCache(goSum)
             report.errors += e
             report.goSumLinesChecked = checked
             if let db = checksumDatabase {
-                let (e2, n) = await Self.checkGoSumAgainstDatabase(goSum, db)
-                report.errors += e2
+                let (e2, n) = await Self.checkGoSumAgainstDatabase(goSum, db, deadline: deadline)
+                report.errors += e2.filter { $0.code != .deadlineExceeded }
+                report.notVerified += e2.filter { $0.code == .deadlineExceeded }
                 report.goSumLinesAuthenticated = n
             }
         }
@@ -147,10 +161,13 @@ extension ModuleCache {
     /// Beyond Go: looks up every `h1:` go.sum line in the checksum database (with proofs),
     /// concurrently (the client bounds requests in flight). Lines for `GONOSUMDB` paths are
     /// skipped. A database that cannot be reached at all is reported once, not once per line.
-    public static func checkGoSumAgainstDatabase(_ goSum: GoSum, _ db: ChecksumDatabase) async -> (errors: [ModuleCacheError], authenticated: Int) {
+    /// Lines not looked up when `deadline` passes are ``ModuleCacheError/Code/deadlineExceeded``
+    /// errors, one per line.
+    public static func checkGoSumAgainstDatabase(_ goSum: GoSum, _ db: ChecksumDatabase,
+                                                 deadline: ContinuousClock.Instant? = nil) async -> (errors: [ModuleCacheError], authenticated: Int) {
         let records = goSum.records.filter { $0.hash.hasPrefix("h1:") }
         let sumFile = goSum.sumFileName
-        let audits = await db.audit(records)
+        let audits = await db.audit(records, deadline: deadline)
         var errors: [ModuleCacheError] = []
         var count = 0
         var unreachableReported = false
@@ -162,6 +179,9 @@ extension ModuleCache {
                 count += 1
             case .skipped:
                 continue
+            case .notVerified:
+                errors.append(ModuleCacheError(.deadlineExceeded, module: module,
+                    "\(plain(record.path)) \(plain(record.version)): \(sumFile):\(record.line): not verified against \(db.name): deadline exceeded"))
             case .mismatch:
                 let recorded = audit.databaseHash.map { plain($0) } ?? "another hash"
                 errors.append(ModuleCacheError(.goSumDatabaseMismatch, module: module,

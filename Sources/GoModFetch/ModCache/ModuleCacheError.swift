@@ -31,6 +31,7 @@ public struct ModuleCacheError: Error, Sendable, Hashable, CustomStringConvertib
             case vendorInconsistent
             case vendorFileModified
             case vendorUnverifiable
+            case deadlineExceeded
         }
 
         /// The code.
@@ -78,6 +79,9 @@ public struct ModuleCacheError: Error, Sendable, Hashable, CustomStringConvertib
         public static let vendorFileModified = Code(.vendorFileModified)
         /// A vendored module could not be checked (zip not in the cache, no go.sum line).
         public static let vendorUnverifiable = Code(.vendorUnverifiable)
+        /// The caller's deadline passed before this module or go.sum line was checked: not
+        /// verified (neither verified nor refused).
+        public static let deadlineExceeded = Code(.deadlineExceeded)
 
         /// The code's name, such as `invalidModule`.
         public var rawValue: String { backing.rawValue }
@@ -123,7 +127,7 @@ public struct ModuleCacheError: Error, Sendable, Hashable, CustomStringConvertib
              .goSumDatabaseMismatch, .vendorFileModified, .modulePathMismatch, .invalidZip, .invalidPseudoVersion:
             true
         case .invalidModule, .proxy, .checksumDatabaseFailure, .io, .missingZipHash, .hashFailed, .graph,
-             .vendorInconsistent, .vendorUnverifiable:
+             .vendorInconsistent, .vendorUnverifiable, .deadlineExceeded:
             false
         }
     }

@@ -45,6 +45,10 @@ public struct DownloadedModule: Sendable, Hashable {
 /// Downloads module versions into a ``ModuleCache`` as cmd/go's `modfetch.Download` does, with
 /// every check before anything becomes visible in the cache.
 ///
+/// The zip is streamed from the proxy into a temporary file in the cache directory
+/// (``ModuleProxyClient/zip(_:toFile:limit:)``), so memory stays bounded whatever its size (up
+/// to x/mod's 500 MiB); a failed, refused or cancelled download removes it.
+///
 /// For each version: `.info`, `.mod` and `.zip` from the proxy list; the `.mod` hash and the
 /// zip hash are checked against go.sum and otherwise against the checksum database (unless it
 /// is off or the path matches `GONOSUMDB`; an unreachable database fails the download); the
@@ -168,13 +172,19 @@ public struct ModuleDownloader: Sendable {
             zipSum = computed
             try await checkSum(module, zipSum, of: module)
         } else {
-            let body: [UInt8]
-            do { body = try await proxy.zip(module) } catch {
-                throw ModuleCacheError(.proxy, module: module, error.description, proxyError: error)
-            }
-            let temp = try writeTemporaryFile(near: zipPath, body)
+            // Streamed to a temporary file beside the final name (bounded memory whatever the
+            // zip's size); removed on any failure, cancellation included.
+            let temp = try writeTemporaryFile(near: zipPath, [])
             newZip = temp
-            do {
+            do throws(ModuleCacheError) {
+                do { _ = try await proxy.zip(module, toFile: temp) } catch {
+                    if error.code == .writeFailed {
+                        // Go's *PathError wording (`write <temp>: file too large`), as for every
+                        // other cache write.
+                        throw ModuleCacheError(.io, module: module, error.detail)
+                    }
+                    throw ModuleCacheError(.proxy, module: module, error.description, proxyError: error)
+                }
                 zipSum = try checkDownloadedZip(module, path: temp, goMod: goModBytes, warnings: &warnings)
                 try await checkSum(module, zipSum, of: module)
             } catch {

@@ -9,6 +9,7 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Synchronization
 #if canImport(FoundationEssentials)
 public import FoundationEssentials
 #else
@@ -287,6 +288,41 @@ public struct ModuleProxyClient: Sendable {
         }
     }
 
+    /// The module zip of a canonical version, as ``zip(_:limit:)`` fetches and checks it, but
+    /// streamed into the file at `path` so that memory stays bounded whatever its size: the file
+    /// is created or truncated for each proxy tried (never through a symbolic link: `O_NOFOLLOW`),
+    /// written chunk by chunk as the body arrives, fsynced, and then opened as a zip archive
+    /// (``ModuleProxyError/Code/notAZip`` otherwise). The caller owns `path` (a temporary file
+    /// it removes on failure); nothing else is written.
+    ///
+    /// - Returns: the zip's size in bytes.
+    /// - Throws: as ``zip(_:limit:)``, plus ``ModuleProxyError/Code/writeFailed`` when the file
+    ///   cannot be written (disk full…).
+    public func zip(_ module: ModuleVersion, toFile path: String, limit: Int = maxZipResponse) async throws(ModuleProxyError) -> Int {
+        let (escapedPath, ev, name) = try escapedCanonical(path: module.path, version: module.version)
+        return try await tryProxies(path: module.path, module: name) { base throws(ModuleProxyError) in
+            let size: Int
+            do throws(ModuleProxyError) {
+                size = try await fetch(base, relative: escapedPath + "/@v/" + ev + ".zip", limit: limit, toFile: path)
+            } catch {
+                if error.code == .oversizeResponse {
+                    throw ModuleProxyError(.oversizeResponse, "downloaded zip file too large", module: name, underlying: error)
+                }
+                throw error
+            }
+            do {
+                _ = try ZipArchive(path: path, mode: .goCompatible)
+            } catch {
+                let start = Self.fileStart(path, count: 512)
+                let looksText = start.allSatisfy { $0 == 0x09 || $0 == 0x0A || $0 == 0x0D || (0x20..<0x7F).contains($0) || $0 >= 0x80 }
+                let snippet = looksText ? ": body starts " + goQuote(Array(start.prefix(80))) : ""
+                throw ModuleProxyError(.notAZip, "\(redact(base)) sent \(size) bytes that are not a zip file (\(error))\(snippet)",
+                                       module: name, underlying: error)
+            }
+            return size
+        }
+    }
+
     // MARK: Fallback
 
     /// cmd/go's `TryProxies`: the first success wins; after `,` only a not-found answer falls
@@ -400,6 +436,120 @@ public struct ModuleProxyClient: Sendable {
             throw ModuleProxyError(notFound ? .notFound : .httpStatus, message, status: response.status)
         }
         return response.body
+    }
+}
+
+extension ModuleProxyClient {
+    /// The first `count` bytes of the file at `path` (empty when unreadable).
+    static func fileStart(_ path: String, count: Int) -> [UInt8] {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return [] }
+        defer { close(fd) }
+        return (try? readUpTo(fd, limit: count).get()) ?? []
+    }
+
+    /// GETs `relative` under `base` (or copies it from a `file://` base) into the file at `path`,
+    /// at most `limit` bytes, without holding the body in memory; returns the body's size.
+    func fetch(_ base: URL, relative: String, limit: Int, toFile path: String) async throws(ModuleProxyError) -> Int {
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw ModuleProxyError(.writeFailed, "open \(path): \(systemMessage(errno))") }
+        // The sink writes only while this call owns the descriptor: a request the transport
+        // gave up on can never write into a descriptor number reused after the close.
+        let owner = DescriptorOwner(fd)
+        defer {
+            owner.release()
+            close(fd)
+        }
+        let size: Int
+        if base.scheme?.lowercased() == "file" {
+            let source = base.path.hasSuffix("/") ? base.path + relative : base.path + "/" + relative
+            size = try copyProxyFile(source, display: "file://" + source, limit: limit, to: fd, path: path)
+        } else {
+            var text = base.absoluteString
+            while text.hasSuffix("/") { text.removeLast() }
+            text += "/" + percentEncodePath(relative)
+            guard let url = URL(string: text) else {
+                throw ModuleProxyError(.invalidProxyURL, "invalid proxy URL \(goQuote(Array(text.utf8)))")
+            }
+            let display = redact(url)
+            let response: HTTPStreamedResponse
+            do {
+                response = try await transport.stream(url, limit: limit, redirects: .go) { chunk in
+                    try owner.write(chunk)
+                }
+            } catch let error as SystemErrno {
+                throw ModuleProxyError(.writeFailed, "write \(path): \(systemMessage(error.code))")
+            } catch let error as HTTPTransportError {
+                if error.code == .oversizeResponse {
+                    throw ModuleProxyError(.oversizeResponse, "reading \(display): response body larger than \(limit) bytes", underlying: error)
+                }
+                throw ModuleProxyError(.transport, "reading \(error)", underlying: error)
+            } catch {
+                throw ModuleProxyError(.transport, "reading \(display): \(error)")
+            }
+            guard response.status == 200 else {
+                let detail = proxyErrorDetail(response.body)
+                let message = "reading \(display): \(httpStatusText(response.status))"
+                    + (detail.isEmpty ? "" : "\n\tserver response:" + (detail.contains("\n") ? "\n\t" : " ") + detail)
+                let notFound = response.status == 404 || response.status == 410
+                throw ModuleProxyError(notFound ? .notFound : .httpStatus, message, status: response.status)
+            }
+            size = response.byteCount
+        }
+        guard fsync(fd) == 0 else { throw ModuleProxyError(.writeFailed, "sync \(path): \(systemMessage(errno))") }
+        return size
+    }
+}
+
+/// A file descriptor lent to a streaming sink until ``release()``.
+final class DescriptorOwner: Sendable {
+    private let fd: Mutex<Int32?>
+
+    init(_ fd: Int32) { self.fd = Mutex(fd) }
+
+    /// Writes all of `chunk`; after ``release()``, fails with `ECANCELED` and writes nothing.
+    func write(_ chunk: UnsafeRawBufferPointer) throws(SystemErrno) {
+        let failure: SystemErrno? = fd.withLock { fd in
+            guard let fd else { return SystemErrno(code: ECANCELED) }
+            do throws(SystemErrno) { try writeFully(fd, chunk) } catch { return error }
+            return nil
+        }
+        if let failure { throw failure }
+    }
+
+    /// Ends the loan (waits for a write in progress).
+    func release() { fd.withLock { $0 = nil } }
+}
+
+/// Copies a file of a `file://` proxy to `fd` in 1 MiB pieces with a size cap; a missing file
+/// is not-found.
+func copyProxyFile(_ source: String, display: String, limit: Int, to fd: Int32, path: String) throws(ModuleProxyError) -> Int {
+    let input = open(source, O_RDONLY | O_CLOEXEC)
+    guard input >= 0 else {
+        let err = errno
+        throw ModuleProxyError(err == ENOENT || err == ENOTDIR ? .notFound : .transport,
+                               "reading \(display): \(systemMessage(err))")
+    }
+    defer { close(input) }
+    var buffer = [UInt8](repeating: 0, count: 1 << 20)
+    var total = 0
+    while true {
+        let n = buffer.withUnsafeMutableBytes { read(input, $0.baseAddress, $0.count) }
+        if n < 0 {
+            if errno == EINTR { continue }
+            // A directory (EISDIR) or unreadable file, as readProxyFile reports it.
+            throw ModuleProxyError(.notFound, "reading \(display): \(systemMessage(errno))")
+        }
+        if n == 0 { return total }
+        guard n <= limit - total else {
+            throw ModuleProxyError(.oversizeResponse, "reading \(display): response body larger than \(limit) bytes")
+        }
+        total += n
+        var failure: SystemErrno?
+        buffer.withUnsafeBytes { raw in
+            do throws(SystemErrno) { try writeFully(fd, UnsafeRawBufferPointer(rebasing: raw[0..<n])) } catch { failure = error }
+        }
+        if let failure { throw ModuleProxyError(.writeFailed, "write \(path): \(systemMessage(failure.code))") }
     }
 }
 

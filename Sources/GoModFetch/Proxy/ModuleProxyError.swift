@@ -33,6 +33,7 @@ public struct ModuleProxyError: Error, Sendable, Hashable, CustomStringConvertib
             case invalidModule
             case notCanonical
             case noVersions
+            case writeFailed
         }
 
         /// The code.
@@ -74,6 +75,9 @@ public struct ModuleProxyError: Error, Sendable, Hashable, CustomStringConvertib
         public static let notCanonical = Code(.notCanonical)
         /// No versions in `@v/list` and no `@latest`: `no matching versions for query "latest"`.
         public static let noVersions = Code(.noVersions)
+        /// Writing a streamed download to its file failed (disk full, file too large, I/O
+        /// error): `write <file>: <errno text>`.
+        public static let writeFailed = Code(.writeFailed)
 
         /// The code's name, such as `notFound`.
         public var rawValue: String { backing.rawValue }

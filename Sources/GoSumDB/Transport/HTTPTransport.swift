@@ -19,6 +19,32 @@ public struct HTTPResponse: Sendable {
     }
 }
 
+/// The outcome of ``HTTPTransport/stream(_:limit:redirects:into:)``: the status, how many body
+/// bytes went to the sink, and (for any status but 200) the start of the body, for messages.
+public struct HTTPStreamedResponse: Sendable, Hashable {
+    /// The HTTP status code.
+    public var status: Int
+    /// For status 200: the number of body bytes given to the sink; 0 otherwise.
+    public var byteCount: Int
+    /// For any status but 200: the body, at most ``errorBodyLimit`` bytes (the rest is not
+    /// read); empty for 200, whose body went to the sink.
+    public var body: [UInt8]
+
+    /// The most bytes of a non-200 body kept (enough for Go's 648-byte error excerpt).
+    public static let errorBodyLimit = 64 << 10
+
+    /// A response.
+    public init(status: Int, byteCount: Int, body: [UInt8]) {
+        self.status = status
+        self.byteCount = byteCount
+        self.body = body
+    }
+}
+
+/// Receives a streamed body chunk by chunk, in order. A sink that throws stops the download;
+/// the transport rethrows the sink's error unchanged (so a disk-full `errno` stays the caller's).
+public typealias HTTPBodySink = @Sendable (UnsafeRawBufferPointer) throws -> Void
+
 /// A transport failure (not an HTTP status).
 public struct HTTPTransportError: Error, Sendable, Hashable, CustomStringConvertible {
     /// What went wrong.
@@ -100,7 +126,7 @@ public struct HTTPTransportError: Error, Sendable, Hashable, CustomStringConvert
     public var description: String {
         switch code.backing {
         case .oversizeResponse: "\(url): response body larger than \(detail) bytes"
-        case .timeout: "\(url): timeout"
+        case .timeout: detail.isEmpty ? "\(url): timeout" : "\(url): timeout (\(detail))"
         case .truncatedResponse: "\(url): unexpected EOF"
         case .insecureRedirect: "\(url): redirected from secure URL to insecure URL \(detail)"
         case .tooManyRedirects: "\(url): stopped after 10 redirects"
@@ -124,12 +150,38 @@ public protocol HTTPTransport: Sendable {
     /// The default implementation ignores `redirects` and calls ``get(_:limit:)``: right for
     /// stubs that never redirect; transports that follow redirects implement it.
     func get(_ url: URL, limit: Int, redirects: HTTPRedirectPolicy) async throws -> HTTPResponse
+
+    /// GETs `url` as ``get(_:limit:redirects:)`` does (same byte cap, redirect rules and
+    /// deadline), but hands a 200 body to `sink` chunk by chunk instead of returning it, so that
+    /// a large body (a module zip) never sits in memory. A body longer than `limit` is
+    /// ``HTTPTransportError/Code/oversizeResponse`` as soon as the limit is passed (the sink has
+    /// then received at most `limit` bytes); a body that stops arriving for the transport's idle
+    /// timeout is ``HTTPTransportError/Code/timeout``. Any other status is returned with the
+    /// start of its body (``HTTPStreamedResponse/body``) and nothing goes to the sink.
+    ///
+    /// The default implementation calls ``get(_:limit:redirects:)`` and passes the whole body to
+    /// `sink` at once: right for stubs; streaming transports implement it.
+    func stream(_ url: URL, limit: Int, redirects: HTTPRedirectPolicy,
+                into sink: @escaping HTTPBodySink) async throws -> HTTPStreamedResponse
 }
 
 extension HTTPTransport {
     /// Calls ``get(_:limit:)`` (for transports that never follow redirects).
     public func get(_ url: URL, limit: Int, redirects: HTTPRedirectPolicy) async throws -> HTTPResponse {
         try await get(url, limit: limit)
+    }
+
+    /// Calls ``get(_:limit:redirects:)`` and gives a 200 body to `sink` in one chunk (for stubs:
+    /// the body is in memory once).
+    public func stream(_ url: URL, limit: Int, redirects: HTTPRedirectPolicy,
+                       into sink: @escaping HTTPBodySink) async throws -> HTTPStreamedResponse {
+        let response = try await get(url, limit: limit, redirects: redirects)
+        guard response.status == 200 else {
+            return HTTPStreamedResponse(status: response.status, byteCount: 0,
+                                        body: Array(response.body.prefix(HTTPStreamedResponse.errorBodyLimit)))
+        }
+        try response.body.withUnsafeBytes { try sink($0) }
+        return HTTPStreamedResponse(status: 200, byteCount: response.body.count, body: [])
     }
 }
 

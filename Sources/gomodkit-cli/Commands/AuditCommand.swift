@@ -58,6 +58,9 @@ struct AuditCommand: AsyncParsableCommand {
     @Option(help: "Network timeout in seconds.")
     var timeout: Double = 30
 
+    @Option(help: deadlineHelp)
+    var deadline: DeadlineDuration?
+
     @Flag(help: "Print JSON.")
     var json = false
 
@@ -70,6 +73,7 @@ struct AuditCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        let until = deadline?.fromNow
         let dir = try projectDirectory(directory)
         let settings: ProjectAudit.Configuration
         do { settings = try ProjectAudit.Configuration.load(directory: dir, path: config) } catch {
@@ -82,6 +86,7 @@ struct AuditCommand: AsyncParsableCommand {
         let isOffline = offline || settings.offline == true
 
         var options = ProjectAudit.Options()
+        options.deadline = until
         options.moduleCache = try environment.cache()
         if let db = try environment.checksumDatabase(offline: isOffline, timeout: timeout) {
             options.checksumDatabase = db
@@ -113,6 +118,7 @@ struct AuditCommand: AsyncParsableCommand {
             print(render(report), terminator: "")
         }
         if report.failed { throw CLIFailure.verification("") }
+        if !report.notVerified.isEmpty { throw CLIFailure.unverified("") }
     }
 
     /// The text report: the findings, then one line per check, then the verdict.
@@ -131,8 +137,11 @@ struct AuditCommand: AsyncParsableCommand {
             }
             out += "\(pad(check.name, 11)) \(pad(check.status.rawValue, 8)) \(terminalSafe(check.summary))\n"
         }
+        for item in report.notVerified { out += "not verified: \(terminalSafe(item))\n" }
         let counts = report.counts
-        out += report.failed
+        out += !report.failed && !report.notVerified.isEmpty
+            ? "audit INCOMPLETE: \(report.notVerified.count) not verified (deadline exceeded)\n"
+            : report.failed
             ? "audit FAILED: \(counts[.error] ?? 0) errors, \(counts[.warning] ?? 0) warnings, \(counts[.note] ?? 0) notes\n"
             : "audit passed\(counts[.note].map { " (\($0) notes)" } ?? "")\n"
         return out
@@ -155,8 +164,10 @@ struct AuditCommand: AsyncParsableCommand {
         var failed: Bool
         var checks: [AuditReport.Check]
         var findings: [Finding]
+        var notVerified: [String]
 
         init(_ report: AuditReport) {
+            notVerified = report.notVerified
             directory = report.directory
             failed = report.failed
             checks = report.checks

@@ -36,10 +36,14 @@ struct DownloadCommand: AsyncParsableCommand {
     @Option(help: "Most modules downloaded at once.")
     var jobs: Int = 8
 
+    @Option(help: deadlineHelp)
+    var deadline: DeadlineDuration?
+
     @Argument(help: "path@version (or path@latest / path@<query>).")
     var modules: [String] = []
 
     func run() async throws {
+        let until = deadline?.fromNow
         guard !modules.isEmpty else { throw CLIFailure.input("go: no modules specified (see 'gomodkit download --help')") }
         let environment = try GoEnvironment.forCommand()
         var parsed: [(ByteString, ByteString)] = []
@@ -69,12 +73,23 @@ struct DownloadCommand: AsyncParsableCommand {
         let requests = parsed
         let limit = max(1, jobs)
         // Downloads run concurrently (each version under its own lock file); results are printed
-        // in argument order, as go prints them.
-        let results = await withTaskGroup(of: (Int, Result<DownloadedModule, ModuleCacheError>).self) { group in
+        // in argument order, as go prints them. When the deadline passes, the downloads running
+        // are cancelled (their temporary files removed) and none is started.
+        let notVerified = ModuleCacheError(.deadlineExceeded, "not verified: deadline exceeded")
+        let results = await withTaskGroup(of: (Int, Result<DownloadedModule, ModuleCacheError>)?.self) { group in
             var next = 0
             var done = 0
+            var running = 0
+            var expired = false
             var out = [Result<DownloadedModule, ModuleCacheError>?](repeating: nil, count: total)
+            if let until {
+                group.addTask {
+                    try? await Task.sleep(until: until, clock: .continuous)
+                    return nil
+                }
+            }
             func add(_ i: Int) {
+                running += 1
                 let (path, query) = requests[i]
                 group.addTask {
                     do throws(ModuleCacheError) {
@@ -85,32 +100,50 @@ struct DownloadCommand: AsyncParsableCommand {
                 }
             }
             while next < min(limit, total) { add(next); next += 1 }
-            while let (i, r) = await group.next() {
-                out[i] = r
+            while running > 0, let answer = await group.next() {
+                guard let (i, r) = answer else {
+                    // The deadline: cancel what runs, start nothing more.
+                    expired = true
+                    group.cancelAll()
+                    continue
+                }
+                running -= 1
+                // A download cut short by the deadline is not verified, not failed; a finding
+                // (mismatch, bad zip…) made before it stands.
+                if expired, case .failure(let error) = r, !error.isSecurityFailure {
+                    out[i] = .failure(notVerified)
+                } else {
+                    out[i] = r
+                }
                 done += 1
                 if total > 1 { progress.show("gomodkit: downloaded \(done)/\(total)") }
-                if next < total { add(next); next += 1 }
+                if !expired, next < total { add(next); next += 1 }
             }
-            return out.map { $0 ?? .failure(ModuleCacheError(.io, "download did not run")) }
+            group.cancelAll()
+            return out.map { $0 ?? .failure(notVerified) }
         }
         progress.clear()
         var failed = false
+        var unverified = 0
         for ((path, query), result) in zip(parsed, results) {
             switch result {
             case .success(let m):
                 if json { Terminal.write(m.goJSON() + [0x0A]) }
                 for w in m.warnings { Terminal.error("gomodkit: warning: \(terminalSafe(w))") }
             case .failure(let error):
-                failed = true
+                if error.code == .deadlineExceeded { unverified += 1 } else { failed = true }
                 if json {
                     let version = Semver.canonical(query) == query ? query : ""
                     Terminal.write(DownloadedModule.goErrorJSON(ModuleVersion(path: path, version: version),
                                                                 query: version.isEmpty ? query : nil, error: error.message) + [0x0A])
+                } else if error.code == .deadlineExceeded {
+                    Terminal.error("go: \(terminalSafe(String(decoding: path.bytes, as: UTF8.self)))@\(terminalSafe(String(decoding: query.bytes, as: UTF8.self))): \(error.message)")
                 } else {
                     Terminal.error("go: \(terminalSafe(error.message))")
                 }
             }
         }
         if failed { throw CLIFailure.verification("") }
+        if unverified > 0 { throw CLIFailure.unverified("") }
     }
 }

@@ -227,6 +227,9 @@ struct SumDBCommand: AsyncParsableCommand {
         @Argument(help: "The go.sum file (default: ./go.sum).")
         var file: String = "go.sum"
 
+        @Option(help: deadlineHelp)
+        var deadline: DeadlineDuration?
+
         struct Line: Encodable {
             var line: Int
             var path: String
@@ -248,6 +251,7 @@ struct SumDBCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
+            let until = deadline?.fromNow
             let data = try readInputFile(file)
             let sums: GoSum
             do { sums = try GoSum(parsing: data, fileName: file, mode: .strict) } catch { throw CLIFailure.input("\(error)") }
@@ -255,10 +259,11 @@ struct SumDBCommand: AsyncParsableCommand {
             let client = try options.client()
             let records = sums.records
             let limit = max(1, options.concurrency)
-            let results = await client.audit(records, concurrency: limit).map(Line.init)
+            let results = await client.audit(records, concurrency: limit, deadline: until).map(Line.init)
             var summary = ["verified": 0, "mismatch": 0, "missing": 0, "skipped": 0, "error": 0]
+            if until != nil { summary["notVerified"] = 0 }
             for r in results { summary[r.status, default: 0] += 1 }
-            let latest = try? await client.latest()
+            let latest = await beforeDeadline(until) { try? await client.latest() } ?? nil
             if options.json {
                 try Terminal.json(Output(file: file, database: client.name, treeSize: latest?.tree.size,
                                          treeHash: latest?.tree.hash.description, results: results, summary: summary))
@@ -272,11 +277,13 @@ struct SumDBCommand: AsyncParsableCommand {
                 }
                 let tree = latest.map { " against tree \($0.tree.size) (\($0.tree.hash))" } ?? ""
                 print("\(results.count) lines checked\(tree): \(summary["verified"] ?? 0) verified, \(summary["mismatch"] ?? 0) mismatched, "
-                      + "\(summary["missing"] ?? 0) missing, \(summary["error"] ?? 0) errors, \(summary["skipped"] ?? 0) skipped")
+                      + "\(summary["missing"] ?? 0) missing, \(summary["error"] ?? 0) errors, \(summary["skipped"] ?? 0) skipped"
+                      + (until == nil ? "" : ", \(summary["notVerified"] ?? 0) not verified (deadline)"))
             }
             if (summary["mismatch"] ?? 0) + (summary["missing"] ?? 0) + (summary["error"] ?? 0) > 0 {
                 throw CLIFailure.verification("")
             }
+            if (summary["notVerified"] ?? 0) > 0 { throw CLIFailure.unverified("") }
         }
     }
 }

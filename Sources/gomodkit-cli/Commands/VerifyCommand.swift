@@ -33,7 +33,11 @@ struct VerifyCommand: AsyncParsableCommand {
     @Option(help: "Network timeout in seconds.")
     var timeout: Double = 30
 
+    @Option(help: deadlineHelp)
+    var deadline: DeadlineDuration?
+
     func run() async throws {
+        let until = deadline?.fromNow
         let environment = try GoEnvironment.forCommand()
         let dir = try projectDirectory(directory)
         let cache = try environment.cache()
@@ -43,12 +47,15 @@ struct VerifyCommand: AsyncParsableCommand {
         let progress = ProgressLine()
         progress.show("gomodkit: verifying \(terminalSafe(dir))")
         let result: Result<ModuleVerifyReport, ModuleCacheError>
-        do { result = .success(try await cache.verify(project: project, checksumDatabase: useDB)) } catch let e as ModuleCacheError { result = .failure(e) } catch { result = .failure(ModuleCacheError(.io, "\(error)")) }
+        do { result = .success(try await cache.verify(project: project, checksumDatabase: useDB, deadline: until)) } catch let e as ModuleCacheError { result = .failure(e) } catch { result = .failure(ModuleCacheError(.io, "\(error)")) }
         progress.clear()
         var errors: [ModuleCacheError]
+        var notVerified: [ModuleCacheError] = []
         var graphFailed = false
         switch result {
-        case .success(let report): errors = report.errors
+        case .success(let report):
+            errors = report.errors
+            notVerified = report.notVerified
         case .failure(let error):
             // As go: a module graph that cannot be loaded is a failed verification (exit 1).
             Terminal.error("go: \(terminalSafe(error.message))")
@@ -62,7 +69,9 @@ struct VerifyCommand: AsyncParsableCommand {
         }
         // go mod verify prints its errors without the "go: " prefix (base.Errorf("%s", err)).
         for error in errors { Terminal.error(terminalSafe(error.message)) }
+        for item in notVerified { Terminal.error(terminalSafe(item.message)) }
         if !errors.isEmpty || graphFailed { throw CLIFailure.verification("") }
+        if !notVerified.isEmpty { throw CLIFailure.unverified("gomodkit: \(notVerified.count) not verified: deadline exceeded") }
         print("all modules verified")
     }
 }

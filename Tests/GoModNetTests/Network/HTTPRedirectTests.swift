@@ -1,4 +1,5 @@
 import Foundation
+import GoModTestSupport
 @testable import GoModCore
 @testable import GoSumDB
 @testable import GoModNet
