@@ -12,18 +12,27 @@ import Darwin
 #endif
 import GoModKit
 
-/// A command outcome other than success: the message (already Go-style) and the exit code.
+/// A command outcome other than success: the message (already Go-style) and the exit code
+/// (``ExitStatus``).
 struct CLIFailure: Error {
-    /// Exit code for a failed verification.
-    static let verificationFailed: Int32 = 1
-    /// Exit code for bad usage or unreadable input.
-    static let usage: Int32 = 2
+    /// Exit code for a failed verification (``ExitStatus/finding``).
+    static let verificationFailed: Int32 = ExitStatus.finding.rawValue
+    /// Exit code for bad usage or unreadable input (``ExitStatus/usage``).
+    static let usage: Int32 = ExitStatus.usage.rawValue
+    /// Exit code for "could not verify" (``ExitStatus/unverified``).
+    static let unverified: Int32 = ExitStatus.unverified.rawValue
 
     var code: Int32
     var message: String
 
     static func verification(_ message: String) -> CLIFailure { CLIFailure(code: verificationFailed, message: message) }
     static func input(_ message: String) -> CLIFailure { CLIFailure(code: usage, message: message) }
+    /// The failure for `error` with the exit code its ``Verdict`` gives (clean becomes 3: a
+    /// thrown error never means "verified").
+    static func classified(_ error: any Error, _ message: String) -> CLIFailure {
+        let status = Verdict(error).status
+        return CLIFailure(code: status == .clean ? unverified : status.rawValue, message: message)
+    }
 }
 
 /// Output helpers: stdout for results, stderr for diagnostics.

@@ -19,7 +19,7 @@ struct AuditCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "audit",
         abstract: "Audit a Go project: go.mod/go.sum, typosquats, checksum database, module cache, vendor/, tag divergence.",
-        discussion: """
+        discussion: ExitStatus.discussion("""
             Checks, in order: go.mod and go.sum parse; module paths against well-known modules \
             (typosquats); every go.sum line against the checksum database (online, or --offline \
             from its local cache; skipped with GOSUMDB=off); the module cache against .ziphash \
@@ -27,9 +27,9 @@ struct AuditCommand: AsyncParsableCommand {
             modules whose upstream git repository is given (--git, --git-root), the module \
             cache's zip against the zip rebuilt from the tag today (divergence). Settings may \
             also come from gomodkit-audit.json in DIR; flags override it, and it overrides the \
-            environment. Exit status: 0 clean, 1 any finding (or a check that could not run), \
-            2 bad usage or unreadable input.
-            """)
+            environment. A finding of warning or error severity exits 1; a check that could not \
+            run or a go.sum line that could not be verified (and no finding) exits 3.
+            """))
 
     @Argument(help: "The project directory (default: the current directory).")
     var directory: String = "."
@@ -112,7 +112,9 @@ struct AuditCommand: AsyncParsableCommand {
         } else {
             print(render(report), terminator: "")
         }
-        if report.failed { throw CLIFailure.verification("") }
+        var outcome = Outcome()
+        for finding in report.findings { outcome.record(Verdict(finding)) }
+        try outcome.finish()
     }
 
     /// The text report: the findings, then one line per check, then the verdict.
@@ -132,9 +134,17 @@ struct AuditCommand: AsyncParsableCommand {
             out += "\(pad(check.name, 11)) \(pad(check.status.rawValue, 8)) \(terminalSafe(check.summary))\n"
         }
         let counts = report.counts
-        out += report.failed
-            ? "audit FAILED: \(counts[.error] ?? 0) errors, \(counts[.warning] ?? 0) warnings, \(counts[.note] ?? 0) notes\n"
-            : "audit passed\(counts[.note].map { " (\($0) notes)" } ?? "")\n"
+        var outcome = Outcome()
+        for finding in report.findings { outcome.record(Verdict(finding)) }
+        switch outcome.status {
+        case .clean:
+            out += "audit passed\(counts[.note].map { " (\($0) notes)" } ?? "")\n"
+        case .unverified:
+            out += "audit INCOMPLETE: \(outcome.counts[.unverified] ?? 0) could not be verified, "
+                + "\(counts[.note] ?? 0) notes\n"
+        case .finding, .usage:
+            out += "audit FAILED: \(counts[.error] ?? 0) errors, \(counts[.warning] ?? 0) warnings, \(counts[.note] ?? 0) notes\n"
+        }
         return out
     }
 

@@ -11,12 +11,12 @@ struct SumDBCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sumdb",
         abstract: "Verify modules and go.sum files against the Go checksum database, with proofs.",
-        discussion: """
+        discussion: ExitStatus.discussion("""
             Uses GOSUMDB (default sum.golang.org), GONOSUMDB/GOPRIVATE and GOPROXY like the go \
             command, and the go command's cache: $GOPATH/pkg/sumdb/<db>/latest and \
             $GOMODCACHE/cache/download/sumdb/<db>/. Every answer is checked: note signature, \
             consistency with the stored latest tree, and inclusion of the record.
-            """,
+            """),
         subcommands: [Lookup.self, Audit.self, Latest.self, Proof.self, VerifyProof.self]
     )
 
@@ -73,7 +73,8 @@ struct SumDBCommand: AsyncParsableCommand {
 
     /// `gomodkit sumdb lookup path@version...`.
     struct Lookup: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Print the verified go.sum lines for module versions.")
+        static let configuration = CommandConfiguration(abstract: "Print the verified go.sum lines for module versions.",
+        discussion: ExitStatus.help)
 
         @OptionGroup var options: Options
 
@@ -91,7 +92,7 @@ struct SumDBCommand: AsyncParsableCommand {
         func run() async throws {
             let client = try options.client()
             let json = options.json
-            var failed = false
+            var outcome = Outcome()
             for module in modules {
                 let target = try splitModule(module)
                 let result: Result<ChecksumDatabaseLookup, any Error>
@@ -105,11 +106,11 @@ struct SumDBCommand: AsyncParsableCommand {
                         for line in r.lines { Terminal.write(line.bytes + [0x0A]) }
                     }
                 case .failure(let error):
-                    failed = true
-                    if json { try Terminal.json(Output(module: module, error: "\(error)")) } else { Terminal.error("go: \(error)") }
+                    outcome.record(Verdict(error))
+                    if json { try Terminal.json(Output(module: module, error: "\(error)")) } else { Terminal.error("go: \(terminalSafe("\(error)"))") }
                 }
             }
-            if failed { throw CLIFailure.verification("") }
+            try outcome.finish()
         }
     }
 
@@ -117,7 +118,7 @@ struct SumDBCommand: AsyncParsableCommand {
     struct Latest: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Fetch, verify and store the database's latest signed tree head.",
-            discussion: "With --offline, verify and print the stored one.")
+            discussion: ExitStatus.discussion("With --offline, verify and print the stored one."))
 
         @OptionGroup var options: Options
 
@@ -137,7 +138,7 @@ struct SumDBCommand: AsyncParsableCommand {
                     print("\(client.name) tree \(tree.size) \(tree.hash)")
                 }
             case .failure(let error):
-                throw CLIFailure.verification("go: \(error)")
+                throw CLIFailure.classified(error, "go: \(terminalSafe("\(error)"))")
             }
         }
     }
@@ -145,7 +146,8 @@ struct SumDBCommand: AsyncParsableCommand {
     /// `gomodkit sumdb proof path@version`.
     struct Proof: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Print an offline evidence bundle (C2SP tlog-proof) for a module version.")
+            abstract: "Print an offline evidence bundle (C2SP tlog-proof) for a module version.",
+        discussion: ExitStatus.help)
 
         @OptionGroup var options: Options
 
@@ -170,7 +172,7 @@ struct SumDBCommand: AsyncParsableCommand {
                     Terminal.write(bundle.formatted)
                 }
             case .failure(let error):
-                throw CLIFailure.verification("go: \(error)")
+                throw CLIFailure.classified(error, "go: \(terminalSafe("\(error)"))")
             }
         }
     }
@@ -179,7 +181,8 @@ struct SumDBCommand: AsyncParsableCommand {
     struct VerifyProof: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "verify-proof",
-            abstract: "Verify a tlog-proof bundle offline with the database key; print its go.sum lines.")
+            abstract: "Verify a tlog-proof bundle offline with the database key; print its go.sum lines.",
+        discussion: ExitStatus.help)
 
         @OptionGroup var options: Options
 
@@ -215,12 +218,13 @@ struct SumDBCommand: AsyncParsableCommand {
     struct Audit: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Check every line of a go.sum against the checksum database, with proofs.",
-            discussion: """
+            discussion: ExitStatus.discussion("""
                 Each line's module version is looked up (signature, consistency and inclusion proofs \
                 checked) and its hash compared with the database's. Prints one result per line and \
-                a summary. Exit status 1 when any line mismatches, has no database record, or \
-                cannot be verified; lines for GONOSUMDB/GOPRIVATE modules are reported as skipped.
-                """)
+                a summary. A line that mismatches or has no database record, or an answer that \
+                fails verification, exits 1; lines that could not be checked (network, offline \
+                cache miss) exit 3; lines for GONOSUMDB/GOPRIVATE modules are reported as skipped.
+                """))
 
         @OptionGroup var options: Options
 
@@ -255,7 +259,8 @@ struct SumDBCommand: AsyncParsableCommand {
             let client = try options.client()
             let records = sums.records
             let limit = max(1, options.concurrency)
-            let results = await client.audit(records, concurrency: limit).map(Line.init)
+            let audits = await client.audit(records, concurrency: limit)
+            let results = audits.map(Line.init)
             var summary = ["verified": 0, "mismatch": 0, "missing": 0, "skipped": 0, "error": 0]
             for r in results { summary[r.status, default: 0] += 1 }
             let latest = try? await client.latest()
@@ -274,9 +279,9 @@ struct SumDBCommand: AsyncParsableCommand {
                 print("\(results.count) lines checked\(tree): \(summary["verified"] ?? 0) verified, \(summary["mismatch"] ?? 0) mismatched, "
                       + "\(summary["missing"] ?? 0) missing, \(summary["error"] ?? 0) errors, \(summary["skipped"] ?? 0) skipped")
             }
-            if (summary["mismatch"] ?? 0) + (summary["missing"] ?? 0) + (summary["error"] ?? 0) > 0 {
-                throw CLIFailure.verification("")
-            }
+            var outcome = Outcome()
+            for audit in audits { outcome.record(Verdict(audit)) }
+            try outcome.finish()
         }
     }
 }
