@@ -35,24 +35,39 @@ struct CLIFailure: Error {
     }
 }
 
-/// Output helpers: stdout for results, stderr for diagnostics.
+/// Output helpers: stdout for results, stderr for diagnostics. Text goes through
+/// ``terminalSafe(_:)`` (Docs/output-encoding.md); escaping is idempotent, so text that was
+/// already escaped is unchanged.
 enum Terminal {
-    /// Writes `text` and a newline to standard error.
+    /// Writes `text` and a newline to standard error, control characters and bidi overrides escaped.
     static func error(_ text: String) {
-        try? writeFully(2, Array((text.hasSuffix("\n") ? text : text + "\n").utf8))
+        let safe = terminalSafe(text)
+        try? writeFully(2, Array((safe.hasSuffix("\n") ? safe : safe + "\n").utf8))
     }
 
-    /// Writes `value` as one line of JSON (sorted keys) to standard output.
+    /// Writes `text` and a newline to standard output, control characters and bidi overrides escaped.
+    static func line(_ text: String) {
+        try? writeFully(1, Array((terminalSafe(text) + "\n").utf8))
+    }
+
+    /// Writes `value` as one line of JSON (sorted keys) to standard output, with every
+    /// character a terminal could act on written as a `\uNNNN` escape (``terminalSafeJSON(_:)``).
     static func json(_ value: some Encodable) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let data = try encoder.encode(value)
-        try? writeFully(1, Array(data) + [0x0A])
+        try? writeFully(1, terminalSafeJSON(Array(data)) + [0x0A])
     }
 
-    /// Writes raw bytes to standard output.
+    /// Writes bytes in a file format (go.sum, go.mod, go's JSON) to standard output: as they
+    /// are when standard output is a file or a pipe, escaped (line breaks kept) when it is a
+    /// terminal.
     static func write(_ bytes: [UInt8]) {
-        try? writeFully(1, bytes)
+        if isatty(1) == 1 {
+            try? writeFully(1, Array(terminalSafe(bytes, lineBreaks: true).utf8))
+        } else {
+            try? writeFully(1, bytes)
+        }
     }
 }
 

@@ -13,7 +13,7 @@ import GoModKit
 /// failure; a local problem that a retry cannot fix is never reported as retryable). Commands
 /// report every checked item into an ``Outcome``; the mapping from typed library errors and
 /// report contents to a ``Verdict`` is ``Verdict/init(_:)`` and its siblings below, never
-/// string matching. Docs/CLI.md and the README describe the table; ``ExitStatus/help`` is the
+/// string matching. The README describes the table; ``ExitStatus/help`` is the
 /// text every command's `--help` ends with.
 enum ExitStatus: Int32, Sendable, CaseIterable {
     /// Everything checked out.

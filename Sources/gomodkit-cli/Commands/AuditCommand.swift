@@ -110,7 +110,7 @@ struct AuditCommand: AsyncParsableCommand {
         } else if json {
             try Terminal.json(Output(report))
         } else {
-            print(render(report), terminator: "")
+            try? writeFully(1, Array(terminalSafe(render(report)).utf8))
         }
         var outcome = Outcome()
         for finding in report.findings { outcome.record(Verdict(finding)) }
@@ -155,7 +155,11 @@ struct AuditCommand: AsyncParsableCommand {
             var severity: String
             var message: String
             var module: String?
+            /// The exact bytes of ``module`` (and ``version``) when they are not valid UTF-8
+            /// (Docs/output-encoding.md).
+            var moduleBase64: String?
             var version: String?
+            var versionBase64: String?
             var file: String?
             var line: Int?
             var details: [String]
@@ -172,7 +176,8 @@ struct AuditCommand: AsyncParsableCommand {
             checks = report.checks
             findings = report.findings.map {
                 Finding(rule: $0.rule.rawValue, severity: $0.severity.rawValue, message: $0.message,
-                        module: $0.modulePath.map { String(decoding: $0.bytes, as: UTF8.self) }, version: $0.moduleVersion.map { String(decoding: $0.bytes, as: UTF8.self) },
+                        module: $0.modulePath.map(jsonText), moduleBase64: $0.modulePath.flatMap(jsonBytes),
+                        version: $0.moduleVersion.map(jsonText), versionBase64: $0.moduleVersion.flatMap(jsonBytes),
                         file: $0.file, line: $0.line, details: $0.details)
             }
         }

@@ -108,7 +108,7 @@ struct Diverge: AsyncParsableCommand {
         if json {
             try Terminal.json(report)
         } else {
-            print(Self.render(report), terminator: "")
+            try? writeFully(1, Array(terminalSafe(Self.render(report)).utf8))
         }
         var outcome = Outcome()
         outcome.record(Verdict(report))

@@ -43,7 +43,7 @@ struct GoSumCommand: ParsableCommand {
                     .init(line: $0.line, severity: $0.severity.rawValue, code: $0.code.rawValue, message: $0.message)
                 }))
             } else {
-                for diagnostic in sums.diagnostics { print(diagnostic.description) }
+                for diagnostic in sums.diagnostics { Terminal.line(diagnostic.description) }
             }
             if sums.diagnostics.contains(where: { $0.severity >= .warning }) {
                 throw CLIFailure.verification("")

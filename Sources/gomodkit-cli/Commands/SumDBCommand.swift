@@ -84,6 +84,8 @@ struct SumDBCommand: AsyncParsableCommand {
         struct Output: Encodable {
             var module: String
             var lines: [String]?
+            /// The exact bytes of each line, when any is not valid UTF-8 (Docs/output-encoding.md).
+            var linesBase64: [String]?
             var record: Int64?
             var treeSize: Int64?
             var error: String?
@@ -100,10 +102,11 @@ struct SumDBCommand: AsyncParsableCommand {
                 switch result {
                 case .success(let r):
                     if json {
-                        try Terminal.json(Output(module: module, lines: r.lines.map { String(decoding: $0.bytes, as: UTF8.self) },
+                        let exact = r.lines.allSatisfy(\.isValidUTF8) ? nil : r.lines.map { Base64.encodeString($0.bytes) }
+                        try Terminal.json(Output(module: module, lines: r.lines.map(jsonText), linesBase64: exact,
                                                  record: r.recordID, treeSize: r.tree.size))
                     } else {
-                        for line in r.lines { Terminal.write(line.bytes + [0x0A]) }
+                        for line in r.lines { Terminal.line(terminalName(line)) }
                     }
                 case .failure(let error):
                     outcome.record(Verdict(error))
@@ -135,7 +138,7 @@ struct SumDBCommand: AsyncParsableCommand {
                     try Terminal.json(Output(database: client.name, size: tree.size, hash: tree.hash.description,
                                              note: String(decoding: note, as: UTF8.self)))
                 } else {
-                    print("\(client.name) tree \(tree.size) \(tree.hash)")
+                    Terminal.line("\(client.name) tree \(tree.size) \(tree.hash)")
                 }
             case .failure(let error):
                 throw CLIFailure.classified(error, "go: \(terminalSafe("\(error)"))")
@@ -205,7 +208,7 @@ struct SumDBCommand: AsyncParsableCommand {
                     try Terminal.json(["file": file, "index": "\(bundle.index)", "treeSize": "\(tree.size)",
                                        "record": String(decoding: bundle.recordText, as: UTF8.self)])
                 } else {
-                    Terminal.write(bundle.recordText)
+                    try? writeFully(1, Array(terminalSafe(bundle.recordText, lineBreaks: true).utf8))
                     Terminal.error("\(file): record \(bundle.index) is in tree \(tree.size) signed by \(String(decoding: verifier.name.bytes, as: UTF8.self))")
                 }
             } catch {
@@ -234,8 +237,13 @@ struct SumDBCommand: AsyncParsableCommand {
         struct Line: Encodable {
             var line: Int
             var path: String
+            /// The exact bytes of ``path`` (and of ``version``, ``hash``) when they are not valid
+            /// UTF-8 (Docs/output-encoding.md).
+            var pathBase64: String?
             var version: String
+            var versionBase64: String?
             var hash: String
+            var hashBase64: String?
             var status: String
             var record: Int64?
             var databaseHash: String?
@@ -269,14 +277,14 @@ struct SumDBCommand: AsyncParsableCommand {
                                          treeHash: latest?.tree.hash.description, results: results, summary: summary))
             } else {
                 for r in results {
-                    var text = "\(file):\(r.line): \(r.path) \(r.version) \(r.hash): \(r.status)"
+                    var text = "\(terminalName(file)):\(r.line): \(terminalName(r.path)) \(terminalName(r.version)) \(terminalName(r.hash)): \(r.status)"
                     if let id = r.record { text += " (record \(id))" }
                     if let db = r.databaseHash { text += "; \(client.name) has \(db)" }
                     if let error = r.error { text += ": \(error.split(separator: "\n", omittingEmptySubsequences: false).joined(separator: "\n\t"))" }
-                    print(text)
+                    Terminal.line(text)
                 }
                 let tree = latest.map { " against tree \($0.tree.size) (\($0.tree.hash))" } ?? ""
-                print("\(results.count) lines checked\(tree): \(summary["verified"] ?? 0) verified, \(summary["mismatch"] ?? 0) mismatched, "
+                Terminal.line("\(results.count) lines checked\(tree): \(summary["verified"] ?? 0) verified, \(summary["mismatch"] ?? 0) mismatched, "
                       + "\(summary["missing"] ?? 0) missing, \(summary["error"] ?? 0) errors, \(summary["skipped"] ?? 0) skipped")
             }
             var outcome = Outcome()
@@ -290,9 +298,9 @@ extension SumDBCommand.Audit.Line {
     /// The JSON/text form of a library verdict.
     init(_ audit: GoSumLineAudit) {
         let r = audit.record
-        self.init(line: r.line, path: String(decoding: r.path.bytes, as: UTF8.self),
-                  version: String(decoding: r.version.bytes, as: UTF8.self),
-                  hash: String(decoding: r.hash.bytes, as: UTF8.self), status: audit.status.rawValue,
+        self.init(line: r.line, path: jsonText(r.path), pathBase64: jsonBytes(r.path),
+                  version: jsonText(r.version), versionBase64: jsonBytes(r.version),
+                  hash: jsonText(r.hash), hashBase64: jsonBytes(r.hash), status: audit.status.rawValue,
                   record: audit.recordID,
                   databaseHash: audit.databaseHash.map { String(decoding: $0.bytes, as: UTF8.self) },
                   error: audit.status == .verified || audit.status == .mismatch ? nil : audit.error?.description)

@@ -103,9 +103,9 @@ struct Typosquat: ParsableCommand {
                                      findings: findings, invalid: invalid))
         } else {
             for finding in findings {
-                print("\(finding)  [\(finding.targetSource.rawValue)]")
+                Terminal.line("\(finding)  [\(finding.targetSource.rawValue)]")
             }
-            for line in invalid { print("invalid module path: \(line)") }
+            for line in invalid { Terminal.line("invalid module path: \(line)") }
             if selfCheck {
                 print("\(findings.count) false alarm\(findings.count == 1 ? "" : "s") among \(detector.count) references")
             }

@@ -60,7 +60,10 @@ struct VerifyZip: ParsableCommand {
     struct Report: Encodable {
         var zip: String
         var module: String?
+        /// The exact bytes of ``module`` when they are not valid UTF-8 (Docs/output-encoding.md).
+        var moduleBase64: String?
         var version: String?
+        var versionBase64: String?
         var hash: String?
         var expected: [String] = []
         var result: Result
@@ -78,7 +81,8 @@ struct VerifyZip: ParsableCommand {
             return
         }
         let target = try moduleVersion(of: archive)
-        var report = Report(zip: zip, module: String(decoding: target.path.bytes, as: UTF8.self), version: String(decoding: target.version.bytes, as: UTF8.self),
+        var report = Report(zip: zip, module: jsonText(target.path), moduleBase64: jsonBytes(target.path),
+                            version: jsonText(target.version), versionBase64: jsonBytes(target.version),
                             result: .mismatch)
         let prefix = ByteString(target.description + "/")
         if let stray = archive.entries.first(where: { !$0.name.hasPrefix(prefix) }) {
@@ -175,7 +179,7 @@ struct VerifyZip: ParsableCommand {
         if json {
             try Terminal.json(report)
         } else if report.result == .match, let hash = report.hash {
-            print("\(report.module ?? "")@\(report.version ?? "") \(hash): ok")
+            Terminal.line("\(terminalName(report.module ?? ""))@\(terminalName(report.version ?? "")) \(hash): ok")
         }
         var outcome = Outcome()
         outcome.record(report.result.verdict)

@@ -237,6 +237,8 @@ struct ModuleSourceOptions: ParsableArguments {
 struct CheckOutput: Encodable {
     struct Item: Encodable {
         var path: ByteString
+        /// The exact bytes of ``path`` when they are not valid UTF-8 (Docs/output-encoding.md).
+        var pathBase64: String?
         var code: String
         var error: String
     }
@@ -259,7 +261,8 @@ struct CheckOutput: Encodable {
         ok = report.isValid
         valid = report.valid
         func items(_ list: [ModuleZip.FileError]) -> [Item] {
-            list.map { Item(path: $0.path, code: "\($0.code)", error: $0.message.utf8String ?? $0.message.description) }
+            list.map { Item(path: $0.path, pathBase64: jsonBytes($0.path), code: "\($0.code)",
+                            error: $0.message.utf8String ?? $0.message.description) }
         }
         omitted = items(report.omitted)
         invalid = items(report.invalid)

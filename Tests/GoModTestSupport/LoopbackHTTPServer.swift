@@ -3,21 +3,22 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Foundation
+package import Foundation
 import Synchronization
 
 /// A scripted HTTP/1.1 server on 127.0.0.1 for transport tests: every request's path goes to
 /// `handler`, which writes raw bytes (so a test can send any framing, hostile or not) and says
 /// whether the connection stays open for another request. Blocking sockets, one thread per
-/// connection.
-final class LoopbackHTTPServer: Sendable {
+/// connection. Shared by the transport tests (GoModNetTests) and the CLI tests, which serve a
+/// proxy and a checksum database to the `gomodkit` executable through it.
+package final class LoopbackHTTPServer: Sendable {
     /// One accepted connection.
-    final class Connection: Sendable {
-        let fd: Int32
+    package final class Connection: Sendable {
+        package let fd: Int32
         init(fd: Int32) { self.fd = fd }
 
         /// Writes all of `bytes` (ignoring a peer that went away).
-        func write(_ bytes: [UInt8]) {
+        package func write(_ bytes: [UInt8]) {
             var offset = 0
             while offset < bytes.count {
                 #if canImport(Darwin)
@@ -34,10 +35,10 @@ final class LoopbackHTTPServer: Sendable {
             }
         }
 
-        func write(_ text: String) { write(Array(text.utf8)) }
+        package func write(_ text: String) { write(Array(text.utf8)) }
 
         /// A response with `Content-Length`.
-        func respond(_ status: Int, _ body: [UInt8], headers: [String] = []) {
+        package func respond(_ status: Int, _ body: [UInt8], headers: [String] = []) {
             var head = "HTTP/1.1 \(status) X\r\nContent-Length: \(body.count)\r\n"
             for h in headers { head += h + "\r\n" }
             write(Array((head + "\r\n").utf8) + body)
@@ -45,27 +46,27 @@ final class LoopbackHTTPServer: Sendable {
     }
 
     /// What the handler wants after a request.
-    enum Next: Sendable { case keepAlive, close }
+    package enum Next: Sendable { case keepAlive, close }
 
-    let port: Int
+    package let port: Int
     private let listener: Int32
     private let handler: @Sendable (String, Connection) -> Next
     private let log = Mutex<(paths: [String], connections: Int, closedByClient: Int)>(([], 0, 0))
     private let open = Mutex<[Int32]>([])
 
     /// The server's base URL (`http://127.0.0.1:<port>`).
-    var url: URL { URL(string: "http://127.0.0.1:\(port)")! }
+    package var url: URL { URL(string: "http://127.0.0.1:\(port)")! }
 
     /// Paths requested so far, in order.
-    var paths: [String] { log.withLock { $0.paths } }
+    package var paths: [String] { log.withLock { $0.paths } }
     /// Connections accepted so far.
-    var connections: Int { log.withLock { $0.connections } }
+    package var connections: Int { log.withLock { $0.connections } }
     /// Connections the client closed (end of stream while the server waited for the next request
     /// head). A client that misread a response's framing cannot reuse the connection and closes it;
     /// a client that understood it keeps it in its pool.
-    var closedByClient: Int { log.withLock { $0.closedByClient } }
+    package var closedByClient: Int { log.withLock { $0.closedByClient } }
 
-    init(handler: @escaping @Sendable (String, Connection) -> Next) throws {
+    package init(handler: @escaping @Sendable (String, Connection) -> Next) throws {
         self.handler = handler
         #if canImport(Darwin)
         let fd = socket(AF_INET, SOCK_STREAM, 0)
@@ -92,7 +93,7 @@ final class LoopbackHTTPServer: Sendable {
     }
 
     /// Stops accepting and closes every connection.
-    func stop() {
+    package func stop() {
         _ = shutdown(listener, Int32(SHUT_RDWR))
         open.withLock { fds in
             for fd in fds { _ = shutdown(fd, Int32(SHUT_RDWR)) }
