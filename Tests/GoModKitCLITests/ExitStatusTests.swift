@@ -1,6 +1,7 @@
 import Foundation
 import GoModKit
 import GoModTestSupport
+import GoSumDBTestSupport
 import Testing
 @testable import gomodkit_cli
 

@@ -18,7 +18,13 @@ import Darwin
 final class LoopbackModuleServer: Sendable {
     let http: LoopbackHTTPServer
     let sumdb: FakeSumDBServer
-    private let files: Mutex<[String: [UInt8]]>
+    private let files: FileTable
+
+    /// The proxy's files, shared with the server's handler threads.
+    final class FileTable: Sendable {
+        let files: Mutex<[String: [UInt8]]>
+        init(_ files: [String: [UInt8]]) { self.files = Mutex(files) }
+    }
 
     /// `GOPROXY` for this server.
     var goproxy: String { "http://127.0.0.1:\(http.port)/proxy" }
@@ -30,13 +36,13 @@ final class LoopbackModuleServer: Sendable {
     init(files: [String: [UInt8]], records: [(String, String, String)]) throws {
         let sumdb = try FakeSumDBServer(height: 2)
         for (path, version, text) in records { sumdb.add(path, version, text: text) }
-        let table = Mutex(files)
+        let table = FileTable(files)
         self.sumdb = sumdb
         self.files = table
         http = try LoopbackHTTPServer { path, connection in
             if path.hasPrefix("/proxy/") {
                 let name = String(path.dropFirst("/proxy/".count))
-                if let body = table.withLock({ $0[name] }) {
+                if let body = table.files.withLock({ $0[name] }) {
                     connection.respond(200, body)
                 } else {
                     connection.respond(404, Array("not found: \(name)\n".utf8))
@@ -63,7 +69,7 @@ final class LoopbackModuleServer: Sendable {
     }
 
     /// Replaces or adds a proxy file.
-    func serve(_ name: String, _ body: [UInt8]) { files.withLock { $0[name] = body } }
+    func serve(_ name: String, _ body: [UInt8]) { files.files.withLock { $0[name] = body } }
 
     func stop() { http.stop() }
 
