@@ -50,10 +50,12 @@ final class LoopbackModuleServer: Sendable {
                 return .keepAlive
             }
             if path.hasPrefix("/sumdb/"), let url = URL(string: "http://loopback" + path) {
-                // The handler runs on the server's own thread: waiting here blocks no task.
+                // The handler runs on the server's own thread, and the lookup on a dedicated
+                // executor: the test process's cooperative pool may be held by tests waiting for
+                // their child process.
                 let answer = Mutex<HTTPResponse?>(nil)
                 let done = DispatchSemaphore(value: 0)
-                Task {
+                Task(executorPreference: DedicatedExecutor.shared) {
                     let response = try? await sumdb.get(url, limit: 1 << 24)
                     answer.withLock { $0 = response }
                     done.signal()
