@@ -169,6 +169,14 @@ import Testing
         return project
     }
 
+    /// Removes the checksum database's answers cached in the module cache
+    /// (`cache/download/sumdb`), so that the next run must ask the server.
+    static func dropDatabaseCache(_ scratch: URL) throws {
+        let dir = scratch.appendingPathComponent("modcache/cache/download/sumdb")
+        _ = try GoReference.run("/bin/chmod", ["-R", "u+w", dir.path])
+        try? FileManager.default.removeItem(at: dir)
+    }
+
     @Test func verifyHonestLyingDown() throws {
         let honest = try Quickstart.server()
         defer { honest.stop() }
@@ -180,7 +188,9 @@ import Testing
         #expect(ok.status == 0, "\(ok.stderr)")
         #expect(ok.stdout == "all modules verified\n")
 
-        // The database lies about the module's record (a fresh GOPATH: no stored tree).
+        // The database lies about the module's record (a fresh GOPATH: no stored tree; and no
+        // cached database answers, which would be used instead of the network, as go does).
+        try Self.dropDatabaseCache(scratch.url)
         let lying = try Quickstart.server(lyingDatabase: true)
         defer { lying.stop() }
         var lyingEnv = Self.environment(scratch.url, goproxy: honest.goproxy, gosumdb: lying.gosumdb)
@@ -190,6 +200,7 @@ import Testing
         #expect(!forged.stdout.contains("all modules verified"))
 
         // The database is down: nothing contradicts the cache, but go.sum is not verified.
+        try Self.dropDatabaseCache(scratch.url)
         let down = try LoopbackModuleServer.down()
         var downEnv = Self.environment(scratch.url, goproxy: down.goproxy, gosumdb: down.gosumdb)
         downEnv["GOPATH"] = scratch.url.appendingPathComponent("gopath-down").path
@@ -301,6 +312,7 @@ import Testing
         #expect(ok.status == 0, "\(ok.stdout)\(ok.stderr)")
         #expect(ok.stdout.contains("audit passed"))
 
+        try Self.dropDatabaseCache(scratch.url)
         let lying = try Quickstart.server(lyingDatabase: true)
         defer { lying.stop() }
         var lyingEnv = Self.environment(scratch.url, goproxy: honest.goproxy, gosumdb: lying.gosumdb)
@@ -311,6 +323,7 @@ import Testing
         let rules = (object["findings"] as? [[String: Any]])?.compactMap { $0["rule"] as? String } ?? []
         #expect(rules.contains("GMK012-sumdb-misbehaved"), "\(rules)")
 
+        try Self.dropDatabaseCache(scratch.url)
         let down = try LoopbackModuleServer.down()
         var downEnv = Self.environment(scratch.url, goproxy: down.goproxy, gosumdb: down.gosumdb)
         downEnv["GOPATH"] = scratch.url.appendingPathComponent("gopath-down").path
@@ -364,7 +377,7 @@ import Testing
         let down = try LoopbackModuleServer.down()
         let unreachable = try CLITests.gomodkit(["diverge", module, "--git", SupplyChainCommandTests.bundle, "--proxy", down.goproxy])
         #expect(unreachable.status == 3, "\(unreachable.stderr)")
-        let missing = try CLITests.gomodkit(["diverge", "github.com/boltdb-go/bolt@v9.9.9", "--git", SupplyChainCommandTests.bundle,
+        let missing = try CLITests.gomodkit(["diverge", "github.com/boltdb-go/bolt@v1.9.9", "--git", SupplyChainCommandTests.bundle,
                                              "--proxy", mirror.goproxy])
         #expect(missing.status == 3, "\(missing.stderr)")
 
