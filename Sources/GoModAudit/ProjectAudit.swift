@@ -244,10 +244,7 @@ public enum ProjectAudit {
         switch result {
         case .success(let verified):
             for e in verified.errors {
-                // A missing .ziphash or an unhashable tree leaves the module unverified; the
-                // rest show the cache does not match.
-                let rule: AuditFinding.Rule = e.code == .missingZipHash || e.code == .hashFailed ? .checkFailed : .moduleCacheMismatch
-                report.findings.append(AuditFinding(rule: rule, message: e.message,
+                report.findings.append(AuditFinding(rule: .moduleCacheMismatch, message: e.message,
                                                     modulePath: e.module?.path, moduleVersion: e.module?.version))
             }
             report.checks.append(.init(

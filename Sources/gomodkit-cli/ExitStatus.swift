@@ -130,7 +130,9 @@ extension Verdict {
         switch error.code {
         case .goSumMismatch, .checksumDatabaseMismatch, .zipModified, .dirModified, .goSumCacheMismatch,
              .goSumDatabaseMismatch, .vendorFileModified, .modulePathMismatch, .invalidZip,
-             .invalidPseudoVersion, .vendorInconsistent:
+             .invalidPseudoVersion, .vendorInconsistent, .missingZipHash, .hashFailed:
+            // A cached module without its .ziphash, or whose zip or tree cannot be hashed (a
+            // checksum error), fails `go mod verify` as a modified one does.
             self = .finding
         case .proxy:
             self = error.proxyError.map { Verdict($0) } ?? .unverified
@@ -142,7 +144,7 @@ extension Verdict {
             // The project's own go.mod (no module named) is local input; a dependency's go.mod
             // missing from the cache is an offline cache miss.
             self = error.module == nil ? .input : .unverified
-        case .missingZipHash, .hashFailed, .vendorUnverifiable:
+        case .vendorUnverifiable:
             self = .unverified
         default:
             self = .unverified
