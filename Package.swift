@@ -182,7 +182,7 @@ let package = Package(
         .testTarget(
             name: "GoModKitCLITests",
             dependencies: [
-                "gomodkit-cli", "GoModKit",
+                "gomodkit-cli", "GoModKit", "GoModTestSupport", "GoSumDBTestSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings

@@ -29,6 +29,9 @@ public struct AuditFinding: Sendable, Hashable {
         case tagMoved = "GMK010-tag-moved"
         /// A check could not run at all (missing cache, unreachable database...).
         case checkFailed = "GMK011-check-failed"
+        /// The checksum database's answer failed verification (a fork, a bad signature, a record
+        /// or tile that does not authenticate).
+        case checksumDatabaseMisbehaved = "GMK012-sumdb-misbehaved"
 
         /// A short title, for report headings and SARIF `shortDescription`.
         public var title: String {
@@ -44,6 +47,7 @@ public struct AuditFinding: Sendable, Hashable {
             case .tagDivergence: "mirror zip diverges from the git tag"
             case .tagMoved: "git tag moved after the mirror cached the module"
             case .checkFailed: "a check could not run"
+            case .checksumDatabaseMisbehaved: "the checksum database's answer failed verification"
             }
         }
 
@@ -72,6 +76,8 @@ public struct AuditFinding: Sendable, Hashable {
                 "The git tag now points to another commit than the one the mirror cached, but the differences look harmless. Review them anyway."
             case .checkFailed:
                 "A check could not run, so the audit is incomplete."
+            case .checksumDatabaseMisbehaved:
+                "The checksum database (or a proxy in front of it) sent an answer that does not verify: a tree inconsistent with one seen before (a fork), a bad signature, or a record or tile that does not authenticate. Keep the evidence and report it; do not trust modules verified only by this server."
             }
         }
 

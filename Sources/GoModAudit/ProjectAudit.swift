@@ -202,6 +202,11 @@ public enum ProjectAudit {
                     rule: .checksumMissing, message: "\(subject): \(db.name) has no record of it",
                     modulePath: r.path, moduleVersion: r.moduleVersion, file: "go.sum", line: r.line,
                     details: a.error.map { ["\($0)"] } ?? []))
+            case .error where a.error?.isSecurityFailure == true:
+                report.findings.append(AuditFinding(
+                    rule: .checksumDatabaseMisbehaved, message: "\(subject): \(db.name)'s answer failed verification",
+                    modulePath: r.path, moduleVersion: r.moduleVersion, file: "go.sum", line: r.line,
+                    details: a.error.map { ["\($0)"] } ?? []))
             case .error:
                 // An unreachable database, or an offline cache without the data, fails every
                 // line the same way: one finding says so, with the count.
@@ -283,14 +288,16 @@ public enum ProjectAudit {
         do {
             let (errors, files) = try VendorCheck.check(project: directory, cache: cache)
             for e in errors {
-                report.findings.append(AuditFinding(rule: .vendorMismatch, message: e.message,
+                report.findings.append(AuditFinding(rule: e.code == .vendorUnverifiable ? .checkFailed : .vendorMismatch,
+                                                    message: e.message,
                                                     modulePath: e.module?.path, moduleVersion: e.module?.version,
                                                     file: "vendor/modules.txt"))
             }
             report.checks.append(.init(name: "vendor", status: errors.isEmpty ? .passed : .failed,
                                        summary: "\(plural(files, "vendored file")) compared, \(plural(errors.count, "problem"))"))
         } catch {
-            report.findings.append(AuditFinding(rule: .vendorMismatch, message: error.message, file: "vendor/modules.txt"))
+            report.findings.append(AuditFinding(rule: error.code == .vendorInconsistent || error.isSecurityFailure ? .vendorMismatch : .checkFailed,
+                                                message: error.message, file: "vendor/modules.txt"))
             report.checks.append(.init(name: "vendor", status: .failed, summary: "could not check: \(error.message)"))
         }
     }

@@ -121,6 +121,21 @@ public struct ChecksumDatabaseError: Error, Sendable, Hashable, CustomStringConv
         self.underlying = underlying
     }
 
+    /// Whether the failure shows the server misbehaved (its answer failed verification: a
+    /// fork, a bad signature, a record or tile that does not authenticate, a record without
+    /// the line asked for), as opposed to being unavailable or misconfigured.
+    public var isSecurityFailure: Bool {
+        // Over the backing enum, without `default`, so a new code must be classified here.
+        switch code.backing {
+        case .securityFork, .note, .tlog, .recordNotInTree, .recordNotAuthenticated, .lookupMissingEntry,
+             .inconsistentTile, .unexpectedNoteContent:
+            true
+        case .disabled, .skipped, .invalidConfiguration, .notFound, .httpStatus, .transport, .offlineMissing,
+             .stateCorrupt, .tooManyRequests, .writeConflict, .storeFailure, .invalidModule:
+            false
+        }
+    }
+
     /// Equality on ``code`` only.
     public static func == (lhs: ChecksumDatabaseError, rhs: ChecksumDatabaseError) -> Bool { lhs.code == rhs.code }
     /// Hashes ``code`` only.

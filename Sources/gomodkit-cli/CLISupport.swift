@@ -12,15 +12,16 @@ import Darwin
 #endif
 import GoModKit
 
-/// A command outcome other than success: the message (already Go-style) and the exit code.
+/// A command outcome other than success: the message (already Go-style) and the exit code
+/// (``ExitStatus``).
 struct CLIFailure: Error {
-    /// Exit code for a failed verification.
-    static let verificationFailed: Int32 = 1
-    /// Exit code for bad usage or unreadable input.
-    static let usage: Int32 = 2
-    /// Exit code when something could not be verified (e.g. not checked by `--deadline`) and
-    /// nothing was found wrong.
-    static let couldNotVerify: Int32 = 3
+    /// Exit code for a failed verification (``ExitStatus/finding``).
+    static let verificationFailed: Int32 = ExitStatus.finding.rawValue
+    /// Exit code for bad usage or unreadable input (``ExitStatus/usage``).
+    static let usage: Int32 = ExitStatus.usage.rawValue
+    /// Exit code for "could not verify" (``ExitStatus/unverified``), e.g. lines not checked by
+    /// `--deadline` when nothing was found wrong.
+    static let couldNotVerify: Int32 = ExitStatus.unverified.rawValue
 
     var code: Int32
     var message: String
@@ -28,26 +29,47 @@ struct CLIFailure: Error {
     static func verification(_ message: String) -> CLIFailure { CLIFailure(code: verificationFailed, message: message) }
     static func input(_ message: String) -> CLIFailure { CLIFailure(code: usage, message: message) }
     static func unverified(_ message: String) -> CLIFailure { CLIFailure(code: couldNotVerify, message: message) }
+    /// The failure for `error` with the exit code its ``Verdict`` gives (clean becomes 3: a
+    /// thrown error never means "verified").
+    static func classified(_ error: any Error, _ message: String) -> CLIFailure {
+        let status = Verdict(error).status
+        return CLIFailure(code: status == .clean ? couldNotVerify : status.rawValue, message: message)
+    }
 }
 
-/// Output helpers: stdout for results, stderr for diagnostics.
+/// Output helpers: stdout for results, stderr for diagnostics. Text goes through
+/// ``terminalSafe(_:)`` (Docs/output-encoding.md); escaping is idempotent, so text that was
+/// already escaped is unchanged.
 enum Terminal {
-    /// Writes `text` and a newline to standard error.
+    /// Writes `text` and a newline to standard error, control characters and bidi overrides escaped.
     static func error(_ text: String) {
-        try? writeFully(2, Array((text.hasSuffix("\n") ? text : text + "\n").utf8))
+        let safe = terminalSafe(text)
+        try? writeFully(2, Array((safe.hasSuffix("\n") ? safe : safe + "\n").utf8))
     }
 
-    /// Writes `value` as one line of JSON (sorted keys) to standard output.
+    /// Writes `text` and a newline to standard output, control characters and bidi overrides escaped.
+    static func line(_ text: String) {
+        try? writeFully(1, Array((terminalSafe(text) + "\n").utf8))
+    }
+
+    /// Writes `value` as one line of JSON (sorted keys) to standard output, with every
+    /// character a terminal could act on written as a `\uNNNN` escape (``terminalSafeJSON(_:)``).
     static func json(_ value: some Encodable) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let data = try encoder.encode(value)
-        try? writeFully(1, Array(data) + [0x0A])
+        try? writeFully(1, terminalSafeJSON(Array(data)) + [0x0A])
     }
 
-    /// Writes raw bytes to standard output.
+    /// Writes bytes in a file format (go.sum, go.mod, go's JSON) to standard output: as they
+    /// are when standard output is a file or a pipe, escaped (line breaks kept) when it is a
+    /// terminal.
     static func write(_ bytes: [UInt8]) {
-        try? writeFully(1, bytes)
+        if isatty(1) == 1 {
+            try? writeFully(1, Array(terminalSafe(bytes, lineBreaks: true).utf8))
+        } else {
+            try? writeFully(1, bytes)
+        }
     }
 }
 

@@ -14,15 +14,15 @@ import Darwin
 
 /// The `gomodkit` command: a thin shell over the GoModKit library.
 ///
-/// Exit codes everywhere: 0 ok, 1 verification failed, 2 bad usage or unreadable input.
+/// Exit codes everywhere: ``ExitStatus`` (0 clean, 1 finding, 2 usage or unreadable input,
+/// 3 could not verify).
 struct GoModKitCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gomodkit",
         abstract: "Check Go modules the way the go command does, and catch what it misses.",
-        discussion: """
-            Exit status: 0 when everything checked out, 1 when a verification failed, \
-            2 for bad usage or unreadable input.
-            """,
+        discussion: ExitStatus.discussion("""
+            Every command ends with the same exit status, below.
+            """),
         subcommands: [
             Hash.self, VerifyZip.self, GoSumCommand.self,
             ModCommand.self, WorkCommand.self,

@@ -15,7 +15,14 @@ import Testing
     static let badZip = example.appendingPathComponent("example.com-hello@v1.0.0-tampered.zip").path
     static let goSum = example.appendingPathComponent("go.sum").path
 
-    struct Result { var status: Int32; var stdout: String; var stderr: String }
+    struct Result {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+        /// The exact bytes written (the strings above decode them, replacing invalid UTF-8).
+        var stdoutBytes: [UInt8] = []
+        var stderrBytes: [UInt8] = []
+    }
 
     /// Runs the built `gomodkit` binary (built by `swift build` / `swift test`).
     static func gomodkit(_ arguments: [String], environment: [String: String]? = nil,
@@ -42,9 +49,10 @@ import Testing
         try process.run()
         process.waitUntilExit()
         try outHandle.close(); try errHandle.close()
+        let stdout = Array(try Data(contentsOf: out)), stderr = Array(try Data(contentsOf: err))
         return Result(status: process.terminationStatus,
-                      stdout: String(decoding: try Data(contentsOf: out), as: UTF8.self),
-                      stderr: String(decoding: try Data(contentsOf: err), as: UTF8.self))
+                      stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self),
+                      stdoutBytes: stdout, stderrBytes: stderr)
     }
 
     /// The go.sum line for the zip, as Go wrote it.

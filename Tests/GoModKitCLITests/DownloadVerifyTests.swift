@@ -21,18 +21,21 @@ import Testing
         return try CLITests.gomodkit(arguments, environment: env, currentDirectory: cwd)
     }
 
+    /// GOPROXY=off is cmd/go's cache-only mode: a module not in the cache could not be
+    /// verified (exit 3; go exits 1).
     @Test func downloadWithProxyOffIsGosError() throws {
         let r = try Self.run(["download", "example.com/x@v1.0.0"], env: ["GOPROXY": "off", "GOSUMDB": "off"])
-        #expect(r.status == 1)
+        #expect(r.status == 3)
         #expect(r.stderr == "go: example.com/x@v1.0.0: module lookup disabled by GOPROXY=off\n")
         let j = try Self.run(["download", "-json", "example.com/x@v1.0.0"], env: ["GOPROXY": "off", "GOSUMDB": "off"])
-        #expect(j.status == 1)
+        #expect(j.status == 3)
         #expect(j.stdout == "{\n\t\"Path\": \"example.com/x\",\n\t\"Version\": \"v1.0.0\",\n\t\"Error\": \"example.com/x@v1.0.0: module lookup disabled by GOPROXY=off\"\n}\n")
     }
 
+    /// A setting GoModKit cannot honour (GOPROXY=direct) is a usage error, exit 2.
     @Test func directIsRefusedClearly() throws {
         let r = try Self.run(["download", "example.com/x@v1.0.0"], env: ["GOPROXY": "direct", "GOSUMDB": "off"])
-        #expect(r.status == 1)
+        #expect(r.status == 2)
         #expect(r.stderr.hasPrefix("go: example.com/x@v1.0.0: direct (version-control) fetching is not supported by GoModKit"))
     }
 
@@ -51,10 +54,11 @@ import Testing
 
     /// Arguments split at the first `@` with Go's version check (modload.ParsePathVersion); the
     /// texts are go mod download's (GOPROXY=off GOFLAGS=-mod=mod, Go 1.27.3), which exits 1 for
-    /// the invalid version where GoModKit uses its usage status 2.
+    /// the invalid version where GoModKit uses its usage status 2, and for the lookup GOPROXY=off
+    /// refuses where GoModKit says "could not verify" (3).
     @Test func pathVersionArguments() throws {
         let r = try Self.run(["download", "example.com/x@v1.0.0@x"], env: ["GOPROXY": "off", "GOSUMDB": "off"])
-        #expect(r.status == 1)
+        #expect(r.status == 3)
         #expect(r.stderr == "go: example.com/x@v1.0.0@x: module lookup disabled by GOPROXY=off\n")
         let bad = try Self.run(["download", "example.com/x@-v1"], env: ["GOPROXY": "off", "GOSUMDB": "off"])
         #expect(bad.status == 2)

@@ -9,7 +9,8 @@ import Synchronization
 /// A scripted HTTP/1.1 server on 127.0.0.1 for transport tests: every request's path goes to
 /// `handler`, which writes raw bytes (so a test can send any framing, hostile or not) and says
 /// whether the connection stays open for another request. Blocking sockets, one thread per
-/// connection.
+/// connection. Shared by the transport tests (GoModNetTests) and the CLI tests, which serve a
+/// proxy and a checksum database to the `gomodkit` executable through it.
 package final class LoopbackHTTPServer: Sendable {
     /// One accepted connection.
     package final class Connection: Sendable {

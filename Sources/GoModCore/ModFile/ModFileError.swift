@@ -242,16 +242,17 @@ public struct ModFileError: Error, Sendable, Hashable, CustomStringConvertible {
     public func hash(into hasher: inout Hasher) { hasher.combine(code) }
 }
 
-/// Text for a terminal: valid printable runes, newline and tab as they are; everything else
-/// escaped like Go's `%q` does inside a quoted string (`\x1b`, `\u202e`, `\xff`, …).
-func terminalSafe(_ bytes: [UInt8]) -> String {
+/// Text for a terminal: valid printable runes (and, with `lineBreaks`, newline and tab) as
+/// they are; everything else escaped like Go's `%q` does inside a quoted string (`\x1b`, `\r`,
+/// `\u202e`, `\xff`, …). The CLI's output scheme (Docs/output-encoding.md).
+package func terminalSafe(_ bytes: [UInt8], lineBreaks: Bool = true) -> String {
     var out = ""
     out.reserveCapacity(bytes.count)
     var i = 0
     let s = bytes[...]
     while i < bytes.count {
         let b = bytes[i]
-        if b == 0x0A || b == 0x09 || (b >= 0x20 && b < 0x7F) {
+        if (lineBreaks && (b == 0x0A || b == 0x09)) || (b >= 0x20 && b < 0x7F) {
             out.unicodeScalars.append(Unicode.Scalar(b))
             i += 1
             continue

@@ -195,10 +195,12 @@ extension ModuleCache {
                     unreachableReported = true
                     error.module = nil
                     errors.append(ModuleCacheError(.checksumDatabaseFailure, module: module,
-                        "could not reach the checksum database \(db.name): \(error) (use --offline to skip this check)"))
+                        "could not reach the checksum database \(db.name): \(error) (use --offline to skip this check)",
+                        checksumDatabaseError: error))
                 } else {
                     errors.append(ModuleCacheError(.checksumDatabaseFailure, module: module,
-                        "\(plain(record.path)) \(plain(record.version)): could not verify against the checksum database: \(audit.error.map { "\($0)" } ?? "unknown failure")"))
+                        "\(plain(record.path)) \(plain(record.version)): could not verify against the checksum database: \(audit.error.map { "\($0)" } ?? "unknown failure")",
+                        checksumDatabaseError: audit.error))
                 }
             }
         }

@@ -1,4 +1,5 @@
 public import GoModCore
+public import GoSumDB
 /// A module-cache failure (download, verify, vendor check), cmd/go's wording where it has one.
 ///
 /// Equality and hashing use ``code`` only.
@@ -110,13 +111,18 @@ public struct ModuleCacheError: Error, Sendable, Hashable, CustomStringConvertib
     /// The file-system error behind ``Code/io``, when there is one (its operation, path and
     /// `errno`).
     public var underlying: (any Error & Sendable)?
+    /// The checksum-database error behind ``Code/checksumDatabaseFailure`` (a fork or a bad
+    /// signature is not the same failure as an unreachable server), when there is one.
+    public var checksumDatabaseError: ChecksumDatabaseError?
 
     /// An error.
-    public init(_ code: Code, module: ModuleVersion? = nil, _ message: String, proxyError: ModuleProxyError? = nil) {
+    public init(_ code: Code, module: ModuleVersion? = nil, _ message: String, proxyError: ModuleProxyError? = nil,
+                checksumDatabaseError: ChecksumDatabaseError? = nil) {
         self.code = code
         self.module = module
         self.message = message
         self.proxyError = proxyError
+        self.checksumDatabaseError = checksumDatabaseError
     }
 
     /// Whether the failure shows the data is wrong (as opposed to unavailable).

@@ -315,7 +315,8 @@ public struct ModuleDownloader: Sendable {
         } catch let error as ChecksumDatabaseError {
             var detail = error
             detail.module = nil
-            throw ModuleCacheError(.checksumDatabaseFailure, module: module, "\(plain(module.path))@\(plain(module.version)): verifying \(noun): \(detail)")
+            throw ModuleCacheError(.checksumDatabaseFailure, module: module, "\(plain(module.path))@\(plain(module.version)): verifying \(noun): \(detail)",
+                                   checksumDatabaseError: error)
         } catch {
             throw ModuleCacheError(.checksumDatabaseFailure, module: module, "\(plain(module.path))@\(plain(module.version)): verifying \(noun): \(error)")
         }

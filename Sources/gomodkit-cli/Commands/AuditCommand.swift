@@ -19,7 +19,7 @@ struct AuditCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "audit",
         abstract: "Audit a Go project: go.mod/go.sum, typosquats, checksum database, module cache, vendor/, tag divergence.",
-        discussion: """
+        discussion: ExitStatus.discussion("""
             Checks, in order: go.mod and go.sum parse; module paths against well-known modules \
             (typosquats); every go.sum line against the checksum database (online, or --offline \
             from its local cache; skipped with GOSUMDB=off); the module cache against .ziphash \
@@ -27,9 +27,9 @@ struct AuditCommand: AsyncParsableCommand {
             modules whose upstream git repository is given (--git, --git-root), the module \
             cache's zip against the zip rebuilt from the tag today (divergence). Settings may \
             also come from gomodkit-audit.json in DIR; flags override it, and it overrides the \
-            environment. Exit status: 0 clean, 1 any finding (or a check that could not run), \
-            2 bad usage or unreadable input.
-            """)
+            environment. A finding of warning or error severity exits 1; a check that could not \
+            run or a go.sum line that could not be verified (and no finding) exits 3.
+            """))
 
     @Argument(help: "The project directory (default: the current directory).")
     var directory: String = "."
@@ -115,10 +115,12 @@ struct AuditCommand: AsyncParsableCommand {
         } else if json {
             try Terminal.json(Output(report))
         } else {
-            print(render(report), terminator: "")
+            try? writeFully(1, Array(terminalSafe(render(report)).utf8))
         }
-        if report.failed { throw CLIFailure.verification("") }
-        if !report.notVerified.isEmpty { throw CLIFailure.unverified("") }
+        var outcome = Outcome()
+        for finding in report.findings { outcome.record(Verdict(finding)) }
+        for _ in report.notVerified { outcome.record(.unverified) }
+        try outcome.finish()
     }
 
     /// The text report: the findings, then one line per check, then the verdict.
@@ -139,11 +141,19 @@ struct AuditCommand: AsyncParsableCommand {
         }
         for item in report.notVerified { out += "not verified: \(terminalSafe(item))\n" }
         let counts = report.counts
-        out += !report.failed && !report.notVerified.isEmpty
-            ? "audit INCOMPLETE: \(report.notVerified.count) not verified (deadline exceeded)\n"
-            : report.failed
-            ? "audit FAILED: \(counts[.error] ?? 0) errors, \(counts[.warning] ?? 0) warnings, \(counts[.note] ?? 0) notes\n"
-            : "audit passed\(counts[.note].map { " (\($0) notes)" } ?? "")\n"
+        var outcome = Outcome()
+        for finding in report.findings { outcome.record(Verdict(finding)) }
+        for _ in report.notVerified { outcome.record(.unverified) }
+        switch outcome.status {
+        case .clean:
+            out += "audit passed\(counts[.note].map { " (\($0) notes)" } ?? "")\n"
+        case .unverified:
+            out += "audit INCOMPLETE: \(outcome.counts[.unverified] ?? 0) could not be verified"
+                + (report.notVerified.isEmpty ? "" : " (\(report.notVerified.count) not checked by the deadline)") + ", "
+                + "\(counts[.note] ?? 0) notes\n"
+        case .finding, .usage:
+            out += "audit FAILED: \(counts[.error] ?? 0) errors, \(counts[.warning] ?? 0) warnings, \(counts[.note] ?? 0) notes\n"
+        }
         return out
     }
 
@@ -154,7 +164,11 @@ struct AuditCommand: AsyncParsableCommand {
             var severity: String
             var message: String
             var module: String?
+            /// The exact bytes of ``module`` (and ``version``) when they are not valid UTF-8
+            /// (Docs/output-encoding.md).
+            var moduleBase64: String?
             var version: String?
+            var versionBase64: String?
             var file: String?
             var line: Int?
             var details: [String]
@@ -173,7 +187,8 @@ struct AuditCommand: AsyncParsableCommand {
             checks = report.checks
             findings = report.findings.map {
                 Finding(rule: $0.rule.rawValue, severity: $0.severity.rawValue, message: $0.message,
-                        module: $0.modulePath.map { String(decoding: $0.bytes, as: UTF8.self) }, version: $0.moduleVersion.map { String(decoding: $0.bytes, as: UTF8.self) },
+                        module: $0.modulePath.map(jsonText), moduleBase64: $0.modulePath.flatMap(jsonBytes),
+                        version: $0.moduleVersion.map(jsonText), versionBase64: $0.moduleVersion.flatMap(jsonBytes),
                         file: $0.file, line: $0.line, details: $0.details)
             }
         }

@@ -12,15 +12,16 @@ struct Diverge: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "diverge",
         abstract: "Compare a mirror's module zip with the zip rebuilt from the git tag today.",
-        discussion: """
+        discussion: ExitStatus.discussion("""
             First the cheap check: the .info Origin commit (from --info or the proxy) against the \
             commit the tag names now. Then the zip is rebuilt from the tag with cmd/go's rules and \
             the h1: hashes are compared; when they differ, the changed files are listed with \
             their SHA-256 and classified (watched imports, init() functions, directives, cgo, \
             binaries, encoded blobs). --git takes a repository directory or a git bundle file \
-            (cloned to a temporary directory). Exit status: 0 consistent, 1 for any divergence \
-            (benign retags included, so that scripts notice), 2 for bad usage or unreadable input.
-            """
+            (cloned to a temporary directory). Any divergence exits 1 (benign retags \
+            included, so that scripts notice); a proxy that cannot be reached or does not have \
+            the version exits 3.
+            """)
     )
 
     @Argument(help: "The module version, path@version.")
@@ -76,19 +77,23 @@ struct Diverge: AsyncParsableCommand {
 
         // The mirror.
         var mirror: Divergence.Mirror
+        var fromNetwork = false
         do {
             if let zip {
                 mirror = Divergence.Mirror(zip: try Divergence.readFile(zip, limit: Int(ModuleZip.maxZipFile)), info: nil)
             } else {
                 guard let proxy, let url = URL(string: proxy) else { throw CLIFailure.input("--proxy: not a URL") }
+                fromNetwork = true
                 mirror = try await Divergence.fetch(version, proxy: url, transport: DefaultHTTPTransport())
+                fromNetwork = false
             }
             if let info {
                 mirror.info = try Divergence.Info.parse(try Divergence.readFile(info, limit: Divergence.maxInfoSize),
                                                         expectedVersion: version.version, subject: info)
             }
         } catch let error as DivergenceError {
-            throw CLIFailure.input(error.description)
+            throw CLIFailure(code: Verdict(error, fromNetwork: fromNetwork).status.rawValue,
+                             message: terminalSafe(error.description))
         }
 
         let report: Divergence.Report
@@ -97,14 +102,17 @@ struct Diverge: AsyncParsableCommand {
                                             source: ModuleZip.GitSource(repository: repository, directory: ByteString(subdir)),
                                             recordedHash: h1.flatMap(DirHash.init))
         } catch {
-            throw CLIFailure.input(error.description)
+            throw CLIFailure(code: Verdict(error, fromNetwork: proxy != nil).status.rawValue,
+                             message: terminalSafe(error.description))
         }
         if json {
             try Terminal.json(report)
         } else {
-            print(Self.render(report), terminator: "")
+            try? writeFully(1, Array(terminalSafe(Self.render(report)).utf8))
         }
-        if report.verdict != .consistent { throw CLIFailure(code: CLIFailure.verificationFailed, message: "") }
+        var outcome = Outcome()
+        outcome.record(Verdict(report))
+        try outcome.finish()
     }
 
     /// The human-readable report.

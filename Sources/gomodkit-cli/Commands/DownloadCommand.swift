@@ -11,13 +11,15 @@ struct DownloadCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "download",
         abstract: "Download modules into the module cache, verified, like go mod download.",
-        discussion: """
+        discussion: ExitStatus.discussion("""
             Uses GOPROXY (direct is not supported: GoModKit never fetches from version control), \
             GONOPROXY/GOPRIVATE, GOSUMDB, GONOSUMDB, GOMODCACHE/GOPATH and GOFLAGS (-modcacherw) \
             like the go command. Every .mod and .zip is checked against go.sum (with --gosum) and \
             otherwise the checksum database before it enters the cache; files are written \
-            atomically under cmd/go's lock files. Exit status 1 when any module failed.
-            """)
+            atomically under cmd/go's lock files. A module whose hash disagrees \
+            with go.sum or the checksum database, or that breaks the module zip rules, exits 1; \
+            an unreachable proxy or database exits 3.
+            """))
 
     @Flag(name: [.customLong("json"), .customLong("json", withSingleDash: true)],
           help: "Print a JSON object per module, as go mod download -json does.")
@@ -123,15 +125,15 @@ struct DownloadCommand: AsyncParsableCommand {
             return out.map { $0 ?? .failure(notVerified) }
         }
         progress.clear()
-        var failed = false
-        var unverified = 0
+        var outcome = Outcome()
         for ((path, query), result) in zip(parsed, results) {
             switch result {
             case .success(let m):
+                outcome.record(.clean)
                 if json { Terminal.write(m.goJSON() + [0x0A]) }
                 for w in m.warnings { Terminal.error("gomodkit: warning: \(terminalSafe(w))") }
             case .failure(let error):
-                if error.code == .deadlineExceeded { unverified += 1 } else { failed = true }
+                outcome.record(Verdict(error))
                 if json {
                     let version = Semver.canonical(query) == query ? query : ""
                     Terminal.write(DownloadedModule.goErrorJSON(ModuleVersion(path: path, version: version),
@@ -143,7 +145,6 @@ struct DownloadCommand: AsyncParsableCommand {
                 }
             }
         }
-        if failed { throw CLIFailure.verification("") }
-        if unverified > 0 { throw CLIFailure.unverified("") }
+        try outcome.finish()
     }
 }

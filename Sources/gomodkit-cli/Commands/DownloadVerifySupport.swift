@@ -65,17 +65,3 @@ struct ProgressLine {
         try? writeFully(2, Array("\r\u{1B}[K".utf8))
     }
 }
-
-/// Escapes control characters and bidi overrides in untrusted text for a terminal.
-func terminalSafe(_ s: String) -> String {
-    var out = ""
-    for scalar in s.unicodeScalars {
-        switch scalar.value {
-        case 0x09, 0x0A: out.unicodeScalars.append(scalar)
-        case 0x00..<0x20, 0x7F, 0x80..<0xA0, 0x202A...0x202E, 0x2066...0x2069:
-            out += "\\u{\(String(scalar.value, radix: 16))}"
-        default: out.unicodeScalars.append(scalar)
-        }
-    }
-    return out
-}

@@ -6,6 +6,7 @@ struct GoSumCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gosum",
         abstract: "Check or format go.sum files.",
+        discussion: ExitStatus.help,
         subcommands: [Check.self, Format.self]
     )
 
@@ -13,13 +14,13 @@ struct GoSumCommand: ParsableCommand {
     struct Check: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Report every problem in a go.sum file, with file:line.",
-            discussion: """
+            discussion: ExitStatus.discussion("""
                 Reads the file strictly (every line checked: three fields, valid module path, \
                 canonical version, canonical h1: hash, no conflicting hashes for one module \
-                version) and keeps going after each problem. Exit status 1 when any warning or \
-                error is reported; informational notes (such as a dropped empty-go.mod hash line, \
+                version) and keeps going after each problem. Any warning or error reported is a \
+                finding (exit 1); informational notes (such as a dropped empty-go.mod hash line, \
                 which go also drops) do not fail the check.
-                """
+                """)
         )
 
         @Argument(help: "The go.sum (or go.work.sum) file.")
@@ -42,7 +43,7 @@ struct GoSumCommand: ParsableCommand {
                     .init(line: $0.line, severity: $0.severity.rawValue, code: $0.code.rawValue, message: $0.message)
                 }))
             } else {
-                for diagnostic in sums.diagnostics { print(diagnostic.description) }
+                for diagnostic in sums.diagnostics { Terminal.line(diagnostic.description) }
             }
             if sums.diagnostics.contains(where: { $0.severity >= .warning }) {
                 throw CLIFailure.verification("")
@@ -55,11 +56,11 @@ struct GoSumCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "fmt",
             abstract: "Print a go.sum file in the canonical form go writes.",
-            discussion: """
+            discussion: ExitStatus.discussion("""
                 Sorted like cmd/go (module path bytewise, then semantic version, go.mod lines \
                 after zip lines), each key's hashes sorted and de-duplicated. Malformed lines are \
                 reported on standard error and left out; the exit status is then 1.
-                """
+                """)
         )
 
         @Argument(help: "The go.sum (or go.work.sum) file.")

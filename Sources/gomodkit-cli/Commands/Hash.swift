@@ -5,11 +5,11 @@ import GoModKit
 struct Hash: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Print the h1: hash of module zips, a go.mod file, or a directory tree.",
-        discussion: """
+        discussion: ExitStatus.discussion("""
             gomodkit hash FILE.zip...            h1: of each zip (FILE h1:... when several)
             gomodkit hash --mod go.mod           h1: of a go.mod, as go.sum's /go.mod lines record it
             gomodkit hash --dir DIR --prefix path@version
-            """
+            """)
     )
 
     @Argument(help: "Module zip files.")

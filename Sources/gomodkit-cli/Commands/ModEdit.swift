@@ -18,6 +18,7 @@ struct ModCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mod",
         abstract: "Read and edit go.mod files (go mod edit).",
+        discussion: ExitStatus.help,
         subcommands: [ModEdit.self, ModBench.self]
     )
 }
@@ -27,6 +28,7 @@ struct WorkCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "work",
         abstract: "Read and edit go.work files (go work edit).",
+        discussion: ExitStatus.help,
         subcommands: [WorkEdit.self]
     )
 }
@@ -36,7 +38,7 @@ struct ModEdit: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "edit",
         abstract: "Edit or format a go.mod file exactly as `go mod edit` does.",
-        discussion: """
+        discussion: ExitStatus.discussion("""
             usage: gomodkit mod edit [editing flags] [-fmt|-print|-json] [go.mod]
 
             Flags are Go-style (one or two dashes, -flag=value or -flag value) and are read \
@@ -50,10 +52,10 @@ struct ModEdit: ParsableCommand {
             -json prints go mod edit's JSON. Without a file argument, the go.mod of the current \
             directory or a parent is edited. Nothing but that one file is read.
 
-            Output and messages are go's, byte for byte. Exit status: 0 ok, 1 when the file does \
-            not parse, 2 for bad flags or arguments and unreadable or unwritable files (go exits \
-            1 for argument errors).
-            """
+            Output and messages are go's, byte for byte. A file that does not parse exits 1; bad \
+            flags or arguments and unreadable or unwritable files exit 2 (go exits 1 for argument \
+            errors).
+            """)
     )
 
     @Argument(parsing: .captureForPassthrough, help: "Editing flags, then the go.mod file.")
@@ -69,7 +71,7 @@ struct WorkEdit: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "edit",
         abstract: "Edit or format a go.work file exactly as `go work edit` does.",
-        discussion: """
+        discussion: ExitStatus.discussion("""
             usage: gomodkit work edit [editing flags] [go.work]
 
             Go-style flags as for `gomodkit mod edit`: -go=V, -toolchain=T, and in order \
@@ -77,7 +79,7 @@ struct WorkEdit: ParsableCommand {
             -replace=old[@v]=new[@v], -dropreplace=old[@v]; -fmt, -print, -json. Without a \
             file argument, $GOWORK or the go.work of the current directory or a parent is \
             edited. -use does not read the module's go.mod (go writes no module path either).
-            """
+            """)
     )
 
     @Argument(parsing: .captureForPassthrough, help: "Editing flags, then the go.work file.")
@@ -93,6 +95,7 @@ struct ModBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Parse go.mod files repeatedly and report the time (for scripts/bench-modfile.sh).",
+        discussion: ExitStatus.help,
         shouldDisplay: false
     )
 

@@ -6,7 +6,7 @@ struct SumCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sum",
         abstract: "Recompute a module version's go.sum lines from a directory or a git repository, offline.",
-        discussion: """
+        discussion: ExitStatus.discussion("""
             Prints the two lines go.sum records for the version:
               <module> <version> h1:...         the h1: of the module zip
               <module> <version>/go.mod h1:...  the h1: of its go.mod
@@ -14,10 +14,9 @@ struct SumCommand: ParsableCommand {
             (the version's tag, cmd/go's archive command and attributes), and the go.mod hash is \
             that of the go.mod blob at the tag, or of the synthesized 'module <path>' line when \
             the version has none. With --dir the directory is zipped as zip.CreateFromDir does \
-            and its go.mod file is hashed as it is on disk. No zip is written. Exit status 0 on \
-            success, 1 when the module is invalid or not found at the revision, 2 for bad usage \
-            or unreadable input.
-            """
+            and its go.mod file is hashed as it is on disk. No zip is written. A module that is invalid or not \
+            found at the revision exits 1.
+            """)
     )
 
     @OptionGroup var source: ModuleSourceOptions

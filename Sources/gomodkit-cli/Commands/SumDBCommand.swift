@@ -11,12 +11,12 @@ struct SumDBCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sumdb",
         abstract: "Verify modules and go.sum files against the Go checksum database, with proofs.",
-        discussion: """
+        discussion: ExitStatus.discussion("""
             Uses GOSUMDB (default sum.golang.org), GONOSUMDB/GOPRIVATE and GOPROXY like the go \
             command, and the go command's cache: $GOPATH/pkg/sumdb/<db>/latest and \
             $GOMODCACHE/cache/download/sumdb/<db>/. Every answer is checked: note signature, \
             consistency with the stored latest tree, and inclusion of the record.
-            """,
+            """),
         subcommands: [Lookup.self, Audit.self, Latest.self, Proof.self, VerifyProof.self]
     )
 
@@ -73,7 +73,8 @@ struct SumDBCommand: AsyncParsableCommand {
 
     /// `gomodkit sumdb lookup path@version...`.
     struct Lookup: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Print the verified go.sum lines for module versions.")
+        static let configuration = CommandConfiguration(abstract: "Print the verified go.sum lines for module versions.",
+        discussion: ExitStatus.help)
 
         @OptionGroup var options: Options
 
@@ -83,6 +84,8 @@ struct SumDBCommand: AsyncParsableCommand {
         struct Output: Encodable {
             var module: String
             var lines: [String]?
+            /// The exact bytes of each line, when any is not valid UTF-8 (Docs/output-encoding.md).
+            var linesBase64: [String]?
             var record: Int64?
             var treeSize: Int64?
             var error: String?
@@ -91,7 +94,7 @@ struct SumDBCommand: AsyncParsableCommand {
         func run() async throws {
             let client = try options.client()
             let json = options.json
-            var failed = false
+            var outcome = Outcome()
             for module in modules {
                 let target = try splitModule(module)
                 let result: Result<ChecksumDatabaseLookup, any Error>
@@ -99,17 +102,18 @@ struct SumDBCommand: AsyncParsableCommand {
                 switch result {
                 case .success(let r):
                     if json {
-                        try Terminal.json(Output(module: module, lines: r.lines.map { String(decoding: $0.bytes, as: UTF8.self) },
+                        let exact = r.lines.allSatisfy(\.isValidUTF8) ? nil : r.lines.map { Base64.encodeString($0.bytes) }
+                        try Terminal.json(Output(module: module, lines: r.lines.map(jsonText), linesBase64: exact,
                                                  record: r.recordID, treeSize: r.tree.size))
                     } else {
-                        for line in r.lines { Terminal.write(line.bytes + [0x0A]) }
+                        for line in r.lines { Terminal.line(terminalName(line)) }
                     }
                 case .failure(let error):
-                    failed = true
-                    if json { try Terminal.json(Output(module: module, error: "\(error)")) } else { Terminal.error("go: \(error)") }
+                    outcome.record(Verdict(error))
+                    if json { try Terminal.json(Output(module: module, error: "\(error)")) } else { Terminal.error("go: \(terminalSafe("\(error)"))") }
                 }
             }
-            if failed { throw CLIFailure.verification("") }
+            try outcome.finish()
         }
     }
 
@@ -117,7 +121,7 @@ struct SumDBCommand: AsyncParsableCommand {
     struct Latest: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Fetch, verify and store the database's latest signed tree head.",
-            discussion: "With --offline, verify and print the stored one.")
+            discussion: ExitStatus.discussion("With --offline, verify and print the stored one."))
 
         @OptionGroup var options: Options
 
@@ -134,10 +138,10 @@ struct SumDBCommand: AsyncParsableCommand {
                     try Terminal.json(Output(database: client.name, size: tree.size, hash: tree.hash.description,
                                              note: String(decoding: note, as: UTF8.self)))
                 } else {
-                    print("\(client.name) tree \(tree.size) \(tree.hash)")
+                    Terminal.line("\(client.name) tree \(tree.size) \(tree.hash)")
                 }
             case .failure(let error):
-                throw CLIFailure.verification("go: \(error)")
+                throw CLIFailure.classified(error, "go: \(terminalSafe("\(error)"))")
             }
         }
     }
@@ -145,7 +149,8 @@ struct SumDBCommand: AsyncParsableCommand {
     /// `gomodkit sumdb proof path@version`.
     struct Proof: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Print an offline evidence bundle (C2SP tlog-proof) for a module version.")
+            abstract: "Print an offline evidence bundle (C2SP tlog-proof) for a module version.",
+        discussion: ExitStatus.help)
 
         @OptionGroup var options: Options
 
@@ -170,7 +175,7 @@ struct SumDBCommand: AsyncParsableCommand {
                     Terminal.write(bundle.formatted)
                 }
             case .failure(let error):
-                throw CLIFailure.verification("go: \(error)")
+                throw CLIFailure.classified(error, "go: \(terminalSafe("\(error)"))")
             }
         }
     }
@@ -179,7 +184,8 @@ struct SumDBCommand: AsyncParsableCommand {
     struct VerifyProof: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "verify-proof",
-            abstract: "Verify a tlog-proof bundle offline with the database key; print its go.sum lines.")
+            abstract: "Verify a tlog-proof bundle offline with the database key; print its go.sum lines.",
+        discussion: ExitStatus.help)
 
         @OptionGroup var options: Options
 
@@ -202,7 +208,7 @@ struct SumDBCommand: AsyncParsableCommand {
                     try Terminal.json(["file": file, "index": "\(bundle.index)", "treeSize": "\(tree.size)",
                                        "record": String(decoding: bundle.recordText, as: UTF8.self)])
                 } else {
-                    Terminal.write(bundle.recordText)
+                    try? writeFully(1, Array(terminalSafe(bundle.recordText, lineBreaks: true).utf8))
                     Terminal.error("\(file): record \(bundle.index) is in tree \(tree.size) signed by \(String(decoding: verifier.name.bytes, as: UTF8.self))")
                 }
             } catch {
@@ -215,12 +221,13 @@ struct SumDBCommand: AsyncParsableCommand {
     struct Audit: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Check every line of a go.sum against the checksum database, with proofs.",
-            discussion: """
+            discussion: ExitStatus.discussion("""
                 Each line's module version is looked up (signature, consistency and inclusion proofs \
                 checked) and its hash compared with the database's. Prints one result per line and \
-                a summary. Exit status 1 when any line mismatches, has no database record, or \
-                cannot be verified; lines for GONOSUMDB/GOPRIVATE modules are reported as skipped.
-                """)
+                a summary. A line that mismatches or has no database record, or an answer that \
+                fails verification, exits 1; lines that could not be checked (network, offline \
+                cache miss) exit 3; lines for GONOSUMDB/GOPRIVATE modules are reported as skipped.
+                """))
 
         @OptionGroup var options: Options
 
@@ -233,8 +240,13 @@ struct SumDBCommand: AsyncParsableCommand {
         struct Line: Encodable {
             var line: Int
             var path: String
+            /// The exact bytes of ``path`` (and of ``version``, ``hash``) when they are not valid
+            /// UTF-8 (Docs/output-encoding.md).
+            var pathBase64: String?
             var version: String
+            var versionBase64: String?
             var hash: String
+            var hashBase64: String?
             var status: String
             var record: Int64?
             var databaseHash: String?
@@ -259,7 +271,8 @@ struct SumDBCommand: AsyncParsableCommand {
             let client = try options.client()
             let records = sums.records
             let limit = max(1, options.concurrency)
-            let results = await client.audit(records, concurrency: limit, deadline: until).map(Line.init)
+            let audits = await client.audit(records, concurrency: limit, deadline: until)
+            let results = audits.map(Line.init)
             var summary = ["verified": 0, "mismatch": 0, "missing": 0, "skipped": 0, "error": 0]
             if until != nil { summary["notVerified"] = 0 }
             for r in results { summary[r.status, default: 0] += 1 }
@@ -269,21 +282,20 @@ struct SumDBCommand: AsyncParsableCommand {
                                          treeHash: latest?.tree.hash.description, results: results, summary: summary))
             } else {
                 for r in results {
-                    var text = "\(file):\(r.line): \(r.path) \(r.version) \(r.hash): \(r.status)"
+                    var text = "\(terminalName(file)):\(r.line): \(terminalName(r.path)) \(terminalName(r.version)) \(terminalName(r.hash)): \(r.status)"
                     if let id = r.record { text += " (record \(id))" }
                     if let db = r.databaseHash { text += "; \(client.name) has \(db)" }
                     if let error = r.error { text += ": \(error.split(separator: "\n", omittingEmptySubsequences: false).joined(separator: "\n\t"))" }
-                    print(text)
+                    Terminal.line(text)
                 }
                 let tree = latest.map { " against tree \($0.tree.size) (\($0.tree.hash))" } ?? ""
-                print("\(results.count) lines checked\(tree): \(summary["verified"] ?? 0) verified, \(summary["mismatch"] ?? 0) mismatched, "
+                Terminal.line("\(results.count) lines checked\(tree): \(summary["verified"] ?? 0) verified, \(summary["mismatch"] ?? 0) mismatched, "
                       + "\(summary["missing"] ?? 0) missing, \(summary["error"] ?? 0) errors, \(summary["skipped"] ?? 0) skipped"
                       + (until == nil ? "" : ", \(summary["notVerified"] ?? 0) not verified (deadline)"))
             }
-            if (summary["mismatch"] ?? 0) + (summary["missing"] ?? 0) + (summary["error"] ?? 0) > 0 {
-                throw CLIFailure.verification("")
-            }
-            if (summary["notVerified"] ?? 0) > 0 { throw CLIFailure.unverified("") }
+            var outcome = Outcome()
+            for audit in audits { outcome.record(Verdict(audit)) }
+            try outcome.finish()
         }
     }
 }
@@ -292,9 +304,9 @@ extension SumDBCommand.Audit.Line {
     /// The JSON/text form of a library verdict.
     init(_ audit: GoSumLineAudit) {
         let r = audit.record
-        self.init(line: r.line, path: String(decoding: r.path.bytes, as: UTF8.self),
-                  version: String(decoding: r.version.bytes, as: UTF8.self),
-                  hash: String(decoding: r.hash.bytes, as: UTF8.self), status: audit.status.rawValue,
+        self.init(line: r.line, path: jsonText(r.path), pathBase64: jsonBytes(r.path),
+                  version: jsonText(r.version), versionBase64: jsonBytes(r.version),
+                  hash: jsonText(r.hash), hashBase64: jsonBytes(r.hash), status: audit.status.rawValue,
                   record: audit.recordID,
                   databaseHash: audit.databaseHash.map { String(decoding: $0.bytes, as: UTF8.self) },
                   error: audit.status == .verified || audit.status == .mismatch ? nil : audit.error?.description)

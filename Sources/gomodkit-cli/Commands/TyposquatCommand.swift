@@ -12,16 +12,15 @@ struct Typosquat: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "typosquat",
         abstract: "Flag module paths that imitate widely used Go modules.",
-        discussion: """
+        discussion: ExitStatus.discussion("""
             Each argument is a go.mod file, a go.sum file (by name), or a module path; with no \
             argument, ./go.mod is read. Paths are compared with GoModKit's built-in list of \
             well-known modules, the --known lists (one path a line, # comments), and the \
             project's own dependency graph (all paths from the given go.mod and go.sum files). \
             Each finding names the module imitated and the rule. --self-check instead checks \
-            every listed reference against the others and prints those false alarms. Exit \
-            status: 0 when nothing is flagged, 1 when something is, 2 for bad usage or \
-            unreadable input.
-            """
+            every listed reference against the others and prints those false alarms. Anything \
+            flagged exits 1.
+            """)
     )
 
     @Option(name: .customLong("known"), help: "A file of module paths to add to the reference list (repeatable).")
@@ -104,9 +103,9 @@ struct Typosquat: ParsableCommand {
                                      findings: findings, invalid: invalid))
         } else {
             for finding in findings {
-                print("\(finding)  [\(finding.targetSource.rawValue)]")
+                Terminal.line("\(finding)  [\(finding.targetSource.rawValue)]")
             }
-            for line in invalid { print("invalid module path: \(line)") }
+            for line in invalid { Terminal.line("invalid module path: \(line)") }
             if selfCheck {
                 print("\(findings.count) false alarm\(findings.count == 1 ? "" : "s") among \(detector.count) references")
             }

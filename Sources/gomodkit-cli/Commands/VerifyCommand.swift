@@ -11,15 +11,15 @@ struct VerifyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
         abstract: "Verify the module cache (and vendor/) of the Go project in DIR, like go mod verify and more.",
-        discussion: """
+        discussion: ExitStatus.discussion("""
             Like go mod verify: every module of the build list that is in the module cache must \
             still match its .ziphash (zip and extracted tree); prints "all modules verified". \
             Beyond go: go.sum lines must match the cached files, and (unless --offline or \
             GOSUMDB=off) what the checksum database records, with proofs. With --vendor, \
             vendor/modules.txt must be consistent with go.mod and every vendored file must equal \
-            the file in the module zip whose hash go.sum records. Exit status: 0 verified, \
-            1 any failure, 2 bad usage or unreadable input.
-            """)
+            the file in the module zip whose hash go.sum records. "all modules verified" is printed \
+            only when everything was verified (exit 0).
+            """))
 
     @Argument(help: "The project directory (default: the current directory).")
     var directory: String = "."
@@ -51,16 +51,17 @@ struct VerifyCommand: AsyncParsableCommand {
         progress.clear()
         var errors: [ModuleCacheError]
         var notVerified: [ModuleCacheError] = []
-        var graphFailed = false
+        var outcome = Outcome()
         switch result {
         case .success(let report):
             errors = report.errors
             notVerified = report.notVerified
         case .failure(let error):
-            // As go: a module graph that cannot be loaded is a failed verification (exit 1).
+            // go fails the same way (exit 1); here a project go.mod that cannot be read is
+            // input (2) and a dependency's go.mod missing from the cache is a cache miss (3).
             Terminal.error("go: \(terminalSafe(error.message))")
             errors = []
-            graphFailed = true
+            outcome.record(Verdict(error))
         }
         if vendor {
             do { errors += try VendorCheck.check(project: dir, cache: cache).errors } catch {
@@ -68,10 +69,15 @@ struct VerifyCommand: AsyncParsableCommand {
             }
         }
         // go mod verify prints its errors without the "go: " prefix (base.Errorf("%s", err)).
-        for error in errors { Terminal.error(terminalSafe(error.message)) }
-        for item in notVerified { Terminal.error(terminalSafe(item.message)) }
-        if !errors.isEmpty || graphFailed { throw CLIFailure.verification("") }
-        if !notVerified.isEmpty { throw CLIFailure.unverified("gomodkit: \(notVerified.count) not verified: deadline exceeded") }
+        for error in errors {
+            Terminal.error(terminalSafe(error.message))
+            outcome.record(Verdict(error))
+        }
+        for item in notVerified {
+            Terminal.error(terminalSafe(item.message))
+            outcome.record(.unverified)
+        }
+        try outcome.finish()
         print("all modules verified")
     }
 }

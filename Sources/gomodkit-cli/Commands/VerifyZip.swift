@@ -6,12 +6,12 @@ struct VerifyZip: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify-zip",
         abstract: "Verify a module zip against a go.sum file or an expected h1: hash.",
-        discussion: """
+        discussion: ExitStatus.discussion("""
             Module and version default to the zip's path@version/ prefix. As cmd/go does before \
-            hashing a download, every entry must carry that prefix. Exit status 0 on a match, 1 \
-            with go's "checksum mismatch" text on a mismatch (also for a missing go.sum entry or \
-            a zip GoModKit's strict reader rejects), 2 for bad usage or unreadable input.
-            """
+            hashing a download, every entry must carry that prefix. A mismatch exits 1 with go's \
+            "checksum mismatch" text (so do a missing go.sum entry and a zip GoModKit's strict \
+            reader rejects); a go.sum holding only hashes of unknown algorithms exits 3.
+            """)
     )
 
     @Argument(help: "The module zip.")
@@ -41,13 +41,32 @@ struct VerifyZip: ParsableCommand {
         if let h1, DirHash(h1) == nil { throw ValidationError("--h1 \(h1): not a canonical h1: hash") }
     }
 
+    /// The verdict on the zip (the JSON `result` field).
+    enum Result: String, Encodable {
+        case match, mismatch, missing, unverifiable
+        case invalidZip = "invalid-zip"
+
+        /// The exit-status verdict: a go.sum holding only unknown hash algorithms could not be
+        /// checked; anything else but a match is a finding.
+        var verdict: Verdict {
+            switch self {
+            case .match: .clean
+            case .unverifiable: .unverified
+            case .mismatch, .missing, .invalidZip: .finding
+            }
+        }
+    }
+
     struct Report: Encodable {
         var zip: String
         var module: String?
+        /// The exact bytes of ``module`` when they are not valid UTF-8 (Docs/output-encoding.md).
+        var moduleBase64: String?
         var version: String?
+        var versionBase64: String?
         var hash: String?
         var expected: [String] = []
-        var result: String
+        var result: Result
         var message: String?
     }
 
@@ -58,12 +77,13 @@ struct VerifyZip: ParsableCommand {
         } catch where error.code == .io {
             throw CLIFailure.input("\(zip): \(error.description)")
         } catch {
-            try finish(Report(zip: zip, result: "invalid-zip", message: "\(zip): \(error.description)"))
+            try finish(Report(zip: zip, result: .invalidZip, message: "\(zip): \(error.description)"))
             return
         }
         let target = try moduleVersion(of: archive)
-        var report = Report(zip: zip, module: String(decoding: target.path.bytes, as: UTF8.self), version: String(decoding: target.version.bytes, as: UTF8.self),
-                            result: "mismatch")
+        var report = Report(zip: zip, module: jsonText(target.path), moduleBase64: jsonBytes(target.path),
+                            version: jsonText(target.version), versionBase64: jsonBytes(target.version),
+                            result: .mismatch)
         let prefix = ByteString(target.description + "/")
         if let stray = archive.entries.first(where: { !$0.name.hasPrefix(prefix) }) {
             report.message = "zip for \(target) has unexpected file \(stray.name)"
@@ -73,7 +93,7 @@ struct VerifyZip: ParsableCommand {
         do {
             hash = try DirHash.hashZip(archive, mode: goCompatible ? .goCompatible : .strict)
         } catch {
-            report.result = "invalid-zip"
+            report.result = .invalidZip
             report.message = "\(zip): \(error.description)"
             return try finish(report)
         }
@@ -82,7 +102,7 @@ struct VerifyZip: ParsableCommand {
         if let h1, let expected = DirHash(h1) {
             report.expected = [expected.description]
             if expected == hash {
-                report.result = "match"
+                report.result = .match
             } else {
                 report.message = """
                     verifying \(target): checksum mismatch
@@ -107,16 +127,16 @@ struct VerifyZip: ParsableCommand {
         report.expected = sums.hashes(for: target, goMod: false).map { String(decoding: $0.bytes, as: UTF8.self) }
         switch sums.check(target, goMod: false, hash: hash) {
         case .match:
-            report.result = "match"
+            report.result = .match
         case .mismatch(let recorded, _):
             report.message = String(decoding: sums.checksumMismatchMessage(
                 for: target,
                 downloaded: hash, recorded: recorded), as: UTF8.self)
         case .notPresent:
-            report.result = "missing"
+            report.result = .missing
             report.message = "verifying \(target): missing \(sums.sumFileName) entry (downloaded: \(hash))"
         case .unverifiable(let recorded):
-            report.result = "unverifiable"
+            report.result = .unverifiable
             report.message = "verifying \(target): only unknown hash algorithms in \(sums.sumFileName): "
                 + recorded.map { $0.description }.joined(separator: ", ")
         }
@@ -158,11 +178,11 @@ struct VerifyZip: ParsableCommand {
     private func finish(_ report: Report) throws {
         if json {
             try Terminal.json(report)
-        } else if report.result == "match", let hash = report.hash {
-            print("\(report.module ?? "")@\(report.version ?? "") \(hash): ok")
+        } else if report.result == .match, let hash = report.hash {
+            Terminal.line("\(terminalName(report.module ?? ""))@\(terminalName(report.version ?? "")) \(hash): ok")
         }
-        if report.result != "match" {
-            throw CLIFailure.verification(json ? "" : report.message ?? report.result)
-        }
+        var outcome = Outcome()
+        outcome.record(report.result.verdict)
+        try outcome.finish(message: json ? "" : report.message ?? report.result.rawValue)
     }
 }

@@ -11,6 +11,7 @@ struct ZipCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "zip",
         abstract: "Check, create and extract Go module zips as golang.org/x/mod/zip does.",
+        discussion: ExitStatus.help,
         subcommands: [Check.self, Create.self, Unzip.self]
     )
 
@@ -18,12 +19,11 @@ struct ZipCommand: ParsableCommand {
     struct Check: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Check a module zip's names, sizes and layout (zip.CheckZip); print the lists as JSON.",
-            discussion: """
+            discussion: ExitStatus.discussion("""
                 Prints one JSON object: valid entries, omitted and invalid entries with Go's reasons, \
-                the size error, and GoModKit's warnings. Exit status 0 when the zip is a valid module \
-                zip, 1 when it is not (or GoModKit's strict zip reader rejects the container), 2 for \
-                bad usage or an unreadable file.
-                """
+                the size error, and GoModKit's warnings. A zip that is not a valid module zip (or \
+                that GoModKit's strict zip reader rejects) exits 1.
+                """)
         )
 
         @Option(help: "Module path (required).")
@@ -68,13 +68,12 @@ struct ZipCommand: ParsableCommand {
     struct Create: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Create a module zip from a directory (zip.CreateFromDir) or a git revision (as cmd/go does).",
-            discussion: """
+            discussion: ExitStatus.discussion("""
                 Prints the zip's h1: hash (the go.sum line's hash). With --git the zip is made as \
                 'go mod download' makes it with GOPROXY=direct: the version's tag (<subdir>/<version> \
-                for a module in a subdirectory) unless --rev names another revision. Exit status 0 \
-                on success, 1 when the module is invalid or not found at the revision, 2 for bad \
-                usage or unreadable input.
-                """
+                for a module in a subdirectory) unless --rev names another revision. A module \
+                that is invalid or not found at the revision exits 1.
+                """)
         )
 
         @OptionGroup var source: ModuleSourceOptions
@@ -105,14 +104,14 @@ struct ZipCommand: ParsableCommand {
     struct Unzip: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Extract a module zip into an empty or absent directory (zip.Unzip), atomically.",
-            discussion: """
+            discussion: ExitStatus.discussion("""
                 The zip is checked first (as 'zip check') and nothing is written unless it is valid. \
                 Files are extracted into a private temporary directory next to DIR and renamed into \
                 place; nothing is ever written outside DIR and nothing is left behind on failure. \
                 Files are made 0444 and directories 0555, as in the module cache. Module and version \
-                default to the zip's path@version/ prefix. Exit status 0 on success, 1 when the zip is \
-                not a valid module zip, 2 for bad usage, unreadable input or a non-empty target.
-                """
+                default to the zip's path@version/ prefix. A zip that is not a \
+                valid module zip exits 1; a non-empty target directory exits 2.
+                """)
         )
 
         @Argument(help: "The module zip.")
@@ -238,6 +237,8 @@ struct ModuleSourceOptions: ParsableArguments {
 struct CheckOutput: Encodable {
     struct Item: Encodable {
         var path: ByteString
+        /// The exact bytes of ``path`` when they are not valid UTF-8 (Docs/output-encoding.md).
+        var pathBase64: String?
         var code: String
         var error: String
     }
@@ -260,7 +261,8 @@ struct CheckOutput: Encodable {
         ok = report.isValid
         valid = report.valid
         func items(_ list: [ModuleZip.FileError]) -> [Item] {
-            list.map { Item(path: $0.path, code: "\($0.code)", error: $0.message.utf8String ?? $0.message.description) }
+            list.map { Item(path: $0.path, pathBase64: jsonBytes($0.path), code: "\($0.code)",
+                            error: $0.message.utf8String ?? $0.message.description) }
         }
         omitted = items(report.omitted)
         invalid = items(report.invalid)

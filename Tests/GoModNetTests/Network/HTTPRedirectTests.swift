@@ -6,6 +6,7 @@ import GoModTestSupport
 import Synchronization
 import Testing
 import GoSumDBTestSupport
+import GoModTestSupport
 
 /// SECURITY.md row 136 and SPEC §7.2: Go's redirect rules on ``DefaultHTTPTransport`` (which
 /// follows redirects itself, async-http-client's own following being off), against a loopback

@@ -6,6 +6,7 @@ import GoModTestSupport
 import Synchronization
 import Testing
 import GoSumDBTestSupport
+import GoModTestSupport
 
 /// ``DefaultHTTPTransport`` (async-http-client) against a scripted loopback server
 /// (``LoopbackHTTPServer``): framing, caps, deadlines, keep-alive, hostile heads, and Go's redirect
