@@ -29,6 +29,13 @@ public struct AuditFinding: Sendable, Hashable {
         case tagMoved = "GMK010-tag-moved"
         /// A check could not run at all (missing cache, unreachable database...).
         case checkFailed = "GMK011-check-failed"
+        /// A module version (or the Go standard library) is affected by a published vulnerability.
+        case knownVulnerability = "GMK012-known-vulnerability"
+        /// A module is listed as malicious by an advisory database (an OSV `MAL-` record).
+        case maliciousModule = "GMK013-malicious-module"
+        /// A dependency's version changed against a base go.sum and its packages gained
+        /// capabilities (Capslock's names, import level).
+        case capabilityGained = "GMK014-capability-gained"
 
         /// A short title, for report headings and SARIF `shortDescription`.
         public var title: String {
@@ -44,6 +51,9 @@ public struct AuditFinding: Sendable, Hashable {
             case .tagDivergence: "mirror zip diverges from the git tag"
             case .tagMoved: "git tag moved after the mirror cached the module"
             case .checkFailed: "a check could not run"
+            case .knownVulnerability: "module version has a known vulnerability"
+            case .maliciousModule: "module is known to be malicious"
+            case .capabilityGained: "dependency update gains capabilities"
             }
         }
 
@@ -72,6 +82,12 @@ public struct AuditFinding: Sendable, Hashable {
                 "The git tag now points to another commit than the one the mirror cached, but the differences look harmless. Review them anyway."
             case .checkFailed:
                 "A check could not run, so the audit is incomplete."
+            case .knownVulnerability:
+                "An advisory in the Go vulnerability database (or another OSV source) affects this module version. Upgrade to the fixed version it names, or check with govulncheck whether your code reaches the affected symbols."
+            case .capabilityGained:
+                "A dependency's new version can do things its old version could not (network, exec, files, unsafe, cgo, …), judged from its packages' imports with Capslock's capability names. Review the new code before merging the update; a backdoor usually arrives as a new import in an init function."
+            case .maliciousModule:
+                "An advisory database lists this module as malicious (for example ossf/malicious-packages' MAL- records). Remove the dependency, and treat machines that built or ran it as compromised."
             }
         }
 

@@ -26,7 +26,9 @@ extension ProjectAudit {
     ///   "git": { "github.com/boltdb-go/bolt": "upstream.bundle",
     ///            "example.com/repo/sub": { "repository": "../repo", "subdir": "sub" } },
     ///   "gitRoots": ["../sources"],
-    ///   "known": ["known-modules.txt"]
+    ///   "known": ["known-modules.txt"],
+    ///   "vulndb": ["advisories/vulndb"],
+    ///   "osv": ["advisories/malicious-packages"]
     /// }
     /// ```
     public struct Configuration: Sendable, Hashable, Decodable {
@@ -47,16 +49,22 @@ extension ProjectAudit {
         public var gitRoots: [String]
         /// Files of well-known module paths (one a line, `#` comments).
         public var known: [String]
+        /// Go vulnerability databases: directories, zips, `file://` or `https://` URLs.
+        public var vulndb: [String]
+        /// OSV trees or zips (ossf/malicious-packages).
+        public var osv: [String]
 
         /// An empty configuration.
         public init() {
             git = [:]
             gitRoots = []
             known = []
+            vulndb = []
+            osv = []
         }
 
         enum CodingKeys: String, CodingKey {
-            case offline, gomodcache, gosumdb, git, gitRoots, known
+            case offline, gomodcache, gosumdb, git, gitRoots, known, vulndb, osv
         }
 
         /// Decodes the keys above; unknown keys are an error (a misspelt key must not silently
@@ -74,6 +82,8 @@ extension ProjectAudit {
             git = try c.decodeIfPresent([String: UpstreamRepositoryValue].self, forKey: .git)?.mapValues(\.source) ?? [:]
             gitRoots = try c.decodeIfPresent([String].self, forKey: .gitRoots) ?? []
             known = try c.decodeIfPresent([String].self, forKey: .known) ?? []
+            vulndb = try c.decodeIfPresent([String].self, forKey: .vulndb) ?? []
+            osv = try c.decodeIfPresent([String].self, forKey: .osv) ?? []
         }
 
         /// Reads `gomodkit-audit.json` from `directory` (or the file at `path`), resolving its
@@ -102,6 +112,9 @@ extension ProjectAudit {
             config.git = config.git.mapValues { UpstreamRepository(repository: resolve($0.repository), subdir: $0.subdir) }
             config.gitRoots = config.gitRoots.map(resolve)
             config.known = config.known.map(resolve)
+            // URLs stay as they are; paths are relative to the project.
+            config.vulndb = config.vulndb.map { $0.contains("://") ? $0 : resolve($0) }
+            config.osv = config.osv.map { $0.contains("://") ? $0 : resolve($0) }
             return config
         }
     }

@@ -4,6 +4,7 @@ import GoModZip
 public import GoSumDB
 public import GoModFetch
 import GoModSupplyChain
+public import GoModAdvisories
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
@@ -62,6 +63,15 @@ public enum ProjectAudit {
         public var checkVendor: Bool?
         /// The git executable.
         public var git = "git"
+        /// The go.sum of the base revision (e.g. the target branch of a pull request): modules
+        /// whose version changed are checked for capabilities gained; `nil` skips the check.
+        public var baseGoSum: GoSum?
+        /// Advisory sources for the vulnerability check; empty skips it.
+        public var advisorySources: [AdvisorySource] = []
+        /// The transport for http(s) advisory sources; `nil` is offline.
+        public var advisoryTransport: (any HTTPTransport)?
+        /// The Go release the standard library is matched at (`go1.26.4`); `nil`: from go.mod.
+        public var goVersion: String?
 
         /// Default options: nothing but go.mod, go.sum and typosquats is checked until a cache,
         /// a database or git sources are given.
@@ -131,6 +141,8 @@ public enum ProjectAudit {
         await moduleCache(directory: directory, goMod: goMod, options: options, into: &report)
         vendor(directory: directory, options: options, into: &report)
         divergence(goSum: goSum, where: where_, options: options, into: &report)
+        await advisories(directory: directory, goMod: goMod, options: options, into: &report)
+        capabilityChanges(goSum: goSum, where: where_, options: options, into: &report)
         return report
     }
 
