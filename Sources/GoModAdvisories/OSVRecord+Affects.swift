@@ -3,12 +3,14 @@ public import GoModCore
 /// Version logic of the Go vulnerability database (golang/vuln `internal/semver`): OSV
 /// versions carry no `v`, the standard library is versioned by Go release tags.
 public enum AdvisoryVersion {
-    /// `v` + `version` with a leading `v` or `go` removed first (golang/vuln
-    /// `canonicalizeSemverPrefix`), so `1.9.3`, `v1.9.3` and `go1.9.3` compare alike.
+    /// `version` with the prefix canonicalised as golang/vuln's `canonicalizeSemverPrefix`
+    /// does: a leading `v`, then a leading `go`, removed; `v` added unless the rest starts
+    /// with `v` or `go`. So `1.9.3`, `v1.9.3` and `go1.9.3` all become `v1.9.3`.
     public static func canonicalPrefix(_ version: String) -> ByteString {
         var s = Substring(version)
-        if s.hasPrefix("v") { s = s.dropFirst() } else if s.hasPrefix("go") { s = s.dropFirst(2) }
-        return ByteString("v" + s)
+        if s.hasPrefix("v") { s = s.dropFirst() }
+        if s.hasPrefix("go") { s = s.dropFirst(2) }
+        return ByteString(s.hasPrefix("v") || s.hasPrefix("go") ? String(s) : "v" + s)
     }
 
     /// `a < b` as golang/vuln's `semver.Less`: both with the prefix canonicalised, compared
@@ -17,47 +19,68 @@ public enum AdvisoryVersion {
         Semver.compare(canonicalPrefix(a), canonicalPrefix(b)) < 0
     }
 
-    /// A Go release tag as a semantic version (golang/vuln `GoTagToSemver`): `go1.21.0` →
-    /// `v1.21.0`, `go1.20` → `v1.20.0`, `go1.20rc1` → `v1.20.0-rc.1`, `go1.19beta1` →
-    /// `v1.19.0-beta.1`, `go1` → `v1.0.0`; anything after the first space is dropped (a
-    /// `go version` line). `nil` when `tag` is not a Go release tag.
+    /// A Go release tag as a semantic version (golang/vuln `GoTagToSemver`, its pattern
+    /// `^go(\d+\.\d+)(\.\d+|)((beta|rc|-pre)(\d+))?$` on the first space-separated field):
+    /// `go1.21.0` → `v1.21.0`, `go1.20` → `v1.20.0`, `go1.20rc1` → `v1.20.0-rc.1`,
+    /// `go1.19beta1` → `v1.19.0-beta.1`, `go1.20-pre4` → `v1.20.0-pre.4`, `go1` → `v1.0.0`;
+    /// `nil` for anything else (`go1.0` included, as in Go).
     public static func goTagToSemver(_ tag: String) -> String? {
-        guard let first = tag.split(separator: " ").first else { return nil }
+        guard let first = tag.split(separator: " ", omittingEmptySubsequences: true).first else { return nil }
         let t = Array(first.utf8)
         if t == Array("go1".utf8) { return "v1.0.0" }
-        guard t.count > 2, t[0] == UInt8(ascii: "g"), t[1] == UInt8(ascii: "o") else { return nil }
+        if t == Array("go1.0".utf8) { return nil }
+        guard t.starts(with: "go".utf8) else { return nil }
         var i = 2
         func digits() -> String? {
             let start = i
             while i < t.count, t[i] >= 0x30, t[i] <= 0x39 { i += 1 }
-            guard i > start, i - start <= 9 else { return nil }
+            guard i > start else { return nil }
             return String(decoding: t[start..<i], as: UTF8.self)
         }
-        guard let major = digits() else { return nil }
-        var minor = "0", patch = "0"
+        guard let major = digits(), i < t.count, t[i] == UInt8(ascii: ".") else { return nil }
+        i += 1
+        guard let minor = digits() else { return nil }
+        var version = "v\(major).\(minor)"
         if i < t.count, t[i] == UInt8(ascii: ".") {
             i += 1
-            guard let m = digits() else { return nil }
-            minor = m
-            if i < t.count, t[i] == UInt8(ascii: ".") {
-                i += 1
-                guard let p = digits() else { return nil }
-                patch = p
-            }
-        }
-        var version = "v\(major).\(minor).\(patch)"
-        for kind in ["beta", "rc"] where t[i...].starts(with: kind.utf8) {
-            i += kind.utf8.count
-            guard let n = digits() else { return nil }
-            version += "-\(kind).\(n)"
-            break
+            guard let patch = digits() else { return nil }
+            version += ".\(patch)"
+        } else {
+            version += ".0"
         }
         if i < t.count {
-            // A build suffix such as `-bigcorp` is kept as semver build metadata, as Go does.
-            guard t[i] == UInt8(ascii: "-") else { return nil }
-            version += "+" + String(decoding: t[(i + 1)...], as: UTF8.self)
+            var kind: String?
+            for k in ["beta", "rc", "-pre"] where t[i...].starts(with: k.utf8) { kind = k; break }
+            guard let kind else { return nil }
+            i += kind.utf8.count
+            guard let n = digits() else { return nil }
+            version += (kind.hasPrefix("-") ? "" : "-") + kind + "." + n
         }
-        return Semver.isValid(ByteString(version)) ? version : nil
+        return i == t.count ? version : nil
+    }
+
+    /// A semantic version as govulncheck prints a Go release (golang/vuln `SemverToGoTag`):
+    /// `v1.0.0` → `go1`; a `.0` patch is dropped before v1.21.0 and for pre-releases
+    /// (`v1.20.0` → `go1.20`, `v1.21.0` → `go1.21.0`); the dot before a pre-release's final
+    /// digits is removed (`v1.27.0-rc.2` → `go1.27-rc2`, govulncheck's spelling of go1.27rc2).
+    public static func semverToGoTag(_ v: String) -> String {
+        if v == "v1.0.0" { return "go1" }
+        let canonical = Semver.canonical(ByteString(v))
+        let pre = String(decoding: Semver.prerelease(canonical).bytes, as: UTF8.self)
+        var base = String(decoding: canonical.bytes.dropLast(pre.utf8.count), as: UTF8.self)
+        let majorMinor = String(decoding: Semver.majorMinor(canonical).bytes, as: UTF8.self)
+        if base == majorMinor + ".0", Semver.compare(ByteString(v), "v1.21.0") < 0 || !pre.isEmpty {
+            base = majorMinor
+        }
+        var out = "go" + base.dropFirst()
+        if !pre.isEmpty {
+            var p = Array(pre.utf8)
+            var j = p.count
+            while j > 0, p[j - 1] >= 0x30, p[j - 1] <= 0x39 { j -= 1 }
+            if j < p.count, j >= 1 { p.remove(at: j - 1) }
+            out += String(decoding: p, as: UTF8.self)
+        }
+        return out
     }
 }
 

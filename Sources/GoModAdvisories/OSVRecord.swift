@@ -177,6 +177,14 @@ public struct OSVRecord: Sendable, Hashable, Codable {
         case databaseSpecific = "database_specific"
     }
 
+    /// A record with only an id (fill in the rest).
+    public init(id: String) {
+        self.id = id
+        aliases = []
+        affected = []
+        references = []
+    }
+
     /// Decodes a record: `id` is required, every list may be absent.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)

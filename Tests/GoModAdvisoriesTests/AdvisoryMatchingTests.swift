@@ -84,17 +84,81 @@ import Testing
         let v = try #require(AdvisoryVersion.goTagToSemver("go1.26.4"))
         #expect(std.fixedVersion(module: "stdlib", version: v) == "v1.26.5")
         #expect(VulnerabilityScan.semverToGoTag("v1.26.5") == "go1.26.5")
-        #expect(VulnerabilityScan.semverToGoTag("v1.27.0-rc.2") == "go1.27rc2")
+        #expect(VulnerabilityScan.semverToGoTag("v1.27.0-rc.2") == "go1.27-rc2")
     }
 
-    // GoTagToSemver examples from ADVISORIES.md §1.4 (golang/vuln internal/semver).
+    // GoTagToSemver: ADVISORIES.md §1.4 and golang/vuln internal/semver semver_test.go.
     @Test func goTags() {
         let cases: [(String, String?)] = [
             ("go1.21.0", "v1.21.0"), ("go1.20", "v1.20.0"), ("go1.20rc1", "v1.20.0-rc.1"),
-            ("go1.19beta1", "v1.19.0-beta.1"), ("go1", "v1.0.0"), ("go1.22.3 linux/amd64", "v1.22.3"),
-            ("1.21", nil), ("", nil), ("go", nil), ("go1.x", nil), ("gox1", nil),
+            ("go1.19beta1", "v1.19.0-beta.1"), ("go1", "v1.0.0"), ("go1.19", "v1.19.0"),
+            ("go1.20-pre4", "v1.20.0-pre.4"), ("go1.22.3 linux/amd64", "v1.22.3"),
+            ("go1.0", nil), ("1.21", nil), ("", nil), ("go", nil), ("go1.x", nil), ("go2", nil),
+            ("go1.21.0-bigcorp", nil), ("go1.21rc", nil),
         ]
         for (tag, want) in cases { #expect(AdvisoryVersion.goTagToSemver(tag) == want, "\(tag)") }
+        // SemverToGoTag: golang/vuln semver_test.go's table.
+        let back: [(String, String)] = [
+            ("v1.19.0", "go1.19"), ("v1.20.0-pre.4", "go1.20-pre4"), ("v1.0.0", "go1"),
+            ("v1.20.0-rc.1", "go1.20-rc1"), ("v1.20.0-beta.1", "go1.20-beta1"), ("v1.20.0-alpha.1", "go1.20-alpha1"),
+            ("v1.20.0-alpha.1+incompatible", "go1.20-alpha1"),
+            ("v1.20.0-alpha.1-0.20220101230456-1234abcd", "go1.20-alpha.1-0.20220101230456-1234abcd"),
+            ("v1.21.0", "go1.21.0"), ("v1.26.5", "go1.26.5"),
+        ]
+        for (v, want) in back { #expect(AdvisoryVersion.semverToGoTag(v) == want, "\(v)") }
+    }
+
+    // golang/vuln internal/semver affects_test.go's cases.
+    @Test func govulncheckAffectsTable() {
+        typealias E = OSVRecord.Event
+        func affects(_ ranges: [OSVRecord.Range], _ v: String) -> Bool {
+            OSVRecord.Affected(package: .init(ecosystem: "Go", name: "m"), ranges: ranges).affects(v)
+        }
+        func semver(_ events: [E]) -> OSVRecord.Range { OSVRecord.Range(type: "SEMVER", events: events) }
+        #expect(affects([], "v0.0.0"))
+        #expect(affects([semver([])], "v0.0.0"))
+        #expect(affects([semver([E(introduced: "0")])], "v0.0.0"))
+        #expect(affects([semver([E(introduced: "0"), E(fixed: "2.0.0")])], "v1.0.0"))
+        #expect(affects([semver([E(introduced: "0.0.1")])], "v1.0.0"))
+        #expect(affects([semver([E(introduced: "1.0.0")])], "v1.0.0"))
+        #expect(affects([semver([E(introduced: "1.0.0"), E(fixed: "2.0.0")])], "v1.0.0"))
+        #expect(affects([semver([E(introduced: "0.0.1"), E(fixed: "2.0.0")])], "v1.0.0"))
+        #expect(!affects([semver([E(introduced: "1.0.0"), E(fixed: "2.0.0")])], "v3.0.0"))
+        #expect(affects([semver([E(introduced: "1.0.0"), E(fixed: "2.0.0"), E(introduced: "3.0.0")])], "v3.0.0"))
+        #expect(!affects([semver([E(introduced: "0"), E(fixed: "1.18.6"), E(introduced: "1.19.0"), E(fixed: "1.19.1")])], "v1.18.6"))
+        #expect(affects([semver([E(introduced: "0"), E(introduced: "1.19.0"), E(fixed: "1.19.1")])], "v1.18.6"))
+        #expect(affects([semver([E(introduced: "1.19.0"), E(fixed: "1.19.1"), E(introduced: "0"), E(fixed: "1.18.6")])], "v1.18.1"))
+        #expect(affects([OSVRecord.Range(type: "unspecified", events: [E(introduced: "3.0.0")])], "v3.0.0"))
+        #expect(!affects([OSVRecord.Range(type: "unspecified", events: [E(introduced: "3.0.0")]), semver([E(introduced: "4.0.0")])], "v3.0.0"))
+        #expect(affects([OSVRecord.Range(type: "unspecified", events: [E(introduced: "3.0.0")]), semver([E(introduced: "3.0.0")])], "v3.0.0"))
+        #expect(affects([semver([E(introduced: "3.0.0")])], "go3.0.1"))
+    }
+
+    // golang/vuln internal/vulncheck utils_test.go TestFixedVersion's cases.
+    @Test func govulncheckFixedVersionTable() {
+        typealias E = OSVRecord.Event
+        func entry(_ module: String, _ type: String = "SEMVER", _ events: [E]) -> OSVRecord.Affected {
+            OSVRecord.Affected(package: .init(ecosystem: "Go", name: module), ranges: [OSVRecord.Range(type: type, events: events)])
+        }
+        func fixed(_ module: String, _ version: String, _ affected: [OSVRecord.Affected]) -> String? {
+            var r = OSVRecord(id: "T-1")
+            r.affected = affected
+            return r.fixedVersion(module: module, version: version)
+        }
+        let m = "example.com/module"
+        #expect(fixed("", "", []) == nil)
+        #expect(fixed(m, "v1.2.0", [entry(m, "unspecified", [E(introduced: "v1.0.0"), E(fixed: "v1.2.3")])]) == nil)
+        #expect(fixed(m, "v1.0.1", [entry(m, [E(introduced: "v1.0.0"), E(fixed: "v1.2.3")])]) == "v1.2.3")
+        #expect(fixed(m, "v1.2.0", [
+            entry(m, [E(introduced: "v1.0.0"), E(fixed: "v1.2.3"), E(introduced: "v1.5.0"), E(fixed: "v1.5.6")]),
+            entry(m, [E(introduced: "v1.3.0"), E(fixed: "v1.4.1")]),
+            entry("example.com/anothermodule", [E(introduced: "0"), E(fixed: "v1.6.0")]),
+        ]) == "v1.2.3")
+        #expect(fixed(m, "1.18.1", [entry(m, [E(fixed: "1.17.2")]), entry(m, [E(introduced: "1.18.0"), E(fixed: "1.18.4")])]) == "v1.18.4")
+        #expect(fixed(m, "", [
+            entry(m, [E(introduced: "v1.0.0"), E(fixed: "v1.2.3"), E(introduced: "v1.5.0")]),
+            entry(m, [E(introduced: "v1.2.0"), E(fixed: "v1.4.1")]),
+        ]) == "v1.4.1")
     }
 
     // Constructed records: several ranges, versions lists, non-SEMVER ranges, last_affected.
