@@ -91,7 +91,7 @@ public struct AdvisoryReader: Sendable {
         }
         var seen = Set<String>()
         return records.filter { r in r.affected.contains { modules.contains($0.package.name) } && seen.insert(r.id).inserted }
-            .sorted { $0.id.utf8.lexicographicallyPrecedes($1.utf8) }
+            .sorted { $0.id.utf8.lexicographicallyPrecedes($1.id.utf8) }
     }
 
     // MARK: - Go vulnerability database

@@ -36,6 +36,12 @@ public struct AuditFinding: Sendable, Hashable {
         /// A dependency's version changed against a base go.sum and its packages gained
         /// capabilities (Capslock's names, import level).
         case capabilityGained = "GMK014-capability-gained"
+        /// Policy: a module matches a `deny` glob (and no `allow` glob).
+        case policyDeniedModule = "GMK015-policy-denied-module"
+        /// Policy: `requireChecksumDatabase`, and a go.sum line was not checked against it.
+        case policyChecksumDatabase = "GMK016-policy-checksum-database"
+        /// Policy: a dependency update gains a capability listed in `forbidCapabilities`.
+        case policyForbiddenCapability = "GMK017-policy-forbidden-capability"
 
         /// A short title, for report headings and SARIF `shortDescription`.
         public var title: String {
@@ -54,6 +60,9 @@ public struct AuditFinding: Sendable, Hashable {
             case .knownVulnerability: "module version has a known vulnerability"
             case .maliciousModule: "module is known to be malicious"
             case .capabilityGained: "dependency update gains capabilities"
+            case .policyDeniedModule: "module denied by policy"
+            case .policyChecksumDatabase: "go.sum line not checked against the checksum database, which policy requires"
+            case .policyForbiddenCapability: "dependency update gains a capability policy forbids"
             }
         }
 
@@ -84,6 +93,12 @@ public struct AuditFinding: Sendable, Hashable {
                 "A check could not run, so the audit is incomplete."
             case .knownVulnerability:
                 "An advisory in the Go vulnerability database (or another OSV source) affects this module version. Upgrade to the fixed version it names, or check with govulncheck whether your code reaches the affected symbols."
+            case .policyDeniedModule:
+                "The project's policy (gomodkit-audit.json `deny`, with `allow` exceptions) forbids this module path. Remove the dependency or change the policy."
+            case .policyChecksumDatabase:
+                "The project's policy (`requireChecksumDatabase`) requires every go.sum line to be confirmed by the checksum database; this one was not (GOSUMDB=off, GONOSUMDB/GOPRIVATE, or no database configured)."
+            case .policyForbiddenCapability:
+                "The project's policy (`forbidCapabilities`) forbids dependency updates that gain this capability. Review the new code; if it is legitimate, change the policy in the same pull request so the exception is visible."
             case .capabilityGained:
                 "A dependency's new version can do things its old version could not (network, exec, files, unsafe, cgo, …), judged from its packages' imports with Capslock's capability names. Review the new code before merging the update; a backdoor usually arrives as a new import in an init function."
             case .maliciousModule:

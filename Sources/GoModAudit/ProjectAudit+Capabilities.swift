@@ -1,5 +1,6 @@
 import GoModCore
 import GoModFetch
+import GoModZip
 import GoModSupplyChain
 
 extension ProjectAudit {
@@ -73,6 +74,13 @@ extension ProjectAudit {
                 let pkg = c.directory.isEmpty ? String(decoding: path.bytes, as: UTF8.self) : "\(String(decoding: path.bytes, as: UTF8.self))/\(c.directory)"
                 details.append("\(pkg): " + c.added.map { "+" + $0 }.joined(separator: " ") + (c.isNewPackage ? " (new package)" : ""))
                 for cap in c.added { details.append("    \(cap): " + (c.reasons[cap] ?? []).map(\.description).joined(separator: "; ")) }
+            }
+            let forbidden = Set(options.policy.forbidCapabilities).intersection(changes.flatMap(\.added)).sorted()
+            if !forbidden.isEmpty {
+                report.findings.append(AuditFinding(
+                    rule: .policyForbiddenCapability,
+                    message: "\(newVersion) gains \(forbidden.joined(separator: ", ")), which policy forbidCapabilities forbids",
+                    modulePath: path, moduleVersion: new.0, file: "go.sum", line: place[path]?.line ?? new.1))
             }
             let from = old.map { String(decoding: $0.0.bytes, as: UTF8.self) } ?? "(not in base)"
             report.findings.append(AuditFinding(

@@ -53,6 +53,24 @@ extension ProjectAudit {
         public var vulndb: [String]
         /// OSV trees or zips (ossf/malicious-packages).
         public var osv: [String]
+        /// Policy: module path globs denied.
+        public var deny: [String]
+        /// Policy: globs exempted from ``deny``.
+        public var allow: [String]
+        /// Policy: every go.sum line must be checked against the checksum database.
+        public var requireChecksumDatabase: Bool?
+        /// Policy: capabilities a dependency update must not gain.
+        public var forbidCapabilities: [String]
+
+        /// The policy these settings declare.
+        public var policy: Policy {
+            var p = Policy()
+            p.deny = deny
+            p.allow = allow
+            p.requireChecksumDatabase = requireChecksumDatabase ?? false
+            p.forbidCapabilities = forbidCapabilities
+            return p
+        }
 
         /// An empty configuration.
         public init() {
@@ -61,10 +79,14 @@ extension ProjectAudit {
             known = []
             vulndb = []
             osv = []
+            deny = []
+            allow = []
+            forbidCapabilities = []
         }
 
         enum CodingKeys: String, CodingKey {
             case offline, gomodcache, gosumdb, git, gitRoots, known, vulndb, osv
+            case deny, allow, requireChecksumDatabase, forbidCapabilities
         }
 
         /// Decodes the keys above; unknown keys are an error (a misspelt key must not silently
@@ -84,6 +106,10 @@ extension ProjectAudit {
             known = try c.decodeIfPresent([String].self, forKey: .known) ?? []
             vulndb = try c.decodeIfPresent([String].self, forKey: .vulndb) ?? []
             osv = try c.decodeIfPresent([String].self, forKey: .osv) ?? []
+            deny = try c.decodeIfPresent([String].self, forKey: .deny) ?? []
+            allow = try c.decodeIfPresent([String].self, forKey: .allow) ?? []
+            requireChecksumDatabase = try c.decodeIfPresent(Bool.self, forKey: .requireChecksumDatabase)
+            forbidCapabilities = try c.decodeIfPresent([String].self, forKey: .forbidCapabilities) ?? []
         }
 
         /// Reads `gomodkit-audit.json` from `directory` (or the file at `path`), resolving its

@@ -66,6 +66,8 @@ public enum ProjectAudit {
         /// The go.sum of the base revision (e.g. the target branch of a pull request): modules
         /// whose version changed are checked for capabilities gained; `nil` skips the check.
         public var baseGoSum: GoSum?
+        /// Policy gates (``ProjectAudit/Policy``).
+        public var policy = Policy()
         /// Advisory sources for the vulnerability check; empty skips it.
         public var advisorySources: [AdvisorySource] = []
         /// The transport for http(s) advisory sources; `nil` is offline.
@@ -137,6 +139,7 @@ public enum ProjectAudit {
         for r in goSum?.records ?? [] { note(r.path, "go.sum", r.line) }
 
         typosquats(paths: paths, where: where_, options: options, into: &report)
+        deniedModules(paths: paths, where: where_, options: options, into: &report)
         await checksumDatabase(goSum: goSum, options: options, into: &report)
         await moduleCache(directory: directory, goMod: goMod, options: options, into: &report)
         vendor(directory: directory, options: options, into: &report)
@@ -178,6 +181,12 @@ public enum ProjectAudit {
         }
         guard let db = options.checksumDatabase else {
             report.checks.append(.init(name: "sumdb", status: .skipped, summary: options.checksumDatabaseSkipReason))
+            if options.policy.requireChecksumDatabase {
+                report.findings.append(AuditFinding(
+                    rule: .policyChecksumDatabase,
+                    message: "\(goSum.count) go.sum line\(goSum.count == 1 ? "" : "s") not checked against a checksum database (\(options.checksumDatabaseSkipReason)); policy requireChecksumDatabase",
+                    file: "go.sum"))
+            }
             return
         }
         let audits = await db.audit(goSum.records, concurrency: options.checksumDatabaseConcurrency)
@@ -189,7 +198,15 @@ public enum ProjectAudit {
             let r = a.record
             let subject = "\(safe(r.path)) \(safe(r.version))"
             switch a.status {
-            case .verified, .skipped:
+            case .skipped:
+                if options.policy.requireChecksumDatabase {
+                    report.findings.append(AuditFinding(
+                        rule: .policyChecksumDatabase,
+                        message: "\(subject): not checked against \(db.name) (GONOSUMDB/GOPRIVATE); policy requireChecksumDatabase",
+                        modulePath: r.path, moduleVersion: r.moduleVersion, file: "go.sum", line: r.line))
+                }
+                continue
+            case .verified:
                 continue
             case .mismatch:
                 report.findings.append(AuditFinding(

@@ -95,6 +95,13 @@ public enum Capabilities {
         /// The packages.
         public var packages: [Package]
 
+        /// A report.
+        public init(module: String?, version: String?, packages: [Package]) {
+            self.module = module
+            self.version = version
+            self.packages = packages
+        }
+
         /// The union of every package's capabilities, sorted.
         public var capabilities: [String] {
             Array(Set(packages.flatMap(\.capabilities))).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }

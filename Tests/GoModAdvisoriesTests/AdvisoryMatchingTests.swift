@@ -204,7 +204,7 @@ import Testing
 
     @Test func malformedRecordsAreTypedErrors() throws {
         func code(_ s: String, limit: Int = OSVRecord.maxSize) -> AdvisoryError.Code? {
-            do { _ = try OSVRecord.parse(Array(s.utf8), origin: "r.json", limit: limit); return nil } catch { return error.code }
+            do throws(AdvisoryError) { _ = try OSVRecord.parse(Array(s.utf8), origin: "r.json", limit: limit); return nil } catch { return error.code }
         }
         #expect(code("not json") == .malformedRecord)
         #expect(code("[]") == .malformedRecord)

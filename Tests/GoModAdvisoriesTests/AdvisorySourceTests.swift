@@ -82,7 +82,7 @@ import Testing
         try FileManager.default.createDirectory(at: tmp.appendingPathComponent("ID"), withIntermediateDirectories: true)
         func write(_ name: String, _ text: String) throws { try Data(text.utf8).write(to: tmp.appendingPathComponent(name)) }
         func code(_ modules: Set<String> = ["m"], limits: AdvisoryReader.Limits = .init()) async -> AdvisoryError.Code? {
-            do { _ = try await AdvisoryReader(source: .vulnDB(tmp.path), limits: limits).records(for: modules); return nil } catch { return error.code }
+            do throws(AdvisoryError) { _ = try await AdvisoryReader(source: .vulnDB(tmp.path), limits: limits).records(for: modules); return nil } catch { return error.code }
         }
         #expect(await code() == .unreadableSource)  // no index
         try write("index/modules.json", "{")
@@ -103,11 +103,11 @@ import Testing
         try write("ID/GO-1.json", #"{"id":"GO-1","affected":[{"package":{"ecosystem":"Go","name":"m"}}]}"#)
         #expect(await code() == nil)
         #expect(await code(["other"]) == nil)  // not named by the index: the bad record is never read
-        do {
+        do throws(AdvisoryError) {
             _ = try await AdvisoryReader(source: .vulnDB("ftp://x")).records(for: ["m"])
             Issue.record("ftp accepted")
         } catch { #expect(error.code == .invalidLocation) }
-        do {
+        do throws(AdvisoryError) {
             _ = try await AdvisoryReader(source: .vulnDB(tmp.path + "/absent")).records(for: ["m"])
             Issue.record("absent accepted")
         } catch { #expect(error.code == .unreadableSource) }

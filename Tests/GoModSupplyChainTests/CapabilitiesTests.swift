@@ -21,7 +21,7 @@ import Testing
         let clone = sandbox.sub("bolt.git")
         try Divergence.cloneBundle(BoltExample.bundle, to: clone)
         let module = ModuleVersion.raw("github.com/boltdb-go/bolt", "v1.3.1")
-        let tagZip = try #require(try ModuleZip.createFromGit(module, source: ModuleZip.GitSource(repository: clone), output: .memory).zipBytes)
+        let tagZip = try #require(try ModuleZip.createFromGit(module, source: ModuleZip.GitSource(repository: clone), output: .memory).created.zipBytes)
         let tag = try Capabilities.analyze(zip: tagZip, subject: "tag")
         let mirror = try Capabilities.analyze(zip: Array(try Data(contentsOf: URL(fileURLWithPath: BoltExample.zip))), subject: "mirror")
         #expect(tag.module == "github.com/boltdb-go/bolt")

@@ -61,6 +61,18 @@ struct AuditCommand: AsyncParsableCommand {
     @Option(name: .customLong("go"), help: "The Go release the standard library is matched at (default: from go.mod).")
     var goVersion: String?
 
+    @Option(help: "Policy: a module path glob to deny (GOPRIVATE syntax). Repeatable.")
+    var deny: [String] = []
+
+    @Option(help: "Policy: a module path glob exempted from --deny. Repeatable.")
+    var allow: [String] = []
+
+    @Flag(name: .customLong("require-checksum-database"), help: "Policy: every go.sum line must be checked against the checksum database.")
+    var requireChecksumDatabase = false
+
+    @Option(name: .customLong("forbid-capability"), help: "Policy: a capability (NETWORK, EXEC, …) a dependency update must not gain (with --base). Repeatable.")
+    var forbidCapability: [String] = []
+
     @Option(help: "The go.sum of the base revision: report dependencies whose version changed and gained capabilities.")
     var base: String?
 
@@ -110,6 +122,11 @@ struct AuditCommand: AsyncParsableCommand {
             + (settings.osv + osv.map(VulnCommand.location)).map { AdvisorySource.osv($0) }
         options.advisoryTransport = isOffline ? nil : DefaultHTTPTransport(timeout: timeout)
         options.goVersion = goVersion
+        options.policy = settings.policy
+        options.policy.deny += deny
+        options.policy.allow += allow
+        if requireChecksumDatabase { options.policy.requireChecksumDatabase = true }
+        options.policy.forbidCapabilities += forbidCapability
         if let base {
             do { options.baseGoSum = try GoSum(parsing: try readInputFile(base), fileName: base, mode: .go) } catch let failure as CLIFailure {
                 throw failure

@@ -70,12 +70,12 @@ struct VulnCommand: AsyncParsableCommand {
 
         let cache = try? environment.moduleCache()
         let project: ProjectModules
-        do { project = try ProjectModules.load(project: dir, cache: cache) } catch {
+        do throws(ModuleCacheError) { project = try ProjectModules.load(project: dir, cache: cache) } catch {
             throw CLIFailure.input(error.message)
         }
         let go = goVersion ?? project.goVersion
         let result: VulnerabilityScan.Result
-        do {
+        do throws(AdvisoryError) {
             result = try await VulnerabilityScan.run(modules: project.modules, goVersion: go, sources: sources,
                                                      transport: offline ? nil : DefaultHTTPTransport(timeout: timeout))
         } catch {
