@@ -173,7 +173,7 @@ let package = Package(
         .testTarget(
             name: "GoModAuditTests",
             dependencies: [
-                "GoModCore", "GoModZip", "GoSumDB", "GoModFetch", "GoModVCS", "GoModSupplyChain", "GoModAudit",
+                "GoModCore", "GoModZip", "GoSumDB", "GoModFetch", "GoModVCS", "GoModSupplyChain", "GoModAdvisories", "GoModAudit",
                 "GoModTestSupport",
             ],
             swiftSettings: strictSettings
