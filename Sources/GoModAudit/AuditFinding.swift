@@ -42,6 +42,9 @@ public struct AuditFinding: Sendable, Hashable {
         case policyChecksumDatabase = "GMK016-policy-checksum-database"
         /// Policy: a dependency update gains a capability listed in `forbidCapabilities`.
         case policyForbiddenCapability = "GMK017-policy-forbidden-capability"
+        /// Policy: a module version was first seen by the module index less than
+        /// `minReleaseAge` days ago.
+        case policyReleaseAge = "GMK018-policy-release-age"
 
         /// A short title, for report headings and SARIF `shortDescription`.
         public var title: String {
@@ -63,6 +66,7 @@ public struct AuditFinding: Sendable, Hashable {
             case .policyDeniedModule: "module denied by policy"
             case .policyChecksumDatabase: "go.sum line not checked against the checksum database, which policy requires"
             case .policyForbiddenCapability: "dependency update gains a capability policy forbids"
+            case .policyReleaseAge: "module version younger than the policy's minimum release age"
             }
         }
 
@@ -97,6 +101,8 @@ public struct AuditFinding: Sendable, Hashable {
                 "The project's policy (gomodkit-audit.json `deny`, with `allow` exceptions) forbids this module path. Remove the dependency or change the policy."
             case .policyChecksumDatabase:
                 "The project's policy (`requireChecksumDatabase`) requires every go.sum line to be confirmed by the checksum database; this one was not (GOSUMDB=off, GONOSUMDB/GOPRIVATE, or no database configured)."
+            case .policyReleaseAge:
+                "The module index (index.golang.org) first saw this version less than `minReleaseAge` days ago. New versions are where hijacked accounts and malicious releases show up; wait until the age is reached. The time is the mirror's first-seen time, not the commit time in .info, which the author controls."
             case .policyForbiddenCapability:
                 "The project's policy (`forbidCapabilities`) forbids dependency updates that gain this capability. Review the new code; if it is legitimate, change the policy in the same pull request so the exception is visible."
             case .capabilityGained:

@@ -61,6 +61,10 @@ extension ProjectAudit {
         public var requireChecksumDatabase: Bool?
         /// Policy: capabilities a dependency update must not gain.
         public var forbidCapabilities: [String]
+        /// Policy: minimum age in days of every module version, by the module index's first-seen time.
+        public var minReleaseAge: Int?
+        /// Policy: the module index (default https://index.golang.org).
+        public var moduleIndex: String?
 
         /// The policy these settings declare.
         public var policy: Policy {
@@ -69,6 +73,8 @@ extension ProjectAudit {
             p.allow = allow
             p.requireChecksumDatabase = requireChecksumDatabase ?? false
             p.forbidCapabilities = forbidCapabilities
+            p.minReleaseAgeDays = minReleaseAge
+            if let moduleIndex { p.moduleIndex = moduleIndex }
             return p
         }
 
@@ -86,7 +92,7 @@ extension ProjectAudit {
 
         enum CodingKeys: String, CodingKey {
             case offline, gomodcache, gosumdb, git, gitRoots, known, vulndb, osv
-            case deny, allow, requireChecksumDatabase, forbidCapabilities
+            case deny, allow, requireChecksumDatabase, forbidCapabilities, minReleaseAge, moduleIndex
         }
 
         /// Decodes the keys above; unknown keys are an error (a misspelt key must not silently
@@ -110,6 +116,11 @@ extension ProjectAudit {
             allow = try c.decodeIfPresent([String].self, forKey: .allow) ?? []
             requireChecksumDatabase = try c.decodeIfPresent(Bool.self, forKey: .requireChecksumDatabase)
             forbidCapabilities = try c.decodeIfPresent([String].self, forKey: .forbidCapabilities) ?? []
+            minReleaseAge = try c.decodeIfPresent(Int.self, forKey: .minReleaseAge)
+            if let days = minReleaseAge, days < 0 || days > 36500 {
+                throw DecodingError.dataCorrupted(.init(codingPath: [CodingKeys.minReleaseAge], debugDescription: "minReleaseAge: want 0 to 36500 days"))
+            }
+            moduleIndex = try c.decodeIfPresent(String.self, forKey: .moduleIndex)
         }
 
         /// Reads `gomodkit-audit.json` from `directory` (or the file at `path`), resolving its

@@ -146,6 +146,7 @@ public enum ProjectAudit {
         divergence(goSum: goSum, where: where_, options: options, into: &report)
         await advisories(directory: directory, goMod: goMod, options: options, into: &report)
         capabilityChanges(goSum: goSum, where: where_, options: options, into: &report)
+        await releaseAge(goSum: goSum, options: options, into: &report)
         return report
     }
 

@@ -4,6 +4,7 @@ import GoModCore
 import GoModFetch
 import GoModAdvisories
 import GoModAudit
+import GoSumDB
 import GoModTestSupport
 
 /// The audit's vulnerability, capability and policy checks on the bundled example
@@ -98,5 +99,93 @@ import GoModTestSupport
         #expect(config.policy.allow == ["github.com/evil/ok"])
         #expect(config.policy.requireChecksumDatabase)
         #expect(config.policy.forbidCapabilities == ["NETWORK", "EXEC"])
+    }
+}
+
+/// Release age from the module index feed (ADVISORIES.md §5.3), through a transport serving
+/// canned feed pages: the example's bolt v1.3.1 has an `.info` Time years old
+/// (2019-…, author-controlled) but the feed first saw it yesterday → refused by a 14-day gate.
+@Suite struct ReleaseAgeTests {
+    /// Feed pages by their `since` parameter; records the URLs asked.
+    final class FeedTransport: HTTPTransport, @unchecked Sendable {
+        let pages: [String: String]
+        private let lock = NSLock()
+        private var asked: [String] = []
+        init(pages: [String: String]) { self.pages = pages }
+        func requested() -> [String] { lock.withLock { asked } }
+        func get(_ url: URL, limit: Int) async throws -> HTTPResponse {
+            lock.withLock { asked.append(url.absoluteString) }
+            let items = URLComponents(url: url, resolvingAgainstBaseURL: false)?.queryItems ?? []
+            guard url.path == "/index", items.first(where: { $0.name == "limit" })?.value == "2000",
+                  let since = items.first(where: { $0.name == "since" })?.value, let body = pages[since] else {
+                return HTTPResponse(status: 404, body: [])
+            }
+            return HTTPResponse(status: 200, body: Array(body.utf8))
+        }
+    }
+
+    static let now = ModuleIndexFeed.parseRFC3339("2026-12-07T12:00:00Z")!
+
+    static func line(_ path: String, _ version: String, _ time: String) -> String {
+        #"{"Path":"\#(path)","Version":"\#(version)","Timestamp":"\#(time)"}"# + "\n"
+    }
+
+    @Test func rfc3339() {
+        #expect(ModuleIndexFeed.parseRFC3339("1970-01-01T00:00:00Z") == 0)
+        #expect(ModuleIndexFeed.parseRFC3339("2019-04-10T19:08:52.997264Z").map { ($0 * 1000).rounded() / 1000 } == 1554923332.997)
+        #expect(ModuleIndexFeed.parseRFC3339("2019-04-10T21:08:52+02:00") == 1554923332)
+        #expect(ModuleIndexFeed.parseRFC3339("2019-04-10 19:08:52Z") == nil)
+        #expect(ModuleIndexFeed.parseRFC3339("2019-13-10T19:08:52Z") == nil)
+        #expect(ModuleIndexFeed.formatRFC3339(1554923332.9) == "2019-04-10T19:08:52Z")
+        #expect(ModuleIndexFeed.formatRFC3339(Self.now - 14 * 86400) == "2026-11-23T12:00:00Z")
+    }
+
+    @Test func pagesAcrossEqualTimestampsAndRefusesAVersionSeenYesterday() async throws {
+        // Page 1: 2000 entries; its last 3 share the boundary timestamp. Page 2 starts at that
+        // timestamp (the feed's since is inclusive): the 3 again, then bolt, first seen yesterday.
+        let boundary = "2026-11-30T08:00:00.5Z"
+        var page1 = ""
+        for i in 0..<1997 { page1 += Self.line("example.com/m\(i)", "v1.0.0", "2026-11-2\(4 + i % 5)T10:00:00Z") }
+        for i in 0..<3 { page1 += Self.line("example.com/edge\(i)", "v1.0.0", boundary) }
+        var page2 = ""
+        for i in 0..<3 { page2 += Self.line("example.com/edge\(i)", "v1.0.0", boundary) }
+        page2 += Self.line("github.com/boltdb-go/bolt", "v1.3.1", "2026-12-06T12:00:00Z")
+        let transport = FeedTransport(pages: ["2026-11-23T12:00:00Z": page1, boundary: page2])
+        let seen = try await ModuleIndexFeed.firstSeen(index: URL(string: "http://127.0.0.1:1")!,
+                                                       since: Self.now - 14 * 86400, transport: transport)
+        #expect(seen.count == 2001)
+        #expect(transport.requested().count == 2)
+
+        var options = ProjectAuditPolicyTests.options()
+        options.policy.minReleaseAgeDays = 14
+        options.policy.moduleIndex = "http://127.0.0.1:1"
+        options.policy.indexTransport = transport
+        options.policy.now = Self.now
+        let report = await ProjectAudit.run(directory: ProjectAuditPolicyTests.example.path, options: options)
+        let age = report.findings.filter { $0.rule == .policyReleaseAge }
+        #expect(age.map(\.message) == ["github.com/boltdb-go/bolt@v1.3.1: first seen by the module index at 2026-12-06T12:00:00Z, 1 day ago; policy minReleaseAge is 14 days"])
+        #expect(age.first?.line == 1)
+        #expect(report.checks.first { $0.name == "age" }?.status == .failed)
+        // A 1-day gate lets it through (seen exactly 24 hours ago).
+        options.policy.minReleaseAgeDays = 1
+        let oneDay = await ProjectAudit.run(directory: ProjectAuditPolicyTests.example.path, options: options)
+        #expect(!oneDay.findings.contains { $0.rule == .policyReleaseAge })
+    }
+
+    @Test func failsClosed() async throws {
+        var options = ProjectAuditPolicyTests.options()
+        options.policy.minReleaseAgeDays = 14
+        options.policy.now = Self.now
+        let offline = await ProjectAudit.run(directory: ProjectAuditPolicyTests.example.path, options: options)
+        #expect(offline.findings.contains { $0.rule == .policyReleaseAge && $0.message.contains("fails closed") })
+        // A full page that never advances.
+        var stuck = ""
+        for i in 0..<2000 { stuck += Self.line("example.com/m\(i)", "v1.0.0", "2026-11-30T00:00:00Z") }
+        options.policy.indexTransport = FeedTransport(pages: ["2026-11-23T12:00:00Z": stuck, "2026-11-30T00:00:00Z": stuck])
+        let report = await ProjectAudit.run(directory: ProjectAuditPolicyTests.example.path, options: options)
+        #expect(report.findings.contains { $0.rule == .policyReleaseAge && $0.message.contains("cannot page past it") })
+        options.policy.indexTransport = FeedTransport(pages: ["2026-11-23T12:00:00Z": "{not json\n"])
+        let bad = await ProjectAudit.run(directory: ProjectAuditPolicyTests.example.path, options: options)
+        #expect(bad.findings.contains { $0.rule == .policyReleaseAge && $0.message.contains("malformed line 1") })
     }
 }

@@ -73,6 +73,12 @@ struct AuditCommand: AsyncParsableCommand {
     @Option(name: .customLong("forbid-capability"), help: "Policy: a capability (NETWORK, EXEC, …) a dependency update must not gain (with --base). Repeatable.")
     var forbidCapability: [String] = []
 
+    @Option(name: .customLong("min-release-age"), help: "Policy: minimum age in days of every module version, by the module index's first-seen time.")
+    var minReleaseAge: Int?
+
+    @Option(name: .customLong("module-index"), help: "The module index (default https://index.golang.org).")
+    var moduleIndex: String?
+
     @Option(help: "The go.sum of the base revision: report dependencies whose version changed and gained capabilities.")
     var base: String?
 
@@ -127,6 +133,9 @@ struct AuditCommand: AsyncParsableCommand {
         options.policy.allow += allow
         if requireChecksumDatabase { options.policy.requireChecksumDatabase = true }
         options.policy.forbidCapabilities += forbidCapability
+        if let minReleaseAge { options.policy.minReleaseAgeDays = minReleaseAge }
+        if let moduleIndex { options.policy.moduleIndex = moduleIndex }
+        options.policy.indexTransport = isOffline ? nil : DefaultHTTPTransport(timeout: timeout)
         if let base {
             do { options.baseGoSum = try GoSum(parsing: try readInputFile(base), fileName: base, mode: .go) } catch let failure as CLIFailure {
                 throw failure
