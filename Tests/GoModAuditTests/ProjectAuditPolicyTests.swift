@@ -103,8 +103,8 @@ import GoModTestSupport
 }
 
 /// Release age from the module index feed (ADVISORIES.md §5.3), through a transport serving
-/// canned feed pages: the example's bolt v1.3.1 has an `.info` Time years old
-/// (2019-…, author-controlled) but the feed first saw it yesterday → refused by a 14-day gate.
+/// canned feed pages: the example's bolt v1.3.1 has an `.info` Time five years old
+/// (2021-11-08, author-controlled) but the feed first saw it yesterday → refused by a 14-day gate.
 @Suite struct ReleaseAgeTests {
     /// Feed pages by their `since` parameter; records the URLs asked.
     final class FeedTransport: HTTPTransport, @unchecked Sendable {
@@ -166,8 +166,13 @@ import GoModTestSupport
         #expect(age.map(\.message) == ["github.com/boltdb-go/bolt@v1.3.1: first seen by the module index at 2026-12-06T12:00:00Z, 1 day ago; policy minReleaseAge is 14 days"])
         #expect(age.first?.line == 1)
         #expect(report.checks.first { $0.name == "age" }?.status == .failed)
-        // A 1-day gate lets it through (seen exactly 24 hours ago).
+        // A version seen exactly N days ago is not older than N days: refused too.
         options.policy.minReleaseAgeDays = 1
+        options.policy.indexTransport = FeedTransport(pages: ["2026-12-06T12:00:00Z": Self.line("github.com/boltdb-go/bolt", "v1.3.1", "2026-12-06T12:00:00Z")])
+        let exactly = await ProjectAudit.run(directory: ProjectAuditPolicyTests.example.path, options: options)
+        #expect(exactly.findings.contains { $0.rule == .policyReleaseAge })
+        // Not in the feed since now − N: first seen before, passes.
+        options.policy.indexTransport = FeedTransport(pages: ["2026-12-06T12:00:00Z": ""])
         let oneDay = await ProjectAudit.run(directory: ProjectAuditPolicyTests.example.path, options: options)
         #expect(!oneDay.findings.contains { $0.rule == .policyReleaseAge })
     }
