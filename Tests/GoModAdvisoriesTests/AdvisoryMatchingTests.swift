@@ -137,9 +137,10 @@ import Testing
     // golang/vuln internal/vulncheck utils_test.go TestFixedVersion's cases.
     @Test func govulncheckFixedVersionTable() {
         typealias E = OSVRecord.Event
-        func entry(_ module: String, _ type: String = "SEMVER", _ events: [E]) -> OSVRecord.Affected {
+        func entry(_ module: String, type: String, _ events: [E]) -> OSVRecord.Affected {
             OSVRecord.Affected(package: .init(ecosystem: "Go", name: module), ranges: [OSVRecord.Range(type: type, events: events)])
         }
+        func entry(_ module: String, _ events: [E]) -> OSVRecord.Affected { entry(module, type: "SEMVER", events) }
         func fixed(_ module: String, _ version: String, _ affected: [OSVRecord.Affected]) -> String? {
             var r = OSVRecord(id: "T-1")
             r.affected = affected
@@ -147,7 +148,7 @@ import Testing
         }
         let m = "example.com/module"
         #expect(fixed("", "", []) == nil)
-        #expect(fixed(m, "v1.2.0", [entry(m, "unspecified", [E(introduced: "v1.0.0"), E(fixed: "v1.2.3")])]) == nil)
+        #expect(fixed(m, "v1.2.0", [entry(m, type: "unspecified", [E(introduced: "v1.0.0"), E(fixed: "v1.2.3")])]) == nil)
         #expect(fixed(m, "v1.0.1", [entry(m, [E(introduced: "v1.0.0"), E(fixed: "v1.2.3")])]) == "v1.2.3")
         #expect(fixed(m, "v1.2.0", [
             entry(m, [E(introduced: "v1.0.0"), E(fixed: "v1.2.3"), E(introduced: "v1.5.0"), E(fixed: "v1.5.6")]),
