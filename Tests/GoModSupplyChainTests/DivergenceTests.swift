@@ -265,8 +265,11 @@ import GoModTestSupport
         ]
         let (changes, signals) = Divergence.diff(mirror: mirror, upstream: [])
         #expect(changes.first { $0.path == mirror[0].path }?.isHarmless == false)
-        #expect(signals.map(\.kind) == [.cgo])
-        #expect(signals.first?.path == mirror[0].path)
+        // The assembly file is native code (cgo signal) and gives its package
+        // ARBITRARY_EXECUTION (ADVISORIES.md §4.3: a `.s` file).
+        #expect(signals.map(\.kind) == [.cgo, .watchedImport])
+        #expect(signals.allSatisfy { $0.path == mirror[0].path })
+        #expect(signals.last?.detail == "+ARBITRARY_EXECUTION: assembly")
         #expect(changes.first { $0.path == mirror[1].path }?.isHarmless == true)
     }
 
