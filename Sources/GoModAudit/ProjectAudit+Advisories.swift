@@ -5,7 +5,8 @@ import GoModFetch
 extension ProjectAudit {
     /// The vulnerability check: the build list and the standard library against
     /// ``Options/advisorySources`` (``VulnerabilityScan``); skipped without sources.
-    static func advisories(directory: String, goMod: GoMod?, options: Options, into report: inout AuditReport) async {
+    static func advisories(directory: String, goMod: GoMod?, where place: [ByteString: (file: String, line: Int)],
+                           options: Options, into report: inout AuditReport) async {
         guard !options.advisorySources.isEmpty else {
             report.checks.append(.init(name: "vuln", status: .skipped, summary: "no advisory sources (--vulndb, --osv or gomodkit-audit.json)"))
             return
@@ -32,7 +33,15 @@ extension ProjectAudit {
             report.checks.append(.init(name: "vuln", status: .failed, summary: "an advisory source could not be read"))
             return
         }
-        report.findings += findings(for: result)
+        report.findings += findings(for: result).map { finding in
+            // Point at the line naming the module (go.mod's require, else go.sum).
+            var f = finding
+            if let path = f.modulePath, let at = place[path] {
+                f.file = at.file
+                f.line = at.line
+            }
+            return f
+        }
         var summary = "\(result.modulesScanned) module versions (stdlib at \(goVersion ?? "unknown Go")) against "
             + "\(options.advisorySources.count) advisory source\(options.advisorySources.count == 1 ? "" : "s"): "
             + "\(result.incidents.count) affected"

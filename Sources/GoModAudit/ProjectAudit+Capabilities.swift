@@ -80,14 +80,14 @@ extension ProjectAudit {
                 report.findings.append(AuditFinding(
                     rule: .policyForbiddenCapability,
                     message: "\(newVersion) gains \(forbidden.joined(separator: ", ")), which policy forbidCapabilities forbids",
-                    modulePath: path, moduleVersion: new.0, file: "go.sum", line: place[path]?.line ?? new.1))
+                    modulePath: path, moduleVersion: new.0, file: "go.sum", line: new.1))
             }
             let from = old.map { String(decoding: $0.0.bytes, as: UTF8.self) } ?? "(not in base)"
             report.findings.append(AuditFinding(
                 rule: .capabilityGained,
                 message: "\(String(decoding: path.bytes, as: UTF8.self)) \(from) → \(String(decoding: new.0.bytes, as: UTF8.self)) gains "
                     + Set(changes.flatMap(\.added)).sorted().joined(separator: ", "),
-                modulePath: path, moduleVersion: new.0, file: "go.sum", line: place[path]?.line ?? new.1, details: details))
+                modulePath: path, moduleVersion: new.0, file: "go.sum", line: new.1, details: details))
         }
         report.checks.append(.init(
             name: "caps", status: gained == 0 && unreadable == 0 ? .passed : .failed,

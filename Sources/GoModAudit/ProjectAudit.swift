@@ -144,7 +144,7 @@ public enum ProjectAudit {
         await moduleCache(directory: directory, goMod: goMod, options: options, into: &report)
         vendor(directory: directory, options: options, into: &report)
         divergence(goSum: goSum, where: where_, options: options, into: &report)
-        await advisories(directory: directory, goMod: goMod, options: options, into: &report)
+        await advisories(directory: directory, goMod: goMod, where: where_, options: options, into: &report)
         capabilityChanges(goSum: goSum, where: where_, options: options, into: &report)
         await releaseAge(goSum: goSum, options: options, into: &report)
         return report
