@@ -75,6 +75,38 @@ import Testing
         #expect(escape.isEmpty)
     }
 
+    /// A flat directory of OSV records (as OSV.dev's per-ecosystem export unpacks) and a zip of
+    /// them: every record read, matched by affected package name; withdrawn ones kept for the
+    /// matcher to ignore.
+    @Test func flatOSVDirectoryAndZip() async throws {
+        let fixtures = try AdvisoryMatchingTests.fixtures()
+        let names = Self.allIDs.map { "vulndb/ID/\($0).json" } + ["malicious/go/github.com/boltdb-go/bolt/MAL-2025-2545.json"]
+        let tmp = FileManager.default.temporaryDirectory.appendingPathComponent("advis-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: tmp, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: tmp) }
+        var files: [ModuleZip.File] = []
+        for name in names {
+            let data = try Data(contentsOf: fixtures.appendingPathComponent(name))
+            let base = (name as NSString).lastPathComponent
+            try data.write(to: tmp.appendingPathComponent(base))
+            files.append(.bytes(ByteString(base), Array(data)))
+        }
+        let flat = try await AdvisoryReader(source: .osv(tmp.path)).records(for: Self.modules)
+        #expect(flat.map(\.id) == Self.allIDs + ["MAL-2025-2545"])
+        let bolt = try await AdvisoryReader(source: .osv(tmp.path)).records(for: ["github.com/boltdb-go/bolt"])
+        #expect(bolt.map(\.id) == ["GO-2025-3451", "MAL-2025-2545"])
+        let created = try ModuleZip.create(ModuleVersion(path: "example.com/osv", version: "v0.0.0"), files: files, output: .memory)
+        let zip = tmp.appendingPathComponent("all.zip")
+        try Data(try #require(created.zipBytes)).write(to: zip)
+        let zipped = try await AdvisoryReader(source: .osv(zip.path)).records(for: Self.modules)
+        #expect(zipped.map(\.id) == Self.allIDs + ["MAL-2025-2545"])
+        // A malformed record in a flat directory fails the whole source.
+        try Data("{".utf8).write(to: tmp.appendingPathComponent("BAD-1.json"))
+        await #expect(throws: AdvisoryError(.malformedRecord, source: "")) {
+            try await AdvisoryReader(source: .osv(tmp.path)).records(for: Self.modules)
+        }
+    }
+
     @Test func malformedSources() async throws {
         let tmp = FileManager.default.temporaryDirectory.appendingPathComponent("advis-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: tmp) }
