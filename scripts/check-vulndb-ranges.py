@@ -12,7 +12,7 @@
 #   scripts/check-vulndb-ranges.py vulndb vulndb/data/osv .build/debug/gomodkit
 #
 # Needs PyYAML. Result at golang/vulndb a752ea54 (2026-08-21): see Docs/advisories.md.
-import yaml, glob, json, os, subprocess, sys, tempfile
+import yaml, glob, json, os, re, subprocess, sys, tempfile
 if len(sys.argv) != 4:
     sys.exit('usage: check-vulndb-ranges.py VULNDB_GIT_DIR OSV_DIR GOMODKIT')
 REPO, OSV, B = sys.argv[1:4]
@@ -43,7 +43,15 @@ for name in out:
         for f in fixed:
             if f in intro or entries > 1: continue
             items.append((mod,V(f),False,rid,'fixed'))
-print('items',len(items), file=sys.stderr)
+def go_mod_ok(mod, v):
+    # go.mod refuses a major version >= 2 without the /vN suffix (or +incompatible).
+    m = re.match(r'v(\d+)\.', v)
+    if not m or int(m.group(1)) < 2 or '+incompatible' in v: return True
+    major = m.group(1)
+    return mod.endswith('/v' + major) or mod.endswith('.v' + major)
+skipped = [it for it in items if not go_mod_ok(it[0], it[1])]
+items = [it for it in items if go_mod_ok(it[0], it[1])]
+print('items',len(items),'skipped (not valid in go.mod)',len(skipped), file=sys.stderr)
 # rounds: each module once per round
 rounds=[]
 for it in items:
