@@ -39,6 +39,17 @@ import Testing
         #expect(sarif.stdout.contains("\"version\":\"2.1.0\"") || sarif.stdout.contains("\"version\" : \"2.1.0\""))
     }
 
+    /// Without --db/--osv, GOVULNDB names the database, as govulncheck reads it.
+    @Test func govulndbEnvironment() throws {
+        var env = ProcessInfo.processInfo.environment
+        env["GOVULNDB"] = "file://" + Self.vulndb
+        env["GOMODCACHE"] = Self.modcache
+        let result = try CLITests.gomodkit(["vuln", Self.example.path], environment: env)
+        #expect(result.status == 1, "\(result.stderr)")
+        #expect(result.stdout.contains("github.com/boltdb-go/bolt@v1.3.1: vulnerable — GO-2025-3451"), "\(result.stdout)")  // MALICIOUS needs a MAL- record
+        #expect(result.stdout.contains("against vulndb file://"))
+    }
+
     @Test func cleanProjectExits0AndUnreadableSourceExits3() throws {
         let sandbox = try TempDir()
         let dir = sandbox.sub("p")
