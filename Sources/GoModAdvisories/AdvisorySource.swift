@@ -2,9 +2,9 @@ public import GoSumDB
 import GoModCore
 import GoModZip
 #if canImport(FoundationEssentials)
-public import FoundationEssentials
+import FoundationEssentials
 #else
-public import Foundation
+import Foundation
 #endif
 
 /// Where advisories come from.

@@ -1,5 +1,5 @@
 public import GoModAdvisories
-public import GoModCore
+import GoModCore
 import GoModFetch
 
 extension ProjectAudit {

@@ -1,4 +1,4 @@
-public import GoModCore
+import GoModCore
 public import GoSumDB
 #if canImport(FoundationEssentials)
 import FoundationEssentials
