@@ -35,6 +35,7 @@ let package = Package(
         .library(name: "GoModFetch", targets: ["GoModFetch"]),
         .library(name: "GoModVCS", targets: ["GoModVCS"]),
         .library(name: "GoModSupplyChain", targets: ["GoModSupplyChain"]),
+        .library(name: "GoModAdvisories", targets: ["GoModAdvisories"]),
         .library(name: "GoModAudit", targets: ["GoModAudit"]),
         .library(name: "GoModKit", targets: ["GoModKit"]),
         .executable(name: "gomodkit", targets: ["gomodkit-cli"]),
@@ -76,16 +77,22 @@ let package = Package(
             dependencies: ["GoModCore", "GoModZip", "GoSumDB", "GoModFetch", "GoModVCS"],
             swiftSettings: strictSettings
         ),
+        // Advisory data (Go vulnerability database, OSV trees) matched against a build list.
+        .target(
+            name: "GoModAdvisories",
+            dependencies: ["GoModCore", "GoModZip", "GoSumDB", "GoModFetch"],
+            swiftSettings: strictSettings
+        ),
         .target(
             name: "GoModAudit",
-            dependencies: ["GoModCore", "GoModZip", "GoSumDB", "GoModFetch", "GoModVCS", "GoModSupplyChain"],
+            dependencies: ["GoModCore", "GoModZip", "GoSumDB", "GoModFetch", "GoModVCS", "GoModSupplyChain", "GoModAdvisories"],
             swiftSettings: strictSettings
         ),
         .target(
             name: "GoModKit",
             dependencies: [
                 "GoModCore", "GoModZip", "GoSumDB", "GoModNet", "GoModFetch", "GoModVCS",
-                "GoModSupplyChain", "GoModAudit",
+                "GoModSupplyChain", "GoModAdvisories", "GoModAudit",
             ],
             swiftSettings: strictSettings
         ),
@@ -159,9 +166,14 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(
+            name: "GoModAdvisoriesTests",
+            dependencies: ["GoModCore", "GoModZip", "GoSumDB", "GoModFetch", "GoModAdvisories", "GoModTestSupport"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
             name: "GoModAuditTests",
             dependencies: [
-                "GoModCore", "GoModZip", "GoSumDB", "GoModFetch", "GoModVCS", "GoModSupplyChain", "GoModAudit",
+                "GoModCore", "GoModZip", "GoSumDB", "GoModFetch", "GoModVCS", "GoModSupplyChain", "GoModAdvisories", "GoModAudit",
                 "GoModTestSupport",
             ],
             swiftSettings: strictSettings

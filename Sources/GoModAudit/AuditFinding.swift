@@ -31,7 +31,23 @@ public struct AuditFinding: Sendable, Hashable {
         case checkFailed = "GMK011-check-failed"
         /// The checksum database's answer failed verification (a fork, a bad signature, a record
         /// or tile that does not authenticate).
-        case checksumDatabaseMisbehaved = "GMK012-sumdb-misbehaved"
+        case checksumDatabaseMisbehaved = "GMK019-sumdb-misbehaved"
+        /// A module version (or the Go standard library) is affected by a published vulnerability.
+        case knownVulnerability = "GMK012-known-vulnerability"
+        /// A module is listed as malicious by an advisory database (an OSV `MAL-` record).
+        case maliciousModule = "GMK013-malicious-module"
+        /// A dependency's version changed against a base go.sum and its packages gained
+        /// capabilities (Capslock's names, import level).
+        case capabilityGained = "GMK014-capability-gained"
+        /// Policy: a module matches a `deny` glob (and no `allow` glob).
+        case policyDeniedModule = "GMK015-policy-denied-module"
+        /// Policy: `requireChecksumDatabase`, and a go.sum line was not checked against it.
+        case policyChecksumDatabase = "GMK016-policy-checksum-database"
+        /// Policy: a dependency update gains a capability listed in `forbidCapabilities`.
+        case policyForbiddenCapability = "GMK017-policy-forbidden-capability"
+        /// Policy: a module version was first seen by the module index less than
+        /// `minReleaseAge` days ago.
+        case policyReleaseAge = "GMK018-policy-release-age"
 
         /// A short title, for report headings and SARIF `shortDescription`.
         public var title: String {
@@ -48,6 +64,13 @@ public struct AuditFinding: Sendable, Hashable {
             case .tagMoved: "git tag moved after the mirror cached the module"
             case .checkFailed: "a check could not run"
             case .checksumDatabaseMisbehaved: "the checksum database's answer failed verification"
+            case .knownVulnerability: "module version has a known vulnerability"
+            case .maliciousModule: "module is known to be malicious"
+            case .capabilityGained: "dependency update gains capabilities"
+            case .policyDeniedModule: "module denied by policy"
+            case .policyChecksumDatabase: "go.sum line not checked against the checksum database, which policy requires"
+            case .policyForbiddenCapability: "dependency update gains a capability policy forbids"
+            case .policyReleaseAge: "module version younger than the policy's minimum release age"
             }
         }
 
@@ -78,6 +101,20 @@ public struct AuditFinding: Sendable, Hashable {
                 "A check could not run, so the audit is incomplete."
             case .checksumDatabaseMisbehaved:
                 "The checksum database (or a proxy in front of it) sent an answer that does not verify: a tree inconsistent with one seen before (a fork), a bad signature, or a record or tile that does not authenticate. Keep the evidence and report it; do not trust modules verified only by this server."
+            case .knownVulnerability:
+                "An advisory in the Go vulnerability database (or another OSV source) affects this module version. Upgrade to the fixed version it names, or check with govulncheck whether your code reaches the affected symbols."
+            case .policyDeniedModule:
+                "The project's policy (gomodkit-audit.json `deny`, with `allow` exceptions) forbids this module path. Remove the dependency or change the policy."
+            case .policyChecksumDatabase:
+                "The project's policy (`requireChecksumDatabase`) requires every go.sum line to be confirmed by the checksum database; this one was not (GOSUMDB=off, GONOSUMDB/GOPRIVATE, or no database configured)."
+            case .policyReleaseAge:
+                "The module index (index.golang.org) first saw this version less than `minReleaseAge` days ago. New versions are where hijacked accounts and malicious releases show up; wait until the age is reached. The time is the mirror's first-seen time, not the commit time in .info, which the author controls."
+            case .policyForbiddenCapability:
+                "The project's policy (`forbidCapabilities`) forbids dependency updates that gain this capability. Review the new code; if it is legitimate, change the policy in the same pull request so the exception is visible."
+            case .capabilityGained:
+                "A dependency's new version can do things its old version could not (network, exec, files, unsafe, cgo, …), judged from its packages' imports with Capslock's capability names. Review the new code before merging the update; a backdoor usually arrives as a new import in an init function."
+            case .maliciousModule:
+                "An advisory database lists this module as malicious (for example ossf/malicious-packages' MAL- records). Remove the dependency, and treat machines that built or ran it as compromised."
             }
         }
 

@@ -26,7 +26,9 @@ extension ProjectAudit {
     ///   "git": { "github.com/boltdb-go/bolt": "upstream.bundle",
     ///            "example.com/repo/sub": { "repository": "../repo", "subdir": "sub" } },
     ///   "gitRoots": ["../sources"],
-    ///   "known": ["known-modules.txt"]
+    ///   "known": ["known-modules.txt"],
+    ///   "vulndb": ["advisories/vulndb"],
+    ///   "osv": ["advisories/malicious-packages"]
     /// }
     /// ```
     public struct Configuration: Sendable, Hashable, Decodable {
@@ -47,16 +49,50 @@ extension ProjectAudit {
         public var gitRoots: [String]
         /// Files of well-known module paths (one a line, `#` comments).
         public var known: [String]
+        /// Go vulnerability databases: directories, zips, `file://` or `https://` URLs.
+        public var vulndb: [String]
+        /// OSV trees or zips (ossf/malicious-packages).
+        public var osv: [String]
+        /// Policy: module path globs denied.
+        public var deny: [String]
+        /// Policy: globs exempted from ``deny``.
+        public var allow: [String]
+        /// Policy: every go.sum line must be checked against the checksum database.
+        public var requireChecksumDatabase: Bool?
+        /// Policy: capabilities a dependency update must not gain.
+        public var forbidCapabilities: [String]
+        /// Policy: minimum age in days of every module version, by the module index's first-seen time.
+        public var minReleaseAge: Int?
+        /// Policy: the module index (default https://index.golang.org).
+        public var moduleIndex: String?
+
+        /// The policy these settings declare.
+        public var policy: Policy {
+            var p = Policy()
+            p.deny = deny
+            p.allow = allow
+            p.requireChecksumDatabase = requireChecksumDatabase ?? false
+            p.forbidCapabilities = forbidCapabilities
+            p.minReleaseAgeDays = minReleaseAge
+            if let moduleIndex { p.moduleIndex = moduleIndex }
+            return p
+        }
 
         /// An empty configuration.
         public init() {
             git = [:]
             gitRoots = []
             known = []
+            vulndb = []
+            osv = []
+            deny = []
+            allow = []
+            forbidCapabilities = []
         }
 
         enum CodingKeys: String, CodingKey {
-            case offline, gomodcache, gosumdb, git, gitRoots, known
+            case offline, gomodcache, gosumdb, git, gitRoots, known, vulndb, osv
+            case deny, allow, requireChecksumDatabase, forbidCapabilities, minReleaseAge, moduleIndex
         }
 
         /// Decodes the keys above; unknown keys are an error (a misspelt key must not silently
@@ -74,6 +110,17 @@ extension ProjectAudit {
             git = try c.decodeIfPresent([String: UpstreamRepositoryValue].self, forKey: .git)?.mapValues(\.source) ?? [:]
             gitRoots = try c.decodeIfPresent([String].self, forKey: .gitRoots) ?? []
             known = try c.decodeIfPresent([String].self, forKey: .known) ?? []
+            vulndb = try c.decodeIfPresent([String].self, forKey: .vulndb) ?? []
+            osv = try c.decodeIfPresent([String].self, forKey: .osv) ?? []
+            deny = try c.decodeIfPresent([String].self, forKey: .deny) ?? []
+            allow = try c.decodeIfPresent([String].self, forKey: .allow) ?? []
+            requireChecksumDatabase = try c.decodeIfPresent(Bool.self, forKey: .requireChecksumDatabase)
+            forbidCapabilities = try c.decodeIfPresent([String].self, forKey: .forbidCapabilities) ?? []
+            minReleaseAge = try c.decodeIfPresent(Int.self, forKey: .minReleaseAge)
+            if let days = minReleaseAge, days < 0 || days > 36500 {
+                throw DecodingError.dataCorrupted(.init(codingPath: [CodingKeys.minReleaseAge], debugDescription: "minReleaseAge: want 0 to 36500 days"))
+            }
+            moduleIndex = try c.decodeIfPresent(String.self, forKey: .moduleIndex)
         }
 
         /// Reads `gomodkit-audit.json` from `directory` (or the file at `path`), resolving its
@@ -102,6 +149,9 @@ extension ProjectAudit {
             config.git = config.git.mapValues { UpstreamRepository(repository: resolve($0.repository), subdir: $0.subdir) }
             config.gitRoots = config.gitRoots.map(resolve)
             config.known = config.known.map(resolve)
+            // URLs stay as they are; paths are relative to the project.
+            config.vulndb = config.vulndb.map { $0.contains("://") ? $0 : resolve($0) }
+            config.osv = config.osv.map { $0.contains("://") ? $0 : resolve($0) }
             return config
         }
     }

@@ -4,6 +4,7 @@ import GoModZip
 public import GoSumDB
 public import GoModFetch
 import GoModSupplyChain
+public import GoModAdvisories
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
@@ -66,6 +67,17 @@ public enum ProjectAudit {
         /// module-cache hashing still to do then are reported in ``AuditReport/notVerified``,
         /// and the vendor and divergence checks are not started after it.
         public var deadline: ContinuousClock.Instant?
+        /// The go.sum of the base revision (e.g. the target branch of a pull request): modules
+        /// whose version changed are checked for capabilities gained; `nil` skips the check.
+        public var baseGoSum: GoSum?
+        /// Policy gates (``ProjectAudit/Policy``).
+        public var policy = Policy()
+        /// Advisory sources for the vulnerability check; empty skips it.
+        public var advisorySources: [AdvisorySource] = []
+        /// The transport for http(s) advisory sources; `nil` is offline.
+        public var advisoryTransport: (any HTTPTransport)?
+        /// The Go release the standard library is matched at (`go1.26.4`); `nil`: from go.mod.
+        public var goVersion: String?
 
         /// Default options: nothing but go.mod, go.sum and typosquats is checked until a cache,
         /// a database or git sources are given.
@@ -131,6 +143,7 @@ public enum ProjectAudit {
         for r in goSum?.records ?? [] { note(r.path, "go.sum", r.line) }
 
         typosquats(paths: paths, where: where_, options: options, into: &report)
+        deniedModules(paths: paths, where: where_, options: options, into: &report)
         await checksumDatabase(goSum: goSum, options: options, into: &report)
         await moduleCache(directory: directory, goMod: goMod, options: options, into: &report)
         if let deadline = options.deadline, ContinuousClock.now >= deadline {
@@ -142,6 +155,9 @@ public enum ProjectAudit {
         }
         vendor(directory: directory, options: options, into: &report)
         divergence(goSum: goSum, where: where_, options: options, into: &report)
+        await advisories(directory: directory, goMod: goMod, where: where_, options: options, into: &report)
+        capabilityChanges(goSum: goSum, where: where_, options: options, into: &report)
+        await releaseAge(goSum: goSum, options: options, into: &report)
         return report
     }
 
@@ -177,6 +193,12 @@ public enum ProjectAudit {
         }
         guard let db = options.checksumDatabase else {
             report.checks.append(.init(name: "sumdb", status: .skipped, summary: options.checksumDatabaseSkipReason))
+            if options.policy.requireChecksumDatabase {
+                report.findings.append(AuditFinding(
+                    rule: .policyChecksumDatabase,
+                    message: "\(goSum.count) go.sum line\(goSum.count == 1 ? "" : "s") not checked against a checksum database (\(options.checksumDatabaseSkipReason)); policy requireChecksumDatabase",
+                    file: "go.sum"))
+            }
             return
         }
         let audits = await db.audit(goSum.records, concurrency: options.checksumDatabaseConcurrency, deadline: options.deadline)
@@ -188,7 +210,15 @@ public enum ProjectAudit {
             let r = a.record
             let subject = "\(safe(r.path)) \(safe(r.version))"
             switch a.status {
-            case .verified, .skipped:
+            case .skipped:
+                if options.policy.requireChecksumDatabase {
+                    report.findings.append(AuditFinding(
+                        rule: .policyChecksumDatabase,
+                        message: "\(subject): not checked against \(db.name) (GONOSUMDB/GOPRIVATE); policy requireChecksumDatabase",
+                        modulePath: r.path, moduleVersion: r.moduleVersion, file: "go.sum", line: r.line))
+                }
+                continue
+            case .verified:
                 continue
             case .notVerified:
                 report.notVerified.append("go.sum:\(r.line): \(subject): not verified against \(db.name): deadline exceeded")

@@ -7,4 +7,5 @@
 @_exported public import GoModFetch
 @_exported public import GoModVCS
 @_exported public import GoModSupplyChain
+@_exported public import GoModAdvisories
 @_exported public import GoModAudit

@@ -23,8 +23,8 @@ import Crypto
 ///    (`ModuleZip.createFromGit(_:source:output:options:)`) and its `h1:` against the mirror
 ///    zip's `h1:` (`DirHash.hashZip(_:mode:parallelism:)`);
 /// 3. when the hashes differ, a file-level diff (``FileChange``, with each side's SHA-256) and a
-///    classification of what the MIRROR has that the tag does not (``Signal``): watched imports
-///    (``watchedImports``), new or changed `init()` functions, `//go:linkname`, `//go:generate`,
+///    classification of what the MIRROR has that the tag does not (``Signal``): capabilities
+///    its packages gain (``Capabilities``, Capslock's names), new or changed `init()` functions, `//go:linkname`, `//go:generate`,
 ///    build-constraint and cgo changes, binaries or archives, encoded blobs, new requirements;
 /// 4. a ``Verdict`` with an explanation in words: a benign retag (same content, or differences
 ///    only in documentation, comments, formatting or tests) versus a suspicious one.
@@ -32,8 +32,9 @@ import Crypto
 /// Go has no such check: cmd/go trusts the checksum database, which recorded the mirror's
 /// backdoored hash.
 public enum Divergence {
-    /// Imports whose appearance in the mirror's copy of a file (and not in the tag's) is a red
-    /// flag: network, process execution, raw system calls, memory tricks, plugins and cgo.
+    /// The imports the divergence check used to watch before it reported capability changes
+    /// (``Capabilities``); kept for source compatibility, no longer used by the check.
+    @available(*, deprecated, message: "the divergence check reports Capabilities changes")
     public static let watchedImports: [ByteString] = ["net", "net/http", "os/exec", "syscall", "unsafe", "plugin", "C"]
 
     /// The largest `.info` document read: 1 MiB (real ones are a few hundred bytes).
@@ -159,7 +160,8 @@ public enum Divergence {
     public struct Signal: Sendable, Hashable, Codable, CustomStringConvertible {
         /// The kind of change.
         public enum Kind: String, Sendable, Hashable, Codable, CaseIterable {
-            /// A new import of one of ``Divergence/watchedImports``.
+            /// A capability (Capslock's name, import level: ``Capabilities``) that the mirror's
+            /// package has and the tag's does not, with what incurs it (`+NETWORK: import "net"`).
             case watchedImport
             /// A `func init()` the tag's copy does not have.
             case initAdded
@@ -385,7 +387,7 @@ public enum Divergence {
                 let kinds = Set(signals.map(\.kind))
                 var parts: [String] = []
                 let imports = signals.filter { $0.kind == .watchedImport }.map(\.detail)
-                if !imports.isEmpty { parts.append("new imports (\(imports.joined(separator: ", ")))") }
+                if !imports.isEmpty { parts.append("new capabilities (\(imports.joined(separator: ", ")))") }
                 if kinds.contains(.initAdded) || kinds.contains(.initChanged) { parts.append("new or changed init() functions") }
                 for (kind, text) in [(Signal.Kind.linkname, "//go:linkname directives"), (.generate, "//go:generate directives"),
                                      (.buildConstraint, "build-constraint changes"), (.cgo, "cgo or native-code changes"),
@@ -438,6 +440,17 @@ public enum Divergence {
                                       note: doc ? "documentation or test file only in the tag" : "file only in the tag"))
         }
         changes.sort { $0.path < $1.path }
+        // Capabilities (Capslock's names, import level) the mirror's packages have and the
+        // tag's do not: one signal per reason (`+NETWORK: import "net"`). `init` is reported
+        // by the init signals above.
+        let capabilityChanges = Capabilities.diff(old: Capabilities.analyze(files: upstream), new: Capabilities.analyze(files: mirror))
+        for change in capabilityChanges {
+            for cap in change.added where cap != Capabilities.initMarker {
+                for reason in change.reasons[cap] ?? [] {
+                    signals.append(Signal(kind: .watchedImport, path: ByteString(reason.file), detail: "+\(cap): \(reason.what)"))
+                }
+            }
+        }
         return (changes, signals)
     }
 
@@ -499,9 +512,6 @@ public enum Divergence {
             var notes: [String] = []
             let oldImports = Set(old.imports)
             let added = new.imports.filter { !oldImports.contains($0) }
-            for imp in added where watchedImports.contains(imp) {
-                signals.append(Signal(kind: .watchedImport, path: path, detail: "import \(imp)"))
-            }
             if !added.isEmpty { notes.append("+import " + added.map(\.description).joined(separator: ", ")) }
             let newImports = Set(new.imports)
             let removed = old.imports.filter { !newImports.contains($0) }

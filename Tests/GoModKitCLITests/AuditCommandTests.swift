@@ -40,6 +40,20 @@ import Testing
         #expect(out.contains("audit FAILED"))
     }
 
+    /// Issue 15's "done means": the example's audit also reports GO-2025-3451 and MAL-2025-2545
+    /// (the two records it carries in advisories/, named by its gomodkit-audit.json), offline,
+    /// as one incident.
+    @Test func exampleAuditReportsTheIncidentRecords() throws {
+        let result = try CLITests.gomodkit(["audit", Self.example.path])
+        #expect(result.status == 1, "\(result.stderr)")
+        let out = result.stdout
+        #expect(out.contains("github.com/boltdb-go/bolt@v1.3.1: known malicious module (GO-2025-3451, MAL-2025-2545); no fixed version [GMK013-malicious-module]"), "\(out)")
+        #expect(out.contains("GO-2025-3451: Vulnerability in github.com/boltdb-go/bolt [REVIEWED]"))
+        #expect(out.contains("MAL-2025-2545: Malicious code in github.com/boltdb-go/bolt (Go) [REVIEWED]"))
+        #expect(out.contains("vuln        failed"))
+        #expect(out.contains("caps        skipped  no base go.sum (--base)"))
+    }
+
     @Test func exampleAuditAsJSON() throws {
         let result = try CLITests.gomodkit(["audit", Self.example.path, "--json"])
         #expect(result.status == 1)
@@ -51,7 +65,8 @@ import Testing
         #expect(rules.contains("GMK009-tag-divergence"))
         #expect(findings.allSatisfy { $0["module"] as? String == "github.com/boltdb-go/bolt" })
         let checks = try #require(object["checks"] as? [[String: Any]])
-        #expect(checks.compactMap { $0["name"] as? String } == ["go.mod", "go.sum", "typosquat", "sumdb", "modcache", "vendor", "divergence"])
+        #expect(checks.compactMap { $0["name"] as? String } == ["go.mod", "go.sum", "typosquat", "sumdb", "modcache", "vendor", "divergence", "vuln", "caps"])
+        #expect(rules.contains("GMK013-malicious-module"))
     }
 
     @Test func exampleAuditAsSARIF() throws {

@@ -321,7 +321,7 @@ import Testing
         #expect(forged.status == 1, "\(forged.stdout)\(forged.stderr)")
         let object = try #require(try JSONSerialization.jsonObject(with: Data(forged.stdout.utf8)) as? [String: Any])
         let rules = (object["findings"] as? [[String: Any]])?.compactMap { $0["rule"] as? String } ?? []
-        #expect(rules.contains("GMK012-sumdb-misbehaved"), "\(rules)")
+        #expect(rules.contains("GMK019-sumdb-misbehaved"), "\(rules)")
 
         try Self.dropDatabaseCache(scratch.url)
         let down = try LoopbackModuleServer.down()

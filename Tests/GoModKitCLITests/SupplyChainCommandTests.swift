@@ -27,8 +27,8 @@ import Testing
         #expect(result.stdout.contains("mirror zip:    \(try Self.recordedZipHash())"))
         #expect(result.stdout.contains("M db.go"))
         #expect(result.stdout.contains("initAdded: db.go: func init() added"))
-        #expect(result.stdout.contains("watchedImport: db.go: import \"net\""))
-        #expect(result.stdout.contains("watchedImport: db.go: import \"os/exec\""))
+        #expect(result.stdout.contains("watchedImport: db.go: +NETWORK: import \"net\""))
+        #expect(result.stdout.contains("watchedImport: db.go: +EXEC: import \"os/exec\""))
     }
 
     @Test func divergeWithZipAndInfoAsJSON() throws {

@@ -49,8 +49,8 @@ import GoModTestSupport
         #expect(change.upstreamSHA256 == (try sha256sum(Array(gitShow(clone, "v1.3.1:db.go")))))
 
         let flagged = Set(report.signals.map { "\($0.kind.rawValue) \($0.detail)" })
-        #expect(flagged.contains("watchedImport import \"net\""))
-        #expect(flagged.contains("watchedImport import \"os/exec\""))
+        #expect(flagged.contains("watchedImport +NETWORK: import \"net\""))
+        #expect(flagged.contains("watchedImport +EXEC: import \"os/exec\""))
         #expect(flagged.contains("initAdded func init() added"))
         #expect(report.signals.allSatisfy { $0.path == "db.go" })
         #expect(report.explanation.joined(separator: " ").contains("the tag moved"))
@@ -219,8 +219,9 @@ import GoModTestSupport
         #expect(report.changes.map(\.path) == ["sub.go"])
         let kinds = report.signals.map(\.kind)
         #expect(kinds.contains(.linkname))
-        #expect(report.signals.contains { $0.kind == .watchedImport && $0.detail == "import \"os/exec\"" })
-        #expect(report.signals.contains { $0.kind == .watchedImport && $0.detail == "import \"unsafe\"" })
+        #expect(report.signals.contains { $0.kind == .watchedImport && $0.detail == "+EXEC: import \"os/exec\"" })
+        #expect(report.signals.contains { $0.kind == .watchedImport && $0.detail == "+ARBITRARY_EXECUTION: import \"unsafe\"" })
+        #expect(report.signals.contains { $0.kind == .watchedImport && $0.detail == "+ARBITRARY_EXECUTION: //go:linkname" })
     }
 
     /// The classification of individual files, on synthetic trees.
@@ -264,8 +265,11 @@ import GoModTestSupport
         ]
         let (changes, signals) = Divergence.diff(mirror: mirror, upstream: [])
         #expect(changes.first { $0.path == mirror[0].path }?.isHarmless == false)
-        #expect(signals.map(\.kind) == [.cgo])
-        #expect(signals.first?.path == mirror[0].path)
+        // The assembly file is native code (cgo signal) and gives its package
+        // ARBITRARY_EXECUTION (ADVISORIES.md §4.3: a `.s` file).
+        #expect(signals.map(\.kind) == [.cgo, .watchedImport])
+        #expect(signals.allSatisfy { $0.path == mirror[0].path })
+        #expect(signals.last?.detail == "+ARBITRARY_EXECUTION: assembly")
         #expect(changes.first { $0.path == mirror[1].path }?.isHarmless == true)
     }
 

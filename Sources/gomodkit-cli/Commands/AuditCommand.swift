@@ -52,6 +52,36 @@ struct AuditCommand: AsyncParsableCommand {
     @Option(help: "A file of well-known module paths (one a line, # comments). Repeatable.")
     var known: [String] = []
 
+    @Option(help: "A Go vulnerability database (directory, zip, file:// or https:// URL) for the vulnerability check. Repeatable.")
+    var vulndb: [String] = []
+
+    @Option(help: "An OSV tree or zip (ossf/malicious-packages) for the vulnerability check. Repeatable.")
+    var osv: [String] = []
+
+    @Option(name: .customLong("go"), help: "The Go release the standard library is matched at (default: from go.mod).")
+    var goVersion: String?
+
+    @Option(help: "Policy: a module path glob to deny (GOPRIVATE syntax). Repeatable.")
+    var deny: [String] = []
+
+    @Option(help: "Policy: a module path glob exempted from --deny. Repeatable.")
+    var allow: [String] = []
+
+    @Flag(name: .customLong("require-checksum-database"), help: "Policy: every go.sum line must be checked against the checksum database.")
+    var requireChecksumDatabase = false
+
+    @Option(name: .customLong("forbid-capability"), help: "Policy: a capability (NETWORK, EXEC, …) a dependency update must not gain (with --base). Repeatable.")
+    var forbidCapability: [String] = []
+
+    @Option(name: .customLong("min-release-age"), help: "Policy: minimum age in days of every module version, by the module index's first-seen time.")
+    var minReleaseAge: Int?
+
+    @Option(name: .customLong("module-index"), help: "The module index (default https://index.golang.org).")
+    var moduleIndex: String?
+
+    @Option(help: "The go.sum of the base revision: report dependencies whose version changed and gained capabilities.")
+    var base: String?
+
     @Option(help: "The audit settings file (default: DIR/gomodkit-audit.json when present).")
     var config: String?
 
@@ -99,6 +129,25 @@ struct AuditCommand: AsyncParsableCommand {
             options.gitSources[ByteString(String(entry[..<eq]))] = ProjectAudit.UpstreamRepository(repository: absolutePath(String(entry[entry.index(after: eq)...])))
         }
         options.gitRoots = settings.gitRoots + gitRoot.map(absolutePath)
+        options.advisorySources = (settings.vulndb + vulndb.map(VulnCommand.location)).map { AdvisorySource.vulnDB($0) }
+            + (settings.osv + osv.map(VulnCommand.location)).map { AdvisorySource.osv($0) }
+        options.advisoryTransport = isOffline ? nil : DefaultHTTPTransport(timeout: timeout)
+        options.goVersion = goVersion
+        options.policy = settings.policy
+        options.policy.deny += deny
+        options.policy.allow += allow
+        if requireChecksumDatabase { options.policy.requireChecksumDatabase = true }
+        options.policy.forbidCapabilities += forbidCapability
+        if let minReleaseAge { options.policy.minReleaseAgeDays = minReleaseAge }
+        if let moduleIndex { options.policy.moduleIndex = moduleIndex }
+        options.policy.indexTransport = isOffline ? nil : DefaultHTTPTransport(timeout: timeout)
+        if let base {
+            do { options.baseGoSum = try GoSum(parsing: try readInputFile(base), fileName: base, mode: .go) } catch let failure as CLIFailure {
+                throw failure
+            } catch {
+                throw CLIFailure.input("\(base): \(error)")
+            }
+        }
         for file in settings.known + known.map(absolutePath) {
             options.knownModules += GoModKit.Typosquat.parseList(try readInputFile(file, limit: 64 << 20))
         }
