@@ -87,6 +87,8 @@ public actor GitRefLister {
     public static let maxListing = 64 << 20
 
     private let git: String
+    /// The git executable this lister runs.
+    public nonisolated var gitExecutable: String { git }
     private var listings: [String: Task<Result<RefListing, OriginError>, Never>] = [:]
     /// The `git ls-remote` runs started so far (one per repository).
     public private(set) var runCount = 0
