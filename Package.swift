@@ -86,7 +86,7 @@ let package = Package(
         ),
         .target(
             name: "GoModAudit",
-            dependencies: ["GoModCore", "GoModZip", "GoSumDB", "GoModFetch", "GoModVCS", "GoModSupplyChain"],
+            dependencies: ["GoModCore", "GoModZip", "GoSumDB", "GoModFetch", "GoModVCS", "GoModOrigin", "GoModSupplyChain"],
             swiftSettings: strictSettings
         ),
         .target(
@@ -198,7 +198,7 @@ let package = Package(
         .testTarget(
             name: "GoModKitCLITests",
             dependencies: [
-                "gomodkit-cli", "GoModKit",
+                "gomodkit-cli", "GoModKit", "GoModTestSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings

@@ -65,12 +65,28 @@ public actor UpstreamRebuilder {
     /// - Parameters:
     ///   - commit: the commit to archive (`Origin.Hash`); `nil` archives the version's tag as
     ///     it is now (or the pseudo-version's commit).
-    ///   - ref: the ref to fetch `commit` through when the server refuses a bare hash (a ref
-    ///     that names it); `nil` fetches the hash itself.
     /// - Throws: ``OriginError/Code/listingFailed`` when git fails; the zip rules' errors as
     ///   ``OriginError/Code/listingFailed`` with their message.
     public func rebuild(_ module: ModuleVersion, root: RepoRoot, location: ModuleLocation, commit: String? = nil,
                         output: ModuleZip.Output = .none) throws(OriginError) -> ModuleZip.GitCreated {
+        let dir = try prepare(module, root: root, location: location, commits: commit.map { [$0] } ?? [])
+        let source = ModuleZip.GitSource(repository: dir, directory: ByteString(location.codeDir),
+                                         repositoryRoot: ByteString(root.root), revision: commit, git: git)
+        do {
+            return try ModuleZip.createFromGit(module, source: source, output: output)
+        } catch {
+            throw OriginError(.listingFailed, subject: "\(module)", message: "\(module): \(error.description)")
+        }
+    }
+
+    /// Fetches into the work directory what `module` needs — its tag as it is now (all heads
+    /// and tags, unshallowed, for a pseudo-version) and each of `commits` — and returns the
+    /// directory, a bare repository the module-zip and divergence code can read.
+    ///
+    /// A commit no ref reaches cannot be fetched (git servers refuse such wants, as cmd/go
+    /// relies on): that failure is reported, and is itself a finding.
+    public func prepare(_ module: ModuleVersion, root: RepoRoot, location: ModuleLocation,
+                        commits: [String] = []) throws(OriginError) -> String {
         let dir = try workDirectory(url: root.repoURL)
         let url = root.repoURL
         if Module.isPseudoVersion(module.version) {
@@ -79,19 +95,29 @@ public actor UpstreamRebuilder {
             if FileManager.default.fileExists(atPath: dir + "/shallow") {
                 try run(["fetch", "--unshallow", "-f", "origin"], in: dir, url: url)
             }
-        } else if let commit {
-            try run(["-c", "protocol.version=2", "fetch", "-f", "--depth=1", "origin", "\(commit):refs/dummy"], in: dir, url: url)
-        } else if let tag = location.tag(for: module.version) {
+        } else if commits.isEmpty, let tag = location.tag(for: module.version) {
             let ref = "refs/tags/" + tag
             try run(["-c", "protocol.version=2", "fetch", "-f", "--depth=1", "origin", "\(ref):\(ref)"], in: dir, url: url)
         }
-        let source = ModuleZip.GitSource(repository: dir, directory: ByteString(location.codeDir),
-                                         repositoryRoot: ByteString(root.root), revision: commit, git: git)
-        do {
-            return try ModuleZip.createFromGit(module, source: source, output: output)
-        } catch {
-            throw OriginError(.listingFailed, subject: "\(module)", message: "\(module): \(error.description)")
+        for commit in commits {
+            guard commit.utf8.count == 40, commit.utf8.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x61 && $0 <= 0x66) }) else {
+                throw OriginError(.invalidOrigin, subject: commit, message: "\(goQuote(commit.utf8)): not a full lower-case commit hash")
+            }
+            if (try? run(["cat-file", "-e", commit + "^{commit}"], in: dir, url: url)) != nil { continue }
+            try run(["-c", "protocol.version=2", "fetch", "-f", "--depth=1", "origin", "\(commit):refs/dummy"], in: dir, url: url)
         }
+        return dir
+    }
+
+    /// Fetches the version's current tag (ignoring failures: the tag may be gone) and returns
+    /// the work directory.
+    public func fetchTag(_ module: ModuleVersion, root: RepoRoot, location: ModuleLocation) -> String? {
+        guard let dir = try? workDirectory(url: root.repoURL) else { return nil }
+        if let tag = location.tag(for: module.version) {
+            let ref = "refs/tags/" + tag
+            _ = try? run(["-c", "protocol.version=2", "fetch", "-f", "--depth=1", "origin", "\(ref):\(ref)"], in: dir, url: root.repoURL)
+        }
+        return dir
     }
 
     private func run(_ arguments: [String], in dir: String, url: String) throws(OriginError) {

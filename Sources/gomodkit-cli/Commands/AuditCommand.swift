@@ -25,7 +25,11 @@ struct AuditCommand: AsyncParsableCommand {
             from its local cache; skipped with GOSUMDB=off); the module cache against .ziphash \
             and go.sum (like go mod verify); vendor/ when vendor/modules.txt exists; and, for \
             modules whose upstream git repository is given (--git, --git-root), the module \
-            cache's zip against the zip rebuilt from the tag today (divergence). Settings may \
+            cache's zip against the zip rebuilt from the tag today (divergence). The repositories \
+            of the other modules are found as go finds them with GOPROXY=direct and checked \
+            (origin: the cached .info Origin against one git ls-remote per repository, and a \
+            rebuild in GOMODCACHE/cache/vcs where that is not conclusive; --no-origin or \
+            --offline skip it). Settings may \
             also come from gomodkit-audit.json in DIR; flags override it, and it overrides the \
             environment. Exit status: 0 clean, 1 any finding (or a check that could not run), \
             2 bad usage or unreadable input.
@@ -57,6 +61,10 @@ struct AuditCommand: AsyncParsableCommand {
 
     @Option(help: "Network timeout in seconds.")
     var timeout: Double = 30
+
+    @Flag(name: .customLong("no-origin"),
+          help: "Do not look up the repositories of modules without --git (the origin check and its rebuilds).")
+    var noOrigin = false
 
     @Flag(help: "Print JSON.")
     var json = false
@@ -94,6 +102,13 @@ struct AuditCommand: AsyncParsableCommand {
             options.gitSources[ByteString(String(entry[..<eq]))] = ProjectAudit.UpstreamRepository(repository: absolutePath(String(entry[entry.index(after: eq)...])))
         }
         options.gitRoots = settings.gitRoots + gitRoot.map(absolutePath)
+        if noOrigin {
+            options.upstreamSkipReason = "--no-origin"
+        } else if isOffline {
+            options.upstreamSkipReason = "offline: the repositories were not contacted"
+        } else {
+            options.upstream = try upstreamCheck(environment, modcache: options.moduleCache?.root)
+        }
         for file in settings.known + known.map(absolutePath) {
             options.knownModules += GoModKit.Typosquat.parseList(try readInputFile(file, limit: 64 << 20))
         }
@@ -116,6 +131,19 @@ struct AuditCommand: AsyncParsableCommand {
     }
 
     /// The text report: the findings, then one line per check, then the verdict.
+    /// The origin check (Docs/origin.md) over Go's environment: GOINSECURE, GOVCS, GOPRIVATE,
+    /// the VCS cache under GOMODCACHE.
+    func upstreamCheck(_ environment: GoEnvironment, modcache: String?) throws(CLIFailure) -> ProjectAudit.UpstreamCheck {
+        let configuration: RepositoryResolver.Configuration
+        do { configuration = try RepositoryResolver.Configuration(environment: environment) } catch {
+            throw CLIFailure.input("go: \(error.message)")
+        }
+        let resolver = RepositoryResolver(configuration: configuration, transport: DefaultHTTPTransport(timeout: timeout),
+                                          ping: { vcs, url in vcs == "git" && GitRefLister.ping(url: url) })
+        return ProjectAudit.UpstreamCheck(resolver: resolver, lister: GitRefLister(),
+                                          rebuilder: UpstreamRebuilder(modcache: modcache ?? environment.gomodcache))
+    }
+
     func render(_ report: AuditReport) -> String {
         var out = ""
         for finding in report.findings {

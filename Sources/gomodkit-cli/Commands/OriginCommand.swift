@@ -40,6 +40,12 @@ struct OriginCommand: AsyncParsableCommand {
     @Flag(help: "Print one JSON object per module.")
     var json = false
 
+    @Flag(help: "Rebuild the module zip from the repository where the ref check is not conclusive (or moved), and compare its h1: with the checksum database's (or --gosum's).")
+    var rebuild = false
+
+    @Option(help: "A go.sum file giving the recorded h1: hashes for --rebuild (default: the checksum database).")
+    var gosum: String?
+
     /// The JSON shape of one result.
     struct Output: Encodable {
         var Path: String
@@ -54,6 +60,7 @@ struct OriginCommand: AsyncParsableCommand {
         var RecordedHash: String?
         var CurrentHash: String?
         var Origin: ModuleOrigin?
+        var Content: ContentCheck?
     }
 
     func run() async throws {
@@ -90,26 +97,44 @@ struct OriginCommand: AsyncParsableCommand {
         let checker = OriginChecker(info: { try await client.info($0) }, resolver: resolver, lister: lister,
                                     parallelism: jobs)
         let results = await checker.check(versions)
+        var contents: [ContentCheck?] = Array(repeating: nil, count: results.count)
+        if rebuild {
+            let tier = try rebuildTier(environment)
+            for (i, result) in results.enumerated() { contents[i] = await OriginChecker.rebuild(result, tier: tier) }
+        }
         var status: Int32 = 0
-        for result in results {
+        for (result, content) in zip(results, contents) {
             let verdict = result.verdict
-            if verdict.kind.isFinding {
-                status = CLIFailure.verificationFailed
-            } else if !(verdict.kind.isClean || verdict.kind == .tagsChanged || verdict.kind == .refsChanged), status == 0 {
-                status = 3
+            let resultStatus: Int32
+            switch content?.outcome {
+            case .consistent?, .benignRetag?: resultStatus = 0
+            case .refMoved?, .contentDiverges?: resultStatus = CLIFailure.verificationFailed
+            case .notRebuilt?, nil:
+                if verdict.kind.isFinding { resultStatus = CLIFailure.verificationFailed }
+                else if verdict.kind.isClean || verdict.kind == .tagsChanged || verdict.kind == .refsChanged { resultStatus = 0 }
+                else { resultStatus = 3 }
             }
+            if resultStatus == CLIFailure.verificationFailed || (resultStatus == 3 && status == 0) { status = resultStatus }
             if json {
                 try Terminal.json(Output(
                     Path: result.module.path.utf8String ?? result.module.path.description,
                     Version: result.module.version.utf8String ?? result.module.version.description,
                     Verdict: verdict.kind.rawValue, Message: verdict.message, Repository: result.repository?.repoURL,
                     Root: result.repository?.root, VCS: result.repository?.vcs, Subdir: result.codeDir, Ref: verdict.ref,
-                    RecordedHash: verdict.recordedHash, CurrentHash: verdict.currentHash, Origin: result.origin))
+                    RecordedHash: verdict.recordedHash, CurrentHash: verdict.currentHash, Origin: result.origin,
+                    Content: content))
             } else {
                 var line = "\(terminalSafe(result.module.description)): \(verdict.kind.rawValue)"
                 if !verdict.message.isEmpty { line += ": \(terminalSafe(verdict.message))" }
                 if let repo = result.repository?.repoURL, verdict.kind != .couldNotVerify || verdict.repoURL != nil {
                     line += " (\(terminalSafe(repo)))"
+                }
+                if let content {
+                    line += "\n\trebuilt: \(content.outcome.rawValue) (recorded \(content.expected))"
+                    for r in content.rebuilt {
+                        line += "\n\t  \(r.candidate) \(r.commit.isEmpty ? "-" : r.commit): "
+                            + (r.error.map { terminalSafe($0) } ?? "\(r.hash)\(r.matches ? " (matches)" : "")")
+                    }
                 }
                 Terminal.write(Array((line + "\n").utf8))
             }
@@ -120,5 +145,34 @@ struct OriginCommand: AsyncParsableCommand {
             Terminal.error("\(results.count) module version(s), \(listings) repository listing(s), \(requests) discovery request(s)")
         }
         if status != 0 { throw CLIFailure(code: status, message: "") }
+    }
+
+    /// The rebuild tier over the module cache's VCS directory, with the recorded hashes from
+    /// --gosum or the checksum database.
+    private func rebuildTier(_ environment: GoEnvironment) throws(CLIFailure) -> OriginChecker.RebuildTier {
+        let modcache = environment.gomodcache
+        guard !modcache.isEmpty else { throw CLIFailure.input("go: GOMODCACHE is not set and GOPATH is empty") }
+        let rebuilder = UpstreamRebuilder(modcache: modcache)
+        if let gosum {
+            let text = try readInputFile(gosum)
+            let sums: GoSum
+            do { sums = try GoSum(parsing: text, fileName: gosum) } catch {
+                throw CLIFailure.input("\(error)")
+            }
+            return OriginChecker.RebuildTier(expectedHash: { module in
+                sums.hashes(for: module, goMod: false).first?.utf8String
+            }, rebuilder: rebuilder)
+        }
+        let database = try environment.checksumDatabase(offline: false, timeout: timeout)
+        return OriginChecker.RebuildTier(expectedHash: { module in
+            guard let database, let lookup = try? await database.lookup(module) else { return nil }
+            for line in lookup.lines {
+                let fields = line.bytes.split(separator: 0x20)
+                if fields.count == 3, !String(decoding: fields[1], as: UTF8.self).hasSuffix("/go.mod") {
+                    return String(decoding: fields[2], as: UTF8.self)
+                }
+            }
+            return nil
+        }, rebuilder: rebuilder)
     }
 }
