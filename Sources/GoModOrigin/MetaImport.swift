@@ -286,9 +286,9 @@ struct HTMLTokenReader {
                 let start = offset - 1
                 var decoder = UTF8ByteDecoder(bytes: Array(bytes[start..<min(bytes.count, start + 4)]))
                 let length: Int
-                if let (r, n, valid) = decoder.next() {
-                    rune = valid ? r : 0xFFFD
-                    length = max(1, n)
+                if let decoded = decoder.next() {
+                    rune = decoded.valid ? decoded.rune : 0xFFFD
+                    length = max(1, decoded.width)
                 } else { length = 1 }
                 out.append(contentsOf: bytes[start..<(start + length)])
                 offset = start + length

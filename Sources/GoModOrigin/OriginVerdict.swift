@@ -62,6 +62,22 @@ public struct OriginVerdict: Sendable, Hashable, Codable {
         /// The verdict's name.
         public var description: String { rawValue }
 
+        /// Decodes the verdict's name.
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.singleValueContainer()
+            let raw = try container.decode(String.self)
+            guard let kind = Kind(rawValue: raw) else {
+                throw DecodingError.dataCorruptedError(in: container, debugDescription: "unknown verdict \(raw)")
+            }
+            self = kind
+        }
+
+        /// Encodes the verdict's name.
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.singleValueContainer()
+            try container.encode(rawValue)
+        }
+
         /// The check is conclusive and found nothing: ``consistent``, ``hashOnlyPresent``.
         public var isClean: Bool { self == .consistent || self == .hashOnlyPresent }
         /// The check found a change upstream: ``refMoved``, ``refDeleted``, ``originMoved``.

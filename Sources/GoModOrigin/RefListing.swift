@@ -1,5 +1,6 @@
 public import GoModCore
 import GoModVCS
+import GoModZip
 import Crypto
 
 /// A repository's refs as `git ls-remote` lists them, reduced as cmd/go's `gitRepo.loadRefs`
@@ -110,7 +111,7 @@ public actor GitRefLister {
     }
 
     /// Whether `git ls-remote -q <url>` succeeds (cmd/go's `Cmd.Ping` for git).
-    public nonisolated static func ping(git: String = "git", url: String) -> Bool {
+    public static func ping(git: String = "git", url: String) -> Bool {
         if case .success = run(git: git, url: url) { return true }
         return false
     }

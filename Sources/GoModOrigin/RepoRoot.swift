@@ -1,3 +1,5 @@
+import GoModCore
+
 /// Where a module path's code lives: cmd/go's `vcs.RepoRoot` (`go1.19:cmd/go/internal/vcs/vcs.go`),
 /// plus what GoModKit fetched to find it.
 public struct RepoRoot: Sendable, Hashable, Codable {
@@ -118,4 +120,3 @@ func validateRepoRoot(_ repoRoot: String) throws(URLScheme.ParseError) {
     if scheme == "file" { throw URLScheme.ParseError(message: "file scheme disallowed") }
 }
 
-import GoModCore

@@ -71,8 +71,11 @@ public actor RepositoryResolver {
     private let ping: Ping
     private var pages: [String: Task<Page, Never>] = [:]
     private var results: [String: Task<Result<RepoRoot, OriginError>, Never>] = [:]
-    /// The HTTP requests made so far (discovery pages and Launchpad probes), for cost reports.
+    /// The HTTP requests made so far (discovery pages, their plain-http retries under
+    /// GOINSECURE, Launchpad probes), for cost reports.
     public private(set) var requestCount = 0
+    /// The distinct discovery pages fetched so far (each at most once per resolver).
+    public var pageCount: Int { pages.count }
 
     /// A resolver.
     public init(configuration: Configuration, transport: any HTTPTransport, ping: @escaping Ping) {
@@ -147,7 +150,8 @@ public actor RepositoryResolver {
             }
             if host.launchpad, let project = match["project"], let series = match["series"], !project.isEmpty, !series.isEmpty {
                 let probe = "https://code.launchpad.net/\(project)\(series)/.bzr/branch-format"
-                if await (try? get(probe, limit: 1 << 16))?.status != 200 {
+                let probeStatus = (try? await get(probe, limit: 1 << 16))?.status
+                if probeStatus != 200 {
                     match["root"] = expandTemplate(match, "launchpad.net/{project}")
                     match["repo"] = expandTemplate(match, "https://{root}")
                 }

@@ -49,7 +49,7 @@ struct OriginCommandTests {
                                            environment: f.environment)
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
         #expect(result.stdout.contains("github.com/example/repo@v1.0.0: consistent"))
-        #expect(result.stderr.contains("2 module version(s), 1 repository listing(s), 0 discovery request(s)"))
+        #expect(result.stderr.contains("2 module version(s), 1 repository listing(s), 0 discovery page(s)"))
 
         try f.repo.write("x.go", "package repo\n")
         let second = try f.repo.commit("two")

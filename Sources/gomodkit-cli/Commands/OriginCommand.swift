@@ -141,8 +141,8 @@ struct OriginCommand: AsyncParsableCommand {
         }
         if !json {
             let listings = await lister.runCount
-            let requests = await resolver.requestCount
-            Terminal.error("\(results.count) module version(s), \(listings) repository listing(s), \(requests) discovery request(s)")
+            let pages = await resolver.pageCount
+            Terminal.error("\(results.count) module version(s), \(listings) repository listing(s), \(pages) discovery page(s)")
         }
         if status != 0 { throw CLIFailure(code: status, message: "") }
     }
