@@ -1,4 +1,4 @@
-public import GoModCore
+import GoModCore
 import GoModZip
 import GoModFetch
 import GoModVCS

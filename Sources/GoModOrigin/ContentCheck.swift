@@ -1,4 +1,6 @@
 public import GoModCore
+import GoModZip
+import GoModVCS
 
 /// The rebuild tier: the module zip rebuilt from the repository at each candidate commit, its
 /// `h1:` compared with the checksum database's (or go.sum's) — the only content verdict; the

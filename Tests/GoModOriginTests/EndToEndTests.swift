@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import GoModCore
 import GoModZip
+import GoModVCS
 import GoModFetch
 import GoModNet
 import GoModTestSupport
@@ -61,10 +62,14 @@ final class OriginFixture: @unchecked Sendable {
         let data = out.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         var sums: [String: String] = [:]
-        // The -json output is a stream of objects.
-        let text = String(decoding: data, as: UTF8.self)
-        for chunk in text.components(separatedBy: "\n}\n") where chunk.contains("\"Path\"") {
-            let object = try JSONSerialization.jsonObject(with: Data((chunk.hasSuffix("}") ? chunk : chunk + "}").utf8)) as? [String: Any]
+        // The -json output is a stream of objects, each opening with "{" and closing with "}"
+        // on a line of its own.
+        var current: [Substring] = []
+        for line in String(decoding: data, as: UTF8.self).split(separator: "\n") {
+            current.append(line)
+            guard line == "}" else { continue }
+            let object = try JSONSerialization.jsonObject(with: Data(current.joined(separator: "\n").utf8)) as? [String: Any]
+            current = []
             if let path = object?["Path"] as? String, let version = object?["Version"] as? String {
                 sums["\(path)@\(version)"] = (object?["Sum"] as? String) ?? "error: \(object?["Error"] ?? "")"
             }
@@ -182,7 +187,7 @@ struct OriginEndToEndTests {
         try f.repo.git(["tag", "v1.0.0"])
         try f.goDownload(["github.com/example/repo@v1.0.0"])
         try FileManager.default.removeItem(atPath: f.repo.path)
-        let results = await try f.checker(lister: f.lister()).check([try ModuleVersion("github.com/example/repo", "v1.0.0")])
+        let results = try await f.checker(lister: f.lister()).check([try ModuleVersion("github.com/example/repo", "v1.0.0")])
         #expect(results.first?.verdict.kind == .couldNotVerify)
         #expect(results.first?.verdict.message.contains("git ls-remote -q https://github.com/example/repo") == true)
     }

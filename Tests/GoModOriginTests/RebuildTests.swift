@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import GoModCore
 import GoModZip
+import GoModVCS
 import GoModTestSupport
 @testable import GoModOrigin
 

@@ -70,13 +70,14 @@ struct RefListingTests {
         try repo.git(["tag", "-a", "-m", "annotated", "v1.1.0"])
         try repo.git(["tag", "sub/v0.1.0"])
         let lister = GitRefLister()
-        let listing = try await lister.list(repo.path)
+        let path = repo.path
+        let listing = try await lister.list(path)
         #expect(listing.refs["refs/tags/v1.0.0"] == first)
         #expect(listing.refs["refs/tags/v1.1.0"] == first)  // peeled
         #expect(listing.refs["refs/heads/main"] == first)
         #expect(listing.refs["HEAD"] == first)
-        async let again = lister.list(repo.path)
-        async let third = lister.list(repo.path)
+        async let again = lister.list(path)
+        async let third = lister.list(path)
         _ = try await (again, third)
         #expect(await lister.runCount == 1)
     }
