@@ -51,7 +51,7 @@ import Testing
         #expect(rules.contains("GMK009-tag-divergence"))
         #expect(findings.allSatisfy { $0["module"] as? String == "github.com/boltdb-go/bolt" })
         let checks = try #require(object["checks"] as? [[String: Any]])
-        #expect(checks.compactMap { $0["name"] as? String } == ["go.mod", "go.sum", "typosquat", "sumdb", "modcache", "vendor", "divergence"])
+        #expect(checks.compactMap { $0["name"] as? String } == ["go.mod", "go.sum", "typosquat", "sumdb", "modcache", "vendor", "divergence", "origin"])
     }
 
     @Test func exampleAuditAsSARIF() throws {
