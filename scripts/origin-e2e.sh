@@ -44,7 +44,7 @@ git add -A && git commit -qm two && git tag sub/v0.1.0
 git clone -q --bare "$T/work" "$T/git/repo.git"
 touch "$T/git/repo.git/git-daemon-export-ok"
 
-git daemon --reuseaddr --listen=127.0.0.1 --port=9418 --base-path="$T/git" --export-all "$T/git" 2>"$T/daemon.log" </dev/null >/dev/null &
+"$(git --exec-path)/git-daemon" --reuseaddr --listen=127.0.0.1 --port=9418 --base-path="$T/git" --export-all "$T/git" 2>"$T/daemon.log" </dev/null >/dev/null &
 servers+=($!)
 cat > "$T/pages.py" <<'PY'
 import http.server
