@@ -12,6 +12,8 @@ import PackageDescription
 //   GoModNet          the only target that talks HTTP: the default transport
 //   GoModFetch        Go's environment, GOPROXY client, module cache, download, verify, vendor
 //   GoModVCS          git: module zips from a tag or commit
+//   GoModOrigin       module path → repository (cmd/go's RepoRootForImportPath), ref listing,
+//                     the proxy's Origin against the refs now
 //   GoModSupplyChain  mirror-vs-tag divergence, typosquats
 //   GoModAudit        the project audit, SARIF
 //   GoModKit          umbrella: re-exports all of the above
@@ -34,6 +36,7 @@ let package = Package(
         .library(name: "GoModNet", targets: ["GoModNet"]),
         .library(name: "GoModFetch", targets: ["GoModFetch"]),
         .library(name: "GoModVCS", targets: ["GoModVCS"]),
+        .library(name: "GoModOrigin", targets: ["GoModOrigin"]),
         .library(name: "GoModSupplyChain", targets: ["GoModSupplyChain"]),
         .library(name: "GoModAdvisories", targets: ["GoModAdvisories"]),
         .library(name: "GoModAudit", targets: ["GoModAudit"]),
@@ -73,8 +76,13 @@ let package = Package(
         ),
         .target(name: "GoModVCS", dependencies: ["GoModCore", "GoModZip"], swiftSettings: strictSettings),
         .target(
+            name: "GoModOrigin",
+            dependencies: ["GoModCore", "GoModZip", "GoSumDB", "GoModFetch", "GoModVCS", crypto],
+            swiftSettings: strictSettings
+        ),
+        .target(
             name: "GoModSupplyChain",
-            dependencies: ["GoModCore", "GoModZip", "GoSumDB", "GoModFetch", "GoModVCS"],
+            dependencies: ["GoModCore", "GoModZip", "GoSumDB", "GoModFetch", "GoModVCS", "GoModOrigin"],
             swiftSettings: strictSettings
         ),
         // Advisory data (Go vulnerability database, OSV trees) matched against a build list.
@@ -85,13 +93,13 @@ let package = Package(
         ),
         .target(
             name: "GoModAudit",
-            dependencies: ["GoModCore", "GoModZip", "GoSumDB", "GoModFetch", "GoModVCS", "GoModSupplyChain", "GoModAdvisories"],
+            dependencies: ["GoModCore", "GoModZip", "GoSumDB", "GoModFetch", "GoModVCS", "GoModOrigin", "GoModSupplyChain", "GoModAdvisories"],
             swiftSettings: strictSettings
         ),
         .target(
             name: "GoModKit",
             dependencies: [
-                "GoModCore", "GoModZip", "GoSumDB", "GoModNet", "GoModFetch", "GoModVCS",
+                "GoModCore", "GoModZip", "GoSumDB", "GoModNet", "GoModFetch", "GoModVCS", "GoModOrigin",
                 "GoModSupplyChain", "GoModAdvisories", "GoModAudit",
             ],
             swiftSettings: strictSettings
@@ -155,6 +163,14 @@ let package = Package(
         .testTarget(
             name: "GoModVCSTests",
             dependencies: ["GoModCore", "GoModZip", "GoModVCS", "GoModTestSupport"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "GoModOriginTests",
+            dependencies: [
+                "GoModCore", "GoModZip", "GoSumDB", "GoModNet", "GoModFetch", "GoModVCS", "GoModOrigin",
+                "GoModTestSupport",
+            ],
             swiftSettings: strictSettings
         ),
         .testTarget(

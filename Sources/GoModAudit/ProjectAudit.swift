@@ -78,6 +78,11 @@ public enum ProjectAudit {
         public var advisoryTransport: (any HTTPTransport)?
         /// The Go release the standard library is matched at (`go1.26.4`); `nil`: from go.mod.
         public var goVersion: String?
+        /// Finds the repository of every module without a given one, as `go` does with
+        /// `GOPROXY=direct`, and checks it (Docs/origin.md); `nil` skips that.
+        public var upstream: UpstreamCheck?
+        /// Why ``upstream`` is `nil` (`--no-origin`, `--offline`), reported as a skipped check.
+        public var upstreamSkipReason: String?
 
         /// Default options: nothing but go.mod, go.sum and typosquats is checked until a cache,
         /// a database or git sources are given.
@@ -154,7 +159,7 @@ public enum ProjectAudit {
             return report
         }
         vendor(directory: directory, options: options, into: &report)
-        divergence(goSum: goSum, where: where_, options: options, into: &report)
+        await divergence(goSum: goSum, where: where_, options: options, into: &report)
         await advisories(directory: directory, goMod: goMod, where: where_, options: options, into: &report)
         capabilityChanges(goSum: goSum, where: where_, options: options, into: &report)
         await releaseAge(goSum: goSum, options: options, into: &report)
@@ -333,20 +338,35 @@ public enum ProjectAudit {
     }
 
     private static func divergence(goSum: GoSum?, where place: [ByteString: (file: String, line: Int)],
-                                   options: Options, into report: inout AuditReport) {
+                                   options: Options, into report: inout AuditReport) async {
         guard let goSum else {
             report.checks.append(.init(name: "divergence", status: .skipped, summary: "no go.sum"))
             return
         }
         let modules = goSum.records.filter { !$0.isGoMod }
         var checked = 0, diverged = 0, noSource = 0, notCached = 0, failed = 0
+        var upstreamTally = UpstreamCheck.Tally()
+        defer {
+            if options.upstream != nil {
+                report.checks.append(upstreamTally.check)
+            } else if let reason = options.upstreamSkipReason {
+                report.checks.append(.init(name: "origin", status: .skipped, summary: reason))
+            }
+        }
         // Each repository opened once (a bundle is cloned once), by the path it was given as.
         var repositories: [String: String] = [:]
         var clones: [String] = []
         defer { for dir in clones { try? FileManager.default.removeItem(atPath: dir) } }
         for record in modules {
             let module = record.key
-            guard let source = gitSource(for: record.path, options: options) else { noSource += 1; continue }
+            guard let source = gitSource(for: record.path, options: options) else {
+                if let upstream = options.upstream {
+                    await upstream.check(record, options: options, tally: &upstreamTally, into: &report)
+                } else {
+                    noSource += 1
+                }
+                continue
+            }
             guard let cache = options.moduleCache,
                   let zipPath = try? cache.cachePath(module, "zip"),
                   let zip = readSmallFile(zipPath, limit: Int(ModuleZip.maxZipFile)) else {
@@ -394,7 +414,9 @@ public enum ProjectAudit {
                                                     file: "go.sum", line: record.line))
             }
         }
-        if checked == 0 && notCached == 0 {
+        if checked == 0 && notCached == 0 && options.upstream != nil {
+            // Every module without a given repository went through the origin check.
+        } else if checked == 0 && notCached == 0 {
             report.checks.append(.init(name: "divergence", status: .skipped,
                                        summary: "no upstream git repository given for any of \(modules.count) modules (use --git or --git-root)"))
         } else {
@@ -471,4 +493,4 @@ private func safe(_ b: ByteString) -> String {
 }
 
 /// `1 module`, `2 modules`.
-private func plural(_ n: Int, _ noun: String) -> String { "\(n) \(noun)\(n == 1 ? "" : "s")" }
+func plural(_ n: Int, _ noun: String) -> String { "\(n) \(noun)\(n == 1 ? "" : "s")" }

@@ -6,6 +6,7 @@
 @_exported public import GoModNet
 @_exported public import GoModFetch
 @_exported public import GoModVCS
+@_exported public import GoModOrigin
 @_exported public import GoModSupplyChain
 @_exported public import GoModAdvisories
 @_exported public import GoModAudit

@@ -24,10 +24,10 @@ package struct GitCommand {
 
     package struct Result {
         package var status: Int32
-        var stdout: [UInt8]
+        package var stdout: [UInt8]
         var stderr: [UInt8]
         /// Standard output passed the limit; the process was killed.
-        var exceeded: Bool
+        package var exceeded: Bool
         /// `errno` of a failed write of standard output to its file (0: none).
         var writeError: Int32
         package var stderrText: String { String(decoding: stderr, as: UTF8.self).trimmingSpace() }
@@ -153,6 +153,13 @@ package struct GitCommand {
             }
         }
         for (name, value) in setVariables { entries.append("\(name)=\(value)") }
+        // cmd/go's defaults for git children when the caller has not set them
+        // (go1.19:cmd/go/internal/modload/init.go): no credential-manager dialog, and ssh in
+        // batch mode without connection sharing.
+        if !seen.contains("GCM_INTERACTIVE") { entries.append("GCM_INTERACTIVE=never") }
+        if !seen.contains("GIT_SSH"), !seen.contains("GIT_SSH_COMMAND") {
+            entries.append("GIT_SSH_COMMAND=ssh -o ControlMaster=no -o BatchMode=yes")
+        }
         return entries
     }
 

@@ -65,7 +65,7 @@ import Testing
         #expect(rules.contains("GMK009-tag-divergence"))
         #expect(findings.allSatisfy { $0["module"] as? String == "github.com/boltdb-go/bolt" })
         let checks = try #require(object["checks"] as? [[String: Any]])
-        #expect(checks.compactMap { $0["name"] as? String } == ["go.mod", "go.sum", "typosquat", "sumdb", "modcache", "vendor", "divergence", "vuln", "caps"])
+        #expect(checks.compactMap { $0["name"] as? String } == ["go.mod", "go.sum", "typosquat", "sumdb", "modcache", "vendor", "divergence", "origin", "vuln", "caps"])
         #expect(rules.contains("GMK013-malicious-module"))
     }
 

@@ -25,7 +25,11 @@ struct AuditCommand: AsyncParsableCommand {
             from its local cache; skipped with GOSUMDB=off); the module cache against .ziphash \
             and go.sum (like go mod verify); vendor/ when vendor/modules.txt exists; and, for \
             modules whose upstream git repository is given (--git, --git-root), the module \
-            cache's zip against the zip rebuilt from the tag today (divergence). Settings may \
+            cache's zip against the zip rebuilt from the tag today (divergence). The repositories \
+            of the other modules are found as go finds them with GOPROXY=direct and checked \
+            (origin: the cached .info Origin against one git ls-remote per repository, and a \
+            rebuild in GOMODCACHE/cache/vcs where that is not conclusive; --no-origin or \
+            --offline skip it). Settings may \
             also come from gomodkit-audit.json in DIR; flags override it, and it overrides the \
             environment. A finding of warning or error severity exits 1; a check that could not \
             run or a go.sum line that could not be verified (and no finding) exits 3.
@@ -90,6 +94,9 @@ struct AuditCommand: AsyncParsableCommand {
 
     @Option(help: deadlineHelp)
     var deadline: DeadlineDuration?
+    @Flag(name: .customLong("no-origin"),
+          help: "Do not look up the repositories of modules without --git (the origin check and its rebuilds).")
+    var noOrigin = false
 
     @Flag(help: "Print JSON.")
     var json = false
@@ -148,6 +155,13 @@ struct AuditCommand: AsyncParsableCommand {
                 throw CLIFailure.input("\(base): \(error)")
             }
         }
+        if noOrigin {
+            options.upstreamSkipReason = "--no-origin"
+        } else if isOffline {
+            options.upstreamSkipReason = "offline: the repositories were not contacted"
+        } else {
+            options.upstream = try upstreamCheck(environment, modcache: options.moduleCache?.root)
+        }
         for file in settings.known + known.map(absolutePath) {
             options.knownModules += GoModKit.Typosquat.parseList(try readInputFile(file, limit: 64 << 20))
         }
@@ -173,6 +187,19 @@ struct AuditCommand: AsyncParsableCommand {
     }
 
     /// The text report: the findings, then one line per check, then the verdict.
+    /// The origin check (Docs/origin.md) over Go's environment: GOINSECURE, GOVCS, GOPRIVATE,
+    /// the VCS cache under GOMODCACHE.
+    func upstreamCheck(_ environment: GoEnvironment, modcache: String?) throws(CLIFailure) -> ProjectAudit.UpstreamCheck {
+        let configuration: RepositoryResolver.Configuration
+        do { configuration = try RepositoryResolver.Configuration(environment: environment) } catch {
+            throw CLIFailure.input("go: \(error.message)")
+        }
+        let resolver = RepositoryResolver(configuration: configuration, transport: DefaultHTTPTransport(timeout: timeout),
+                                          ping: { vcs, url in vcs == "git" && GitRefLister.ping(url: url) })
+        return ProjectAudit.UpstreamCheck(resolver: resolver, lister: GitRefLister(),
+                                          rebuilder: UpstreamRebuilder(modcache: modcache ?? environment.gomodcache))
+    }
+
     func render(_ report: AuditReport) -> String {
         var out = ""
         for finding in report.findings {

@@ -1,0 +1,147 @@
+import GoModCore
+import GoModZip
+import GoModFetch
+import GoModVCS
+public import GoModOrigin
+import GoModSupplyChain
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+extension ProjectAudit {
+    /// The audit's upstream check for modules whose repository nobody gave (Docs/origin.md):
+    /// the repository found as `go` finds it with `GOPROXY=direct`, the module cache's `.info`
+    /// Origin against one `git ls-remote` per repository, and — where that is not conclusive
+    /// (no Origin, hash-only, a moved or deleted tag, a moved origin) — the divergence check
+    /// against a shallow fetch into cmd/go's VCS cache.
+    public struct UpstreamCheck: Sendable {
+        /// Module path → repository.
+        public var resolver: RepositoryResolver
+        /// One ref listing per repository.
+        public var lister: GitRefLister
+        /// The VCS cache the rebuilds fetch into.
+        public var rebuilder: UpstreamRebuilder
+
+        /// A check.
+        public init(resolver: RepositoryResolver, lister: GitRefLister, rebuilder: UpstreamRebuilder) {
+            self.resolver = resolver
+            self.lister = lister
+            self.rebuilder = rebuilder
+        }
+
+        /// Counts for the `origin` check line.
+        struct Tally {
+            var consistent = 0, rebuilt = 0, diverged = 0, unverified = 0, notCached = 0
+            var total: Int { consistent + rebuilt + unverified + notCached }
+
+            var check: AuditReport.Check {
+                let failed = diverged > 0 || unverified > 0 || notCached > 0
+                return .init(name: "origin", status: total == 0 ? .skipped : (failed ? .failed : .passed),
+                             summary: total == 0 ? "every module's repository was given (--git)"
+                                : "\(plural(total, "module")) checked against \(total == 1 ? "its repository" : "their repositories"): \(consistent) consistent by their refs, \(rebuilt) rebuilt, \(diverged) diverged, \(unverified) could not be verified, \(notCached) not in the cache")
+            }
+        }
+
+        /// The module cache's `.info` Origin, if any.
+        private struct CachedInfo: Decodable {
+            var Origin: ModuleOrigin?
+        }
+
+        func check(_ record: GoSum.Record, options: Options, tally: inout Tally, into report: inout AuditReport) async {
+            let module = record.key
+            let subject = "\(safeText(module.path.bytes))@\(safeText(module.version.bytes))"
+            func unverified(_ message: String, details: [String] = []) {
+                tally.unverified += 1
+                report.findings.append(AuditFinding(rule: .checkFailed, severity: .warning,
+                                                    message: "\(subject): could not verify against its repository: \(message)",
+                                                    modulePath: record.path, moduleVersion: record.version,
+                                                    file: "go.sum", line: record.line, details: details))
+            }
+            guard let cache = options.moduleCache, let zipPath = try? cache.cachePath(module, "zip"),
+                  let zip = readSmallFile(zipPath, limit: Int(ModuleZip.maxZipFile)) else {
+                tally.notCached += 1
+                report.findings.append(AuditFinding(
+                    rule: .checkFailed, severity: .warning,
+                    message: "\(subject): not in the module cache; not checked against its repository",
+                    modulePath: record.path, moduleVersion: record.version, file: "go.sum", line: record.line))
+                return
+            }
+            var infoData: [UInt8]? = nil
+            var origin: ModuleOrigin? = nil
+            if let infoPath = try? cache.cachePath(module, "info"), let data = readSmallFile(infoPath, limit: Divergence.maxInfoSize) {
+                infoData = data
+                origin = (try? JSONDecoder().decode(CachedInfo.self, from: Data(data)))?.Origin
+            }
+            let path = module.path.utf8String ?? ""
+            let root: RepoRoot
+            do throws(OriginError) { root = try await resolver.resolve(path) } catch { return unverified(error.message) }
+            guard root.vcs == "git" else {
+                return unverified(OriginVerdict.evaluate(origin: origin, version: module.version, root: root,
+                                                         location: ModuleLocation(codeDir: "", pathMajor: ""), listing: nil).message)
+            }
+            let location: ModuleLocation
+            do throws(OriginError) { location = try ModuleLocation(modulePath: path, root: root) } catch {
+                return unverified(error.message)
+            }
+            var listing: RefListing? = nil
+            if origin?.isCheckable ?? false {
+                do throws(OriginError) { listing = try await lister.list(root.repoURL) } catch { return unverified(error.message) }
+            }
+            let verdict = OriginVerdict.evaluate(origin: origin, version: module.version, root: root, location: location,
+                                                 listing: listing)
+            if verdict.kind.isClean {
+                tally.consistent += 1
+                return
+            }
+            // The rebuild: the recorded commit (when the proxy named one) and the tag now, fetched
+            // shallowly into cmd/go's VCS cache; then the divergence check with its diff.
+            let originLine = "origin check: \(verdict.kind.rawValue): \(verdict.message) (\(root.repoURL))"
+            var commits: [String] = []
+            if let hash = origin?.hash, !hash.isEmpty { commits.append(hash) }
+            var notes: [String] = [originLine]
+            var directory: String
+            do throws(OriginError) {
+                directory = try await rebuilder.prepare(module, root: root, location: location, commits: commits)
+            } catch {
+                if !commits.isEmpty {
+                    notes.append("the recorded commit \(commits[0]) could not be fetched (no ref reaches it?): \(error.message)")
+                }
+                guard let dir = await rebuilder.fetchTag(module, root: root, location: location) else {
+                    return unverified(error.message, details: notes)
+                }
+                directory = dir
+                commits = []
+            }
+            if !commits.isEmpty, !Module.isPseudoVersion(module.version) {
+                // The tag as it is now, too (prepare fetched only the recorded commit).
+                _ = await rebuilder.fetchTag(module, root: root, location: location)
+            }
+            var source = ModuleZip.GitSource(repository: directory, directory: ByteString(location.codeDir),
+                                             repositoryRoot: ByteString(root.root), git: options.git)
+            if verdict.kind == .refDeleted, let hash = commits.first {
+                source.revision = hash
+                notes.append("the tag is gone; compared with the recorded commit \(hash)")
+            }
+            let info = infoData.flatMap { try? Divergence.Info.parse($0, expectedVersion: record.version, subject: "\(module).info") }
+            do {
+                let result = try Divergence.compare(module, mirrorZip: zip, info: info, source: source,
+                                                    recordedHash: record.dirHash)
+                tally.rebuilt += 1
+                if var finding = ProjectAudit.finding(for: result, record: record) {
+                    if finding.severity >= .warning { tally.diverged += 1 }
+                    finding.details = notes + finding.details
+                    report.findings.append(finding)
+                } else if verdict.kind == .refMoved || verdict.kind == .refDeleted || verdict.kind == .originMoved {
+                    report.findings.append(AuditFinding(rule: .tagMoved, severity: .note,
+                                                        message: "\(subject): \(verdict.message), but the module rebuilt from the repository matches the mirror",
+                                                        modulePath: record.path, moduleVersion: record.version,
+                                                        file: "go.sum", line: record.line, details: notes))
+                }
+            } catch {
+                unverified(error.description, details: notes)
+            }
+        }
+    }
+}
