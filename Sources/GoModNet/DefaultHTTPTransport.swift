@@ -162,7 +162,9 @@ public final class DefaultHTTPTransport: HTTPTransport {
             try Self.checkHead(response.headers, url: shown)
             let status = Int(response.status.code)
             guard HTTPRedirectPolicy.isRedirect(status), let location = response.headers.first(name: "location") else {
-                return HTTPResponse(status: status, body: try await Self.read(response, limit: limit, url: shown))
+                var fields: [String: String] = [:]
+                if let retryAfter = response.headers.first(name: "retry-after") { fields["retry-after"] = retryAfter }
+                return HTTPResponse(status: status, body: try await Self.read(response, limit: limit, url: shown), headers: fields)
             }
             count += 1
             guard let next = URL(string: location, relativeTo: current)?.absoluteURL, next.host != nil else {

@@ -28,7 +28,7 @@ struct GoModKitCommand: AsyncParsableCommand {
             ModCommand.self, WorkCommand.self,
             ZipCommand.self, SumCommand.self,
             SumDBCommand.self, DownloadCommand.self, VerifyCommand.self, AuditCommand.self,
-            Diverge.self, Typosquat.self,
+            Diverge.self, Typosquat.self, ScanCommand.self,
         ]
     )
 }
