@@ -122,7 +122,7 @@ public struct IndexMirror: Sendable {
             let since = cp.since.flatMap(IndexTimestamp.init)
             let page = try await client.page(since: since)
             summary.pages += 1
-            let seenAtSince = Set(cp.keys.map { EntryKey(path: ByteString($0[0]), version: ByteString($0.count > 1 ? $0[1] : "")) })
+            let seenAtSince = Set(cp.keys.map { EntryKey(path: ByteString($0.first ?? ""), version: ByteString($0.count > 1 ? $0[1] : "")) })
             var lines: [UInt8] = []
             var fresh: [IndexEntry] = []
             var newestSeen: IndexTimestamp? = since

@@ -85,13 +85,19 @@ final class SQLiteDatabase {
             case .null: rc = sqlite3_bind_null(stmt, index)
             case .text(let t):
                 let bytes = Array(t.utf8)
-                rc = bytes.withUnsafeBufferPointer { buf in
-                    buf.withMemoryRebound(to: CChar.self) { csqlite_bind_text_transient(stmt, index, $0.baseAddress ?? "", Int32(buf.count)) }
+                if bytes.isEmpty {
+                    rc = csqlite_bind_text_transient(stmt, index, "", 0)
+                } else {
+                    rc = bytes.withUnsafeBufferPointer { buf in
+                        buf.withMemoryRebound(to: CChar.self) { csqlite_bind_text_transient(stmt, index, $0.baseAddress, Int32(buf.count)) }
+                    }
                 }
             case .blob(let b):
-                rc = b.withUnsafeBytes { raw in
-                    // A zero-length blob needs a non-NULL pointer to be a blob, not NULL.
-                    csqlite_bind_blob_transient(stmt, index, raw.baseAddress ?? UnsafeRawPointer(bitPattern: 1), Int32(raw.count))
+                if b.isEmpty {
+                    // A zero-length blob, not NULL.
+                    rc = sqlite3_bind_zeroblob(stmt, index, 0)
+                } else {
+                    rc = b.withUnsafeBytes { raw in csqlite_bind_blob_transient(stmt, index, raw.baseAddress, Int32(raw.count)) }
                 }
             }
             guard rc == SQLITE_OK else { throw failure("bind \(sql.prefix(60))", rc) }

@@ -139,7 +139,8 @@ public enum ScanReport {
         var present = Set<Int>()
         var all = Set<ScanFinding>()
         for file in files {
-            if let (i, n) = shardName(lastPathComponent(file)) {
+            if let shard = shardName(lastPathComponent(file)) {
+                let (i, n) = shard
                 if let count, count != n {
                     throw ScanError(.badInput, "\(file): a shard of \(n), but other inputs are shards of \(count)")
                 }
@@ -184,37 +185,25 @@ public enum ScanReport {
 
     /// `{"findings":[…]}` with sorted keys.
     public static func json(_ merged: Merged) -> [UInt8] {
-        struct Output: Encodable {
-            var findings: [ScanFinding]
-            var shardCount: Int?
-            var missingShards: [Int]
-        }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes, .prettyPrinted]
-        return (try? Array(encoder.encode(Output(findings: merged.findings, shardCount: merged.shardCount,
-                                                  missingShards: merged.missingShards)))) ?? []
+        return (try? Array(encoder.encode(MergedOutput(findings: merged.findings, shardCount: merged.shardCount,
+                                                        missingShards: merged.missingShards)))) ?? []
     }
 
     /// A SARIF 2.1.0 log: one run of tool `gomodkit scan`, one rule per finding kind, one result
     /// per finding (level `error`, the module as a logical location).
     public static func sarif(_ findings: [ScanFinding]) -> [UInt8] {
-        struct Message: Encodable { var text: String }
-        struct Rule: Encodable { var id: String; var shortDescription: Message }
-        struct Driver: Encodable { var name: String; var informationUri: String; var rules: [Rule] }
-        struct Tool: Encodable { var driver: Driver }
-        struct LogicalLocation: Encodable { var name: String; var fullyQualifiedName: String; var kind: String }
-        struct Location: Encodable { var logicalLocations: [LogicalLocation] }
-        struct Properties: Encodable { var repository: String; var version: String; var target: String?; var rule: String? }
-        struct Result: Encodable {
-            var ruleId: String; var level: String; var message: Message; var locations: [Location]; var properties: Properties
-        }
-        struct Run: Encodable { var tool: Tool; var results: [Result] }
-        struct Log: Encodable {
-            var version = "2.1.0"
-            var schema = "https://json.schemastore.org/sarif-2.1.0.json"
-            var runs: [Run]
-            enum CodingKeys: String, CodingKey { case version, schema = "$schema", runs }
-        }
+        typealias Message = SARIF.Message
+        typealias Rule = SARIF.Rule
+        typealias Driver = SARIF.Driver
+        typealias Tool = SARIF.Tool
+        typealias LogicalLocation = SARIF.LogicalLocation
+        typealias Location = SARIF.Location
+        typealias Properties = SARIF.Properties
+        typealias Result = SARIF.Result
+        typealias Run = SARIF.Run
+        typealias Log = SARIF.Log
         let descriptions: [String: String] = [
             "tag-moved": "A tag names another commit than the module mirror recorded.",
             "tag-deleted": "A tag the module mirror's version came from was deleted.",
@@ -235,5 +224,32 @@ public enum ScanReport {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes, .prettyPrinted]
         return (try? Array(encoder.encode(log))) ?? []
+    }
+}
+
+private struct MergedOutput: Encodable {
+    var findings: [ScanFinding]
+    var shardCount: Int?
+    var missingShards: [Int]
+}
+
+/// The parts of SARIF 2.1.0 that `scan merge --format sarif` writes.
+private enum SARIF {
+    struct Message: Encodable { var text: String }
+    struct Rule: Encodable { var id: String; var shortDescription: Message }
+    struct Driver: Encodable { var name: String; var informationUri: String; var rules: [Rule] }
+    struct Tool: Encodable { var driver: Driver }
+    struct LogicalLocation: Encodable { var name: String; var fullyQualifiedName: String; var kind: String }
+    struct Location: Encodable { var logicalLocations: [LogicalLocation] }
+    struct Properties: Encodable { var repository: String; var version: String; var target: String?; var rule: String? }
+    struct Result: Encodable {
+        var ruleId: String; var level: String; var message: Message; var locations: [Location]; var properties: Properties
+    }
+    struct Run: Encodable { var tool: Tool; var results: [Result] }
+    struct Log: Encodable {
+        var version = "2.1.0"
+        var schema = "https://json.schemastore.org/sarif-2.1.0.json"
+        var runs: [Run]
+        enum CodingKeys: String, CodingKey { case version, schema = "$schema", runs }
     }
 }

@@ -246,7 +246,7 @@ public struct ResolutionTable: Sendable {
             guard vcs == "git" else { throw ScanError(.badInput, "\(name):\(number): vcs \(goQuote(fields[1])): only git is supported") }
             out.append((prefix, RepositoryTarget(url: String(decoding: fields[2], as: UTF8.self), vcs: vcs, root: prefix)))
         }
-        entries = out.sorted { $0.0.bytes.count > $1.0.bytes.count }
+        entries = out.sorted { $0.0.bytes.count > $1.0.bytes.count }.map { (prefix: $0.0, target: $0.1) }
     }
 
     /// The repository of `path`, or `nil`.

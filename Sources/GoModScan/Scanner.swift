@@ -141,7 +141,8 @@ public final class Scanner {
             if open[1].string == "running" { position = -1 }
         } else {
             resumed = false
-            let start: Int64 = if case .mirror = input { try state.meta("mirror_offset")?.int ?? 0 } else { 0 }
+            var start: Int64 = 0
+            if case .mirror = input { start = try state.meta("mirror_offset")?.int ?? 0 }
             pass = try db.transaction { () throws(ScanError) -> Int64 in
                 try db.query("INSERT INTO passes(input, state, ingest_position, started_ns) VALUES (?1, 'ingesting', ?2, ?3)",
                              [.text(input.label), .integer(start), .integer(options.now())])
@@ -159,7 +160,7 @@ public final class Scanner {
         let units = try db.query("SELECT unit FROM pass_units WHERE pass = ?1 AND done = 0 ORDER BY unit", [.integer(pass)])
             .compactMap { $0[0].bytes }
         let total = Int(try db.query("SELECT count(*) FROM pass_units WHERE pass = ?1", [.integer(pass)]).first?.first?.int ?? 0)
-        var failed: [(String, String)] = []
+        var failed: [(unit: String, reason: String)] = []
         var processed = 0
         var next = 0
         await withTaskGroup(of: (String, Result<UnitResult, ScanError>).self) { group in
@@ -173,12 +174,13 @@ public final class Scanner {
                     let hooks = self.hooks
                     group.addTask { (unitKey, await Self.process(input, hooks: hooks)) }
                 } catch {
-                    failed.append((unitKey, error.message))
+                    failed.append((unit: unitKey, reason: error.message))
                     launch()
                 }
             }
             for _ in 0..<options.concurrency { launch() }
-            while let (unitKey, result) = await group.next() {
+            while let item = await group.next() {
+                let (unitKey, result) = item
                 switch result {
                 case .success(let unit):
                     do {
@@ -186,15 +188,15 @@ public final class Scanner {
                         processed += 1
                         progress?(ScanProgress(phase: "units", done: total - units.count + processed, total: total))
                     } catch {
-                        failed.append((unitKey, error.message))
+                        failed.append((unit: unitKey, reason: error.message))
                     }
                 case .failure(let error):
-                    failed.append((unitKey, error.message))
+                    failed.append((unit: unitKey, reason: error.message))
                 }
                 launch()
             }
         }
-        failed.sort { Array($0.0.utf8).lexicographicallyPrecedes(Array($1.0.utf8)) }
+        failed.sort { Array($0.unit.utf8).lexicographicallyPrecedes(Array($1.unit.utf8)) }
         var outcome = ScanOutcome(pass: pass, resumed: resumed, newVersions: newVersions, units: total,
                                   unitsProcessed: processed, failedUnits: failed, findings: [])
         guard failed.isEmpty else { return outcome }
@@ -432,11 +434,7 @@ public final class Scanner {
         for f in unit.findings { lines += f.jsonLine + [0x0A] }
         try db.transaction { () throws(ScanError) in
             for (module, origin) in unit.origins {
-                let json: SQLValue = origin.flatMap { o in
-                    let encoder = JSONEncoder()
-                    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-                    return (try? encoder.encode(o)).map { .blob(Array($0)) }
-                } ?? .null
+                let json: SQLValue = origin.flatMap(Self.encodedOrigin) ?? .null
                 try db.query("UPDATE versions SET origin_fetched = 1, origin = ?3 WHERE path = ?1 AND version = ?2",
                              [.blob(module.path.bytes), .blob(module.version.bytes), json])
             }
@@ -469,11 +467,16 @@ public final class Scanner {
         try StateFiles.append(options.journalPath, lines + checkpointLine(unit.input.key, count: unit.findings.count))
     }
 
-    private func checkpointLine(_ unit: String, count: Int) -> [UInt8] {
-        struct Checkpoint: Encodable { var checkpoint: Inner; struct Inner: Encodable { var unit: String; var records: Int } }
+    static func encodedOrigin(_ origin: VersionOrigin) -> SQLValue? {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return ((try? Array(encoder.encode(Checkpoint(checkpoint: .init(unit: unit, records: count))))) ?? []) + [0x0A]
+        return (try? encoder.encode(origin)).map { .blob(Array($0)) }
+    }
+
+    private func checkpointLine(_ unit: String, count: Int) -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return ((try? Array(encoder.encode(JournalCheckpoint(checkpoint: .init(unit: unit, records: count))))) ?? []) + [0x0A]
     }
 
     /// Makes the journal agree with the state after a crash: units committed to the state but
@@ -489,10 +492,9 @@ public final class Scanner {
             data = []
             try StateFiles.writeAtomically(path, data)
         }
-        struct Line: Decodable { var checkpoint: Inner?; struct Inner: Decodable { var unit: String } }
         var journaled = Set<String>()
         for line in data.split(separator: 0x0A) {
-            if let l = try? JSONDecoder().decode(Line.self, from: Data(line)), let c = l.checkpoint { journaled.insert(c.unit) }
+            if let l = try? JSONDecoder().decode(JournalCheckpoint.self, from: Data(line)) { journaled.insert(l.checkpoint.unit) }
         }
         var missing: [UInt8] = []
         for row in try state.db.query("SELECT unit, records FROM pass_units WHERE pass = ?1 AND done = 1 ORDER BY unit", [.integer(pass)]) {
@@ -507,3 +509,9 @@ public final class Scanner {
 
 /// Bytes as text for findings (module paths and versions are ASCII when valid).
 func text(_ b: ByteString) -> String { String(decoding: b.bytes, as: UTF8.self) }
+
+/// A journal's checkpoint line: `{"checkpoint":{"records":N,"unit":"<key>"}}`.
+private struct JournalCheckpoint: Codable {
+    struct Inner: Codable { var unit: String; var records: Int }
+    var checkpoint: Inner
+}

@@ -36,7 +36,8 @@ public struct ShardSpec: Sendable, Hashable, CustomStringConvertible {
         }
         let i: Int?
         if let index { i = index } else if let e = try number("JOB_COMPLETION_INDEX") { i = e } else { i = try number("GOMODKIT_SHARD_INDEX") }
-        let n: Int? = try count ?? number("GOMODKIT_SHARD_COUNT")
+        var n: Int? = count
+        if n == nil { n = try number("GOMODKIT_SHARD_COUNT") }
         switch (i, n) {
         case (nil, nil): return .single
         case (nil, .some(let n)): throw ScanError(.usage, "shard count \(n) given without a shard index (--shard-index or $JOB_COMPLETION_INDEX)")

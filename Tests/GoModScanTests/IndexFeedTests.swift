@@ -78,7 +78,7 @@ final class SleepLog: Sendable {
             calendar.timeZone = TimeZone(secondsFromGMT: offset)!
             let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
             let zone = offset == 0 ? "Z" : "-07:00"
-            let text = String(format: "%04d-%02d-%02dT%02d:%02d:%02d.%06d", c.year!, c.month!, c.day!, c.hour!, c.minute!, c.second!, Int(frac)) + zone
+            let text = String(format: "%04ld-%02ld-%02ldT%02ld:%02ld:%02ld.%06ld", c.year!, c.month!, c.day!, c.hour!, c.minute!, c.second!, Int(frac)) + zone
             entries.append(("example.com/m\(i % 97)", "v1.0.\(i)", text))
         }
         return FeedFixture(entries: entries)

@@ -39,11 +39,11 @@ func scanFailure(_ error: ScanError) -> CLIFailure {
 let scanIncomplete: Int32 = 3
 
 /// The feed client over the default transport.
-func feedClient(_ index: String, timeout: Double) throws(CLIFailure) -> IndexFeedClient {
+func feedClient(_ index: String, timeout: Double, attempts: Int) throws(CLIFailure) -> IndexFeedClient {
     guard let url = URL(string: index), let scheme = url.scheme, scheme == "http" || scheme == "https", url.host != nil else {
         throw CLIFailure.input("gomodkit scan: --index \(terminalSafe(index)): not an http(s) URL")
     }
-    return IndexFeedClient(url: url, transport: DefaultHTTPTransport(timeout: timeout))
+    return IndexFeedClient(url: url, transport: DefaultHTTPTransport(timeout: timeout), retry: RetryPolicy(maxAttempts: max(1, attempts)))
 }
 
 struct ScanRun: AsyncParsableCommand {
@@ -51,8 +51,8 @@ struct ScanRun: AsyncParsableCommand {
         commandName: "run",
         abstract: "Run (or resume) one pass of the scan.",
         discussion: """
-            New versions come from the index feed (--index, mirrored under --state/index) or a \
-            list of path@version lines (--versions). GOPROXY, GOSUMDB and the other Go settings \
+            New versions come from the index feed (--index, mirrored under --state/index; \
+            without --index, the mirror as it is), or a list of path@version lines (--versions). GOPROXY, GOSUMDB and the other Go settings \
             come from the environment. Findings go to <out>/shard-<I>-of-<N>.jsonl, one JSON \
             object per line (kind, path, version, repository, message), written atomically; a \
             killed run resumes the pass where it stopped.
@@ -113,8 +113,10 @@ struct ScanRun: AsyncParsableCommand {
     @Option(help: "Network timeout in seconds.")
     var timeout: Double = 60
 
+    @Option(help: "Requests per feed page before giving up (exponential back-off between them).")
+    var attempts: Int = 8
+
     func validate() throws {
-        if index == nil && versions == nil { throw ValidationError("need --index URL or --versions FILE") }
         if index != nil && versions != nil { throw ValidationError("--index and --versions exclude each other") }
         if follow && versions != nil { throw ValidationError("--follow needs --index") }
         if let since, IndexTimestamp(since) == nil { throw ValidationError("--since \(terminalSafe(since)): not an RFC 3339 time") }
@@ -180,7 +182,7 @@ struct ScanRun: AsyncParsableCommand {
                         try makeDirectoryAll(mirror.directory)
                         // Shards sharing one state directory take turns syncing the mirror.
                         let lock = try MirrorLock(mirror.directory + "/.lock")
-                        let summary = try await mirror.sync(client: try feedClient(index, timeout: timeout),
+                        let summary = try await mirror.sync(client: try feedClient(index, timeout: timeout, attempts: attempts),
                                                             initialSince: since.flatMap(IndexTimestamp.init))
                         withExtendedLifetime(lock) {}
                         for gap in summary.gaps {
@@ -191,6 +193,14 @@ struct ScanRun: AsyncParsableCommand {
                     } catch let error as MakeDirectoryAllError {
                         throw CLIFailure(code: scanIncomplete, message: "gomodkit scan: mkdir \(error.path): \(systemMessage(error.code))")
                     }
+                }
+                if index == nil {
+                    // No --index: scan the mirror as it is (synced by `gomodkit scan mirror`).
+                    do {
+                        guard try mirror.checkpoint() != nil else {
+                            throw CLIFailure.input("gomodkit scan: no feed mirror in \(terminalSafe(mirror.directory)): give --index URL, --versions FILE, or run gomodkit scan mirror first")
+                        }
+                    } catch let error as ScanError { throw scanFailure(error) }
                 }
                 input = .mirror(mirror)
             }
@@ -296,6 +306,9 @@ struct ScanMirror: AsyncParsableCommand {
     @Option(help: "Network timeout in seconds.")
     var timeout: Double = 60
 
+    @Option(help: "Requests per feed page before giving up (exponential back-off between them).")
+    var attempts: Int = 8
+
     func run() async throws {
         var start: IndexTimestamp? = nil
         if let since {
@@ -312,7 +325,7 @@ struct ScanMirror: AsyncParsableCommand {
         let lock = try MirrorLock(dir + "/.lock")
         defer { withExtendedLifetime(lock) {} }
         do {
-            let summary = try await mirror.sync(client: try feedClient(index, timeout: timeout), maxPages: maxPages, initialSince: start)
+            let summary = try await mirror.sync(client: try feedClient(index, timeout: timeout, attempts: attempts), maxPages: maxPages, initialSince: start)
             let cp = try mirror.checkpoint()
             print("\(summary.pages) pages, \(summary.appended) new entries, \(summary.duplicates) duplicates dropped; mirror holds \(cp?.entries ?? 0) entries up to \(cp?.since ?? "-")\(summary.caughtUp ? "" : " (not caught up)")")
             for gap in summary.gaps { print("gap: a full page at \(gap.at) could not advance; continued at \(gap.resumedAt)") }
