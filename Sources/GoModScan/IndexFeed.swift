@@ -241,7 +241,7 @@ public struct IndexEntry: Sendable, Hashable {
                 throw ScanError(.badInput, "\(name):\(number): want path@version, got \(goQuote(line))")
             }
             let module = ModuleVersion(path: ByteString(fields[0]), version: ByteString(fields[1]))
-            do { try Module.check(module) } catch {
+            do throws(ModulePathError) { try Module.check(module) } catch {
                 throw ScanError(.badInput, "\(name):\(number): \(error.description)")
             }
             out.append(IndexEntry(path: module.path, version: module.version, timestamp: nil))

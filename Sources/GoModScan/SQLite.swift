@@ -138,7 +138,7 @@ final class SQLiteDatabase {
     /// when it throws.
     func transaction<T>(_ body: () throws(ScanError) -> T) throws(ScanError) -> T {
         try execute("BEGIN IMMEDIATE")
-        do {
+        do throws(ScanError) {
             let result = try body()
             try execute("COMMIT")
             return result

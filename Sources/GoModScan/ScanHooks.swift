@@ -64,7 +64,7 @@ public struct VersionOrigin: Sendable, Hashable, Codable {
 }
 
 /// A repository's refs at one moment: full ref name (`refs/tags/v1.0.0`) → peeled commit hash.
-public struct RefListing: Sendable, Hashable {
+public struct RepositoryRefs: Sendable, Hashable {
     /// The refs.
     public var refs: [ByteString: String]
     /// Whether the repository was not found (every tag counts as deleted).
@@ -78,7 +78,7 @@ public struct RefListing: Sendable, Hashable {
 
     /// Parses `git ls-remote` output (`<hash>\t<ref>` lines): a peeled `^{}` line gives an
     /// annotated tag's commit and replaces the tag object's hash.
-    public static func parseLsRemote(_ output: [UInt8]) -> RefListing {
+    public static func parseLsRemote(_ output: [UInt8]) -> RepositoryRefs {
         var refs: [ByteString: String] = [:]
         var peeled: [ByteString: String] = [:]
         for line in output.split(separator: 0x0A) {
@@ -93,7 +93,7 @@ public struct RefListing: Sendable, Hashable {
             }
         }
         for (name, hash) in peeled { refs[name] = hash }
-        return RefListing(refs: refs)
+        return RepositoryRefs(refs: refs)
     }
 }
 
@@ -125,7 +125,7 @@ public struct ScanHooks: Sendable {
     /// the module path). Called once per new module path; must be deterministic.
     public var resolve: @Sendable (ByteString) async throws -> RepositoryTarget?
     /// Lists a repository's refs once per unit and pass; `nil` hook: the ref tier is skipped.
-    public var listRefs: (@Sendable (RepositoryTarget) async throws -> RefListing)?
+    public var listRefs: (@Sendable (RepositoryTarget) async throws -> RepositoryRefs)?
     /// The mirror's `Origin` for a version (the proxy's `.info`); `nil` result: no `Origin`.
     public var origin: (@Sendable (ModuleVersion) async throws -> VersionOrigin?)?
     /// Rebuilds and compares (origin issue); returns findings (`divergence`) or none.
@@ -136,7 +136,7 @@ public struct ScanHooks: Sendable {
 
     /// Hooks.
     public init(resolve: @escaping @Sendable (ByteString) async throws -> RepositoryTarget? = { StaticHostResolver.resolve($0) },
-                listRefs: (@Sendable (RepositoryTarget) async throws -> RefListing)? = nil,
+                listRefs: (@Sendable (RepositoryTarget) async throws -> RepositoryRefs)? = nil,
                 origin: (@Sendable (ModuleVersion) async throws -> VersionOrigin?)? = nil,
                 verdict: (@Sendable (VerdictRequest) async throws -> [ScanFinding])? = nil,
                 advisories: (@Sendable (ModuleVersion, RepositoryTarget?) async throws -> [ScanFinding])? = nil) {
@@ -178,7 +178,7 @@ public enum StaticHostResolver {
 /// Lists refs with `git ls-remote` (non-interactive: `GIT_TERMINAL_PROMPT=0`, no inherited
 /// repository variables; GoModVCS's runner). A stand-in for the origin issue's protocol-v2
 /// lister; any URL git accepts works, including `file://` and local paths in tests.
-public struct GitRefLister: Sendable {
+public struct LsRemoteRefLister: Sendable {
     /// The git executable.
     public var executable: String
 
@@ -186,8 +186,8 @@ public struct GitRefLister: Sendable {
     public init(executable: String = "git") { self.executable = executable }
 
     /// The refs of `repository`; a repository git reports as not found gives
-    /// ``RefListing/repositoryMissing``; other failures throw.
-    public func list(_ repository: RepositoryTarget) throws -> RefListing {
+    /// ``RepositoryRefs/repositoryMissing``; other failures throw.
+    public func list(_ repository: RepositoryTarget) throws -> RepositoryRefs {
         // Standard output goes to an unlinked temporary file (the runner's in-memory output is
         // internal to GoModVCS).
         var template = Array("/tmp/gomodkit-ls-remote-XXXXXX".utf8CString)
@@ -205,12 +205,12 @@ public struct GitRefLister: Sendable {
             var output = [UInt8](repeating: 0, count: Int(size))
             let n = output.withUnsafeMutableBytes { pread(fd, $0.baseAddress, Int(size), 0) }
             guard n == Int(size) else { throw ScanError(.io, "ls-remote output: short read") }
-            return RefListing.parseLsRemote(output)
+            return RepositoryRefs.parseLsRemote(output)
         }
         let message = result.stderrText
         let lower = message.lowercased()
         if lower.contains("not found") || lower.contains("does not appear to be a git repository") || lower.contains("does not exist") {
-            return RefListing(refs: [:], repositoryMissing: true)
+            return RepositoryRefs(refs: [:], repositoryMissing: true)
         }
         throw ScanError(.network, "git ls-remote \(repository.url): \(message)")
     }
@@ -239,7 +239,7 @@ public struct ResolutionTable: Sendable {
                 throw ScanError(.badInput, "\(name):\(number): want <import-prefix> <vcs> <repo-root>, got \(goQuote(line))")
             }
             let prefix = ByteString(fields[0])
-            do { try Module.checkPath(prefix) } catch {
+            do throws(ModulePathError) { try Module.checkPath(prefix) } catch {
                 throw ScanError(.badInput, "\(name):\(number): \(error.description)")
             }
             let vcs = String(decoding: fields[1], as: UTF8.self)

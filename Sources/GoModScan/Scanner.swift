@@ -46,7 +46,7 @@ public struct ScanOptions: Sendable {
     /// Options; the output goes to `<stateDirectory>/out` unless given.
     public init(stateDirectory: String, shard: ShardSpec = .single, outputDirectory: String? = nil,
                 concurrency: Int = 8, ingestBatch: Int = 10_000, knownPaths: [ByteString] = [], typosquatBuiltIn: Bool = true,
-                now: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1e9) }) {
+                now: @escaping @Sendable () -> Int64 = ScanOptions.wallClock) {
         self.stateDirectory = stateDirectory
         self.shard = shard
         self.outputDirectory = outputDirectory ?? stateDirectory + "/out"
@@ -56,6 +56,9 @@ public struct ScanOptions: Sendable {
         self.typosquatBuiltIn = typosquatBuiltIn
         self.now = now
     }
+
+    /// The system clock in nanoseconds since the Unix epoch.
+    @Sendable public static func wallClock() -> Int64 { Int64(Date().timeIntervalSince1970 * 1e9) }
 
     /// `<out>/shard-I-of-N.jsonl`.
     public var outputPath: String { outputDirectory + "/" + shard.fileStem + ".jsonl" }
@@ -169,7 +172,7 @@ public final class Scanner {
                 let key = units[next]
                 next += 1
                 let unitKey = String(decoding: key, as: UTF8.self)
-                do {
+                do throws(ScanError) {
                     let input = try unitInput(key, pass: pass)
                     let hooks = self.hooks
                     group.addTask { (unitKey, await Self.process(input, hooks: hooks)) }
@@ -183,7 +186,7 @@ public final class Scanner {
                 let (unitKey, result) = item
                 switch result {
                 case .success(let unit):
-                    do {
+                    do throws(ScanError) {
                         try commit(unit, pass: pass)
                         processed += 1
                         progress?(ScanProgress(phase: "units", done: total - units.count + processed, total: total))
@@ -327,7 +330,7 @@ public final class Scanner {
         var input: UnitInput
         var findings: [ScanFinding]
         var origins: [(ModuleVersion, VersionOrigin?)]
-        var listing: RefListing?
+        var listing: RepositoryRefs?
     }
 
     private func unitInput(_ key: [UInt8], pass: Int64) throws(ScanError) -> UnitInput {
@@ -378,7 +381,7 @@ public final class Scanner {
                 if let o { originOf[v.module] = o }
             }
         }
-        var listing: RefListing? = nil
+        var listing: RepositoryRefs? = nil
         if let target = input.target, let list = hooks.listRefs {
             let refs = try await list(target)
             listing = refs

@@ -21,7 +21,7 @@ enum StateFiles {
         unlink(temp)
         let fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw ScanError(.io, "create \(temp): \(systemMessage(errno))") }
-        do {
+        do throws(SystemErrno) {
             try writeFully(fd, bytes)
         } catch {
             close(fd); unlink(temp)
@@ -72,7 +72,7 @@ enum StateFiles {
 
     /// Creates `dir` and its parents.
     static func makeDirectory(_ dir: String) throws(ScanError) {
-        do { try makeDirectoryAll(dir) } catch {
+        do throws(MakeDirectoryAllError) { try makeDirectoryAll(dir) } catch {
             throw ScanError(.io, "mkdir \(error.path): \(systemMessage(error.code))")
         }
     }
@@ -113,7 +113,7 @@ enum StateFiles {
         let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw ScanError(.io, "open \(path): \(systemMessage(errno))") }
         defer { close(fd) }
-        do { try writeFully(fd, bytes) } catch { throw ScanError(.io, "write \(path): \(systemMessage(error.code))") }
+        do throws(SystemErrno) { try writeFully(fd, bytes) } catch { throw ScanError(.io, "write \(path): \(systemMessage(error.code))") }
         guard fsync(fd) == 0 else { throw ScanError(.io, "fsync \(path): \(systemMessage(errno))") }
     }
 

@@ -22,8 +22,8 @@ final class FakeEcosystem: Sendable {
             listRefs: { target in
                 self.listings.withLock { $0.append(target.url) }
                 if self.failing.withLock({ $0.contains(target.url) }) { throw ScanError(.network, "\(target.url): connection reset") }
-                guard let refs = self.refs.withLock({ $0[target.url] }) else { return RefListing(refs: [:], repositoryMissing: true) }
-                return RefListing(refs: Dictionary(uniqueKeysWithValues: refs.map { (ByteString($0.key), $0.value) }))
+                guard let refs = self.refs.withLock({ $0[target.url] }) else { return RepositoryRefs(refs: [:], repositoryMissing: true) }
+                return RepositoryRefs(refs: Dictionary(uniqueKeysWithValues: refs.map { (ByteString($0.key), $0.value) }))
             },
             origin: { module in self.origins["\(module.path.utf8String ?? "")@\(module.version.utf8String ?? "")"] })
     }

@@ -125,7 +125,7 @@ struct ScanRun: AsyncParsableCommand {
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
         let shard: ShardSpec
-        do { shard = try ShardSpec.resolve(index: shardIndex, count: shardCount, environment: environment) } catch {
+        do throws(ScanError) { shard = try ShardSpec.resolve(index: shardIndex, count: shardCount, environment: environment) } catch {
             throw scanFailure(error)
         }
         var knownPaths: [ByteString] = []
@@ -142,7 +142,7 @@ struct ScanRun: AsyncParsableCommand {
             hooks.resolve = { path in table.resolve(path) ?? StaticHostResolver.resolve(path) }
         }
         if !noRefs {
-            let lister = GitRefLister()
+            let lister = LsRemoteRefLister()
             hooks.listRefs = { target in try lister.list(target) }
         }
         if !noOrigin {
@@ -164,13 +164,13 @@ struct ScanRun: AsyncParsableCommand {
         let listInput: ScanInput?
         if let versions {
             let data = try readInputFile(versions, limit: 1 << 30)
-            do { listInput = .list(try IndexEntry.parseList(data, name: versions), name: versions) } catch { throw scanFailure(error) }
+            do throws(ScanError) { listInput = .list(try IndexEntry.parseList(data, name: versions), name: versions) } catch { throw scanFailure(error) }
         } else {
             listInput = nil
         }
         let progress = ProgressLine()
         let scanner: Scanner
-        do { scanner = try Scanner(options: options, hooks: hooks) } catch { throw scanFailure(error) }
+        do throws(ScanError) { scanner = try Scanner(options: options, hooks: hooks) } catch { throw scanFailure(error) }
         while true {
             let input: ScanInput
             if let listInput {
@@ -205,7 +205,7 @@ struct ScanRun: AsyncParsableCommand {
                 input = .mirror(mirror)
             }
             let outcome: ScanOutcome
-            do {
+            do throws(ScanError) {
                 outcome = try await scanner.run(input: input) { p in
                     progress.show("scan \(shard.fileStem): \(p.phase) \(p.done)\(p.total.map { "/\($0)" } ?? "")")
                 }
@@ -271,7 +271,7 @@ struct ScanMerge: AsyncParsableCommand {
     func run() async throws {
         guard !inputs.isEmpty else { throw CLIFailure.input("gomodkit scan merge: no inputs") }
         let merged: ScanReport.Merged
-        do { merged = try ScanReport.merge(inputs) } catch { throw scanFailure(error) }
+        do throws(ScanError) { merged = try ScanReport.merge(inputs) } catch { throw scanFailure(error) }
         switch format {
         case .text: Terminal.write(Array(ScanReport.text(merged.findings).utf8))
         case .json: Terminal.write(ScanReport.json(merged) + [0x0A])
@@ -317,7 +317,7 @@ struct ScanMirror: AsyncParsableCommand {
         }
         let dir = String(decoding: goPathClean(Array(absolutePath(state).utf8)), as: UTF8.self) + "/index"
         let mirror = IndexMirror(directory: dir)
-        do {
+        do throws(MakeDirectoryAllError) {
             try makeDirectoryAll(dir)
         } catch {
             throw CLIFailure(code: scanIncomplete, message: "gomodkit scan mirror: mkdir \(error.path): \(systemMessage(error.code))")
@@ -329,7 +329,7 @@ struct ScanMirror: AsyncParsableCommand {
             let cp = try mirror.checkpoint()
             print("\(summary.pages) pages, \(summary.appended) new entries, \(summary.duplicates) duplicates dropped; mirror holds \(cp?.entries ?? 0) entries up to \(cp?.since ?? "-")\(summary.caughtUp ? "" : " (not caught up)")")
             for gap in summary.gaps { print("gap: a full page at \(gap.at) could not advance; continued at \(gap.resumedAt)") }
-        } catch {
+        } catch let error as ScanError {
             throw scanFailure(error)
         }
     }
