@@ -268,8 +268,9 @@ public final class Scanner {
                         knownPaths.insert(entry.path)
                         try db.query("INSERT OR IGNORE INTO paths(path, first_seq, first_seen) VALUES (?1, ?2, ?3)",
                                      [.blob(entry.path.bytes), .integer(seq), entry.timestamp.map { .text($0.text) } ?? .null])
+                        // One finding per path: the strongest rule against the first reference.
                         if owned, let hits = try? detector.check(entry.path) {
-                            for hit in hits {
+                            for hit in hits.prefix(1) {
                                 let finding = ScanFinding(
                                     kind: .typosquat, path: text(entry.path), version: text(entry.version), repository: unit,
                                     message: "looks like \(text(hit.target)) (\(hit.rule.rawValue): \(hit.detail))",
