@@ -32,7 +32,9 @@ public struct ScanFinding: Sendable, Hashable, Codable, Comparable {
         /// The name.
         public var description: String { rawValue }
 
+        /// Decodes the name (a JSON string).
         public init(from decoder: any Decoder) throws { rawValue = try decoder.singleValueContainer().decode(String.self) }
+        /// Encodes the name as a JSON string.
         public func encode(to encoder: any Encoder) throws {
             var c = encoder.singleValueContainer()
             try c.encode(rawValue)

@@ -1,6 +1,7 @@
 public import GoModCore
 import GoModVCS
 import GoModZip
+import Dispatch
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -185,9 +186,24 @@ public struct LsRemoteRefLister: Sendable {
     /// A lister.
     public init(executable: String = "git") { self.executable = executable }
 
+    /// Waiting git processes run here, not on the cooperative thread pool (one thread per
+    /// core): a custom concurrent queue may use more threads than there are cores, so `--jobs`
+    /// listings really wait on the network at once.
+    private static let queue = DispatchQueue(label: "gomodkit.scan.ls-remote", attributes: .concurrent)
+
+    /// ``listBlocking(_:)`` off the cooperative thread pool.
+    public func list(_ repository: RepositoryTarget) async throws -> RepositoryRefs {
+        try await withCheckedThrowingContinuation { continuation in
+            Self.queue.async {
+                continuation.resume(with: Result { try self.listBlocking(repository) })
+            }
+        }
+    }
+
     /// The refs of `repository`; a repository git reports as not found gives
-    /// ``RepositoryRefs/repositoryMissing``; other failures throw.
-    public func list(_ repository: RepositoryTarget) throws -> RepositoryRefs {
+    /// ``RepositoryRefs/repositoryMissing``; other failures throw. Blocks the calling thread
+    /// while git runs.
+    public func listBlocking(_ repository: RepositoryTarget) throws -> RepositoryRefs {
         // Standard output goes to an unlinked temporary file (the runner's in-memory output is
         // internal to GoModVCS).
         var template = Array("/tmp/gomodkit-ls-remote-XXXXXX".utf8CString)

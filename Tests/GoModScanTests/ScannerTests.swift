@@ -3,6 +3,7 @@ import Synchronization
 import Testing
 @testable import GoModCore
 @testable import GoModScan
+import GoModNet
 
 /// A small ecosystem in memory: the mirror's `.info` Origins and each repository's refs now.
 final class FakeEcosystem: Sendable {
@@ -248,4 +249,56 @@ final class FakeEcosystem: Sendable {
         let error = #expect(throws: ScanError.self) { try ScanReport.merge([dir]) }
         #expect(error?.code == .badInput)
     }
+}
+
+@Suite struct ScannerMirrorInputTests {
+    @Test func aPassIngestsOnlyTheFeedEntriesAfterTheLastOneWithTheirFirstSeenTimes() async throws {
+        // Two repositories; the feed grows between passes.
+        let first: [(path: String, version: String, timestamp: String)] = [
+            ("github.com/acme/widget", "v1.0.0", "2024-01-01T00:00:00.000001Z"),
+            ("github.com/acme/gadget", "v1.0.0", "2024-01-01T00:00:00.000002Z"),
+            ("github.com/acme/widget", "v1.1.0", "2024-01-01T00:00:00.000002Z"),
+        ]
+        let later: [(path: String, version: String, timestamp: String)] = [
+            ("github.com/acme/gadget", "v1.1.0", "2024-01-02T00:00:00Z"),
+        ]
+        let feed = FeedBox(FeedFixture(entries: first))
+        let server = try LoopbackServer { target in feed.fixture.withLock { $0 }.answer(target) }
+        defer { server.stop() }
+        let state = FileManager.default.temporaryDirectory.appendingPathComponent("gmk-scan-\(UUID().uuidString)").path
+        let mirror = IndexMirror(directory: state + "/index")
+        let client = IndexFeedClient(url: server.url.appendingPathComponent("index"), transport: DefaultHTTPTransport(timeout: 10))
+        _ = try await mirror.sync(client: client)
+
+        let eco = FakeEcosystem(origins: [:], refs: [
+            "https://github.com/acme/widget": ["refs/tags/v1.0.0": "w1", "refs/tags/v1.1.0": "w2"],
+            "https://github.com/acme/gadget": ["refs/tags/v1.0.0": "g1", "refs/tags/v1.1.0": "g2"],
+        ])
+        func pass() async throws -> ScanOutcome {
+            let scanner = try Scanner(options: ScanOptions(stateDirectory: state, now: { 5 }), hooks: eco.hooks)
+            return try await scanner.run(input: .mirror(mirror))
+        }
+        let one = try await pass()
+        #expect(one.newVersions == 3 && one.units == 2 && one.findings.isEmpty)
+
+        feed.fixture.withLock { $0.entries += later }
+        let synced = try await mirror.sync(client: client)
+        #expect(synced.appended == 1)
+        let two = try await pass()
+        #expect(two.newVersions == 1 && two.units == 2)
+
+        let db = try ScanState(path: state + "/shard-0-of-1.sqlite")
+        #expect(try db.version(path: "github.com/acme/widget", version: "v1.1.0")?.firstSeen == "2024-01-01T00:00:00.000002Z")
+        #expect(try db.version(path: "github.com/acme/gadget", version: "v1.1.0")?.firstSeen == "2024-01-02T00:00:00Z")
+        #expect(try db.version(path: "github.com/acme/gadget", version: "v1.1.0")?.repository == "https://github.com/acme/gadget")
+        // A third pass with nothing new lists both repositories again and ingests nothing.
+        let three = try await pass()
+        #expect(three.newVersions == 0 && three.units == 2)
+    }
+}
+
+/// A feed fixture that a test changes while its server runs.
+final class FeedBox: Sendable {
+    let fixture: Mutex<FeedFixture>
+    init(_ fixture: FeedFixture) { self.fixture = Mutex(fixture) }
 }

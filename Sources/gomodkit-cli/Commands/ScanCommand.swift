@@ -143,7 +143,7 @@ struct ScanRun: AsyncParsableCommand {
         }
         if !noRefs {
             let lister = LsRemoteRefLister()
-            hooks.listRefs = { target in try lister.list(target) }
+            hooks.listRefs = { target in try await lister.list(target) }
         }
         if !noOrigin {
             let goEnvironment = try GoEnvironment.forCommand()
