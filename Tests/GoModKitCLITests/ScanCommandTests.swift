@@ -100,13 +100,15 @@ import Glibc
         let eco = try Self.ecosystem(root, count: 12)
         let reference = root + "/state-ref", killed = root + "/state-kill"
 
-        // Pass 1: every tag is new; the look-alike path is the only finding.
-        for state in [reference, killed] {
-            let r = try CLI.gomodkit(Self.scanArgs(root, state: state))
-            #expect(r.status == 1, "\(r.stderr)")
-            #expect(r.stdout.split(separator: "\n").map { $0.split(separator: " ").prefix(3).joined(separator: " ") }
-                    == ["github.com/acme-go/r1@v1.0.0 (\(eco.repos[12])): typosquat:"])
-        }
+        // Pass 1: every tag is new; the look-alike path is the only finding. The other state's
+        // pass 1 is killed at random moments (during the ingest, too) and resumed.
+        let r = try CLI.gomodkit(Self.scanArgs(root, state: reference))
+        #expect(r.status == 1, "\(r.stderr)")
+        #expect(r.stdout.split(separator: "\n").map { $0.split(separator: " ").prefix(3).joined(separator: " ") }
+                == ["github.com/acme-go/r1@v1.0.0 (\(eco.repos[12])): typosquat:"])
+        let kills1 = try Self.runWithKills(root, state: killed, seed: 0xfeed)
+        let pass1 = try Data(contentsOf: URL(fileURLWithPath: reference + "/out/shard-0-of-1.jsonl"))
+        #expect(try Data(contentsOf: URL(fileURLWithPath: killed + "/out/shard-0-of-1.jsonl")) == pass1, "killed \(kills1) times")
 
         // Upstream changes: three force-pushed tags and a deleted one.
         for i in [2, 5, 7] {
@@ -126,31 +128,7 @@ import Glibc
         #expect(lines.filter { $0.contains(": tag-deleted: refs/tags/v1.0.0: deleted") }.count == 1)
 
         // Pass 2 again on the other state, SIGKILLed at random moments, then resumed.
-        var seed: UInt64 = 0x5eed
-        var kills = 0
-        var finished = false
-        for _ in 0..<20 {
-            seed = seed &* 6364136223846793005 &+ 1442695040888963407
-            let delay = 5_000 + useconds_t((seed >> 33) % 150_000)
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: try Self.binary())
-            process.arguments = Self.scanArgs(root, state: killed, extra: ["--findings-exit-zero"])
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-            usleep(delay)
-            if process.isRunning { kill(process.processIdentifier, SIGKILL); kills += 1 }
-            process.waitUntilExit()
-            if process.terminationReason == .exit {
-                #expect(process.terminationStatus == 0)
-                finished = true
-                break
-            }
-        }
-        if !finished {
-            let resumed = try CLI.gomodkit(Self.scanArgs(root, state: killed, extra: ["--findings-exit-zero"]))
-            #expect(resumed.status == 0, "\(resumed.stderr)")
-        }
+        let kills = try Self.runWithKills(root, state: killed, seed: 0x5eed)
         let a = try Data(contentsOf: URL(fileURLWithPath: reference + "/out/shard-0-of-1.jsonl"))
         let b = try Data(contentsOf: URL(fileURLWithPath: killed + "/out/shard-0-of-1.jsonl"))
         #expect(a == b, "killed \(kills) times")
@@ -174,6 +152,33 @@ import Glibc
         #expect(log?["version"] as? String == "2.1.0")
         try FileManager.default.removeItem(atPath: sharded + "/out/shard-1-of-3.jsonl")
         #expect(try CLI.gomodkit(["scan", "merge", sharded + "/out"]).status == 3)
+    }
+
+    /// Runs one pass up to 20 times, each SIGKILLed after a pseudo-random 5–155 ms, until a run
+    /// ends by itself; then once more if none did. Returns the number of kills.
+    static func runWithKills(_ root: String, state: String, seed start: UInt64) throws -> Int {
+        var seed = start
+        var kills = 0
+        for _ in 0..<20 {
+            seed = seed &* 6364136223846793005 &+ 1442695040888963407
+            let delay = 5_000 + useconds_t((seed >> 33) % 150_000)
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: try binary())
+            process.arguments = scanArgs(root, state: state, extra: ["--findings-exit-zero"])
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            usleep(delay)
+            if process.isRunning { kill(process.processIdentifier, SIGKILL); kills += 1 }
+            process.waitUntilExit()
+            if process.terminationReason == .exit {
+                #expect(process.terminationStatus == 0)
+                return kills
+            }
+        }
+        let resumed = try CLI.gomodkit(scanArgs(root, state: state, extra: ["--findings-exit-zero"]))
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        return kills
     }
 
     static func binary() throws -> String {
