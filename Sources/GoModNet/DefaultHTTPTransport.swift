@@ -130,7 +130,9 @@ public final class DefaultHTTPTransport: HTTPTransport {
             do throws(HTTPTransportError) {
                 let response = try await self.follow(url, policy: redirects, deadline: deadline)
                 let body = try await Self.read(response, limit: max(0, limit), url: shown)
-                return .success(HTTPResponse(status: Int(response.status.code), body: body))
+                var fields: [String: String] = [:]
+                if let retryAfter = response.headers.first(name: "retry-after") { fields["retry-after"] = retryAfter }
+                return .success(HTTPResponse(status: Int(response.status.code), body: body, headers: fields))
             } catch {
                 return .failure(error)
             }

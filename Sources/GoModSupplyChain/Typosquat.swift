@@ -166,6 +166,14 @@ public enum Typosquat {
         /// The number of references.
         public var count: Int { references.count }
 
+        /// Adds one reference after construction, as ``init(known:project:includeBuiltIn:)``
+        /// adds `known` (``Source/known``) or `project` (``Source/project``) paths: a scan adds
+        /// each new module path once it has been checked, so that later paths are compared with
+        /// every earlier one.
+        public mutating func insert(_ path: ByteString, as source: Source) {
+            add(path.bytes, source)
+        }
+
         private mutating func add(_ path: [UInt8], _ source: Source) {
             let id = fnv(path)
             if let same = byIdentity[id], same.contains(where: { references[Int($0)].path == path }) { return }

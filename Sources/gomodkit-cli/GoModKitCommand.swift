@@ -28,7 +28,7 @@ struct GoModKitCommand: AsyncParsableCommand {
             ModCommand.self, WorkCommand.self,
             ZipCommand.self, SumCommand.self,
             SumDBCommand.self, DownloadCommand.self, VerifyCommand.self, AuditCommand.self,
-            Diverge.self, Typosquat.self, VulnCommand.self, CapsCommand.self, OriginCommand.self,
+            Diverge.self, Typosquat.self, VulnCommand.self, CapsCommand.self, OriginCommand.self, ScanCommand.self,
         ]
     )
 }

@@ -11,11 +11,15 @@ public struct HTTPResponse: Sendable {
     public var status: Int
     /// The body (at most the limit the request asked for).
     public var body: [UInt8]
+    /// Header fields the caller may need (lowercased name → value; repeated fields joined with
+    /// `", "`). Transports fill at least `retry-after`; stubs may leave it empty.
+    public var headers: [String: String]
 
     /// A response.
-    public init(status: Int, body: [UInt8]) {
+    public init(status: Int, body: [UInt8], headers: [String: String] = [:]) {
         self.status = status
         self.body = body
+        self.headers = headers
     }
 }
 

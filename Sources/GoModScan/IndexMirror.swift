@@ -1,0 +1,198 @@
+import GoModCore
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// An append-only local copy of the module index with a checkpoint (ECOSYSTEM-SCAN.md §1.3).
+///
+/// Layout of ``directory``:
+/// * `feed.jsonl` — the feed's entries in feed order, one JSON object per line, exactly as
+///   served (re-encoded in the feed's own shape); never edited or re-sorted;
+/// * `checkpoint.json` — what `feed.jsonl` holds so far (``Checkpoint``), replaced atomically
+///   after every page.
+///
+/// Crash safety: a page is appended and fsynced, then the checkpoint is replaced (temporary +
+/// fsync + rename). Bytes past the checkpoint's ``Checkpoint/bytes`` were never committed: the
+/// next ``sync(client:maxPages:)`` cuts them off and fetches that page again, so a killed and
+/// resumed mirror ends byte-identical to an uninterrupted one.
+public struct IndexMirror: Sendable {
+    /// The mirror's directory.
+    public let directory: String
+
+    /// The checkpoint: where the next request starts and what the mirror holds.
+    public struct Checkpoint: Sendable, Codable, Equatable {
+        /// The feed URL the mirror was made from.
+        public var source: String
+        /// The next request's `since` (the last Timestamp received, as received); `nil` before
+        /// the first page.
+        public var since: String?
+        /// The `[Path, Version]` pairs already recorded at ``since`` (they come back first,
+        /// since `since` is inclusive), sorted bytewise.
+        public var keys: [[String]]
+        /// Entries in `feed.jsonl`.
+        public var entries: Int64
+        /// Committed length of `feed.jsonl` in bytes.
+        public var bytes: Int64
+        /// Full pages whose entries all shared one Timestamp: the feed could not be paged past
+        /// them, and the mirror continued one microsecond later (entries may be missing there).
+        public var gaps: [Gap]
+
+        /// A page that could not advance.
+        public struct Gap: Sendable, Codable, Equatable {
+            /// The Timestamp every entry of the page had.
+            public var at: String
+            /// The `since` used after it.
+            public var resumedAt: String
+        }
+    }
+
+    /// A mirror in `directory` (created on the first sync).
+    public init(directory: String) { self.directory = directory }
+
+    /// `feed.jsonl`.
+    public var feedPath: String { directory + "/feed.jsonl" }
+    /// `checkpoint.json`.
+    public var checkpointPath: String { directory + "/checkpoint.json" }
+
+    /// The checkpoint, or `nil` for a mirror never synced. Throws
+    /// ``ScanError/Code/corruptState`` when it is unreadable, or when `feed.jsonl` is shorter
+    /// than the checkpoint says (the message says how to recover).
+    public func checkpoint() throws(ScanError) -> Checkpoint? {
+        guard let data = try StateFiles.read(checkpointPath, limit: 16 << 20) else {
+            if let size = try StateFiles.size(feedPath), size > 0 {
+                throw ScanError(.corruptState, "\(checkpointPath): missing while \(feedPath) holds \(size) bytes; remove \(directory) to mirror the feed again")
+            }
+            return nil
+        }
+        let cp: Checkpoint
+        do { cp = try JSONDecoder().decode(Checkpoint.self, from: Data(data)) } catch {
+            throw ScanError(.corruptState, "\(checkpointPath): corrupt checkpoint (\(errorText(error))); remove \(directory) to mirror the feed again")
+        }
+        let size = try StateFiles.size(feedPath) ?? 0
+        guard cp.bytes >= 0, cp.entries >= 0, size >= cp.bytes else {
+            throw ScanError(.corruptState, "\(feedPath): \(size) bytes, but the checkpoint records \(cp.bytes); the mirror was truncated: remove \(directory) to mirror the feed again")
+        }
+        if let since = cp.since, IndexTimestamp(since) == nil {
+            throw ScanError(.corruptState, "\(checkpointPath): since \(goQuote(Array(since.utf8))) is not an RFC 3339 time; remove \(directory) to mirror the feed again")
+        }
+        return cp
+    }
+
+    /// What one ``sync(client:maxPages:)`` did.
+    public struct SyncSummary: Sendable, Equatable {
+        /// Pages requested.
+        public var pages: Int
+        /// Entries appended.
+        public var appended: Int64
+        /// Entries dropped as already recorded (the inclusive boundary).
+        public var duplicates: Int
+        /// Pages that could not advance (also recorded in the checkpoint).
+        public var gaps: [Checkpoint.Gap]
+        /// Whether the last page was short (the mirror is caught up).
+        public var caughtUp: Bool
+    }
+
+    /// Pages the feed from the checkpoint until a short page (or `maxPages` pages), appending
+    /// new entries and replacing the checkpoint after each page (ECOSYSTEM-SCAN.md §1.3).
+    ///
+    /// `initialSince` starts a new mirror at that time instead of the beginning of the feed
+    /// (`--since`); it is ignored once the mirror has a checkpoint.
+    public func sync(client: IndexFeedClient, maxPages: Int? = nil, initialSince: IndexTimestamp? = nil) async throws(ScanError) -> SyncSummary {
+        try StateFiles.makeDirectory(directory)
+        let source = client.url.absoluteString
+        var cp: Checkpoint
+        if let existing = try checkpoint() {
+            guard existing.source == source else {
+                throw ScanError(.usage, "\(directory) mirrors \(existing.source), not \(source); use another --state directory")
+            }
+            cp = existing
+            if let size = try StateFiles.size(feedPath), size > cp.bytes {
+                // A page appended but never committed: drop it; it is fetched again.
+                try StateFiles.truncate(feedPath, to: cp.bytes)
+            }
+        } else {
+            cp = Checkpoint(source: source, since: initialSince?.text, keys: [], entries: 0, bytes: 0, gaps: [])
+            if (try StateFiles.size(feedPath)) != nil { try StateFiles.truncate(feedPath, to: 0) }
+            try writeCheckpoint(cp)
+        }
+        var summary = SyncSummary(pages: 0, appended: 0, duplicates: 0, gaps: [], caughtUp: false)
+        while maxPages.map({ summary.pages < $0 }) ?? true {
+            let since = cp.since.flatMap(IndexTimestamp.init)
+            let page = try await client.page(since: since)
+            summary.pages += 1
+            let seenAtSince = Set(cp.keys.map { EntryKey(path: ByteString($0.first ?? ""), version: ByteString($0.count > 1 ? $0[1] : "")) })
+            var lines: [UInt8] = []
+            var fresh: [IndexEntry] = []
+            var newestSeen: IndexTimestamp? = since
+            var keysAtNewest = since.map { _ in seenAtSince } ?? []
+            for entry in page {
+                guard let time = entry.timestamp else { continue }
+                if let since, time < since { summary.duplicates += 1; continue }
+                if let newest = newestSeen, time == newest {
+                    if !keysAtNewest.insert(entry.key).inserted { summary.duplicates += 1; continue }
+                } else if newestSeen.map({ time > $0 }) ?? true {
+                    newestSeen = time
+                    keysAtNewest = [entry.key]
+                } else {
+                    // Out of order within the page: kept in feed order, not used as the boundary.
+                }
+                fresh.append(entry)
+                lines += entry.feedLine + [0x0A]
+            }
+            if !lines.isEmpty {
+                try StateFiles.append(feedPath, lines)
+                cp.bytes += Int64(lines.count)
+                cp.entries += Int64(fresh.count)
+                summary.appended += Int64(fresh.count)
+            }
+            if let newest = newestSeen {
+                if newest != since { cp.since = page.last(where: { $0.timestamp == newest })?.timestamp?.text ?? newest.text }
+                cp.keys = keysAtNewest.sorted().map { [String(decoding: $0.path.bytes, as: UTF8.self), String(decoding: $0.version.bytes, as: UTF8.self)] }
+            }
+            if page.count < client.limit {
+                try writeCheckpoint(cp)
+                summary.caughtUp = true
+                break
+            }
+            if let since, let first = page.first?.timestamp, let last = page.last?.timestamp, first == since, last == since {
+                // A full page at one Timestamp cannot advance (§1.3 step 4).
+                let next = since.adding(microseconds: 1)
+                let gap = Checkpoint.Gap(at: since.text, resumedAt: next.text)
+                cp.gaps.append(gap)
+                summary.gaps.append(gap)
+                cp.since = next.text
+                cp.keys = []
+            }
+            try writeCheckpoint(cp)
+        }
+        return summary
+    }
+
+    private func writeCheckpoint(_ cp: Checkpoint) throws(ScanError) {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let data: Data
+        do { data = try encoder.encode(cp) } catch { throw ScanError(.io, "encode checkpoint: \(errorText(error))") }
+        try StateFiles.writeAtomically(checkpointPath, Array(data) + [0x0A])
+    }
+
+    /// Calls `body` with each committed entry whose line starts at or after byte `offset`, and
+    /// the byte offset after it, until `body` returns `false`. Throws
+    /// ``ScanError/Code/corruptState`` for a line that is not an entry.
+    public func forEachEntry(from offset: Int64 = 0,
+                             _ body: (IndexEntry, _ offsetAfter: Int64) throws(ScanError) -> Bool) throws(ScanError) {
+        guard let cp = try checkpoint() else { return }
+        guard offset <= cp.bytes else {
+            throw ScanError(.corruptState, "\(feedPath): the scan state has consumed \(offset) bytes, more than the mirror's \(cp.bytes); the state belongs to another mirror")
+        }
+        let path = feedPath
+        try StateFiles.forEachLine(path, from: offset, to: cp.bytes) { (line, after) throws(ScanError) in
+            guard let entry = IndexEntry(feedLine: line) else {
+                throw ScanError(.corruptState, "\(path): byte \(after - Int64(line.count) - 1): not an index entry; remove the mirror to fetch the feed again")
+            }
+            return try body(entry, after)
+        }
+    }
+}

@@ -1,0 +1,521 @@
+public import GoModCore
+import GoModSupplyChain
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// Where a scan's new versions come from.
+public enum ScanInput: Sendable {
+    /// The local mirror of the index feed: entries after the state's last position.
+    case mirror(IndexMirror)
+    /// A plain `path@version` list (``IndexEntry/parseList(_:name:)``); entries the state
+    /// already knows are skipped.
+    case list([IndexEntry], name: String)
+
+    var label: String {
+        switch self {
+        case .mirror(let m): "mirror:" + m.directory
+        case .list(_, let name): "list:" + name
+        }
+    }
+}
+
+/// Settings of a scan run.
+public struct ScanOptions: Sendable {
+    /// The state directory (`--state`): `shard-I-of-N.sqlite`, `.lock`, and the default output.
+    public var stateDirectory: String
+    /// This run's shard.
+    public var shard: ShardSpec
+    /// The output directory: `shard-I-of-N.jsonl` and `shard-I-of-N.journal` (ECOSYSTEM-SCAN.md
+    /// §6.2 step 3–4).
+    public var outputDirectory: String
+    /// Units processed at once.
+    public var concurrency: Int
+    /// Entries ingested per transaction.
+    public var ingestBatch: Int
+    /// Extra typosquat references (`--known`).
+    public var knownPaths: [ByteString]
+    /// Whether the built-in well-known list is a typosquat reference.
+    public var typosquatBuiltIn: Bool
+    /// The clock for observation times (nanoseconds since the Unix epoch): stored in the state,
+    /// never written into findings.
+    public var now: @Sendable () -> Int64
+
+    /// Options; the output goes to `<stateDirectory>/out` unless given.
+    public init(stateDirectory: String, shard: ShardSpec = .single, outputDirectory: String? = nil,
+                concurrency: Int = 8, ingestBatch: Int = 10_000, knownPaths: [ByteString] = [], typosquatBuiltIn: Bool = true,
+                now: @escaping @Sendable () -> Int64 = ScanOptions.wallClock) {
+        self.stateDirectory = stateDirectory
+        self.shard = shard
+        self.outputDirectory = outputDirectory ?? stateDirectory + "/out"
+        self.concurrency = max(1, concurrency)
+        self.ingestBatch = max(1, ingestBatch)
+        self.knownPaths = knownPaths
+        self.typosquatBuiltIn = typosquatBuiltIn
+        self.now = now
+    }
+
+    /// The system clock in nanoseconds since the Unix epoch.
+    @Sendable public static func wallClock() -> Int64 { Int64(Date().timeIntervalSince1970 * 1e9) }
+
+    /// `<out>/shard-I-of-N.jsonl`.
+    public var outputPath: String { outputDirectory + "/" + shard.fileStem + ".jsonl" }
+    /// `<out>/shard-I-of-N.journal`.
+    public var journalPath: String { outputDirectory + "/" + shard.fileStem + ".journal" }
+    /// `<state>/shard-I-of-N.sqlite`.
+    public var databasePath: String { stateDirectory + "/" + shard.fileStem + ".sqlite" }
+}
+
+/// What a scan run did.
+public struct ScanOutcome: Sendable {
+    /// The pass number in this shard's state.
+    public var pass: Int64
+    /// Whether this run resumed a pass a previous run had started.
+    public var resumed: Bool
+    /// Versions this shard took on in this pass.
+    public var newVersions: Int
+    /// Units in the pass.
+    public var units: Int
+    /// Units processed by this run (the others were done before a restart).
+    public var unitsProcessed: Int
+    /// Units that could not be checked (unit key, reason): the pass stays open and the next run
+    /// retries them.
+    public var failedUnits: [(unit: String, reason: String)]
+    /// Every finding of the pass (empty when incomplete), in output order.
+    public var findings: [ScanFinding]
+    /// Whether the pass completed and its output was written.
+    public var complete: Bool { failedUnits.isEmpty }
+}
+
+/// Progress reports for a terminal.
+public struct ScanProgress: Sendable {
+    /// `ingest` or `units`.
+    public var phase: String
+    /// Done so far.
+    public var done: Int
+    /// Total, when known.
+    public var total: Int?
+}
+
+/// One pass of the scan over a shard (ECOSYSTEM-SCAN.md §4, §6.2):
+///
+/// 1. **Ingest** new entries (feed order) in batches, each one transaction: resolve each new
+///    module path to its repository (``ScanHooks/resolve``), keep the versions whose unit this
+///    shard owns, record every new path in `paths` and check it for typosquats against the
+///    references and every earlier path (all shards see all paths, so the check is the same
+///    wherever it runs).
+/// 2. **Units**, in key order with bounded concurrency: fetch missing `Origin`s, list refs once,
+///    compare every known version's tag with its `Origin` and with the last listing, ask the
+///    verdict hook about moved, deleted or `Origin`-less tags, match advisories for new versions;
+///    then commit the unit's observations and finding lines in one transaction and append them
+///    and a checkpoint line to the journal.
+/// 3. **Output**: all units' lines in key order to `shard-I-of-N.jsonl` (temporary + fsync +
+///    rename).
+///
+/// A run killed anywhere resumes the open pass: the ingest from its recorded position, then only
+/// units not yet done; the output is byte-identical to an uninterrupted run.
+public final class Scanner {
+    let options: ScanOptions
+    let hooks: ScanHooks
+    let state: ScanState
+    private let lock: StateLock
+
+    /// Opens the shard's state (taking its lock).
+    public init(options: ScanOptions, hooks: ScanHooks) throws(ScanError) {
+        self.options = options
+        self.hooks = hooks
+        try StateFiles.makeDirectory(options.stateDirectory)
+        lock = try StateLock(options.stateDirectory + "/" + options.shard.fileStem + ".lock")
+        state = try ScanState(path: options.databasePath)
+    }
+
+    /// Runs (or resumes) a pass.
+    public func run(input: ScanInput, progress: (@Sendable (ScanProgress) -> Void)? = nil) async throws(ScanError) -> ScanOutcome {
+        let db = state.db
+        var resumed = true
+        var pass: Int64
+        var position: Int64
+        if let open = try db.query("SELECT id, state, ingest_position FROM passes WHERE state != 'done' ORDER BY id LIMIT 1").first,
+           let id = open[0].int {
+            pass = id
+            position = open[2].int ?? 0
+            if open[1].string == "running" { position = -1 }
+        } else {
+            resumed = false
+            var start: Int64 = 0
+            if case .mirror = input { start = try state.meta("mirror_offset")?.int ?? 0 }
+            pass = try db.transaction { () throws(ScanError) -> Int64 in
+                try db.query("INSERT INTO passes(input, state, ingest_position, started_ns) VALUES (?1, 'ingesting', ?2, ?3)",
+                             [.text(input.label), .integer(start), .integer(options.now())])
+                return try db.query("SELECT last_insert_rowid()").first?.first?.int ?? 0
+            }
+            position = start
+            try StateFiles.makeDirectory(options.outputDirectory)
+            try StateFiles.writeAtomically(options.journalPath, [])
+        }
+        if position >= 0 { try await ingest(input: input, pass: pass, from: position, progress: progress) }
+        let newVersions = Int(try db.query("SELECT count(*) FROM versions WHERE first_pass = ?1", [.integer(pass)]).first?.first?.int ?? 0)
+
+        try StateFiles.makeDirectory(options.outputDirectory)
+        try syncJournal(pass: pass)
+        let units = try db.query("SELECT unit FROM pass_units WHERE pass = ?1 AND done = 0 ORDER BY unit", [.integer(pass)])
+            .compactMap { $0[0].bytes }
+        let total = Int(try db.query("SELECT count(*) FROM pass_units WHERE pass = ?1", [.integer(pass)]).first?.first?.int ?? 0)
+        var failed: [(unit: String, reason: String)] = []
+        var processed = 0
+        var next = 0
+        await withTaskGroup(of: (String, Result<UnitResult, ScanError>).self) { group in
+            func launch() {
+                guard next < units.count else { return }
+                let key = units[next]
+                next += 1
+                let unitKey = String(decoding: key, as: UTF8.self)
+                do throws(ScanError) {
+                    let input = try unitInput(key, pass: pass)
+                    let hooks = self.hooks
+                    group.addTask { (unitKey, await Self.process(input, hooks: hooks)) }
+                } catch {
+                    failed.append((unit: unitKey, reason: error.message))
+                    launch()
+                }
+            }
+            for _ in 0..<options.concurrency { launch() }
+            while let item = await group.next() {
+                let (unitKey, result) = item
+                switch result {
+                case .success(let unit):
+                    do throws(ScanError) {
+                        try commit(unit, pass: pass)
+                        processed += 1
+                        progress?(ScanProgress(phase: "units", done: total - units.count + processed, total: total))
+                    } catch {
+                        failed.append((unit: unitKey, reason: error.message))
+                    }
+                case .failure(let error):
+                    failed.append((unit: unitKey, reason: error.message))
+                }
+                launch()
+            }
+        }
+        failed.sort { Array($0.unit.utf8).lexicographicallyPrecedes(Array($1.unit.utf8)) }
+        var outcome = ScanOutcome(pass: pass, resumed: resumed, newVersions: newVersions, units: total,
+                                  unitsProcessed: processed, failedUnits: failed, findings: [])
+        guard failed.isEmpty else { return outcome }
+
+        // Output: every unit's lines in key order.
+        var bytes: [UInt8] = []
+        for row in try db.query("SELECT records FROM pass_units WHERE pass = ?1 ORDER BY unit", [.integer(pass)]) {
+            let lines = row[0].bytes ?? []
+            bytes += lines
+            for line in lines.split(separator: 0x0A) { if let f = ScanFinding(jsonLine: line) { outcome.findings.append(f) } }
+        }
+        try StateFiles.writeAtomically(options.outputPath, bytes)
+        try db.query("UPDATE passes SET state = 'done', finished_ns = ?2 WHERE id = ?1", [.integer(pass), .integer(options.now())])
+        return outcome
+    }
+
+    // MARK: - Ingest
+
+    private func ingest(input: ScanInput, pass: Int64, from start: Int64, progress: (@Sendable (ScanProgress) -> Void)?) async throws(ScanError) {
+        let db = state.db
+        // Typosquat references: the built-in list, --known, then every path seen before, in feed
+        // order (each new path is checked, then added).
+        var detector = Typosquat.Detector(known: options.knownPaths, project: [], includeBuiltIn: options.typosquatBuiltIn)
+        var knownPaths = Set<ByteString>()
+        for row in try db.query("SELECT path FROM paths ORDER BY first_seq") {
+            guard let p = row[0].bytes else { continue }
+            detector.insert(ByteString(p), as: .project)
+            knownPaths.insert(ByteString(p))
+        }
+        var seq = try state.meta("next_seq")?.int ?? 0
+        var resolved: [ByteString: RepositoryTarget?] = [:]
+        var position = start
+        var ingested = 0
+        while true {
+            // One batch of entries after `position`.
+            var batch: [(IndexEntry, Int64)] = []
+            switch input {
+            case .mirror(let mirror):
+                let limit = options.ingestBatch
+                try mirror.forEachEntry(from: position) { (entry, after) throws(ScanError) -> Bool in
+                    batch.append((entry, after))
+                    return batch.count < limit
+                }
+            case .list(let entries, _):
+                let from = Int(position)
+                let to = min(entries.count, from + options.ingestBatch)
+                if from < to { for i in from..<to { batch.append((entries[i], Int64(i + 1))) } }
+            }
+            if batch.isEmpty { break }
+            // Resolve outside the transaction (the hook may be async).
+            for (entry, _) in batch where resolved[entry.path] == nil {
+                do { resolved[entry.path] = .some(try await hooks.resolve(entry.path)) } catch let error as ScanError {
+                    throw error
+                } catch {
+                    throw ScanError(.network, "resolve \(entry.path): \(errorText(error))")
+                }
+            }
+            let end = batch.last?.1 ?? position
+            try db.transaction { () throws(ScanError) in
+                for (entry, _) in batch {
+                    seq += 1
+                    let target = resolved[entry.path] ?? nil
+                    let unit = target?.url ?? String(decoding: entry.path.bytes, as: UTF8.self)
+                    let owned = options.shard.owns(Array(unit.utf8))
+                    if !knownPaths.contains(entry.path) {
+                        knownPaths.insert(entry.path)
+                        try db.query("INSERT OR IGNORE INTO paths(path, first_seq, first_seen) VALUES (?1, ?2, ?3)",
+                                     [.blob(entry.path.bytes), .integer(seq), entry.timestamp.map { .text($0.text) } ?? .null])
+                        // One finding per path: the strongest rule against the first reference.
+                        if owned, let hits = try? detector.check(entry.path) {
+                            for hit in hits.prefix(1) {
+                                let finding = ScanFinding(
+                                    kind: .typosquat, path: text(entry.path), version: text(entry.version), repository: unit,
+                                    message: "looks like \(text(hit.target)) (\(hit.rule.rawValue): \(hit.detail))",
+                                    target: text(hit.target), rule: hit.rule.rawValue)
+                                try db.query("INSERT INTO pending_findings(pass, unit, record) VALUES (?1, ?2, ?3)",
+                                             [.integer(pass), .blob(Array(unit.utf8)), .blob(finding.jsonLine)])
+                            }
+                        }
+                        detector.insert(entry.path, as: .project)
+                    }
+                    guard owned else { continue }
+                    try db.query("""
+                        INSERT OR IGNORE INTO versions(path, version, seq, first_seen, first_seen_ns, first_pass, repository)
+                        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+                        """, [.blob(entry.path.bytes), .blob(entry.version.bytes), .integer(seq),
+                              entry.timestamp.map { .text($0.text) } ?? .null,
+                              entry.timestamp.map { .integer($0.epochNanoseconds) } ?? .null,
+                              .integer(pass), .blob(Array(unit.utf8))])
+                    try db.query("INSERT OR IGNORE INTO repositories(url, vcs, root, resolved) VALUES (?1, ?2, ?3, ?4)",
+                                 [.blob(Array(unit.utf8)), target.map { .text($0.vcs) } ?? .null,
+                                  .blob(target?.root.bytes ?? entry.path.bytes), .integer(target == nil ? 0 : 1)])
+                }
+                try state.setMeta("next_seq", .integer(seq))
+                try db.query("UPDATE passes SET ingest_position = ?2 WHERE id = ?1", [.integer(pass), .integer(end)])
+            }
+            position = end
+            ingested += batch.count
+            progress?(ScanProgress(phase: "ingest", done: ingested, total: nil))
+            if case .list(let entries, _) = input, position >= Int64(entries.count) { break }
+        }
+        // The pass's units: every repository this shard owns.
+        try db.transaction { () throws(ScanError) in
+            try db.query("INSERT OR IGNORE INTO pass_units(pass, unit) SELECT ?1, url FROM repositories", [.integer(pass)])
+            if case .mirror = input { try state.setMeta("mirror_offset", .integer(position)) }
+            try db.query("UPDATE passes SET state = 'running' WHERE id = ?1", [.integer(pass)])
+        }
+    }
+
+    // MARK: - Units
+
+    struct UnitVersion: Sendable {
+        var module: ModuleVersion
+        var isNew: Bool
+        var originFetched: Bool
+        var origin: VersionOrigin?
+    }
+
+    struct UnitInput: Sendable {
+        var key: String
+        var target: RepositoryTarget?
+        var versions: [UnitVersion]
+        var refsNow: [ByteString: String]
+        var pending: [ScanFinding]
+        var now: Int64
+    }
+
+    struct UnitResult: Sendable {
+        var input: UnitInput
+        var findings: [ScanFinding]
+        var origins: [(ModuleVersion, VersionOrigin?)]
+        var listing: RepositoryRefs?
+    }
+
+    private func unitInput(_ key: [UInt8], pass: Int64) throws(ScanError) -> UnitInput {
+        let db = state.db
+        let repo = try db.query("SELECT vcs, root, resolved FROM repositories WHERE url = ?1", [.blob(key)]).first
+        let unit = String(decoding: key, as: UTF8.self)
+        var target: RepositoryTarget? = nil
+        if let repo, repo[2].int == 1 {
+            target = RepositoryTarget(url: unit, vcs: repo[0].string ?? "git", root: ByteString(repo[1].bytes ?? []))
+        }
+        let versions = try db.query("""
+            SELECT path, version, first_pass, origin_fetched, origin FROM versions WHERE repository = ?1 ORDER BY path, version
+            """, [.blob(key)]).map { row in
+            UnitVersion(module: ModuleVersion(path: ByteString(row[0].bytes ?? []), version: ByteString(row[1].bytes ?? [])),
+                        isNew: row[2].int == pass, originFetched: row[3].int == 1,
+                        origin: row[4].bytes.flatMap { try? JSONDecoder().decode(VersionOrigin.self, from: Data($0)) })
+        }
+        var refs: [ByteString: String] = [:]
+        for row in try db.query("SELECT ref, commit_hash FROM refs_now WHERE repository = ?1", [.blob(key)]) {
+            refs[ByteString(row[0].bytes ?? [])] = row[1].string ?? ""
+        }
+        let pending = try db.query("SELECT record FROM pending_findings WHERE pass = ?1 AND unit = ?2", [.integer(pass), .blob(key)])
+            .compactMap { $0[0].bytes.flatMap { ScanFinding(jsonLine: $0) } }
+        return UnitInput(key: unit, target: target, versions: versions, refsNow: refs, pending: pending, now: options.now())
+    }
+
+    /// The checks of one unit (no state access: runs concurrently).
+    static func process(_ input: UnitInput, hooks: ScanHooks) async -> Result<UnitResult, ScanError> {
+        do {
+            return .success(try await check(input, hooks: hooks))
+        } catch let error as ScanError {
+            return .failure(error)
+        } catch {
+            return .failure(ScanError(.network, "\(input.key): \(errorText(error))"))
+        }
+    }
+
+    static func check(_ input: UnitInput, hooks: ScanHooks) async throws -> UnitResult {
+        var findings = input.pending
+        var origins: [(ModuleVersion, VersionOrigin?)] = []
+        var originOf: [ModuleVersion: VersionOrigin] = [:]
+        for v in input.versions {
+            if v.originFetched {
+                if let o = v.origin { originOf[v.module] = o }
+            } else if let fetch = hooks.origin {
+                let o = try await fetch(v.module)
+                origins.append((v.module, o))
+                if let o { originOf[v.module] = o }
+            }
+        }
+        var listing: RepositoryRefs? = nil
+        if let target = input.target, let list = hooks.listRefs {
+            let refs = try await list(target)
+            listing = refs
+            for v in input.versions where !Module.isPseudoVersion(v.module.version) {
+                let origin = originOf[v.module]
+                let refName = ByteString(origin?.ref ?? ("refs/tags/" + text(target.tag(path: v.module.path, version: v.module.version))))
+                let current = refs.refs[refName]
+                let previous = input.refsNow[refName]
+                let ref = text(refName)
+                func finding(_ kind: ScanFinding.Kind, _ message: String) -> ScanFinding {
+                    ScanFinding(kind: kind, path: text(v.module.path), version: text(v.module.version), repository: target.url, message: message)
+                }
+                var reason: VerdictRequest.Reason? = nil
+                if let expected = origin?.hash {
+                    if current == nil {
+                        findings.append(finding(.tagDeleted, refs.repositoryMissing
+                            ? "\(ref): repository not found; the mirror's Origin names \(expected)"
+                            : "\(ref): deleted from the repository; the mirror's Origin names \(expected)"))
+                        reason = .tagDeleted
+                    } else if let current, current != expected {
+                        findings.append(finding(.tagMoved, "\(ref): now \(current); the mirror's Origin names \(expected)"))
+                        reason = .tagMoved
+                    }
+                } else {
+                    if let previous, current == nil {
+                        findings.append(finding(.tagDeleted, "\(ref): deleted from the repository; the last listing had \(previous)"))
+                        reason = .tagDeleted
+                    } else if let previous, let current, current != previous {
+                        findings.append(finding(.tagMoved, "\(ref): now \(current); the last listing had \(previous)"))
+                        reason = .tagMoved
+                    } else if v.isNew {
+                        reason = .missingOrigin
+                    }
+                }
+                if let reason, let verdict = hooks.verdict {
+                    findings += try await verdict(VerdictRequest(module: v.module, repository: target, ref: refName,
+                                                                 currentCommit: current, origin: origin, reason: reason))
+                }
+            }
+        }
+        if let advisories = hooks.advisories {
+            for v in input.versions where v.isNew { findings += try await advisories(v.module, input.target) }
+        }
+        findings = Array(Set(findings)).sorted()
+        return UnitResult(input: input, findings: findings, origins: origins, listing: listing)
+    }
+
+    private func commit(_ unit: UnitResult, pass: Int64) throws(ScanError) {
+        let db = state.db
+        let key: [UInt8] = Array(unit.input.key.utf8)
+        let now = unit.input.now
+        var lines: [UInt8] = []
+        for f in unit.findings { lines += f.jsonLine + [0x0A] }
+        try db.transaction { () throws(ScanError) in
+            for (module, origin) in unit.origins {
+                let json: SQLValue = origin.flatMap(Self.encodedOrigin) ?? .null
+                try db.query("UPDATE versions SET origin_fetched = 1, origin = ?3 WHERE path = ?1 AND version = ?2",
+                             [.blob(module.path.bytes), .blob(module.version.bytes), json])
+            }
+            if let listing = unit.listing {
+                // Tags only: branches move by design.
+                let tags = listing.refs.filter { $0.key.hasPrefix("refs/tags/") }
+                for (ref, commit) in tags.sorted(by: { $0.key < $1.key }) {
+                    let previous = unit.input.refsNow[ref]
+                    guard previous != commit else { continue }
+                    try db.query("INSERT OR REPLACE INTO ref_events(repository, ref, observed_ns, pass, event, commit_hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                                 [.blob(key), .blob(ref.bytes), .integer(now), .integer(pass), .text(previous == nil ? "new" : "moved"), .text(commit)])
+                    try db.query("INSERT OR REPLACE INTO refs_now(repository, ref, commit_hash, since_ns) VALUES (?1, ?2, ?3, ?4)",
+                                 [.blob(key), .blob(ref.bytes), .text(commit), .integer(now)])
+                }
+                for (ref, _) in unit.input.refsNow.sorted(by: { $0.key < $1.key }) where tags[ref] == nil {
+                    try db.query("INSERT OR REPLACE INTO ref_events(repository, ref, observed_ns, pass, event, commit_hash) VALUES (?1, ?2, ?3, ?4, 'deleted', NULL)",
+                                 [.blob(key), .blob(ref.bytes), .integer(now), .integer(pass)])
+                    try db.query("DELETE FROM refs_now WHERE repository = ?1 AND ref = ?2", [.blob(key), .blob(ref.bytes)])
+                }
+                try db.query("UPDATE repositories SET last_listed_ns = ?2 WHERE url = ?1", [.blob(key), .integer(now)])
+            }
+            for f in unit.findings {
+                try db.query("INSERT INTO findings(pass, kind, path, version, repository, record) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                             [.integer(pass), .text(f.kind.rawValue), .blob(Array(f.path.utf8)), .blob(Array(f.version.utf8)),
+                              .blob(Array(f.repository.utf8)), .blob(f.jsonLine)])
+            }
+            try db.query("UPDATE pass_units SET done = 1, records = ?3 WHERE pass = ?1 AND unit = ?2",
+                         [.integer(pass), .blob(key), .blob(lines)])
+        }
+        try StateFiles.append(options.journalPath, lines + checkpointLine(unit.input.key, count: unit.findings.count))
+    }
+
+    static func encodedOrigin(_ origin: VersionOrigin) -> SQLValue? {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return (try? encoder.encode(origin)).map { .blob(Array($0)) }
+    }
+
+    private func checkpointLine(_ unit: String, count: Int) -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return ((try? Array(encoder.encode(JournalCheckpoint(checkpoint: .init(unit: unit, records: count))))) ?? []) + [0x0A]
+    }
+
+    /// Makes the journal agree with the state after a crash: units committed to the state but
+    /// missing a checkpoint line (the crash fell between the commit and the append) are
+    /// appended; a torn last line is cut off.
+    private func syncJournal(pass: Int64) throws(ScanError) {
+        let path = options.journalPath
+        var data = try StateFiles.read(path, limit: 1 << 30) ?? []
+        if let lastNewline = data.lastIndex(of: 0x0A), lastNewline != data.count - 1 {
+            data = Array(data[...lastNewline])
+            try StateFiles.writeAtomically(path, data)
+        } else if !data.isEmpty, data.last != 0x0A {
+            data = []
+            try StateFiles.writeAtomically(path, data)
+        }
+        var journaled = Set<String>()
+        for line in data.split(separator: 0x0A) {
+            if let l = try? JSONDecoder().decode(JournalCheckpoint.self, from: Data(line)) { journaled.insert(l.checkpoint.unit) }
+        }
+        var missing: [UInt8] = []
+        for row in try state.db.query("SELECT unit, records FROM pass_units WHERE pass = ?1 AND done = 1 ORDER BY unit", [.integer(pass)]) {
+            let unit = row[0].string ?? ""
+            guard !journaled.contains(unit) else { continue }
+            let records = row[1].bytes ?? []
+            missing += records + checkpointLine(unit, count: records.split(separator: 0x0A).count)
+        }
+        if !missing.isEmpty { try StateFiles.append(path, missing) }
+    }
+}
+
+/// Bytes as text for findings (module paths and versions are ASCII when valid).
+func text(_ b: ByteString) -> String { String(decoding: b.bytes, as: UTF8.self) }
+
+/// A journal's checkpoint line: `{"checkpoint":{"records":N,"unit":"<key>"}}`.
+private struct JournalCheckpoint: Codable {
+    struct Inner: Codable { var unit: String; var records: Int }
+    var checkpoint: Inner
+}

@@ -1,0 +1,336 @@
+import ArgumentParser
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import GoModKit
+import GoModScan
+
+/// `gomodkit scan`: watch the ecosystem (ECOSYSTEM-SCAN.md; Docs/scan.md).
+struct ScanCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "scan",
+        abstract: "Scan module versions from the module index (or a list) per repository, optionally as one shard of many.",
+        discussion: """
+            Exit status: 0 clean (or, with --findings-exit-zero, every unit processed), 1 findings, \
+            2 usage or unreadable local input (bad flags, shard index out of range, corrupt \
+            mirror or checkpoint), 3 incomplete (network exhausted after back-off, state or \
+            output not writable; retryable: a new run resumes the pass).
+            """,
+        subcommands: [ScanRun.self, ScanMerge.self, ScanMirror.self],
+        defaultSubcommand: ScanRun.self
+    )
+}
+
+/// Maps a scan error to the CLI's failure (exit 2 or 3).
+func scanFailure(_ error: ScanError) -> CLIFailure {
+    CLIFailure(code: error.exitCode, message: "gomodkit scan: \(terminalSafe(error.message))")
+}
+
+/// Exit code for "could not verify; retryable".
+let scanIncomplete: Int32 = 3
+
+/// The feed client over the default transport.
+func feedClient(_ index: String, timeout: Double, attempts: Int) throws(CLIFailure) -> IndexFeedClient {
+    guard let url = URL(string: index), let scheme = url.scheme, scheme == "http" || scheme == "https", url.host != nil else {
+        throw CLIFailure.input("gomodkit scan: --index \(terminalSafe(index)): not an http(s) URL")
+    }
+    return IndexFeedClient(url: url, transport: DefaultHTTPTransport(timeout: timeout), retry: RetryPolicy(maxAttempts: max(1, attempts)))
+}
+
+struct ScanRun: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run (or resume) one pass of the scan.",
+        discussion: """
+            New versions come from the index feed (--index, mirrored under --state/index; \
+            without --index, the mirror as it is), or a list of path@version lines (--versions). GOPROXY, GOSUMDB and the other Go settings \
+            come from the environment. Findings go to <out>/shard-<I>-of-<N>.jsonl, one JSON \
+            object per line (kind, path, version, repository, message), written atomically; a \
+            killed run resumes the pass where it stopped.
+            """
+    )
+
+    @Option(help: "The state directory (SQLite state, feed mirror, lock).")
+    var state: String
+
+    @Option(help: "The module index feed URL (e.g. https://index.golang.org/index).")
+    var index: String?
+
+    @Option(help: "A file of path@version lines to scan instead of the feed.")
+    var versions: String?
+
+    @Option(help: "Start a new mirror at this RFC 3339 time instead of the beginning of the feed.")
+    var since: String?
+
+    @Flag(help: "Keep going: sync the feed and run a pass every --interval seconds.")
+    var follow = false
+
+    @Option(help: "Seconds between passes with --follow.")
+    var interval: Double = 300
+
+    @Option(name: .customLong("db"), help: "A checksum database (name or URL) for rebuild verdicts (repeatable; used once the origin checks are wired).")
+    var databases: [String] = []
+
+    @Option(name: .customLong("osv"), help: "An OSV advisory directory (repeatable; used once advisory matching is wired).")
+    var osv: [String] = []
+
+    @Option(help: "This shard's index (default $JOB_COMPLETION_INDEX, then $GOMODKIT_SHARD_INDEX).")
+    var shardIndex: Int?
+
+    @Option(help: "The number of shards (default $GOMODKIT_SHARD_COUNT).")
+    var shardCount: Int?
+
+    @Option(help: "The output directory (default <state>/out).")
+    var out: String?
+
+    @Option(help: "A resolution table: lines <import-prefix> <vcs> <repo-root> (go-import fields) for paths outside github.com and bitbucket.org.")
+    var resolutions: String?
+
+    @Option(help: "A file of module paths added to the typosquat references (repeatable).")
+    var known: [String] = []
+
+    @Flag(help: "Skip fetching each new version's .info Origin from GOPROXY.")
+    var noOrigin = false
+
+    @Flag(help: "Skip listing repository refs (git ls-remote).")
+    var noRefs = false
+
+    @Flag(help: "Exit 0 when the pass completed, whatever it found (for batch engines; scan merge exits 1 on findings).")
+    var findingsExitZero = false
+
+    @Option(help: "Units (repositories) checked at once.")
+    var jobs: Int = 8
+
+    @Option(help: "Network timeout in seconds.")
+    var timeout: Double = 60
+
+    @Option(help: "Requests per feed page before giving up (exponential back-off between them).")
+    var attempts: Int = 8
+
+    func validate() throws {
+        if index != nil && versions != nil { throw ValidationError("--index and --versions exclude each other") }
+        if follow && versions != nil { throw ValidationError("--follow needs --index") }
+        if let since, IndexTimestamp(since) == nil { throw ValidationError("--since \(terminalSafe(since)): not an RFC 3339 time") }
+    }
+
+    func run() async throws {
+        let environment = ProcessInfo.processInfo.environment
+        let shard: ShardSpec
+        do throws(ScanError) { shard = try ShardSpec.resolve(index: shardIndex, count: shardCount, environment: environment) } catch {
+            throw scanFailure(error)
+        }
+        var knownPaths: [ByteString] = []
+        for file in known { knownPaths += GoModKit.Typosquat.parseList(try readInputFile(file)) }
+        let stateDir = String(decoding: goPathClean(Array(absolutePath(state).utf8)), as: UTF8.self)
+        let options = ScanOptions(stateDirectory: stateDir, shard: shard, outputDirectory: out.map(absolutePath),
+                                  concurrency: jobs, knownPaths: knownPaths)
+        var hooks = ScanHooks()
+        if let resolutions {
+            let table: ResolutionTable
+            do { table = try ResolutionTable(parsing: try readInputFile(resolutions), name: resolutions) } catch let error as ScanError {
+                throw scanFailure(error)
+            }
+            hooks.resolve = { path in table.resolve(path) ?? StaticHostResolver.resolve(path) }
+        }
+        if !noRefs {
+            let lister = LsRemoteRefLister()
+            hooks.listRefs = { target in try await lister.list(target) }
+        }
+        if !noOrigin {
+            let goEnvironment = try GoEnvironment.forCommand()
+            let proxy = try goEnvironment.proxy(timeout: timeout)
+            hooks.origin = { module in
+                do {
+                    let info = try await proxy.info(module)
+                    guard let raw = info.origin else { return nil }
+                    return try JSONDecoder().decode(VersionOrigin.self, from: Data(raw))
+                } catch let error as ModuleProxyError where error.code == .notFound {
+                    return nil
+                }
+            }
+        }
+        if !databases.isEmpty || !osv.isEmpty {
+            Terminal.error("gomodkit scan: note: --db and --osv are accepted but rebuild verdicts and advisory matching are not wired yet")
+        }
+        let listInput: ScanInput?
+        if let versions {
+            let data = try readInputFile(versions, limit: 1 << 30)
+            do throws(ScanError) { listInput = .list(try IndexEntry.parseList(data, name: versions), name: versions) } catch { throw scanFailure(error) }
+        } else {
+            listInput = nil
+        }
+        let progress = ProgressLine()
+        let scanner: Scanner
+        do throws(ScanError) { scanner = try Scanner(options: options, hooks: hooks) } catch { throw scanFailure(error) }
+        while true {
+            let input: ScanInput
+            if let listInput {
+                input = listInput
+            } else {
+                let mirror = IndexMirror(directory: stateDir + "/index")
+                if let index {
+                    do {
+                        try makeDirectoryAll(mirror.directory)
+                        // Shards sharing one state directory take turns syncing the mirror.
+                        let lock = try MirrorLock(mirror.directory + "/.lock")
+                        let summary = try await mirror.sync(client: try feedClient(index, timeout: timeout, attempts: attempts),
+                                                            initialSince: since.flatMap(IndexTimestamp.init))
+                        withExtendedLifetime(lock) {}
+                        for gap in summary.gaps {
+                            Terminal.error("gomodkit scan: feed gap: a full page at \(gap.at) could not advance; continued at \(gap.resumedAt)")
+                        }
+                    } catch let error as ScanError {
+                        throw scanFailure(error)
+                    } catch let error as MakeDirectoryAllError {
+                        throw CLIFailure(code: scanIncomplete, message: "gomodkit scan: mkdir \(error.path): \(systemMessage(error.code))")
+                    }
+                }
+                if index == nil {
+                    // No --index: scan the mirror as it is (synced by `gomodkit scan mirror`).
+                    do {
+                        guard try mirror.checkpoint() != nil else {
+                            throw CLIFailure.input("gomodkit scan: no feed mirror in \(terminalSafe(mirror.directory)): give --index URL, --versions FILE, or run gomodkit scan mirror first")
+                        }
+                    } catch let error as ScanError { throw scanFailure(error) }
+                }
+                input = .mirror(mirror)
+            }
+            let outcome: ScanOutcome
+            do throws(ScanError) {
+                outcome = try await scanner.run(input: input) { p in
+                    progress.show("scan \(shard.fileStem): \(p.phase) \(p.done)\(p.total.map { "/\($0)" } ?? "")")
+                }
+            } catch {
+                progress.clear()
+                throw scanFailure(error)
+            }
+            progress.clear()
+            Terminal.error("gomodkit scan: pass \(outcome.pass)\(outcome.resumed ? " (resumed)" : ""): \(outcome.newVersions) new versions, \(outcome.units) repositories, \(outcome.findings.count) findings")
+            for (unit, reason) in outcome.failedUnits {
+                Terminal.error("gomodkit scan: not checked: \(terminalSafe(unit)): \(terminalSafe(reason))")
+            }
+            if !follow {
+                if !outcome.complete {
+                    throw CLIFailure(code: scanIncomplete, message: "gomodkit scan: \(outcome.failedUnits.count) repositories not checked; run again to resume")
+                }
+                for finding in outcome.findings { print(finding.text) }
+                if !outcome.findings.isEmpty && !findingsExitZero {
+                    throw CLIFailure(code: CLIFailure.verificationFailed, message: "")
+                }
+                return
+            }
+            for finding in outcome.findings { print(finding.text) }
+            try await Task.sleep(for: .milliseconds(Int64(max(1, interval) * 1000)))
+        }
+    }
+}
+
+/// A blocking exclusive `flock` on the mirror (shards sharing a state directory sync in turn).
+final class MirrorLock {
+    private let fd: Int32
+    init(_ path: String) throws(CLIFailure) {
+        fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw CLIFailure(code: scanIncomplete, message: "gomodkit scan: open \(path): \(systemMessage(errno))") }
+        guard flock(fd, LOCK_EX) == 0 else {
+            let e = errno
+            close(fd)
+            throw CLIFailure(code: scanIncomplete, message: "gomodkit scan: lock \(path): \(systemMessage(e))")
+        }
+    }
+    deinit { close(fd) }
+}
+
+struct ScanMerge: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "merge",
+        abstract: "Join shard outputs into one report.",
+        discussion: """
+            Each input is a shard output file or a directory of shard-<I>-of-<N>.jsonl files. \
+            Exit status: 0 no findings, 1 findings, 2 unreadable or mismatched inputs, 3 a shard \
+            of N is missing (the scan is incomplete).
+            """
+    )
+
+    enum Format: String, ExpressibleByArgument { case text, json, sarif }
+
+    @Option(help: "Output format: text, json or sarif.")
+    var format: Format = .text
+
+    @Argument(help: "Shard output files or directories.")
+    var inputs: [String]
+
+    func run() async throws {
+        guard !inputs.isEmpty else { throw CLIFailure.input("gomodkit scan merge: no inputs") }
+        let merged: ScanReport.Merged
+        do throws(ScanError) { merged = try ScanReport.merge(inputs) } catch { throw scanFailure(error) }
+        switch format {
+        case .text: Terminal.write(Array(ScanReport.text(merged.findings).utf8))
+        case .json: Terminal.write(ScanReport.json(merged) + [0x0A])
+        case .sarif: Terminal.write(ScanReport.sarif(merged.findings) + [0x0A])
+        }
+        if !merged.missingShards.isEmpty {
+            throw CLIFailure(code: scanIncomplete, message: "gomodkit scan merge: incomplete: no output from shard\(merged.missingShards.count == 1 ? "" : "s") \(merged.missingShards.map(String.init).joined(separator: ", ")) of \(merged.shardCount ?? 0)")
+        }
+        if !merged.findings.isEmpty { throw CLIFailure(code: CLIFailure.verificationFailed, message: "") }
+    }
+}
+
+struct ScanMirror: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "mirror",
+        abstract: "Only sync the local mirror of the index feed (<state>/index).",
+        discussion: "Exit status: 0 synced, 2 usage or corrupt mirror, 3 network exhausted or disk not writable."
+    )
+
+    @Option(help: "The state directory.")
+    var state: String
+
+    @Option(help: "The module index feed URL.")
+    var index: String = "https://index.golang.org/index"
+
+    @Option(help: "Start a new mirror at this RFC 3339 time.")
+    var since: String?
+
+    @Option(help: "Stop after this many pages.")
+    var maxPages: Int?
+
+    @Option(help: "Network timeout in seconds.")
+    var timeout: Double = 60
+
+    @Option(help: "Requests per feed page before giving up (exponential back-off between them).")
+    var attempts: Int = 8
+
+    func run() async throws {
+        var start: IndexTimestamp? = nil
+        if let since {
+            guard let t = IndexTimestamp(since) else { throw CLIFailure.input("gomodkit scan mirror: --since \(terminalSafe(since)): not an RFC 3339 time") }
+            start = t
+        }
+        let dir = String(decoding: goPathClean(Array(absolutePath(state).utf8)), as: UTF8.self) + "/index"
+        let mirror = IndexMirror(directory: dir)
+        do throws(MakeDirectoryAllError) {
+            try makeDirectoryAll(dir)
+        } catch {
+            throw CLIFailure(code: scanIncomplete, message: "gomodkit scan mirror: mkdir \(error.path): \(systemMessage(error.code))")
+        }
+        let lock = try MirrorLock(dir + "/.lock")
+        defer { withExtendedLifetime(lock) {} }
+        do {
+            let summary = try await mirror.sync(client: try feedClient(index, timeout: timeout, attempts: attempts), maxPages: maxPages, initialSince: start)
+            let cp = try mirror.checkpoint()
+            print("\(summary.pages) pages, \(summary.appended) new entries, \(summary.duplicates) duplicates dropped; mirror holds \(cp?.entries ?? 0) entries up to \(cp?.since ?? "-")\(summary.caughtUp ? "" : " (not caught up)")")
+            for gap in summary.gaps { print("gap: a full page at \(gap.at) could not advance; continued at \(gap.resumedAt)") }
+        } catch let error as ScanError {
+            throw scanFailure(error)
+        }
+    }
+}
