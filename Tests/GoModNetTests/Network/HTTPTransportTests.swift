@@ -24,7 +24,18 @@ import GoModTestSupport
         }
     }
 
+    /// The client kept every connection: none was closed by it. The transport's pool closes a
+    /// connection idle for 60 s, so on a machine stalled that long (a loaded CI runner, every
+    /// cooperative thread busy) a close is the pool's, not a framing error: the check applies to
+    /// runs that took less than that.
+    static func expectKeptAlive(_ server: LoopbackHTTPServer, since start: ContinuousClock.Instant,
+                                sourceLocation: SourceLocation = #_sourceLocation) {
+        guard ContinuousClock.now - start < .seconds(50) else { return }
+        #expect(server.closedByClient == 0, sourceLocation: sourceLocation)
+    }
+
     @Test func contentLengthBodyAndKeepAliveReuse() async throws {
+        let start = ContinuousClock.now
         let server = try LoopbackHTTPServer { path, c in
             c.respond(200, Array("hello \(path)".utf8))
             return .keepAlive
@@ -41,7 +52,7 @@ import GoModTestSupport
         }
         // Sequential requests reuse kept-alive connections: none was closed by the client, and
         // fewer connections than requests were opened.
-        #expect(server.closedByClient == 0)
+        Self.expectKeptAlive(server, since: start)
         #expect(server.connections < 5, "\(server.connections)")
         #expect(server.paths == (0..<5).map { "/x\($0)" })
     }
@@ -111,6 +122,7 @@ import GoModTestSupport
     }
 
     @Test func chunkedBody() async throws {
+        let start = ContinuousClock.now
         let server = try LoopbackHTTPServer { _, c in
             c.write("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5;ext=1\r\nhello\r\n1\r\n \r\n5\r\nworld\r\n0\r\nX-Trailer: t\r\n\r\n")
             return .keepAlive
@@ -122,7 +134,7 @@ import GoModTestSupport
         let again = try await transport.get(server.url.appendingPathComponent("c"), limit: 11)
         #expect(again.body == Array("hello world".utf8))
         // The chunk extensions and the trailer were consumed: the client kept the connection.
-        #expect(server.closedByClient == 0)
+        Self.expectKeptAlive(server, since: start)
         // One byte over the cap.
         let error = await Self.transportError { _ = try await transport.get(server.url.appendingPathComponent("c"), limit: 10) }
         #expect(error?.code == .oversizeResponse)
@@ -331,6 +343,7 @@ import GoModTestSupport
     }
 
     @Test func oneXXResponsesAreSkippedAndNoBodyStatuses() async throws {
+        let start = ContinuousClock.now
         let server = try LoopbackHTTPServer { path, c in
             if path == "/continue" {
                 c.write("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early Hints\r\nLink: x\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
@@ -346,7 +359,7 @@ import GoModTestSupport
         let e = try await transport.get(server.url.appendingPathComponent("empty"), limit: 10)
         #expect(e.status == 204 && e.body.isEmpty)
         // The interim responses and the body-less 204 left the connection reusable.
-        #expect(server.closedByClient == 0)
+        Self.expectKeptAlive(server, since: start)
     }
 
     @Test func errorStatusesCarryTheirBody() async throws {
