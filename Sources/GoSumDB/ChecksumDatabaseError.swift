@@ -131,7 +131,7 @@ public struct ChecksumDatabaseError: Error, Sendable, Hashable, CustomStringConv
              .inconsistentTile, .unexpectedNoteContent:
             true
         case .disabled, .skipped, .invalidConfiguration, .notFound, .httpStatus, .transport, .offlineMissing,
-             .stateCorrupt, .tooManyRequests, .writeConflict, .storeFailure, .invalidModule:
+             .stateCorrupt, .tooManyRequests, .writeConflict, .storeFailure, .invalidModule, .deadlineExceeded:
             false
         }
     }

@@ -40,7 +40,7 @@ import Glibc
     // MARK: - Resource budgets
 
     @Test func overflowingSizesEndInTypedErrors() throws {
-        let dir = try Scratch()
+        let dir = try HostileScratch()
         let zip = dir.path + "/overflow.zip"
         try Data(Self.overflowingSizesZip()).write(to: URL(fileURLWithPath: zip))
 
@@ -58,7 +58,7 @@ import Glibc
     }
 
     @Test func deepNameEndsInAVerdict() throws {
-        let dir = try Scratch()
+        let dir = try HostileScratch()
         let zip = dir.path + "/deep.zip"
         let bytes = Self.deepNameZip()
         #expect(bytes.count > 130_000 && bytes.count < 132_000)
@@ -90,7 +90,7 @@ import Glibc
     // MARK: - File-system failures during extraction
 
     /// A module whose one large file (1 MiB of zeros, 1 KB deflated) does not fit the limit.
-    private static func makeLargeModuleZip(in dir: Scratch) throws -> String {
+    private static func makeLargeModuleZip(in dir: HostileScratch) throws -> String {
         let source = dir.path + "/src"
         try FileManager.default.createDirectory(atPath: source, withIntermediateDirectories: true)
         try Data("module example.com/m\n".utf8).write(to: URL(fileURLWithPath: source + "/go.mod"))
@@ -105,7 +105,7 @@ import Glibc
     /// `RLIMIT_FSIZE` of 64 KiB with `SIGXFSZ` ignored, as a shell sets them (`ulimit -f`,
     /// `trap "" XFSZ`): `write` fails with `EFBIG` in the middle of the large file.
     @Test func fileSizeLimitDuringUnzip() throws {
-        let dir = try Scratch()
+        let dir = try HostileScratch()
         let zip = try Self.makeLargeModuleZip(in: dir)
         let target = dir.path + "/cache/example.com/m@v1.0.0"
         let result = try Self.run("/bin/bash", ["-c", "ulimit -f 64; trap '' XFSZ; exec \"$@\"", "bash",
@@ -130,7 +130,7 @@ import Glibc
     /// listing of the mount after the failure is printed from inside the namespace.
     @Test(.enabled(if: canMountTmpfs, "needs unshare -m and mount (root with CAP_SYS_ADMIN)"))
     func diskFullDuringUnzip() throws {
-        let dir = try Scratch()
+        let dir = try HostileScratch()
         let zip = try Self.makeLargeModuleZip(in: dir)
         let mountPoint = dir.path + "/small"
         try FileManager.default.createDirectory(atPath: mountPoint, withIntermediateDirectories: true)
@@ -193,7 +193,7 @@ import Glibc
     /// it with `wait4` for its own `rusage`. A child still running after 60 s is killed (and the
     /// outcome then shows SIGKILL).
     static func run(_ executable: String, _ arguments: [String]) throws -> Outcome {
-        let scratch = try Scratch()
+        let scratch = try HostileScratch()
         let outPath = scratch.path + "/out", errPath = scratch.path + "/err"
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
@@ -237,7 +237,7 @@ import Glibc
 }
 
 /// A temporary directory, removed (read-only trees included) when released.
-final class Scratch {
+final class HostileScratch {
     let path: String
     init() throws {
         path = FileManager.default.temporaryDirectory.appendingPathComponent("gmk-hostile-\(UUID().uuidString)").path
