@@ -79,7 +79,9 @@ import GoModTestSupport
 
     /// Row 171: raw Unicode is not a typosquat finding but an invalid module path.
     @Test func rawUnicodeHomographIsInvalid() {
-        #expect(throws: ModulePathError.self) { try Self.detector.check("g\u{043E}lang.org/x/net") }
+        // module.CheckPath: the Cyrillic о is an "invalid char" in the first path element.
+        let error = #expect(throws: ModulePathError.self) { try Self.detector.check("g\u{043E}lang.org/x/net") }
+        #expect(error?.code == .invalidCharacterInFirstElement)
     }
 
     /// Row 172 and the "never flagged" rule.
