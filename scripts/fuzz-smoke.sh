@@ -2,6 +2,8 @@
 # Builds the nested Fuzz package with libFuzzer + AddressSanitizer and runs every fuzz target
 # (every Fuzz/Sources/Fuzz* directory) for a fixed time with SECURITY.md §4's limits.
 #   scripts/fuzz-smoke.sh [SECONDS]      # default 60 s per target
+#   FUZZ_TARGETS="FuzzModuleZip FuzzUnzip" scripts/fuzz-smoke.sh 3600   # some targets, long
+# The corpus grows in .build-fuzz/corpus/<target>/ and is kept between runs (Docs/Testing.md).
 # Exits non-zero when the build fails or any target crashes, leaks, times out or exceeds a
 # memory limit; the reproducer is left in .build-fuzz/artifacts/<target>/.
 set -euo pipefail
@@ -180,6 +182,7 @@ export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}quarantine_size_mb=64"
 status=0
 for src in "$root"/Fuzz/Sources/Fuzz*/; do
   target=$(basename "$src")
+  if [ -n "${FUZZ_TARGETS:-}" ] && [[ " $FUZZ_TARGETS " != *" $target "* ]]; then continue; fi
   corpus="$scratch/corpus/$target"
   artifacts="$scratch/artifacts/$target"
   mkdir -p "$corpus" "$artifacts"
