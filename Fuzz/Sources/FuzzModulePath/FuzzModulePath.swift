@@ -49,7 +49,7 @@ public func fuzzModulePath(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 
     if prefix + major != path { fatalError("SplitPathVersion lost bytes of \(path)") }
     _ = Module.pathMajorPrefix(major)
     _ = Module.matchPathMajor(version, major)
-    if let error = (Result { () throws(ModulePathError) in try Module.checkPathMajor(version, major) }).failure {
+    if let error = (Result { () throws(ModulePathError) in try Module.checkPathMajor(version, major) }).failureValue {
         _ = error.description
     }
 
@@ -89,7 +89,7 @@ public func fuzzModulePath(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 
 
     // The pair, patterns and arguments.
     let mv = ModuleVersion(path: path, version: version)
-    if let error = (Result { () throws(ModulePathError) in try mv.check() }).failure {
+    if let error = (Result { () throws(ModulePathError) in try mv.check() }).failureValue {
         _ = (error.description, Module.versionError(mv, error).description)
     }
     var list = [mv, ModuleVersion(path: version, version: path), ModuleVersion(path: path, version: canonical)]
@@ -108,7 +108,7 @@ public func fuzzModulePath(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 
 
 extension Result {
     /// The error, if any.
-    var failure: Failure? {
+    var failureValue: Failure? {
         if case .failure(let error) = self { return error }
         return nil
     }

@@ -71,7 +71,8 @@ public func fuzzProxyResponse(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int
     if let info = ModuleInfo(json: p[1]) { _ = (info.version, info.time, info.origin) }
 
     blocking {
-        func expectStatus(_ error: ModuleProxyError) {
+        func expectStatus(_ error: any Error) {
+            guard let error = error as? ModuleProxyError else { fatalError("untyped \(type(of: error)): \(error)") }
             _ = error.description
             if status != 200 && error.isNotExist != (status == 404 || status == 410) {
                 fatalError("status \(status) gave \(error.code)")

@@ -297,8 +297,8 @@ import Testing
 
             """)
         // x/mod ParseWork: "unknown directive: module".
-        let module = #expect(throws: ModFileError.self) { try GoWork.parse(Array("module m\n".utf8)) }
-        #expect(module?.code == .unknownDirective)
+        let moduleError = #expect(throws: ModFileError.self) { try GoWork.parse(Array("module m\n".utf8)) }
+        #expect(moduleError?.code == .unknownDirective)
         #expect(GoWork.directoryPath("a/./b/") == "./a/b")
         #expect(GoWork.directoryPath("../x") == "../x")
     }

@@ -85,9 +85,10 @@ import Testing
         }
     }
 
-    /// The code of the error `body` throws, or `nil` when it does not throw.
-    static func code(_ body: () throws(ModulePathError) -> some Any) -> ModulePathError.Code? {
-        do { _ = try body() } catch { return error.code }
+    /// The code of the `ModulePathError` `body` throws, or `nil` when it throws nothing (or
+    /// another error).
+    static func code(_ body: () throws -> some Any) -> ModulePathError.Code? {
+        do { _ = try body() } catch { return (error as? ModulePathError)?.code }
         return nil
     }
 }
