@@ -1,6 +1,7 @@
 import GoModCore
 
-/// What a go.work says, without positions.
+/// What a go.work says, without positions or order: `go work edit -fmt` sorts the lines of each
+/// block (x/mod `WorkFile.SortBlocks`, token by token, so `"./b c"` sorts before `./a`).
 struct Meaning: Equatable {
     var go: ByteString?
     var toolchain: ByteString?
@@ -11,9 +12,10 @@ struct Meaning: Equatable {
     init(_ w: GoWork) {
         go = w.goVersion
         toolchain = w.toolchain
-        uses = w.uses.map(\.path)
+        uses = w.uses.map(\.path).sorted()
         replacements = w.replacements.map { [$0.old.path, $0.old.version, $0.new.path, $0.new.version] }
-        godebugs = w.godebugs.map { [$0.key, $0.value] }
+            .sorted { $0.lexicographicallyPrecedes($1) }
+        godebugs = w.godebugs.map { [$0.key, $0.value] }.sorted { $0.lexicographicallyPrecedes($1) }
     }
 }
 
@@ -43,7 +45,7 @@ public func fuzzGoWork(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
     let formatted = work.formatted()
     let again: GoWork
     do { again = try GoWork.parse(formatted) } catch { fatalError("formatted go.work does not parse: \(error)") }
-    if Meaning(again) != Meaning(work) { fatalError("formatting changed the directives") }
+    if Meaning(again) != Meaning(work) { fatalError("formatting changed the directives: \(Meaning(work)) became \(Meaning(again))") }
     if again.formatted() != formatted { fatalError("formatting is not a fixed point") }
 
     // Edits whose argument is the input's first line.
