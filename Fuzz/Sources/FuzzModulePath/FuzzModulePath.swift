@@ -17,7 +17,7 @@ func split(_ bytes: [UInt8]) -> (ByteString, ByteString) {
 /// - `UnescapePath(EscapePath(p)) == p` for a valid path, `UnescapeVersion(EscapeVersion(v)) == v`
 ///   whenever escaping succeeds, and an escaped path has no upper-case letter;
 /// - `Canonical` is idempotent, yields valid versions, and `Compare(v, v) == 0`; `Compare` is
-///   antisymmetric; `Max` returns one of its arguments;
+///   antisymmetric; `Max` returns one of its arguments, canonicalised;
 /// - `SplitPathVersion`'s prefix and suffix concatenate to the input;
 /// - a pseudo-version is valid semver and its base, when it has one, compares below it.
 @_cdecl("LLVMFuzzerTestOneInput")
@@ -69,8 +69,9 @@ public func fuzzModulePath(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 
     let other = path
     let c = Semver.compare(version, other)
     if c != -Semver.compare(other, version) { fatalError("Compare is not antisymmetric") }
+    // semver.Max canonicalises both arguments and returns one of the canonical forms.
     let m = Semver.max(version, other)
-    if m != version && m != other { fatalError("Max returned neither argument") }
+    if m != canonical && m != Semver.canonical(other) { fatalError("Max returned neither canonical argument") }
     _ = Module.canonicalVersion(version)
     if let sv = SemanticVersion(version) {
         _ = (sv.canonical, sv.moduleCanonical, sv.isCanonical, sv.isIncompatible, sv.escaped)
