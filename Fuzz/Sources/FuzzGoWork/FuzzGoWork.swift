@@ -1,7 +1,8 @@
 import GoModCore
 
 /// What a go.work says, without positions or order: `go work edit -fmt` sorts the lines of each
-/// block (x/mod `WorkFile.SortBlocks`, token by token, so `"./b c"` sorts before `./a`).
+/// block (x/mod `WorkFile.SortBlocks`, token by token, so `"./b c"` sorts before `./a`) and drops
+/// duplicate replacements.
 struct Meaning: Equatable {
     var go: ByteString?
     var toolchain: ByteString?
@@ -13,7 +14,8 @@ struct Meaning: Equatable {
         go = w.goVersion
         toolchain = w.toolchain
         uses = w.uses.map(\.path).sorted()
-        replacements = w.replacements.map { [$0.old.path, $0.old.version, $0.new.path, $0.new.version] }
+        // SortBlocks also removes duplicate replacements (x/mod `removeDups`).
+        replacements = Set(w.replacements.map { [$0.old.path, $0.old.version, $0.new.path, $0.new.version] })
             .sorted { $0.lexicographicallyPrecedes($1) }
         godebugs = w.godebugs.map { [$0.key, $0.value] }.sorted { $0.lexicographicallyPrecedes($1) }
     }
