@@ -42,6 +42,34 @@ let package = Package(
             swiftSettings: fuzzSettings
         ),
         .executableTarget(name: "FuzzGoMod", dependencies: [.product(name: "GoModCore", package: parentIdentity)], swiftSettings: fuzzSettings),
+        .executableTarget(name: "FuzzGoWork", dependencies: [.product(name: "GoModCore", package: parentIdentity)], swiftSettings: fuzzSettings),
+        .executableTarget(name: "FuzzModulePath", dependencies: [.product(name: "GoModCore", package: parentIdentity)], swiftSettings: fuzzSettings),
+        // The module-zip policy and extraction with the real limits (issue 13).
+        .executableTarget(
+            name: "FuzzModuleZip",
+            dependencies: [.product(name: "GoModCore", package: parentIdentity), .product(name: "GoModZip", package: parentIdentity)],
+            swiftSettings: fuzzSettings
+        ),
+        .executableTarget(
+            name: "FuzzUnzip",
+            dependencies: [.product(name: "GoModCore", package: parentIdentity), .product(name: "GoModZip", package: parentIdentity)],
+            swiftSettings: fuzzSettings
+        ),
+        // HTTP answers GoModKit interprets itself: the checksum database's (GoSumDB) and the
+        // module proxy's (GoModFetch, which brings GoModNet's HTTP client into the build).
+        .executableTarget(
+            name: "FuzzSumDBClient",
+            dependencies: [.product(name: "GoModCore", package: parentIdentity), .product(name: "GoSumDB", package: parentIdentity)],
+            swiftSettings: fuzzSettings
+        ),
+        .executableTarget(
+            name: "FuzzProxyResponse",
+            dependencies: [
+                .product(name: "GoModCore", package: parentIdentity), .product(name: "GoSumDB", package: parentIdentity),
+                .product(name: "GoModFetch", package: parentIdentity),
+            ],
+            swiftSettings: fuzzSettings
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

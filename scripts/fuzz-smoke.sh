@@ -2,6 +2,8 @@
 # Builds the nested Fuzz package with libFuzzer + AddressSanitizer and runs every fuzz target
 # (every Fuzz/Sources/Fuzz* directory) for a fixed time with SECURITY.md §4's limits.
 #   scripts/fuzz-smoke.sh [SECONDS]      # default 60 s per target
+#   FUZZ_TARGETS="FuzzModuleZip FuzzUnzip" scripts/fuzz-smoke.sh 3600   # some targets, long
+# The corpus grows in .build-fuzz/corpus/<target>/ and is kept between runs (Docs/Testing.md).
 # Exits non-zero when the build fails or any target crashes, leaks, times out or exceeds a
 # memory limit; the reproducer is left in .build-fuzz/artifacts/<target>/.
 set -euo pipefail
@@ -60,6 +62,117 @@ seed_FuzzGoSum() {
   return 0
 }
 
+# Module zips for the policy and extraction targets: valid ones, every rule broken once, sizes
+# declared right at and just past the 500 MiB limits (without 500 MiB of data: the declared
+# sizes live in ZIP64 extra fields), a deep tree. No known crasher: the seeds must keep the smoke
+# run green on the current code (a reproducer found by fuzzing goes into a regression test).
+seed_FuzzModuleZip() {
+  local dir=$1
+  python3 - "$dir" <<'PY'
+import io, os, struct, sys, zipfile
+d = sys.argv[1]
+p = "example.com/m@v1.0.0/"
+def z(entries, method=zipfile.ZIP_DEFLATED):
+    b = io.BytesIO()
+    with zipfile.ZipFile(b, "w", method) as f:
+        for name, data in entries:
+            f.writestr(name, data)
+    return b.getvalue()
+def write(name, data):
+    open(os.path.join(d, name), "wb").write(data)
+gomod = "module example.com/m\n\ngo 1.21\n"
+write("valid", z([(p + "go.mod", gomod), (p + "m.go", "package m\n"), (p + "LICENSE", "MIT\n")]))
+write("stored", z([(p + "go.mod", gomod), (p + "sub/x.go", "package sub\n")], zipfile.ZIP_STORED))
+write("rules", z([(p + "go.mod", gomod), (p + "a/go.mod", "module x\n"), (p + "GO.MOD", ""), (p + "x/../y", ""),
+                  (p + "A.go", ""), (p + "a.go", ""), (p + "d/", ""), ("other@v1.0.0/f", ""), (p + "vendor/modules.txt", ""),
+                  (p + "vendor/x/y.go", ""), (p + ".git/config", ""), (p, "")]))
+write("deep", z([(p + "go.mod", gomod), (p + "d/" * 200 + "f.go", "package f\n")]))
+write("other-module", z([("golang.org/x/text@v0.3.8/go.mod", "module golang.org/x/text\n"), ("golang.org/x/text@v0.3.8/t.go", "")]))
+# Declared sizes patched into the central directory: 300 MiB twice (over the 500 MiB total, no
+# overflow) and a go.mod declaring 16 MiB + 1.
+def patch_sizes(data, sizes):
+    out = bytearray(data)
+    i, k = 0, 0
+    while True:
+        i = out.find(b"PK\x01\x02", i)
+        if i < 0 or k >= len(sizes): break
+        out[i + 24:i + 28] = struct.pack("<I", sizes[k])
+        i += 4; k += 1
+    return bytes(out)
+two = z([(p + "a.bin", ""), (p + "b.bin", "")], zipfile.ZIP_STORED)
+write("declared-over-total", patch_sizes(two, [300 << 20, 300 << 20]))
+write("declared-at-total", patch_sizes(two, [250 << 20, 250 << 20]))
+write("gomod-too-large", patch_sizes(z([(p + "go.mod", "")], zipfile.ZIP_STORED), [(16 << 20) + 1]))
+PY
+  return 0
+}
+seed_FuzzUnzip() { seed_FuzzModuleZip "$@"; }
+
+seed_FuzzModulePath() {
+  local dir=$1
+  printf 'example.com/m\0v1.2.3' > "$dir/plain"
+  printf 'gopkg.in/yaml.v2\0v2.4.0' > "$dir/gopkg"
+  printf 'github.com/Azure/azure-sdk-for-go/v68\0v68.0.0-20230101120000-abcdefabcdef' > "$dir/pseudo"
+  printf 'example.com/m\0v1.2.4-pre.0.20191109021931-daa7c04131f5+incompatible' > "$dir/pseudo-pre"
+  printf 'github.com/!burnt!sushi/toml\0v1.0.0-rc.1+build.5' > "$dir/escaped"
+  printf '*.corp.example.com,rsc.io/private\0rsc.io/private/x' > "$dir/patterns"
+  printf 'example.com/m@v1.0.0\0v1.0.0/go.mod' > "$dir/argument"
+  printf 'ex\303\251ample.com/a/../b\0v1.0\0' > "$dir/odd"
+  return 0
+}
+
+# A proxy's answers: status selector byte, then @v/list, .info, @latest and .zip bodies
+# separated by NUL bytes (Fuzz/Sources/FuzzProxyResponse).
+seed_FuzzProxyResponse() {
+  local dir=$1
+  python3 - "$dir" <<'PY'
+import io, os, sys, zipfile
+d = sys.argv[1]
+b = io.BytesIO()
+with zipfile.ZipFile(b, "w", zipfile.ZIP_DEFLATED) as f:
+    f.writestr("example.com/m@v1.0.0/go.mod", "module example.com/m\n")
+info = b'{"Version":"v1.0.0","Time":"2023-01-02T03:04:05Z","Origin":{"VCS":"git","URL":"https://x","Hash":"abc"}}'
+lst = b"v1.0.0\nv1.1.0 2023-01-01T00:00:00Z\r\nv1.2.0-0.20230101000000-abcdefabcdef\ngarbage line\n\nv1.1.0\nv2.0.0+incompatible\n"
+def write(name, data): open(os.path.join(d, name), "wb").write(data)
+write("ok", b"\x00" + lst + b"\x00" + info + b"\x00" + b'{"Version":"v1.1.0"}' + b"\x00" + b.getvalue())
+write("html", b"\x00<html>\x00<html>\x00{\"Version\":5}\x00<html>not a zip</html>")
+write("notfound", b"\x04not found: example.com/m@v1.0.0\x00gone\x00\x00")
+write("redirects", b"\x00http://proxy.example/x\x00https://other.example/y\x00file:///etc/passwd\x00")
+PY
+  return 0
+}
+
+# A checksum database of three records (RFC 6962 hashes, tiles of height 8): the stored tree
+# text, the served tree text, the lookup record, the tile bytes, separated by NUL bytes
+# (Fuzz/Sources/FuzzSumDBClient signs the tree texts with the test key).
+seed_FuzzSumDBClient() {
+  local dir=$1
+  python3 - "$dir" <<'PY'
+import base64, hashlib, os, sys
+d = sys.argv[1]
+def leaf(data): return hashlib.sha256(b"\x00" + data).digest()
+def node(l, r): return hashlib.sha256(b"\x01" + l + r).digest()
+h1 = "h1:47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU="
+records = [b"example.com/a v1.0.0 " + h1.encode() + b"\n",
+           b"example.com/b v1.0.0 " + h1.encode() + b"\n",
+           b"example.com/m v1.0.0 " + h1.encode() + b"\nexample.com/m v1.0.0/go.mod " + h1.encode() + b"\n"]
+leaves = [leaf(r) for r in records]
+def tree(n, h): return b"go.sum database tree\n%d\n" % n + base64.b64encode(h) + b"\n"
+t2 = tree(2, node(leaves[0], leaves[1]))
+t3 = tree(3, node(node(leaves[0], leaves[1]), leaves[2]))
+fork = tree(3, node(node(leaves[0], leaves[1]), leaf(b"evil")))
+record = b"2\n" + records[2] + b"\n"
+tiles = b"".join(leaves)
+def write(name, data): open(os.path.join(d, name), "wb").write(data)
+write("first-contact", b"\x00" + t3 + b"\x00" + record + b"\x00" + tiles)
+write("grow", t2 + b"\x00" + t3 + b"\x00" + record + b"\x00" + tiles)
+write("fork", t3 + b"\x00" + fork + b"\x00" + record + b"\x00" + tiles)
+write("other-record", b"\x00" + t3 + b"\x00" + b"0\n" + records[0] + b"\n" + b"\x00" + tiles)
+write("zero-hash", b"\x00" + tree(3, b"\x00" * 32) + b"\x00" + record + b"\x00" + tiles)
+PY
+  return 0
+}
+
 # A target binary starts at ~270 MB RSS under ASan (shadow memory, Swift runtime); ASan's default
 # 256 MB quarantine of freed chunks then pushes any long enough run past -rss_limit_mb=512
 # (FuzzGoSum did, after ~300 inputs of a grown corpus, with 25 MB live). A smaller quarantine
@@ -69,6 +182,7 @@ export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}quarantine_size_mb=64"
 status=0
 for src in "$root"/Fuzz/Sources/Fuzz*/; do
   target=$(basename "$src")
+  if [ -n "${FUZZ_TARGETS:-}" ] && [[ " $FUZZ_TARGETS " != *" $target "* ]]; then continue; fi
   corpus="$scratch/corpus/$target"
   artifacts="$scratch/artifacts/$target"
   mkdir -p "$corpus" "$artifacts"

@@ -214,7 +214,15 @@ import Testing
                                              "v1.0.0", "--gosum", "go.sum", "--json"])
         _ = try GoModKitCommand.parseAsRoot(["gosum", "check", "go.sum", "--json"])
         _ = try GoModKitCommand.parseAsRoot(["gosum", "fmt", "go.sum"])
-        #expect(throws: (any Error).self) { try GoModKitCommand.parseAsRoot(["hash", "--dir", "d"]) }
-        #expect(throws: (any Error).self) { try GoModKitCommand.parseAsRoot(["verify-zip", "a.zip", "--module", "m"]) }
+        // Refused by the commands' own validation, with their messages.
+        for (arguments, message) in [(["hash", "--dir", "d"], "--dir needs --prefix path@version"),
+                                     (["verify-zip", "a.zip", "--module", "m"], "give exactly one of --gosum FILE and --h1 HASH")] {
+            do {
+                _ = try GoModKitCommand.parseAsRoot(arguments)
+                Issue.record("accepted \(arguments)")
+            } catch {
+                #expect(GoModKitCommand.message(for: error) == message, "\(arguments)")
+            }
+        }
     }
 }

@@ -211,7 +211,9 @@ import Testing
         #expect(message { f throws(ModFileError) in try f.setGoVersion("1.22.x") } == "invalid language version \"1.22.x\"")
         #expect(message { f throws(ModFileError) in try f.setToolchain("1.22") } == "invalid toolchain name \"1.22\"")
         // The flag parser adds cmd/go's prefix.
-        #expect(throws: ModFileError.self) { try GoMod.Edit(flag: "require", argument: "x") }
+        let bare = #expect(throws: ModFileError.self) { try GoMod.Edit(flag: "require", argument: "x") }
+        #expect(bare?.code == .invalidEditArgument)
+        #expect(bare?.description == "-require=x: need path@version")
         do {
             _ = try GoMod.Edit(flag: "require", argument: "example.com/x")
         } catch {
@@ -294,7 +296,9 @@ import Testing
             replace x.y/z => ./z
 
             """)
-        #expect(throws: ModFileError.self) { try GoWork.parse(Array("module m\n".utf8)) }
+        // x/mod ParseWork: "unknown directive: module".
+        let moduleError = #expect(throws: ModFileError.self) { try GoWork.parse(Array("module m\n".utf8)) }
+        #expect(moduleError?.code == .unknownDirective)
         #expect(GoWork.directoryPath("a/./b/") == "./a/b")
         #expect(GoWork.directoryPath("../x") == "../x")
     }

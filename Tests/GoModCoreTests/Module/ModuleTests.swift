@@ -16,9 +16,16 @@ import Testing
         let (prefix, major, _) = Module.splitPathVersion(path)
         #expect(prefix + major == path)
         // TestEscapePath / TestUnescapePath: invalid paths neither escape nor unescape.
+        // x/mod EscapePath returns CheckPath's own error; UnescapePath wraps any failure as
+        // `invalid escaped module path …`.
         if !row.ok {
-            #expect(throws: ModulePathError.self) { try Module.escapePath(path) }
-            #expect(throws: ModulePathError.self) { try Module.unescapePath(path) }
+            var checkError: ModulePathError?
+            do { try Module.checkPath(path) } catch { checkError = error }
+            let escapeError = #expect(throws: ModulePathError.self) { try Module.escapePath(path) }
+            #expect(escapeError?.code == checkError?.code, "EscapePath(\(path))")
+            #expect(escapeError?.description == checkError?.description, "EscapePath(\(path))")
+            let unescapeError = #expect(throws: ModulePathError.self) { try Module.unescapePath(path) }
+            #expect(unescapeError?.code == .invalidEscapedPath, "UnescapePath(\(path))")
         }
     }
 
@@ -43,7 +50,8 @@ import Testing
             #expect(try Module.unescapePath(want) == ByteString(row.path))
         }
         for bad in XModTables.badUnescape {
-            #expect(throws: ModulePathError.self, "UnescapePath(\(bad))") { try Module.unescapePath(ByteString(bad)) }
+            let error = #expect(throws: ModulePathError.self, "UnescapePath(\(bad))") { try Module.unescapePath(ByteString(bad)) }
+            #expect(error?.code == .invalidEscapedPath, "UnescapePath(\(bad))")
         }
     }
 

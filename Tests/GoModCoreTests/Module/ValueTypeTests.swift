@@ -20,9 +20,14 @@ import Testing
         #expect(gopkg.pathMajor == ".v2-unstable" && gopkg.prefix == "gopkg.in/yaml")
         #expect(try ModulePath("golang.org/x/text").pathMajor == nil)
 
-        #expect(throws: ModulePathError.self) { try ModulePath("x") }
-        #expect(throws: ModulePathError.self) { try ModulePath("example.com/m/v1") }
-        #expect(throws: ModulePathError.self) { try ModulePath("example.com/caf\u{E9}") }
+        // module.CheckPath's rules, by Go's messages: "missing dot in first path element",
+        // "invalid version" (a /v1 suffix), "invalid char 'é'".
+        for (path, code) in [("x", ModulePathError.Code.missingDotInFirstElement),
+                             ("example.com/m/v1", .invalidMajorVersionSuffix),
+                             ("example.com/caf\u{E9}", .invalidCharacter)] {
+            let error = #expect(throws: ModulePathError.self) { try ModulePath(path) }
+            #expect(error?.code == code, "\(path)")
+        }
         // Canonically equivalent spellings are different byte strings (SECURITY.md §5).
         #expect(ByteString("caf\u{E9}") != ByteString("cafe\u{301}"))
         #expect(try ModulePath("a.com/b") < ModulePath("a.com/b/c"))
@@ -110,6 +115,8 @@ import Testing
         let data = try JSONEncoder().encode(box)
         #expect(try JSONDecoder().decode(Box.self, from: data) == box)
         let bad = Data(#"{"path":"x","version":"v1.0.0","module":{"path":"a.b","version":"v1.0.0"}}"#.utf8)
-        #expect(throws: (any Error).self) { try JSONDecoder().decode(Box.self, from: bad) }
+        // "x" fails module.CheckPath: the decoder rethrows the typed error of ModulePath.init.
+        let error = #expect(throws: ModulePathError.self) { try JSONDecoder().decode(Box.self, from: bad) }
+        #expect(error?.code == .missingDotInFirstElement)
     }
 }

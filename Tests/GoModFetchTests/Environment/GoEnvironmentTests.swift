@@ -130,7 +130,8 @@ import GoModTestSupport
         #expect(want["GOPROXY"] == "" && want["GOSUMDB"] == "")
         // What cmd/go then says (modfetch proxyList and dbDial).
         let e = GoEnvironment(environment: env)
-        #expect(throws: ModuleProxyError.self) { try e.proxyConfiguration() }
+        let empty = #expect(throws: ModuleProxyError.self) { try e.proxyConfiguration() }
+        #expect(empty?.code == .emptyProxyList)
         do { _ = try e.proxyConfiguration() } catch {
             #expect(error.description == "GOPROXY list is not the empty string, but contains no entries")
         }
@@ -231,7 +232,9 @@ import GoModTestSupport
         let env = ["HOME": s.root + "/home", "GOENV": "off", "GOTOOLCHAIN": "local", "GOPROXY": "off", "GOFLAGS": "-mod=mod"]
         let result = try GoEnvironmentTests.go(["mod", "download", "-json", argument], env: env, in: s.root + "/work")
         if result.stdout.isEmpty {
-            #expect(throws: ModulePathError.self) { try ModuleVersion.parse(argument: argument) }
+            // ModuleVersion.parse has one rule of its own (modload.ParsePathVersion).
+            let error = #expect(throws: ModulePathError.self) { try ModuleVersion.parse(argument: argument) }
+            #expect(error?.code == .disallowedVersionString)
             do { _ = try ModuleVersion.parse(argument: argument) } catch {
                 #expect("go: \(error)\n" == result.stderrText)
             }

@@ -339,7 +339,8 @@ import GoModTestSupport
         let (result, ended) = await task.value
         // Long before the server would answer (200 s) or the deadline (300 s).
         #expect(ended - cancelled < .seconds(5), "\(ended - cancelled)")
-        #expect(throws: HTTPTransportError.self) { try result.get() }
+        let error = #expect(throws: HTTPTransportError.self) { try result.get() }
+        #expect(error?.code == .failed && error?.detail == "cancelled", "\(String(describing: error))")
     }
 
     @Test func oneXXResponsesAreSkippedAndNoBodyStatuses() async throws {

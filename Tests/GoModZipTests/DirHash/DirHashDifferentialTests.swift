@@ -65,8 +65,15 @@ import Testing
         } else if entry.hashDir.hasPrefix("h1:") {
             #expect(try DirHash.hashDir(entry.dir, prefix: prefix).description == entry.hashDir)
         } else {
-            #expect(throws: DirHashError.self, "Go: \(entry.hashDir)") {
+            // Go's HashDir fails in Hash1 on a newline in a name, otherwise while walking or
+            // opening (an I/O error, or a file that is not regular).
+            let error = #expect(throws: DirHashError.self, "Go: \(entry.hashDir)") {
                 try DirHash.hashDir(entry.dir, prefix: prefix)
+            }
+            if entry.hashDir.contains("filenames with newlines are not supported") {
+                #expect(error?.code == .newlineInName, "Go: \(entry.hashDir)")
+            } else {
+                #expect(error?.code == .io || error?.code == .irregularFile, "Go: \(entry.hashDir); ours: \(String(describing: error))")
             }
         }
 

@@ -1,0 +1,77 @@
+import GoModCore
+
+/// What a go.work says, without positions or order: `go work edit -fmt` sorts the lines of each
+/// block (x/mod `WorkFile.SortBlocks`, token by token, so `"./b c"` sorts before `./a`) and drops
+/// duplicate replacements.
+struct Meaning: Equatable {
+    var go: ByteString?
+    var toolchain: ByteString?
+    var uses: [ByteString]
+    var replacements: [[ByteString]]
+    var godebugs: [[ByteString]]
+
+    init(_ w: GoWork) {
+        go = w.goVersion
+        toolchain = w.toolchain
+        uses = w.uses.map(\.path).sorted()
+        // SortBlocks also removes duplicate replacements (x/mod `removeDups`).
+        replacements = Set(w.replacements.map { [$0.old.path, $0.old.version, $0.new.path, $0.new.version] })
+            .sorted { $0.lexicographicallyPrecedes($1) }
+        godebugs = w.godebugs.map { [$0.key, $0.value] }.sorted { $0.lexicographicallyPrecedes($1) }
+    }
+}
+
+/// libFuzzer entry point for the go.work parser, printer and editor (x/mod `modfile.ParseWork`,
+/// `go work edit`; SECURITY.md §2.5; issue 13 point 9).
+///
+/// Invariants: errors carry positions inside the input; a parsed file's formatting parses again
+/// to the same directives, and formatting that is a fixed point (`-fmt` twice is `-fmt` once);
+/// `go work edit` flags built from the input's first line (each of `-godebug`, `-dropgodebug`,
+/// `-use`, `-dropuse`, `-replace`, `-dropreplace`, `-go`, `-toolchain`) either are rejected with a
+/// typed error or apply, and the edited file formats and parses again.
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzGoWork(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
+    let bytes = data.map { Array(UnsafeBufferPointer(start: $0, count: size)) } ?? []
+    var work: GoWork
+    do {
+        work = try GoWork.parse(bytes)
+    } catch {
+        let lines = bytes.reduce(1) { $0 + ($1 == 0x0A ? 1 : 0) }
+        for e in error.allErrors where e.line < 0 || e.line > lines || e.column < 0 {
+            fatalError("error position \(e.line):\(e.column) outside the input")
+        }
+        _ = error.description
+        return 0
+    }
+    _ = work.editJSON()
+    let formatted = work.formatted()
+    let again: GoWork
+    do { again = try GoWork.parse(formatted) } catch { fatalError("formatted go.work does not parse: \(error)") }
+    if Meaning(again) != Meaning(work) { fatalError("formatting changed the directives: \(Meaning(work)) became \(Meaning(again))") }
+    if again.formatted() != formatted { fatalError("formatting is not a fixed point") }
+
+    // Edits whose argument is the input's first line.
+    let argument = ByteString(bytes.prefix { $0 != 0x0A })
+    var edits: [GoWork.Edit] = []
+    for flag in GoWork.Edit.flags {
+        if let edit = try? GoWork.Edit(flag: flag, argument: argument) { edits.append(edit) }
+    }
+    var edited = work
+    do {
+        try edited.edit(goVersion: argument, toolchain: argument, edits: edits)
+    } catch {
+        _ = error.description
+        edited = work
+        for edit in edits { edited.apply(edit) }
+    }
+    edited.addUse(path: argument)
+    edited.dropUse(path: "./a")
+    _ = try? edited.addReplace(old: ModuleVersion(path: argument, version: ""), new: ModuleVersion(path: "./r", version: ""))
+    edited.cleanUp()
+    let text = edited.formatted()
+    _ = edited.editJSON()
+    if let reparsed = try? GoWork.parse(text), reparsed.formatted() != text {
+        fatalError("formatting of an edited go.work is not a fixed point")
+    }
+    return 0
+}
