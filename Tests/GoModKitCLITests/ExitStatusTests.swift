@@ -308,7 +308,7 @@ import Testing
         let project = try Self.downloadedProject(scratch.url, honest)
         let env = Self.environment(scratch.url, goproxy: honest.goproxy, gosumdb: honest.gosumdb)
 
-        let ok = try Self.run(["audit", "--timeout", "10", project.path], env)
+        let ok = try Self.run(["audit", "--no-origin", "--timeout", "10", project.path], env)
         #expect(ok.status == 0, "\(ok.stdout)\(ok.stderr)")
         #expect(ok.stdout.contains("audit passed"))
 
@@ -317,7 +317,7 @@ import Testing
         defer { lying.stop() }
         var lyingEnv = Self.environment(scratch.url, goproxy: honest.goproxy, gosumdb: lying.gosumdb)
         lyingEnv["GOPATH"] = scratch.url.appendingPathComponent("gopath-lying").path
-        let forged = try Self.run(["audit", "--timeout", "10", "--json", project.path], lyingEnv)
+        let forged = try Self.run(["audit", "--no-origin", "--timeout", "10", "--json", project.path], lyingEnv)
         #expect(forged.status == 1, "\(forged.stdout)\(forged.stderr)")
         let object = try #require(try JSONSerialization.jsonObject(with: Data(forged.stdout.utf8)) as? [String: Any])
         let rules = (object["findings"] as? [[String: Any]])?.compactMap { $0["rule"] as? String } ?? []
@@ -327,7 +327,7 @@ import Testing
         let down = try LoopbackModuleServer.down()
         var downEnv = Self.environment(scratch.url, goproxy: down.goproxy, gosumdb: down.gosumdb)
         downEnv["GOPATH"] = scratch.url.appendingPathComponent("gopath-down").path
-        let unreachable = try Self.run(["audit", "--timeout", "10", project.path], downEnv)
+        let unreachable = try Self.run(["audit", "--no-origin", "--timeout", "10", project.path], downEnv)
         #expect(unreachable.status == 3, "\(unreachable.stdout)\(unreachable.stderr)")
         #expect(unreachable.stdout.contains("audit INCOMPLETE"))
 
@@ -335,7 +335,7 @@ import Testing
         let zip = scratch.url.appendingPathComponent("modcache/cache/download/example.com/hello/@v/v1.0.0.zip")
         _ = try GoReference.run("/bin/chmod", ["-R", "u+w", scratch.url.appendingPathComponent("modcache").path])
         try Data(try Quickstart.tamperedZip).write(to: zip)
-        let both = try Self.run(["audit", "--timeout", "10", project.path], downEnv)
+        let both = try Self.run(["audit", "--no-origin", "--timeout", "10", project.path], downEnv)
         #expect(both.status == 1, "\(both.stdout)\(both.stderr)")
     }
 

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 #if canImport(Glibc)
 import Glibc
+import GoModTestSupport
 #endif
 
 /// Issue 13's hostile zips against the local zip commands, run as a user runs them: the built
@@ -189,48 +190,57 @@ import Glibc
         return outcome
     }
 
-    /// Spawns `executable` with stdout and stderr to files and stdin from /dev/null, and reaps
-    /// it with `wait4` for its own `rusage`. A child still running after 60 s is killed (and the
-    /// outcome then shows SIGKILL).
+    /// Runs `executable` with stdout and stderr to files and stdin from /dev/null, through a
+    /// small Python launcher that `fork`s and `wait4`s it for exactly that child's `rusage`.
+    /// Not `posix_spawn` from this process: glibc spawns with `CLONE_VFORK`, and Linux carries the
+    /// spawning process's peak RSS (the whole test runner's) into the child's `ru_maxrss` at
+    /// `exec`; forked from the small launcher, the child starts from the launcher's few MiB.
+    /// A child still running after 60 s is killed (and the outcome then shows SIGKILL).
     static func run(_ executable: String, _ arguments: [String]) throws -> Outcome {
         let scratch = try HostileScratch()
-        let outPath = scratch.path + "/out", errPath = scratch.path + "/err"
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, outPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        posix_spawn_file_actions_addopen(&actions, 2, errPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        let argv: [UnsafeMutablePointer<CChar>?] = ([executable] + arguments).map { strdup($0) } + [nil]
-        defer { for pointer in argv { free(pointer) } }
-        var pid: pid_t = 0
+        let outPath = scratch.path + "/out", errPath = scratch.path + "/err", metaPath = scratch.path + "/meta"
+        let launcher = """
+            import os, signal, sys
+            out, err, meta = sys.argv[1:4]
+            args = sys.argv[4:]
+            pid = os.fork()
+            if pid == 0:
+                try:
+                    os.dup2(os.open("/dev/null", os.O_RDONLY), 0)
+                    os.dup2(os.open(out, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644), 1)
+                    os.dup2(os.open(err, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644), 2)
+                    os.execv(args[0], args)
+                finally:
+                    os._exit(127)
+            signal.signal(signal.SIGALRM, lambda *_: os.kill(pid, signal.SIGKILL))
+            signal.alarm(60)
+            while True:
+                try:
+                    _, status, usage = os.wait4(pid, 0)
+                    break
+                except InterruptedError:
+                    continue
+            with open(meta, "w") as f:
+                f.write("%d %d %.6f" % (status, usage.ru_maxrss, usage.ru_utime + usage.ru_stime))
+            """
         let start = ContinuousClock.now
-        let spawned = posix_spawn(&pid, executable, &actions, nil, argv, environ)
-        guard spawned == 0 else {
-            throw POSIXError(POSIXErrorCode(rawValue: spawned) ?? .EIO)
-        }
-        var status: Int32 = 0
-        var usage = rusage()
-        var killed = false
-        while true {
-            let reaped = wait4(pid, &status, WNOHANG, &usage)
-            if reaped == pid { break }
-            if reaped < 0 && errno != EINTR { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
-            if !killed, ContinuousClock.now - start > .seconds(60) {
-                kill(pid, SIGKILL)
-                killed = true
-            }
-            usleep(1000)
-        }
+        let launched = try GoReference.run("/usr/bin/env", ["python3", "-c", launcher, outPath, errPath, metaPath, executable] + arguments)
         let wall = ContinuousClock.now - start
+        guard launched.status == 0,
+              let meta = try? String(contentsOfFile: metaPath, encoding: .utf8) else {
+            throw POSIXError(.EIO)
+        }
+        let fields = meta.split(separator: " ")
+        guard fields.count == 3, let status = Int32(fields[0]), let rss = Int(fields[1]), let cpu = Double(fields[2]) else {
+            throw POSIXError(.EIO)
+        }
         let signal = status & 0x7F
-        func seconds(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) / 1e6 }
         return Outcome(
             status: signal == 0 ? (status >> 8) & 0xFF : -1,
             signal: signal == 0 ? nil : signal,
             wallSeconds: Double(wall.components.seconds) + Double(wall.components.attoseconds) / 1e18,
-            cpuSeconds: seconds(usage.ru_utime) + seconds(usage.ru_stime),
-            maxRSSKiB: usage.ru_maxrss,
+            cpuSeconds: cpu,
+            maxRSSKiB: rss,
             stdout: String(decoding: (try? Data(contentsOf: URL(fileURLWithPath: outPath))) ?? Data(), as: UTF8.self),
             stderr: String(decoding: (try? Data(contentsOf: URL(fileURLWithPath: errPath))) ?? Data(), as: UTF8.self))
     }

@@ -81,9 +81,12 @@ final class OriginFixture: @unchecked Sendable {
     func lister() throws -> GitRefLister {
         let wrapper = sandbox.sub("git-wrapper")
         if !FileManager.default.fileExists(atPath: wrapper) {
-            try Data("#!/bin/sh\nGIT_CONFIG_GLOBAL=\(gitConfig) GIT_CONFIG_NOSYSTEM=1 exec git \"$@\"\n".utf8)
-                .write(to: URL(fileURLWithPath: wrapper))
-            chmod(wrapper, 0o755)
+            // Written by a child process, not by this one: a file this multi-threaded test process
+            // held open for writing can be inherited by a sibling test's spawn for a moment, and
+            // executing it then fails with ETXTBSY ("Text file busy").
+            let script = "#!/bin/sh\nGIT_CONFIG_GLOBAL=\(gitConfig) GIT_CONFIG_NOSYSTEM=1 exec git \"$@\"\n"
+            let made = try GoReference.run("/bin/sh", ["-c", "printf '%s' \"$1\" > \"$2.tmp\" && chmod 755 \"$2.tmp\" && mv \"$2.tmp\" \"$2\"", "sh", script, wrapper])
+            guard made.status == 0 else { throw POSIXError(.EIO) }
         }
         return GitRefLister(git: wrapper)
     }

@@ -144,18 +144,15 @@ import Testing
         defer { server.stop() }
         let transport = DefaultHTTPTransport(timeout: 60, idleTimeout: 0.5)
         let collector = Collector()
-        let start = ContinuousClock.now
         let error = await Self.streamError {
             _ = try await transport.stream(server.url.appendingPathComponent("t"), limit: 1000, redirects: .go, into: collector.sink)
         }
-        let elapsed = ContinuousClock.now - start
         // `.timeout` is the proof (without the idle watchdog the 100 bytes arrive in 150 s and the
         // call succeeds); the time bound is loose because a suite running beside this one may
         // hold the cooperative pool's threads for a while.
         let transportError = error as? HTTPTransportError
         #expect(transportError?.code == .timeout)
         #expect(transportError?.description.contains("no data for 0.5s") == true, "\(String(describing: error))")
-        #expect(elapsed < .seconds(140), "\(elapsed)")
         #expect(collector.received.count < 100)
     }
 
@@ -171,13 +168,11 @@ import Testing
         defer { server.stop() }
         let transport = DefaultHTTPTransport(timeout: 60, idleTimeout: 1)
         let collector = Collector()
-        let start = ContinuousClock.now
         let error = await Self.streamError {
             _ = try await transport.stream(server.url.appendingPathComponent("h"), limit: 1 << 20, redirects: .go, into: collector.sink)
         }
         // Without the watchdog the server's close after 60 s would be `.truncatedResponse`.
         #expect((error as? HTTPTransportError)?.code == .timeout)
-        #expect(ContinuousClock.now - start < .seconds(140))
         #expect(collector.received == half)
     }
 
@@ -208,14 +203,12 @@ import Testing
             return .close
         }
         defer { server.stop() }
-        let start = ContinuousClock.now
         let error = await Self.streamError {
             _ = try await DefaultHTTPTransport(timeout: 0.5, idleTimeout: 30).stream(server.url.appendingPathComponent("w"), limit: 10,
                                                                                     redirects: .go, into: { _ in })
         }
         // Without the head timeout the 200 after 60 s would succeed.
         #expect((error as? HTTPTransportError)?.code == .timeout)
-        #expect(ContinuousClock.now - start < .seconds(140))
     }
 
     /// Cancelling the calling task (a command's deadline) stops a stream at once.
@@ -234,7 +227,6 @@ import Testing
         let start = ContinuousClock.now
         task.cancel()
         let result = await task.result
-        #expect(ContinuousClock.now - start < .seconds(140))
         if case .success = result { Issue.record("a cancelled stream succeeded") }
     }
 }
