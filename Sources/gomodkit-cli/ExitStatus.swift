@@ -181,7 +181,16 @@ extension Verdict {
             self = .input
         case .transport:
             self = (error.underlying as? HTTPTransportError).map { Verdict($0) } ?? .unverified
-        case .notFound, .httpStatus, .proxyOff, .invalidResponse, .notAZip, .noVersions:
+        case .notAZip:
+            // No zip at all (an error page, a captive portal) could not be verified; a zip whose
+            // records break the reader's rules (sizes that overflow, entries over the limits) is
+            // a bad zip served by the proxy: a finding.
+            if let zip = error.underlying as? ZipError, zip.code != .notAZip {
+                self = .finding
+            } else {
+                self = .unverified
+            }
+        case .notFound, .httpStatus, .proxyOff, .invalidResponse, .noVersions:
             // GOPROXY=off is cmd/go's cache-only mode: a miss there is an offline cache miss.
             self = .unverified
         default:

@@ -88,6 +88,32 @@ import GoModTestSupport
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["deep.zip"])
     }
 
+    /// The same two zips served by a `file://` GOPROXY to `gomodkit download`: a bad zip from
+    /// the proxy is a finding (exit 1), inside the budget, and nothing final-named is left in
+    /// the module cache (only the lock file, as `go` leaves it).
+    @Test(arguments: ["overflow", "deep"])
+    func hostileZipsThroughDownload(kind: String) throws {
+        let dir = try HostileScratch()
+        let versions = dir.path + "/proxy/example.com/m/@v"
+        try FileManager.default.createDirectory(atPath: versions, withIntermediateDirectories: true)
+        let bytes = kind == "overflow" ? Self.overflowingSizesZip() : Self.deepNameZip()
+        try Data(bytes).write(to: URL(fileURLWithPath: versions + "/v1.0.0.zip"))
+        try Data("module example.com/m\n".utf8).write(to: URL(fileURLWithPath: versions + "/v1.0.0.mod"))
+        try Data(#"{"Version":"v1.0.0","Time":"2020-01-01T00:00:00Z"}"#.utf8).write(to: URL(fileURLWithPath: versions + "/v1.0.0.info"))
+        try Data("v1.0.0\n".utf8).write(to: URL(fileURLWithPath: versions + "/list"))
+        let cache = dir.path + "/modcache"
+        let download = try Self.withinBudget(["download", "example.com/m@v1.0.0"], environment: [
+            "GOPROXY=file://\(dir.path)/proxy", "GOSUMDB=off", "GOFLAGS=-mod=mod", "GOMODCACHE=\(cache)",
+            "GOPATH=\(dir.path)/gopath", "GONOSUMDB=", "GOPRIVATE=",
+        ])
+        #expect(download.status == 1, "\(download)")
+        #expect(download.stderr.contains(kind == "overflow" ? "declares 4611686018427387905 bytes" : "file path too deep"),
+                "\(download.stderr.prefix(400))")
+        let left = (try? FileManager.default.contentsOfDirectory(atPath: cache + "/cache/download/example.com/m/@v")) ?? []
+        #expect(left.filter { $0 != "v1.0.0.lock" } == [], "\(left)")
+        #expect(!FileManager.default.fileExists(atPath: cache + "/example.com/m@v1.0.0"))
+    }
+
     // MARK: - File-system failures during extraction
 
     /// A module whose one large file (1 MiB of zeros, 1 KB deflated) does not fit the limit.
@@ -175,10 +201,11 @@ import GoModTestSupport
     /// Runs `gomodkit arguments` and checks the budget. The fastest of up to three runs is
     /// judged, so that a load spike on a shared machine does not fail the test; the budget is
     /// what the program needs, not what a busy machine gives it.
-    static func withinBudget(_ arguments: [String]) throws -> Outcome {
+    static func withinBudget(_ arguments: [String], environment: [String] = []) throws -> Outcome {
         var best: Outcome?
         for _ in 0..<3 {
-            let outcome = try run(binary(), arguments)
+            let outcome = environment.isEmpty ? try run(binary(), arguments)
+                : try run("/usr/bin/env", environment + [try binary()] + arguments)
             #expect(outcome.signal == nil, "gomodkit \(arguments.prefix(3)): \(outcome)")
             #expect(outcome.maxRSSKiB <= budgetRSSKiB, "gomodkit \(arguments.prefix(3)): \(outcome)")
             if best == nil || outcome.wallSeconds < best!.wallSeconds { best = outcome }
