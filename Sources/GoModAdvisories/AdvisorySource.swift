@@ -294,7 +294,7 @@ public struct AdvisoryReader: Sendable {
         let top = try listDirectory(path, origin: location)
         if top.contains(where: { $0.hasSuffix(".json") }) {
             // A flat directory of OSV records: read them all.
-            let files = top.filter { $0.hasSuffix(".json") }.sorted()
+            let files = top.filter { $0.hasSuffix(".json") }.sortedByBytes()
             guard files.count <= limits.maxRecords else {
                 throw AdvisoryError(.tooManyRecords, source: location, detail: "\(files.count) files, more than \(limits.maxRecords)")
             }
@@ -310,10 +310,10 @@ public struct AdvisoryReader: Sendable {
     /// `<goDir>/<module path>/*.json` for each module.
     private func osvTree(_ goDir: String, _ modules: Set<String>, origin: String) throws(AdvisoryError) -> [OSVRecord] {
         var records: [OSVRecord] = []
-        for module in modules.sorted() where Self.isSafeRelativePath(module) {
+        for module in modules.sortedByBytes() where Self.isSafeRelativePath(module) {
             let dir = goDir + "/" + module
             guard directoryExists(dir) else { continue }
-            let files = try listDirectory(dir, origin: origin).filter { $0.hasSuffix(".json") }.sorted()
+            let files = try listDirectory(dir, origin: origin).filter { $0.hasSuffix(".json") }.sortedByBytes()
             guard records.count + files.count <= limits.maxRecords else {
                 throw AdvisoryError(.tooManyRecords, source: origin, detail: "more than \(limits.maxRecords) records")
             }

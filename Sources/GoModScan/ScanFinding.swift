@@ -132,7 +132,7 @@ public enum ScanReport {
                     if !isDirectory, !relative.contains("/"), shardName(relative) != nil { names.append(relative) }
                 }
                 guard !names.isEmpty else { throw ScanError(.badInput, "\(input): no shard-<I>-of-<N>.jsonl files") }
-                files += names.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }.map { input + "/" + $0 }
+                files += names.sortedByBytes().map { input + "/" + $0 }
             } else {
                 files.append(input)
             }

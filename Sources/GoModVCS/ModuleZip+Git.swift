@@ -453,7 +453,7 @@ package struct GitRepository {
         }
         let tags = try run(["for-each-ref", "--format=%(refname:strip=2)", "refs/tags/\(tagPrefix)"])
         var lastTag = ""
-        for tag in String(decoding: tags.stdout, as: UTF8.self).split(separator: "\n").sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) {
+        for tag in String(decoding: tags.stdout, as: UTF8.self).split(separator: "\n").sortedByBytes() {
             guard tag.hasPrefix(tagPrefix) else { continue }
             let versionOnly = String(tag.dropFirst(tagPrefix.count))
             guard Semver.compare(ByteString(versionOnly), ByteString(base)) == 0 else { continue }

@@ -86,3 +86,11 @@ extension ByteString: Codable {
         try container.encode(utf8String ?? goQuote(bytes))
     }
 }
+
+extension Sequence where Element: StringProtocol {
+    /// The strings in byte order of their UTF-8 (Go's string order), not Swift's
+    /// Unicode-canonical `String` order: names, paths and keys sort as bytes.
+    package func sortedByBytes() -> [Element] {
+        sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+    }
+}
