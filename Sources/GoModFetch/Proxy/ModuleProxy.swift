@@ -420,22 +420,32 @@ public struct ModuleProxyClient: Sendable {
         let response: HTTPResponse
         do {
             response = try await transport.get(url, limit: limit)
-        } catch let error as HTTPTransportError {
-            if error.code == .oversizeResponse {
-                throw ModuleProxyError(.oversizeResponse, "reading \(display): response body larger than \(limit) bytes", underlying: error)
-            }
-            throw ModuleProxyError(.transport, "reading \(error)", underlying: error)
         } catch {
-            throw ModuleProxyError(.transport, "reading \(display): \(error)")
+            throw Self.transportFailure(error, display: display, limit: limit)
         }
-        guard response.status == 200 else {
-            let detail = proxyErrorDetail(response.body)
-            let message = "reading \(display): \(httpStatusText(response.status))"
-                + (detail.isEmpty ? "" : "\n\tserver response:" + (detail.contains("\n") ? "\n\t" : " ") + detail)
-            let notFound = response.status == 404 || response.status == 410
-            throw ModuleProxyError(notFound ? .notFound : .httpStatus, message, status: response.status)
-        }
+        guard response.status == 200 else { throw Self.statusFailure(status: response.status, body: response.body, display: display) }
         return response.body
+    }
+
+    /// The proxy error for a failed request to `display` (cmd/go's "reading URL: …" texts).
+    static func transportFailure(_ error: any Error, display: String, limit: Int) -> ModuleProxyError {
+        guard let error = error as? HTTPTransportError else {
+            return ModuleProxyError(.transport, "reading \(display): \(error)")
+        }
+        if error.code == .oversizeResponse {
+            return ModuleProxyError(.oversizeResponse, "reading \(display): response body larger than \(limit) bytes", underlying: error)
+        }
+        return ModuleProxyError(.transport, "reading \(error)", underlying: error)
+    }
+
+    /// The proxy error for a non-200 answer: 404 and 410 are "not found" (cmd/go's
+    /// proxy fallback rule), with the server's message appended as cmd/go prints it.
+    static func statusFailure(status: Int, body: [UInt8], display: String) -> ModuleProxyError {
+        let detail = proxyErrorDetail(body)
+        let message = "reading \(display): \(httpStatusText(status))"
+            + (detail.isEmpty ? "" : "\n\tserver response:" + (detail.contains("\n") ? "\n\t" : " ") + detail)
+        let notFound = status == 404 || status == 410
+        return ModuleProxyError(notFound ? .notFound : .httpStatus, message, status: status)
     }
 }
 
@@ -479,21 +489,10 @@ extension ModuleProxyClient {
                 }
             } catch let error as SystemErrno {
                 throw ModuleProxyError(.writeFailed, "write \(path): \(systemMessage(error.code))")
-            } catch let error as HTTPTransportError {
-                if error.code == .oversizeResponse {
-                    throw ModuleProxyError(.oversizeResponse, "reading \(display): response body larger than \(limit) bytes", underlying: error)
-                }
-                throw ModuleProxyError(.transport, "reading \(error)", underlying: error)
             } catch {
-                throw ModuleProxyError(.transport, "reading \(display): \(error)")
+                throw Self.transportFailure(error, display: display, limit: limit)
             }
-            guard response.status == 200 else {
-                let detail = proxyErrorDetail(response.body)
-                let message = "reading \(display): \(httpStatusText(response.status))"
-                    + (detail.isEmpty ? "" : "\n\tserver response:" + (detail.contains("\n") ? "\n\t" : " ") + detail)
-                let notFound = response.status == 404 || response.status == 410
-                throw ModuleProxyError(notFound ? .notFound : .httpStatus, message, status: response.status)
-            }
+            guard response.status == 200 else { throw Self.statusFailure(status: response.status, body: response.body, display: display) }
             size = response.byteCount
         }
         guard fsync(fd) == 0 else { throw ModuleProxyError(.writeFailed, "sync \(path): \(systemMessage(errno))") }
