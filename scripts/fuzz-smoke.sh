@@ -180,6 +180,7 @@ PY
 export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}quarantine_size_mb=64"
 
 status=0
+failed=()
 for src in "$root"/Fuzz/Sources/Fuzz*/; do
   target=$(basename "$src")
   if [ -n "${FUZZ_TARGETS:-}" ] && [[ " $FUZZ_TARGETS " != *" $target "* ]]; then continue; fi
@@ -189,10 +190,23 @@ for src in "$root"/Fuzz/Sources/Fuzz*/; do
   if declare -F "seed_$target" >/dev/null; then "seed_$target" "$corpus"; fi
   if [ -d "$root/Fuzz/Corpus/$target" ]; then cp -n "$root/Fuzz/Corpus/$target"/* "$corpus"/ 2>/dev/null || true; fi
   echo "== $target: ${seconds}s"
+  log="$scratch/logs/$target.log"
+  mkdir -p "$scratch/logs"
   if ! "$bin/$target" "$corpus" -max_total_time="$seconds" -rss_limit_mb=512 -malloc_limit_mb=64 \
-       -timeout=2 -print_final_stats=1 -artifact_prefix="$artifacts/"; then
+       -timeout=2 -print_final_stats=1 -artifact_prefix="$artifacts/" 2>&1 | tee "$log"; then
     echo "FAIL: $target (reproducer in $artifacts)" >&2
+    failed+=("$target")
     status=1
   fi
+done
+# A CI log often keeps only its tail: repeat each failure's report and reproducer last.
+for target in "${failed[@]}"; do
+  echo "==== FAIL: $target — the fuzzer's report:"
+  grep -v -E '^#[0-9]+[[:space:]]' "$scratch/logs/$target.log" | grep -v '^"' | tail -n 60
+  for f in "$scratch/artifacts/$target"/*; do
+    [ -f "$f" ] || continue
+    echo "==== reproducer $(basename "$f") ($(stat -c %s "$f") bytes), base64:"
+    head -c 4096 "$f" | base64 -w 100
+  done
 done
 exit $status
