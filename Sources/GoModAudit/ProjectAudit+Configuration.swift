@@ -59,6 +59,8 @@ extension ProjectAudit {
         public var allow: [String]
         /// Policy: every go.sum line must be checked against the checksum database.
         public var requireChecksumDatabase: Bool?
+        /// Policy: every module's origin verdict must be consistent.
+        public var requireOrigin: Bool?
         /// Policy: capabilities a dependency update must not gain.
         public var forbidCapabilities: [String]
         /// Policy: minimum age in days of every module version, by the module index's first-seen time.
@@ -72,6 +74,7 @@ extension ProjectAudit {
             p.deny = deny
             p.allow = allow
             p.requireChecksumDatabase = requireChecksumDatabase ?? false
+            p.requireOrigin = requireOrigin ?? false
             p.forbidCapabilities = forbidCapabilities
             p.minReleaseAgeDays = minReleaseAge
             if let moduleIndex { p.moduleIndex = moduleIndex }
@@ -92,7 +95,7 @@ extension ProjectAudit {
 
         enum CodingKeys: String, CodingKey {
             case offline, gomodcache, gosumdb, git, gitRoots, known, vulndb, osv
-            case deny, allow, requireChecksumDatabase, forbidCapabilities, minReleaseAge, moduleIndex
+            case deny, allow, requireChecksumDatabase, requireOrigin, forbidCapabilities, minReleaseAge, moduleIndex
         }
 
         /// Decodes the keys above; unknown keys are an error (a misspelt key must not silently
@@ -115,6 +118,7 @@ extension ProjectAudit {
             deny = try c.decodeIfPresent([String].self, forKey: .deny) ?? []
             allow = try c.decodeIfPresent([String].self, forKey: .allow) ?? []
             requireChecksumDatabase = try c.decodeIfPresent(Bool.self, forKey: .requireChecksumDatabase)
+            requireOrigin = try c.decodeIfPresent(Bool.self, forKey: .requireOrigin)
             forbidCapabilities = try c.decodeIfPresent([String].self, forKey: .forbidCapabilities) ?? []
             minReleaseAge = try c.decodeIfPresent(Int.self, forKey: .minReleaseAge)
             if let days = minReleaseAge, days < 0 || days > 36500 {

@@ -1,5 +1,6 @@
 import GoModCore
 public import GoSumDB
+public import GoModFetch
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
@@ -17,6 +18,10 @@ extension ProjectAudit {
         public var allow: [String] = []
         /// Every go.sum line must be checked against the checksum database.
         public var requireChecksumDatabase = false
+        /// Every module checked against its repository by the origin check must have a
+        /// consistent origin verdict (Docs/origin.md); modules whose repository was given
+        /// (`--git`) are compared with it directly instead.
+        public var requireOrigin = false
         /// Capability names (Capslock's, e.g. `NETWORK`, `EXEC`; `init` for a new init
         /// function) that a dependency update must not gain (checked with `--base`).
         public var forbidCapabilities: [String] = []
@@ -27,19 +32,25 @@ extension ProjectAudit {
         public var moduleIndex = "https://index.golang.org"
         /// The transport for the index feed; `nil` (offline) fails the gate closed.
         public var indexTransport: (any HTTPTransport)?
+        /// Where the feed's window is cached between runs (``FirstSeenWindow``); `nil` reads
+        /// the whole window every time.
+        public var indexCacheDirectory: String?
+        /// Retries of a failing feed request.
+        public var indexRetry = RetryPolicy(maxAttempts: 4, baseDelay: .seconds(1), maxDelay: .seconds(30))
         /// "Now" in seconds since 1970 (tests); `nil` is the clock.
         public var now: Double?
 
         /// Equal settings (the transport is not compared).
         public static func == (a: Policy, b: Policy) -> Bool {
             a.deny == b.deny && a.allow == b.allow && a.requireChecksumDatabase == b.requireChecksumDatabase
+                && a.requireOrigin == b.requireOrigin
                 && a.forbidCapabilities == b.forbidCapabilities && a.minReleaseAgeDays == b.minReleaseAgeDays
-                && a.moduleIndex == b.moduleIndex && a.now == b.now
+                && a.moduleIndex == b.moduleIndex && a.indexCacheDirectory == b.indexCacheDirectory && a.now == b.now
         }
 
         /// Hashes the settings.
         public func hash(into h: inout Hasher) {
-            h.combine(deny); h.combine(allow); h.combine(requireChecksumDatabase); h.combine(forbidCapabilities)
+            h.combine(deny); h.combine(allow); h.combine(requireChecksumDatabase); h.combine(requireOrigin); h.combine(forbidCapabilities)
             h.combine(minReleaseAgeDays); h.combine(moduleIndex)
         }
 
@@ -64,8 +75,8 @@ extension ProjectAudit {
 
     /// The release-age gate: every module version of go.sum first seen by the module index
     /// within the last ``Policy/minReleaseAgeDays`` days fails. One bounded read of the feed
-    /// since now − N (``ModuleIndexFeed``); a version not in it was first seen earlier. An
-    /// unreadable feed fails the gate closed.
+    /// since now − N, through the cache (``FirstSeenWindow``); a version not in it was first
+    /// seen earlier. An unreadable feed fails the gate closed.
     static func releaseAge(goSum: GoSum?, options: Options, into report: inout AuditReport) async {
         let policy = options.policy
         guard let days = policy.minReleaseAgeDays else { return }
@@ -74,32 +85,39 @@ extension ProjectAudit {
             return
         }
         let now = policy.now ?? Date().timeIntervalSince1970
-        let since = now - Double(days) * 86400
+        let sinceSeconds = Int64(now.rounded(.down)) - Int64(days) * 86400
+        let since = IndexTimestamp(seconds: sinceSeconds, nanoseconds: 0, text: IndexTimestamp.format(seconds: sinceSeconds, nanoseconds: 0))
         guard let transport = policy.indexTransport, let index = URL(string: policy.moduleIndex) else {
             report.findings.append(AuditFinding(rule: .policyReleaseAge, message: "minReleaseAge \(days)d: the module index \(policy.moduleIndex) cannot be read offline; every version fails closed", file: "go.sum"))
             report.checks.append(.init(name: "age", status: .failed, summary: "module index not readable (offline)"))
             return
         }
-        let seen: [ModuleVersion: Double]
-        do throws(ModuleIndexFeed.Error) {
-            seen = try await ModuleIndexFeed.firstSeen(index: index, since: since, transport: transport)
+        let client = IndexFeedClient(url: index.appendingPathComponent("index"), transport: transport, retry: policy.indexRetry)
+        let window = FirstSeenWindow(client: client, cacheDirectory: policy.indexCacheDirectory)
+        let versions = goSum.records.filter { !$0.isGoMod }.map(\.key)
+        let result: FirstSeenWindow.Result
+        do throws(ModuleIndexError) {
+            result = try await window.firstSeen(of: Set(versions), since: since)
         } catch {
-            report.findings.append(AuditFinding(rule: .policyReleaseAge, message: "minReleaseAge \(days)d: \(error.description); every version fails closed", file: "go.sum"))
+            report.findings.append(AuditFinding(rule: .policyReleaseAge, message: "minReleaseAge \(days)d: module index \(error.description); every version fails closed", file: "go.sum"))
             report.checks.append(.init(name: "age", status: .failed, summary: "module index feed not readable"))
             return
         }
         var young = 0, checked = 0
         for r in goSum.records where !r.isGoMod {
             checked += 1
-            guard let first = seen[r.key], first >= since else { continue }
+            guard let first = result.firstSeen[r.key], first >= since else { continue }
             young += 1
-            let age = (now - first) / 86400
+            let seconds = max(0, now - Double(first.seconds) - Double(first.nanoseconds) / 1e9)
+            let age = seconds >= 86400 ? "\(Int(seconds / 86400)) day\(Int(seconds / 86400) == 1 ? "" : "s")"
+                : "\(Int(seconds / 3600)) hour\(Int(seconds / 3600) == 1 ? "" : "s")"
             report.findings.append(AuditFinding(
                 rule: .policyReleaseAge,
-                message: "\(r.key): first seen by the module index at \(ModuleIndexFeed.formatRFC3339(first)), \(Int(age)) day\(Int(age) == 1 ? "" : "s") ago; policy minReleaseAge is \(days) days",
+                message: "\(r.key): first seen by the module index at \(first.text), \(age) ago; policy minReleaseAge is \(days) days",
                 modulePath: r.path, moduleVersion: r.version, file: "go.sum", line: r.line))
         }
-        report.checks.append(.init(name: "age", status: young == 0 ? .passed : .failed,
-                                   summary: "\(checked) module versions against the index feed since \(ModuleIndexFeed.formatRFC3339(since)) (\(seen.count) entries): \(young) younger than \(days) days"))
+        var summary = "\(checked) module versions against the index feed since \(since.text) (\(result.entries) entries, \(result.fromCache) from the cache, \(result.pages) page\(result.pages == 1 ? "" : "s") read): \(young) younger than \(days) days"
+        if let note = result.cacheNote { summary += "; cache: \(note)" }
+        report.checks.append(.init(name: "age", status: young == 0 ? .passed : .failed, summary: summary))
     }
 }

@@ -74,6 +74,9 @@ struct AuditCommand: AsyncParsableCommand {
     @Flag(name: .customLong("require-checksum-database"), help: "Policy: every go.sum line must be checked against the checksum database.")
     var requireChecksumDatabase = false
 
+    @Flag(name: .customLong("require-origin"), help: "Policy: every module checked against its repository must have a consistent origin (the proxy's recorded commit is the tag's commit now).")
+    var requireOrigin = false
+
     @Option(name: .customLong("forbid-capability"), help: "Policy: a capability (NETWORK, EXEC, …) a dependency update must not gain (with --base). Repeatable.")
     var forbidCapability: [String] = []
 
@@ -144,10 +147,12 @@ struct AuditCommand: AsyncParsableCommand {
         options.policy.deny += deny
         options.policy.allow += allow
         if requireChecksumDatabase { options.policy.requireChecksumDatabase = true }
+        if requireOrigin { options.policy.requireOrigin = true }
         options.policy.forbidCapabilities += forbidCapability
         if let minReleaseAge { options.policy.minReleaseAgeDays = minReleaseAge }
         if let moduleIndex { options.policy.moduleIndex = moduleIndex }
         options.policy.indexTransport = isOffline ? nil : DefaultHTTPTransport(timeout: timeout)
+        options.policy.indexCacheDirectory = FirstSeenWindow.defaultCacheDirectory(environment: environment.processEnvironment)
         if let base {
             do { options.baseGoSum = try GoSum(parsing: try readInputFile(base), fileName: base, mode: .go) } catch let failure as CLIFailure {
                 throw failure
