@@ -120,6 +120,11 @@ extension ProjectAudit {
             requireChecksumDatabase = try c.decodeIfPresent(Bool.self, forKey: .requireChecksumDatabase)
             requireOrigin = try c.decodeIfPresent(Bool.self, forKey: .requireOrigin)
             forbidCapabilities = try c.decodeIfPresent([String].self, forKey: .forbidCapabilities) ?? []
+            var probe = Policy()
+            probe.forbidCapabilities = forbidCapabilities
+            if let unknown = probe.unknownCapabilities.first {
+                throw DecodingError.dataCorrupted(.init(codingPath: [CodingKeys.forbidCapabilities], debugDescription: "forbidCapabilities: unknown capability \"\(unknown)\" (want Capslock's names: NETWORK, EXEC, CGO, UNSAFE_POINTER, MODIFY_SYSTEM_STATE/ENV, …, or CAPABILITY_NETWORK…; init for a new init function)"))
+            }
             minReleaseAge = try c.decodeIfPresent(Int.self, forKey: .minReleaseAge)
             if let days = minReleaseAge, days < 0 || days > 36500 {
                 throw DecodingError.dataCorrupted(.init(codingPath: [CodingKeys.minReleaseAge], debugDescription: "minReleaseAge: want 0 to 36500 days"))

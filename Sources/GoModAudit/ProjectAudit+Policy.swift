@@ -1,5 +1,6 @@
 import GoModCore
 public import GoSumDB
+import GoModSupplyChain
 public import GoModFetch
 #if canImport(FoundationEssentials)
 import FoundationEssentials
@@ -56,6 +57,28 @@ extension ProjectAudit {
 
         /// No gate.
         public init() {}
+
+        /// Whether `forbidden`, an entry of ``forbidCapabilities``, names the gained capability
+        /// `gained`: the same Capslock `capability_name` (`EXEC`, `MODIFY_SYSTEM_STATE/ENV`),
+        /// its family (`MODIFY_SYSTEM_STATE` forbids every `MODIFY_SYSTEM_STATE/…`), or its
+        /// Capslock enum name (`CAPABILITY_EXEC`, as `gomodkit caps --json` prints it).
+        public static func capability(_ forbidden: String, names gained: String) -> Bool {
+            gained == forbidden || gained.hasPrefix(forbidden + "/") || Capabilities.enumName(gained) == forbidden
+        }
+
+        /// The entries of ``forbidCapabilities`` that name no capability the analysis can
+        /// report (a misspelt name must not silently weaken the gate).
+        public var unknownCapabilities: [String] {
+            // Capslock's taxonomy (proto/capability.proto, v0.3.2) with its sub-capabilities,
+            // and GoModKit's init marker.
+            var known: Set<String> = [Capabilities.initMarker, "SAFE", "FILES", "NETWORK", "RUNTIME", "READ_SYSTEM_STATE",
+                                      "MODIFY_SYSTEM_STATE", "OPERATING_SYSTEM", "SYSTEM_CALLS", "ARBITRARY_EXECUTION",
+                                      "CGO", "UNANALYZED", "UNSAFE_POINTER", "REFLECT", "EXEC", "MODIFY_SYSTEM_STATE/ENV",
+                                      "MODIFY_SYSTEM_STATE/SIGNALS", "MODIFY_SYSTEM_STATE/LOGGING", "MODIFY_SYSTEM_STATE/CHDIR"]
+            known.formUnion(Capabilities.packageDefaults.values)
+            for names in Capabilities.functionOverrides.values { known.formUnion(names) }
+            return forbidCapabilities.filter { f in !known.contains { Self.capability(f, names: $0) } }
+        }
     }
 
     /// The deny/allow gate over every module path the project names.

@@ -104,3 +104,66 @@ struct RequireOriginTests {
         #expect(gate.allSatisfy { $0.message.contains("could not verify: ") && $0.message.contains("git ls-remote") }, "\(gate.map(\.message))")
     }
 }
+
+/// `forbidCapabilities` on an upgrade (`--base`), with zips made by the real go 1.27.3 from a
+/// scratch repository: v1.0.0 is pure computation; v1.1.0 adds a file with `import "net"`,
+/// `import "os/exec"` and a `func init()`.
+@Suite("forbidCapabilities on upgrade (real go 1.27.3 zips)", .serialized)
+struct ForbidCapabilitiesUpgradeTests {
+    @Test func anUpgradeThatGainsAForbiddenCapabilityFailsAndADowngradeDoesNot() async throws {
+        let f = try OriginFixture()
+        try f.repo.write("go.mod", "module github.com/example/repo\n\ngo 1.19\n")
+        try f.repo.write("lib.go", "package repo\n\nfunc Add(a, b int) int { return a + b }\n")
+        try f.repo.commit("pure")
+        try f.repo.git(["tag", "v1.0.0"])
+        try f.repo.write("hook.go", "package repo\n\nimport (\n\t\"net\"\n\t\"os/exec\"\n)\n\nfunc init() {\n\tif c, err := net.Dial(\"tcp\", \"127.0.0.1:1\"); err == nil {\n\t\t_ = exec.Command(\"sh\").Run()\n\t\tc.Close()\n\t}\n}\n")
+        try f.repo.commit("hook")
+        try f.repo.git(["tag", "v1.1.0"])
+        let sums = try f.goDownload(["github.com/example/repo@v1.0.0", "github.com/example/repo@v1.1.0"])
+        let old = try #require(sums["github.com/example/repo@v1.0.0"]), new = try #require(sums["github.com/example/repo@v1.1.0"])
+        let directory = f.sandbox.sub("project")
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        func project(_ version: String, _ sum: String) throws {
+            try Data("module example.com/app\n\ngo 1.19\n\nrequire github.com/example/repo \(version)\n".utf8)
+                .write(to: URL(fileURLWithPath: directory + "/go.mod"))
+            try Data("github.com/example/repo \(version) \(sum)\n".utf8).write(to: URL(fileURLWithPath: directory + "/go.sum"))
+        }
+        func options(base version: String, _ sum: String, forbid: [String]) throws -> ProjectAudit.Options {
+            var options = ProjectAudit.Options()
+            options.moduleCache = ModuleCache(root: f.modcache)
+            options.baseGoSum = try GoSum(parsing: Array("github.com/example/repo \(version) \(sum)\n".utf8), fileName: "base.go.sum", mode: .go)
+            options.policy.forbidCapabilities = forbid
+            return options
+        }
+
+        // Upgrade v1.0.0 → v1.1.0. Capslock's enum name, a family, and a capability not gained.
+        try project("v1.1.0", new)
+        let report = await ProjectAudit.run(directory: directory, options: try options(base: "v1.0.0", old, forbid: ["CAPABILITY_EXEC", "MODIFY_SYSTEM_STATE", "CGO"]))
+        #expect(report.findings.filter { $0.rule == .capabilityGained }.map(\.message) == ["github.com/example/repo v1.0.0 → v1.1.0 gains EXEC, NETWORK, init"],
+                "\(report.findings.map(\.message))")
+        let forbidden = report.findings.filter { $0.rule == .policyForbiddenCapability }
+        #expect(forbidden.map(\.message) == ["github.com/example/repo@v1.1.0 gains EXEC, which policy forbidCapabilities forbids"])
+        #expect(forbidden.first?.file == "go.sum" && forbidden.first?.line == 1 && forbidden.first?.severity == .error)
+        let both = await ProjectAudit.run(directory: directory, options: try options(base: "v1.0.0", old, forbid: ["NETWORK", "init"]))
+        #expect(both.findings.filter { $0.rule == .policyForbiddenCapability }.map(\.message) == ["github.com/example/repo@v1.1.0 gains NETWORK, init, which policy forbidCapabilities forbids"])
+        let allowed = await ProjectAudit.run(directory: directory, options: try options(base: "v1.0.0", old, forbid: ["CGO", "REFLECT"]))
+        #expect(!allowed.findings.contains { $0.rule == .policyForbiddenCapability })
+        #expect(allowed.findings.contains { $0.rule == .capabilityGained })
+
+        // Downgrade v1.1.0 → v1.0.0: capabilities lost, nothing gained, nothing forbidden.
+        try project("v1.0.0", old)
+        let down = await ProjectAudit.run(directory: directory, options: try options(base: "v1.1.0", new, forbid: ["EXEC", "NETWORK", "init"]))
+        #expect(!down.findings.contains { $0.rule == .policyForbiddenCapability || $0.rule == .capabilityGained })
+        #expect(down.checks.first { $0.name == "caps" }?.status == .passed)
+    }
+
+    @Test func aMisspeltCapabilityIsRefusedNotIgnored() throws {
+        var policy = ProjectAudit.Policy()
+        policy.forbidCapabilities = ["NETWRK", "CAPABILITY_FILES", "MODIFY_SYSTEM_STATE/ENV", "init", "CAPABILITY_EXECUTE"]
+        #expect(policy.unknownCapabilities == ["NETWRK", "CAPABILITY_EXECUTE"])
+        let sandbox = try Sandbox()
+        try Data(#"{"forbidCapabilities": ["EXEC", "NETWRK"]}"#.utf8).write(to: URL(fileURLWithPath: sandbox.sub("gomodkit-audit.json")))
+        let error = #expect(throws: ProjectAudit.ConfigurationError.self) { try ProjectAudit.Configuration.load(directory: sandbox.path) }
+        #expect(error?.message.contains("unknown capability \"NETWRK\"") == true, "\(error?.message ?? "")")
+    }
+}

@@ -112,6 +112,10 @@ import GoModTestSupport
         #expect(missing.stderr.contains("go.mod file not found"))
         let both = try CLITests.gomodkit(["audit", Self.example.path, "--json", "--sarif"])
         #expect(both.status == 2)
+        // A misspelt capability would silently weaken the gate: refused.
+        let misspelt = try CLITests.gomodkit(["audit", Self.example.path, "--forbid-capability", "NETWRK"])
+        #expect(misspelt.status == 2)
+        #expect(misspelt.stderr.contains("--forbid-capability NETWRK: not a capability name"), "\(misspelt.stderr)")
         let sandbox = FileManager.default.temporaryDirectory.appendingPathComponent("gmk-audit-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: sandbox, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: sandbox) }

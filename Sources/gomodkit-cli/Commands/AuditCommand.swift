@@ -110,6 +110,11 @@ struct AuditCommand: AsyncParsableCommand {
     func validate() throws {
         if json && sarif { throw ValidationError("give at most one of --json and --sarif") }
         for entry in git where !entry.contains("=") { throw ValidationError("--git \(entry): want MODULE=PATH") }
+        var probe = ProjectAudit.Policy()
+        probe.forbidCapabilities = forbidCapability
+        if let unknown = probe.unknownCapabilities.first {
+            throw ValidationError("--forbid-capability \(terminalSafe(unknown)): not a capability name (want Capslock's names: NETWORK, EXEC, CGO, UNSAFE_POINTER, MODIFY_SYSTEM_STATE/ENV, …, or CAPABILITY_NETWORK…; init for a new init function)")
+        }
     }
 
     func run() async throws {
