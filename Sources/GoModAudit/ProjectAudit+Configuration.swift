@@ -67,6 +67,9 @@ extension ProjectAudit {
         public var minReleaseAge: Int?
         /// Policy: the module index (default https://index.golang.org).
         public var moduleIndex: String?
+        /// Policy: judge versions the index never sees (GONOPROXY/GOPRIVATE) by `.info` Time,
+        /// marked "author-controlled time".
+        public var minReleaseAgeInfoFallback: Bool?
 
         /// The policy these settings declare.
         public var policy: Policy {
@@ -78,6 +81,7 @@ extension ProjectAudit {
             p.forbidCapabilities = forbidCapabilities
             p.minReleaseAgeDays = minReleaseAge
             if let moduleIndex { p.moduleIndex = moduleIndex }
+            p.releaseAgeInfoFallback = minReleaseAgeInfoFallback ?? false
             return p
         }
 
@@ -95,7 +99,7 @@ extension ProjectAudit {
 
         enum CodingKeys: String, CodingKey {
             case offline, gomodcache, gosumdb, git, gitRoots, known, vulndb, osv
-            case deny, allow, requireChecksumDatabase, requireOrigin, forbidCapabilities, minReleaseAge, moduleIndex
+            case deny, allow, requireChecksumDatabase, requireOrigin, forbidCapabilities, minReleaseAge, moduleIndex, minReleaseAgeInfoFallback
         }
 
         /// Decodes the keys above; unknown keys are an error (a misspelt key must not silently
@@ -130,6 +134,7 @@ extension ProjectAudit {
                 throw DecodingError.dataCorrupted(.init(codingPath: [CodingKeys.minReleaseAge], debugDescription: "minReleaseAge: want 0 to 36500 days"))
             }
             moduleIndex = try c.decodeIfPresent(String.self, forKey: .moduleIndex)
+            minReleaseAgeInfoFallback = try c.decodeIfPresent(Bool.self, forKey: .minReleaseAgeInfoFallback)
         }
 
         /// Reads `gomodkit-audit.json` from `directory` (or the file at `path`), resolving its

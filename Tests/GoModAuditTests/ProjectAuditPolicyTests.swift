@@ -233,6 +233,40 @@ import GoModNet
         #expect(try String(contentsOfFile: cacheFile, encoding: .utf8).hasPrefix("{\"keys\""))
     }
 
+    @Test func aVersionTheMirrorNeverServesHasUnknownTimeOrAnAuthorControlledOne() async throws {
+        // GONOPROXY/GOPRIVATE names the module: the index cannot know it, and is not asked.
+        let fixture = Self.feed()
+        let server = try LoopbackHTTPServer.indexFeed { fixture }
+        defer { server.stop() }
+        var options = Self.options(server: server)
+        options.policy.notInIndex = "github.com/boltdb-go"
+        let unknown = await Self.run(options)
+        #expect(unknown.findings.filter { $0.rule == .policyReleaseAge }.map(\.message) == [
+            "github.com/boltdb-go/bolt@v1.3.1: unknown time: not served by the public module mirror (GONOPROXY/GOPRIVATE github.com/boltdb-go), so the module index has no first-seen time; policy minReleaseAge is 14 days",
+        ])
+        #expect(server.paths.isEmpty)
+        #expect(unknown.checks.first { $0.name == "age" }?.status == .failed)
+        // With the fallback, the .info Time (2021-11-08T22:13:51Z) decides, marked as the author's.
+        options.policy.releaseAgeInfoFallback = true
+        let old = await Self.run(options)
+        let accepted = old.findings.filter { $0.rule == .policyReleaseAge }
+        #expect(accepted.map(\.message) == ["github.com/boltdb-go/bolt@v1.3.1: .info Time 2021-11-08T22:13:51Z (author-controlled time) is older than 14 days; accepted by the .info fallback, not by the module index"])
+        #expect(accepted.first?.severity == .note)
+        #expect(old.checks.first { $0.name == "age" }?.status == .passed)
+        // Two days after that commit time, the same fallback refuses it.
+        options.policy.now = 1_636_502_400 // 2021-11-10T00:00:00Z
+        let young = await Self.run(options)
+        #expect(young.findings.filter { $0.rule == .policyReleaseAge && $0.severity == .error }.map(\.message) == [
+            "github.com/boltdb-go/bolt@v1.3.1: .info Time 2021-11-08T22:13:51Z (author-controlled time), less than 14 days ago; policy minReleaseAge is 14 days",
+        ])
+        // Offline, with nothing to ask the index about: no fail-closed finding.
+        options.policy.indexTransport = nil
+        options.policy.now = Self.now
+        let offline = await Self.run(options)
+        #expect(!offline.findings.contains { $0.message.contains("cannot be read offline") })
+        #expect(server.paths.isEmpty)
+    }
+
     @Test func failsClosed() async throws {
         // Offline.
         var offline = ProjectAuditPolicyTests.options()

@@ -83,6 +83,9 @@ struct AuditCommand: AsyncParsableCommand {
     @Option(name: .customLong("min-release-age"), help: "Policy: minimum age in days of every module version, by the module index's first-seen time.")
     var minReleaseAge: Int?
 
+    @Flag(name: .customLong("min-release-age-info-fallback"), help: "Policy: judge versions the module index never sees (GONOPROXY/GOPRIVATE) by their .info Time, marked author-controlled, instead of failing them.")
+    var minReleaseAgeInfoFallback = false
+
     @Option(name: .customLong("module-index"), help: "The module index (default https://index.golang.org).")
     var moduleIndex: String?
 
@@ -156,6 +159,8 @@ struct AuditCommand: AsyncParsableCommand {
         options.policy.forbidCapabilities += forbidCapability
         if let minReleaseAge { options.policy.minReleaseAgeDays = minReleaseAge }
         if let moduleIndex { options.policy.moduleIndex = moduleIndex }
+        if minReleaseAgeInfoFallback { options.policy.releaseAgeInfoFallback = true }
+        options.policy.notInIndex = environment.gonoproxy
         options.policy.indexTransport = isOffline ? nil : DefaultHTTPTransport(timeout: timeout)
         options.policy.indexCacheDirectory = FirstSeenWindow.defaultCacheDirectory(environment: environment.processEnvironment)
         if let base {
