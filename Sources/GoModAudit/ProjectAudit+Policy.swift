@@ -41,7 +41,7 @@ extension ProjectAudit {
         public var notInIndex = ""
         /// For versions without an index time (``notInIndex``): judge them by the module
         /// cache's `.info` `Time` instead of failing them, each finding marked
-        /// "author-controlled time" (ADVISORIES.md §5.3).
+        /// "author-controlled time" (Docs/advisories.md, "Policy gates").
         public var releaseAgeInfoFallback = false
         /// Retries of a failing feed request.
         public var indexRetry = RetryPolicy(maxAttempts: 4, baseDelay: .seconds(1), maxDelay: .seconds(30))

@@ -1,7 +1,7 @@
 package import Foundation
 import Synchronization
 
-/// An index.golang.org look-alike over a list of entries (ECOSYSTEM-SCAN.md §1.1–1.2):
+/// An index.golang.org look-alike over a list of entries (index.golang.org; Docs/scan.md):
 /// `GET /index?since=<RFC 3339>&limit=<n>` answers, in feed order, the entries whose Timestamp
 /// is at or after `since` (inclusive, compared as instants), at most `limit` of them (default
 /// and maximum 2000), one JSON object per line. Shared by the scan's mirror tests and the

@@ -15,7 +15,7 @@ import Foundation
 
 /// When the module index first saw module versions, from one bounded read of its feed since
 /// a point in time, with the entries kept in a local cache so the next read asks only for the
-/// pages after it (ADVISORIES.md §5.3: the feed's `Timestamp` is the only server-assigned
+/// pages after it (Docs/advisories.md, "Policy gates": the feed's `Timestamp` is the only server-assigned
 /// first-seen time; `.info` `Time` is the author's commit time and can be backdated).
 ///
 /// A version absent from the window was first seen before its start (or never by this index).

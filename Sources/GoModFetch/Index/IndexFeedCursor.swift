@@ -1,8 +1,8 @@
 public import GoModCore
 
 /// Where the next request for the module index feed starts, and which entries at that point
-/// were already taken: the paging rule of ECOSYSTEM-SCAN.md §1.3 steps 2 and 4, shared by the
-/// scan's mirror and the audit's release-age window.
+/// were already taken: the paging rule of index.golang.org (Docs/scan.md, "What is on disk"),
+/// shared by the scan's mirror and the audit's release-age window.
 ///
 /// The feed's `since` is inclusive, so the entries of the previous page that share its last
 /// Timestamp come back first on the next page; they are dropped by `(Path, Version)`. A full

@@ -14,7 +14,7 @@ public struct ModuleIndexError: Error, Sendable, Hashable, CustomStringConvertib
         /// The feed could not be read to the end within the bounds (pages, entries, bytes).
         public static let tooLarge = Code(rawValue: "tooLarge")
         /// A full page whose entries all share one Timestamp: the feed cannot be paged past it
-        /// without possibly missing entries (ECOSYSTEM-SCAN.md §1.3 step 4).
+        /// without possibly missing entries (Docs/scan.md, "What is on disk": gaps).
         public static let cannotAdvance = Code(rawValue: "cannotAdvance")
         /// A local cache file could not be written or read (it is rebuilt when corrupt).
         public static let io = Code(rawValue: "io")
