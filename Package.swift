@@ -10,7 +10,8 @@ import PackageDescription
 //   GoSumDB           signed notes, transparency log, checksum-database client over an
 //                     injected transport and store (no HTTP implementation inside)
 //   GoModNet          the only target that talks HTTP: the default transport
-//   GoModFetch        Go's environment, GOPROXY client, module cache, download, verify, vendor
+//   GoModFetch        Go's environment, GOPROXY client, module cache, download, verify, vendor,
+//                     the module index feed (index.golang.org) client
 //   GoModVCS          git: module zips from a tag or commit
 //   GoModOrigin       module path → repository (cmd/go's RepoRootForImportPath), ref listing,
 //                     the proxy's Origin against the refs now
@@ -205,7 +206,8 @@ let package = Package(
         .testTarget(
             name: "GoModAuditTests",
             dependencies: [
-                "GoModCore", "GoModZip", "GoSumDB", "GoModFetch", "GoModVCS", "GoModSupplyChain", "GoModAdvisories", "GoModAudit",
+                "GoModCore", "GoModZip", "GoSumDB", "GoModNet", "GoModFetch", "GoModVCS", "GoModOrigin", "GoModSupplyChain",
+                "GoModAdvisories", "GoModAudit",
                 "GoModTestSupport",
             ],
             swiftSettings: strictSettings

@@ -126,13 +126,12 @@ public struct AdvisoryReader: Sendable {
     private func vulnDBRecords(_ location: String, _ modules: Set<String>) async throws(AdvisoryError) -> [OSVRecord] {
         switch try classify(location) {
         case .directory(let dir):
-            let index = try Self.parseIndex(try readLocal(dir + "/index/modules.json", limit: limits.maxIndexSize, source: location),
-                                            origin: dir + "/index/modules.json")
+            let (indexBytes, indexFile) = try readLocalJSON(dir + "/index/modules", limit: limits.maxIndexSize, source: location)
+            let index = try Self.parseIndex(indexBytes, origin: indexFile)
             let ids = try selectIDs(index, modules, origin: location)
             return try ids.map { id throws(AdvisoryError) in
-                let file = dir + "/ID/" + id + ".json"
-                return try OSVRecord.parse(try readLocal(file, limit: limits.maxRecordSize, source: file, oversized: true),
-                                           origin: file, limit: limits.maxRecordSize)
+                let (bytes, file) = try readLocalJSON(dir + "/ID/" + id, limit: limits.maxRecordSize, source: dir + "/ID/" + id + ".json", oversized: true)
+                return try OSVRecord.parse(bytes, origin: file, limit: limits.maxRecordSize)
             }
         case .zip(let path):
             let archive = try openZip(path)
@@ -160,7 +159,9 @@ public struct AdvisoryReader: Sendable {
             guard let transport else {
                 throw AdvisoryError(.unreadableSource, source: location, detail: "offline: no network transport for an http(s) database")
             }
-            let indexURL = base.appendingPathComponent("index").appendingPathComponent("modules.json")
+            // govulncheck asks an http(s) database for the gzip form of every endpoint
+            // (golang.org/x/vuln internal/client/source.go, httpSource.get: endpoint + ".json.gz").
+            let indexURL = base.appendingPathComponent("index").appendingPathComponent("modules.json.gz")
             let index = try Self.parseIndex(try await fetch(indexURL, transport, limit: limits.maxIndexSize, isIndex: true),
                                             origin: indexURL.absoluteString)
             let ids = try selectIDs(index, modules, origin: location)
@@ -173,7 +174,7 @@ public struct AdvisoryReader: Sendable {
                 start += batch.count
                 let results = await withTaskGroup(of: (Int, Result<OSVRecord, AdvisoryError>).self) { group in
                     for (i, id) in batch.enumerated() {
-                        let url = base.appendingPathComponent("ID").appendingPathComponent(id + ".json")
+                        let url = base.appendingPathComponent("ID").appendingPathComponent(id + ".json.gz")
                         group.addTask {
                             do throws(AdvisoryError) {
                                 let body = try await Self.fetchStatic(url, transport, limit: limit, isIndex: false)
@@ -235,7 +236,29 @@ public struct AdvisoryReader: Sendable {
         guard response.status == 200 else {
             throw AdvisoryError(.unreadableSource, source: url.absoluteString, detail: "HTTP status \(response.status)")
         }
-        return response.body
+        return try gunzipped(response.body, limit: limit, origin: url.absoluteString, isIndex: isIndex)
+    }
+
+    /// The content of a `.json.gz` endpoint, at most `limit` bytes.
+    private static func gunzipped(_ bytes: [UInt8], limit: Int, origin: String, isIndex: Bool) throws(AdvisoryError) -> [UInt8] {
+        do { return try gunzip(bytes, limit: limit, name: origin) } catch {
+            if error.code == .entryTooLarge || error.code == .sizeMismatch {
+                throw AdvisoryError(isIndex ? .malformedIndex : .oversizedRecord, source: origin, detail: "more than \(limit) bytes")
+            }
+            throw AdvisoryError(isIndex ? .malformedIndex : .malformedRecord, source: origin, detail: error.detail)
+        }
+    }
+
+    /// `<base>.json`, else `<base>.json.gz` (a database tree may hold either form), and the
+    /// name of the file read.
+    private func readLocalJSON(_ base: String, limit: Int, source: String, oversized: Bool = false) throws(AdvisoryError) -> ([UInt8], String) {
+        if !FileManager.default.fileExists(atPath: base + ".json"), FileManager.default.fileExists(atPath: base + ".json.gz") {
+            let file = base + ".json.gz"
+            // Compressed JSON is smaller than its content: the content's limit bounds the file too.
+            let bytes = try readLocal(file, limit: limit, source: file, oversized: oversized)
+            return (try Self.gunzipped(bytes, limit: limit, origin: file, isIndex: !oversized), file)
+        }
+        return (try readLocal(base + ".json", limit: limit, source: source, oversized: oversized), base + ".json")
     }
 
     private func readLocal(_ path: String, limit: Int, source: String, oversized: Bool = false) throws(AdvisoryError) -> [UInt8] {

@@ -48,6 +48,9 @@ public struct AuditFinding: Sendable, Hashable {
         /// Policy: a module version was first seen by the module index less than
         /// `minReleaseAge` days ago.
         case policyReleaseAge = "GMK018-policy-release-age"
+        /// Policy: `requireOrigin`, and a module's origin verdict (the proxy's recorded Origin
+        /// against the repository's refs now) is not consistent, or could not be reached.
+        case policyOrigin = "GMK020-policy-require-origin"
 
         /// A short title, for report headings and SARIF `shortDescription`.
         public var title: String {
@@ -71,6 +74,7 @@ public struct AuditFinding: Sendable, Hashable {
             case .policyChecksumDatabase: "go.sum line not checked against the checksum database, which policy requires"
             case .policyForbiddenCapability: "dependency update gains a capability policy forbids"
             case .policyReleaseAge: "module version younger than the policy's minimum release age"
+            case .policyOrigin: "module origin not consistent with its repository, which policy requires"
             }
         }
 
@@ -109,6 +113,8 @@ public struct AuditFinding: Sendable, Hashable {
                 "The project's policy (`requireChecksumDatabase`) requires every go.sum line to be confirmed by the checksum database; this one was not (GOSUMDB=off, GONOSUMDB/GOPRIVATE, or no database configured)."
             case .policyReleaseAge:
                 "The module index (index.golang.org) first saw this version less than `minReleaseAge` days ago. New versions are where hijacked accounts and malicious releases show up; wait until the age is reached. The time is the mirror's first-seen time, not the commit time in .info, which the author controls."
+            case .policyOrigin:
+                "The project's policy (`requireOrigin`) requires every module's origin to be consistent: the commit the module proxy recorded for the version (its .info Origin) is what the repository's tag points to now. This one's tag moved or was deleted, the proxy recorded no origin, the repository could not be reached, or the check did not run. Find out why before trusting the module (Docs/origin.md)."
             case .policyForbiddenCapability:
                 "The project's policy (`forbidCapabilities`) forbids dependency updates that gain this capability. Review the new code; if it is legitimate, change the policy in the same pull request so the exception is visible."
             case .capabilityGained:

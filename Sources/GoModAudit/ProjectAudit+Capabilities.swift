@@ -75,7 +75,9 @@ extension ProjectAudit {
                 details.append("\(pkg): " + c.added.map { "+" + $0 }.joined(separator: " ") + (c.isNewPackage ? " (new package)" : ""))
                 for cap in c.added { details.append("    \(cap): " + (c.reasons[cap] ?? []).map(\.description).joined(separator: "; ")) }
             }
-            let forbidden = Set(options.policy.forbidCapabilities).intersection(changes.flatMap(\.added)).sorted()
+            let forbidden = Set(changes.flatMap(\.added)).filter { gainedName in
+                options.policy.forbidCapabilities.contains { Policy.capability($0, names: gainedName) }
+            }.sorted()
             if !forbidden.isEmpty {
                 report.findings.append(AuditFinding(
                     rule: .policyForbiddenCapability,

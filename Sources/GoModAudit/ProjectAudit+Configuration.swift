@@ -59,12 +59,17 @@ extension ProjectAudit {
         public var allow: [String]
         /// Policy: every go.sum line must be checked against the checksum database.
         public var requireChecksumDatabase: Bool?
+        /// Policy: every module's origin verdict must be consistent.
+        public var requireOrigin: Bool?
         /// Policy: capabilities a dependency update must not gain.
         public var forbidCapabilities: [String]
         /// Policy: minimum age in days of every module version, by the module index's first-seen time.
         public var minReleaseAge: Int?
         /// Policy: the module index (default https://index.golang.org).
         public var moduleIndex: String?
+        /// Policy: judge versions the index never sees (GONOPROXY/GOPRIVATE) by `.info` Time,
+        /// marked "author-controlled time".
+        public var minReleaseAgeInfoFallback: Bool?
 
         /// The policy these settings declare.
         public var policy: Policy {
@@ -72,9 +77,11 @@ extension ProjectAudit {
             p.deny = deny
             p.allow = allow
             p.requireChecksumDatabase = requireChecksumDatabase ?? false
+            p.requireOrigin = requireOrigin ?? false
             p.forbidCapabilities = forbidCapabilities
             p.minReleaseAgeDays = minReleaseAge
             if let moduleIndex { p.moduleIndex = moduleIndex }
+            p.releaseAgeInfoFallback = minReleaseAgeInfoFallback ?? false
             return p
         }
 
@@ -92,7 +99,7 @@ extension ProjectAudit {
 
         enum CodingKeys: String, CodingKey {
             case offline, gomodcache, gosumdb, git, gitRoots, known, vulndb, osv
-            case deny, allow, requireChecksumDatabase, forbidCapabilities, minReleaseAge, moduleIndex
+            case deny, allow, requireChecksumDatabase, requireOrigin, forbidCapabilities, minReleaseAge, moduleIndex, minReleaseAgeInfoFallback
         }
 
         /// Decodes the keys above; unknown keys are an error (a misspelt key must not silently
@@ -115,12 +122,19 @@ extension ProjectAudit {
             deny = try c.decodeIfPresent([String].self, forKey: .deny) ?? []
             allow = try c.decodeIfPresent([String].self, forKey: .allow) ?? []
             requireChecksumDatabase = try c.decodeIfPresent(Bool.self, forKey: .requireChecksumDatabase)
+            requireOrigin = try c.decodeIfPresent(Bool.self, forKey: .requireOrigin)
             forbidCapabilities = try c.decodeIfPresent([String].self, forKey: .forbidCapabilities) ?? []
+            var probe = Policy()
+            probe.forbidCapabilities = forbidCapabilities
+            if let unknown = probe.unknownCapabilities.first {
+                throw DecodingError.dataCorrupted(.init(codingPath: [CodingKeys.forbidCapabilities], debugDescription: "forbidCapabilities: unknown capability \"\(unknown)\" (want Capslock's names: NETWORK, EXEC, CGO, UNSAFE_POINTER, MODIFY_SYSTEM_STATE/ENV, …, or CAPABILITY_NETWORK…; init for a new init function)"))
+            }
             minReleaseAge = try c.decodeIfPresent(Int.self, forKey: .minReleaseAge)
             if let days = minReleaseAge, days < 0 || days > 36500 {
                 throw DecodingError.dataCorrupted(.init(codingPath: [CodingKeys.minReleaseAge], debugDescription: "minReleaseAge: want 0 to 36500 days"))
             }
             moduleIndex = try c.decodeIfPresent(String.self, forKey: .moduleIndex)
+            minReleaseAgeInfoFallback = try c.decodeIfPresent(Bool.self, forKey: .minReleaseAgeInfoFallback)
         }
 
         /// Reads `gomodkit-audit.json` from `directory` (or the file at `path`), resolving its

@@ -49,15 +49,19 @@ extension ProjectAudit {
             var Origin: ModuleOrigin?
         }
 
-        func check(_ record: GoSum.Record, options: Options, tally: inout Tally, into report: inout AuditReport) async {
+        /// Checks one module; answers `nil` when its origin verdict is consistent, else why not
+        /// (for the `requireOrigin` gate).
+        @discardableResult
+        func check(_ record: GoSum.Record, options: Options, tally: inout Tally, into report: inout AuditReport) async -> String? {
             let module = record.key
             let subject = "\(safeText(module.path.bytes))@\(safeText(module.version.bytes))"
-            func unverified(_ message: String, details: [String] = []) {
-                tally.unverified += 1
+            func unverified(_ message: String, details: [String] = []) -> String {
+                defer { tally.unverified += 1 }
                 report.findings.append(AuditFinding(rule: .checkFailed, severity: .warning,
                                                     message: "\(subject): could not verify against its repository: \(message)",
                                                     modulePath: record.path, moduleVersion: record.version,
                                                     file: "go.sum", line: record.line, details: details))
+                return "could not verify: \(message)"
             }
             guard let cache = options.moduleCache, let zipPath = try? cache.cachePath(module, "zip"),
                   let zip = readSmallFile(zipPath, limit: Int(ModuleZip.maxZipFile)) else {
@@ -66,7 +70,7 @@ extension ProjectAudit {
                     rule: .checkFailed, severity: .warning,
                     message: "\(subject): not in the module cache; not checked against its repository",
                     modulePath: record.path, moduleVersion: record.version, file: "go.sum", line: record.line))
-                return
+                return "not in the module cache; not checked"
             }
             var infoData: [UInt8]? = nil
             var origin: ModuleOrigin? = nil
@@ -93,8 +97,9 @@ extension ProjectAudit {
                                                  listing: listing)
             if verdict.kind.isClean {
                 tally.consistent += 1
-                return
+                return nil
             }
+            let reason = "\(verdict.kind.rawValue): \(verdict.message)"
             // The rebuild: the recorded commit (when the proxy named one) and the tag now, fetched
             // shallowly into cmd/go's VCS cache; then the divergence check with its diff.
             let originLine = "origin check: \(verdict.kind.rawValue): \(verdict.message) (\(root.repoURL))"
@@ -109,7 +114,8 @@ extension ProjectAudit {
                     notes.append("the recorded commit \(commits[0]) could not be fetched (no ref reaches it?): \(error.message)")
                 }
                 guard let dir = await rebuilder.fetchTag(module, root: root, location: location) else {
-                    return unverified(error.message, details: notes)
+                    _ = unverified(error.message, details: notes)
+                    return reason
                 }
                 directory = dir
                 commits = []
@@ -140,8 +146,9 @@ extension ProjectAudit {
                                                         file: "go.sum", line: record.line, details: notes))
                 }
             } catch {
-                unverified(error.description, details: notes)
+                _ = unverified(error.description, details: notes)
             }
+            return reason
         }
     }
 }

@@ -360,10 +360,18 @@ public enum ProjectAudit {
         for record in modules {
             let module = record.key
             guard let source = gitSource(for: record.path, options: options) else {
+                let notConsistent: String?
                 if let upstream = options.upstream {
-                    await upstream.check(record, options: options, tally: &upstreamTally, into: &report)
+                    notConsistent = await upstream.check(record, options: options, tally: &upstreamTally, into: &report)
                 } else {
                     noSource += 1
+                    notConsistent = "origin not checked (\(options.upstreamSkipReason ?? "no origin check configured"))"
+                }
+                if options.policy.requireOrigin, let notConsistent {
+                    report.findings.append(AuditFinding(
+                        rule: .policyOrigin,
+                        message: "\(safeText(record.path.bytes))@\(safeText(record.version.bytes)): \(notConsistent); policy requireOrigin requires a consistent origin",
+                        modulePath: record.path, moduleVersion: record.version, file: "go.sum", line: record.line))
                 }
                 continue
             }

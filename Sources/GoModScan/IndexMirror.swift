@@ -1,4 +1,5 @@
 import GoModCore
+public import GoModFetch
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
@@ -118,52 +119,35 @@ public struct IndexMirror: Sendable {
             try writeCheckpoint(cp)
         }
         var summary = SyncSummary(pages: 0, appended: 0, duplicates: 0, gaps: [], caughtUp: false)
+        var cursor = IndexFeedCursor(since: cp.since.flatMap(IndexTimestamp.init), keys: cp.keys)
         while maxPages.map({ summary.pages < $0 }) ?? true {
-            let since = cp.since.flatMap(IndexTimestamp.init)
-            let page = try await client.page(since: since)
-            summary.pages += 1
-            let seenAtSince = Set(cp.keys.map { EntryKey(path: ByteString($0.first ?? ""), version: ByteString($0.count > 1 ? $0[1] : "")) })
-            var lines: [UInt8] = []
-            var fresh: [IndexEntry] = []
-            var newestSeen: IndexTimestamp? = since
-            var keysAtNewest = since.map { _ in seenAtSince } ?? []
-            for entry in page {
-                guard let time = entry.timestamp else { continue }
-                if let since, time < since { summary.duplicates += 1; continue }
-                if let newest = newestSeen, time == newest {
-                    if !keysAtNewest.insert(entry.key).inserted { summary.duplicates += 1; continue }
-                } else if newestSeen.map({ time > $0 }) ?? true {
-                    newestSeen = time
-                    keysAtNewest = [entry.key]
-                } else {
-                    // Out of order within the page: kept in feed order, not used as the boundary.
-                }
-                fresh.append(entry)
-                lines += entry.feedLine + [0x0A]
+            let page: [IndexEntry]
+            do throws(ModuleIndexError) { page = try await client.page(since: cursor.since) } catch {
+                throw ScanError(.network, error.message)
             }
+            summary.pages += 1
+            let step = cursor.take(page, limit: client.limit)
+            summary.duplicates += step.duplicates
+            var lines: [UInt8] = []
+            for entry in step.fresh { lines += entry.feedLine + [0x0A] }
             if !lines.isEmpty {
                 try StateFiles.append(feedPath, lines)
                 cp.bytes += Int64(lines.count)
-                cp.entries += Int64(fresh.count)
-                summary.appended += Int64(fresh.count)
+                cp.entries += Int64(step.fresh.count)
+                summary.appended += Int64(step.fresh.count)
             }
-            if let newest = newestSeen {
-                if newest != since { cp.since = page.last(where: { $0.timestamp == newest })?.timestamp?.text ?? newest.text }
-                cp.keys = keysAtNewest.sorted().map { [String(decoding: $0.path.bytes, as: UTF8.self), String(decoding: $0.version.bytes, as: UTF8.self)] }
-            }
-            if page.count < client.limit {
+            cp.since = cursor.since?.text
+            cp.keys = cursor.sortedKeys
+            if step.caughtUp {
                 try writeCheckpoint(cp)
                 summary.caughtUp = true
                 break
             }
-            if let since, let first = page.first?.timestamp, let last = page.last?.timestamp, first == since, last == since {
+            if let gap = step.gap {
                 // A full page at one Timestamp cannot advance (§1.3 step 4).
-                let next = since.adding(microseconds: 1)
-                let gap = Checkpoint.Gap(at: since.text, resumedAt: next.text)
-                cp.gaps.append(gap)
-                summary.gaps.append(gap)
-                cp.since = next.text
-                cp.keys = []
+                let recorded = Checkpoint.Gap(at: gap.at.text, resumedAt: gap.resumedAt.text)
+                cp.gaps.append(recorded)
+                summary.gaps.append(recorded)
             }
             try writeCheckpoint(cp)
         }

@@ -1,5 +1,6 @@
 public import GoModCore
 import GoModSupplyChain
+public import GoModFetch
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else

@@ -33,16 +33,50 @@ import Testing
         let reader = AdvisoryReader(source: .vulnDB("https://vuln.example"), transport: transport)
         let records = try await reader.records(for: Self.modules)
         #expect(records.map(\.id) == Self.allIDs)
-        #expect(transport.requested().contains("https://vuln.example/index/modules.json"))
-        #expect(transport.requested().contains("https://vuln.example/ID/GO-2025-4188.json"))
+        // The gzip form of each endpoint, as govulncheck asks an http(s) database.
+        #expect(transport.requested().contains("https://vuln.example/index/modules.json.gz"))
+        #expect(transport.requested().contains("https://vuln.example/ID/GO-2025-4188.json.gz"))
+        #expect(!transport.requested().contains { $0.hasSuffix(".json") })
         // Offline (no transport): a typed error, never an empty result.
         await #expect(throws: AdvisoryError(.unreadableSource, source: "")) {
             try await AdvisoryReader(source: .vulnDB("https://vuln.example")).records(for: Self.modules)
         }
         // A record the index names but the server lacks.
-        let broken = FileServingTransport(base: "https://vuln.example", root: dir.path, missing: ["/ID/GO-2025-4188.json"])
+        let broken = FileServingTransport(base: "https://vuln.example", root: dir.path, missing: ["/ID/GO-2025-4188.json.gz"])
         await #expect(throws: AdvisoryError(.unreadableSource, source: "")) {
             try await AdvisoryReader(source: .vulnDB("https://vuln.example"), transport: broken).records(for: Self.modules)
+        }
+    }
+
+    @Test func directoryOfGzipForms() async throws {
+        // A tree holding only the .json.gz form of every file (readers accept both).
+        let dir = try Self.vulndb()
+        let sandbox = try Sandbox()
+        for name in ["index/db.json", "index/modules.json"] + Self.allIDs.map({ "ID/\($0).json" }) {
+            let target = URL(fileURLWithPath: sandbox.sub(name + ".gz"))
+            try FileManager.default.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try gzipped(dir.appendingPathComponent(name).path).write(to: target)
+        }
+        let records = try await AdvisoryReader(source: .vulnDB(sandbox.path)).records(for: Self.modules)
+        #expect(records.map(\.id) == Self.allIDs)
+        let plain = try await AdvisoryReader(source: .vulnDB(dir.path)).records(for: Self.modules)
+        #expect(records == plain)
+        // A flipped byte in the deflate data or the CRC: a typed error, never a record.
+        let file = sandbox.sub("ID/GO-2025-4188.json.gz")
+        var bytes = Array(try Data(contentsOf: URL(fileURLWithPath: file)))
+        bytes[bytes.count - 8] ^= 0xFF
+        try Data(bytes).write(to: URL(fileURLWithPath: file))
+        await #expect(throws: AdvisoryError(.malformedRecord, source: "")) {
+            try await AdvisoryReader(source: .vulnDB(sandbox.path)).records(for: Self.modules)
+        }
+        // A small file that inflates past the record limit (a gzip bomb) stops at the limit.
+        let big = sandbox.sub("big.json")
+        try Data(repeating: 0x20, count: 8 << 20).write(to: URL(fileURLWithPath: big))
+        try gzipped(big).write(to: URL(fileURLWithPath: file))
+        var limits = AdvisoryReader.Limits()
+        limits.maxRecordSize = 1 << 20
+        await #expect(throws: AdvisoryError(.oversizedRecord, source: "")) {
+            try await AdvisoryReader(source: .vulnDB(sandbox.path), limits: limits).records(for: Self.modules)
         }
     }
 
@@ -206,10 +240,28 @@ final class FileServingTransport: HTTPTransport, @unchecked Sendable {
         lock.withLock { seen.append(s) }
         guard s.hasPrefix(base) else { return HTTPResponse(status: 404, body: []) }
         let rel = String(s.dropFirst(base.count))
-        guard !rel.contains(".."), !missing.contains(rel), let data = FileManager.default.contents(atPath: root + rel) else {
-            return HTTPResponse(status: 404, body: Array("not found".utf8))
+        guard !rel.contains(".."), !missing.contains(rel) else { return HTTPResponse(status: 404, body: Array("not found".utf8)) }
+        var data = FileManager.default.contents(atPath: root + rel)
+        if data == nil, rel.hasSuffix(".gz"), FileManager.default.fileExists(atPath: root + String(rel.dropLast(3))) {
+            // The gzip form, as vuln.go.dev serves it next to the plain one (made by gzip(1)).
+            data = try gzipped(root + String(rel.dropLast(3)))
         }
+        guard let data else { return HTTPResponse(status: 404, body: Array("not found".utf8)) }
         if data.count > limit { throw HTTPTransportError(.oversizeResponse, url: s) }
         return HTTPResponse(status: 200, body: Array(data))
     }
+}
+
+/// `gzip -c <path>` (the header carries the file name: FNAME).
+func gzipped(_ path: String) throws -> Data {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = ["gzip", "-c", path]
+    let out = Pipe()
+    process.standardOutput = out
+    try process.run()
+    let data = out.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    guard process.terminationStatus == 0 else { throw POSIXError(.EIO) }
+    return data
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import GoModTestSupport
 @testable import gomodkit_cli
 
 /// `gomodkit audit` as the README runs it: `gomodkit audit Examples/boltdb-typosquat`, offline,
@@ -111,6 +112,10 @@ import Testing
         #expect(missing.stderr.contains("go.mod file not found"))
         let both = try CLITests.gomodkit(["audit", Self.example.path, "--json", "--sarif"])
         #expect(both.status == 2)
+        // A misspelt capability would silently weaken the gate: refused.
+        let misspelt = try CLITests.gomodkit(["audit", Self.example.path, "--forbid-capability", "NETWRK"])
+        #expect(misspelt.status == 2)
+        #expect(misspelt.stderr.contains("--forbid-capability NETWRK: not a capability name"), "\(misspelt.stderr)")
         let sandbox = FileManager.default.temporaryDirectory.appendingPathComponent("gmk-audit-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: sandbox, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: sandbox) }
@@ -125,5 +130,46 @@ import Testing
         #expect(clean.status == 0, "\(clean.stdout)\(clean.stderr)")
         #expect(clean.stdout.contains("audit passed"))
         #expect(clean.stdout.contains("modcache    skipped"))
+    }
+}
+
+/// `gomodkit audit --min-release-age` as a user runs it: the feed from a loopback module index
+/// (`--module-index`), the window cached under `$XDG_CACHE_HOME/gomodkit/index`, the real clock.
+@Suite struct AuditReleaseAgeCommandTests {
+    @Test func aVersionFirstSeenYesterdayIsRefusedAndTheFeedIsCached() throws {
+        let sandbox = try Sandbox()
+        // Feed timestamps relative to the real clock: one old entry in the window, then bolt yesterday.
+        func rfc3339(_ date: Date) -> String {
+            let f = ISO8601DateFormatter()
+            f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+            return f.string(from: date)
+        }
+        let fixture = IndexFeedFixture(entries: [
+            ("example.com/old", "v1.0.0", rfc3339(Date(timeIntervalSinceNow: -10 * 86400))),
+            ("github.com/boltdb-go/bolt", "v1.3.1", rfc3339(Date(timeIntervalSinceNow: -86400))),
+        ])
+        let server = try LoopbackHTTPServer.indexFeed { fixture }
+        defer { server.stop() }
+        // The example's settings without "offline" (the gate needs the feed).
+        try Data(#"{"gomodcache": "modcache", "gosumdb": "off", "git": {"github.com/boltdb-go/bolt": "upstream.bundle"}}"#.utf8)
+            .write(to: URL(fileURLWithPath: sandbox.sub("audit.json")))
+        var env = ProcessInfo.processInfo.environment
+        env["XDG_CACHE_HOME"] = sandbox.sub("cache")
+        let args = ["audit", AuditCommandTests.example.path, "--config", sandbox.sub("audit.json"), "--no-origin",
+                    "--min-release-age", "14", "--module-index", server.url.absoluteString]
+        let result = try CLITests.gomodkit(args, environment: env)
+        #expect(result.status == 1, "\(result.stderr)")
+        #expect(result.stdout.contains("go.sum:1: error: github.com/boltdb-go/bolt@v1.3.1: first seen by the module index at \(fixture.entries[1].timestamp), 23 hours ago; policy minReleaseAge is 14 days [GMK018-policy-release-age]")
+                || result.stdout.contains("go.sum:1: error: github.com/boltdb-go/bolt@v1.3.1: first seen by the module index at \(fixture.entries[1].timestamp), 1 day ago; policy minReleaseAge is 14 days [GMK018-policy-release-age]"),
+                "\(result.stdout)")
+        #expect(result.stdout.contains("(2 entries, 0 from the cache, 1 page read): 1 younger than 14 days"), "\(result.stdout)")
+        let cached = try FileManager.default.contentsOfDirectory(atPath: sandbox.sub("cache/gomodkit/index"))
+        #expect(cached.count == 1)
+        // Again: the window comes from the cache, and one page after it is read.
+        let again = try CLITests.gomodkit(args, environment: env)
+        #expect(again.status == 1)
+        #expect(again.stdout.contains("(2 entries, 2 from the cache, 1 page read): 1 younger than 14 days"), "\(again.stdout)")
+        #expect(server.paths.count == 2)
+        #expect(server.paths.last?.contains("since=\(fixture.entries[1].timestamp)") == true, "\(server.paths)")
     }
 }

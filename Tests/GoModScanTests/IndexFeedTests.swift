@@ -5,6 +5,8 @@ import Testing
 import GoSumDB
 import GoModNet
 @testable import GoModScan
+import GoModFetch
+import GoModTestSupport
 
 @Suite struct IndexTimestampTests {
     // Expected values from Go 1.27.3: time.Parse(time.RFC3339Nano, s) → Unix(), Nanosecond(),
@@ -64,7 +66,7 @@ final class SleepLog: Sendable {
 @Suite struct IndexFeedClientTests {
     /// 4,500 entries; runs of equal Timestamps straddle the page edges at 2,000 and 4,000, and
     /// every 7th entry is written with a -07:00 offset (the same instant).
-    static func fixture(count: Int = 4500, runs: [ClosedRange<Int>] = [1990...2010, 3995...4005]) -> FeedFixture {
+    static func fixture(count: Int = 4500, runs: [ClosedRange<Int>] = [1990...2010, 3995...4005]) -> IndexFeedFixture {
         var entries: [(String, String, String)] = []
         var micros: Int64 = 0
         let base: Int64 = 1_554_923_332 // 2019-04-10T19:08:52Z
@@ -81,7 +83,7 @@ final class SleepLog: Sendable {
             let text = String(format: "%04ld-%02ld-%02ldT%02ld:%02ld:%02ld.%06ld", c.year!, c.month!, c.day!, c.hour!, c.minute!, c.second!, Int(frac)) + zone
             entries.append(("example.com/m\(i % 97)", "v1.0.\(i)", text))
         }
-        return FeedFixture(entries: entries)
+        return IndexFeedFixture(entries: entries)
     }
 
     func scratch() -> String {
@@ -92,7 +94,7 @@ final class SleepLog: Sendable {
 
     @Test func mirrorsEveryEntryOnceAcrossEqualTimestampsAtPageEdges() async throws {
         let feed = Self.fixture()
-        let server = try LoopbackServer { feed.answer($0) }
+        let server = try LoopbackHTTPServer.indexFeed { feed }
         defer { server.stop() }
         let client = IndexFeedClient(url: server.url.appendingPathComponent("index"), transport: DefaultHTTPTransport(timeout: 10))
         let dir = scratch()
@@ -107,8 +109,8 @@ final class SleepLog: Sendable {
         #expect(cp.entries == 4500)
         #expect(cp.since == feed.entries.last?.timestamp)
         // The first request has no since; the others carry the last Timestamp received.
-        #expect(server.requests.first == "/index?limit=2000")
-        #expect(server.requests.dropFirst().allSatisfy { $0.contains("since=") })
+        #expect(server.paths.first == "/index?limit=2000")
+        #expect(server.paths.dropFirst().allSatisfy { $0.contains("since=") })
         // A second sync asks once and appends nothing (the boundary entries are dropped).
         let again = try await mirror.sync(client: client)
         #expect(again.appended == 0 && again.pages == 1 && again.duplicates == 1)
@@ -117,7 +119,7 @@ final class SleepLog: Sendable {
 
     @Test func resumesToTheSameFileAfterACrashBetweenAppendAndCheckpoint() async throws {
         let feed = Self.fixture()
-        let server = try LoopbackServer { feed.answer($0) }
+        let server = try LoopbackHTTPServer.indexFeed { feed }
         defer { server.stop() }
         let client = IndexFeedClient(url: server.url.appendingPathComponent("index"), transport: DefaultHTTPTransport(timeout: 10))
         let mirror = IndexMirror(directory: scratch() + "/index")
@@ -136,7 +138,7 @@ final class SleepLog: Sendable {
     @Test func recordsAGapForAFullPageAtOneTimestamp() async throws {
         // 2,000 entries at one instant, then 10 more: the feed cannot be paged past the run.
         let feed = Self.fixture(count: 2010, runs: [0...1999])
-        let server = try LoopbackServer { feed.answer($0) }
+        let server = try LoopbackHTTPServer.indexFeed { feed }
         defer { server.stop() }
         let client = IndexFeedClient(url: server.url.appendingPathComponent("index"), transport: DefaultHTTPTransport(timeout: 10))
         let mirror = IndexMirror(directory: scratch() + "/index")
@@ -152,14 +154,17 @@ final class SleepLog: Sendable {
     @Test func retriesServerErrorsAndHonoursRetryAfter() async throws {
         let feed = Self.fixture(count: 5, runs: [])
         let calls = Mutex(0)
-        let server = try LoopbackServer { target in
+        let server = try LoopbackHTTPServer { target, connection in
             let n = calls.withLock { $0 += 1; return $0 }
             switch n {
-            case 1: return .init(status: 503)
-            case 2: return .init(status: 502)
-            case 3: return .init(status: 429, headers: ["Retry-After: 7"])
-            default: return feed.answer(target)
+            case 1: connection.respond(503, [])
+            case 2: connection.respond(502, [])
+            case 3: connection.respond(429, [], headers: ["Retry-After: 7"])
+            default:
+                let (status, body) = feed.answer(target)
+                connection.respond(status, body)
             }
+            return .keepAlive
         }
         defer { server.stop() }
         let sleeps = SleepLog()
@@ -167,26 +172,29 @@ final class SleepLog: Sendable {
         let page = try await client.page(since: nil)
         #expect(page.count == 5)
         #expect(sleeps.delays == [.seconds(1), .seconds(2), .seconds(7)])
-        #expect(server.requests.count == 4)
+        #expect(server.paths.count == 4)
     }
 
     @Test func givesUpAfterTheLastAttemptAsRetryable() async throws {
-        let server = try LoopbackServer { _ in .init(status: 500) }
+        let server = try LoopbackHTTPServer { _, connection in connection.respond(500, []); return .keepAlive }
         defer { server.stop() }
         let sleeps = SleepLog()
         let client = IndexFeedClient(url: server.url.appendingPathComponent("index"), transport: DefaultHTTPTransport(timeout: 10), retry: sleeps.policy(maxAttempts: 4))
-        let error = await #expect(throws: ScanError.self) { try await client.page(since: nil) }
+        let error = await #expect(throws: ModuleIndexError.self) { try await client.page(since: nil) }
         #expect(error?.code == .network)
-        #expect(error?.exitCode == 3)
-        #expect(server.requests.count == 4)
+        #expect(server.paths.count == 4)
         #expect(sleeps.delays == [.seconds(1), .seconds(2), .seconds(4)])
+        // Through the mirror, the scan's exit class: retryable (3).
+        let scanError = await #expect(throws: ScanError.self) { try await IndexMirror(directory: scratch() + "/index").sync(client: client) }
+        #expect(scanError?.code == .network)
+        #expect(scanError?.exitCode == 3)
     }
 
     @Test func refusesAnAnswerThatIsNotAFeed() async throws {
-        let server = try LoopbackServer { _ in .init(status: 200, body: Array("<html>hello</html>\n".utf8)) }
+        let server = try LoopbackHTTPServer { _, connection in connection.respond(200, Array("<html>hello</html>\n".utf8)); return .keepAlive }
         defer { server.stop() }
         let client = IndexFeedClient(url: server.url.appendingPathComponent("index"), transport: DefaultHTTPTransport(timeout: 10))
-        let error = await #expect(throws: ScanError.self) { try await client.page(since: nil) }
+        let error = await #expect(throws: ModuleIndexError.self) { try await client.page(since: nil) }
         #expect(error?.code == .network)
         #expect(error?.message.contains("line 1: not an index entry") == true)
     }

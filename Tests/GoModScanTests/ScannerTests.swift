@@ -4,6 +4,8 @@ import Testing
 @testable import GoModCore
 @testable import GoModScan
 import GoModNet
+import GoModFetch
+import GoModTestSupport
 
 /// A small ecosystem in memory: the mirror's `.info` Origins and each repository's refs now.
 final class FakeEcosystem: Sendable {
@@ -262,8 +264,8 @@ final class FakeEcosystem: Sendable {
         let later: [(path: String, version: String, timestamp: String)] = [
             ("github.com/acme/gadget", "v1.1.0", "2024-01-02T00:00:00Z"),
         ]
-        let feed = FeedBox(FeedFixture(entries: first))
-        let server = try LoopbackServer { target in feed.fixture.withLock { $0 }.answer(target) }
+        let feed = SharedBox(IndexFeedFixture(entries: first))
+        let server = try LoopbackHTTPServer.indexFeed { feed.current }
         defer { server.stop() }
         let state = FileManager.default.temporaryDirectory.appendingPathComponent("gmk-scan-\(UUID().uuidString)").path
         let mirror = IndexMirror(directory: state + "/index")
@@ -281,7 +283,7 @@ final class FakeEcosystem: Sendable {
         let one = try await pass()
         #expect(one.newVersions == 3 && one.units == 2 && one.findings.isEmpty)
 
-        feed.fixture.withLock { $0.entries += later }
+        feed.update { $0.entries += later }
         let synced = try await mirror.sync(client: client)
         #expect(synced.appended == 1)
         let two = try await pass()
@@ -295,10 +297,4 @@ final class FakeEcosystem: Sendable {
         let three = try await pass()
         #expect(three.newVersions == 0 && three.units == 2)
     }
-}
-
-/// A feed fixture that a test changes while its server runs.
-final class FeedBox: Sendable {
-    let fixture: Mutex<FeedFixture>
-    init(_ fixture: FeedFixture) { self.fixture = Mutex(fixture) }
 }

@@ -74,11 +74,17 @@ struct AuditCommand: AsyncParsableCommand {
     @Flag(name: .customLong("require-checksum-database"), help: "Policy: every go.sum line must be checked against the checksum database.")
     var requireChecksumDatabase = false
 
+    @Flag(name: .customLong("require-origin"), help: "Policy: every module checked against its repository must have a consistent origin (the proxy's recorded commit is the tag's commit now).")
+    var requireOrigin = false
+
     @Option(name: .customLong("forbid-capability"), help: "Policy: a capability (NETWORK, EXEC, …) a dependency update must not gain (with --base). Repeatable.")
     var forbidCapability: [String] = []
 
     @Option(name: .customLong("min-release-age"), help: "Policy: minimum age in days of every module version, by the module index's first-seen time.")
     var minReleaseAge: Int?
+
+    @Flag(name: .customLong("min-release-age-info-fallback"), help: "Policy: judge versions the module index never sees (GONOPROXY/GOPRIVATE) by their .info Time, marked author-controlled, instead of failing them.")
+    var minReleaseAgeInfoFallback = false
 
     @Option(name: .customLong("module-index"), help: "The module index (default https://index.golang.org).")
     var moduleIndex: String?
@@ -107,6 +113,11 @@ struct AuditCommand: AsyncParsableCommand {
     func validate() throws {
         if json && sarif { throw ValidationError("give at most one of --json and --sarif") }
         for entry in git where !entry.contains("=") { throw ValidationError("--git \(entry): want MODULE=PATH") }
+        var probe = ProjectAudit.Policy()
+        probe.forbidCapabilities = forbidCapability
+        if let unknown = probe.unknownCapabilities.first {
+            throw ValidationError("--forbid-capability \(terminalSafe(unknown)): not a capability name (want Capslock's names: NETWORK, EXEC, CGO, UNSAFE_POINTER, MODIFY_SYSTEM_STATE/ENV, …, or CAPABILITY_NETWORK…; init for a new init function)")
+        }
     }
 
     func run() async throws {
@@ -144,10 +155,14 @@ struct AuditCommand: AsyncParsableCommand {
         options.policy.deny += deny
         options.policy.allow += allow
         if requireChecksumDatabase { options.policy.requireChecksumDatabase = true }
+        if requireOrigin { options.policy.requireOrigin = true }
         options.policy.forbidCapabilities += forbidCapability
         if let minReleaseAge { options.policy.minReleaseAgeDays = minReleaseAge }
         if let moduleIndex { options.policy.moduleIndex = moduleIndex }
+        if minReleaseAgeInfoFallback { options.policy.releaseAgeInfoFallback = true }
+        options.policy.notInIndex = environment.gonoproxy
         options.policy.indexTransport = isOffline ? nil : DefaultHTTPTransport(timeout: timeout)
+        options.policy.indexCacheDirectory = FirstSeenWindow.defaultCacheDirectory(environment: environment.processEnvironment)
         if let base {
             do { options.baseGoSum = try GoSum(parsing: try readInputFile(base), fileName: base, mode: .go) } catch let failure as CLIFailure {
                 throw failure

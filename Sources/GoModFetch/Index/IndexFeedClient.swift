@@ -97,9 +97,9 @@ public struct IndexFeedClient: Sendable {
 
     /// Fetches one page, retrying 429 (after `Retry-After`, else the back-off), 5xx and
     /// transport errors with exponential back-off and jitter, at most ``RetryPolicy/maxAttempts``
-    /// requests. Throws ``ScanError/Code/network`` when they are used up, for another status,
+    /// requests. Throws ``ModuleIndexError/Code/network`` when they are used up, for another status,
     /// or when a line is not a feed entry.
-    public func page(since: IndexTimestamp?) async throws(ScanError) -> [IndexEntry] {
+    public func page(since: IndexTimestamp?) async throws(ModuleIndexError) -> [IndexEntry] {
         let target = pageURL(since: since)
         var delay = retry.baseDelay
         var attempt = 0
@@ -120,26 +120,26 @@ public struct IndexFeedClient: Sendable {
                 case 500...599:
                     last = "\(response.status) server error"
                 default:
-                    throw ScanError(.network, "\(redact(target)): unexpected status \(response.status): \(goQuote(response.body.prefix(200)))")
+                    throw ModuleIndexError(.network, "\(redact(target)): unexpected status \(response.status): \(goQuote(response.body.prefix(200)))")
                 }
-            } catch let error as ScanError {
+            } catch let error as ModuleIndexError {
                 throw error
             } catch is CancellationError {
-                throw ScanError(.network, "\(redact(target)): cancelled")
+                throw ModuleIndexError(.network, "\(redact(target)): cancelled")
             } catch {
                 last = errorText(error)
             }
             guard attempt < retry.maxAttempts else {
-                throw ScanError(.network, "\(redact(target)): giving up after \(attempt) attempts: \(last)")
+                throw ModuleIndexError(.network, "\(redact(target)): giving up after \(attempt) attempts: \(last)")
             }
             let pause = wait ?? delay * retry.jitter()
-            do { try await retry.sleep(pause) } catch { throw ScanError(.network, "\(redact(target)): cancelled") }
+            do { try await retry.sleep(pause) } catch { throw ModuleIndexError(.network, "\(redact(target)): cancelled") }
             delay = min(delay * 2, retry.maxDelay)
         }
     }
 
     /// Decodes a page: one JSON object per line; blank lines are skipped.
-    static func parse(_ body: [UInt8], url: String) throws(ScanError) -> [IndexEntry] {
+    static func parse(_ body: [UInt8], url: String) throws(ModuleIndexError) -> [IndexEntry] {
         var out: [IndexEntry] = []
         var number = 0
         for line in body.split(separator: 0x0A, omittingEmptySubsequences: false) {
@@ -147,7 +147,7 @@ public struct IndexFeedClient: Sendable {
             let trimmed = trimmedASCII(Array(line))
             if trimmed.isEmpty { continue }
             guard let entry = IndexEntry(feedLine: trimmed) else {
-                throw ScanError(.network, "\(url): line \(number): not an index entry: \(goQuote(trimmed.prefix(200)))")
+                throw ModuleIndexError(.network, "\(url): line \(number): not an index entry: \(goQuote(trimmed.prefix(200)))")
             }
             out.append(entry)
         }

@@ -70,7 +70,7 @@ public struct IndexTimestamp: Sendable, Hashable, Comparable, CustomStringConver
         self.text = text
     }
 
-    init(seconds: Int64, nanoseconds: Int32, text: String) {
+    package init(seconds: Int64, nanoseconds: Int32, text: String) {
         self.seconds = seconds
         self.nanoseconds = nanoseconds
         self.text = text
@@ -88,7 +88,7 @@ public struct IndexTimestamp: Sendable, Hashable, Comparable, CustomStringConver
     }
 
     /// UTC RFC 3339 text for an instant.
-    static func format(seconds: Int64, nanoseconds: Int32) -> String {
+    package static func format(seconds: Int64, nanoseconds: Int32) -> String {
         var days = seconds / 86_400
         var rest = seconds % 86_400
         if rest < 0 { rest += 86_400; days -= 1 }
@@ -101,7 +101,7 @@ public struct IndexTimestamp: Sendable, Hashable, Comparable, CustomStringConver
         return "\(pad(y, 4))-\(pad(m, 2))-\(pad(d, 2))T\(pad(rest / 3600, 2)):\(pad(rest / 60 % 60, 2)):\(pad(rest % 60, 2)).\(frac)Z"
     }
 
-    static func daysIn(month: Int64, year: Int64) -> Int64 {
+    package static func daysIn(month: Int64, year: Int64) -> Int64 {
         switch month {
         case 2: return (year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)) ? 29 : 28
         case 4, 6, 9, 11: return 30
@@ -111,7 +111,7 @@ public struct IndexTimestamp: Sendable, Hashable, Comparable, CustomStringConver
 
     /// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant, "chrono-Compatible
     /// Low-Level Date Algorithms", `days_from_civil`).
-    static func daysFromCivil(year: Int64, month: Int64, day: Int64) -> Int64 {
+    package static func daysFromCivil(year: Int64, month: Int64, day: Int64) -> Int64 {
         let y = month <= 2 ? year - 1 : year
         let era = (y >= 0 ? y : y - 399) / 400
         let yoe = y - era * 400
@@ -121,7 +121,7 @@ public struct IndexTimestamp: Sendable, Hashable, Comparable, CustomStringConver
     }
 
     /// The inverse of ``daysFromCivil(year:month:day:)`` (`civil_from_days`).
-    static func civilFromDays(_ z0: Int64) -> (Int64, Int64, Int64) {
+    package static func civilFromDays(_ z0: Int64) -> (Int64, Int64, Int64) {
         let z = z0 + 719_468
         let era = (z >= 0 ? z : z - 146_096) / 146_097
         let doe = z - era * 146_097
@@ -178,7 +178,7 @@ public struct IndexEntry: Sendable, Hashable {
     }
 
     /// The deduplication key of ECOSYSTEM-SCAN.md §1.3 step 2 (without the timestamp).
-    var key: EntryKey { EntryKey(path: path, version: version) }
+    package var key: EntryKey { EntryKey(path: path, version: version) }
 
     private struct Line: Decodable {
         var Path: String
@@ -219,46 +219,18 @@ public struct IndexEntry: Sendable, Hashable {
         return Array(#"{"Path":"#.utf8) + quoted(path.bytes) + Array(#","Version":"#.utf8) + quoted(version.bytes)
             + Array(#","Timestamp":"#.utf8) + quoted(Array((timestamp?.text ?? "").utf8)) + [0x7D]
     }
-
-    /// Parses a plain list: one `path@version` (or `path version`) per line; `#` starts a
-    /// comment; blank lines are skipped. Throws ``ScanError`` naming the first bad line.
-    public static func parseList(_ data: [UInt8], name: String) throws(ScanError) -> [IndexEntry] {
-        var out: [IndexEntry] = []
-        var number = 0
-        for raw in data.split(separator: 0x0A, omittingEmptySubsequences: false) {
-            number += 1
-            var line = Array(raw)
-            if let hash = line.firstIndex(of: 0x23) { line = Array(line[..<hash]) }
-            line = trimmedASCII(line)
-            if line.isEmpty { continue }
-            let fields: [[UInt8]]
-            if let at = line.firstIndex(of: 0x40) {
-                fields = [Array(line[..<at]), Array(line[(at + 1)...])]
-            } else {
-                fields = line.split(whereSeparator: { $0 == 0x20 || $0 == 0x09 }).map(Array.init)
-            }
-            guard fields.count == 2, !fields[0].isEmpty, !fields[1].isEmpty else {
-                throw ScanError(.badInput, "\(name):\(number): want path@version, got \(goQuote(line))")
-            }
-            let module = ModuleVersion(path: ByteString(fields[0]), version: ByteString(fields[1]))
-            do throws(ModulePathError) { try Module.check(module) } catch {
-                throw ScanError(.badInput, "\(name):\(number): \(error.description)")
-            }
-            out.append(IndexEntry(path: module.path, version: module.version, timestamp: nil))
-        }
-        return out
-    }
 }
 
 /// `(Path, Version)`.
-struct EntryKey: Hashable, Sendable, Comparable {
-    var path: ByteString
-    var version: ByteString
-    static func < (a: EntryKey, b: EntryKey) -> Bool { (a.path, a.version) < (b.path, b.version) }
+package struct EntryKey: Hashable, Sendable, Comparable {
+    package var path: ByteString
+    package var version: ByteString
+    package init(path: ByteString, version: ByteString) { self.path = path; self.version = version }
+    package static func < (a: EntryKey, b: EntryKey) -> Bool { (a.path, a.version) < (b.path, b.version) }
 }
 
 /// `bytes` without leading and trailing ASCII white space.
-func trimmedASCII(_ bytes: [UInt8]) -> [UInt8] {
+package func trimmedASCII(_ bytes: [UInt8]) -> [UInt8] {
     let space: (UInt8) -> Bool = { $0 == 0x20 || $0 == 0x09 || $0 == 0x0D || $0 == 0x0A || $0 == 0x0B || $0 == 0x0C }
     guard let first = bytes.firstIndex(where: { !space($0) }), let last = bytes.lastIndex(where: { !space($0) }) else { return [] }
     return Array(bytes[first...last])
