@@ -98,31 +98,20 @@ extension ProjectAudit {
             // The rebuild: the recorded commit (when the proxy named one) and the tag now, fetched
             // shallowly into cmd/go's VCS cache; then the divergence check with its diff.
             let originLine = "origin check: \(verdict.kind.rawValue): \(verdict.message) (\(root.repoURL))"
-            var commits: [String] = []
-            if let hash = origin?.hash, !hash.isEmpty { commits.append(hash) }
             var notes: [String] = [originLine]
-            var directory: String
+            let source: ModuleZip.GitSource
             do throws(OriginError) {
-                directory = try await rebuilder.prepare(module, root: root, location: location, commits: commits)
+                let checkout = try await rebuilder.checkout(module, root: root, location: location, recordedCommit: origin?.hash,
+                                                            tagDeleted: verdict.kind == .refDeleted)
+                var checked = checkout.source
+                checked.git = options.git
+                source = checked
+                notes += checkout.notes
             } catch {
-                if !commits.isEmpty {
-                    notes.append("the recorded commit \(commits[0]) could not be fetched (no ref reaches it?): \(error.message)")
+                if let hash = origin?.hash, !hash.isEmpty {
+                    notes.append("the recorded commit \(hash) could not be fetched (no ref reaches it?): \(error.message)")
                 }
-                guard let dir = await rebuilder.fetchTag(module, root: root, location: location) else {
-                    return unverified(error.message, details: notes)
-                }
-                directory = dir
-                commits = []
-            }
-            if !commits.isEmpty, !Module.isPseudoVersion(module.version) {
-                // The tag as it is now, too (prepare fetched only the recorded commit).
-                _ = await rebuilder.fetchTag(module, root: root, location: location)
-            }
-            var source = ModuleZip.GitSource(repository: directory, directory: ByteString(location.codeDir),
-                                             repositoryRoot: ByteString(root.root), git: options.git)
-            if verdict.kind == .refDeleted, let hash = commits.first {
-                source.revision = hash
-                notes.append("the tag is gone; compared with the recorded commit \(hash)")
+                return unverified(error.message, details: notes)
             }
             let info = infoData.flatMap { try? Divergence.Info.parse($0, expectedVersion: record.version, subject: "\(module).info") }
             do {

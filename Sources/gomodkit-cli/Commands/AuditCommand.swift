@@ -190,12 +190,7 @@ struct AuditCommand: AsyncParsableCommand {
     /// The origin check (Docs/origin.md) over Go's environment: GOINSECURE, GOVCS, GOPRIVATE,
     /// the VCS cache under GOMODCACHE.
     func upstreamCheck(_ environment: GoEnvironment, modcache: String?) throws(CLIFailure) -> ProjectAudit.UpstreamCheck {
-        let configuration: RepositoryResolver.Configuration
-        do { configuration = try RepositoryResolver.Configuration(environment: environment) } catch {
-            throw CLIFailure.input("go: \(error.message)")
-        }
-        let resolver = RepositoryResolver(configuration: configuration, transport: DefaultHTTPTransport(timeout: timeout),
-                                          ping: { vcs, url in vcs == "git" && GitRefLister.ping(url: url) })
+        let resolver = try environment.repositoryResolver(timeout: timeout)
         return ProjectAudit.UpstreamCheck(resolver: resolver, lister: GitRefLister(),
                                           rebuilder: UpstreamRebuilder(modcache: modcache ?? environment.gomodcache))
     }
