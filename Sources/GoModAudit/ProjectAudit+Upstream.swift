@@ -23,18 +23,63 @@ extension ProjectAudit {
         public var lister: GitRefLister
         /// The VCS cache the rebuilds fetch into.
         public var rebuilder: UpstreamRebuilder
+        /// Most modules checked at once (at least 1). Modules of one repository share its one
+        /// listing (``GitRefLister``); fetches into one VCS-cache repository are serialised by
+        /// the rebuilder.
+        public var parallelism: Int
+        /// Called after each module with (done, total), from any task: a progress line.
+        public var progress: (@Sendable (Int, Int) -> Void)?
 
         /// A check.
-        public init(resolver: RepositoryResolver, lister: GitRefLister, rebuilder: UpstreamRebuilder) {
+        public init(resolver: RepositoryResolver, lister: GitRefLister, rebuilder: UpstreamRebuilder,
+                    parallelism: Int = 4, progress: (@Sendable (Int, Int) -> Void)? = nil) {
             self.resolver = resolver
             self.lister = lister
             self.rebuilder = rebuilder
+            self.parallelism = parallelism
+            self.progress = progress
+        }
+
+        /// Checks `records` with at most ``parallelism`` at once; the findings are added in the
+        /// order of `records` (go.sum order), whatever order the checks finish in.
+        func check(_ records: [GoSum.Record], options: Options, tally: inout Tally, into report: inout AuditReport) async {
+            guard !records.isEmpty else { return }
+            let limit = max(1, parallelism)
+            let results = await withTaskGroup(of: (Int, Tally, [AuditFinding]).self) { group in
+                var out = [(Tally, [AuditFinding])?](repeating: nil, count: records.count)
+                var next = 0, done = 0
+                func add(_ i: Int) {
+                    group.addTask {
+                        var partial = Tally()
+                        var scratch = AuditReport(directory: "")
+                        await self.check(records[i], options: options, tally: &partial, into: &scratch)
+                        return (i, partial, scratch.findings)
+                    }
+                }
+                while next < min(limit, records.count) { add(next); next += 1 }
+                while let (i, partial, findings) = await group.next() {
+                    out[i] = (partial, findings)
+                    done += 1
+                    progress?(done, records.count)
+                    if next < records.count { add(next); next += 1 }
+                }
+                return out
+            }
+            for case let (partial, findings)? in results {
+                tally.add(partial)
+                report.findings += findings
+            }
         }
 
         /// Counts for the `origin` check line.
         struct Tally {
             var consistent = 0, rebuilt = 0, diverged = 0, unverified = 0, notCached = 0
             var total: Int { consistent + rebuilt + unverified + notCached }
+
+            mutating func add(_ other: Tally) {
+                consistent += other.consistent; rebuilt += other.rebuilt; diverged += other.diverged
+                unverified += other.unverified; notCached += other.notCached
+            }
 
             var check: AuditReport.Check {
                 let failed = diverged > 0 || unverified > 0 || notCached > 0

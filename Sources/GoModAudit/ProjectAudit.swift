@@ -357,11 +357,13 @@ public enum ProjectAudit {
         var repositories: [String: String] = [:]
         var clones: [String] = []
         defer { for dir in clones { try? FileManager.default.removeItem(atPath: dir) } }
+        // Modules without a given repository: the origin check, in parallel, after the loop.
+        var upstreamRecords: [GoSum.Record] = []
         for record in modules {
             let module = record.key
             guard let source = gitSource(for: record.path, options: options) else {
-                if let upstream = options.upstream {
-                    await upstream.check(record, options: options, tally: &upstreamTally, into: &report)
+                if options.upstream != nil {
+                    upstreamRecords.append(record)
                 } else {
                     noSource += 1
                 }
@@ -413,6 +415,9 @@ public enum ProjectAudit {
                                                     modulePath: record.path, moduleVersion: record.version,
                                                     file: "go.sum", line: record.line))
             }
+        }
+        if let upstream = options.upstream {
+            await upstream.check(upstreamRecords, options: options, tally: &upstreamTally, into: &report)
         }
         if checked == 0 && notCached == 0 && options.upstream != nil {
             // Every module without a given repository went through the origin check.

@@ -92,6 +92,9 @@ struct AuditCommand: AsyncParsableCommand {
     @Option(help: "Network timeout in seconds.")
     var timeout: Double = 30
 
+    @Option(help: "Most modules checked against their repositories at once (the origin check).")
+    var jobs: Int = 4
+
     @Option(help: deadlineHelp)
     var deadline: DeadlineDuration?
     @Flag(name: .customLong("no-origin"),
@@ -191,8 +194,16 @@ struct AuditCommand: AsyncParsableCommand {
     /// the VCS cache under GOMODCACHE.
     func upstreamCheck(_ environment: GoEnvironment, modcache: String?) throws(CLIFailure) -> ProjectAudit.UpstreamCheck {
         let resolver = try environment.repositoryResolver(timeout: timeout)
+        let line = ProgressLine()
+        var progress: (@Sendable (Int, Int) -> Void)?
+        if line.enabled {
+            progress = { (done: Int, total: Int) in
+                line.show("origin: \(done)/\(total) modules checked against their repositories")
+            }
+        }
         return ProjectAudit.UpstreamCheck(resolver: resolver, lister: GitRefLister(),
-                                          rebuilder: UpstreamRebuilder(modcache: modcache ?? environment.gomodcache))
+                                          rebuilder: UpstreamRebuilder(modcache: modcache ?? environment.gomodcache),
+                                          parallelism: max(1, jobs), progress: progress)
     }
 
     func render(_ report: AuditReport) -> String {
