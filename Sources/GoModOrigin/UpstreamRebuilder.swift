@@ -1,6 +1,7 @@
 public import GoModCore
 public import GoModZip
 public import GoModVCS
+import GoModFetch
 import Crypto
 #if canImport(FoundationEssentials)
 import FoundationEssentials
@@ -124,6 +125,8 @@ public actor UpstreamRebuilder {
     /// the exit status; serialised with this rebuilder's fetches.
     package func runGit(_ arguments: [String], in dir: String, url: String) throws(OriginError)
         -> (status: Int32, stdout: [UInt8], stderr: String) {
+        let lock = try Self.lock(dir, url: url)
+        defer { lock.unlock() }
         do {
             let result = try GitCommand(executable: git).run(arguments, in: dir, limit: 1 << 20)
             return (result.status, result.stdout, result.stderrText)
@@ -132,11 +135,22 @@ public actor UpstreamRebuilder {
         }
     }
 
+    /// cmd/go's lock for a VCS work directory, `<dir>.lock` (flock, as cmd/go's `lockedfile`
+    /// on Linux), held for each git command so that `go` and GoModKit never fetch into one
+    /// repository at once (`codehost.WorkDir`, `gitRepo.mu`).
+    static func lock(_ dir: String, url: String) throws(OriginError) -> FileLock {
+        do { return try FileLock(dir + ".lock") } catch {
+            throw OriginError(.listingFailed, subject: url, message: error.message)
+        }
+    }
+
     /// The git executable this rebuilder runs.
     public nonisolated var gitExecutable: String { git }
 
     /// Runs git in `dir`, failing with git's message on a non-zero status.
     package func run(_ arguments: [String], in dir: String, url: String) throws(OriginError) {
+        let lock = try Self.lock(dir, url: url)
+        defer { lock.unlock() }
         let result: GitCommand.Result
         do { result = try GitCommand(executable: git).run(arguments, in: dir, limit: 1 << 20) } catch {
             throw OriginError(.listingFailed, subject: url, message: error.description)

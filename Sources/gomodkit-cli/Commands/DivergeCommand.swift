@@ -47,7 +47,7 @@ struct Diverge: AsyncParsableCommand {
     @Option(help: "The mirror's .info file (overrides the proxy's).")
     var info: String?
 
-    @Option(help: "The module's directory in the repository (default: the root).")
+    @Option(help: "With --git: the module's directory in the repository (default: the root).")
     var subdir: String = ""
 
     @Option(help: "The expected h1: hash (go.sum or checksum database).")
@@ -58,6 +58,9 @@ struct Diverge: AsyncParsableCommand {
 
     func validate() throws {
         guard (zip == nil) != (proxy == nil) else { throw ValidationError("give exactly one of --zip FILE and --proxy URL") }
+        if git == nil && !subdir.isEmpty {
+            throw ValidationError("--subdir applies to --git only (the module's directory in its own repository is resolved)")
+        }
         // A version Go rejects (`invalid module version`) is reported by run with Go's text.
         if let split = try? ModuleVersion.parse(argument: module), !split.hasVersion {
             throw ValidationError("\(module): want path@version")
