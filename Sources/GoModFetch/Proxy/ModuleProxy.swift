@@ -185,12 +185,6 @@ public struct ModuleProxyClient: Sendable {
         self.direct = direct
     }
 
-    /// Whether a request for `path` may reach `direct` (a `direct` entry, or `path` matching
-    /// `GONOPROXY`).
-    public func mayGoDirect(path: ByteString) -> Bool {
-        configuration.entries.contains { $0.kind == .direct }
-            || (configuration.entries.contains { $0.kind == .noproxy } && Module.matchPrefixPatterns(configuration.noProxy, path))
-    }
 
     /// The versions a proxy lists (`$base/$module/@v/list`): valid semver, non-pseudo
     /// versions only, in the order received, duplicates removed (`proxyRepo.Versions`).
