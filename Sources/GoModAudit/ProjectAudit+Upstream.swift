@@ -23,18 +23,67 @@ extension ProjectAudit {
         public var lister: GitRefLister
         /// The VCS cache the rebuilds fetch into.
         public var rebuilder: UpstreamRebuilder
+        /// Most modules checked at once (at least 1). Modules of one repository share its one
+        /// listing (``GitRefLister``); fetches into one VCS-cache repository are serialised by
+        /// the rebuilder.
+        public var parallelism: Int
+        /// Called after each module with (done, total), from any task: a progress line.
+        public var progress: (@Sendable (Int, Int) -> Void)?
 
         /// A check.
-        public init(resolver: RepositoryResolver, lister: GitRefLister, rebuilder: UpstreamRebuilder) {
+        public init(resolver: RepositoryResolver, lister: GitRefLister, rebuilder: UpstreamRebuilder,
+                    parallelism: Int = 4, progress: (@Sendable (Int, Int) -> Void)? = nil) {
             self.resolver = resolver
             self.lister = lister
             self.rebuilder = rebuilder
+            self.parallelism = parallelism
+            self.progress = progress
+        }
+
+        /// Checks `records` with at most ``parallelism`` at once; the findings are added in the
+        /// order of `records` (go.sum order), whatever order the checks finish in. Answers, per
+        /// record, `nil` when its origin is consistent, else why not (the `requireOrigin` gate).
+        func check(_ records: [GoSum.Record], options: Options, tally: inout Tally, into report: inout AuditReport) async -> [String?] {
+            guard !records.isEmpty else { return [] }
+            let limit = max(1, parallelism)
+            let results = await withTaskGroup(of: (Int, Tally, [AuditFinding], String?).self) { group in
+                var out = [(Tally, [AuditFinding], String?)?](repeating: nil, count: records.count)
+                var next = 0, done = 0
+                func add(_ i: Int) {
+                    group.addTask {
+                        var partial = Tally()
+                        var scratch = AuditReport(directory: "")
+                        let reason = await self.check(records[i], options: options, tally: &partial, into: &scratch)
+                        return (i, partial, scratch.findings, reason)
+                    }
+                }
+                while next < min(limit, records.count) { add(next); next += 1 }
+                while let (i, partial, findings, reason) = await group.next() {
+                    out[i] = (partial, findings, reason)
+                    done += 1
+                    progress?(done, records.count)
+                    if next < records.count { add(next); next += 1 }
+                }
+                return out
+            }
+            var reasons: [String?] = []
+            for case let (partial, findings, reason)? in results {
+                tally.add(partial)
+                report.findings += findings
+                reasons.append(reason)
+            }
+            return reasons
         }
 
         /// Counts for the `origin` check line.
         struct Tally {
             var consistent = 0, rebuilt = 0, diverged = 0, unverified = 0, notCached = 0
             var total: Int { consistent + rebuilt + unverified + notCached }
+
+            mutating func add(_ other: Tally) {
+                consistent += other.consistent; rebuilt += other.rebuilt; diverged += other.diverged
+                unverified += other.unverified; notCached += other.notCached
+            }
 
             var check: AuditReport.Check {
                 let failed = diverged > 0 || unverified > 0 || notCached > 0
@@ -103,32 +152,20 @@ extension ProjectAudit {
             // The rebuild: the recorded commit (when the proxy named one) and the tag now, fetched
             // shallowly into cmd/go's VCS cache; then the divergence check with its diff.
             let originLine = "origin check: \(verdict.kind.rawValue): \(verdict.message) (\(root.repoURL))"
-            var commits: [String] = []
-            if let hash = origin?.hash, !hash.isEmpty { commits.append(hash) }
             var notes: [String] = [originLine]
-            var directory: String
+            let source: ModuleZip.GitSource
             do throws(OriginError) {
-                directory = try await rebuilder.prepare(module, root: root, location: location, commits: commits)
+                let checkout = try await rebuilder.checkout(module, root: root, location: location, recordedCommit: origin?.hash,
+                                                            tagDeleted: verdict.kind == .refDeleted)
+                var checked = checkout.source
+                checked.git = options.git
+                source = checked
+                notes += checkout.notes
             } catch {
-                if !commits.isEmpty {
-                    notes.append("the recorded commit \(commits[0]) could not be fetched (no ref reaches it?): \(error.message)")
+                if let hash = origin?.hash, !hash.isEmpty {
+                    notes.append("the recorded commit \(hash) could not be fetched (no ref reaches it?): \(error.message)")
                 }
-                guard let dir = await rebuilder.fetchTag(module, root: root, location: location) else {
-                    _ = unverified(error.message, details: notes)
-                    return reason
-                }
-                directory = dir
-                commits = []
-            }
-            if !commits.isEmpty, !Module.isPseudoVersion(module.version) {
-                // The tag as it is now, too (prepare fetched only the recorded commit).
-                _ = await rebuilder.fetchTag(module, root: root, location: location)
-            }
-            var source = ModuleZip.GitSource(repository: directory, directory: ByteString(location.codeDir),
-                                             repositoryRoot: ByteString(root.root), git: options.git)
-            if verdict.kind == .refDeleted, let hash = commits.first {
-                source.revision = hash
-                notes.append("the tag is gone; compared with the recorded commit \(hash)")
+                return unverified(error.message, details: notes)
             }
             let info = infoData.flatMap { try? Divergence.Info.parse($0, expectedVersion: record.version, subject: "\(module).info") }
             do {

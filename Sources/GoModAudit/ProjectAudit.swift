@@ -357,21 +357,24 @@ public enum ProjectAudit {
         var repositories: [String: String] = [:]
         var clones: [String] = []
         defer { for dir in clones { try? FileManager.default.removeItem(atPath: dir) } }
+        // Modules without a given repository: the origin check, in parallel, after the loop.
+        var upstreamRecords: [GoSum.Record] = []
+        /// The `requireOrigin` gate's finding for a module whose origin is not known consistent.
+        func requireOrigin(_ record: GoSum.Record, _ notConsistent: String) {
+            guard options.policy.requireOrigin else { return }
+            report.findings.append(AuditFinding(
+                rule: .policyOrigin,
+                message: "\(safeText(record.path.bytes))@\(safeText(record.version.bytes)): \(notConsistent); policy requireOrigin requires a consistent origin",
+                modulePath: record.path, moduleVersion: record.version, file: "go.sum", line: record.line))
+        }
         for record in modules {
             let module = record.key
             guard let source = gitSource(for: record.path, options: options) else {
-                let notConsistent: String?
-                if let upstream = options.upstream {
-                    notConsistent = await upstream.check(record, options: options, tally: &upstreamTally, into: &report)
+                if options.upstream != nil {
+                    upstreamRecords.append(record)
                 } else {
                     noSource += 1
-                    notConsistent = "origin not checked (\(options.upstreamSkipReason ?? "no origin check configured"))"
-                }
-                if options.policy.requireOrigin, let notConsistent {
-                    report.findings.append(AuditFinding(
-                        rule: .policyOrigin,
-                        message: "\(safeText(record.path.bytes))@\(safeText(record.version.bytes)): \(notConsistent); policy requireOrigin requires a consistent origin",
-                        modulePath: record.path, moduleVersion: record.version, file: "go.sum", line: record.line))
+                    requireOrigin(record, "origin not checked (\(options.upstreamSkipReason ?? "no origin check configured"))")
                 }
                 continue
             }
@@ -421,6 +424,10 @@ public enum ProjectAudit {
                                                     modulePath: record.path, moduleVersion: record.version,
                                                     file: "go.sum", line: record.line))
             }
+        }
+        if let upstream = options.upstream {
+            let reasons = await upstream.check(upstreamRecords, options: options, tally: &upstreamTally, into: &report)
+            for (record, reason) in zip(upstreamRecords, reasons) { if let reason { requireOrigin(record, reason) } }
         }
         if checked == 0 && notCached == 0 && options.upstream != nil {
             // Every module without a given repository went through the origin check.

@@ -1,6 +1,7 @@
 public import GoModCore
 public import GoModZip
 public import GoModVCS
+import GoModFetch
 import Crypto
 #if canImport(FoundationEssentials)
 import FoundationEssentials
@@ -120,7 +121,36 @@ public actor UpstreamRebuilder {
         return dir
     }
 
-    private func run(_ arguments: [String], in dir: String, url: String) throws(OriginError) {
+    /// Runs git in `dir` (a work directory of this rebuilder) and returns its result whatever
+    /// the exit status; serialised with this rebuilder's fetches.
+    package func runGit(_ arguments: [String], in dir: String, url: String) throws(OriginError)
+        -> (status: Int32, stdout: [UInt8], stderr: String) {
+        let lock = try Self.lock(dir, url: url)
+        defer { lock.unlock() }
+        do {
+            let result = try GitCommand(executable: git).run(arguments, in: dir, limit: 1 << 20)
+            return (result.status, result.stdout, result.stderrText)
+        } catch {
+            throw OriginError(.listingFailed, subject: url, message: error.description)
+        }
+    }
+
+    /// cmd/go's lock for a VCS work directory, `<dir>.lock` (flock, as cmd/go's `lockedfile`
+    /// on Linux), held for each git command so that `go` and GoModKit never fetch into one
+    /// repository at once (`codehost.WorkDir`, `gitRepo.mu`).
+    static func lock(_ dir: String, url: String) throws(OriginError) -> FileLock {
+        do { return try FileLock(dir + ".lock") } catch {
+            throw OriginError(.listingFailed, subject: url, message: error.message)
+        }
+    }
+
+    /// The git executable this rebuilder runs.
+    public nonisolated var gitExecutable: String { git }
+
+    /// Runs git in `dir`, failing with git's message on a non-zero status.
+    package func run(_ arguments: [String], in dir: String, url: String) throws(OriginError) {
+        let lock = try Self.lock(dir, url: url)
+        defer { lock.unlock() }
         let result: GitCommand.Result
         do { result = try GitCommand(executable: git).run(arguments, in: dir, limit: 1 << 20) } catch {
             throw OriginError(.listingFailed, subject: url, message: error.description)
@@ -129,5 +159,53 @@ public actor UpstreamRebuilder {
             throw OriginError(.listingFailed, subject: url,
                               message: "git \(arguments.joined(separator: " ")): exit status \(result.status)\n\(result.stderrText)")
         }
+    }
+}
+
+/// A repository ready for the divergence check (``UpstreamRebuilder/checkout(_:root:location:recordedCommit:tagDeleted:)``).
+public struct UpstreamCheckout: Sendable, Hashable {
+    /// The module's source in the VCS-cache repository: its tag as it is now, or the recorded
+    /// commit when the tag is gone.
+    public var source: ModuleZip.GitSource
+    /// What happened on the way, in sentences for a report (a recorded commit that could not be
+    /// fetched, a deleted tag replaced by the recorded commit).
+    public var notes: [String]
+}
+
+extension UpstreamRebuilder {
+    /// Fetches what the divergence check needs for `module` into cmd/go's VCS cache: the
+    /// recorded commit (`Origin.Hash`, when given) and the version's tag as it is now; a recorded
+    /// commit no ref reaches cannot be fetched and is reported in the notes. When the tag is
+    /// gone (`tagDeleted`, from a fresh listing: a stale local copy of a deleted tag must not be
+    /// trusted), the source is the recorded commit.
+    ///
+    /// - Throws: ``OriginError/Code/listingFailed`` when nothing could be fetched.
+    public func checkout(_ module: ModuleVersion, root: RepoRoot, location: ModuleLocation, recordedCommit: String?,
+                         tagDeleted: Bool) throws(OriginError) -> UpstreamCheckout {
+        var commits: [String] = []
+        if let hash = recordedCommit, !hash.isEmpty { commits.append(hash) }
+        var notes: [String] = []
+        var directory: String
+        do throws(OriginError) {
+            directory = try prepare(module, root: root, location: location, commits: commits)
+        } catch {
+            if !commits.isEmpty {
+                notes.append("the recorded commit \(commits[0]) could not be fetched (no ref reaches it?): \(error.message)")
+            }
+            guard let dir = fetchTag(module, root: root, location: location) else { throw error }
+            directory = dir
+            commits = []
+        }
+        if !commits.isEmpty, !Module.isPseudoVersion(module.version) {
+            // The tag as it is now, too (prepare fetched only the recorded commit).
+            _ = fetchTag(module, root: root, location: location)
+        }
+        var source = ModuleZip.GitSource(repository: directory, directory: ByteString(location.codeDir),
+                                         repositoryRoot: ByteString(root.root), git: git)
+        if tagDeleted, let hash = commits.first {
+            source.revision = hash
+            notes.append("the tag is gone; compared with the recorded commit \(hash)")
+        }
+        return UpstreamCheckout(source: source, notes: notes)
     }
 }

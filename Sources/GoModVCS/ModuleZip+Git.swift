@@ -134,6 +134,55 @@ extension ModuleZip {
     public static func createFromGit(_ module: ModuleVersion, source: GitSource, output: Output = .none,
                                      options: CreateOptions = CreateOptions()) throws(ModuleZipError) -> GitCreated {
         let repo = GitRepository(source: source)
+        let stat = try statFromGit(module, source: source)
+        let commit = stat.commit, dir = stat.directory.bytes
+
+        // ReadZip, then re-root.
+        var list = try repo.archiveFiles(commit: commit, directory: dir)
+        if !dir.isEmpty && !list.contains(where: { $0.path.bytes == licenseName }) {
+            let license: [UInt8]?
+            do {
+                license = try repo.readFile(commit: commit, path: licenseName)
+            } catch where error.code == .moduleTooLarge {
+                // cmd/go reads it whole and zip.Create then rejects it with this message.
+                let file = FileError(path: licenseName, code: .licenseTooLarge,
+                                     "LICENSE file too large (max size is \(maxLICENSE) bytes)")
+                throw ModuleZipError(.invalidFiles, message: safeText(file.goText), context: "create zip", files: [file])
+            }
+            if let license { list.append(.bytes(ByteString(licenseName), license)) }
+        }
+        let created = try create(module, files: list, output: output, options: options)
+        return GitCreated(created: created, commit: commit, directory: stat.directory, goMod: stat.goMod,
+                          goModIsSynthesized: stat.goModIsSynthesized, goModHash: stat.goModHash,
+                          goVersion: stat.goVersion)
+    }
+
+    /// What cmd/go's `codeRepo.Stat` and `GoMod` establish about a version before any archive
+    /// is made: its commit and time, where the module is, and its go.mod.
+    public struct GitStat: Sendable, Hashable {
+        /// The full commit hash of the version's revision.
+        public var commit: String
+        /// The commit time, seconds since the Unix epoch (`git log --format=%ct`; cmd/go's
+        /// `RevInfo.Time`).
+        public var time: Int64
+        /// Where the module was found (cmd/go's `findDir`).
+        public var directory: ByteString
+        /// The go.mod cmd/go serves (raw blob, or `ModuleZip.legacyGoMod(_:)`).
+        public var goMod: [UInt8]
+        /// Whether ``goMod`` was synthesized.
+        public var goModIsSynthesized: Bool
+        /// `h1:` of ``goMod``.
+        public var goModHash: DirHash
+        /// The root go.mod's `go` version, empty when there is none.
+        public var goVersion: ByteString
+    }
+
+    /// Steps 1 and 2 of ``createFromGit(_:source:output:options:)`` — the revision, its
+    /// commit (pseudo-versions validated), cmd/go's `checkCanonical` rules for major versions and
+    /// `+incompatible` (`go1.27:cmd/go/internal/modfetch/coderepo.go` `convert`), and `findDir` —
+    /// without archiving: what cmd/go's `codeRepo.Stat` and `GoMod` answer.
+    public static func statFromGit(_ module: ModuleVersion, source: GitSource) throws(ModuleZipError) -> GitStat {
+        let repo = GitRepository(source: source)
         let version = module.version.bytes
         guard Module.canonicalVersion(module.version).bytes == version else {
             throw ModuleZipError(.invalidModuleVersion, message: "version \(safeText(version)) is not canonical")
@@ -158,12 +207,13 @@ extension ModuleZip {
         }
         let commit = try repo.resolve(rev, tagOnly: source.revision == nil && !Module.isPseudoVersion(module.version),
                                       module: module)
+
+        // findDir (checkCanonical runs it first), then the major-version rules.
+        let (dir, foundGoMod) = try findDir(module, rev: rev, commit: commit, layout: layout, repo: repo)
+        try checkMajorVersion(module, commit: commit, layout: layout, repo: repo)
         if Module.isPseudoVersion(module.version) {
             try repo.validatePseudoVersion(module, commit: commit, layout: layout)
         }
-
-        // findDir.
-        let (dir, foundGoMod) = try findDir(module, rev: rev, commit: commit, layout: layout, repo: repo)
         var goMod = foundGoMod
         if goMod == nil {
             goMod = try repo.readFile(commit: commit, path: dir.isEmpty ? goModName : dir + [0x2F] + goModName)
@@ -171,25 +221,43 @@ extension ModuleZip {
         let synthesized = goMod == nil
         let goModBytes = goMod ?? legacyGoMod(module.path)
         let goVersion: [UInt8] = synthesized ? [] : LaxGoVersion.languageVersion(ofGoMod: goModBytes)
+        return GitStat(commit: commit, time: try repo.commitTime(commit), directory: ByteString(dir), goMod: goModBytes,
+                       goModIsSynthesized: synthesized, goModHash: DirHash.hashGoMod(goModBytes),
+                       goVersion: ByteString(goVersion))
+    }
 
-        // ReadZip, then re-root.
-        var list = try repo.archiveFiles(commit: commit, directory: dir)
-        if !dir.isEmpty && !list.contains(where: { $0.path.bytes == licenseName }) {
-            let license: [UInt8]?
-            do {
-                license = try repo.readFile(commit: commit, path: licenseName)
-            } catch where error.code == .moduleTooLarge {
-                // cmd/go reads it whole and zip.Create then rejects it with this message.
-                let file = FileError(path: licenseName, code: .licenseTooLarge,
-                                     "LICENSE file too large (max size is \(maxLICENSE) bytes)")
-                throw ModuleZipError(.invalidFiles, message: safeText(file.goText), context: "create zip", files: [file])
-            }
-            if let license { list.append(.bytes(ByteString(licenseName), license)) }
+    /// cmd/go's `checkCanonical` for a canonical version asked for as itself: a version whose
+    /// major does not match the path's needs `+incompatible`, which only a module at the
+    /// repository root, without a major suffix and without a root go.mod may carry; a
+    /// compatible major must not carry it.
+    private static func checkMajorVersion(_ module: ModuleVersion, commit: String, layout: CodeLayout,
+                                          repo: GitRepository) throws(ModuleZipError) {
+        func fail(_ message: String) -> ModuleZipError {
+            ModuleZipError(.invalidModuleVersion, message: message, context: "\(module): invalid version")
         }
-        let created = try create(module, files: list, output: output, options: options)
-        return GitCreated(created: created, commit: commit, directory: ByteString(dir), goMod: goModBytes,
-                          goModIsSynthesized: synthesized, goModHash: DirHash.hashGoMod(goModBytes),
-                          goVersion: ByteString(goVersion))
+        let version = module.version.bytes
+        let suffix = Array("+incompatible".utf8)
+        let incompatible = version.count > suffix.count && Array(version.suffix(suffix.count)) == suffix
+        let base = ByteString(incompatible ? Array(version.dropLast(suffix.count)) : version)
+        let major = Semver.major(base).utf8String ?? ""
+        if !Module.matchPathMajor(base, ByteString(layout.pathMajor)) {
+            var canUseIncompatible = layout.codeDir.isEmpty && layout.pathMajor.isEmpty
+            if canUseIncompatible { canUseIncompatible = try repo.readFile(commit: commit, path: goModName) == nil }
+            if canUseIncompatible {
+                if !incompatible {
+                    throw fail("resolves to version \(safeText(base.bytes))+incompatible (\(safeText(base.bytes)) is not a tag)")
+                }
+                return
+            }
+            if !layout.pathMajor.isEmpty {
+                throw fail("module path includes a major version suffix, so major version must match")
+            }
+            let joined = goPathClean(layout.pathPrefix + [0x2F] + Array(major.utf8))
+            throw fail("module contains a go.mod file, so module path must match major version (\(goQuote(joined)))")
+        }
+        if incompatible {
+            throw fail("+incompatible suffix not allowed: major version \(major) is compatible")
+        }
     }
 
     /// cmd/go's codeRepo fields for a module in a repository.

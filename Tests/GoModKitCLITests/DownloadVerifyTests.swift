@@ -32,11 +32,14 @@ import Testing
         #expect(j.stdout == "{\n\t\"Path\": \"example.com/x\",\n\t\"Version\": \"v1.0.0\",\n\t\"Error\": \"example.com/x@v1.0.0: module lookup disabled by GOPROXY=off\"\n}\n")
     }
 
-    /// A setting GoModKit cannot honour (GOPROXY=direct) is a usage error, exit 2.
-    @Test func directIsRefusedClearly() throws {
-        let r = try Self.run(["download", "example.com/x@v1.0.0"], env: ["GOPROXY": "direct", "GOSUMDB": "off"])
-        #expect(r.status == 2)
-        #expect(r.stderr.hasPrefix("go: example.com/x@v1.0.0: direct (version-control) fetching is not supported by GoModKit"))
+    /// GOPROXY=direct goes to version control under GOVCS, with go's text (Go 1.27.3,
+    /// `GOPROXY=direct GOVCS=public:off go mod download github.com/x/y@v1.0.0`, no network:
+    /// github.com needs no discovery request). go exits 1; a module that could not be fetched
+    /// is "could not verify" (3) for GoModKit. scripts/direct-e2e.sh covers real fetches.
+    @Test func directHonoursGOVCS() throws {
+        let r = try Self.run(["download", "github.com/x/y@v1.0.0"], env: ["GOPROXY": "direct", "GOSUMDB": "off", "GOVCS": "public:off"])
+        #expect(r.status == 3)
+        #expect(r.stderr == "go: github.com/x/y@v1.0.0: GOVCS disallows using git for public github.com/x/y; see 'go help vcs'\n")
     }
 
     @Test func usageErrors() throws {
@@ -86,7 +89,7 @@ import Testing
         let r = try Self.run(["download", "example.com/x@v1.0.0"], env: ["GOENV": file.path, "GOPROXY": "<unset>", "GOSUMDB": "<unset>"])
         #expect(r.stderr == "go: example.com/x@v1.0.0: module lookup disabled by GOPROXY=off\n")
         // The process environment wins over the file.
-        let d = try Self.run(["download", "example.com/x@v1.0.0"], env: ["GOENV": file.path, "GOPROXY": "direct"])
-        #expect(d.stderr.contains("direct (version-control) fetching is not supported"))
+        let d = try Self.run(["download", "github.com/x/y@v1.0.0"], env: ["GOENV": file.path, "GOPROXY": "direct", "GOVCS": "public:off"])
+        #expect(d.stderr.contains("GOVCS disallows using git"))
     }
 }

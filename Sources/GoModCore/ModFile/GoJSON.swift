@@ -15,6 +15,36 @@ package indirect enum GoJSON {
         return out
     }
 
+    /// The compact text (Go's `json.Marshal`: no white space, keys in the given order).
+    package func compactEncoded() -> [UInt8] {
+        var out: [UInt8] = []
+        writeCompact(&out)
+        return out
+    }
+
+    private func writeCompact(_ out: inout [UInt8]) {
+        switch self {
+        case .string(let s): Self.appendString(&out, s.bytes)
+        case .bool(let b): out += Array((b ? "true" : "false").utf8)
+        case .object(let fields):
+            out.append(0x7B)
+            for (k, (key, value)) in fields.enumerated() {
+                if k > 0 { out.append(0x2C) }
+                Self.appendString(&out, Array(key.utf8))
+                out.append(0x3A)
+                value.writeCompact(&out)
+            }
+            out.append(0x7D)
+        case .array(let items):
+            out.append(0x5B)
+            for (k, item) in items.enumerated() {
+                if k > 0 { out.append(0x2C) }
+                item.writeCompact(&out)
+            }
+            out.append(0x5D)
+        }
+    }
+
     private func indent(_ out: inout [UInt8], _ depth: Int) {
         out.append(0x0A)
         for _ in 0..<depth { out.append(0x09) }

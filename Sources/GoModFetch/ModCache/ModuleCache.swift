@@ -172,10 +172,10 @@ func syncDirectory(of path: String) {
 }
 
 /// An exclusive `flock` on a lock file, as cmd/go's `lockedfile.MutexAt` holds `<ev>.lock`.
-final class FileLock: Sendable {
+package final class FileLock: Sendable {
     private let fd: Int32
 
-    init(_ path: String) throws(ModuleCacheError) {
+    package init(_ path: String) throws(ModuleCacheError) {
         try makeDirectories(deletingLastPathComponent(path))
         // Never through a symbolic link planted at the lock's name (O_NOFOLLOW: ELOOP).
         let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o666)
@@ -196,7 +196,7 @@ final class FileLock: Sendable {
         self.fd = fd
     }
 
-    func unlock() {
+    package func unlock() {
         _ = flock(fd, LOCK_UN)
         close(fd)
     }

@@ -24,7 +24,7 @@ public struct ModuleProxyEntry: Sendable, Hashable, CustomStringConvertible {
         case url(URL)
         /// `off`: `module lookup disabled by GOPROXY=off`.
         case off
-        /// `direct`: fetch from version control (unsupported by GoModKit).
+        /// `direct`: fetch from version control (through the client's ``DirectModuleSource``).
         case direct
         /// The implicit first entry cmd/go adds when `GONOPROXY` is set: matching paths go direct.
         case noproxy
@@ -59,8 +59,8 @@ public struct ModuleProxyConfiguration: Sendable {
     public var entries: [ModuleProxyEntry]
     /// `GONOPROXY` glob patterns (default `GOPRIVATE`).
     public var noProxy: ByteString
-    /// `GOINSECURE` glob patterns. As in cmd/go they only matter for direct (VCS) fetches,
-    /// which GoModKit does not do, and they never disable checksum verification.
+    /// `GOINSECURE` glob patterns. As in cmd/go they only matter for direct (VCS) fetches
+    /// (the repository resolver reads them), and they never disable checksum verification.
     public var insecure: ByteString
 
     /// A configuration from a parsed list.
@@ -158,11 +158,14 @@ public struct ModuleInfo: Sendable, Hashable {
 /// Every answer is size-capped; a `.zip` that is not a zip archive is
 /// ``ModuleProxyError/Code/notAZip``; a `.info` that is not JSON is
 /// ``ModuleProxyError/Code/invalidResponse``. Paths and versions are checked before any URL is
-/// built. `direct` is never attempted: reaching it is ``ModuleProxyError/Code/directUnsupported``.
+/// built. `direct` (and a `GONOPROXY` path) is answered by the client's ``DirectModuleSource``;
+/// without one, reaching it is ``ModuleProxyError/Code/directUnsupported``.
 public struct ModuleProxyClient: Sendable {
     /// The proxy list and patterns.
     public let configuration: ModuleProxyConfiguration
     private let transport: any HTTPTransport
+    /// What `direct` fetches from, if anything.
+    public let direct: (any DirectModuleSource)?
 
     /// The most bytes read for `@v/list`.
     public static let maxListResponse = 16 << 20
@@ -173,11 +176,15 @@ public struct ModuleProxyClient: Sendable {
     /// The most bytes read for `.zip` (x/mod's `MaxZipFile`).
     public static let maxZipResponse = Int(ModuleZip.maxZipFile)
 
-    /// A client over `transport` (GoModNet's `DefaultHTTPTransport` by default).
-    public init(configuration: ModuleProxyConfiguration, transport: any HTTPTransport = DefaultHTTPTransport()) {
+    /// A client over `transport` (GoModNet's `DefaultHTTPTransport` by default); `direct`
+    /// answers the list's `direct` entry and `GONOPROXY` paths.
+    public init(configuration: ModuleProxyConfiguration, transport: any HTTPTransport = DefaultHTTPTransport(),
+                direct: (any DirectModuleSource)? = nil) {
         self.configuration = configuration
         self.transport = transport
+        self.direct = direct
     }
+
 
     /// The versions a proxy lists (`$base/$module/@v/list`): valid semver, non-pseudo
     /// versions only, in the order received, duplicates removed (`proxyRepo.Versions`).
@@ -185,6 +192,8 @@ public struct ModuleProxyClient: Sendable {
         let escaped = try escaped(path: path)
         let body = try await tryProxies(path: path, module: String(decoding: path.bytes, as: UTF8.self)) { base throws(ModuleProxyError) in
             try await fetch(base, relative: escaped + "/@v/list", limit: Self.maxListResponse)
+        } direct: { _ throws(ModuleProxyError) in
+            throw ModuleProxyError(.directFailed, "listing versions from version control is not supported by GoModKit: give a version")
         }
         var seen = Set<ByteString>()
         var out: [ByteString] = []
@@ -220,6 +229,11 @@ public struct ModuleProxyClient: Sendable {
                                        "proxy returned info for version \(plain(info.version)) instead of requested version", module: module)
             }
             return info
+        } direct: { source throws(ModuleProxyError) in
+            guard canonical || version.hasSuffix("+incompatible") else {
+                throw ModuleProxyError(.directFailed, "version queries from version control are not supported by GoModKit: give a canonical version")
+            }
+            return try await source.info(ModuleVersion(path: path, version: version))
         }
     }
 
@@ -233,6 +247,8 @@ public struct ModuleProxyClient: Sendable {
                 throw ModuleProxyError(.invalidResponse, "invalid response from proxy \(goQuote(Array(base.description.utf8))): \(proxyErrorDetail(Array(body.prefix(200))))", module: module)
             }
             return info
+        } direct: { _ throws(ModuleProxyError) in
+            throw ModuleProxyError(.directFailed, "version queries from version control are not supported by GoModKit: give a canonical version")
         }
     }
 
@@ -256,6 +272,8 @@ public struct ModuleProxyClient: Sendable {
         let (escapedPath, ev, module) = try escapedCanonical(path: path, version: version)
         return try await tryProxies(path: path, module: module) { base throws(ModuleProxyError) in
             try await fetch(base, relative: escapedPath + "/@v/" + ev + ".mod", limit: Self.maxModResponse)
+        } direct: { source throws(ModuleProxyError) in
+            try await source.goMod(ModuleVersion(path: path, version: version))
         }
     }
 
@@ -285,6 +303,20 @@ public struct ModuleProxyClient: Sendable {
                                        module: module, underlying: error)
             }
             return body
+        } direct: { source throws(ModuleProxyError) in
+            let temp: String
+            do throws(ModuleCacheError) {
+                temp = try writeTemporaryFile(near: FileManager.default.temporaryDirectory.path + "/gomodkit-direct.zip", [])
+            } catch {
+                throw ModuleProxyError(.writeFailed, error.message, module: module)
+            }
+            defer { unlink(temp) }
+            let size = try await source.zip(ModuleVersion(path: path, version: version), toFile: temp)
+            guard size <= limit else { throw ModuleProxyError(.oversizeResponse, "downloaded zip file too large", module: module) }
+            switch readFile(temp, limit: limit) {
+            case .success(let data): return data
+            case .failure: throw ModuleProxyError(.directFailed, "reading \(temp): \(systemMessage(errno))", module: module)
+            }
         }
     }
 
@@ -320,6 +352,10 @@ public struct ModuleProxyClient: Sendable {
                                        module: name, underlying: error)
             }
             return size
+        } direct: { source throws(ModuleProxyError) in
+            let size = try await source.zip(module, toFile: path)
+            guard size <= limit else { throw ModuleProxyError(.oversizeResponse, "downloaded zip file too large", module: name) }
+            return size
         }
     }
 
@@ -329,7 +365,10 @@ public struct ModuleProxyClient: Sendable {
     /// through, after `|` any error does; the error reported prefers direct/noproxy errors over
     /// other proxy errors over not-found.
     /// `path` is the module path (matched against GONOPROXY); `module` names the module in errors.
-    func tryProxies<T: Sendable>(path: ByteString, module: String, _ body: (URL) async throws(ModuleProxyError) -> T) async throws(ModuleProxyError) -> T {
+    /// `direct` answers the `direct` entry (and GONOPROXY paths) when the client has a
+    /// ``DirectModuleSource``.
+    func tryProxies<T: Sendable>(path: ByteString, module: String, _ body: (URL) async throws(ModuleProxyError) -> T,
+                                 direct: (any DirectModuleSource) async throws(ModuleProxyError) -> T) async throws(ModuleProxyError) -> T {
         let notExistRank = 0, proxyRank = 1, directRank = 2
         var best: ModuleProxyError?
         var bestRank = notExistRank
@@ -341,6 +380,12 @@ public struct ModuleProxyClient: Sendable {
             case .direct, .noproxy:
                 if case .noproxy = entry.kind, !noProxyMatch {
                     error = ModuleProxyError(.notFound, "path does not match GOPRIVATE/GONOPROXY", module: module)
+                } else if let source = self.direct {
+                    isDirect = true
+                    do throws(ModuleProxyError) { return try await direct(source) } catch let e {
+                        error = e
+                        if error.module == nil { error.module = module }
+                    }
                 } else {
                     isDirect = true
                     error = ModuleProxyError(.directUnsupported,

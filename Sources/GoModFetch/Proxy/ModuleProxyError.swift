@@ -34,6 +34,7 @@ public struct ModuleProxyError: Error, Sendable, Hashable, CustomStringConvertib
             case notCanonical
             case noVersions
             case writeFailed
+            case directFailed
         }
 
         /// The code.
@@ -53,8 +54,8 @@ public struct ModuleProxyError: Error, Sendable, Hashable, CustomStringConvertib
         public static let oversizeResponse = Code(.oversizeResponse)
         /// `GOPROXY=off` reached: `module lookup disabled by GOPROXY=off`.
         public static let proxyOff = Code(.proxyOff)
-        /// The list reached `direct` (or a GONOPROXY/GOPRIVATE path): GoModKit never fetches from
-        /// version control.
+        /// The list reached `direct` (or a GONOPROXY/GOPRIVATE path) and the client has no
+        /// ``DirectModuleSource``.
         public static let directUnsupported = Code(.directUnsupported)
         /// `GOPROXY list is not the empty string, but contains no entries`.
         public static let emptyProxyList = Code(.emptyProxyList)
@@ -78,6 +79,12 @@ public struct ModuleProxyError: Error, Sendable, Hashable, CustomStringConvertib
         /// Writing a streamed download to its file failed (disk full, file too large, I/O
         /// error): `write <file>: <errno text>`.
         public static let writeFailed = Code(.writeFailed)
+
+        /// A direct (version-control) fetch failed: the repository could not be resolved or
+        /// read, the version is not in it, or its content breaks the module rules. The detail
+        /// is cmd/go's message (`invalid version: unknown revision v1.2.3`,
+        /// `unrecognized import path …`).
+        public static let directFailed = Code(.directFailed)
 
         /// The code's name, such as `notFound`.
         public var rawValue: String { backing.rawValue }

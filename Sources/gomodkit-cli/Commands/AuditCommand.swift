@@ -98,6 +98,9 @@ struct AuditCommand: AsyncParsableCommand {
     @Option(help: "Network timeout in seconds.")
     var timeout: Double = 30
 
+    @Option(help: "Most modules checked against their repositories at once (the origin check).")
+    var jobs: Int = 4
+
     @Option(help: deadlineHelp)
     var deadline: DeadlineDuration?
     @Flag(name: .customLong("no-origin"),
@@ -205,14 +208,17 @@ struct AuditCommand: AsyncParsableCommand {
     /// The origin check (Docs/origin.md) over Go's environment: GOINSECURE, GOVCS, GOPRIVATE,
     /// the VCS cache under GOMODCACHE.
     func upstreamCheck(_ environment: GoEnvironment, modcache: String?) throws(CLIFailure) -> ProjectAudit.UpstreamCheck {
-        let configuration: RepositoryResolver.Configuration
-        do { configuration = try RepositoryResolver.Configuration(environment: environment) } catch {
-            throw CLIFailure.input("go: \(error.message)")
+        let resolver = try environment.repositoryResolver(timeout: timeout)
+        let line = ProgressLine()
+        var progress: (@Sendable (Int, Int) -> Void)?
+        if line.enabled {
+            progress = { (done: Int, total: Int) in
+                line.show("origin: \(done)/\(total) modules checked against their repositories")
+            }
         }
-        let resolver = RepositoryResolver(configuration: configuration, transport: DefaultHTTPTransport(timeout: timeout),
-                                          ping: { vcs, url in vcs == "git" && GitRefLister.ping(url: url) })
         return ProjectAudit.UpstreamCheck(resolver: resolver, lister: GitRefLister(),
-                                          rebuilder: UpstreamRebuilder(modcache: modcache ?? environment.gomodcache))
+                                          rebuilder: UpstreamRebuilder(modcache: modcache ?? environment.gomodcache),
+                                          parallelism: max(1, jobs), progress: progress)
     }
 
     func render(_ report: AuditReport) -> String {

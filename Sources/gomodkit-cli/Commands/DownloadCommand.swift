@@ -12,9 +12,11 @@ struct DownloadCommand: AsyncParsableCommand {
         commandName: "download",
         abstract: "Download modules into the module cache, verified, like go mod download.",
         discussion: ExitStatus.discussion("""
-            Uses GOPROXY (direct is not supported: GoModKit never fetches from version control), \
-            GONOPROXY/GOPRIVATE, GOSUMDB, GONOSUMDB, GOMODCACHE/GOPATH and GOFLAGS (-modcacherw) \
-            like the go command. Every .mod and .zip is checked against go.sum (with --gosum) and \
+            Uses GOPROXY (direct and a ...,direct fallback fetch from the module's git \
+            repository, as go does: Docs/origin.md), GONOPROXY/GOPRIVATE, GOINSECURE, GOVCS, \
+            GOSUMDB, GONOSUMDB, GOMODCACHE/GOPATH and GOFLAGS (-modcacherw) like the go command. \
+            From version control only canonical versions (releases, pseudo-versions, \
+            +incompatible) are fetched, not queries such as latest. Every .mod and .zip is checked against go.sum (with --gosum) and \
             otherwise the checksum database before it enters the cache; files are written \
             atomically under cmd/go's lock files. A module whose hash disagrees \
             with go.sum or the checksum database, or that breaks the module zip rules, exits 1; \
@@ -67,7 +69,7 @@ struct DownloadCommand: AsyncParsableCommand {
             do { goSum = try GoSum(parsing: data, fileName: gosum, mode: .go) } catch { throw CLIFailure.input("go: \(error)") }
         }
         let downloader = ModuleDownloader(
-            cache: try environment.cache(), proxy: try environment.proxy(timeout: timeout),
+            cache: try environment.cache(), proxy: try environment.proxy(timeout: timeout, direct: true),
             checksumDatabase: try environment.checksumDatabase(offline: false, timeout: timeout),
             goSum: goSum, extract: true, writable: modcacherw || environment.modcacherw)
         let progress = ProgressLine()

@@ -31,11 +31,29 @@ extension GoEnvironment {
         do { return try moduleCache() } catch { throw .input("go: \(error)") }
     }
 
-    func proxy(timeout: Double) throws(CLIFailure) -> ModuleProxyClient {
-        do {
-            return ModuleProxyClient(configuration: try proxyConfiguration(),
-                                     transport: DefaultHTTPTransport(timeout: timeout))
-        } catch { throw .input("go: \(error)") }
+    /// The proxy list; with `direct`, the list's `direct` entry and GONOPROXY paths fetch from
+    /// version control (``DirectModuleFetcher``, VCS cache under GOMODCACHE) instead of failing.
+    func proxy(timeout: Double, direct: Bool = false) throws(CLIFailure) -> ModuleProxyClient {
+        let configuration: ModuleProxyConfiguration
+        do { configuration = try proxyConfiguration() } catch { throw .input("go: \(error)") }
+        var source: (any DirectModuleSource)?
+        if direct, configuration.entries.contains(where: { $0.kind == .direct || $0.kind == .noproxy }) {
+            source = DirectModuleFetcher(resolver: try repositoryResolver(timeout: timeout), lister: GitRefLister(),
+                                         rebuilder: UpstreamRebuilder(modcache: gomodcache))
+        }
+        return ModuleProxyClient(configuration: configuration, transport: DefaultHTTPTransport(timeout: timeout),
+                                 direct: source)
+    }
+
+    /// cmd/go's repository resolution over this environment (GOINSECURE, GOVCS, GOPRIVATE),
+    /// probing schemes with `git ls-remote`.
+    func repositoryResolver(timeout: Double) throws(CLIFailure) -> RepositoryResolver {
+        let configuration: RepositoryResolver.Configuration
+        do { configuration = try RepositoryResolver.Configuration(environment: self) } catch {
+            throw CLIFailure.input("go: \(error.message)")
+        }
+        return RepositoryResolver(configuration: configuration, transport: DefaultHTTPTransport(timeout: timeout),
+                                  ping: { vcs, url in vcs == "git" && GitRefLister.ping(url: url) })
     }
 
     func checksumDatabase(offline: Bool, timeout: Double) throws(CLIFailure) -> ChecksumDatabase? {

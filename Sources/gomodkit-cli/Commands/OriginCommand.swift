@@ -87,12 +87,7 @@ struct OriginCommand: AsyncParsableCommand {
         } else {
             client = try environment.proxy(timeout: timeout)
         }
-        let configuration: RepositoryResolver.Configuration
-        do { configuration = try RepositoryResolver.Configuration(environment: environment) } catch {
-            throw CLIFailure.input("go: \(error.message)")
-        }
-        let resolver = RepositoryResolver(configuration: configuration, transport: DefaultHTTPTransport(timeout: timeout),
-                                          ping: { vcs, url in vcs == "git" && GitRefLister.ping(url: url) })
+        let resolver = try environment.repositoryResolver(timeout: timeout)
         let lister = GitRefLister()
         let checker = OriginChecker(info: { try await client.info($0) }, resolver: resolver, lister: lister,
                                     parallelism: jobs)

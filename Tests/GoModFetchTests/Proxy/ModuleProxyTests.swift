@@ -156,6 +156,55 @@ import Testing
         #expect(try await LoopbackProxy.client(ok, noProxy: "other.example").info(ModuleVersion(path: Self.hello.0, version: Self.hello.1)).version == "v1.0.0")
     }
 
+    /// `direct` with a ``DirectModuleSource`` follows cmd/go's `TryProxies` (proxy.go): reached
+    /// after a 404/410 and `,`, after any error and `|`, never after a 500 and `,`; a GONOPROXY
+    /// path goes to it without asking the proxy; its failure is reported with the module.
+    @Test func directSourceFallback() async throws {
+        let server = try LoopbackProxy()
+        defer { server.stop() }
+        let ok = server.base()
+        let module = ModuleVersion(path: Self.hello.0, version: Self.hello.1)
+        func client(_ goproxy: String, noProxy: String = "", source: RecordingDirectSource) throws -> ModuleProxyClient {
+            ModuleProxyClient(configuration: try ModuleProxyConfiguration.parse(goproxy: goproxy, noProxy: ByteString(noProxy)),
+                              transport: DefaultHTTPTransport(timeout: 10), direct: source)
+        }
+        for list in ["\(server.base("f404")),direct", "\(server.base("f410")),direct", "\(server.base("f500"))|direct", "direct"] {
+            let source = RecordingDirectSource()
+            let info = try await client(list, source: source).info(module)
+            #expect(info.time == RecordingDirectSource.time, "\(list)")
+            #expect(try await client(list, source: source).goMod(module) == Array("module example.com/hello\n".utf8))
+            #expect(await source.calls == ["info", "goMod"], "\(list)")
+        }
+        let stopped = RecordingDirectSource()
+        do {
+            _ = try await client("\(server.base("f500")),direct", source: stopped).info(module)
+            Issue.record("a 500 fell through a comma to direct")
+        } catch let error as ModuleProxyError {
+            #expect(error.code == .httpStatus)
+        }
+        #expect(await stopped.calls.isEmpty)
+        // GONOPROXY: the proxy (which has the module) is not asked.
+        let privateSource = RecordingDirectSource()
+        #expect(try await client(ok, noProxy: "example.com", source: privateSource).info(module).time == RecordingDirectSource.time)
+        #expect(await privateSource.calls == ["info"])
+        // A failing source: its error, with the module named.
+        let failing = RecordingDirectSource(fail: true)
+        do {
+            _ = try await client("direct", source: failing).info(module)
+            Issue.record("found")
+        } catch let error as ModuleProxyError {
+            #expect(error.code == .directFailed)
+            #expect(error.description == "example.com/hello@v1.0.0: invalid version: unknown revision v1.0.0")
+        }
+        // Queries are not resolved from version control.
+        do {
+            _ = try await client("direct", source: RecordingDirectSource()).resolveLatest(path: Self.hello.0)
+            Issue.record("latest resolved")
+        } catch let error as ModuleProxyError {
+            #expect(error.code == .directFailed)
+        }
+    }
+
     @Test func truncatedBody() async throws {
         let server = try LoopbackProxy()
         defer { server.stop() }
@@ -248,3 +297,32 @@ import Testing
     }
 }
 
+
+/// A ``DirectModuleSource`` that records what it was asked.
+actor RecordingDirectSource: DirectModuleSource {
+    static let time = "2001-02-03T04:05:06Z"
+    private(set) var calls: [String] = []
+    let fail: Bool
+
+    init(fail: Bool = false) { self.fail = fail }
+
+    func info(_ module: ModuleVersion) async throws(ModuleProxyError) -> ModuleInfo {
+        calls.append("info")
+        let version = String(decoding: module.version.bytes, as: UTF8.self)
+        if fail { throw ModuleProxyError(.directFailed, "invalid version: unknown revision \(version)") }
+        guard let info = ModuleInfo(json: Array("{\"Version\":\"\(version)\",\"Time\":\"\(Self.time)\"}".utf8)) else {
+            throw ModuleProxyError(.invalidResponse, "test .info unreadable")
+        }
+        return info
+    }
+
+    func goMod(_ module: ModuleVersion) async throws(ModuleProxyError) -> [UInt8] {
+        calls.append("goMod")
+        return Array("module ".utf8) + module.path.bytes + [0x0A]
+    }
+
+    func zip(_ module: ModuleVersion, toFile path: String) async throws(ModuleProxyError) -> Int {
+        calls.append("zip")
+        throw ModuleProxyError(.directFailed, "no zip")
+    }
+}
