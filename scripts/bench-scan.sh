@@ -26,6 +26,7 @@ sumdbserver=${2:-$root/.tools/ref/current/sumdbserver}
 REPOS=${BENCH_REPOS:-1000} PER=${BENCH_PER_REPO:-10} LATENCY_MS=${BENCH_LATENCY_MS:-50}
 JOBS=${BENCH_JOBS:-64} PER_HOST=${BENCH_PER_HOST:-64} MOVED=${BENCH_MOVED:-20}
 [ -x "$gomodkit" ] || { echo "bench-scan: build gomodkit first (swift build -c release): $gomodkit" >&2; exit 2; }
+gomodkit=$(cd "$(dirname "$gomodkit")" && pwd)/$(basename "$gomodkit")
 if [ ! -x "$sumdbserver" ]; then
   "$root/scripts/build-go-reference.sh" current "$root/Tests/Reference/sumdbserver" "$sumdbserver"
 fi

