@@ -17,7 +17,8 @@ import PackageDescription
 //                     the proxy's Origin against the refs now
 //   GoModSupplyChain  mirror-vs-tag divergence, typosquats
 //   GoModAudit        the project audit, SARIF
-//   GoModScan         the ecosystem scan: index feed mirror, scan state (SQLite), shards
+//   GoModScan         the ecosystem scan: index feed mirror, scan state (SQLite), shards; the
+//                     pass over GoModOrigin (resolver, refs, rebuild) and GoModAdvisories
 //   GoModKit          umbrella: re-exports all of the above
 
 let strictSettings: [SwiftSetting] = [
@@ -109,7 +110,8 @@ let package = Package(
         .target(
             name: "GoModScan",
             dependencies: [
-                "GoModCore", "GoSumDB", "GoModFetch", "GoModVCS", "GoModSupplyChain", "CSQLite", crypto,
+                "GoModCore", "GoSumDB", "GoModFetch", "GoModVCS", "GoModOrigin", "GoModSupplyChain", "GoModAdvisories",
+                "CSQLite", crypto,
             ],
             swiftSettings: strictSettings
         ),
@@ -214,7 +216,10 @@ let package = Package(
         ),
         .testTarget(
             name: "GoModScanTests",
-            dependencies: ["GoModCore", "GoSumDB", "GoModNet", "GoModFetch", "GoModSupplyChain", "GoModScan", "GoModTestSupport"],
+            dependencies: [
+                "GoModCore", "GoSumDB", "GoModNet", "GoModFetch", "GoModOrigin", "GoModSupplyChain", "GoModAdvisories", "GoModScan",
+                "GoModTestSupport",
+            ],
             swiftSettings: strictSettings
         ),
         // The HTTP transport, and the checksum database over it against a loopback Go server.

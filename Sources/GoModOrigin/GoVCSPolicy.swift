@@ -29,6 +29,14 @@ public struct GoVCSPolicy: Sendable, Hashable {
         Rule(pattern: "public", allowed: ["git", "hg"]),
     ]
 
+    /// The policy with GOVCS and GOPRIVATE unset: ``defaultRules`` only.
+    public static let unset = GoVCSPolicy(rules: defaultRules)
+
+    private init(rules: [Rule]) {
+        self.rules = rules
+        self.goprivate = PathPatterns("")
+    }
+
     /// Parses `govcs` as cmd/go's `parseGOVCS` does and appends the defaults.
     ///
     /// - Throws: ``OriginError/Code/govcsSyntax`` with cmd/go's message.

@@ -21,6 +21,17 @@ public struct OriginChecker: Sendable {
         public var codeDir: String?
         /// The proxy's Origin (nil when absent or the `.info` could not be read).
         public var origin: ModuleOrigin?
+
+        /// A result (callers that did the cheap check themselves, such as the ecosystem scan,
+        /// build one to hand to ``OriginChecker/rebuild(_:tier:)``).
+        public init(module: ModuleVersion, verdict: OriginVerdict, repository: RepoRoot? = nil, codeDir: String? = nil,
+                    origin: ModuleOrigin? = nil) {
+            self.module = module
+            self.verdict = verdict
+            self.repository = repository
+            self.codeDir = codeDir
+            self.origin = origin
+        }
     }
 
     /// Reads a version's `.info` answer.

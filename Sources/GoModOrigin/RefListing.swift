@@ -116,7 +116,9 @@ public actor GitRefLister {
         return false
     }
 
-    private static func run(git: String, url: String) -> Result<RefListing, OriginError> {
+    /// One `git ls-remote -q <url>` run, not cached (the ecosystem scan lists each repository
+    /// once per pass and keeps no listing in memory after it).
+    package static func run(git: String, url: String) -> Result<RefListing, OriginError> {
         if url.hasPrefix("-") {
             return .failure(OriginError(.listingFailed, subject: url, message: "git ls-remote \(url): URL begins with '-'"))
         }

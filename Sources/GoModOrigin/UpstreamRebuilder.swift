@@ -49,15 +49,23 @@ public actor UpstreamRebuilder {
             }
             if fm.fileExists(atPath: dir + "/objects") { return dir }
         }
+        // The key file is written last: a process killed while the directory is being set up
+        // leaves no key, and the next one starts the directory over (instead of fetching into a
+        // repository without its remote).
         do {
+            try? fm.removeItem(atPath: dir + ".info")
             try? fm.removeItem(atPath: dir)
             try fm.createDirectory(atPath: dir, withIntermediateDirectories: true)
-            try Data(key.utf8).write(to: URL(fileURLWithPath: dir + ".info"))
         } catch {
             throw OriginError(.listingFailed, subject: url, message: "creating \(dir): \(error)")
         }
         try run(["init", "--bare", "-q"], in: dir, url: url)
         try run(["remote", "add", "origin", "--", url], in: dir, url: url)
+        do {
+            try Data(key.utf8).write(to: URL(fileURLWithPath: dir + ".info"), options: .atomic)
+        } catch {
+            throw OriginError(.listingFailed, subject: url, message: "creating \(dir).info: \(error)")
+        }
         return dir
     }
 

@@ -1,234 +1,360 @@
 public import GoModCore
-import GoModVCS
-import GoModZip
+public import GoModOrigin
+public import GoModAdvisories
+public import GoSumDB
+import GoModFetch
+import GoModSupplyChain
 import Dispatch
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
+import Synchronization
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
 #endif
 
-/// The repository a module path lives in: the scan's unit of work (ECOSYSTEM-SCAN.md §4).
-public struct RepositoryTarget: Sendable, Hashable {
-    /// The repository URL, the unit key (`https://github.com/owner/repo`).
-    public var url: String
-    /// The version-control system (`git`).
-    public var vcs: String
-    /// The import-path prefix of the repository root (`github.com/owner/repo`).
-    public var root: ByteString
-
-    /// A target.
-    public init(url: String, vcs: String = "git", root: ByteString) {
-        self.url = url
-        self.vcs = vcs
-        self.root = root
-    }
-
-    /// The tag a version of module `path` has in this repository (cmd/go's `codeRepo`: the
-    /// module's directory below the root, without its major-version suffix, then `/`): `v1.2.3`
-    /// at the root, `sub/v1.2.3` for `root/sub`, `v2.0.0` for `root/v2`.
-    public func tag(path: ByteString, version: ByteString) -> ByteString {
-        var rel: [UInt8] = []
-        if path.bytes.count > root.bytes.count + 1, path.hasPrefix(root), path.bytes[root.bytes.count] == 0x2F {
-            rel = Array(path.bytes[(root.bytes.count + 1)...])
-        }
-        if !rel.isEmpty {
-            // Strip a `/vN` major-version suffix; `vN` alone (the module `root/vN`) leaves nothing.
-            let (prefix, major, ok) = Module.splitPathVersion(ByteString([0x2F] + rel))
-            if ok, !major.isEmpty, major.bytes.first == 0x2F { rel = Array(prefix.bytes.dropFirst()) }
-        }
-        return rel.isEmpty ? version : ByteString(rel + [0x2F] + version.bytes)
-    }
-}
-
-/// The `Origin` block of a version's `.info` (cmd/go's `codehost.Origin`).
-public struct VersionOrigin: Sendable, Hashable, Codable {
-    /// `VCS`.
-    public var vcs: String?
-    /// `URL`.
-    public var url: String?
-    /// `Subdir`.
-    public var subdir: String?
-    /// `Ref` (`refs/tags/v1.2.3`).
-    public var ref: String?
-    /// `Hash`: the commit.
-    public var hash: String?
-
-    /// An origin.
-    public init(vcs: String? = nil, url: String? = nil, subdir: String? = nil, ref: String? = nil, hash: String? = nil) {
-        self.vcs = vcs; self.url = url; self.subdir = subdir; self.ref = ref; self.hash = hash
-    }
-
-    enum CodingKeys: String, CodingKey { case vcs = "VCS", url = "URL", subdir = "Subdir", ref = "Ref", hash = "Hash" }
-}
-
-/// A repository's refs at one moment: full ref name (`refs/tags/v1.0.0`) → peeled commit hash.
-public struct RepositoryRefs: Sendable, Hashable {
-    /// The refs.
-    public var refs: [ByteString: String]
-    /// Whether the repository was not found (every tag counts as deleted).
-    public var repositoryMissing: Bool
-
-    /// A listing.
-    public init(refs: [ByteString: String], repositoryMissing: Bool = false) {
-        self.refs = refs
-        self.repositoryMissing = repositoryMissing
-    }
-
-    /// Parses `git ls-remote` output (`<hash>\t<ref>` lines): a peeled `^{}` line gives an
-    /// annotated tag's commit and replaces the tag object's hash.
-    public static func parseLsRemote(_ output: [UInt8]) -> RepositoryRefs {
-        var refs: [ByteString: String] = [:]
-        var peeled: [ByteString: String] = [:]
-        for line in output.split(separator: 0x0A) {
-            guard let tab = line.firstIndex(of: 0x09) else { continue }
-            let hash = String(decoding: line[line.startIndex..<tab], as: UTF8.self)
-            var name = Array(line[(tab + 1)...])
-            if name.last == 0x0D { name.removeLast() }
-            if name.count > 3, name.suffix(3) == [0x5E, 0x7B, 0x7D] {
-                peeled[ByteString(Array(name.dropLast(3)))] = hash
-            } else {
-                refs[ByteString(name)] = hash
-            }
-        }
-        for (name, hash) in peeled { refs[name] = hash }
-        return RepositoryRefs(refs: refs)
-    }
-}
-
 /// What a rebuild hook is asked about: a version whose tag moved or vanished, or that has no
-/// `Origin`, so only a rebuild compared with the checksum database's `h1:` settles it (the
-/// origin issue's verdict; ORIGIN.md §5–§6).
+/// `Origin`, so only a rebuild compared with the checksum database's `h1:` settles it
+/// (Docs/origin.md, "The rebuild tier").
 public struct VerdictRequest: Sendable, Hashable {
     /// Why a rebuild is needed.
     public enum Reason: String, Sendable, Hashable { case tagMoved, tagDeleted, missingOrigin }
     /// The module version.
     public var module: ModuleVersion
     /// Its repository.
-    public var repository: RepositoryTarget
-    /// The tag (`refs/tags/…`) and its commit now, if any.
-    public var ref: ByteString
+    public var repository: RepoRoot
+    /// The tag (`refs/tags/…`).
+    public var ref: String
     /// The commit the tag names now (`nil`: deleted).
     public var currentCommit: String?
     /// The mirror's `Origin`, if any.
-    public var origin: VersionOrigin?
+    public var origin: ModuleOrigin?
     /// The reason.
     public var reason: Reason
+
+    /// A request.
+    public init(module: ModuleVersion, repository: RepoRoot, ref: String, currentCommit: String?, origin: ModuleOrigin?,
+                reason: Reason) {
+        self.module = module; self.repository = repository; self.ref = ref
+        self.currentCommit = currentCommit; self.origin = origin; self.reason = reason
+    }
 }
 
-/// The pieces of a scan that other parts of GoModKit supply (origin resolution, ref listing,
-/// rebuild verdicts, advisories). Each is a closure so that a caller, a test or a later layer
-/// plugs in its own; ``ScanHooks/standard(proxy:git:)`` wires the ones available today.
+/// The pieces of a scan that other parts of GoModKit supply. Each is a closure so that a test
+/// plugs in its own; the standard ones are GoModOrigin's ``RepositoryResolver`` (through
+/// ``ScanResolver``), ``RefListing`` (through ``ScanRefLister``), ``UpstreamRebuilder``
+/// (through ``RebuildVerdicts``), GoModAdvisories (``AdvisoryMatcher``) and GoModSupplyChain's
+/// capabilities (``CapabilityDiff``).
 public struct ScanHooks: Sendable {
     /// Module path → repository; `nil` for a path that cannot be resolved (its own unit, keyed by
-    /// the module path). Called once per new module path; must be deterministic.
-    public var resolve: @Sendable (ByteString) async throws -> RepositoryTarget?
-    /// Lists a repository's refs once per unit and pass; `nil` hook: the ref tier is skipped.
-    public var listRefs: (@Sendable (RepositoryTarget) async throws -> RepositoryRefs)?
+    /// the module path). Called once per new module path; must be deterministic. Throwing
+    /// (a network failure) stops the ingest: the run is incomplete and resumes.
+    public var resolve: @Sendable (ByteString) async throws -> RepoRoot?
+    /// Lists a git repository's refs once per unit and pass; `nil` result: the repository is
+    /// not found (every tag counts as deleted); `nil` hook: the ref tier is skipped.
+    public var listRefs: (@Sendable (RepoRoot) async throws -> RefListing?)?
     /// The mirror's `Origin` for a version (the proxy's `.info`); `nil` result: no `Origin`.
-    public var origin: (@Sendable (ModuleVersion) async throws -> VersionOrigin?)?
-    /// Rebuilds and compares (origin issue); returns findings (`divergence`) or none.
+    public var origin: (@Sendable (ModuleVersion) async throws -> ModuleOrigin?)?
+    /// Rebuilds and compares; returns findings (`divergence`) or none.
     public var verdict: (@Sendable (VerdictRequest) async throws -> [ScanFinding])?
-    /// Advisory matching for a new version (advisory issue); returns `advisory` and
-    /// `capability-added` findings.
-    public var advisories: (@Sendable (ModuleVersion, RepositoryTarget?) async throws -> [ScanFinding])?
+    /// Called once per run before the units, with the module paths that have new versions in
+    /// this shard's pass (an advisory matcher reads its sources once here).
+    public var prepareAdvisories: (@Sendable (Set<String>) async throws -> Void)?
+    /// Advisory matching for a unit's new versions (repository URL given for the findings).
+    public var advisories: (@Sendable ([ModuleVersion], String) async throws -> [ScanFinding])?
+    /// Capability diff of a new version against the module's previous version.
+    public var capabilities: (@Sendable (_ new: ModuleVersion, _ previous: ModuleVersion, _ repository: String) async throws -> [ScanFinding])?
 
-    /// Hooks.
-    public init(resolve: @escaping @Sendable (ByteString) async throws -> RepositoryTarget? = { StaticHostResolver.resolve($0) },
-                listRefs: (@Sendable (RepositoryTarget) async throws -> RepositoryRefs)? = nil,
-                origin: (@Sendable (ModuleVersion) async throws -> VersionOrigin?)? = nil,
+    /// Hooks; the default resolver knows the static hosts only (``ScanResolver/offline()``).
+    public init(resolve: @escaping @Sendable (ByteString) async throws -> RepoRoot? = ScanResolver.offline().resolve,
+                listRefs: (@Sendable (RepoRoot) async throws -> RefListing?)? = nil,
+                origin: (@Sendable (ModuleVersion) async throws -> ModuleOrigin?)? = nil,
                 verdict: (@Sendable (VerdictRequest) async throws -> [ScanFinding])? = nil,
-                advisories: (@Sendable (ModuleVersion, RepositoryTarget?) async throws -> [ScanFinding])? = nil) {
+                prepareAdvisories: (@Sendable (Set<String>) async throws -> Void)? = nil,
+                advisories: (@Sendable ([ModuleVersion], String) async throws -> [ScanFinding])? = nil,
+                capabilities: (@Sendable (ModuleVersion, ModuleVersion, String) async throws -> [ScanFinding])? = nil) {
         self.resolve = resolve
         self.listRefs = listRefs
         self.origin = origin
         self.verdict = verdict
+        self.prepareAdvisories = prepareAdvisories
         self.advisories = advisories
+        self.capabilities = capabilities
     }
 }
 
-/// The repository roots cmd/go knows without a request (`cmd/go/internal/vcs` `vcsPaths`, the
-/// git hosts): `github.com/OWNER/REPO`, `bitbucket.org/OWNER/REPO` (assumed git), and a path
-/// with an explicit `.git` element (`example.com/repo.git/sub` → `https://example.com/repo`).
-/// Custom domains need a `?go-get=1` request: the origin issue's resolver plugs in through
-/// ``ScanHooks/resolve``; until then they are unresolved units.
-public enum StaticHostResolver {
-    /// The repository of `path`, or `nil`.
-    public static func resolve(_ path: ByteString) -> RepositoryTarget? {
-        let elements = path.bytes.split(separator: 0x2F, omittingEmptySubsequences: false).map(Array.init)
-        guard elements.count >= 1 else { return nil }
-        let host = String(decoding: elements[0], as: UTF8.self)
-        if host == "github.com" || host == "bitbucket.org" {
-            guard elements.count >= 3, !elements[1].isEmpty, !elements[2].isEmpty else { return nil }
-            let root = elements[0] + [0x2F] + elements[1] + [0x2F] + elements[2]
-            return RepositoryTarget(url: "https://" + String(decoding: root, as: UTF8.self), root: ByteString(root))
+/// Module path → repository through GoModOrigin's ``RepositoryResolver`` (cmd/go's
+/// `RepoRootForImportPath`: static hosts, `.git` qualifiers, `?go-get=1` discovery, GOVCS).
+///
+/// A path the resolver rejects (no go-import tag, a 404, an invalid or disallowed root) is
+/// unresolved (`nil`): its own unit, checked for typosquats and advisories only. A transport
+/// failure, a 429 or a 5xx answer is a ``ScanError/Code/network`` error: the run stops and the
+/// next one retries. The resolver caches every page and path it saw; it is replaced after
+/// ``rotation`` resolutions so that a long ingest does not keep them all in memory (the scan
+/// stores each path's repository in its state and never resolves a path twice).
+public final class ScanResolver: Sendable {
+    private let make: @Sendable () -> RepositoryResolver
+    private let current: Mutex<(resolver: RepositoryResolver, uses: Int)>
+    /// Resolutions per resolver instance.
+    public let rotation: Int
+
+    /// Whether transport failures, 429 and 5xx are errors (retry the run) rather than
+    /// "unresolved".
+    public let retriesTransientFailures: Bool
+
+    /// A resolver made by `make` (called again after every `rotation` resolutions).
+    public init(rotation: Int = 50_000, retriesTransientFailures: Bool = true, make: @escaping @Sendable () -> RepositoryResolver) {
+        self.make = make
+        self.rotation = max(1, rotation)
+        self.retriesTransientFailures = retriesTransientFailures
+        self.current = Mutex((make(), 0))
+    }
+
+    /// The static hosts and `.git` qualifiers only: every HTTP request fails (so discovery
+    /// leaves custom domains unresolved) and no scheme probe answers.
+    public static func offline() -> ScanResolver {
+        ScanResolver(retriesTransientFailures: false) {
+            RepositoryResolver(configuration: .init(govcs: .unset), transport: RefusingTransport(), ping: { _, _ in false })
         }
-        // `.git` qualifier (vcsPaths' last entry): the repository ends at the element with it.
-        for i in 1..<elements.count where elements[i].count > 4 && elements[i].suffix(4) == Array(".git".utf8) {
-            let rootElements = Array(elements[0...i])
-            let root = Array(rootElements.joined(separator: [0x2F]))
-            let url = "https://" + String(decoding: root.dropLast(4), as: UTF8.self)
-            return RepositoryTarget(url: url, root: ByteString(root))
+    }
+
+    /// The repository of `path`.
+    public func resolve(_ path: ByteString) async throws -> RepoRoot? {
+        guard let text = path.utf8String else { return nil }
+        let resolver = current.withLock { state -> RepositoryResolver in
+            state.uses += 1
+            if state.uses > rotation { state = (make(), 1) }
+            return state.resolver
         }
-        return nil
+        do {
+            return try await resolver.resolve(text)
+        } catch {
+            if retriesTransientFailures && Self.isTransient(error) { throw ScanError(.network, "resolve \(text): \(error.message)") }
+            return nil
+        }
+    }
+
+    /// A discovery failure worth retrying: the page could not be fetched, or the server
+    /// answered 429 or 5xx.
+    static func isTransient(_ error: OriginError) -> Bool {
+        guard error.code == .discoveryFailed else { return false }
+        let m = error.message
+        if m.contains("fetch: Get ") || m.contains("fetching ") && m.contains(": Get ") { return true }
+        for status in ["429", "500", "502", "503", "504"] where m.contains(": \(status) ") { return true }
+        return false
     }
 }
 
-/// Lists refs with `git ls-remote` (non-interactive: `GIT_TERMINAL_PROMPT=0`, no inherited
-/// repository variables; GoModVCS's runner). A stand-in for the origin issue's protocol-v2
-/// lister; any URL git accepts works, including `file://` and local paths in tests.
-public struct LsRemoteRefLister: Sendable {
+/// A transport that refuses every request (offline resolution).
+struct RefusingTransport: HTTPTransport {
+    func get(_ url: URL, limit: Int) async throws -> HTTPResponse {
+        throw HTTPTransportError(.failed, url: url.absoluteString, detail: "offline")
+    }
+}
+
+/// Lists refs with `git ls-remote -q` through GoModOrigin (``RefListing``: `HEAD`, heads and
+/// tags, annotated tags peeled; cmd/go's environment for git), one uncached run per call, under
+/// a ``HostLimiter`` permit for the repository's host.
+public struct ScanRefLister: Sendable {
     /// The git executable.
-    public var executable: String
+    public var git: String
+    /// Per-host politeness (nil: none).
+    public var limiter: HostLimiter?
 
     /// A lister.
-    public init(executable: String = "git") { self.executable = executable }
+    public init(git: String = "git", limiter: HostLimiter? = nil) {
+        self.git = git
+        self.limiter = limiter
+    }
 
     /// Waiting git processes run here, not on the cooperative thread pool (one thread per
-    /// core): a custom concurrent queue may use more threads than there are cores, so `--jobs`
+    /// core): a concurrent queue may use more threads than there are cores, so `--jobs`
     /// listings really wait on the network at once.
     private static let queue = DispatchQueue(label: "gomodkit.scan.ls-remote", attributes: .concurrent)
 
-    /// ``listBlocking(_:)`` off the cooperative thread pool.
-    public func list(_ repository: RepositoryTarget) async throws -> RepositoryRefs {
-        try await withCheckedThrowingContinuation { continuation in
-            Self.queue.async {
-                continuation.resume(with: Result { try self.listBlocking(repository) })
+    /// The refs of `repository`; `nil` when git reports it as not found; other failures throw
+    /// ``ScanError/Code/network``.
+    public func list(_ repository: RepoRoot) async throws -> RefListing? {
+        let git = self.git
+        let url = repository.repoURL
+        let run: @Sendable () async -> Result<RefListing, OriginError> = {
+            await withCheckedContinuation { continuation in
+                Self.queue.async { continuation.resume(returning: GitRefLister.run(git: git, url: url)) }
+            }
+        }
+        let result: Result<RefListing, OriginError>
+        if let limiter { result = try await limiter.withPermit(HostLimiter.host(of: url)) { await run() } } else { result = await run() }
+        switch result {
+        case .success(let listing): return listing
+        case .failure(let error):
+            let lower = error.message.lowercased()
+            if error.code == .listingFailed, ["not found", "does not appear to be a git repository", "does not exist",
+                                               "repository not exported"].contains(where: { lower.contains($0) }) {
+                return nil
+            }
+            throw ScanError(.network, error.message)
+        }
+    }
+}
+
+/// The standard verdict: GoModOrigin's rebuild tier (``OriginChecker/rebuild(_:tier:)``: the
+/// module zip rebuilt with ``UpstreamRebuilder`` at the mirror's recorded commit and at the tag
+/// now) compared with the checksum database's `h1:`. A `divergence` finding when the tag now
+/// names content other than what the checksum database vouches for — whether or not the
+/// recorded commit still has it (ContentCheck `content-diverges`, or `ref-moved` with a
+/// rebuild of the current tag). A benign retag (same content under a new commit) and a deleted
+/// tag whose recorded commit still rebuilds are no divergence. A version the checksum database
+/// does not know (GONOSUMDB, private) has nothing to compare with: no finding.
+public struct RebuildVerdicts: Sendable {
+    /// The checksum database's `h1:` for a version; `nil`: not in the database. Throwing (the
+    /// database could not be read) makes the unit incomplete.
+    public var expectedHash: @Sendable (ModuleVersion) async throws -> String?
+    /// The rebuilder (cmd/go's VCS cache layout).
+    public var rebuilder: UpstreamRebuilder
+    /// Per-host politeness for the fetches (nil: none).
+    public var limiter: HostLimiter?
+
+    /// Verdicts.
+    public init(expectedHash: @escaping @Sendable (ModuleVersion) async throws -> String?, rebuilder: UpstreamRebuilder,
+                limiter: HostLimiter? = nil) {
+        self.expectedHash = expectedHash
+        self.rebuilder = rebuilder
+        self.limiter = limiter
+    }
+
+    /// The expected hash from a checksum database client (GOSUMDB).
+    public static func checksumDatabase(_ database: ChecksumDatabase) -> @Sendable (ModuleVersion) async throws -> String? {
+        { module in
+            do { return try await database.lookup(module).zipHash } catch let error as ChecksumDatabaseError
+                where error.code == .notFound || error.code == .skipped || error.code == .disabled {
+                return nil
             }
         }
     }
 
-    /// The refs of `repository`; a repository git reports as not found gives
-    /// ``RepositoryRefs/repositoryMissing``; other failures throw. Blocks the calling thread
-    /// while git runs.
-    public func listBlocking(_ repository: RepositoryTarget) throws -> RepositoryRefs {
-        // Standard output goes to an unlinked temporary file (the runner's in-memory output is
-        // internal to GoModVCS).
-        var template = Array("/tmp/gomodkit-ls-remote-XXXXXX".utf8CString)
-        let fd = template.withUnsafeMutableBufferPointer { buf -> Int32 in
-            guard let base = buf.baseAddress else { return -1 }
-            return mkstemp(base)
+    /// The findings for `request`.
+    public func verdict(_ request: VerdictRequest) async throws -> [ScanFinding] {
+        guard let expected = try await expectedHash(request.module) else { return [] }
+        let kind: OriginVerdict.Kind = switch request.reason {
+        case .tagMoved: .refMoved
+        case .tagDeleted: .refDeleted
+        case .missingOrigin: .noOrigin
         }
-        guard fd >= 0 else { throw ScanError(.io, "mkstemp: \(systemMessage(errno))") }
-        template.withUnsafeBufferPointer { buf in if let base = buf.baseAddress { _ = unlink(base) } }
-        defer { close(fd) }
-        let result = try GitCommand(executable: executable).run(["ls-remote", "--", repository.url], limit: 256 << 20, stdoutFile: fd)
-        if result.status == 0 {
-            let size = lseek(fd, 0, SEEK_END)
-            guard size >= 0 else { throw ScanError(.io, "ls-remote output: \(systemMessage(errno))") }
-            var output = [UInt8](repeating: 0, count: Int(size))
-            let n = output.withUnsafeMutableBytes { pread(fd, $0.baseAddress, Int(size), 0) }
-            guard n == Int(size) else { throw ScanError(.io, "ls-remote output: short read") }
-            return RepositoryRefs.parseLsRemote(output)
+        let root = request.repository
+        guard let path = request.module.path.utf8String,
+              let location = try? ModuleLocation(modulePath: path, root: root) else { return [] }
+        let result = OriginChecker.Result(module: request.module, verdict: OriginVerdict(kind: kind, message: ""),
+                                          repository: root, codeDir: location.codeDir, origin: request.origin)
+        let tier = OriginChecker.RebuildTier(expectedHash: { _ in expected }, rebuilder: rebuilder)
+        let check: @Sendable () async -> ContentCheck? = { await OriginChecker.rebuild(result, tier: tier) }
+        let content: ContentCheck?
+        if let limiter {
+            content = try await limiter.withPermit(HostLimiter.host(of: root.repoURL)) { await check() }
+        } else {
+            content = await check()
         }
-        let message = result.stderrText
-        let lower = message.lowercased()
-        if lower.contains("not found") || lower.contains("does not appear to be a git repository") || lower.contains("does not exist") {
-            return RepositoryRefs(refs: [:], repositoryMissing: true)
+        guard let content else { return [] }
+        let current = content.rebuilt.first { $0.candidate == "current" && $0.error == nil }
+        let recorded = content.rebuilt.first { $0.candidate == "recorded" && $0.error == nil }
+        let diverges = content.outcome == .contentDiverges || (content.outcome == .refMoved && current != nil)
+        guard diverges else { return [] }
+        var message = "\(request.ref)"
+        if let current { message += " now rebuilds to \(current.hash) at \(current.commit)" } else { message += " could not be rebuilt" }
+        message += ", not the checksum database's \(expected)"
+        if let recorded {
+            message += recorded.matches ? "; the recorded commit \(recorded.commit) still has it" : "; the recorded commit \(recorded.commit) rebuilds to \(recorded.hash)"
         }
-        throw ScanError(.network, "git ls-remote \(repository.url): \(message)")
+        return [ScanFinding(kind: .divergence, path: path, version: request.module.version.utf8String ?? "",
+                            repository: root.repoURL, message: message)]
+    }
+}
+
+/// Advisory matching through GoModAdvisories: the sources (Go vulnerability databases, OSV
+/// trees) are read once per run for the module paths with new versions
+/// (``ScanHooks/prepareAdvisories``), then each unit's new versions are matched in memory
+/// (``VulnerabilityScan/match(modules:goVersion:records:)``). One `advisory` finding per
+/// incident; ``ScanFinding/rule`` is its first id.
+public final class AdvisoryMatcher: Sendable {
+    /// The sources.
+    public let sources: [AdvisorySource]
+    private let transport: (any HTTPTransport)?
+    private let records = Mutex<[String: [(OSVRecord, AdvisorySource)]]>([:])
+
+    /// A matcher over `sources`; `transport` for http(s) sources (nil: offline).
+    public init(sources: [AdvisorySource], transport: (any HTTPTransport)?) {
+        self.sources = sources
+        self.transport = transport
+    }
+
+    /// Reads the records naming any of `paths` from every source.
+    ///
+    /// - Throws: ``ScanError/Code/network`` when a source cannot be read (the pass is not
+    ///   reported as clean).
+    public func prepare(_ paths: Set<String>) async throws {
+        var byPath: [String: [(OSVRecord, AdvisorySource)]] = [:]
+        for source in sources {
+            let found: [OSVRecord]
+            do { found = try await AdvisoryReader(source: source, transport: transport).records(for: paths) } catch {
+                throw ScanError(.network, "advisories: \(error)")
+            }
+            for r in found {
+                for name in Set(r.affected.map(\.package.name)) where paths.contains(name) { byPath[name, default: []].append((r, source)) }
+            }
+        }
+        records.withLock { $0 = byPath }
+    }
+
+    /// The advisory findings for `versions`.
+    public func findings(_ versions: [ModuleVersion], repository: String) -> [ScanFinding] {
+        let relevant = records.withLock { all in versions.compactMap { $0.path.utf8String }.flatMap { all[$0] ?? [] } }
+        guard !relevant.isEmpty else { return [] }
+        return VulnerabilityScan.match(modules: versions, goVersion: nil, records: relevant).incidents.map { incident in
+            let first = incident.advisories[0]
+            var message = incident.ids.joined(separator: ", ")
+            if let summary = first.summary, !summary.isEmpty { message += ": " + summary }
+            message += incident.fixedVersion.map { "; fixed in \($0)" } ?? "; no fixed version"
+            return ScanFinding(kind: .advisory, path: incident.module, version: incident.version, repository: repository,
+                               message: message, rule: first.id)
+        }
+    }
+}
+
+/// The capability diff (GoModSupplyChain's ``Capabilities``, Capslock's names) of a new version
+/// against the module's previous version, both zips read from the mirror: one
+/// `capability-added` finding per capability the module as a whole did not have before (a
+/// package-level `init` function counts, as `gomodkit caps --against` counts it). A zip that
+/// cannot be analysed gives no finding.
+public struct CapabilityDiff: Sendable {
+    /// A version's module zip (normally `ModuleProxyClient.zip(_:)`).
+    public var zip: @Sendable (ModuleVersion) async throws -> [UInt8]
+
+    /// A diff reading zips through `zip`.
+    public init(zip: @escaping @Sendable (ModuleVersion) async throws -> [UInt8]) { self.zip = zip }
+
+    /// The findings for `new` against `previous`.
+    public func findings(new: ModuleVersion, previous: ModuleVersion, repository: String) async throws -> [ScanFinding] {
+        let oldZip: [UInt8], newZip: [UInt8]
+        do {
+            oldZip = try await zip(previous)
+            newZip = try await zip(new)
+        } catch let error as ModuleProxyError where error.code == .notFound {
+            return []  // not served (any more): nothing to compare
+        }
+        guard let old = try? Capabilities.analyze(zip: oldZip, subject: previous.description),
+              let now = try? Capabilities.analyze(zip: newZip, subject: new.description) else { return [] }
+        let before = Set(old.capabilities)
+        var out: [ScanFinding] = []
+        for cap in now.capabilities where !before.contains(cap) {
+            var reasons: [String] = []
+            for package in now.packages where package.capabilities.contains(cap) {
+                let dir = package.directory.isEmpty ? "." : "./" + package.directory
+                reasons += (package.reasons[cap] ?? []).map { "\(dir): \($0)" }
+            }
+            let why = reasons.isEmpty ? "" : " (" + reasons.prefix(3).joined(separator: "; ") + (reasons.count > 3 ? "; …" : "") + ")"
+            out.append(ScanFinding(kind: .capabilityAdded, path: new.path.utf8String ?? "", version: new.version.utf8String ?? "",
+                                   repository: repository, message: "\(cap) added since \(previous.version.utf8String ?? "")\(why)",
+                                   rule: cap))
+        }
+        return out
     }
 }
 
@@ -239,11 +365,11 @@ public struct LsRemoteRefLister: Sendable {
 /// that ends at a path-element boundary.
 public struct ResolutionTable: Sendable {
     /// (prefix, target), longest prefix first.
-    public private(set) var entries: [(prefix: ByteString, target: RepositoryTarget)]
+    public private(set) var entries: [(prefix: ByteString, target: RepoRoot)]
 
     /// Parses a table; throws ``ScanError/Code/badInput`` naming the bad line.
     public init(parsing data: [UInt8], name: String) throws(ScanError) {
-        var out: [(ByteString, RepositoryTarget)] = []
+        var out: [(ByteString, RepoRoot)] = []
         var number = 0
         for raw in data.split(separator: 0x0A, omittingEmptySubsequences: false) {
             number += 1
@@ -260,13 +386,13 @@ public struct ResolutionTable: Sendable {
             }
             let vcs = String(decoding: fields[1], as: UTF8.self)
             guard vcs == "git" else { throw ScanError(.badInput, "\(name):\(number): vcs \(goQuote(fields[1])): only git is supported") }
-            out.append((prefix, RepositoryTarget(url: String(decoding: fields[2], as: UTF8.self), vcs: vcs, root: prefix)))
+            out.append((prefix, RepoRoot(repoURL: String(decoding: fields[2], as: UTF8.self), root: String(decoding: prefix.bytes, as: UTF8.self), vcs: vcs)))
         }
         entries = out.sorted { $0.0.bytes.count > $1.0.bytes.count }.map { (prefix: $0.0, target: $0.1) }
     }
 
     /// The repository of `path`, or `nil`.
-    public func resolve(_ path: ByteString) -> RepositoryTarget? {
+    public func resolve(_ path: ByteString) -> RepoRoot? {
         for (prefix, target) in entries where path == prefix || (path.hasPrefix(prefix) && path.bytes[prefix.bytes.count] == 0x2F) {
             return target
         }

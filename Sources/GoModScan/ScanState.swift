@@ -1,4 +1,5 @@
 public import GoModCore
+public import GoModOrigin
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
@@ -27,7 +28,7 @@ public final class ScanState {
     /// The database file.
     public let path: String
 
-    static let schemaVersion: Int64 = 1
+    static let schemaVersion: Int64 = 2
 
     /// Opens (creating) the state database at `path`.
     public init(path: String) throws(ScanError) {
@@ -35,7 +36,9 @@ public final class ScanState {
         db = try SQLiteDatabase(path: path)
         try db.execute("""
             CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value);
-            CREATE TABLE IF NOT EXISTS paths(path BLOB PRIMARY KEY, first_seq INTEGER NOT NULL, first_seen TEXT);
+            CREATE TABLE IF NOT EXISTS paths(
+                path BLOB PRIMARY KEY, first_seq INTEGER NOT NULL, first_seen TEXT,
+                unit TEXT, vcs TEXT, root TEXT, subdir TEXT, resolved INTEGER NOT NULL DEFAULT 0);
             CREATE TABLE IF NOT EXISTS versions(
                 path BLOB NOT NULL, version BLOB NOT NULL, seq INTEGER NOT NULL,
                 first_seen TEXT, first_seen_ns INTEGER, first_pass INTEGER NOT NULL,
@@ -57,6 +60,10 @@ public final class ScanState {
                 pass INTEGER NOT NULL, unit BLOB NOT NULL, done INTEGER NOT NULL DEFAULT 0, records BLOB,
                 PRIMARY KEY(pass, unit));
             CREATE TABLE IF NOT EXISTS pending_findings(pass INTEGER NOT NULL, unit BLOB NOT NULL, record BLOB NOT NULL);
+            CREATE TABLE IF NOT EXISTS verdicts(
+                repository BLOB NOT NULL, path BLOB NOT NULL, version BLOB NOT NULL, key TEXT NOT NULL, findings BLOB NOT NULL,
+                PRIMARY KEY(path, version, key));
+            CREATE INDEX IF NOT EXISTS verdicts_by_repository ON verdicts(repository);
             CREATE TABLE IF NOT EXISTS findings(
                 pass INTEGER NOT NULL, kind TEXT NOT NULL, path BLOB NOT NULL, version BLOB NOT NULL,
                 repository BLOB NOT NULL, record BLOB NOT NULL);
@@ -117,14 +124,14 @@ public final class ScanState {
         /// The index Timestamp it was first seen at (`nil` for list input).
         public var firstSeen: String?
         /// The mirror's `Origin`, once fetched.
-        public var origin: VersionOrigin?
+        public var origin: ModuleOrigin?
     }
 
     /// The version `path@version`, if this state owns it.
     public func version(path: ByteString, version: ByteString) throws(ScanError) -> KnownVersion? {
         guard let row = try db.query("SELECT repository, first_seen, origin FROM versions WHERE path = ?1 AND version = ?2",
                                      [.blob(path.bytes), .blob(version.bytes)]).first else { return nil }
-        let origin = row[2].bytes.flatMap { try? JSONDecoder().decode(VersionOrigin.self, from: Data($0)) }
+        let origin = row[2].bytes.flatMap { try? ModuleOrigin(json: $0) }
         return KnownVersion(module: ModuleVersion(path: path, version: version), repository: row[0].string ?? "",
                             firstSeen: row[1].string, origin: origin)
     }
@@ -140,8 +147,15 @@ public final class ScanState {
         for name in names.sorted() {
             let state = try ScanState(path: stateDirectory + "/" + name)
             guard let known = try state.version(path: path, version: version) else { continue }
-            let root = try state.db.query("SELECT root FROM repositories WHERE url = ?1", [.blob(Array(known.repository.utf8))]).first?.first?.bytes
-            let ref = known.origin?.ref ?? ("refs/tags/" + String(decoding: RepositoryTarget(url: known.repository, root: ByteString(root ?? [])).tag(path: path, version: version).bytes, as: UTF8.self))
+            var ref = known.origin?.ref
+            if ref == nil || ref?.isEmpty == true,
+               let row = try state.db.query("SELECT vcs, root, subdir FROM paths WHERE path = ?1 AND resolved = 1", [.blob(path.bytes)]).first,
+               let text = path.utf8String {
+                let root = RepoRoot(repoURL: known.repository, root: row[1].string ?? "", vcs: row[0].string ?? "git",
+                                    subdirectory: row[2].string ?? "")
+                ref = (try? ModuleLocation(modulePath: text, root: root))?.tag(for: version).map { "refs/tags/" + $0 }
+            }
+            guard let ref else { continue }
             if let event = try state.lastChange(repository: known.repository, ref: ref) { return (ref, event) }
         }
         return nil

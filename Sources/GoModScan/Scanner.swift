@@ -1,4 +1,5 @@
 public import GoModCore
+import GoModOrigin
 import GoModSupplyChain
 public import GoModFetch
 #if canImport(FoundationEssentials)
@@ -161,6 +162,15 @@ public final class Scanner {
 
         try StateFiles.makeDirectory(options.outputDirectory)
         try syncJournal(pass: pass)
+        if let prepare = hooks.prepareAdvisories {
+            let paths = Set(try db.query("SELECT DISTINCT path FROM versions WHERE first_pass = ?1", [.integer(pass)])
+                .compactMap { $0[0].bytes.map { text(ByteString($0)) } })
+            if !paths.isEmpty {
+                do { try await prepare(paths) } catch let error as ScanError { throw error } catch {
+                    throw ScanError(.network, "advisories: \(errorText(error))")
+                }
+            }
+        }
         let units = try db.query("SELECT unit FROM pass_units WHERE pass = ?1 AND done = 0 ORDER BY unit", [.integer(pass)])
             .compactMap { $0[0].bytes }
         let total = Int(try db.query("SELECT count(*) FROM pass_units WHERE pass = ?1", [.integer(pass)]).first?.first?.int ?? 0)
@@ -219,6 +229,52 @@ public final class Scanner {
 
     // MARK: - Ingest
 
+    /// A path's repository as stored in `paths` (`nil` root: unresolved).
+    struct PathUnit: Sendable {
+        var unit: String
+        var root: RepoRoot?
+    }
+
+    private func storedUnit(_ path: ByteString) throws(ScanError) -> PathUnit? {
+        guard let row = try state.db.query("SELECT unit, vcs, root, subdir, resolved FROM paths WHERE path = ?1",
+                                           [.blob(path.bytes)]).first, let unit = row[0].string else { return nil }
+        guard row[4].int == 1 else { return PathUnit(unit: unit, root: nil) }
+        return PathUnit(unit: unit, root: RepoRoot(repoURL: unit, root: row[2].string ?? "", vcs: row[1].string ?? "git",
+                                                   subdirectory: row[3].string ?? ""))
+    }
+
+    /// Resolves `paths` with at most `options.concurrency` lookups at once.
+    private func resolveAll(_ paths: [ByteString]) async throws(ScanError) -> [ByteString: PathUnit] {
+        let hooks = self.hooks
+        var out: [ByteString: PathUnit] = [:]
+        var failure: ScanError? = nil
+        await withTaskGroup(of: (ByteString, Result<RepoRoot?, ScanError>).self) { group in
+            var next = 0
+            func launch() {
+                guard next < paths.count else { return }
+                let path = paths[next]
+                next += 1
+                group.addTask {
+                    do { return (path, .success(try await hooks.resolve(path))) } catch let error as ScanError {
+                        return (path, .failure(error))
+                    } catch {
+                        return (path, .failure(ScanError(.network, "resolve \(text(path)): \(errorText(error))")))
+                    }
+                }
+            }
+            for _ in 0..<options.concurrency { launch() }
+            while let (path, result) = await group.next() {
+                switch result {
+                case .success(let root): out[path] = PathUnit(unit: root?.repoURL ?? text(path), root: root)
+                case .failure(let error): if failure == nil { failure = error }
+                }
+                launch()
+            }
+        }
+        if let failure { throw failure }
+        return out
+    }
+
     private func ingest(input: ScanInput, pass: Int64, from start: Int64, progress: (@Sendable (ScanProgress) -> Void)?) async throws(ScanError) {
         let db = state.db
         // Typosquat references: the built-in list, --known, then every path seen before, in feed
@@ -231,7 +287,6 @@ public final class Scanner {
             knownPaths.insert(ByteString(p))
         }
         var seq = try state.meta("next_seq")?.int ?? 0
-        var resolved: [ByteString: RepositoryTarget?] = [:]
         var position = start
         var ingested = 0
         while true {
@@ -250,25 +305,32 @@ public final class Scanner {
                 if from < to { for i in from..<to { batch.append((entries[i], Int64(i + 1))) } }
             }
             if batch.isEmpty { break }
-            // Resolve outside the transaction (the hook may be async).
-            for (entry, _) in batch where resolved[entry.path] == nil {
-                do { resolved[entry.path] = .some(try await hooks.resolve(entry.path)) } catch let error as ScanError {
-                    throw error
-                } catch {
-                    throw ScanError(.network, "resolve \(entry.path): \(errorText(error))")
+            // Each path's repository: from the state when an earlier batch or pass resolved it,
+            // else resolved now (outside the transaction: the hook is async), concurrently.
+            var units: [ByteString: PathUnit] = [:]
+            var unresolved: [ByteString] = []
+            for (entry, _) in batch where units[entry.path] == nil {
+                if let stored = try storedUnit(entry.path) { units[entry.path] = stored } else if !unresolved.contains(entry.path) {
+                    unresolved.append(entry.path)
                 }
             }
+            for (path, unit) in try await resolveAll(unresolved) { units[path] = unit }
             let end = batch.last?.1 ?? position
             try db.transaction { () throws(ScanError) in
                 for (entry, _) in batch {
                     seq += 1
-                    let target = resolved[entry.path] ?? nil
-                    let unit = target?.url ?? String(decoding: entry.path.bytes, as: UTF8.self)
+                    let pathUnit = units[entry.path] ?? PathUnit(unit: text(entry.path), root: nil)
+                    let unit = pathUnit.unit
+                    let target = pathUnit.root
                     let owned = options.shard.owns(Array(unit.utf8))
                     if !knownPaths.contains(entry.path) {
                         knownPaths.insert(entry.path)
-                        try db.query("INSERT OR IGNORE INTO paths(path, first_seq, first_seen) VALUES (?1, ?2, ?3)",
-                                     [.blob(entry.path.bytes), .integer(seq), entry.timestamp.map { .text($0.text) } ?? .null])
+                        try db.query("""
+                            INSERT OR IGNORE INTO paths(path, first_seq, first_seen, unit, vcs, root, subdir, resolved)
+                            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+                            """, [.blob(entry.path.bytes), .integer(seq), entry.timestamp.map { .text($0.text) } ?? .null,
+                                  .text(unit), target.map { .text($0.vcs) } ?? .null, target.map { .text($0.root) } ?? .null,
+                                  target.map { .text($0.subdirectory) } ?? .null, .integer(target == nil ? 0 : 1)])
                         // One finding per path: the strongest rule against the first reference.
                         if owned, let hits = try? detector.check(entry.path) {
                             for hit in hits.prefix(1) {
@@ -292,7 +354,7 @@ public final class Scanner {
                               .integer(pass), .blob(Array(unit.utf8))])
                     try db.query("INSERT OR IGNORE INTO repositories(url, vcs, root, resolved) VALUES (?1, ?2, ?3, ?4)",
                                  [.blob(Array(unit.utf8)), target.map { .text($0.vcs) } ?? .null,
-                                  .blob(target?.root.bytes ?? entry.path.bytes), .integer(target == nil ? 0 : 1)])
+                                  .blob(target.map { Array($0.root.utf8) } ?? entry.path.bytes), .integer(target == nil ? 0 : 1)])
                 }
                 try state.setMeta("next_seq", .integer(seq))
                 try db.query("UPDATE passes SET ingest_position = ?2 WHERE id = ?1", [.integer(pass), .integer(end)])
@@ -314,41 +376,51 @@ public final class Scanner {
 
     struct UnitVersion: Sendable {
         var module: ModuleVersion
+        /// The path's repository root (nil: unresolved).
+        var root: RepoRoot?
         var isNew: Bool
         var originFetched: Bool
-        var origin: VersionOrigin?
+        var origin: ModuleOrigin?
     }
 
     struct UnitInput: Sendable {
         var key: String
-        var target: RepositoryTarget?
+        var target: RepoRoot?
         var versions: [UnitVersion]
         var refsNow: [ByteString: String]
         var pending: [ScanFinding]
+        /// Earlier verdicts: `path@version <key>` → findings.
+        var verdicts: [String: [ScanFinding]]
         var now: Int64
     }
 
     struct UnitResult: Sendable {
         var input: UnitInput
         var findings: [ScanFinding]
-        var origins: [(ModuleVersion, VersionOrigin?)]
-        var listing: RepositoryRefs?
+        var origins: [(ModuleVersion, ModuleOrigin?)]
+        /// The listing (refs), or `[:]` for a repository not found; nil when not listed.
+        var listing: RefListing?
+        /// New verdicts: (module, key, findings).
+        var verdicts: [(ModuleVersion, String, [ScanFinding])]
     }
 
     private func unitInput(_ key: [UInt8], pass: Int64) throws(ScanError) -> UnitInput {
         let db = state.db
         let repo = try db.query("SELECT vcs, root, resolved FROM repositories WHERE url = ?1", [.blob(key)]).first
         let unit = String(decoding: key, as: UTF8.self)
-        var target: RepositoryTarget? = nil
+        var target: RepoRoot? = nil
         if let repo, repo[2].int == 1 {
-            target = RepositoryTarget(url: unit, vcs: repo[0].string ?? "git", root: ByteString(repo[1].bytes ?? []))
+            target = RepoRoot(repoURL: unit, root: repo[1].string ?? "", vcs: repo[0].string ?? "git")
         }
         let versions = try db.query("""
-            SELECT path, version, first_pass, origin_fetched, origin FROM versions WHERE repository = ?1 ORDER BY path, version
+            SELECT v.path, v.version, v.first_pass, v.origin_fetched, v.origin, p.vcs, p.root, p.subdir, p.resolved
+            FROM versions v LEFT JOIN paths p ON p.path = v.path WHERE v.repository = ?1 ORDER BY v.path, v.version
             """, [.blob(key)]).map { row in
             UnitVersion(module: ModuleVersion(path: ByteString(row[0].bytes ?? []), version: ByteString(row[1].bytes ?? [])),
+                        root: row[8].int == 1 ? RepoRoot(repoURL: unit, root: row[6].string ?? "", vcs: row[5].string ?? "git",
+                                                         subdirectory: row[7].string ?? "") : nil,
                         isNew: row[2].int == pass, originFetched: row[3].int == 1,
-                        origin: row[4].bytes.flatMap { try? JSONDecoder().decode(VersionOrigin.self, from: Data($0)) })
+                        origin: row[4].bytes.flatMap { try? ModuleOrigin(json: $0) })
         }
         var refs: [ByteString: String] = [:]
         for row in try db.query("SELECT ref, commit_hash FROM refs_now WHERE repository = ?1", [.blob(key)]) {
@@ -356,7 +428,13 @@ public final class Scanner {
         }
         let pending = try db.query("SELECT record FROM pending_findings WHERE pass = ?1 AND unit = ?2", [.integer(pass), .blob(key)])
             .compactMap { $0[0].bytes.flatMap { ScanFinding(jsonLine: $0) } }
-        return UnitInput(key: unit, target: target, versions: versions, refsNow: refs, pending: pending, now: options.now())
+        var verdicts: [String: [ScanFinding]] = [:]
+        for row in try db.query("SELECT path, version, key, findings FROM verdicts WHERE repository = ?1", [.blob(key)]) {
+            let k = text(ByteString(row[0].bytes ?? [])) + "@" + text(ByteString(row[1].bytes ?? [])) + " " + (row[2].string ?? "")
+            verdicts[k] = (row[3].bytes ?? []).split(separator: 0x0A).compactMap { ScanFinding(jsonLine: $0) }
+        }
+        return UnitInput(key: unit, target: target, versions: versions, refsNow: refs, pending: pending, verdicts: verdicts,
+                         now: options.now())
     }
 
     /// The checks of one unit (no state access: runs concurrently).
@@ -370,65 +448,140 @@ public final class Scanner {
         }
     }
 
+    /// One unit: fetch missing `Origin`s; list the refs once; for every tagged version compare
+    /// the `Origin` with the refs now (GoModOrigin's ``OriginVerdict``: `ref-moved` and
+    /// `ref-deleted` become `tag-moved` and `tag-deleted`), or, without an `Origin`, the tag with
+    /// the scan's own last listing; ask the verdict hook about moved, deleted or `Origin`-less
+    /// new tags (each question once: verdicts are kept per version, reason, commit now and
+    /// recorded commit); match advisories and diff capabilities for new versions.
+    /// `.info` requests in flight for one unit.
+    static let originFetches = 8
+
     static func check(_ input: UnitInput, hooks: ScanHooks) async throws -> UnitResult {
         var findings = input.pending
-        var origins: [(ModuleVersion, VersionOrigin?)] = []
-        var originOf: [ModuleVersion: VersionOrigin] = [:]
+        var origins: [(ModuleVersion, ModuleOrigin?)] = []
+        var originOf: [ModuleVersion: ModuleOrigin] = [:]
+        var missing: [ModuleVersion] = []
         for v in input.versions {
             if v.originFetched {
                 if let o = v.origin { originOf[v.module] = o }
-            } else if let fetch = hooks.origin {
-                let o = try await fetch(v.module)
-                origins.append((v.module, o))
-                if let o { originOf[v.module] = o }
+            } else if hooks.origin != nil {
+                missing.append(v.module)
             }
         }
-        var listing: RepositoryRefs? = nil
-        if let target = input.target, let list = hooks.listRefs {
-            let refs = try await list(target)
+        if let fetch = hooks.origin, !missing.isEmpty {
+            // A repository's new versions' .info answers, `originFetches` at a time (the
+            // HostLimiter bounds what reaches one host).
+            try await withThrowingTaskGroup(of: (ModuleVersion, ModuleOrigin?).self) { group in
+                var next = 0
+                for _ in 0..<min(originFetches, missing.count) {
+                    let m = missing[next]
+                    next += 1
+                    group.addTask { (m, try await fetch(m)) }
+                }
+                while let (m, o) = try await group.next() {
+                    origins.append((m, o))
+                    if let o { originOf[m] = o }
+                    if next < missing.count {
+                        let m = missing[next]
+                        next += 1
+                        group.addTask { (m, try await fetch(m)) }
+                    }
+                }
+            }
+            origins.sort { ($0.0.path, $0.0.version) < ($1.0.path, $1.0.version) }
+        }
+        var listing: RefListing? = nil
+        var newVerdicts: [(ModuleVersion, String, [ScanFinding])] = []
+        if let target = input.target, target.vcs == "git", let list = hooks.listRefs {
+            let answer = try await list(target)
+            let repositoryGone = answer == nil
+            let refs = answer ?? RefListing(refs: [:])
             listing = refs
             for v in input.versions where !Module.isPseudoVersion(v.module.version) {
+                guard let root = v.root, let path = v.module.path.utf8String,
+                      let location = try? ModuleLocation(modulePath: path, root: root),
+                      let tag = location.tag(for: v.module.version) else { continue }
+                let tagRef = "refs/tags/" + tag
                 let origin = originOf[v.module]
-                let refName = ByteString(origin?.ref ?? ("refs/tags/" + text(target.tag(path: v.module.path, version: v.module.version))))
-                let current = refs.refs[refName]
-                let previous = input.refsNow[refName]
-                let ref = text(refName)
                 func finding(_ kind: ScanFinding.Kind, _ message: String) -> ScanFinding {
-                    ScanFinding(kind: kind, path: text(v.module.path), version: text(v.module.version), repository: target.url, message: message)
+                    ScanFinding(kind: kind, path: path, version: text(v.module.version), repository: target.repoURL,
+                                message: repositoryGone ? message + " (repository not found)" : message)
                 }
                 var reason: VerdictRequest.Reason? = nil
-                if let expected = origin?.hash {
-                    if current == nil {
-                        findings.append(finding(.tagDeleted, refs.repositoryMissing
-                            ? "\(ref): repository not found; the mirror's Origin names \(expected)"
-                            : "\(ref): deleted from the repository; the mirror's Origin names \(expected)"))
-                        reason = .tagDeleted
-                    } else if let current, current != expected {
-                        findings.append(finding(.tagMoved, "\(ref): now \(current); the mirror's Origin names \(expected)"))
+                var ref = tagRef
+                var current = refs.refs[ByteString(tagRef)]
+                if let origin, !(origin.hash ?? "").isEmpty || !(origin.ref ?? "").isEmpty {
+                    let verdict = OriginVerdict.evaluate(origin: origin, version: v.module.version, root: root, location: location,
+                                                         listing: refs)
+                    switch verdict.kind {
+                    case .refMoved:
+                        ref = verdict.ref ?? tagRef
+                        current = verdict.currentHash
+                        findings.append(finding(.tagMoved, verdict.message))
                         reason = .tagMoved
+                    case .refDeleted:
+                        ref = verdict.ref ?? tagRef
+                        current = nil
+                        findings.append(finding(.tagDeleted, verdict.message + "; the mirror's Origin names \(origin.hash ?? "")"))
+                        reason = .tagDeleted
+                    case .hashOnlyAbsent:
+                        // No Ref in the Origin; its commit is no longer named by any ref.
+                        let hash = origin.hash ?? ""
+                        if let current {
+                            findings.append(finding(.tagMoved, "ref \(goQuote(tagRef.utf8)) moved from \(hash) to \(current)"))
+                            reason = .tagMoved
+                        } else {
+                            findings.append(finding(.tagDeleted, "ref \(goQuote(tagRef.utf8)) deleted; the mirror's Origin names \(hash)"))
+                            reason = .tagDeleted
+                        }
+                    case .originMoved, .nonSpecific:
+                        if v.isNew { reason = .missingOrigin }
+                    default:
+                        break
                     }
                 } else {
+                    let previous = input.refsNow[ByteString(tagRef)]
                     if let previous, current == nil {
-                        findings.append(finding(.tagDeleted, "\(ref): deleted from the repository; the last listing had \(previous)"))
+                        findings.append(finding(.tagDeleted, "ref \(goQuote(tagRef.utf8)) deleted; the last listing had \(previous)"))
                         reason = .tagDeleted
                     } else if let previous, let current, current != previous {
-                        findings.append(finding(.tagMoved, "\(ref): now \(current); the last listing had \(previous)"))
+                        findings.append(finding(.tagMoved, "ref \(goQuote(tagRef.utf8)) moved from \(previous) to \(current) since the last listing"))
                         reason = .tagMoved
-                    } else if v.isNew {
+                    } else if v.isNew && hooks.origin != nil {
+                        // The mirror was asked and has no Origin (versions cached before 2022).
                         reason = .missingOrigin
                     }
                 }
                 if let reason, let verdict = hooks.verdict {
-                    findings += try await verdict(VerdictRequest(module: v.module, repository: target, ref: refName,
-                                                                 currentCommit: current, origin: origin, reason: reason))
+                    let key = "\(reason.rawValue) \(current ?? "-") \(origin?.hash ?? "-")"
+                    if let known = input.verdicts["\(v.module) \(key)"] {
+                        findings += known
+                    } else {
+                        let found = try await verdict(VerdictRequest(module: v.module, repository: root, ref: ref, currentCommit: current,
+                                                                     origin: origin, reason: reason))
+                        newVerdicts.append((v.module, key, found))
+                        findings += found
+                    }
                 }
             }
         }
-        if let advisories = hooks.advisories {
-            for v in input.versions where v.isNew { findings += try await advisories(v.module, input.target) }
+        let fresh = input.versions.filter(\.isNew)
+        if let advisories = hooks.advisories, !fresh.isEmpty {
+            findings += try await advisories(fresh.map(\.module), input.key)
+        }
+        if let capabilities = hooks.capabilities {
+            for v in fresh where !Module.isPseudoVersion(v.module.version) {
+                // The module's previous version: the highest known release below it.
+                let previous = input.versions
+                    .filter { $0.module.path == v.module.path && !Module.isPseudoVersion($0.module.version)
+                              && Semver.compare($0.module.version, v.module.version) < 0 }
+                    .max { Semver.compare($0.module.version, $1.module.version) < 0 }
+                if let previous { findings += try await capabilities(v.module, previous.module, input.key) }
+            }
         }
         findings = Array(Set(findings)).sorted()
-        return UnitResult(input: input, findings: findings, origins: origins, listing: listing)
+        return UnitResult(input: input, findings: findings, origins: origins, listing: listing, verdicts: newVerdicts)
     }
 
     private func commit(_ unit: UnitResult, pass: Int64) throws(ScanError) {
@@ -442,6 +595,12 @@ public final class Scanner {
                 let json: SQLValue = origin.flatMap(Self.encodedOrigin) ?? .null
                 try db.query("UPDATE versions SET origin_fetched = 1, origin = ?3 WHERE path = ?1 AND version = ?2",
                              [.blob(module.path.bytes), .blob(module.version.bytes), json])
+            }
+            for (module, verdictKey, found) in unit.verdicts {
+                var records: [UInt8] = []
+                for f in found { records += f.jsonLine + [0x0A] }
+                try db.query("INSERT OR REPLACE INTO verdicts(repository, path, version, key, findings) VALUES (?1, ?2, ?3, ?4, ?5)",
+                             [.blob(key), .blob(module.path.bytes), .blob(module.version.bytes), .text(verdictKey), .blob(records)])
             }
             if let listing = unit.listing {
                 // Tags only: branches move by design.
@@ -472,7 +631,7 @@ public final class Scanner {
         try StateFiles.append(options.journalPath, lines + checkpointLine(unit.input.key, count: unit.findings.count))
     }
 
-    static func encodedOrigin(_ origin: VersionOrigin) -> SQLValue? {
+    static func encodedOrigin(_ origin: ModuleOrigin) -> SQLValue? {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return (try? encoder.encode(origin)).map { .blob(Array($0)) }

@@ -19,6 +19,19 @@ public struct ChecksumDatabaseLookup: Sendable {
     public var tree: TLog.Tree
     /// The signed note of ``tree`` (verbatim).
     public var treeNote: [UInt8]
+
+    /// The module zip's hash (`h1:…`): the third field of the line whose version field has no
+    /// `/go.mod` suffix (go.sum line format, go.dev/ref/mod#go-sum-files); `nil` when the record
+    /// has none.
+    public var zipHash: String? {
+        for line in lines {
+            let fields = line.bytes.split(separator: 0x20)
+            if fields.count == 3, !Array(fields[1]).reversed().starts(with: Array("/go.mod".utf8).reversed()) {
+                return String(decoding: fields[2], as: UTF8.self)
+            }
+        }
+        return nil
+    }
 }
 
 /// A checksum-database client: x/mod `sumdb.Client` rebuilt as an actor, without the 2026 bugs.

@@ -6,15 +6,16 @@ import Testing
 import GoModNet
 import GoModFetch
 import GoModTestSupport
+import GoModOrigin
 
 /// A small ecosystem in memory: the mirror's `.info` Origins and each repository's refs now.
 final class FakeEcosystem: Sendable {
-    let origins: [String: VersionOrigin]
+    let origins: [String: ModuleOrigin]
     let refs: Mutex<[String: [String: String]]>
     let failing: Mutex<Set<String>>
     let listings = Mutex<[String]>([])
 
-    init(origins: [String: VersionOrigin], refs: [String: [String: String]]) {
+    init(origins: [String: ModuleOrigin], refs: [String: [String: String]]) {
         self.origins = origins
         self.refs = Mutex(refs)
         self.failing = Mutex([])
@@ -23,10 +24,10 @@ final class FakeEcosystem: Sendable {
     var hooks: ScanHooks {
         ScanHooks(
             listRefs: { target in
-                self.listings.withLock { $0.append(target.url) }
-                if self.failing.withLock({ $0.contains(target.url) }) { throw ScanError(.network, "\(target.url): connection reset") }
-                guard let refs = self.refs.withLock({ $0[target.url] }) else { return RepositoryRefs(refs: [:], repositoryMissing: true) }
-                return RepositoryRefs(refs: Dictionary(uniqueKeysWithValues: refs.map { (ByteString($0.key), $0.value) }))
+                self.listings.withLock { $0.append(target.repoURL) }
+                if self.failing.withLock({ $0.contains(target.repoURL) }) { throw ScanError(.network, "\(target.repoURL): connection reset") }
+                guard let refs = self.refs.withLock({ $0[target.repoURL] }) else { return nil }
+                return RefListing(refs: Dictionary(uniqueKeysWithValues: refs.map { (ByteString($0.key), $0.value) }))
             },
             origin: { module in self.origins["\(module.path.utf8String ?? "")@\(module.version.utf8String ?? "")"] })
     }
@@ -34,15 +35,18 @@ final class FakeEcosystem: Sendable {
     /// The planted ecosystem: a moved tag, a deleted tag, clean sub-module and /v2 tags, a
     /// pseudo-version, a typosquat of an earlier path and one of a well-known module.
     static func planted() -> (FakeEcosystem, [IndexEntry]) {
-        func o(_ ref: String, _ hash: String) -> VersionOrigin { VersionOrigin(vcs: "git", url: "", ref: ref, hash: hash) }
-        let origins: [String: VersionOrigin] = [
-            "github.com/acme/widget@v1.0.0": o("refs/tags/v1.0.0", "a100"),
-            "github.com/acme/widget@v1.1.0": o("refs/tags/v1.1.0", "a110"),
-            "github.com/acme/widget/sub@v0.1.0": o("refs/tags/sub/v0.1.0", "a010"),
-            "github.com/acme/gadget@v1.0.0": o("refs/tags/v1.0.0", "g100"),
-            "github.com/acme/gadget/v2@v2.0.0": o("refs/tags/v2.0.0", "g200"),
-            "github.com/acme-go/widget@v1.0.0": o("refs/tags/v1.0.0", "s100"),
-            "github.com/boltdb-go/bolt@v1.3.1": o("refs/tags/v1.3.1", "b131"),
+        // As proxy.golang.org records them: VCS, URL, Subdir for a sub-module, Hash, Ref.
+        func o(_ repo: String, _ ref: String, _ hash: String, subdir: String? = nil) -> ModuleOrigin {
+            ModuleOrigin(vcs: "git", url: "https://github.com/" + repo, subdir: subdir, hash: hash, ref: ref)
+        }
+        let origins: [String: ModuleOrigin] = [
+            "github.com/acme/widget@v1.0.0": o("acme/widget", "refs/tags/v1.0.0", "a100"),
+            "github.com/acme/widget@v1.1.0": o("acme/widget", "refs/tags/v1.1.0", "a110"),
+            "github.com/acme/widget/sub@v0.1.0": o("acme/widget", "refs/tags/sub/v0.1.0", "a010", subdir: "sub"),
+            "github.com/acme/gadget@v1.0.0": o("acme/gadget", "refs/tags/v1.0.0", "g100"),
+            "github.com/acme/gadget/v2@v2.0.0": o("acme/gadget", "refs/tags/v2.0.0", "g200"),
+            "github.com/acme-go/widget@v1.0.0": o("acme-go/widget", "refs/tags/v1.0.0", "s100"),
+            "github.com/boltdb-go/bolt@v1.3.1": o("boltdb-go/bolt", "refs/tags/v1.3.1", "b131"),
         ]
         let refs: [String: [String: String]] = [
             "https://github.com/acme/widget": [
@@ -102,7 +106,10 @@ final class FakeEcosystem: Sendable {
         #expect(outcome.units == 4)
         #expect(summary(outcome.findings) == Self.expected)
         let moved = try #require(outcome.findings.first { $0.kind == .tagMoved })
-        #expect(moved.message == "refs/tags/v1.1.0: now EVIL; the mirror's Origin names a110")
+        // GoModOrigin's verdict, in cmd/go's words (CheckReuse).
+        #expect(moved.message == "ref \"refs/tags/v1.1.0\" moved from a110 to EVIL")
+        let deleted = try #require(outcome.findings.first { $0.kind == .tagDeleted })
+        #expect(deleted.message == "ref \"refs/tags/v1.0.0\" deleted; the mirror's Origin names g100")
         let squat = try #require(outcome.findings.first { $0.path == "github.com/acme-go/widget" })
         #expect(squat.target == "github.com/acme/widget")
         // One listing per repository, whatever the number of modules and versions in it.
@@ -171,7 +178,7 @@ final class FakeEcosystem: Sendable {
         eco.refs.withLock { $0["https://github.com/acme/widget"] = ["refs/tags/v1.0.0": "two"] }
         let second = try await run(eco, [], state: state, now: 2_000)
         #expect(summary(second.findings) == ["tag-moved github.com/acme/widget@v1.0.0 https://github.com/acme/widget"])
-        #expect(second.findings.first?.message == "refs/tags/v1.0.0: now two; the last listing had one")
+        #expect(second.findings.first?.message == "ref \"refs/tags/v1.0.0\" moved from one to two since the last listing")
         eco.refs.withLock { $0["https://github.com/acme/widget"] = [:] }
         let third = try await run(eco, [], state: state, now: 3_000)
         #expect(summary(third.findings) == ["tag-deleted github.com/acme/widget@v1.0.0 https://github.com/acme/widget"])
@@ -193,12 +200,12 @@ final class FakeEcosystem: Sendable {
             asked.withLock { $0.append("\(request.reason) \(request.module)") }
             return request.reason == .tagMoved
                 ? [ScanFinding(kind: .divergence, path: request.module.path.utf8String ?? "", version: request.module.version.utf8String ?? "",
-                               repository: request.repository.url, message: "rebuild differs")]
+                               repository: request.repository.repoURL, message: "rebuild differs")]
                 : []
         }
-        hooks.advisories = { module, target in
-            module.path == "github.com/acme/gadget/v2"
-                ? [ScanFinding(kind: .advisory, path: "github.com/acme/gadget/v2", version: "v2.0.0", repository: target?.url ?? "",
+        hooks.advisories = { modules, repository in
+            modules.contains { $0.path == "github.com/acme/gadget/v2" }
+                ? [ScanFinding(kind: .advisory, path: "github.com/acme/gadget/v2", version: "v2.0.0", repository: repository,
                                message: "GO-2099-0001", rule: "GO-2099-0001")]
                 : []
         }
@@ -228,15 +235,44 @@ final class FakeEcosystem: Sendable {
         #expect(ShardSpec.shard(of: Array(v.0.utf8), count: v.1) == v.2)
     }
 
-    @Test func tagsOfSubModulesAndMajorVersions() {
-        let t = RepositoryTarget(url: "https://github.com/a/b", root: "github.com/a/b")
-        #expect(t.tag(path: "github.com/a/b", version: "v1.2.3") == "v1.2.3")
-        #expect(t.tag(path: "github.com/a/b/v2", version: "v2.0.0") == "v2.0.0")
-        #expect(t.tag(path: "github.com/a/b/sub", version: "v0.1.0") == "sub/v0.1.0")
-        #expect(t.tag(path: "github.com/a/b/sub/v3", version: "v3.0.0") == "sub/v3.0.0")
-        #expect(StaticHostResolver.resolve("github.com/a/b/sub/v3")?.url == "https://github.com/a/b")
-        #expect(StaticHostResolver.resolve("example.com/x/repo.git/sub")?.url == "https://example.com/x/repo")
-        #expect(StaticHostResolver.resolve("golang.org/x/mod") == nil)
+    @Test func tagsOfSubModulesAndMajorVersionsAndStaticResolution() async throws {
+        // cmd/go's codeRepo tags (GoModOrigin's ModuleLocation), with the scan's offline resolver.
+        let resolver = ScanResolver.offline()
+        func tag(_ path: ByteString, _ version: ByteString) async throws -> String? {
+            let root = try #require(try await resolver.resolve(path))
+            return try ModuleLocation(modulePath: path.utf8String ?? "", root: root).tag(for: version)
+        }
+        #expect(try await tag("github.com/a/b", "v1.2.3") == "v1.2.3")
+        #expect(try await tag("github.com/a/b/v2", "v2.0.0") == "v2.0.0")
+        #expect(try await tag("github.com/a/b/sub", "v0.1.0") == "sub/v0.1.0")
+        #expect(try await tag("github.com/a/b/sub/v3", "v3.0.0") == "sub/v3.0.0")
+        #expect(try await tag("github.com/a/b", "v2.0.0+incompatible") == "v2.0.0")
+        #expect(try await resolver.resolve("github.com/a/b/sub/v3")?.repoURL == "https://github.com/a/b")
+        // A custom domain needs ?go-get=1 discovery, which the offline resolver refuses.
+        #expect(try await resolver.resolve("golang.org/x/mod") == nil)
+    }
+
+    @Test func hostLimiterKeepsAtMostNRequestsPerHost() async throws {
+        let limiter = HostLimiter(limit: 2)
+        let tally = Tally()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for i in 0..<24 {
+                let host = i % 3 == 0 ? "b.example" : "a.example"
+                group.addTask {
+                    try await limiter.withPermit(host) {
+                        let n = tally.inFlight.withLock { $0[host, default: 0] += 1; return $0[host, default: 0] }
+                        tally.worst.withLock { $0[host] = max($0[host, default: 0], n) }
+                        try await Task.sleep(for: .milliseconds(5))
+                        tally.inFlight.withLock { $0[host, default: 0] -= 1 }
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        #expect(tally.worst.withLock { $0 } == ["a.example": 2, "b.example": 2])
+        #expect(await limiter.peak == ["a.example": 2, "b.example": 2])
+        #expect(HostLimiter.host(of: "https://user@GitHub.com:443/a/b") == "github.com:443")
+        #expect(HostLimiter.host(of: "git@github.com:a/b.git") == "github.com")
     }
 
     @Test func mergeReportsMissingShards() throws {
@@ -298,3 +334,10 @@ final class FakeEcosystem: Sendable {
         #expect(three.newVersions == 0 && three.units == 2)
     }
 }
+
+/// Requests in flight per host, and the most seen at once.
+final class Tally: Sendable {
+    let inFlight = Mutex<[String: Int]>([:])
+    let worst = Mutex<[String: Int]>([:])
+}
+

@@ -161,13 +161,7 @@ struct OriginCommand: AsyncParsableCommand {
         let database = try environment.checksumDatabase(offline: false, timeout: timeout)
         return OriginChecker.RebuildTier(expectedHash: { module in
             guard let database, let lookup = try? await database.lookup(module) else { return nil }
-            for line in lookup.lines {
-                let fields = line.bytes.split(separator: 0x20)
-                if fields.count == 3, !String(decoding: fields[1], as: UTF8.self).hasSuffix("/go.mod") {
-                    return String(decoding: fields[2], as: UTF8.self)
-                }
-            }
-            return nil
+            return lookup.zipHash
         }, rebuilder: rebuilder)
     }
 }

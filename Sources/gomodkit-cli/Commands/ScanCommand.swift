@@ -35,6 +35,11 @@ func scanFailure(_ error: ScanError) -> CLIFailure {
     CLIFailure(code: error.exitCode, message: "gomodkit scan: \(terminalSafe(error.message))")
 }
 
+/// A local path made absolute; URLs as given.
+func absoluteLocation(_ location: String) -> String {
+    location.contains("://") ? location : absolutePath(location)
+}
+
 /// Exit code for "could not verify; retryable".
 let scanIncomplete: Int32 = 3
 
@@ -77,10 +82,10 @@ struct ScanRun: AsyncParsableCommand {
     @Option(help: "Seconds between passes with --follow.")
     var interval: Double = 300
 
-    @Option(name: .customLong("db"), help: "A checksum database (name or URL) for rebuild verdicts (repeatable; used once the origin checks are wired).")
+    @Option(name: .customLong("db"), help: "A Go vulnerability database (directory, zip, file:// or https URL) matched against new versions (repeatable).")
     var databases: [String] = []
 
-    @Option(name: .customLong("osv"), help: "An OSV advisory directory (repeatable; used once advisory matching is wired).")
+    @Option(name: .customLong("osv"), help: "An OSV advisory tree or directory (e.g. ossf/malicious-packages) matched against new versions (repeatable).")
     var osv: [String] = []
 
     @Option(help: "This shard's index (default $JOB_COMPLETION_INDEX, then $GOMODKIT_SHARD_INDEX).")
@@ -103,6 +108,18 @@ struct ScanRun: AsyncParsableCommand {
 
     @Flag(help: "Skip listing repository refs (git ls-remote).")
     var noRefs = false
+
+    @Flag(help: "Skip the rebuild of moved, deleted or Origin-less tags (compared with GOSUMDB's h1:).")
+    var noRebuild = false
+
+    @Flag(help: "Diff each new version's capabilities against the module's previous version (two zips from GOPROXY per new version).")
+    var caps = false
+
+    @Option(help: "Requests in flight to one host at once (GOPROXY, GOSUMDB, go-get discovery, git listings and fetches).")
+    var perHost: Int = 16
+
+    @Option(help: "The module cache whose cache/vcs holds the rebuilds' repositories (default: $GOMODCACHE).")
+    var modcache: String?
 
     @Flag(help: "Exit 0 when the pass completed, whatever it found (for batch engines; scan merge exits 1 on findings).")
     var findingsExitZero = false
@@ -133,33 +150,71 @@ struct ScanRun: AsyncParsableCommand {
         let stateDir = String(decoding: goPathClean(Array(absolutePath(state).utf8)), as: UTF8.self)
         let options = ScanOptions(stateDirectory: stateDir, shard: shard, outputDirectory: out.map(absolutePath),
                                   concurrency: jobs, knownPaths: knownPaths)
-        var hooks = ScanHooks()
+        let goEnvironment = try GoEnvironment.forCommand()
+        let limiter = HostLimiter(limit: perHost)
+        let transport = PoliteTransport(DefaultHTTPTransport(timeout: timeout), limiter: limiter)
+        let resolverConfiguration: RepositoryResolver.Configuration
+        do { resolverConfiguration = try RepositoryResolver.Configuration(environment: goEnvironment) } catch {
+            throw CLIFailure.input("go: \(error.message)")
+        }
+        let resolver = ScanResolver {
+            RepositoryResolver(configuration: resolverConfiguration, transport: transport, ping: { vcs, url in
+                guard vcs == "git" else { return false }
+                return (try? await limiter.withPermit(HostLimiter.host(of: url)) { GitRefLister.ping(url: url) }) ?? false
+            })
+        }
+        var hooks = ScanHooks(resolve: resolver.resolve)
         if let resolutions {
             let table: ResolutionTable
             do { table = try ResolutionTable(parsing: try readInputFile(resolutions), name: resolutions) } catch let error as ScanError {
                 throw scanFailure(error)
             }
-            hooks.resolve = { path in table.resolve(path) ?? StaticHostResolver.resolve(path) }
+            hooks.resolve = { path in
+                if let root = table.resolve(path) { return root }
+                return try await resolver.resolve(path)
+            }
         }
         if !noRefs {
-            let lister = LsRemoteRefLister()
-            hooks.listRefs = { target in try await lister.list(target) }
+            let lister = ScanRefLister(limiter: limiter)
+            hooks.listRefs = { root in try await lister.list(root) }
+        }
+        let proxy: ModuleProxyClient
+        do { proxy = ModuleProxyClient(configuration: try goEnvironment.proxyConfiguration(), transport: transport) } catch {
+            throw CLIFailure.input("go: \(error)")
         }
         if !noOrigin {
-            let goEnvironment = try GoEnvironment.forCommand()
-            let proxy = try goEnvironment.proxy(timeout: timeout)
             hooks.origin = { module in
                 do {
                     let info = try await proxy.info(module)
                     guard let raw = info.origin else { return nil }
-                    return try JSONDecoder().decode(VersionOrigin.self, from: Data(raw))
+                    return try ModuleOrigin(json: raw)
                 } catch let error as ModuleProxyError where error.code == .notFound {
                     return nil
                 }
             }
         }
+        if !noRebuild && !noRefs {
+            let parsed: ChecksumDatabaseConfiguration?
+            do { parsed = try goEnvironment.checksumDatabaseConfiguration() } catch { throw CLIFailure.input("go: \(error)") }
+            let cache = modcache.map(absolutePath) ?? goEnvironment.gomodcache
+            if let parsed, !cache.isEmpty {
+                let database = ChecksumDatabase(configuration: parsed, store: try goEnvironment.store(), transport: transport)
+                let verdicts = RebuildVerdicts(expectedHash: RebuildVerdicts.checksumDatabase(database),
+                                               rebuilder: UpstreamRebuilder(modcache: cache), limiter: limiter)
+                hooks.verdict = { request in try await verdicts.verdict(request) }
+            } else {
+                Terminal.error("gomodkit scan: note: GOSUMDB is off or GOMODCACHE unset: moved and deleted tags are not rebuilt")
+            }
+        }
         if !databases.isEmpty || !osv.isEmpty {
-            Terminal.error("gomodkit scan: note: --db and --osv are accepted but rebuild verdicts and advisory matching are not wired yet")
+            let matcher = AdvisoryMatcher(sources: databases.map { .vulnDB(absoluteLocation($0)) } + osv.map { .osv(absoluteLocation($0)) },
+                                          transport: transport)
+            hooks.prepareAdvisories = { paths in try await matcher.prepare(paths) }
+            hooks.advisories = { versions, repository in matcher.findings(versions, repository: repository) }
+        }
+        if caps {
+            let diff = CapabilityDiff(zip: { module in try await proxy.zip(module) })
+            hooks.capabilities = { new, previous, repository in try await diff.findings(new: new, previous: previous, repository: repository) }
         }
         let listInput: ScanInput?
         if let versions {

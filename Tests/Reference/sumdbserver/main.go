@@ -5,6 +5,7 @@
 //
 //	sumdbserver serve -records FILE [-variant NAME] [-fork-at K] [-key KEY]
 //	    FILE: one "path version" per line, logged in this order at start-up.
+//	    -sums GOSUM: real go.sum lines for (some of) those records instead of the fake hashes.
 //	    Prints "URL <base>" and "VKEY <verifier key>" lines, then serves until stdin closes.
 //	    variants: ok, badsig, wrongkey, fork (record K's hashes differ), badrecord,
 //	    corrupttile, truncated, slow, status500, supported (serves /sumdb/<name>/... as a proxy),
@@ -91,7 +92,32 @@ func serve(args []string) {
 	recordsFile := fs.String("records", "", "records file")
 	variant := fs.String("variant", "ok", "hostile variant")
 	forkAt := fs.Int("fork-at", -1, "index of the first differing record (variant fork)")
+	sumsFile := fs.String("sums", "", "go.sum lines (real hashes, e.g. from go mod download -json) to log instead of the fake ones")
 	fs.Parse(args)
+	realSums := map[string]string{}
+	if *sumsFile != "" {
+		sdata, err := os.ReadFile(*sumsFile)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(2)
+		}
+		// Record text: the zip line, then the /go.mod line (sum.golang.org's record format).
+		zipLines, modLines := map[string]string{}, map[string]string{}
+		for _, line := range strings.Split(string(sdata), "\n") {
+			f := strings.Fields(line)
+			if len(f) != 3 {
+				continue
+			}
+			if v, ok := strings.CutSuffix(f[1], "/go.mod"); ok {
+				modLines[f[0]+"@"+v] = line + "\n"
+			} else {
+				zipLines[f[0]+"@"+f[1]] = line + "\n"
+			}
+		}
+		for k, z := range zipLines {
+			realSums[k] = z + modLines[k]
+		}
+	}
 
 	data, err := os.ReadFile(*recordsFile)
 	if err != nil {
@@ -125,6 +151,9 @@ func serve(args []string) {
 		}
 		if !ok {
 			return nil, fmt.Errorf("unknown module %s@%s", path, vers)
+		}
+		if text, ok := realSums[path+"@"+vers]; ok {
+			return []byte(text), nil
 		}
 		salt := ""
 		if *variant == "fork" && *forkAt >= 0 && i >= *forkAt {
