@@ -6,7 +6,7 @@ import FoundationEssentials
 import Foundation
 #endif
 
-/// An append-only local copy of the module index with a checkpoint (ECOSYSTEM-SCAN.md §1.3).
+/// An append-only local copy of the module index with a checkpoint (Docs/scan.md).
 ///
 /// Layout of ``directory``:
 /// * `feed.jsonl` — the feed's entries in feed order, one JSON object per line, exactly as
@@ -96,7 +96,7 @@ public struct IndexMirror: Sendable {
     }
 
     /// Pages the feed from the checkpoint until a short page (or `maxPages` pages), appending
-    /// new entries and replacing the checkpoint after each page (ECOSYSTEM-SCAN.md §1.3).
+    /// new entries and replacing the checkpoint after each page (Docs/scan.md).
     ///
     /// `initialSince` starts a new mirror at that time instead of the beginning of the feed
     /// (`--since`); it is ignored once the mirror has a checkpoint.

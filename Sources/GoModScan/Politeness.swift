@@ -6,7 +6,7 @@ public import Foundation
 #endif
 
 /// Per-host politeness: at most ``limit`` requests in flight to any one host, whatever the
-/// scan's overall concurrency (ECOSYSTEM-SCAN.md §4). Waiters are served first come, first
+/// scan's overall concurrency (Docs/scan.md). Waiters are served first come, first
 /// served. One limiter is shared by every client of a scan run (feed aside): the GOPROXY and
 /// checksum-database transports (``PoliteTransport``), `?go-get=1` discovery, ref listings and
 /// rebuild fetches.

@@ -1,4 +1,4 @@
-/// A scan failure, with the exit class of ECOSYSTEM-SCAN.md §6.2 step 5.
+/// A scan failure, with the exit class of Docs/scan.md.
 ///
 /// Equality is on ``code`` only (the project's error shape: struct + code).
 public struct ScanError: Error, Sendable, Hashable, CustomStringConvertible {

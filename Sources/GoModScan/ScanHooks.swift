@@ -360,8 +360,7 @@ public struct CapabilityDiff: Sendable {
 
 /// A resolution table: lines `<import-prefix> <vcs> <repo-root>`, the three fields of a
 /// `<meta name="go-import">` tag (cmd/go `vcs.RepoRootForImportPath`), `#` comments allowed.
-/// It is the output of the earlier pass that resolves custom domains (ECOSYSTEM-SCAN.md §6.2
-/// step 2), or a hand-written map; a module path resolves to the entry with the longest prefix
+/// It is the output of the earlier pass that resolves custom domains (Docs/scan.md), or a hand-written map; a module path resolves to the entry with the longest prefix
 /// that ends at a path-element boundary.
 public struct ResolutionTable: Sendable {
     /// (prefix, target), longest prefix first.

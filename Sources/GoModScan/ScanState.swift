@@ -12,7 +12,7 @@ import Foundation
 ///
 /// Tables:
 /// * `versions` — every module version this shard owns: path, version, feed position,
-///   first-seen Timestamp (the index's, never `.info` Time: ECOSYSTEM-SCAN.md §5), the unit
+///   first-seen Timestamp (the index's, never `.info` Time: Docs/scan.md), the unit
 ///   (repository URL), and the mirror's `Origin` once fetched;
 /// * `paths` — every module path of the feed (all shards), with its first feed position: the
 ///   typosquat references;

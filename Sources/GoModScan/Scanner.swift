@@ -30,8 +30,7 @@ public struct ScanOptions: Sendable {
     public var stateDirectory: String
     /// This run's shard.
     public var shard: ShardSpec
-    /// The output directory: `shard-I-of-N.jsonl` and `shard-I-of-N.journal` (ECOSYSTEM-SCAN.md
-    /// §6.2 step 3–4).
+    /// The output directory: `shard-I-of-N.jsonl` and `shard-I-of-N.journal` (Docs/scan.md).
     public var outputDirectory: String
     /// Units processed at once.
     public var concurrency: Int
@@ -101,7 +100,7 @@ public struct ScanProgress: Sendable {
     public var total: Int?
 }
 
-/// One pass of the scan over a shard (ECOSYSTEM-SCAN.md §4, §6.2):
+/// One pass of the scan over a shard (Docs/scan.md):
 ///
 /// 1. **Ingest** new entries (feed order) in batches, each one transaction: resolve each new
 ///    module path to its repository (``ScanHooks/resolve``), keep the versions whose unit this

@@ -1,6 +1,6 @@
 internal import Crypto
 
-/// A shard of a scan: which units (repositories) this run owns (ECOSYSTEM-SCAN.md §6.2).
+/// A shard of a scan: which units (repositories) this run owns (Docs/scan.md).
 public struct ShardSpec: Sendable, Hashable, CustomStringConvertible {
     /// The 0-based index.
     public let index: Int
@@ -47,7 +47,7 @@ public struct ShardSpec: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// The shard that owns a unit: the first 8 bytes of SHA-256 of the unit key's bytes, read as
-    /// a big-endian unsigned integer, modulo ``count`` (ECOSYSTEM-SCAN.md §6.2 step 2). The same
+    /// a big-endian unsigned integer, modulo ``count`` (Docs/scan.md). The same
     /// on every platform and in every run.
     public static func shard(of key: [UInt8], count: Int) -> Int {
         let digest = Array(SHA256.hash(data: key))

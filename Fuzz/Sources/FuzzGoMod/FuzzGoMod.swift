@@ -1,6 +1,6 @@
 import GoModCore
 
-/// libFuzzer entry point for the go.mod / go.work reader, printer and editor (SECURITY.md §2.5,
+/// libFuzzer entry point for the go.mod / go.work reader, printer and editor (the hostile-input catalogue of Docs/Testing.md,
 /// rows 81–91).
 ///
 /// For any input: the raw syntax tree, strict, lax and go.work parsing never crash. When the

@@ -78,7 +78,7 @@ public struct IndexTimestamp: Sendable, Hashable, Comparable, CustomStringConver
 
     /// This instant plus `microseconds`, written in UTC with `Z` (6 fraction digits, or 9 when
     /// the instant has sub-microsecond digits): the `since` after a page that cannot advance
-    /// (ECOSYSTEM-SCAN.md §1.3 step 4).
+    /// (Docs/scan.md).
     public func adding(microseconds: Int64) -> IndexTimestamp {
         var total = Int64(nanoseconds) + microseconds * 1000
         var secs = seconds + total / 1_000_000_000
@@ -177,7 +177,7 @@ public struct IndexEntry: Sendable, Hashable {
         self.timestamp = timestamp
     }
 
-    /// The deduplication key of ECOSYSTEM-SCAN.md §1.3 step 2 (without the timestamp).
+    /// The deduplication key of Docs/scan.md (without the timestamp).
     package var key: EntryKey { EntryKey(path: path, version: version) }
 
     private struct Line: Decodable {

@@ -6,7 +6,7 @@ public import FoundationEssentials
 public import Foundation
 #endif
 
-/// When and how often a failed feed request is tried again (ECOSYSTEM-SCAN.md §1.3 step 5).
+/// When and how often a failed feed request is tried again (Docs/scan.md).
 public struct RetryPolicy: Sendable {
     /// Requests per page, the first included.
     public var maxAttempts: Int
@@ -58,7 +58,7 @@ public struct RetryPolicy: Sendable {
 }
 
 /// A client of the module index (`index.golang.org/index`): one page per call, `since`/`limit`
-/// as pkgsite's `internal/index` client builds them, with the back-off of ECOSYSTEM-SCAN.md
+/// as pkgsite's `internal/index` client builds them, with the back-off of Docs/scan.md
 /// §1.3 step 5 over an injected ``HTTPTransport``.
 public struct IndexFeedClient: Sendable {
     /// The feed URL (`https://index.golang.org/index`).

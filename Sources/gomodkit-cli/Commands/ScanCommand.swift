@@ -14,7 +14,7 @@ import Darwin
 import GoModKit
 import GoModScan
 
-/// `gomodkit scan`: watch the ecosystem (ECOSYSTEM-SCAN.md; Docs/scan.md).
+/// `gomodkit scan`: watch the ecosystem (Docs/scan.md).
 struct ScanCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "scan",
