@@ -144,7 +144,7 @@ public struct IndexMirror: Sendable {
                 break
             }
             if let gap = step.gap {
-                // A full page at one Timestamp cannot advance (§1.3 step 4).
+                // A full page at one Timestamp cannot advance (Docs/scan.md).
                 let recorded = Checkpoint.Gap(at: gap.at.text, resumedAt: gap.resumedAt.text)
                 cp.gaps.append(recorded)
                 summary.gaps.append(recorded)

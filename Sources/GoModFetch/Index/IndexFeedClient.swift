@@ -58,8 +58,7 @@ public struct RetryPolicy: Sendable {
 }
 
 /// A client of the module index (`index.golang.org/index`): one page per call, `since`/`limit`
-/// as pkgsite's `internal/index` client builds them, with the back-off of Docs/scan.md
-/// §1.3 step 5 over an injected ``HTTPTransport``.
+/// as pkgsite's `internal/index` client builds them, with the back-off of Docs/scan.md over an injected ``HTTPTransport``.
 public struct IndexFeedClient: Sendable {
     /// The feed URL (`https://index.golang.org/index`).
     public let url: URL
