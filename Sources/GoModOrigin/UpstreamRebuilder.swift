@@ -17,11 +17,13 @@ import Foundation
 /// `export-ignore`/`export-subst` off). Fetches into one repository are serialised.
 public actor UpstreamRebuilder {
     private let vcsCache: String
+    private let modcache: String
     private let git: String
 
     /// A rebuilder keeping its bare repositories under `<modcache>/cache/vcs`.
     public init(modcache: String, git: String = "git") {
         self.vcsCache = modcache + "/cache/vcs"
+        self.modcache = modcache
         self.git = git
     }
 
@@ -48,10 +50,13 @@ public actor UpstreamRebuilder {
             }
             if fm.fileExists(atPath: dir + "/objects") { return dir }
         }
+        // Below the module cache, no directory may be a symbolic link (`ConfinedDirectory`): the
+        // old tree is removed, the new one made and its `.info` written crash-safely without
+        // following one.
         do {
-            try? fm.removeItem(atPath: dir)
-            try fm.createDirectory(atPath: dir, withIntermediateDirectories: true)
-            try Data(key.utf8).write(to: URL(fileURLWithPath: dir + ".info"))
+            try? removeTreeNoFollow(dir, below: modcache)
+            try ConfinedDirectory.make(dir, below: modcache)
+            try AtomicFile.write(Array(key.utf8), to: dir + ".info", below: modcache)
         } catch {
             throw OriginError(.listingFailed, subject: url, message: "creating \(dir): \(error)")
         }
