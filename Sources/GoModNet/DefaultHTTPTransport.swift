@@ -48,6 +48,12 @@ import Darwin
 ///   caller bounds the whole transfer by cancelling its task (a command's `--deadline`).
 /// - A refused connection fails at once (`HTTPTransportError.Code.failed`): like Go's dialer,
 ///   the pool does not retry a failed connection attempt.
+/// - **Proxies** from the environment as Go's `http.ProxyFromEnvironment` chooses them
+///   (``HTTPProxyConfiguration``: `HTTP_PROXY`, `HTTPS_PROXY`, `NO_PROXY`, upper or lower case;
+///   loopback never proxied), per request and per redirect hop. An `http://` proxy is spoken to
+///   with `CONNECT` for every request (Go forwards plain `http://` requests to it instead), with
+///   Basic credentials from the proxy URL; `socks5://` proxies are supported; an `https://`
+///   proxy URL is a typed failure.
 ///
 /// The transport's `HTTPClient` is shut down when the transport is released (without blocking:
 /// the client keeps itself alive until its shutdown completes).
@@ -72,14 +78,26 @@ public final class DefaultHTTPTransport: HTTPTransport {
     /// dropped with its connection.
     static let redirectBodyLimit = 64 << 10
 
-    private let client: HTTPClient
+    /// Which requests go through a proxy (Go's `ProxyFromEnvironment` rules).
+    public let proxyConfiguration: HTTPProxyConfiguration
 
-    /// A transport with the given whole-request timeout, connections per host and streaming
-    /// idle timeout.
-    public init(timeout: TimeInterval = 30, maxConnectionsPerHost: Int = 256, idleTimeout: TimeInterval = 30) {
+    /// The client for direct connections.
+    private let client: HTTPClient
+    private let configuration: HTTPClient.Configuration
+    /// One client per proxy in use (async-http-client takes its proxy per client), made on first
+    /// use.
+    private let proxiedClients = Mutex<[HTTPClient.Configuration.Proxy: HTTPClient]>([:])
+
+    /// A transport with the given whole-request timeout, connections per host, streaming idle
+    /// timeout and proxy rules (default: the process's `HTTP_PROXY`, `HTTPS_PROXY` and
+    /// `NO_PROXY`, upper or lower case, read once here, as Go's `http.ProxyFromEnvironment`
+    /// reads them once).
+    public init(timeout: TimeInterval = 30, maxConnectionsPerHost: Int = 256, idleTimeout: TimeInterval = 30,
+                proxy: HTTPProxyConfiguration = .fromEnvironment()) {
         self.timeout = timeout
         self.idleTimeout = idleTimeout
         self.maxConnectionsPerHost = max(1, maxConnectionsPerHost)
+        self.proxyConfiguration = proxy
         var pool = HTTPClient.Configuration.ConnectionPool(
             idleTimeout: .seconds(60),
             concurrentHTTP1ConnectionsPerHostSoftLimit: self.maxConnectionsPerHost
@@ -95,6 +113,7 @@ public final class DefaultHTTPTransport: HTTPTransport {
             connectionPool: pool,
             decompression: .disabled
         )
+        self.configuration = configuration
         client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
     }
 
@@ -102,6 +121,48 @@ public final class DefaultHTTPTransport: HTTPTransport {
         // Non-blocking (a deinit may run on an event loop, where `syncShutdown` traps): the client
         // stays alive until the shutdown completes. No request is running: each holds `self`.
         client.shutdown { _ in }
+        for proxied in proxiedClients.withLock({ Array($0.values) }) { proxied.shutdown { _ in } }
+    }
+
+    /// The client a request to `url` goes through: the direct one, or the one for its proxy.
+    ///
+    /// Proxies are spoken to as async-http-client can: `http://` proxies with `CONNECT` (for
+    /// `https://` requests, as Go; for `http://` requests too, where Go sends the request itself
+    /// to the proxy), with `Proxy-Authorization: Basic` from the proxy URL's user information;
+    /// `socks5://` and `socks5h://` proxies (no authentication). An `https://` proxy (TLS to the
+    /// proxy) or another scheme is a ``HTTPTransportError/Code/failed`` error naming it.
+    private func client(for url: URL, shown: String) throws(HTTPTransportError) -> HTTPClient {
+        guard let proxyURL = try proxyConfiguration.proxy(for: url) else { return client }
+        let proxy = try Self.proxy(proxyURL, requestShown: shown)
+        return proxiedClients.withLock { clients in
+            if let existing = clients[proxy] { return existing }
+            var configuration = self.configuration
+            configuration.proxy = proxy
+            let made = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+            clients[proxy] = made
+            return made
+        }
+    }
+
+    /// async-http-client's proxy for a proxy URL (Go's default proxy ports: 80 for `http`, 1080
+    /// for `socks5`/`socks5h`).
+    static func proxy(_ url: URL, requestShown: String) throws(HTTPTransportError) -> HTTPClient.Configuration.Proxy {
+        let scheme = url.scheme?.lowercased() ?? ""
+        var host = url.host ?? ""
+        if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        switch scheme {
+        case "http":
+            var authorization: HTTPClient.Authorization?
+            if let user = url.user(percentEncoded: false) {
+                authorization = .basic(username: user, password: url.password(percentEncoded: false) ?? "")
+            }
+            return .server(host: host, port: url.port ?? 80, authorization: authorization)
+        case "socks5", "socks5h":
+            return .socksServer(host: host, port: url.port ?? 1080)
+        default:
+            throw HTTPTransportError(.failed, url: requestShown,
+                                     detail: "proxy \(redact(url)): \(scheme == "https" ? "TLS to the proxy (an https:// proxy URL) is not supported" : "unsupported proxy scheme \(goQuote(Array(scheme.utf8)))")")
+        }
     }
 
     /// `seconds` as a NIO time amount, clamped to [0, 10⁶] seconds.
@@ -244,7 +305,7 @@ public final class DefaultHTTPTransport: HTTPTransport {
             }
             var request = HTTPClientRequest(url: current.absoluteString)
             request.method = .GET
-            let response = try await execute(request, deadline: deadline, url: shown)
+            let response = try await execute(request, through: try client(for: current, shown: shown), deadline: deadline, url: shown)
             try Self.checkHead(response.headers, url: shown)
             let status = Int(response.status.code)
             guard HTTPRedirectPolicy.isRedirect(status), let location = response.headers.first(name: "location") else {
@@ -267,7 +328,8 @@ public final class DefaultHTTPTransport: HTTPTransport {
     /// One request; when the connection ends before any response (a kept-alive connection the
     /// server closed while it sat in the pool), once more on another: GET is idempotent, and Go's
     /// `net/http` retries it so (`persistConn.shouldRetryRequest`, `errServerClosedIdle`).
-    private func execute(_ request: HTTPClientRequest, deadline: NIODeadline, url shown: String) async throws(HTTPTransportError) -> HTTPClientResponse {
+    private func execute(_ request: HTTPClientRequest, through client: HTTPClient, deadline: NIODeadline,
+                         url shown: String) async throws(HTTPTransportError) -> HTTPClientResponse {
         var attempt = 0
         while true {
             attempt += 1

@@ -18,11 +18,13 @@ import Foundation
 /// `export-ignore`/`export-subst` off). Fetches into one repository are serialised.
 public actor UpstreamRebuilder {
     private let vcsCache: String
+    private let modcache: String
     private let git: String
 
     /// A rebuilder keeping its bare repositories under `<modcache>/cache/vcs`.
     public init(modcache: String, git: String = "git") {
         self.vcsCache = modcache + "/cache/vcs"
+        self.modcache = modcache
         self.git = git
     }
 
@@ -51,18 +53,20 @@ public actor UpstreamRebuilder {
         }
         // The key file is written last: a process killed while the directory is being set up
         // leaves no key, and the next one starts the directory over (instead of fetching into a
-        // repository without its remote).
+        // repository without its remote). Below the module cache, no directory may be a symbolic
+        // link (`ConfinedDirectory`): the old tree is removed and the new one made without
+        // following one.
         do {
-            try? fm.removeItem(atPath: dir + ".info")
-            try? fm.removeItem(atPath: dir)
-            try fm.createDirectory(atPath: dir, withIntermediateDirectories: true)
+            try? removeTreeNoFollow(dir + ".info", below: modcache)
+            try? removeTreeNoFollow(dir, below: modcache)
+            try ConfinedDirectory.make(dir, below: modcache)
         } catch {
             throw OriginError(.listingFailed, subject: url, message: "creating \(dir): \(error)")
         }
         try run(["init", "--bare", "-q"], in: dir, url: url)
         try run(["remote", "add", "origin", "--", url], in: dir, url: url)
         do {
-            try Data(key.utf8).write(to: URL(fileURLWithPath: dir + ".info"), options: .atomic)
+            try AtomicFile.write(Array(key.utf8), to: dir + ".info", below: modcache)
         } catch {
             throw OriginError(.listingFailed, subject: url, message: "creating \(dir).info: \(error)")
         }
@@ -133,7 +137,7 @@ public actor UpstreamRebuilder {
     /// the exit status; serialised with this rebuilder's fetches.
     package func runGit(_ arguments: [String], in dir: String, url: String) throws(OriginError)
         -> (status: Int32, stdout: [UInt8], stderr: String) {
-        let lock = try Self.lock(dir, url: url)
+        let lock = try lock(dir, url: url)
         defer { lock.unlock() }
         do {
             let result = try GitCommand(executable: git).run(arguments, in: dir, limit: 1 << 20)
@@ -146,8 +150,9 @@ public actor UpstreamRebuilder {
     /// cmd/go's lock for a VCS work directory, `<dir>.lock` (flock, as cmd/go's `lockedfile`
     /// on Linux), held for each git command so that `go` and GoModKit never fetch into one
     /// repository at once (`codehost.WorkDir`, `gitRepo.mu`).
-    static func lock(_ dir: String, url: String) throws(OriginError) -> FileLock {
-        do { return try FileLock(dir + ".lock") } catch {
+    /// Never through a symbolic link below the module cache (``ConfinedDirectory``).
+    func lock(_ dir: String, url: String) throws(OriginError) -> FileLock {
+        do { return try FileLock(dir + ".lock", below: modcache) } catch {
             throw OriginError(.listingFailed, subject: url, message: error.message)
         }
     }
@@ -157,7 +162,7 @@ public actor UpstreamRebuilder {
 
     /// Runs git in `dir`, failing with git's message on a non-zero status.
     package func run(_ arguments: [String], in dir: String, url: String) throws(OriginError) {
-        let lock = try Self.lock(dir, url: url)
+        let lock = try lock(dir, url: url)
         defer { lock.unlock() }
         let result: GitCommand.Result
         do { result = try GitCommand(executable: git).run(arguments, in: dir, limit: 1 << 20) } catch {

@@ -144,8 +144,8 @@ public actor ChecksumDatabase {
             lookupTasks[file] = task
         }
         let result: (record: TLog.Record, raw: [UInt8], note: [UInt8])
-        do { result = try await task.value } catch {
-            lookupTasks[file] = nil
+        do { result = try await sharedValue(task) } catch {
+            if lookupTasks[file] == task { lookupTasks[file] = nil }
             throw error
         }
         // Lines only from the authenticated record text, only for the exact module asked for.
@@ -372,11 +372,11 @@ public actor ChecksumDatabase {
     }
 
     private func readTile(_ tile: TLog.Tile) async throws -> (data: [UInt8], cached: Bool) {
-        if let task = tileTasks[tile] { return try await task.value }
+        if let task = tileTasks[tile] { return try await sharedValue(task) }
         let task = Task { try await self.loadTile(tile) }
         tileTasks[tile] = task
-        do { return try await task.value } catch {
-            tileTasks[tile] = nil
+        do { return try await sharedValue(task) } catch {
+            if tileTasks[tile] == task { tileTasks[tile] = nil }
             throw error
         }
     }
@@ -460,10 +460,10 @@ public actor ChecksumDatabase {
     /// or `off` or running out means `https://<name>`.
     private func baseURL(_ transport: any HTTPTransport) async throws -> URL {
         if let base { return base }
-        if let task = baseTask { return try await task.value }
+        if let task = baseTask { return try await sharedValue(task) }
         let task = Task { () throws -> URL in try await self.resolveBase(transport) }
         baseTask = task
-        let url = try await task.value
+        let url = try await sharedValue(task)
         base = url
         return url
     }

@@ -59,20 +59,35 @@ public struct FileChecksumDatabaseStore: ChecksumDatabaseStore {
     // `URL.appendingPathComponent` are not free, and the lookup path joins names per request).
     private let configPrefix: String
     private let cachePrefix: String
+    // Below these roots no directory may be a symbolic link when a file is written
+    // (`ConfinedDirectory`): `$GOPATH` and `$GOMODCACHE` for the go layout, else the two
+    // directories themselves.
+    private let configRoot: String
+    private let cacheRoot: String
 
-    /// The layout for a GOPATH and module cache (default `$GOPATH/pkg/mod`).
+    /// The layout for a GOPATH and module cache (default `$GOPATH/pkg/mod`). Writes refuse a
+    /// symbolic link at any directory below `gopath` (config) or the module cache (cache).
     public init(gopath: URL, modcache: URL? = nil) {
+        let modcache = modcache ?? gopath.appendingPathComponent("pkg/mod")
         self.init(configDirectory: gopath.appendingPathComponent("pkg/sumdb"),
-                  cacheDirectory: (modcache ?? gopath.appendingPathComponent("pkg/mod")).appendingPathComponent("cache/download/sumdb"))
+                  cacheDirectory: modcache.appendingPathComponent("cache/download/sumdb"),
+                  configRoot: gopath.path, cacheRoot: modcache.path)
     }
 
-    /// Explicit directories.
+    /// Explicit directories. Writes refuse a symbolic link at any directory below them.
     public init(configDirectory: URL, cacheDirectory: URL) {
+        self.init(configDirectory: configDirectory, cacheDirectory: cacheDirectory,
+                  configRoot: configDirectory.path, cacheRoot: cacheDirectory.path)
+    }
+
+    private init(configDirectory: URL, cacheDirectory: URL, configRoot: String, cacheRoot: String) {
         self.configDirectory = configDirectory
         self.cacheDirectory = cacheDirectory
         func prefix(_ url: URL) -> String { let p = url.path; return p.hasSuffix("/") ? p : p + "/" }
         configPrefix = prefix(configDirectory)
         cachePrefix = prefix(cacheDirectory)
+        self.configRoot = configRoot
+        self.cacheRoot = cacheRoot
     }
 
     static let maxFile = 16 << 20
@@ -114,12 +129,12 @@ public struct FileChecksumDatabaseStore: ChecksumDatabaseStore {
     /// writer left (`<file><digits>.tmp`) are removed.
     public func writeConfig(_ file: String, old: [UInt8], new: [UInt8]) async throws {
         let target = try path(configPrefix, file)
-        let lockFD = try openForWriting(target + ".lock")
+        let lockFD = try openForWriting(target + ".lock", below: configRoot)
         defer { close(lockFD) }
         guard Self.lock(lockFD, LOCK_EX) else {
             throw ChecksumDatabaseError(.storeFailure, "lock \(target).lock: \(systemMessage(errno))")
         }
-        removeStaleTemporaries(of: target)
+        removeStaleTemporaries(of: target, below: configRoot)
         let currentFD = open(target, O_RDONLY | O_CLOEXEC)
         if currentFD < 0 && errno != ENOENT {
             throw ChecksumDatabaseError(.storeFailure, "open \(target): \(systemMessage(errno))")
@@ -135,7 +150,7 @@ public struct FileChecksumDatabaseStore: ChecksumDatabaseStore {
         // Absent and `old` empty: the first write. A present but empty file is never "old".
         let matches = currentFD < 0 ? old.isEmpty : (!current.isEmpty && current == old)
         if !matches { throw ChecksumDatabaseError(.writeConflict) }
-        try replace(target, new)
+        try replace(target, new, below: configRoot)
     }
 
     /// Reads a cache file; absent or empty ⇒ `nil`.
@@ -147,7 +162,7 @@ public struct FileChecksumDatabaseStore: ChecksumDatabaseStore {
     /// Writes a cache file crash-safely (`AtomicFile`): readers see the old file or the new
     /// one, so no lock is needed (cmd/go's `lockedfile.Write` truncates in place under one).
     public func writeCache(_ file: String, _ data: [UInt8]) async throws {
-        try replace(try path(cachePrefix, file), data)
+        try replace(try path(cachePrefix, file), data, below: cacheRoot)
     }
 
     /// Widths W of `<tileFile>.p/W` files present in the cache.
@@ -159,13 +174,12 @@ public struct FileChecksumDatabaseStore: ChecksumDatabaseStore {
 
     /// Writes the report to `<config>/<db>/evidence/<timestamp>.txt`... under the config directory.
     public func saveEvidence(_ report: String) async -> String? {
-        let dir = configDirectory.appendingPathComponent("gomodkit-evidence")
+        let dir = configPrefix + "gomodkit-evidence"
         let name = "fork-\(Int(Date().timeIntervalSince1970 * 1000))-\(UInt32.random(in: 0...UInt32.max)).txt"
-        do {
-            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-            let url = dir.appendingPathComponent(name)
-            try AtomicFile.write(Array(report.utf8), to: url.path)
-            return url.path
+        do throws(AtomicFileError) {
+            try ConfinedDirectory.make(dir, below: configRoot)
+            try AtomicFile.write(Array(report.utf8), to: dir + "/" + name, below: configRoot)
+            return dir + "/" + name
         } catch {
             return nil
         }
@@ -174,49 +188,48 @@ public struct FileChecksumDatabaseStore: ChecksumDatabaseStore {
     /// Opens (creating) the lock file `target`, never through a symbolic link planted at its
     /// name (`O_NOFOLLOW`); its directory is created only when missing, so the common case costs
     /// one `open` instead of a walk up the path.
-    private func openForWriting(_ target: String) throws -> Int32 {
-        let flags = O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW
-        var fd = open(target, flags, 0o666)
-        if fd < 0 && errno == ENOENT {
-            try makeParent(of: target)
-            fd = open(target, flags, 0o666)
-        }
-        guard fd >= 0 else {
-            throw ChecksumDatabaseError(.storeFailure, "open \(target): \(systemMessage(errno))")
-        }
-        return fd
-    }
-
-    private func makeParent(of target: String) throws {
-        do throws(MakeDirectoryAllError) { try makeDirectoryAll(deletingLastPathComponent(target)) } catch {
-            throw ChecksumDatabaseError(.storeFailure, "mkdir \(error.path): \(systemMessage(error.code))")
+    /// Opens (creating) the lock file `target`, never through a symbolic link planted at its
+    /// name (`O_NOFOLLOW`) or at a directory below `root` (``ConfinedDirectory``); missing
+    /// directories are created.
+    private func openForWriting(_ target: String, below root: String) throws -> Int32 {
+        do throws(AtomicFileError) {
+            let dirFD = try ConfinedDirectory.open(deletingLastPathComponent(target), below: root, create: true)
+            defer { close(dirFD) }
+            return try ConfinedDirectory.openLockFile(dirFD, lastPathComponent(target), shown: target)
+        } catch {
+            throw ChecksumDatabaseError(.storeFailure, error.description, underlying: error)
         }
     }
 
-    /// Replaces `target` with `data` crash-safely, creating its directory when missing.
-    private func replace(_ target: String, _ data: [UInt8]) throws {
+    /// Replaces `target` with `data` crash-safely, creating its directory when missing; no
+    /// directory below `root` may be a symbolic link (``ConfinedDirectory``).
+    private func replace(_ target: String, _ data: [UInt8], below root: String) throws {
         var failure: AtomicFileError?
         for attempt in 0..<2 {
             do throws(AtomicFileError) {
-                try AtomicFile.write(data, to: target)
+                try AtomicFile.write(data, to: target, below: root)
                 return
             } catch {
                 failure = error
             }
-            // The directory is created only when missing, so the common case costs no walk.
-            guard attempt == 0, let error = failure, error.operation == .openDirectory, error.code == ENOENT else { break }
-            try makeParent(of: target)
+            // The directory is created only when missing, so the common case costs no second walk.
+            guard attempt == 0, let error = failure, error.rule == nil,
+                  error.operation == .openDirectory, error.code == ENOENT else { break }
+            do throws(AtomicFileError) { try ConfinedDirectory.make(deletingLastPathComponent(target), below: root) } catch {
+                failure = error
+                break
+            }
         }
         if let failure { throw ChecksumDatabaseError(.storeFailure, failure.description, underlying: failure) }
     }
 
     /// Removes `<target><digits>.tmp` files beside `target`: temporaries of writers that were
-    /// killed before their rename (called under the file's lock, so none is live).
-    private func removeStaleTemporaries(of target: String) {
+    /// killed before their rename (called under the file's lock, so none is live). The
+    /// directory is opened below `root` without following links.
+    private func removeStaleTemporaries(of target: String, below root: String) {
         let directory = deletingLastPathComponent(target)
         let base = Array(lastPathComponent(target).utf8)
-        let dirFD = open(directory.isEmpty ? "." : directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        guard dirFD >= 0 else { return }
+        guard let dirFD = try? ConfinedDirectory.open(directory.isEmpty ? "." : directory, below: root, create: false) else { return }
         defer { close(dirFD) }
         // readDirectoryNames consumes its descriptor; unlinkat needs one that stays open.
         let listFD = dup(dirFD)

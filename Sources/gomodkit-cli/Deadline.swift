@@ -73,26 +73,48 @@ struct DeadlineDuration: ExpressibleByArgument, Sendable {
     }
 }
 
-/// `body`'s result, or `nil` when `deadline` passes first: then `body` is cancelled and not
-/// waited for (a request waiting for its response head may not end on cancellation alone).
-func beforeDeadline<T: Sendable>(_ deadline: ContinuousClock.Instant?, _ body: @escaping @Sendable () async -> T) async -> T? {
+/// `body`'s result, or `nil` when `deadline` passes first: then `body`'s task is cancelled and
+/// given at most `grace` to finish (to remove its temporary files, say); past that it is
+/// abandoned, not waited for (a request in flight may not end on cancellation alone, and the
+/// command must end within a small bound after its deadline). A result that arrives within the
+/// grace is returned: the caller decides what a cut-short result means.
+func beforeDeadline<T: Sendable>(_ deadline: ContinuousClock.Instant?, grace: Duration = .zero,
+                                 _ body: @escaping @Sendable () async -> T) async -> T? {
     guard let deadline else { return await body() }
     if ContinuousClock.now >= deadline { return nil }
-    let (answers, continuation) = AsyncStream.makeStream(of: T?.self)
+    let (events, continuation) = AsyncStream.makeStream(of: DeadlineEvent<T>.self)
     let work = Task {
-        continuation.yield(await body())
+        continuation.yield(.done(await body()))
     }
     let timer = Task {
-        try? await Task.sleep(until: deadline, clock: .continuous)
-        continuation.yield(nil)
+        do { try await Task.sleep(until: deadline, clock: .continuous) } catch { return }
+        continuation.yield(.deadline)
+        if grace > .zero {
+            do { try await Task.sleep(until: deadline + grace, clock: .continuous) } catch { return }
+        }
+        continuation.yield(.graceOver)
     }
-    var iterator = answers.makeAsyncIterator()
-    let first = await iterator.next() ?? nil
+    var iterator = events.makeAsyncIterator()
+    var result: T?
+    waiting: while let event = await iterator.next() {
+        switch event {
+        case .done(let value):
+            result = value
+            break waiting
+        case .deadline:
+            work.cancel()
+        case .graceOver:
+            break waiting
+        }
+    }
     work.cancel()
     timer.cancel()
     continuation.finish()
-    return first
+    return result
 }
+
+/// What ``beforeDeadline(_:grace:_:)`` waits for.
+private enum DeadlineEvent<T: Sendable>: Sendable { case done(T), deadline, graceOver }
 
 /// The `--deadline` help text, the same for every command that takes it.
 var deadlineHelp: ArgumentHelp {

@@ -157,4 +157,75 @@ import Testing
             #expect(Self.names(dir) == ["sub"])
         }
     }
+
+    /// A symbolic link planted at a directory below the root (`root/a -> outside`): a write to
+    /// `root/a/b/f` with the root given is refused with `ELOOP`, naming the link and the rule,
+    /// and nothing is created through the link; without the root the link is followed (cmd/go's
+    /// behaviour, kept for callers that are not caches).
+    @Test func symlinkedDirectoryBelowRootIsRefused() throws {
+        try Self.withDirectory { dir in
+            let root = dir + "/root", outside = dir + "/outside"
+            #expect(mkdir(root, 0o777) == 0 && mkdir(outside, 0o777) == 0 && mkdir(outside + "/b", 0o777) == 0)
+            #expect(symlink(outside, root + "/a") == 0)
+            let error = Self.failure { () throws(AtomicFileError) in
+                try AtomicFile.write(Array("x".utf8), to: root + "/a/b/f", below: root)
+            }
+            #expect(error?.code == ELOOP)
+            #expect(error?.path == root + "/a")
+            #expect(error?.operation == .openDirectory)
+            #expect(error?.rule == ConfinedDirectory.rule(root: root))
+            #expect(error?.description == "open directory \(root)/a: Too many levels of symbolic links (a directory below \(root) is a symbolic link; cache and state writes never follow one (stricter than go; remove the link))")
+            #expect(Self.names(outside + "/b") == [])
+            // Directory creation through the link is refused the same way.
+            let made = Self.failure { () throws(AtomicFileError) in try ConfinedDirectory.make(root + "/a/c/d", below: root) }
+            #expect(made?.code == ELOOP && made?.path == root + "/a")
+            #expect(Self.names(outside) == ["b"])
+            // The root itself may be a link (GOMODCACHE pointing elsewhere is the user's choice).
+            #expect(symlink(root, dir + "/rootlink") == 0)
+            try ConfinedDirectory.make(dir + "/rootlink/x/y", below: dir + "/rootlink")
+            try AtomicFile.write(Array("y".utf8), to: dir + "/rootlink/x/y/f", below: dir + "/rootlink")
+            #expect(Self.contents(root + "/x/y/f") == Array("y".utf8))
+            // A link deeper down, below a real directory, is found too.
+            #expect(symlink(outside, root + "/x/y/z") == 0)
+            let deep = Self.failure { () throws(AtomicFileError) in
+                try AtomicFile.write(Array("x".utf8), to: root + "/x/y/z/b/f", below: root)
+            }
+            #expect(deep?.code == ELOOP && deep?.path == root + "/x/y/z")
+            // A path outside the root, and "..", are refused before anything is opened.
+            let escape = Self.failure { () throws(AtomicFileError) in try ConfinedDirectory.make(root + "/x/../../outside/q", below: root) }
+            #expect(escape?.code == EINVAL)
+            let elsewhere = Self.failure { () throws(AtomicFileError) in try ConfinedDirectory.make(outside + "/q", below: root) }
+            #expect(elsewhere?.code == EXDEV)
+            #expect(Self.names(outside) == ["b"])
+            // A plain file where a directory is expected is ENOTDIR, with no rule.
+            let notDirectory = Self.failure { () throws(AtomicFileError) in try AtomicFile.write([], to: root + "/x/y/f/g", below: root) }
+            #expect(notDirectory?.code == ENOTDIR)
+            #expect(notDirectory?.path == root + "/x/y/f")
+            #expect(notDirectory?.rule == nil)
+        }
+    }
+
+    /// `removeTreeNoFollow(_:below:)`: a tree reached through a link planted at a directory
+    /// below the root is not removed (a typed error names the link), and nothing outside is
+    /// touched; without a link the tree goes.
+    @Test func removeTreeBelowRootRefusesSymlinkedParent() throws {
+        try Self.withDirectory { dir in
+            let root = dir + "/root", outside = dir + "/outside"
+            #expect(mkdir(root, 0o777) == 0 && mkdir(outside, 0o777) == 0 && mkdir(outside + "/m@v1", 0o555) == 0)
+            #expect(symlink(outside, root + "/example.com") == 0)
+            do throws(RemoveTreeError) {
+                try removeTreeNoFollow(root + "/example.com/m@v1", below: root)
+                Issue.record("removed through a link")
+            } catch {
+                #expect(error.code == ELOOP && error.path == root + "/example.com" && error.rule != nil, "\(error)")
+            }
+            #expect(Self.names(outside) == ["m@v1"])
+            try ConfinedDirectory.make(root + "/real/m@v1/sub", below: root)
+            try removeTreeNoFollow(root + "/real/m@v1", below: root)
+            #expect(Self.names(root + "/real") == [])
+            // Missing: success.
+            try removeTreeNoFollow(root + "/nothing/here", below: root)
+            #expect(chmod(outside + "/m@v1", 0o755) == 0)
+        }
+    }
 }

@@ -51,7 +51,7 @@ package final class LoopbackHTTPServer: Sendable {
     package let port: Int
     private let listener: Int32
     private let handler: @Sendable (String, Connection) -> Next
-    private let log = Mutex<(paths: [String], connections: Int, closedByClient: Int)>(([], 0, 0))
+    private let log = Mutex<(paths: [String], heads: [String], connections: Int, closedByClient: Int)>(([], [], 0, 0))
     private let open = Mutex<[Int32]>([])
 
     /// The server's base URL (`http://127.0.0.1:<port>`).
@@ -59,6 +59,8 @@ package final class LoopbackHTTPServer: Sendable {
 
     /// Paths requested so far, in order.
     package var paths: [String] { log.withLock { $0.paths } }
+    /// Request heads received so far (request line and header fields, CRLF-separated), in order.
+    package var heads: [String] { log.withLock { $0.heads } }
     /// Connections accepted so far.
     package var connections: Int { log.withLock { $0.connections } }
     /// Connections the client closed (end of stream while the server waited for the next request
@@ -143,7 +145,7 @@ package final class LoopbackHTTPServer: Sendable {
             buffer.removeFirst(e + 4)
             let parts = head.split(separator: "\r\n").first?.split(separator: " ") ?? []
             let path = parts.count > 1 ? String(parts[1]) : ""
-            log.withLock { $0.paths.append(path) }
+            log.withLock { $0.paths.append(path); $0.heads.append(head) }
             if handler(path, connection) == .close { return }
         }
     }

@@ -175,4 +175,48 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: outside.path).sorted() == ["victim"])
         #expect(try await store.readConfig("\(Self.db)/latest") == Array("note".utf8))
     }
+
+    /// Symbolic links planted at directories of the state (`$GOPATH/pkg/sumdb/<db host>` and
+    /// `$GOMODCACHE/cache/download/sumdb`), pointing outside: `latest`, its lock, the tile cache
+    /// and fork evidence are refused (`storeFailure` naming the link, its `AtomicFileError`
+    /// `ELOOP` with the rule) and nothing is created outside. cmd/go follows such links
+    /// (Docs/stricter-than-go.md).
+    @Test func symlinkedStateDirectoriesAreRefused() async throws {
+        let gopath = try Self.scratch()
+        defer { try? FileManager.default.removeItem(at: gopath) }
+        let outside = try Self.scratch()
+        defer { try? FileManager.default.removeItem(at: outside) }
+        let store = FileChecksumDatabaseStore(gopath: gopath)
+        let sumdb = gopath.appendingPathComponent("pkg/sumdb")
+        try FileManager.default.createDirectory(at: sumdb, withIntermediateDirectories: true)
+        let host = sumdb.appendingPathComponent("localhost.localdev")
+        #expect(symlink(outside.path, host.path) == 0)
+        let config = await Self.code {
+            try await store.writeConfig("\(Self.db)/latest", old: [], new: Array("note".utf8))
+        }
+        #expect(config?.code == .storeFailure)
+        let underlying = try #require(config?.underlying as? AtomicFileError)
+        #expect(underlying.code == ELOOP)
+        #expect(underlying.path == host.path)
+        #expect(underlying.rule == ConfinedDirectory.rule(root: gopath.path))
+        #expect(await store.saveEvidence("report") != nil)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: outside.path) == [])
+
+        // The cache side: a link at cache/download/sumdb, below the module cache root.
+        let download = gopath.appendingPathComponent("pkg/mod/cache/download")
+        try FileManager.default.createDirectory(at: download, withIntermediateDirectories: true)
+        #expect(symlink(outside.path, download.appendingPathComponent("sumdb").path) == 0)
+        let cache = await Self.code { try await store.writeCache("\(Self.db)/tile/2/0/000", Array("tile0".utf8)) }
+        #expect(cache?.code == .storeFailure)
+        #expect((cache?.underlying as? AtomicFileError)?.path == download.appendingPathComponent("sumdb").path,
+                "\(String(describing: cache))")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: outside.path) == [])
+
+        // Evidence below a linked pkg/sumdb: not saved (nil), nothing outside.
+        try FileManager.default.removeItem(at: sumdb)
+        #expect(symlink(outside.path, sumdb.path) == 0)
+        #expect(await store.saveEvidence("report") == nil)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: outside.path) == [])
+    }
 }
+

@@ -19,7 +19,10 @@ import Synchronization
 ///
 /// Symbolic links are not followed at the final name: the temporary file is created with
 /// `O_CREAT|O_EXCL|O_NOFOLLOW`, and `rename(2)` replaces a symbolic link planted at the final name
-/// instead of writing through it. (Directories above the final name are resolved as usual.)
+/// instead of writing through it. Directories above the final name are resolved as usual,
+/// unless a root is given (`below:`): then every directory below that root is opened without
+/// following a symbolic link (``ConfinedDirectory``), so a link planted at a directory inside a
+/// cache cannot redirect the write.
 ///
 /// Any failure removes the temporary file and leaves the final name as it was.
 package enum AtomicFile {
@@ -34,8 +37,11 @@ package enum AtomicFile {
     ///   - permissions: the mode the file is created with, before the process's umask (cmd/go
     ///     uses `0666` for the module cache and the checksum-database cache).
     /// - Throws: ``AtomicFileError`` naming the operation, the path and the `errno`.
-    package static func write(_ bytes: [UInt8], to path: String, permissions: UInt32 = 0o666) throws(AtomicFileError) {
-        let pending = try begin(finalPath: path, permissions: permissions)
+    ///   - root: when given, no directory between `root` and the final name may be a symbolic
+    ///     link (``ConfinedDirectory/open(_:below:create:)``).
+    package static func write(_ bytes: [UInt8], to path: String, permissions: UInt32 = 0o666,
+                              below root: String? = nil) throws(AtomicFileError) {
+        let pending = try begin(finalPath: path, permissions: permissions, below: root)
         try pending.write(bytes)
         try pending.commit()
     }
@@ -48,16 +54,24 @@ package enum AtomicFile {
     /// - Parameters:
     ///   - finalPath: the final name; its directory must exist.
     ///   - permissions: the mode the file is created with, before the process's umask.
-    package static func begin(finalPath: String, permissions: UInt32 = 0o666) throws(AtomicFileError) -> Pending {
+    ///   - root: when given, no directory between `root` and the final name may be a symbolic
+    ///     link (``ConfinedDirectory/open(_:below:create:)``).
+    package static func begin(finalPath: String, permissions: UInt32 = 0o666,
+                              below root: String? = nil) throws(AtomicFileError) -> Pending {
         let directory = deletingLastPathComponent(finalPath)
         let base = lastPathComponent(finalPath)
         guard !base.isEmpty, base != "/", base != ".", base != ".." else {
             throw AtomicFileError(operation: .open, path: finalPath, code: EISDIR)
         }
         let directoryPath = directory.isEmpty ? "." : directory
-        let dirFD = open(directoryPath, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        guard dirFD >= 0 else {
-            throw AtomicFileError(operation: .openDirectory, path: directoryPath, code: errno)
+        let dirFD: Int32
+        if let root {
+            dirFD = try ConfinedDirectory.open(directoryPath, below: root, create: false)
+        } else {
+            dirFD = open(directoryPath, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+            guard dirFD >= 0 else {
+                throw AtomicFileError(operation: .openDirectory, path: directoryPath, code: errno)
+            }
         }
         var attempts = 0
         while true {
@@ -194,6 +208,24 @@ package enum AtomicFile {
             }
         }
 
+        /// Ends the replacement without publishing it: `fsync`s and closes the temporary file
+        /// and returns its path, leaving it for the caller to check and then rename or remove.
+        /// On failure the temporary file is removed.
+        package func detach() throws(AtomicFileError) -> String {
+            try state.withLock { (state: inout State) throws(AtomicFileError) in
+                try checkOpen(state)
+                if !retryingEINTR({ fsync(state.fd) }) {
+                    throw fail(&state, AtomicFileError(operation: .sync, path: temporaryPath, code: errno))
+                }
+                close(state.fd)
+                state.fd = -1
+                close(state.directoryFD)
+                state.directoryFD = -1
+                state.outcome = .committed
+            }
+            return temporaryPath
+        }
+
         /// Abandons the replacement: closes and removes the temporary file. Idempotent; does
         /// nothing after ``commit()`` succeeded.
         package func abort() {
@@ -252,6 +284,8 @@ package struct AtomicFileError: Error, Sendable, Equatable, CustomStringConverti
 
         /// Opening the directory that holds the file.
         package static let openDirectory = Operation("open directory")
+        /// Creating a directory.
+        package static let makeDirectory = Operation("mkdir")
         /// Opening a file (or a name that cannot be a file).
         package static let open = Operation("open")
         /// Creating the temporary file.
@@ -275,11 +309,18 @@ package struct AtomicFileError: Error, Sendable, Equatable, CustomStringConverti
     /// The `errno` value.
     package let code: Int32
 
-    package init(operation: Operation, path: String, code: Int32) {
+    /// The rule the path broke, when the failure is a refusal rather than the system's
+    /// (a symbolic link below a cache root, ``ConfinedDirectory``).
+    package let rule: String?
+
+    package init(operation: Operation, path: String, code: Int32, rule: String? = nil) {
         self.operation = operation
         self.path = path
         self.code = code
+        self.rule = rule
     }
 
-    package var description: String { "\(operation) \(path): \(systemMessage(code))" }
+    package var description: String {
+        "\(operation) \(path): \(systemMessage(code))" + (rule.map { " (\($0))" } ?? "")
+    }
 }

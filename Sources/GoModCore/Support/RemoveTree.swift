@@ -18,22 +18,42 @@ import Darwin
 /// - the walk keeps its own stack (one open descriptor a level), so a deep tree costs no
 ///   call-stack frames.
 ///
-/// A missing `path` is success. On failure the walk goes on removing what it can and throws the
+/// With `root`, no directory between `root` and `path` may be a symbolic link
+/// (``ConfinedDirectory``). A missing `path` is success. On failure the walk goes on removing what it can and throws the
 /// first error (the path it concerns and its `errno`).
-package func removeTreeNoFollow(_ path: String) throws(RemoveTreeError) {
+package func removeTreeNoFollow(_ path: String, below root: String? = nil) throws(RemoveTreeError) {
+    let parent = deletingLastPathComponent(path)
+    let parentFD: Int32
+    if let root {
+        // Every directory between the root and `path` is opened without following a link
+        // (``ConfinedDirectory``): a link planted at one refuses the removal, a missing one means
+        // there is nothing to remove.
+        do throws(AtomicFileError) {
+            parentFD = try ConfinedDirectory.open(parent.isEmpty ? "." : parent, below: root, create: false)
+        } catch {
+            if error.code == ENOENT { return }
+            throw RemoveTreeError(path: error.path, code: error.code, rule: error.rule)
+        }
+    } else {
+        parentFD = open(parent.isEmpty ? "." : parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard parentFD >= 0 else {
+            if errno == ENOENT { return }
+            throw RemoveTreeError(path: parent.isEmpty ? "." : parent, code: errno)
+        }
+    }
+    defer { close(parentFD) }
     var info = stat()
-    if lstat(path, &info) != 0 {
+    let leaf = Array(lastPathComponent(path).utf8)
+    if withCName(leaf, { fstatat(parentFD, $0, &info, AT_SYMLINK_NOFOLLOW) }) != 0 {
         if errno == ENOENT { return }
         throw RemoveTreeError(path: path, code: errno)
     }
     guard info.st_mode & S_IFMT == S_IFDIR else {
-        if unlink(path) != 0 && errno != ENOENT { throw RemoveTreeError(path: path, code: errno) }
+        if withCName(leaf, { unlinkat(parentFD, $0, 0) }) != 0 && errno != ENOENT {
+            throw RemoveTreeError(path: path, code: errno)
+        }
         return
     }
-    let parent = deletingLastPathComponent(path)
-    let parentFD = open(parent.isEmpty ? "." : parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-    guard parentFD >= 0 else { throw RemoveTreeError(path: parent.isEmpty ? "." : parent, code: errno) }
-    defer { close(parentFD) }
 
     var firstError: RemoveTreeError?
     func note(_ where: String, _ code: Int32) {
@@ -118,6 +138,8 @@ private func withCName<R>(_ name: [UInt8], _ body: (UnsafePointer<CChar>) -> R) 
 package struct RemoveTreeError: Error, Sendable, Equatable, CustomStringConvertible {
     package let path: String
     package let code: Int32
-    package init(path: String, code: Int32) { self.path = path; self.code = code }
-    package var description: String { "remove \(path): \(systemMessage(code))" }
+    /// The rule the path broke, for a refusal (a symbolic link below the root).
+    package let rule: String?
+    package init(path: String, code: Int32, rule: String? = nil) { self.path = path; self.code = code; self.rule = rule }
+    package var description: String { "remove \(path): \(systemMessage(code))" + (rule.map { " (\($0))" } ?? "") }
 }

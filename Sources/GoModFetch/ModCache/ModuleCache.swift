@@ -112,47 +112,60 @@ func isDirectoryNoFollow(_ path: String) -> Bool {
 }
 
 
-func makeDirectories(_ path: String) throws(ModuleCacheError) {
-    do throws(MakeDirectoryAllError) { try makeDirectoryAll(path) } catch {
-        throw ModuleCacheError(.io, "mkdir \(plain(error.path)): \(systemMessage(error.code))")
+/// Creates `path` and its missing parents below the cache root `root`, never through a
+/// symbolic link planted at a directory below the root (``ConfinedDirectory``).
+func makeDirectories(_ path: String, below root: String) throws(ModuleCacheError) {
+    do throws(AtomicFileError) { try ConfinedDirectory.make(path, below: root) } catch {
+        throw ModuleCacheError(io: error)
     }
 }
 
 /// Writes `data` to `path` crash-safely (`AtomicFile`: a new `O_EXCL|O_NOFOLLOW` temporary
 /// file beside it, fsync, rename, fsync of the directory). Readers see the old file or the new
-/// one, never a torn one; a symbolic link planted at `path` is replaced, not written through;
-/// a failure (`ENOSPC`, `EFBIG`, `ENAMETOOLONG`, …) leaves neither the final name nor a
-/// temporary file behind.
-func writeFileAtomically(_ path: String, _ data: [UInt8], mode: UInt32 = 0o666, module: ModuleVersion? = nil) throws(ModuleCacheError) {
-    do throws(AtomicFileError) { try AtomicFile.write(data, to: path, permissions: mode) } catch {
+/// one, never a torn one; a symbolic link planted at `path` is replaced, not written through,
+/// and one planted at a directory below the cache root `root` refuses the write; a failure
+/// (`ENOSPC`, `EFBIG`, `ENAMETOOLONG`, …) leaves neither the final name nor a temporary file
+/// behind.
+func writeFileAtomically(_ path: String, _ data: [UInt8], mode: UInt32 = 0o666, module: ModuleVersion? = nil,
+                         below root: String) throws(ModuleCacheError) {
+    do throws(AtomicFileError) { try AtomicFile.write(data, to: path, permissions: mode, below: root) } catch {
         throw ModuleCacheError(io: error, module: module)
     }
 }
 
-/// Creates `<path><random>.tmp` holding `data` (`O_CREAT|O_EXCL|O_NOFOLLOW`), fsynced, for the
-/// caller to check and then rename onto `path` (or unlink); returns its path. On failure the
-/// temporary file is removed. (`AtomicFile.begin(finalPath:permissions:)` is the one-step form.)
-func writeTemporaryFile(near path: String, _ data: [UInt8], mode: UInt32 = 0o666, module: ModuleVersion? = nil) throws(ModuleCacheError) -> String {
-    for _ in 0..<AtomicFile.maxTemporaryAttempts {
-        let temp = path + String(UInt32.random(in: 0..<1_000_000_000)) + ".tmp"
-        let fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode_t(truncatingIfNeeded: mode))
-        if fd < 0 {
-            if errno == EEXIST || errno == EINTR { continue }
-            throw ModuleCacheError(io: AtomicFileError(operation: .createTemporary, path: temp, code: errno), module: module)
-        }
-        do throws(SystemErrno) { try writeFully(fd, data) } catch {
-            close(fd); unlink(temp)
-            throw ModuleCacheError(io: AtomicFileError(operation: .write, path: temp, code: error.code), module: module)
-        }
-        guard fsync(fd) == 0 else {
-            let err = errno
-            close(fd); unlink(temp)
-            throw ModuleCacheError(io: AtomicFileError(operation: .sync, path: temp, code: err), module: module)
-        }
-        close(fd)
-        return temp
+/// Creates `<path><random>.tmp` holding `data` (`O_CREAT|O_EXCL|O_NOFOLLOW`, relative to the
+/// directory opened below the cache root `root` without following links), fsynced, for the
+/// caller to check and then move onto `path` (``renameInCache(_:to:below:module:)``) or unlink;
+/// returns its path. On failure the temporary file is removed.
+func writeTemporaryFile(near path: String, _ data: [UInt8], mode: UInt32 = 0o666, module: ModuleVersion? = nil,
+                        below root: String) throws(ModuleCacheError) -> String {
+    let pending: AtomicFile.Pending
+    do throws(AtomicFileError) {
+        pending = try AtomicFile.begin(finalPath: path, permissions: mode, below: root)
+        try pending.write(data)
+    } catch {
+        throw ModuleCacheError(io: error, module: module)
     }
-    throw ModuleCacheError(io: AtomicFileError(operation: .createTemporary, path: path + "*.tmp", code: EEXIST), module: module)
+    // Kept as a plain file for the caller: the descriptor is fsynced and closed by `detach`.
+    do throws(AtomicFileError) { return try pending.detach() } catch {
+        throw ModuleCacheError(io: error, module: module)
+    }
+}
+
+/// Renames the file `from` onto `to` (both in one directory below the cache root `root`),
+/// relative to that directory opened without following links, then fsyncs the directory.
+func renameInCache(_ from: String, to: String, below root: String, module: ModuleVersion? = nil) throws(ModuleCacheError) {
+    let dirFD: Int32
+    do throws(AtomicFileError) {
+        dirFD = try ConfinedDirectory.open(deletingLastPathComponent(to), below: root, create: false)
+    } catch {
+        throw ModuleCacheError(io: error, module: module)
+    }
+    defer { close(dirFD) }
+    guard renameat(dirFD, lastPathComponent(from), dirFD, lastPathComponent(to)) == 0 else {
+        throw ModuleCacheError(io: AtomicFileError(operation: .rename, path: to, code: errno), module: module)
+    }
+    _ = fsync(dirFD)
 }
 
 extension ModuleCacheError {
@@ -175,17 +188,17 @@ func syncDirectory(of path: String) {
 package final class FileLock: Sendable {
     private let fd: Int32
 
-    package init(_ path: String) throws(ModuleCacheError) {
-        try makeDirectories(deletingLastPathComponent(path))
-        // Never through a symbolic link planted at the lock's name (O_NOFOLLOW: ELOOP).
-        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o666)
-        guard fd >= 0 else {
-            let error = AtomicFileError(operation: .open, path: path, code: errno)
-            var failure = ModuleCacheError(io: error)
-            if error.code == ELOOP {
-                failure.message += " (the lock file is a symbolic link; refusing to follow it)"
-            }
-            throw failure
+    /// Opens (creating) the lock file `path`, its directory made below the cache root `root`:
+    /// never through a symbolic link planted at the lock's name (`O_NOFOLLOW`: `ELOOP`) or at a
+    /// directory below the root (``ConfinedDirectory``).
+    package init(_ path: String, below root: String) throws(ModuleCacheError) {
+        let fd: Int32
+        do throws(AtomicFileError) {
+            let dirFD = try ConfinedDirectory.open(deletingLastPathComponent(path), below: root, create: true)
+            defer { close(dirFD) }
+            fd = try ConfinedDirectory.openLockFile(dirFD, lastPathComponent(path), shown: path)
+        } catch {
+            throw ModuleCacheError(io: error)
         }
         while flock(fd, LOCK_EX) != 0 {
             if errno == EINTR { continue }
@@ -205,7 +218,8 @@ package final class FileLock: Sendable {
 /// Removes a tree that may be read-only (cmd/go's `RemoveAll` after making it writable),
 /// without following symbolic links: a link anywhere in the tree, or at `path` itself, is
 /// removed as a link, and nothing outside the tree is made writable or deleted
-/// (`removeTreeNoFollow`).
-func removeTreeForcibly(_ path: String) {
-    _ = try? removeTreeNoFollow(path)
+/// (`removeTreeNoFollow`); with `root`, nothing is removed through a symbolic link planted at a
+/// directory below it.
+func removeTreeForcibly(_ path: String, below root: String? = nil) {
+    _ = try? removeTreeNoFollow(path, below: root)
 }

@@ -118,8 +118,7 @@ public struct ModuleDownloader: Sendable {
         let zipPath = try cache.cachePath(module, "zip")
         let hashPath = try cache.cachePath(module, "ziphash")
         let dir = try cache.extractedDirectory(module)
-        try makeDirectories(try cache.downloadDirectory(path: module.path))
-        let lock = try FileLock(try cache.cachePath(module, "lock"))
+        let lock = try FileLock(try cache.cachePath(module, "lock"), below: cache.root)
         defer { lock.unlock() }
         removeStaleTemporaries(module, zipPath: zipPath, dir: dir)
         var warnings: [String] = []
@@ -174,7 +173,7 @@ public struct ModuleDownloader: Sendable {
         } else {
             // Streamed to a temporary file beside the final name (bounded memory whatever the
             // zip's size); removed on any failure, cancellation included.
-            let temp = try writeTemporaryFile(near: zipPath, [])
+            let temp = try writeTemporaryFile(near: zipPath, [], below: cache.root)
             newZip = temp
             do throws(ModuleCacheError) {
                 do { _ = try await proxy.zip(module, toFile: temp) } catch {
@@ -197,20 +196,17 @@ public struct ModuleDownloader: Sendable {
         // the lock) are already in place and are not read again.
         do throws(ModuleCacheError) {
             if let info, !infoCached, readSmallFile(infoPath, limit: ModuleProxyClient.maxInfoResponse) != info.raw {
-                try writeFileAtomically(infoPath, info.raw)
+                try writeFileAtomically(infoPath, info.raw, below: cache.root)
             }
             if !modCached {
-                try writeFileAtomically(modPath, goModBytes)
+                try writeFileAtomically(modPath, goModBytes, below: cache.root)
                 try rewriteVersionList(module.path)
             }
             if recordedZipHash != zipSum {
-                try writeFileAtomically(hashPath, Array(zipSum.description.utf8))
+                try writeFileAtomically(hashPath, Array(zipSum.description.utf8), below: cache.root)
             }
             if let newZip {
-                guard rename(newZip, zipPath) == 0 else {
-                    throw ModuleCacheError(.io, module: module, "rename \(newZip) \(zipPath): \(systemMessage(errno))")
-                }
-                syncDirectory(of: zipPath)
+                try renameInCache(newZip, to: zipPath, below: cache.root, module: module)
             }
         } catch {
             if let newZip { unlink(newZip) }
@@ -354,12 +350,15 @@ public struct ModuleDownloader: Sendable {
         // A symbolic link planted at the tree's name is not a tree: it is removed (as a link,
         // its target untouched) and the module extracted in its place.
         if isDirectoryNoFollow(dir) && !fileExists(partial) { return }
-        removeTreeForcibly(dir)
-        try writeFileAtomically(partial, [], module: module)
-        try makeDirectories(deletingLastPathComponent(dir))
+        try makeDirectories(deletingLastPathComponent(dir), below: cache.root)
+        removeTreeForcibly(dir, below: cache.root)
+        try writeFileAtomically(partial, [], module: module, below: cache.root)
         do {
             try ModuleZip.unzip(zipPath, module: module, to: dir,
-                                options: ModuleZip.UnzipOptions(readOnly: !writable))
+                                options: ModuleZip.UnzipOptions(readOnly: !writable, confinedBelow: cache.root))
+        } catch where error.code == .io {
+            // The cache, not the zip, refused (a full disk, a symbolic link below the root).
+            throw ModuleCacheError(.io, module: module, "\(plain(module.path))@\(plain(module.version)): \(error)")
         } catch {
             throw ModuleCacheError(.invalidZip, module: module, "\(plain(module.path))@\(plain(module.version)): \(error)")
         }
@@ -379,7 +378,7 @@ public struct ModuleDownloader: Sendable {
             for name in names where name.hasSuffix(".tmp") && name.hasPrefix(ev + ".") {
                 let rest = name.dropFirst(ev.count + 1)
                 if ["zip", "info", "mod", "ziphash", "partial"].contains(where: { rest.hasPrefix($0) && rest.dropFirst($0.count).dropLast(4).allSatisfy(\.isNumber) }) {
-                    unlink(downloadDir + "/" + name)
+                    removeTreeForcibly(downloadDir + "/" + name, below: cache.root)
                 }
             }
         }
@@ -387,7 +386,7 @@ public struct ModuleDownloader: Sendable {
         let leaf = lastPathComponent(dir)
         let tempPrefix = "." + String(decoding: Array(leaf.utf8).prefix(64), as: UTF8.self) + ".gomodkit-unzip-"
         if let names = try? FileManager.default.contentsOfDirectory(atPath: parent) {
-            for name in names where name.hasPrefix(tempPrefix) { removeTreeForcibly(parent + "/" + name) }
+            for name in names where name.hasPrefix(tempPrefix) { removeTreeForcibly(parent + "/" + name, below: cache.root) }
         }
     }
 
@@ -395,7 +394,7 @@ public struct ModuleDownloader: Sendable {
     /// `list.lock`.
     private func rewriteVersionList(_ path: ByteString) throws(ModuleCacheError) {
         let dir = try cache.downloadDirectory(path: path)
-        let lock = try FileLock(dir + "/list.lock")
+        let lock = try FileLock(dir + "/list.lock", below: cache.root)
         defer { lock.unlock() }
         let names = (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []
         var versions: [ByteString] = []
@@ -406,6 +405,6 @@ public struct ModuleDownloader: Sendable {
         Semver.sort(&versions)
         var data: [UInt8] = []
         for v in versions { data += v.bytes + [0x0A] }
-        if readSmallFile(dir + "/list", limit: 16 << 20) != data { try writeFileAtomically(dir + "/list", data) }
+        if readSmallFile(dir + "/list", limit: 16 << 20) != data { try writeFileAtomically(dir + "/list", data, below: cache.root) }
     }
 }

@@ -34,12 +34,20 @@ extension ModuleZip {
         public var readOnly: Bool
         /// How normalisation collisions are decided.
         public var volume: Volume
+        /// A root above the target (a module cache) below which no directory may be a symbolic
+        /// link: the target's parent is then opened, and its missing parents made, one
+        /// component at a time without following links (stricter than Go's `os.MkdirAll`; see
+        /// Docs/stricter-than-go.md). `nil` (default): directories above the target are
+        /// resolved as usual.
+        public var confinedBelow: String?
 
         /// Creates options.
-        public init(mode: ZipArchive.Mode = .strict, readOnly: Bool = true, volume: Volume = .probe) {
+        public init(mode: ZipArchive.Mode = .strict, readOnly: Bool = true, volume: Volume = .probe,
+                    confinedBelow: String? = nil) {
             self.mode = mode
             self.readOnly = readOnly
             self.volume = volume
+            self.confinedBelow = confinedBelow
         }
     }
 
@@ -83,15 +91,26 @@ extension ModuleZip {
         }
 
         let (parent, base) = splitTarget(target)
-        // Like Go's os.MkdirAll(dir): missing parent directories are created.
-        do throws(MakeDirectoryAllError) {
-            try makeDirectoryAll(String(decoding: parent, as: UTF8.self))
-        } catch {
-            throw ModuleZipError.system("mkdir \(goQuote(error.path.utf8))", error.code)
-        }
-        let parentFD = parent.withCString { open($0, O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
-        guard parentFD >= 0 else {
-            throw ModuleZipError.system("open \(goQuote(parent))", errno)
+        let parentFD: Int32
+        if let root = options.confinedBelow {
+            // Missing parents made, and every directory below the root opened, without
+            // following a symbolic link.
+            do throws(AtomicFileError) {
+                parentFD = try ConfinedDirectory.open(String(decoding: parent, as: UTF8.self), below: root, create: true)
+            } catch {
+                throw ModuleZipError(.io, message: error.description, systemError: error.code)
+            }
+        } else {
+            // Like Go's os.MkdirAll(dir): missing parent directories are created.
+            do throws(MakeDirectoryAllError) {
+                try makeDirectoryAll(String(decoding: parent, as: UTF8.self))
+            } catch {
+                throw ModuleZipError.system("mkdir \(goQuote(error.path.utf8))", error.code)
+            }
+            parentFD = parent.withCString { open($0, O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
+            guard parentFD >= 0 else {
+                throw ModuleZipError.system("open \(goQuote(parent))", errno)
+            }
         }
         defer { close(parentFD) }
         let (tempName, tempFD) = try makePrivateDirectory(in: parentFD, near: base)

@@ -46,6 +46,10 @@ struct DownloadCommand: AsyncParsableCommand {
     @Argument(help: "path@version (or path@latest / path@<query>).")
     var modules: [String] = []
 
+    /// How long a download cut short by `--deadline` may take to stop (remove its temporary
+    /// files) before it is abandoned.
+    static let deadlineGrace: Duration = .milliseconds(500)
+
     func run() async throws {
         let until = deadline?.fromNow
         guard !modules.isEmpty else { throw CLIFailure.input("go: no modules specified (see 'gomodkit download --help')") }
@@ -77,53 +81,49 @@ struct DownloadCommand: AsyncParsableCommand {
         let requests = parsed
         let limit = max(1, jobs)
         // Downloads run concurrently (each version under its own lock file); results are printed
-        // in argument order, as go prints them. When the deadline passes, the downloads running
-        // are cancelled (their temporary files removed) and none is started.
+        // in argument order, as go prints them. When the deadline passes, none is started, and
+        // each running one is cancelled and given `deadlineGrace` to remove its temporary
+        // files; one still held by a request in flight past that is abandoned (the next
+        // download of that version removes what it left, under its lock), so the command ends
+        // within that bound after the deadline, whatever --timeout allows a request.
         let notVerified = ModuleCacheError(.deadlineExceeded, "not verified: deadline exceeded")
-        let results = await withTaskGroup(of: (Int, Result<DownloadedModule, ModuleCacheError>)?.self) { group in
+        let results = await withTaskGroup(of: (Int, Result<DownloadedModule, ModuleCacheError>?).self) { group in
             var next = 0
             var done = 0
             var running = 0
-            var expired = false
             var out = [Result<DownloadedModule, ModuleCacheError>?](repeating: nil, count: total)
-            if let until {
-                group.addTask {
-                    try? await Task.sleep(until: until, clock: .continuous)
-                    return nil
-                }
-            }
             func add(_ i: Int) {
                 running += 1
                 let (path, query) = requests[i]
                 group.addTask {
-                    do throws(ModuleCacheError) {
-                        return (i, .success(try await downloader.download(path: path, query: query)))
-                    } catch {
-                        return (i, .failure(error))
+                    let result = await beforeDeadline(until, grace: Self.deadlineGrace) { () async -> Result<DownloadedModule, ModuleCacheError> in
+                        do throws(ModuleCacheError) {
+                            return .success(try await downloader.download(path: path, query: query))
+                        } catch {
+                            return .failure(error)
+                        }
                     }
+                    return (i, result)
                 }
             }
+            func expired() -> Bool { until.map { ContinuousClock.now >= $0 } ?? false }
             while next < min(limit, total) { add(next); next += 1 }
-            while running > 0, let answer = await group.next() {
-                guard let (i, r) = answer else {
-                    // The deadline: cancel what runs, start nothing more.
-                    expired = true
-                    group.cancelAll()
-                    continue
-                }
+            while running > 0, let (i, answer) = await group.next() {
                 running -= 1
                 // A download cut short by the deadline is not verified, not failed; a finding
                 // (mismatch, bad zip…) made before it stands.
-                if expired, case .failure(let error) = r, !error.isSecurityFailure {
+                switch answer {
+                case nil:
                     out[i] = .failure(notVerified)
-                } else {
+                case .failure(let error) where expired() && !error.isSecurityFailure:
+                    out[i] = .failure(notVerified)
+                case let r?:
                     out[i] = r
                 }
                 done += 1
                 if total > 1 { progress.show("gomodkit: downloaded \(done)/\(total)") }
-                if !expired, next < total { add(next); next += 1 }
+                if !expired(), next < total { add(next); next += 1 }
             }
-            group.cancelAll()
             return out.map { $0 ?? .failure(notVerified) }
         }
         progress.clear()

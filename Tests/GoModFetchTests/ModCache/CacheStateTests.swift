@@ -53,7 +53,7 @@ import Testing
         defer { LoopbackProxy.removeTree(root) }
         let path = root.path + "/" + String(repeating: "v", count: 250) + ".info"
         do {
-            try writeFileAtomically(path, Array("{}".utf8), module: Self.hello)
+            try writeFileAtomically(path, Array("{}".utf8), module: Self.hello, below: root.path)
             Issue.record("no error")
         } catch {
             #expect(error.code == .io)
@@ -207,5 +207,81 @@ import Testing
         let again = try GoReference.run(binary, ["download", "--gosum", goSumPath.path, "example.com/hello@v1.0.0"], environment: env)
         #expect(again.status == 0, "\(again.stderrText)")
         #expect(try ModuleDownloaderTests.finalFiles(cache, Self.hello) == ["info", "mod", "zip", "ziphash", "dir"])
+    }
+
+    /// Links planted at directories inside the cache (`cache/download/example.com/hello/@v`, and
+    /// `example.com` above the extracted tree): cmd/go follows both (Go 1.27.3 writes the `.info`,
+    /// `.mod`, `.zip`, `.ziphash`, `.lock` and `list` into the `@v` link's target and extracts the
+    /// module into the other's — see Docs/stricter-than-go.md); the download is refused with a
+    /// typed `.io` error naming the link and the rule, and nothing is written outside.
+    @Test func symlinkedDirectoryInCacheIsRefused() async throws {
+        let server = try LoopbackProxy()
+        defer { server.stop() }
+        let outside = try Self.outsideTree()
+        defer { LoopbackProxy.removeTree(outside) }
+        let root = try LoopbackProxy.tempDirectory("dirlink")
+        defer { LoopbackProxy.removeTree(root) }
+        let cache = ModuleCache(root: root.appendingPathComponent("mod").path)
+        let downloadDir = try cache.downloadDirectory(path: Self.hello.path)
+        try FileManager.default.createDirectory(atPath: deletingLastPathComponent(downloadDir), withIntermediateDirectories: true)
+        #expect(symlink(outside.path, downloadDir) == 0)
+        let downloader = ModuleDownloader(cache: cache, proxy: try LoopbackProxy.client(server.base()), checksumDatabase: nil,
+                                          goSum: try GoSum(parsing: Array(server.goSumText.utf8)))
+        do {
+            _ = try await downloader.download(Self.hello)
+            Issue.record("downloaded through a link at @v")
+        } catch {
+            #expect(error.code == .io)
+            let underlying = try #require(error.underlying as? AtomicFileError)
+            #expect(underlying.code == ELOOP)
+            #expect(underlying.path == downloadDir)
+            #expect(underlying.rule == ConfinedDirectory.rule(root: cache.root))
+            #expect(error.message.contains(downloadDir) && error.message.contains("never follow"), "\(error.message)")
+        }
+        Self.expectUntouched(outside)
+
+        // The link at @v gone; one at the extracted tree's parent directory instead.
+        #expect(unlink(downloadDir) == 0)
+        let parent = deletingLastPathComponent(try cache.extractedDirectory(Self.hello))
+        #expect(symlink(outside.path, parent) == 0)
+        do {
+            _ = try await downloader.download(Self.hello)
+            Issue.record("extracted through a link at example.com")
+        } catch {
+            #expect(error.code == .io, "\(error)")
+            #expect(error.message.contains("open directory \(parent): Too many levels of symbolic links"), "\(error.message)")
+        }
+        Self.expectUntouched(outside)
+
+        // Without the links the same download completes.
+        #expect(unlink(parent) == 0)
+        let result = try await downloader.download(Self.hello)
+        #expect(FileManager.default.fileExists(atPath: result.dir + "/hello.go"))
+    }
+
+    /// `ModuleZip.unzip` with `confinedBelow`: a link at a directory between the root and the
+    /// target refuses the extraction (`.io`, `ELOOP`) and nothing is written through it; a
+    /// missing parent is created.
+    @Test func unzipConfinedBelowRoot() throws {
+        let server = try LoopbackProxy()
+        defer { server.stop() }
+        let outside = try Self.outsideTree()
+        defer { LoopbackProxy.removeTree(outside) }
+        let root = try LoopbackProxy.tempDirectory("unzipconf")
+        defer { LoopbackProxy.removeTree(root) }
+        let zip = server.proxyDirectory.appendingPathComponent("example.com/hello/@v/v1.0.0.zip").path
+        #expect(symlink(outside.path, root.path + "/example.com") == 0)
+        let options = ModuleZip.UnzipOptions(readOnly: false, confinedBelow: root.path)
+        do {
+            try ModuleZip.unzip(zip, module: Self.hello, to: root.path + "/example.com/hello@v1.0.0", options: options)
+            Issue.record("extracted through a link")
+        } catch {
+            #expect(error.code == .io)
+            #expect(error.systemError == ELOOP, "\(error)")
+            #expect(error.description.contains("\(root.path)/example.com"), "\(error)")
+        }
+        Self.expectUntouched(outside)
+        try ModuleZip.unzip(zip, module: Self.hello, to: root.path + "/new/example.com/hello@v1.0.0", options: options)
+        #expect(FileManager.default.fileExists(atPath: root.path + "/new/example.com/hello@v1.0.0/hello.go"))
     }
 }
