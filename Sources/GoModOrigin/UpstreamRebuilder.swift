@@ -137,7 +137,7 @@ public actor UpstreamRebuilder {
     /// the exit status; serialised with this rebuilder's fetches.
     package func runGit(_ arguments: [String], in dir: String, url: String) throws(OriginError)
         -> (status: Int32, stdout: [UInt8], stderr: String) {
-        let lock = try lock(dir, url: url)
+        let lock = try self.lock(dir, url: url)
         defer { lock.unlock() }
         do {
             let result = try GitCommand(executable: git).run(arguments, in: dir, limit: 1 << 20)
@@ -162,7 +162,7 @@ public actor UpstreamRebuilder {
 
     /// Runs git in `dir`, failing with git's message on a non-zero status.
     package func run(_ arguments: [String], in dir: String, url: String) throws(OriginError) {
-        let lock = try lock(dir, url: url)
+        let lock = try self.lock(dir, url: url)
         defer { lock.unlock() }
         let result: GitCommand.Result
         do { result = try GitCommand(executable: git).run(arguments, in: dir, limit: 1 << 20) } catch {
