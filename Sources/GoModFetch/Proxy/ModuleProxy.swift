@@ -306,7 +306,8 @@ public struct ModuleProxyClient: Sendable {
         } direct: { source throws(ModuleProxyError) in
             let temp: String
             do throws(ModuleCacheError) {
-                temp = try writeTemporaryFile(near: FileManager.default.temporaryDirectory.path + "/gomodkit-direct.zip", [])
+                let tempDirectory = FileManager.default.temporaryDirectory.path
+                temp = try writeTemporaryFile(near: tempDirectory + "/gomodkit-direct.zip", [], below: tempDirectory)
             } catch {
                 throw ModuleProxyError(.writeFailed, error.message, module: module)
             }
