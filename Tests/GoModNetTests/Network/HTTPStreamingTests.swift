@@ -147,13 +147,12 @@ import Testing
         let error = await Self.streamError {
             _ = try await transport.stream(server.url.appendingPathComponent("t"), limit: 1000, redirects: .go, into: collector.sink)
         }
-        // `.timeout` is the proof (without the idle watchdog the 100 bytes arrive in 150 s and the
-        // call succeeds); the time bound is loose because a suite running beside this one may
-        // hold the cooperative pool's threads for a while.
+        // `.timeout` from the idle watchdog is the proof: without it the 100 bytes arrive in 150 s
+        // and the call succeeds. How many bytes arrived first is not asserted: a suite running
+        // beside this one may hold the cooperative pool's threads (the watchdog's) for minutes.
         let transportError = error as? HTTPTransportError
         #expect(transportError?.code == .timeout)
         #expect(transportError?.description.contains("no data for 0.5s") == true, "\(String(describing: error))")
-        #expect(collector.received.count < 100)
     }
 
     /// Half the body, then nothing: `.timeout` from the idle watchdog; the half went to the sink.
