@@ -23,8 +23,14 @@ package func gunzip(_ data: [UInt8], limit: Int, name: String) throws(ZipError) 
     guard flags & 0xE0 == 0 else { throw ZipError(.notAZip, entry: entry, detail: "gzip: reserved header flags set") }
     var at = 10
     let end = data.count - 8
+    // Go's `readString`: a name or comment with its terminating zero fits the reader's 512-byte
+    // buffer, else `ErrHeader`.
     func skipZeroTerminated() throws(ZipError) {
-        while at < end, data[at] != 0 { at += 1 }
+        let start = at
+        while at < end, data[at] != 0 {
+            at += 1
+            guard at - start < 512 else { throw ZipError(.notAZip, entry: entry, detail: "gzip: header field longer than 511 bytes") }
+        }
         guard at < end else { throw ZipError(.truncatedEntry, entry: entry, detail: "gzip: header field without its terminating zero") }
         at += 1
     }
@@ -39,6 +45,12 @@ package func gunzip(_ data: [UInt8], limit: Int, name: String) throws(ZipError) 
     if flags & 0x10 != 0 { try skipZeroTerminated() }
     if flags & 0x02 != 0 {
         guard at + 2 <= end else { throw ZipError(.truncatedEntry, entry: entry, detail: "gzip: truncated header CRC") }
+        // The low 16 bits of the CRC-32 of the header bytes before it (RFC 1952 2.3.1; Go's
+        // `readHeader` checks it, `ErrHeader`).
+        let digest = UInt16(data[at]) | UInt16(data[at + 1]) << 8
+        guard digest == UInt16(truncatingIfNeeded: CRC32.checksum(data[0..<at])) else {
+            throw ZipError(.notAZip, entry: entry, detail: "gzip: header CRC mismatch")
+        }
         at += 2
     }
     func le32(_ i: Int) -> UInt32 { UInt32(data[i]) | UInt32(data[i + 1]) << 8 | UInt32(data[i + 2]) << 16 | UInt32(data[i + 3]) << 24 }
