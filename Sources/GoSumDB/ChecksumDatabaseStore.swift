@@ -186,9 +186,6 @@ public struct FileChecksumDatabaseStore: ChecksumDatabaseStore {
     }
 
     /// Opens (creating) the lock file `target`, never through a symbolic link planted at its
-    /// name (`O_NOFOLLOW`); its directory is created only when missing, so the common case costs
-    /// one `open` instead of a walk up the path.
-    /// Opens (creating) the lock file `target`, never through a symbolic link planted at its
     /// name (`O_NOFOLLOW`) or at a directory below `root` (``ConfinedDirectory``); missing
     /// directories are created.
     private func openForWriting(_ target: String, below root: String) throws -> Int32 {
