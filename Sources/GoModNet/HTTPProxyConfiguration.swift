@@ -34,13 +34,19 @@ import Darwin
 /// `idna.Lookup.ToASCII` to both); such names are compared as given.
 public struct HTTPProxyConfiguration: Sendable, Hashable {
     /// `HTTP_PROXY` / `http_proxy`.
-    public var httpProxy: String
+    public var httpProxy: String { didSet { parsedHTTPProxy = Self.parseProxy(httpProxy) } }
     /// `HTTPS_PROXY` / `https_proxy`.
-    public var httpsProxy: String
+    public var httpsProxy: String { didSet { parsedHTTPSProxy = Self.parseProxy(httpsProxy) } }
     /// `NO_PROXY` / `no_proxy`.
-    public var noProxy: String
+    public var noProxy: String { didSet { noProxyRules = NoProxyRules(noProxy) } }
     /// Whether the process runs as a CGI handler (`REQUEST_METHOD` set).
     public var cgi: Bool
+
+    // The three values parsed once (httpproxy's `config.init`, run once per config), not per
+    // request and redirect hop.
+    private var parsedHTTPProxy: URL?
+    private var parsedHTTPSProxy: URL?
+    private var noProxyRules: NoProxyRules
 
     /// A configuration with the given values (all empty: never a proxy).
     public init(httpProxy: String = "", httpsProxy: String = "", noProxy: String = "", cgi: Bool = false) {
@@ -48,6 +54,9 @@ public struct HTTPProxyConfiguration: Sendable, Hashable {
         self.httpsProxy = httpsProxy
         self.noProxy = noProxy
         self.cgi = cgi
+        parsedHTTPProxy = Self.parseProxy(httpProxy)
+        parsedHTTPSProxy = Self.parseProxy(httpsProxy)
+        noProxyRules = NoProxyRules(noProxy)
     }
 
     /// No proxy for any request.
@@ -78,9 +87,9 @@ public struct HTTPProxyConfiguration: Sendable, Hashable {
         let scheme = url.scheme?.lowercased()
         let proxy: URL?
         if scheme == "https" {
-            proxy = Self.parseProxy(httpsProxy)
+            proxy = parsedHTTPSProxy
         } else if scheme == "http" {
-            proxy = Self.parseProxy(httpProxy)
+            proxy = parsedHTTPProxy
             if proxy != nil && cgi {
                 throw HTTPTransportError(.failed, url: redact(url),
                                          detail: "refusing to use HTTP_PROXY value in CGI environment; see golang.org/s/cgihttpproxy")
@@ -112,7 +121,7 @@ public struct HTTPProxyConfiguration: Sendable, Hashable {
         let ip = IPAddress(host)
         if let ip, ip.isLoopback { return false }
         let name = host.trimmingSpace().lowercased()
-        let rules = NoProxyRules(noProxy)
+        let rules = noProxyRules
         if rules.all { return false }
         if let ip {
             for rule in rules.ipRules where rule.matches(ip, port: port) { return false }
@@ -125,8 +134,8 @@ public struct HTTPProxyConfiguration: Sendable, Hashable {
 }
 
 /// The parsed `NO_PROXY` list (httpproxy's `config.init`).
-struct NoProxyRules {
-    enum IPRule {
+struct NoProxyRules: Hashable {
+    enum IPRule: Hashable {
         case cidr(IPNetwork)
         case address(IPAddress, port: String)
 
@@ -138,7 +147,7 @@ struct NoProxyRules {
         }
     }
 
-    struct DomainRule {
+    struct DomainRule: Hashable {
         /// With a leading `.`.
         var suffix: String
         var port: String
@@ -217,7 +226,7 @@ func splitHostPort(_ s: String) -> (Substring, Substring)? {
 }
 
 /// An IP address as 16 bytes (IPv4 as IPv4-mapped IPv6, as Go's `net.IP` compares them).
-struct IPAddress: Equatable {
+struct IPAddress: Hashable {
     var bytes: [UInt8]
     var isIPv4: Bool
 
@@ -243,7 +252,7 @@ struct IPAddress: Equatable {
     }
 
     /// Whether the address is IPv4-mapped (`::ffff:a.b.c.d`): Go's `To4` succeeds.
-    var isMappedIPv4: Bool { bytes.prefix(10).allSatisfy { $0 == 0 } && bytes[10] == 0xFF && bytes[11] == 0xFF }
+    var isMappedIPv4: Bool { Self.mapped(bytes) }
 
     /// Go's `net.IP.IsLoopback`: 127.0.0.0/8 (also IPv4-mapped), or `::1`.
     var isLoopback: Bool {
@@ -253,7 +262,7 @@ struct IPAddress: Equatable {
 }
 
 /// Go's `net.ParseCIDR` result and `IPNet.Contains`.
-struct IPNetwork {
+struct IPNetwork: Hashable {
     /// The network number: 4 bytes when IPv4 (also an IPv4-mapped IPv6 prefix, as Go's
     /// `networkNumberAndMask` reduces it), else 16.
     var network: [UInt8]

@@ -134,7 +134,8 @@ extension ModuleZip {
     public static func createFromGit(_ module: ModuleVersion, source: GitSource, output: Output = .none,
                                      options: CreateOptions = CreateOptions()) throws(ModuleZipError) -> GitCreated {
         let repo = GitRepository(source: source)
-        let stat = try statFromGit(module, source: source)
+        // The commit time is not part of the zip: no `git log` for it.
+        let stat = try resolveStat(module, repo: repo, withTime: false)
         let commit = stat.commit, dir = stat.directory.bytes
 
         // ReadZip, then re-root.
@@ -182,7 +183,13 @@ extension ModuleZip {
     /// `+incompatible` (`go1.27:cmd/go/internal/modfetch/coderepo.go` `convert`), and `findDir` —
     /// without archiving: what cmd/go's `codeRepo.Stat` and `GoMod` answer.
     public static func statFromGit(_ module: ModuleVersion, source: GitSource) throws(ModuleZipError) -> GitStat {
-        let repo = GitRepository(source: source)
+        try resolveStat(module, repo: GitRepository(source: source), withTime: true)
+    }
+
+    /// ``statFromGit(_:source:)``; without `withTime`, ``GitStat/time`` is left 0 (one `git log`
+    /// fewer, for ``createFromGit(_:source:output:options:)``, which does not report it).
+    private static func resolveStat(_ module: ModuleVersion, repo: GitRepository, withTime: Bool) throws(ModuleZipError) -> GitStat {
+        let source = repo.source
         let version = module.version.bytes
         guard Module.canonicalVersion(module.version).bytes == version else {
             throw ModuleZipError(.invalidModuleVersion, message: "version \(safeText(version)) is not canonical")
@@ -221,7 +228,7 @@ extension ModuleZip {
         let synthesized = goMod == nil
         let goModBytes = goMod ?? legacyGoMod(module.path)
         let goVersion: [UInt8] = synthesized ? [] : LaxGoVersion.languageVersion(ofGoMod: goModBytes)
-        return GitStat(commit: commit, time: try repo.commitTime(commit), directory: ByteString(dir), goMod: goModBytes,
+        return GitStat(commit: commit, time: withTime ? try repo.commitTime(commit) : 0, directory: ByteString(dir), goMod: goModBytes,
                        goModIsSynthesized: synthesized, goModHash: DirHash.hashGoMod(goModBytes),
                        goVersion: ByteString(goVersion))
     }
@@ -237,7 +244,7 @@ extension ModuleZip {
         }
         let version = module.version.bytes
         let suffix = Array("+incompatible".utf8)
-        let incompatible = version.count > suffix.count && Array(version.suffix(suffix.count)) == suffix
+        let incompatible = version.count > suffix.count && version.hasSuffix(suffix)
         let base = ByteString(incompatible ? Array(version.dropLast(suffix.count)) : version)
         let major = Semver.major(base).utf8String ?? ""
         if !Module.matchPathMajor(base, ByteString(layout.pathMajor)) {

@@ -26,7 +26,7 @@ public struct ChecksumDatabaseLookup: Sendable {
     public var zipHash: String? {
         for line in lines {
             let fields = line.bytes.split(separator: 0x20)
-            if fields.count == 3, !Array(fields[1]).reversed().starts(with: Array("/go.mod".utf8).reversed()) {
+            if fields.count == 3, !Array(fields[1]).hasSuffix(Array("/go.mod".utf8)) {
                 return String(decoding: fields[2], as: UTF8.self)
             }
         }

@@ -79,6 +79,23 @@ import Testing
         #expect(Config(noProxy: ":1").usesProxy(host: "example.com", port: "80"))
     }
 
+    /// The values are parsed once, at `init` and when a value is set: a configuration changed
+    /// after `init` answers as one made with the new values (rows of `proxyForURLTests`).
+    @Test func valuesSetAfterInitTakeEffect() throws {
+        let url = try #require(URL(string: "http://example.com/"))
+        var config = Config()
+        #expect(try config.proxy(for: url) == nil)
+        config.httpProxy = "proxy"
+        #expect(try config.proxy(for: url)?.absoluteString == "http://proxy")
+        config.noProxy = "example.com"
+        #expect(try config.proxy(for: url) == nil)
+        #expect(config == Config(httpProxy: "proxy", noProxy: "example.com"))
+        config.noProxy = ".example.com"
+        #expect(try config.proxy(for: url)?.absoluteString == "http://proxy")
+        config.httpsProxy = "secure.proxy.tld"
+        #expect(try config.proxy(for: try #require(URL(string: "https://secure.tld/")))?.absoluteString == "http://secure.proxy.tld")
+    }
+
     /// `TestFromEnvironment`, `…WithRequestMethod`, `…LowerCase`; the upper-case name wins
     /// (`getEnvAny("HTTP_PROXY", "http_proxy")`), an empty one does not count.
     @Test func fromEnvironment() {
