@@ -51,7 +51,7 @@ public struct RetryPolicy: Sendable {
         let clock = parts[4].split(separator: ":")
         guard clock.count == 3, let h = Int64(clock[0]), let mi = Int64(clock[1]), let s = Int64(clock[2]),
               h < 24, mi < 60, s < 61, day >= 1, day <= 31 else { return nil }
-        let epoch = IndexTimestamp.daysFromCivil(year: year, month: Int64(m + 1), day: day) * 86_400 + h * 3600 + mi * 60 + s
+        let epoch = Module.daysFromCivil(year: year, month: Int64(m + 1), day: day) * 86_400 + h * 3600 + mi * 60 + s
         let wait = Double(epoch) - now.timeIntervalSince1970
         return wait <= 0 ? .zero : .milliseconds(Int64(wait * 1000))
     }
