@@ -77,7 +77,7 @@ extension ProjectAudit {
             }
             let forbidden = Set(changes.flatMap(\.added)).filter { gainedName in
                 options.policy.forbidCapabilities.contains { Policy.capability($0, names: gainedName) }
-            }.sorted()
+            }.sortedByBytes()
             if !forbidden.isEmpty {
                 report.findings.append(AuditFinding(
                     rule: .policyForbiddenCapability,
@@ -88,7 +88,7 @@ extension ProjectAudit {
             report.findings.append(AuditFinding(
                 rule: .capabilityGained,
                 message: "\(String(decoding: path.bytes, as: UTF8.self)) \(from) → \(String(decoding: new.0.bytes, as: UTF8.self)) gains "
-                    + Set(changes.flatMap(\.added)).sorted().joined(separator: ", "),
+                    + Set(changes.flatMap(\.added)).sortedByBytes().joined(separator: ", "),
                 modulePath: path, moduleVersion: new.0, file: "go.sum", line: new.1, details: details))
         }
         report.checks.append(.init(

@@ -162,7 +162,11 @@ public actor DirectModuleFetcher: DirectModuleSource {
                 throw failure(module, error.message)
             }
         }
+        // cmd/go's gitRepo fetches everything at most once (fetchLevel): a failed shallow fetch
+        // and the pseudo-version's base-tag check would otherwise both fetch it all.
+        var fetchedAll = false
         func fetchAll() async throws(ModuleProxyError) {
+            guard !fetchedAll else { return }
             // cmd/go's fetchRefsLocked: heads and tags first, then unshallow in a second fetch.
             let result = try await git(["fetch", "-f", "--end-of-options", "origin", "refs/heads/*:refs/heads/*", "refs/tags/*:refs/tags/*"])
             guard result.status == 0 else { throw failure(module, "git fetch -f origin refs/heads/*:refs/heads/* refs/tags/*:refs/tags/*: exit status \(result.status)\n\(result.stderr)") }
@@ -170,6 +174,7 @@ public actor DirectModuleFetcher: DirectModuleSource {
                 let unshallow = try await git(["fetch", "--unshallow", "-f", "--end-of-options", "origin"])
                 guard unshallow.status == 0 else { throw failure(module, "git fetch --unshallow -f origin: exit status \(unshallow.status)\n\(unshallow.stderr)") }
             }
+            fetchedAll = true
         }
         func fetchOne(_ refspec: String) async throws(ModuleProxyError) {
             let result = try await git(["-c", "protocol.version=2", "fetch", "-f", "--depth=1", "--end-of-options", "origin", refspec])
@@ -204,7 +209,7 @@ public actor DirectModuleFetcher: DirectModuleSource {
                 var found: (ref: ByteString, hash: String)?
                 for (name, hash) in try await refs().refs where hash.hasPrefix(rev) {
                     if let found, found.hash != hash { throw failure(module, "invalid version: ambiguous revision \(rev)") }
-                    if found == nil || found!.ref > name { found = (name, hash) }
+                    if found.map({ $0.ref > name }) ?? true { found = (name, hash) }
                 }
                 if let found {
                     if found.ref == "HEAD" {

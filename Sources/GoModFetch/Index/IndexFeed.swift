@@ -36,7 +36,7 @@ public struct IndexTimestamp: Sendable, Hashable, Comparable, CustomStringConver
         guard b.count >= 20, let year = digits(0, 4), b[4] == 0x2D, let month = digits(5, 2), b[7] == 0x2D,
               let day = digits(8, 2), b[10] == 0x54, let hour = digits(11, 2), b[13] == 0x3A,
               let minute = digits(14, 2), b[16] == 0x3A, let second = digits(17, 2) else { return nil }
-        guard (1...12).contains(month), day >= 1, day <= Self.daysIn(month: month, year: year),
+        guard (1...12).contains(month), day >= 1, day <= Module.daysIn(month: month, year: year),
               hour < 24, minute < 60, second < 60 else { return nil }
         var i = 19
         var nanos: Int64 = 0
@@ -64,7 +64,7 @@ public struct IndexTimestamp: Sendable, Hashable, Comparable, CustomStringConver
             return nil
         }
         guard i == b.count else { return nil }
-        let days = Self.daysFromCivil(year: year, month: month, day: day)
+        let days = Module.daysFromCivil(year: year, month: month, day: day)
         self.seconds = days * 86_400 + hour * 3600 + minute * 60 + second - offset
         self.nanoseconds = Int32(nanos)
         self.text = text
@@ -92,45 +92,13 @@ public struct IndexTimestamp: Sendable, Hashable, Comparable, CustomStringConver
         var days = seconds / 86_400
         var rest = seconds % 86_400
         if rest < 0 { rest += 86_400; days -= 1 }
-        let (y, m, d) = civilFromDays(days)
+        let (y, m, d) = Module.civilFromDays(days)
         func pad(_ v: Int64, _ n: Int) -> String {
             let s = String(v)
             return String(repeating: "0", count: max(0, n - s.count)) + s
         }
         let frac = nanoseconds % 1000 == 0 ? pad(Int64(nanoseconds / 1000), 6) : pad(Int64(nanoseconds), 9)
         return "\(pad(y, 4))-\(pad(m, 2))-\(pad(d, 2))T\(pad(rest / 3600, 2)):\(pad(rest / 60 % 60, 2)):\(pad(rest % 60, 2)).\(frac)Z"
-    }
-
-    package static func daysIn(month: Int64, year: Int64) -> Int64 {
-        switch month {
-        case 2: return (year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)) ? 29 : 28
-        case 4, 6, 9, 11: return 30
-        default: return 31
-        }
-    }
-
-    /// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant, "chrono-Compatible
-    /// Low-Level Date Algorithms", `days_from_civil`).
-    package static func daysFromCivil(year: Int64, month: Int64, day: Int64) -> Int64 {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let doy = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return era * 146_097 + doe - 719_468
-    }
-
-    /// The inverse of ``daysFromCivil(year:month:day:)`` (`civil_from_days`).
-    package static func civilFromDays(_ z0: Int64) -> (Int64, Int64, Int64) {
-        let z = z0 + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        return (yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
     }
 
     /// Equality of instants (the texts may differ: `Z` versus `+00:00`).

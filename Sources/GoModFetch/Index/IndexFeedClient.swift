@@ -42,16 +42,22 @@ public struct RetryPolicy: Sendable {
             guard let seconds = Int64(text) else { return .seconds(Int64.max / 4) }
             return .seconds(seconds)
         }
-        // IMF-fixdate: "Sun, 06 Nov 1994 08:49:37 GMT".
+        // IMF-fixdate: "Sun, 06 Nov 1994 08:49:37 GMT": every number a fixed count of digits
+        // (day, hour, minute, second 2DIGIT; year 4DIGIT), so a hostile server's year cannot
+        // overflow the day arithmetic.
+        func number(_ part: Substring, digits: Int) -> Int64? {
+            guard part.utf8.count == digits, part.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return nil }
+            return Int64(part)
+        }
         let parts = text.split(separator: " ")
         guard parts.count == 6, parts[0].hasSuffix(","), parts[5] == "GMT",
-              let day = Int64(parts[1]), let year = Int64(parts[3]) else { return nil }
+              let day = number(parts[1], digits: 2), let year = number(parts[3], digits: 4) else { return nil }
         let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
         guard let m = months.firstIndex(of: String(parts[2])) else { return nil }
         let clock = parts[4].split(separator: ":")
-        guard clock.count == 3, let h = Int64(clock[0]), let mi = Int64(clock[1]), let s = Int64(clock[2]),
-              h < 24, mi < 60, s < 61, day >= 1, day <= 31 else { return nil }
-        let epoch = IndexTimestamp.daysFromCivil(year: year, month: Int64(m + 1), day: day) * 86_400 + h * 3600 + mi * 60 + s
+        guard clock.count == 3, let h = number(clock[0], digits: 2), let mi = number(clock[1], digits: 2),
+              let s = number(clock[2], digits: 2), h < 24, mi < 60, s < 61, day >= 1, day <= 31 else { return nil }
+        let epoch = Module.daysFromCivil(year: year, month: Int64(m + 1), day: day) * 86_400 + h * 3600 + mi * 60 + s
         let wait = Double(epoch) - now.timeIntervalSince1970
         return wait <= 0 ? .zero : .milliseconds(Int64(wait * 1000))
     }

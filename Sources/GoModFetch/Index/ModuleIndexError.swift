@@ -16,8 +16,6 @@ public struct ModuleIndexError: Error, Sendable, Hashable, CustomStringConvertib
         /// A full page whose entries all share one Timestamp: the feed cannot be paged past it
         /// without possibly missing entries (Docs/scan.md, "What is on disk": gaps).
         public static let cannotAdvance = Code(rawValue: "cannotAdvance")
-        /// A local cache file could not be written or read (it is rebuilt when corrupt).
-        public static let io = Code(rawValue: "io")
         /// The name.
         public var description: String { rawValue }
     }

@@ -316,7 +316,10 @@ public struct ModuleProxyClient: Sendable {
             guard size <= limit else { throw ModuleProxyError(.oversizeResponse, "downloaded zip file too large", module: module) }
             switch readFile(temp, limit: limit) {
             case .success(let data): return data
-            case .failure: throw ModuleProxyError(.directFailed, "reading \(temp): \(systemMessage(errno))", module: module)
+            case .failure(.open(let error)), .failure(.read(let error)):
+                throw ModuleProxyError(.directFailed, "reading \(temp): \(systemMessage(error.code))", module: module)
+            case .failure(.tooLarge):
+                throw ModuleProxyError(.oversizeResponse, "downloaded zip file too large", module: module)
             }
         }
     }
