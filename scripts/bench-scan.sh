@@ -30,19 +30,9 @@ gomodkit=$(cd "$(dirname "$gomodkit")" && pwd)/$(basename "$gomodkit")
 if [ ! -x "$sumdbserver" ]; then
   "$root/scripts/build-go-reference.sh" current "$root/Tests/Reference/sumdbserver" "$sumdbserver"
 fi
-if [ "${BENCH_SCAN_INNER:-}" != 1 ]; then
-  exec env BENCH_SCAN_INNER=1 unshare --user --map-root-user --net --mount "$0" "$gomodkit" "$sumdbserver"
-fi
-
-ip link set lo up
-T=$(mktemp -d)
-servers=()
-trap 'for p in "${servers[@]}"; do kill -KILL "$p" 2>/dev/null || true; done; rm -rf "$T"' EXIT
-printf '127.0.0.1 localhost example.test\n' > "$T/hosts"
-mount --bind "$T/hosts" /etc/hosts
-export HOME=$T/home GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL=$T/gitconfig
-mkdir -p "$HOME"
-printf '[user]\n\tname = t\n\temail = t@example.test\n[init]\n\tdefaultBranch = main\n' > "$GIT_CONFIG_GLOBAL"
+. "$root/scripts/lib/namespace.sh"
+ns_enter BENCH_SCAN_INNER "$gomodkit" "$sumdbserver"
+ns_setup
 
 echo "bench-scan: $REPOS repositories x $PER versions, ${LATENCY_MS} ms per request, --jobs $JOBS --per-host $PER_HOST"
 echo "machine: $(nproc) cores; $(uname -r)"

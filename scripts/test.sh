@@ -2,11 +2,12 @@
 # The whole test suite, as on a fresh machine: installs the Go reference toolchains and the
 # real-module corpus the differential tests compare against (ORACLE.md), then runs `swift test`.
 #
-# With no arguments the suite runs in two passes: first everything but the three end-to-end
-# runs in private namespaces (origin, direct downloads, the scan's loopback ecosystem), then
-# those three alone. They start git servers, go and x/mod's checksum database and keep both
-# cores busy for minutes; run beside them, the tests that bound a deadline or a wall time
-# measure the machine's load instead of GoModKit. Arguments are passed to one `swift test`.
+# With no arguments the suite runs in three passes: first everything but the timed suites
+# (below) and the three end-to-end runs in private namespaces (origin, direct downloads, the
+# scan's loopback ecosystem), then the timed suites, then those three alone. They start git
+# servers, go and x/mod's checksum database and keep both cores busy for minutes; run beside
+# them, the tests that bound a deadline or a wall time measure the machine's load instead of
+# GoModKit. Arguments are passed to one `swift test`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-go-reference.sh

@@ -305,7 +305,11 @@ public final class AdvisoryMatcher: Sendable {
 
     /// The advisory findings for `versions`.
     public func findings(_ versions: [ModuleVersion], repository: String) -> [ScanFinding] {
-        let relevant = records.withLock { all in versions.compactMap { $0.path.utf8String }.flatMap { all[$0] ?? [] } }
+        // Each path's records once, however many of its versions are new (the matcher goes
+        // through every record for every version).
+        var seen: Set<String> = []
+        let paths = versions.compactMap { $0.path.utf8String }.filter { seen.insert($0).inserted }
+        let relevant = records.withLock { all in paths.flatMap { all[$0] ?? [] } }
         guard !relevant.isEmpty else { return [] }
         return VulnerabilityScan.match(modules: versions, goVersion: nil, records: relevant).incidents.map { incident in
             let first = incident.advisories[0]

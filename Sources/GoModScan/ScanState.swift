@@ -144,7 +144,7 @@ public final class ScanState {
         walkTree(stateDirectory) { relative, isDirectory in
             if !isDirectory, !relative.contains("/"), relative.hasPrefix("shard-"), relative.hasSuffix(".sqlite") { names.append(relative) }
         }
-        for name in names.sorted() {
+        for name in names.sortedByBytes() {
             let state = try ScanState(path: stateDirectory + "/" + name)
             guard let known = try state.version(path: path, version: version) else { continue }
             var ref = known.origin?.ref

@@ -306,12 +306,13 @@ public final class Scanner {
             if batch.isEmpty { break }
             // Each path's repository: from the state when an earlier batch or pass resolved it,
             // else resolved now (outside the transaction: the hook is async), concurrently.
+            // (A set of the paths looked at: a batch of `ingestBatch` new paths is one state
+            // query each, not a quadratic scan of the unresolved list.)
             var units: [ByteString: PathUnit] = [:]
             var unresolved: [ByteString] = []
-            for (entry, _) in batch where units[entry.path] == nil {
-                if let stored = try storedUnit(entry.path) { units[entry.path] = stored } else if !unresolved.contains(entry.path) {
-                    unresolved.append(entry.path)
-                }
+            var looked: Set<ByteString> = []
+            for (entry, _) in batch where looked.insert(entry.path).inserted {
+                if let stored = try storedUnit(entry.path) { units[entry.path] = stored } else { unresolved.append(entry.path) }
             }
             for (path, unit) in try await resolveAll(unresolved) { units[path] = unit }
             let end = batch.last?.1 ?? position

@@ -24,13 +24,18 @@ import Testing
         var stderrBytes: [UInt8] = []
     }
 
-    /// Runs the built `gomodkit` binary (built by `swift build` / `swift test`).
-    static func gomodkit(_ arguments: [String], environment: [String: String]? = nil,
-                         currentDirectory: String? = nil) throws -> Result {
+    /// The built `gomodkit` binary (built by `swift build` / `swift test`).
+    static func binary() throws -> String {
         let candidates = [".build/debug/gomodkit", ".build/x86_64-unknown-linux-gnu/debug/gomodkit",
                           ".build/aarch64-unknown-linux-gnu/debug/gomodkit"]
-        let binary = try #require(candidates.map { root.appendingPathComponent($0).path }
+        return try #require(candidates.map { root.appendingPathComponent($0).path }
             .first { FileManager.default.isExecutableFile(atPath: $0) }, "build gomodkit first (swift build)")
+    }
+
+    /// Runs the built `gomodkit` binary.
+    static func gomodkit(_ arguments: [String], environment: [String: String]? = nil,
+                         currentDirectory: String? = nil) throws -> Result {
+        let binary = try binary()
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("gmk-cli-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }

@@ -123,7 +123,7 @@ import GoModTestSupport
         try Data("module example.com/m\n".utf8).write(to: URL(fileURLWithPath: source + "/go.mod"))
         try Data(count: 1 << 20).write(to: URL(fileURLWithPath: source + "/zeros.bin"))
         let zip = dir.path + "/m.zip"
-        let created = try Self.run(binary(), ["zip", "create", "--dir", source, "--module", "example.com/m",
+        let created = try Self.run(CLITests.binary(), ["zip", "create", "--dir", source, "--module", "example.com/m",
                                               "--version", "v1.0.0", "-o", zip])
         try #require(created.status == 0, "\(created)")
         return zip
@@ -136,7 +136,7 @@ import GoModTestSupport
         let zip = try Self.makeLargeModuleZip(in: dir)
         let target = dir.path + "/cache/example.com/m@v1.0.0"
         let result = try Self.run("/bin/bash", ["-c", "ulimit -f 64; trap '' XFSZ; exec \"$@\"", "bash",
-                                                try Self.binary(), "zip", "unzip", zip, target])
+                                                try CLITests.binary(), "zip", "unzip", zip, target])
         #expect(result.signal == nil, "\(result)")
         #expect(result.status != 0, "\(result)")
         #expect(result.stderr.contains("write \"zeros.bin\": \(String(cString: strerror(EFBIG)))"), "\(result)")
@@ -167,7 +167,7 @@ import GoModTestSupport
             echo "left: [$(ls -A "$1")]"; exit $status
             """
         let result = try Self.run("/usr/bin/unshare", ["-m", "/bin/sh", "-c", script, "sh", mountPoint,
-                                                       try Self.binary(), zip])
+                                                       try CLITests.binary(), zip])
         #expect(result.signal == nil, "\(result)")
         #expect(result.status != 0 && result.status != 90, "\(result)")
         #expect(result.stderr.contains(String(cString: strerror(ENOSPC))), "\(result)")
@@ -191,21 +191,14 @@ import GoModTestSupport
         }
     }
 
-    static func binary() throws -> String {
-        let candidates = [".build/debug/gomodkit", ".build/x86_64-unknown-linux-gnu/debug/gomodkit",
-                          ".build/aarch64-unknown-linux-gnu/debug/gomodkit"]
-        return try #require(candidates.map { CLITests.root.appendingPathComponent($0).path }
-            .first { FileManager.default.isExecutableFile(atPath: $0) }, "build gomodkit first (swift build)")
-    }
-
     /// Runs `gomodkit arguments` and checks the budget. The fastest of up to three runs is
     /// judged, so that a load spike on a shared machine does not fail the test; the budget is
     /// what the program needs, not what a busy machine gives it.
     static func withinBudget(_ arguments: [String], environment: [String] = []) throws -> Outcome {
         var best: Outcome?
         for _ in 0..<3 {
-            let outcome = environment.isEmpty ? try run(binary(), arguments)
-                : try run("/usr/bin/env", environment + [try binary()] + arguments)
+            let outcome = environment.isEmpty ? try run(CLITests.binary(), arguments)
+                : try run("/usr/bin/env", environment + [try CLITests.binary()] + arguments)
             #expect(outcome.signal == nil, "gomodkit \(arguments.prefix(3)): \(outcome)")
             #expect(outcome.maxRSSKiB <= budgetRSSKiB, "gomodkit \(arguments.prefix(3)): \(outcome)")
             if best == nil || outcome.wallSeconds < best!.wallSeconds { best = outcome }

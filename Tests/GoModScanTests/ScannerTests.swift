@@ -275,6 +275,25 @@ final class FakeEcosystem: Sendable {
         #expect(HostLimiter.host(of: "git@github.com:a/b.git") == "github.com")
     }
 
+    /// ossf/malicious-packages' MAL-2025-2545 (the fixture under ../shared) declares every
+    /// version of github.com/boltdb-go/bolt affected (`introduced: "0"`): each new version of a
+    /// unit is one finding under that id, however many versions of the path are new at once,
+    /// and a path the record does not name gets none.
+    @Test func advisoryMatcherFindsEachNewVersionOnce() async throws {
+        let tree = try GoReference.requireShared().appendingPathComponent("fixtures/advisories").path
+        let matcher = AdvisoryMatcher(sources: [.osv(tree)], transport: nil)
+        let path = "github.com/boltdb-go/bolt"
+        try await matcher.prepare([path, "github.com/boltdb/bolt"])
+        let versions = ["v1.3.1", "v1.3.2", "v1.4.0", "v2.0.0+incompatible"]
+        let modules = versions.map { ModuleVersion(path: ByteString(path), version: ByteString($0)) }
+            + [ModuleVersion(path: "github.com/boltdb/bolt", version: "v1.3.1")]
+        let findings = matcher.findings(modules, repository: "https://github.com/boltdb-go/bolt")
+        #expect(findings.map(\.kind) == Array(repeating: .advisory, count: versions.count), "\(findings)")
+        #expect(findings.map(\.path) == Array(repeating: path, count: versions.count))
+        #expect(Set(findings.map(\.version)) == Set(versions))
+        #expect(findings.map(\.rule) == Array(repeating: "MAL-2025-2545", count: versions.count))
+    }
+
     @Test func mergeReportsMissingShards() throws {
         let dir = scratch()
         let f = ScanFinding(kind: .typosquat, path: "github.com/x/y", version: "v1.0.0", repository: "https://github.com/x/y", message: "m")

@@ -45,15 +45,25 @@ extension GoEnvironment {
                                  direct: source)
     }
 
-    /// cmd/go's repository resolution over this environment (GOINSECURE, GOVCS, GOPRIVATE),
-    /// probing schemes with `git ls-remote`.
-    func repositoryResolver(timeout: Double) throws(CLIFailure) -> RepositoryResolver {
-        let configuration: RepositoryResolver.Configuration
-        do { configuration = try RepositoryResolver.Configuration(environment: self) } catch {
+    /// The proxy list over `transport`, without `direct` fetching.
+    func proxy(transport: any HTTPTransport) throws(CLIFailure) -> ModuleProxyClient {
+        do { return ModuleProxyClient(configuration: try proxyConfiguration(), transport: transport) } catch {
+            throw .input("go: \(error)")
+        }
+    }
+
+    /// cmd/go's repository resolution settings of this environment (GOINSECURE, GOVCS, GOPRIVATE).
+    func repositoryResolverConfiguration() throws(CLIFailure) -> RepositoryResolver.Configuration {
+        do { return try RepositoryResolver.Configuration(environment: self) } catch {
             throw CLIFailure.input("go: \(error.message)")
         }
-        return RepositoryResolver(configuration: configuration, transport: DefaultHTTPTransport(timeout: timeout),
-                                  ping: { vcs, url in vcs == "git" && GitRefLister.ping(url: url) })
+    }
+
+    /// cmd/go's repository resolution over this environment, probing schemes with
+    /// `git ls-remote`.
+    func repositoryResolver(timeout: Double) throws(CLIFailure) -> RepositoryResolver {
+        RepositoryResolver(configuration: try repositoryResolverConfiguration(), transport: DefaultHTTPTransport(timeout: timeout),
+                           ping: { vcs, url in vcs == "git" && GitRefLister.ping(url: url) })
     }
 
     func checksumDatabase(offline: Bool, timeout: Double) throws(CLIFailure) -> ChecksumDatabase? {

@@ -153,10 +153,7 @@ struct ScanRun: AsyncParsableCommand {
         let goEnvironment = try GoEnvironment.forCommand()
         let limiter = HostLimiter(limit: perHost)
         let transport = PoliteTransport(DefaultHTTPTransport(timeout: timeout), limiter: limiter)
-        let resolverConfiguration: RepositoryResolver.Configuration
-        do { resolverConfiguration = try RepositoryResolver.Configuration(environment: goEnvironment) } catch {
-            throw CLIFailure.input("go: \(error.message)")
-        }
+        let resolverConfiguration = try goEnvironment.repositoryResolverConfiguration()
         let resolver = ScanResolver {
             RepositoryResolver(configuration: resolverConfiguration, transport: transport, ping: { vcs, url in
                 guard vcs == "git" else { return false }
@@ -178,10 +175,7 @@ struct ScanRun: AsyncParsableCommand {
             let lister = ScanRefLister(limiter: limiter)
             hooks.listRefs = { root in try await lister.list(root) }
         }
-        let proxy: ModuleProxyClient
-        do { proxy = ModuleProxyClient(configuration: try goEnvironment.proxyConfiguration(), transport: transport) } catch {
-            throw CLIFailure.input("go: \(error)")
-        }
+        let proxy = try goEnvironment.proxy(transport: transport)
         if !noOrigin {
             hooks.origin = { module in
                 do {
