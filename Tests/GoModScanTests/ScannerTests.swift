@@ -7,6 +7,7 @@ import GoModNet
 import GoModFetch
 import GoModTestSupport
 import GoModOrigin
+import GoModAdvisories
 
 /// A small ecosystem in memory: the mirror's `.info` Origins and each repository's refs now.
 final class FakeEcosystem: Sendable {
