@@ -128,17 +128,32 @@ enum StateFiles {
     }
 }
 
-/// An exclusive advisory lock (`flock`) on a file, held until ``release()`` or process exit: two
-/// runs of the same shard on one state directory would interleave their journals.
+/// An exclusive advisory lock (`flock`) on a file, held until the owner is released or the
+/// process exits: two runs of the same shard on one state directory would interleave their
+/// journals.
 final class StateLock {
     private let fd: Int32
 
-    /// Takes the lock on `path` (created when missing) without waiting.
+    /// How long a busy lock is waited for before the state counts as held by another scan.
+    /// A lock stays busy for a moment after its holder closed it when a child process was being
+    /// spawned at that instant: the child holds a copy of the descriptor (and of its `flock`)
+    /// until its `exec` closes it (`O_CLOEXEC`). An embedding process that spawns git or go
+    /// beside a scan (the test suite does) meets that window.
+    static let busyWait: Duration = .seconds(2)
+
+    /// Takes the lock on `path` (created when missing), waiting at most ``busyWait`` for it.
     init(_ path: String) throws(ScanError) {
         let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw ScanError(.io, "open \(path): \(systemMessage(errno))") }
-        guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
+        let clock = ContinuousClock()
+        let giveUp = clock.now + Self.busyWait
+        while flock(fd, LOCK_EX | LOCK_NB) != 0 {
             let e = errno
+            if e == EINTR { continue }
+            if e == EWOULDBLOCK && clock.now < giveUp {
+                usleep(20_000)
+                continue
+            }
             close(fd)
             if e == EWOULDBLOCK {
                 throw ScanError(.io, "\(path): another scan holds this state (lock busy)")
