@@ -195,7 +195,7 @@ let package = Package(
         .testTarget(
             name: "GoModSupplyChainTests",
             dependencies: [
-                "GoModCore", "GoModZip", "GoSumDB", "GoModFetch", "GoModVCS", "GoModSupplyChain",
+                "GoModCore", "GoModZip", "GoSumDB", "GoModFetch", "GoModVCS", "GoModOrigin", "GoModSupplyChain",
                 "GoModTestSupport",
             ],
             swiftSettings: strictSettings

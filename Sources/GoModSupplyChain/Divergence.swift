@@ -1,6 +1,7 @@
 public import GoModCore
 public import GoModZip
 public import GoModVCS
+public import GoModOrigin
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
@@ -43,37 +44,9 @@ public enum Divergence {
     // MARK: - .info
 
     /// The `Origin` section of a proxy `.info` document (cmd/go ≥ 1.19, `codehost.Origin`;
-    /// https://go.dev/ref/mod#goproxy-protocol). Every field is optional.
-    public struct Origin: Sendable, Hashable, Codable {
-        /// `VCS`, e.g. `git`.
-        public var vcs: String?
-        /// `URL`: the repository.
-        public var url: String?
-        /// `Subdir`: the module's directory in the repository.
-        public var subdir: String?
-        /// `Hash`: the commit that was archived.
-        public var hash: String?
-        /// `Ref`: the ref that named it, e.g. `refs/tags/v1.3.1`.
-        public var ref: String?
-        /// `TagPrefix`.
-        public var tagPrefix: String?
-        /// `TagSum`.
-        public var tagSum: String?
-        /// `RepoSum`.
-        public var repoSum: String?
-
-        /// An origin.
-        public init(vcs: String? = nil, url: String? = nil, subdir: String? = nil, hash: String? = nil,
-                    ref: String? = nil, tagPrefix: String? = nil, tagSum: String? = nil, repoSum: String? = nil) {
-            self.vcs = vcs; self.url = url; self.subdir = subdir; self.hash = hash
-            self.ref = ref; self.tagPrefix = tagPrefix; self.tagSum = tagSum; self.repoSum = repoSum
-        }
-
-        enum CodingKeys: String, CodingKey {
-            case vcs = "VCS", url = "URL", subdir = "Subdir", hash = "Hash", ref = "Ref"
-            case tagPrefix = "TagPrefix", tagSum = "TagSum", repoSum = "RepoSum"
-        }
-    }
+    /// https://go.dev/ref/mod#goproxy-protocol): GoModOrigin's ``ModuleOrigin``, the one model
+    /// of it in the package (every field optional; the JSON keys cmd/go writes).
+    public typealias Origin = ModuleOrigin
 
     /// A proxy `.info` document: `{"Version": …, "Time": …, "Origin": {…}}` (cmd/go's
     /// `modfetch.RevInfo`).

@@ -5,6 +5,7 @@ import Testing
 @testable import GoSumDB
 @testable import GoModFetch
 @testable import GoModVCS
+import GoModOrigin
 @testable import GoModSupplyChain
 import GoModTestSupport
 
