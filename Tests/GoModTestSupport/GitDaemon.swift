@@ -46,8 +46,10 @@ package final class GitDaemon: @unchecked Sendable {
     /// Starts the daemon and waits until it accepts connections.
     package func start() throws {
         let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["git", "daemon", "--reuseaddr", "--listen=127.0.0.1", "--port=\(port)", "--base-path=\(base)",
+        // git-daemon itself, not `git daemon`: the `git` wrapper runs it as a child and does not
+        // pass SIGTERM on.
+        p.executableURL = URL(fileURLWithPath: Self.execPath() + "/git-daemon")
+        p.arguments = ["--reuseaddr", "--listen=127.0.0.1", "--port=\(port)", "--base-path=\(base)",
                        "--export-all", "--enable=upload-pack", base]
         p.standardOutput = FileHandle.nullDevice
         p.standardError = FileHandle.nullDevice
@@ -65,13 +67,31 @@ package final class GitDaemon: @unchecked Sendable {
     package func stop() {
         guard let p = process else { return }
         process = nil
+        // Not `waitUntilExit` (it spins a run loop when called off the main thread).
         if p.isRunning { p.terminate() }
-        p.waitUntilExit()
+        for _ in 0..<40 where p.isRunning { usleep(50_000) }
+        if p.isRunning { kill(p.processIdentifier, SIGKILL) }
+        for _ in 0..<40 where p.isRunning { usleep(50_000) }
         // Its forked children serving a connection end with that connection.
         for _ in 0..<100 where Self.accepts(port) { usleep(50_000) }
     }
 
     deinit { stop() }
+
+    /// `git --exec-path`.
+    static func execPath() -> String {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = ["git", "--exec-path"]
+        let out = Pipe()
+        p.standardOutput = out
+        p.standardError = FileHandle.nullDevice
+        guard (try? p.run()) != nil else { return "/usr/lib/git-core" }
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        for _ in 0..<100 where p.isRunning { usleep(10_000) }
+        let path = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        return path.isEmpty ? "/usr/lib/git-core" : path
+    }
 
     /// Whether something accepts a TCP connection on 127.0.0.1:`port`.
     package static func accepts(_ port: Int) -> Bool {
