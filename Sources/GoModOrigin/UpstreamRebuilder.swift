@@ -188,8 +188,9 @@ public actor UpstreamRebuilder {
         return dir
     }
 
-    /// Removes the work directory of `url` (the bare repository, its `.info` key file and its
-    /// `.lock`), holding its lock so that no git command of another process is inside it; no
+    /// Removes the work directory of `url` (the bare repository and its `.info` key file; the
+    /// empty `<dir>.lock` stays, as removing a lock file others may hold is racy), holding its
+    /// lock so that no git command of another process is inside it; no
     /// directory below the module cache is followed if it is a symbolic link. A missing
     /// directory is success. (The scan removes each repository's clone once its unit is done.)
     public func removeWorkDirectory(url: String) async throws(OriginError) {

@@ -96,7 +96,9 @@ public struct ScanOutcome: Sendable {
     /// Units that could not be checked (unit key, reason): the pass stays open and the next run
     /// retries them.
     public var failedUnits: [(unit: String, reason: String)]
-    /// Every finding of the pass (empty when incomplete), in output order.
+    /// Every finding of the pass, in output order; when the pass is incomplete, the findings of
+    /// the units committed so far (a finding wins over "incomplete": exit 1, not 3), in the same
+    /// order, and no output file is written.
     public var findings: [ScanFinding]
     /// Whether the pass completed and its output was written.
     public var complete: Bool { failedUnits.isEmpty }
@@ -235,7 +237,12 @@ public final class Scanner {
         failed.sort { Array($0.unit.utf8).lexicographicallyPrecedes(Array($1.unit.utf8)) }
         var outcome = ScanOutcome(pass: pass, resumed: resumed, newVersions: newVersions, units: total,
                                   unitsProcessed: processed, failedUnits: failed, findings: [])
-        guard failed.isEmpty else { return outcome }
+        guard failed.isEmpty else {
+            for row in try db.query("SELECT records FROM pass_units WHERE pass = ?1 AND done = 1 ORDER BY unit", [.integer(pass)]) {
+                for line in (row[0].bytes ?? []).split(separator: 0x0A) { if let f = ScanFinding(jsonLine: line) { outcome.findings.append(f) } }
+            }
+            return outcome
+        }
 
         // Output: every unit's lines in key order.
         var bytes: [UInt8] = []

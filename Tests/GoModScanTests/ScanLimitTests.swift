@@ -173,4 +173,20 @@ import GoModFetch
         #expect(retried.complete)
         #expect(retried.findings.map(\.kind) == [.divergence, .tagMoved])
     }
+
+    @Test func anIncompletePassReportsTheFindingsOfTheUnitsItCommitted() async throws {
+        let (reference, entries) = FakeEcosystem.planted()
+        let box = try Sandbox()
+        let whole = try await Scanner(options: ScanOptions(stateDirectory: box.sub("whole"), now: { 1 }), hooks: reference.hooks)
+            .run(input: .list(entries, name: "planted"))
+        let (eco, _) = FakeEcosystem.planted()
+        eco.failing.withLock { $0 = ["https://github.com/acme/widget"] }
+        let part = try await Scanner(options: ScanOptions(stateDirectory: box.sub("part"), now: { 1 }), hooks: eco.hooks)
+            .run(input: .list(entries, name: "planted"))
+        #expect(!part.complete)
+        // Everything but the failed repository's findings, in the same order.
+        #expect(!part.findings.isEmpty)
+        #expect(part.findings == whole.findings.filter { $0.repository != "https://github.com/acme/widget" })
+        #expect(whole.findings.contains { $0.repository == "https://github.com/acme/widget" })
+    }
 }

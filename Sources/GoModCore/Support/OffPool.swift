@@ -7,8 +7,8 @@ import Synchronization
 /// (the scan's other units, the HTTP transports' watchdogs). The queue may use more threads than
 /// there are cores, so many waits can be outstanding at once.
 ///
-/// The one package helper for this; the scan's `git ls-remote` runs and the rebuilder's git
-/// commands go through it.
+/// The package helper for this: the rebuilder's git commands (`GitCommand.runOffPool`,
+/// `UpstreamRebuilder`) go through it.
 package enum OffPool {
     private static let queue = DispatchQueue(label: "gomodkit.off-pool", attributes: .concurrent)
 

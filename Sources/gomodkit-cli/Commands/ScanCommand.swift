@@ -289,7 +289,14 @@ struct ScanRun: AsyncParsableCommand {
             }
             if !follow {
                 if !outcome.complete {
-                    throw CLIFailure(code: scanIncomplete, message: "gomodkit scan: \(outcome.failedUnits.count) repositories not checked; run again to resume")
+                    let note = "gomodkit scan: \(outcome.failedUnits.count) repositories not checked; run again to resume"
+                    // A finding wins over "incomplete" (exit 1, not 3), except for a batch engine,
+                    // which must retry the shard.
+                    if !outcome.findings.isEmpty && !findingsExitZero {
+                        for finding in outcome.findings { print(finding.text) }
+                        throw CLIFailure(code: CLIFailure.verificationFailed, message: note + " (findings of the repositories checked so far above)")
+                    }
+                    throw CLIFailure(code: scanIncomplete, message: note)
                 }
                 for finding in outcome.findings { print(finding.text) }
                 if !outcome.findings.isEmpty && !findingsExitZero {
