@@ -37,6 +37,10 @@ public struct ContentCheck: Sendable, Hashable, Codable {
         public var matches: Bool
         /// Why the rebuild failed, if it did.
         public var error: String?
+        /// The failure's ``OriginError/Code`` name (``OriginError/Code/rawValue``), if it
+        /// failed: ``OriginError/Code/unreachable`` or ``OriginError/Code/diskLimit`` say
+        /// nothing about the repository's contents (retry), the others are answers from it.
+        public var errorCode: String? = nil
     }
 
     /// The conclusion.
@@ -101,7 +105,8 @@ extension OriginChecker {
                 let hash = made.created.hash.description
                 rebuilt.append(.init(candidate: candidate, commit: made.commit, hash: hash, matches: hash == expected))
             } catch {
-                rebuilt.append(.init(candidate: candidate, commit: commit ?? "", hash: "", matches: false, error: error.message))
+                rebuilt.append(.init(candidate: candidate, commit: commit ?? "", hash: "", matches: false, error: error.message,
+                                     errorCode: error.code.rawValue))
             }
         }
         if let hash = result.origin?.hash, !hash.isEmpty {

@@ -28,6 +28,8 @@ public struct OriginError: Error, Sendable, Hashable, CustomStringConvertible {
             case unsupportedVCS
             case invalidOrigin
             case invalidRefListing
+            case unreachable
+            case diskLimit
         }
 
         fileprivate let backing: Backing
@@ -79,6 +81,16 @@ public struct OriginError: Error, Sendable, Hashable, CustomStringConvertible {
         public static let invalidOrigin = Code(.invalidOrigin)
         /// `git ls-remote` printed a line that is not `<40 hex> <ref>`, or more than the limit.
         public static let invalidRefListing = Code(.invalidRefListing)
+
+        /// The repository could not be reached, or a transfer from it did not finish: git reported
+        /// a transport failure (connection refused or reset, a name that did not resolve, a
+        /// timeout, HTTP 5xx or 429, a connection cut mid-transfer) or the fetch was cancelled.
+        /// Unlike ``listingFailed`` it says nothing about the repository's contents: retrying
+        /// may succeed.
+        public static let unreachable = Code(.unreachable)
+        /// A repository's work directory grew past the rebuilder's disk limit
+        /// (``UpstreamRebuilder/init(modcache:git:diskLimit:)``).
+        public static let diskLimit = Code(.diskLimit)
 
         /// The code's name, such as `multipleMetaTags`.
         public var rawValue: String { backing.rawValue }

@@ -24,6 +24,9 @@ public struct ScanError: Error, Sendable, Hashable, CustomStringConvertible {
         /// The pass ended with units that could not be checked; they are retried by the next
         /// run: exit 3.
         public static let incomplete = Code(rawValue: "incomplete")
+        /// A unit passed a per-unit limit (``ScanOptions/unitTimeLimit``, the rebuilder's disk
+        /// limit): it is not committed and the next run retries it: exit 3.
+        public static let unitLimit = Code(rawValue: "unitLimit")
         /// The name.
         public var description: String { rawValue }
     }

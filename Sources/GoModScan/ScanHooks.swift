@@ -63,6 +63,11 @@ public struct ScanHooks: Sendable {
     public var advisories: (@Sendable ([ModuleVersion], String) async throws -> [ScanFinding])?
     /// Capability diff of a new version against the module's previous version.
     public var capabilities: (@Sendable (_ new: ModuleVersion, _ previous: ModuleVersion, _ repository: String) async throws -> [ScanFinding])?
+    /// Called once a unit is done in this run — committed, or given up (an error, a limit) —
+    /// with its key (the repository URL for a resolved unit); the standard one removes the
+    /// repository's rebuild clone (``RebuildVerdicts/finish(repository:)``). Not called for a
+    /// unit a previous run finished.
+    public var unitFinished: (@Sendable (String) async -> Void)?
 
     /// Hooks; the default resolver knows the static hosts only (``ScanResolver/offline()``).
     public init(resolve: @escaping @Sendable (ByteString) async throws -> RepoRoot? = ScanResolver.offline().resolve,
@@ -71,7 +76,8 @@ public struct ScanHooks: Sendable {
                 verdict: (@Sendable (VerdictRequest) async throws -> [ScanFinding])? = nil,
                 prepareAdvisories: (@Sendable (Set<String>) async throws -> Void)? = nil,
                 advisories: (@Sendable ([ModuleVersion], String) async throws -> [ScanFinding])? = nil,
-                capabilities: (@Sendable (ModuleVersion, ModuleVersion, String) async throws -> [ScanFinding])? = nil) {
+                capabilities: (@Sendable (ModuleVersion, ModuleVersion, String) async throws -> [ScanFinding])? = nil,
+                unitFinished: (@Sendable (String) async -> Void)? = nil) {
         self.resolve = resolve
         self.listRefs = listRefs
         self.origin = origin
@@ -79,6 +85,7 @@ public struct ScanHooks: Sendable {
         self.prepareAdvisories = prepareAdvisories
         self.advisories = advisories
         self.capabilities = capabilities
+        self.unitFinished = unitFinished
     }
 }
 
@@ -204,6 +211,14 @@ public struct ScanRefLister: Sendable {
 /// rebuild of the current tag). A benign retag (same content under a new commit) and a deleted
 /// tag whose recorded commit still rebuilds are no divergence. A version the checksum database
 /// does not know (GONOSUMDB, private) has nothing to compare with: no finding.
+///
+/// Only answers from the repository are verdicts. A rebuild that could not reach it (the
+/// rebuilder's ``OriginError/Code/unreachable``: connection refused, timeout, a transfer cut
+/// short, HTTP 5xx) or a checksum database that could not be read throws
+/// ``ScanError/Code/network``; a work directory past the rebuilder's disk limit
+/// (``OriginError/Code/diskLimit``) throws ``ScanError/Code/unitLimit``: the unit is not
+/// committed, the run exits 3 and the next run asks again. A ref or commit the server does not
+/// have, or content that differs, stays a verdict.
 public struct RebuildVerdicts: Sendable {
     /// The checksum database's `h1:` for a version; `nil`: not in the database. Throwing (the
     /// database could not be read) makes the unit incomplete.
@@ -212,13 +227,24 @@ public struct RebuildVerdicts: Sendable {
     public var rebuilder: UpstreamRebuilder
     /// Per-host politeness for the fetches (nil: none).
     public var limiter: HostLimiter?
+    /// Whether ``finish(repository:)`` keeps the repository's clone (`--keep-clones`).
+    public var keepClones: Bool
 
     /// Verdicts.
     public init(expectedHash: @escaping @Sendable (ModuleVersion) async throws -> String?, rebuilder: UpstreamRebuilder,
-                limiter: HostLimiter? = nil) {
+                limiter: HostLimiter? = nil, keepClones: Bool = false) {
         self.expectedHash = expectedHash
         self.rebuilder = rebuilder
         self.limiter = limiter
+        self.keepClones = keepClones
+    }
+
+    /// The end of a unit (``ScanHooks/unitFinished``): the repository's clone in the rebuilder's
+    /// VCS cache is removed (ECOSYSTEM-SCAN.md §6.2: per-repository clones deleted after their
+    /// unit), unless ``keepClones``. A clone that cannot be removed is left for the next run.
+    public func finish(repository: String) async {
+        guard !keepClones else { return }
+        try? await rebuilder.removeWorkDirectory(url: repository)
     }
 
     /// The expected hash from a checksum database client (GOSUMDB).
@@ -233,7 +259,11 @@ public struct RebuildVerdicts: Sendable {
 
     /// The findings for `request`.
     public func verdict(_ request: VerdictRequest) async throws -> [ScanFinding] {
-        guard let expected = try await expectedHash(request.module) else { return [] }
+        let known: String?
+        do { known = try await expectedHash(request.module) } catch let error as ScanError { throw error } catch {
+            throw ScanError(.network, "checksum database: \(request.module): \(errorText(error))")
+        }
+        guard let expected = known else { return [] }
         let kind: OriginVerdict.Kind = switch request.reason {
         case .tagMoved: .refMoved
         case .tagDeleted: .refDeleted
@@ -253,6 +283,15 @@ public struct RebuildVerdicts: Sendable {
             content = await check()
         }
         guard let content else { return [] }
+        for failed in content.rebuilt {
+            guard let error = failed.error else { continue }
+            let what = "\(root.repoURL): rebuilding \(request.module) at the \(failed.candidate == "current" ? "tag now" : "recorded commit")"
+            switch failed.errorCode {
+            case OriginError.Code.unreachable.rawValue: throw ScanError(.network, "\(what): \(error)")
+            case OriginError.Code.diskLimit.rawValue: throw ScanError(.unitLimit, "\(what): \(error)")
+            default: continue
+            }
+        }
         let current = content.rebuilt.first { $0.candidate == "current" && $0.error == nil }
         let recorded = content.rebuilt.first { $0.candidate == "recorded" && $0.error == nil }
         let diverges = content.outcome == .contentDiverges || (content.outcome == .refMoved && current != nil)

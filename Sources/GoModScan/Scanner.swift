@@ -2,6 +2,7 @@ public import GoModCore
 import GoModOrigin
 import GoModSupplyChain
 public import GoModFetch
+import Synchronization
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
@@ -43,11 +44,22 @@ public struct ScanOptions: Sendable {
     /// The clock for observation times (nanoseconds since the Unix epoch): stored in the state,
     /// never written into findings.
     public var now: @Sendable () -> Int64
+    /// The most seconds one unit's checks may take (`--unit-timeout`; `nil` or ≤ 0: no limit):
+    /// the `.info` fetches, the listing, the rebuilds, the advisory and capability checks. A
+    /// unit over it is cancelled (its git processes killed, its HTTP requests cancelled) and not
+    /// committed: it is reported with the rule (`unit time limit 600 s`), the other units go
+    /// on, and the pass stays open for the next run (exit 3).
+    public var unitTimeLimit: Double?
+
+    /// The default ``unitTimeLimit``: 600 seconds.
+    public static let defaultUnitTimeLimit: Double = 600
 
     /// Options; the output goes to `<stateDirectory>/out` unless given.
     public init(stateDirectory: String, shard: ShardSpec = .single, outputDirectory: String? = nil,
                 concurrency: Int = 8, ingestBatch: Int = 10_000, knownPaths: [ByteString] = [], typosquatBuiltIn: Bool = true,
+                unitTimeLimit: Double? = ScanOptions.defaultUnitTimeLimit,
                 now: @escaping @Sendable () -> Int64 = ScanOptions.wallClock) {
+        self.unitTimeLimit = unitTimeLimit.flatMap { $0 > 0 && $0.isFinite ? $0 : nil }
         self.stateDirectory = stateDirectory
         self.shard = shard
         self.outputDirectory = outputDirectory ?? stateDirectory + "/out"
@@ -84,7 +96,9 @@ public struct ScanOutcome: Sendable {
     /// Units that could not be checked (unit key, reason): the pass stays open and the next run
     /// retries them.
     public var failedUnits: [(unit: String, reason: String)]
-    /// Every finding of the pass (empty when incomplete), in output order.
+    /// Every finding of the pass, in output order; when the pass is incomplete, the findings of
+    /// the units committed so far (a finding wins over "incomplete": exit 1, not 3), in the same
+    /// order, and no output file is written.
     public var findings: [ScanFinding]
     /// Whether the pass completed and its output was written.
     public var complete: Bool { failedUnits.isEmpty }
@@ -98,6 +112,10 @@ public struct ScanProgress: Sendable {
     public var done: Int
     /// Total, when known.
     public var total: Int?
+    /// Units given up in this run so far (an error or a per-unit limit; retried by the next run).
+    public var failed: Int = 0
+    /// The last unit given up and why (e.g. `unit time limit 600 s`).
+    public var lastFailure: (unit: String, reason: String)? = nil
 }
 
 /// One pass of the scan over a shard (Docs/scan.md):
@@ -185,11 +203,16 @@ public final class Scanner {
                 do throws(ScanError) {
                     let input = try unitInput(key, pass: pass)
                     let hooks = self.hooks
-                    group.addTask { (unitKey, await Self.process(input, hooks: hooks)) }
+                    let limit = options.unitTimeLimit
+                    group.addTask { (unitKey, await Self.process(input, hooks: hooks, timeLimit: limit)) }
                 } catch {
                     failed.append((unit: unitKey, reason: error.message))
                     launch()
                 }
+            }
+            func report() {
+                progress?(ScanProgress(phase: "units", done: total - units.count + processed, total: total, failed: failed.count,
+                                       lastFailure: failed.last))
             }
             for _ in 0..<options.concurrency { launch() }
             while let item = await group.next() {
@@ -199,20 +222,27 @@ public final class Scanner {
                     do throws(ScanError) {
                         try commit(unit, pass: pass)
                         processed += 1
-                        progress?(ScanProgress(phase: "units", done: total - units.count + processed, total: total))
                     } catch {
                         failed.append((unit: unitKey, reason: error.message))
                     }
                 case .failure(let error):
                     failed.append((unit: unitKey, reason: error.message))
                 }
+                // After the commit (or the give-up): the unit's clone goes.
+                if let finished = hooks.unitFinished { await finished(unitKey) }
+                report()
                 launch()
             }
         }
         failed.sort { Array($0.unit.utf8).lexicographicallyPrecedes(Array($1.unit.utf8)) }
         var outcome = ScanOutcome(pass: pass, resumed: resumed, newVersions: newVersions, units: total,
                                   unitsProcessed: processed, failedUnits: failed, findings: [])
-        guard failed.isEmpty else { return outcome }
+        guard failed.isEmpty else {
+            for row in try db.query("SELECT records FROM pass_units WHERE pass = ?1 AND done = 1 ORDER BY unit", [.integer(pass)]) {
+                for line in (row[0].bytes ?? []).split(separator: 0x0A) { if let f = ScanFinding(jsonLine: line) { outcome.findings.append(f) } }
+            }
+            return outcome
+        }
 
         // Output: every unit's lines in key order.
         var bytes: [UInt8] = []
@@ -435,6 +465,26 @@ public final class Scanner {
         }
         return UnitInput(key: unit, target: target, versions: versions, refsNow: refs, pending: pending, verdicts: verdicts,
                          now: options.now())
+    }
+
+    /// The checks of one unit within `timeLimit` seconds (``ScanOptions/unitTimeLimit``): at the
+    /// limit the unit's task is cancelled (killing its git processes, cancelling its HTTP
+    /// requests) and the answer is ``ScanError/Code/unitLimit`` at once, whether or not the
+    /// cancelled work has stopped yet.
+    static func process(_ input: UnitInput, hooks: ScanHooks, timeLimit: Double?) async -> Result<UnitResult, ScanError> {
+        guard let timeLimit else { return await process(input, hooks: hooks) }
+        let race = UnitRace()
+        let rule = ScanError(.unitLimit, "unit time limit \(Self.seconds(timeLimit)) s")
+        return await withCheckedContinuation { continuation in
+            race.start(continuation,
+                       work: { await process(input, hooks: hooks) },
+                       deadline: .milliseconds(Int64((timeLimit * 1000).rounded(.up))), onDeadline: .failure(rule))
+        }
+    }
+
+    /// `600`, `0.5`: seconds as given, without a trailing `.0`.
+    static func seconds(_ value: Double) -> String {
+        value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : String(value)
     }
 
     /// The checks of one unit (no state access: runs concurrently).
@@ -678,4 +728,45 @@ func text(_ b: ByteString) -> String { String(decoding: b.bytes, as: UTF8.self) 
 private struct JournalCheckpoint: Codable {
     struct Inner: Codable { var unit: String; var records: Int }
     var checkpoint: Inner
+}
+
+/// A unit's work racing its deadline: whichever ends first resumes the continuation; the work
+/// is cancelled at the deadline, the timer when the work ends first.
+final class UnitRace: Sendable {
+    private struct State {
+        var continuation: CheckedContinuation<Result<Scanner.UnitResult, ScanError>, Never>?
+        var timer: Task<Void, Never>?
+    }
+    private let state = Mutex(State())
+
+    func start(_ continuation: CheckedContinuation<Result<Scanner.UnitResult, ScanError>, Never>,
+               work: @escaping @Sendable () async -> Result<Scanner.UnitResult, ScanError>,
+               deadline: Duration, onDeadline: Result<Scanner.UnitResult, ScanError>) {
+        state.withLock { $0.continuation = continuation }
+        let workTask = Task {
+            let result = await work()
+            self.resume(result)
+            self.state.withLock { $0.timer }?.cancel()
+        }
+        let timerTask = Task {
+            do { try await Task.sleep(for: deadline) } catch { return }
+            self.resume(onDeadline)
+            workTask.cancel()
+        }
+        let decided = state.withLock { state -> Bool in
+            state.timer = timerTask
+            return state.continuation == nil
+        }
+        // The work ended before the timer was recorded: stop the timer here.
+        if decided { timerTask.cancel() }
+    }
+
+    /// Resumes with `result` unless the race is decided.
+    private func resume(_ result: Result<Scanner.UnitResult, ScanError>) {
+        let continuation = state.withLock { state in
+            defer { state.continuation = nil }
+            return state.continuation
+        }
+        continuation?.resume(returning: result)
+    }
 }

@@ -1,4 +1,4 @@
-import GoModCore
+package import GoModCore
 package import GoModZip
 #if canImport(Glibc)
 import Glibc
@@ -30,6 +30,8 @@ package struct GitCommand {
         package var exceeded: Bool
         /// `errno` of a failed write of standard output to its file (0: none).
         var writeError: Int32
+        /// The cancel flag was raised: the process was killed (or never started).
+        package var cancelled: Bool = false
         package var stderrText: String { String(decoding: stderr, as: UTF8.self).trimmingSpace() }
     }
 
@@ -47,8 +49,11 @@ package struct GitCommand {
 
     /// Runs `git args…` in `directory`. Output goes to `stdoutFile` when given (a descriptor
     /// open for writing), otherwise to memory; at most `limit` bytes are accepted.
+    /// With `cancel`, a raised flag kills the process within one poll slice (100 ms); a flag
+    /// raised before the start means no process is started (the result is `cancelled`).
     package func run(_ arguments: [String], in directory: String? = nil, limit: Int = 64 << 20,
-             stdoutFile: Int32? = nil) throws(ModuleZipError) -> Result {
+             stdoutFile: Int32? = nil, cancel: CancelFlag? = nil) throws(ModuleZipError) -> Result {
+        if cancel?.isRaised == true { return Result(status: -1, stdout: [], stderr: [], exceeded: false, writeError: 0, cancelled: true) }
         let path = try resolvedExecutable()
         // Own pipes (close-on-exec; the child gets them as fds 1 and 2): the reader can close
         // its end to stop a writer that will not stop.
@@ -61,7 +66,7 @@ package struct GitCommand {
             throw ModuleZipError(.git, message: "pipe: \(systemMessage(errno))")
         }
         let spawned = Self.spawn(path: path, arguments: arguments, directory: directory,
-                                 stdout: outPipe[1], stderr: errPipe[1])
+                                 stdout: outPipe[1], stderr: errPipe[1], ownGroup: cancel != nil)
         close(outPipe[1])
         close(errPipe[1])
         let pid: pid_t
@@ -73,9 +78,24 @@ package struct GitCommand {
         }
         var collected = Collected()
         let status = Self.drain(pid: pid, stdout: outPipe[0], stderr: errPipe[0], limit: limit,
-                                toFile: stdoutFile, into: &collected)
+                                toFile: stdoutFile, cancel: cancel, into: &collected)
         return Result(status: status, stdout: collected.stdout, stderr: collected.stderr,
-                      exceeded: collected.exceeded, writeError: collected.writeError)
+                      exceeded: collected.exceeded, writeError: collected.writeError, cancelled: collected.cancelled)
+    }
+
+    /// ``run(_:in:limit:stdoutFile:cancel:)`` off the cooperative thread pool (``OffPool``):
+    /// the wait for the process does not hold one of the pool's threads, and cancelling the
+    /// awaiting task kills the process.
+    package func runOffPool(_ arguments: [String], in directory: String? = nil, limit: Int = 64 << 20) async throws(ModuleZipError) -> Result {
+        let executable = self.executable
+        let outcome: Swift.Result<Result, ModuleZipError> = await OffPool.run(cancellable: { flag in
+            do throws(ModuleZipError) {
+                return .success(try GitCommand(executable: executable).run(arguments, in: directory, limit: limit, cancel: flag))
+            } catch {
+                return .failure(error)
+            }
+        })
+        return try outcome.get()
     }
 
     /// What the drain loop collected.
@@ -84,13 +104,14 @@ package struct GitCommand {
         var stderr: [UInt8] = []
         var exceeded = false
         var writeError: Int32 = 0
+        var cancelled = false
     }
 
     /// Starts `path` with `arguments`, in `directory`, with the sanitised environment; standard
     /// input `/dev/null`, standard output and error the given descriptors. The child's pid, or
     /// the `errno` of the failure.
     private static func spawn(path: String, arguments: [String], directory: String?, stdout: Int32,
-                              stderr: Int32) -> Swift.Result<pid_t, SystemErrno> {
+                              stderr: Int32, ownGroup: Bool = false) -> Swift.Result<pid_t, SystemErrno> {
         var actions = posix_spawn_file_actions_t()
         var attributes = posix_spawnattr_t()
         var rc = posix_spawn_file_actions_init(&actions)
@@ -115,6 +136,12 @@ package struct GitCommand {
         sigfillset(&signals)
         if rc == 0 { rc = posix_spawnattr_setsigdefault(&attributes, &signals) }
         var flags = Int32(POSIX_SPAWN_SETSIGMASK) | Int32(POSIX_SPAWN_SETSIGDEF)
+        if ownGroup {
+            // A process group of its own (pgid = pid), so that a cancellation kills git's
+            // helpers (git-remote-http, index-pack) with it.
+            flags |= Int32(POSIX_SPAWN_SETPGROUP)
+            if rc == 0 { rc = posix_spawnattr_setpgroup(&attributes, 0) }
+        }
         #if canImport(Darwin)
         flags |= Int32(POSIX_SPAWN_CLOEXEC_DEFAULT)
         #endif
@@ -183,7 +210,7 @@ package struct GitCommand {
     /// kills the process and closes the pipe, so that any remaining writer gets `EPIPE`; standard
     /// error past 64 KiB is read and dropped.
     private static func drain(pid: pid_t, stdout: Int32, stderr: Int32, limit: Int, toFile: Int32?,
-                              into collected: inout Collected) -> Int32 {
+                              cancel: CancelFlag? = nil, into collected: inout Collected) -> Int32 {
         var fds: [Int32] = [stdout, stderr]  // -1 once closed
         let limits = [limit, 64 << 10]
         var totals = [0, 0]
@@ -204,6 +231,13 @@ package struct GitCommand {
             let ready = poll(&pfds, nfds_t(pfds.count), 100)
             if ready < 0 && errno != EINTR { break }
             if status == nil { status = reap(pid, block: false) }
+            if status == nil, let cancel, cancel.isRaised {
+                // Killed, then drained as for any exit: the pipes close once the process (and
+                // its helpers, which hold them too) are gone, or after the idle second.
+                collected.cancelled = true
+                kill(-pid, SIGKILL)  // its own group (spawned with `ownGroup`)
+                stop()
+            }
             if ready <= 0 {
                 if status != nil {
                     idleSinceExit += 1

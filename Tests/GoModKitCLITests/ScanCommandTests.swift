@@ -87,6 +87,13 @@ import Glibc
         let corrupt = try CLI.gomodkit(["scan", "run", "--state", dir + "/s2", "--index", "http://127.0.0.1:9/index"])
         #expect(corrupt.status == 2)
         #expect(corrupt.stderr.contains("corrupt checkpoint"))
+        // The per-unit limits' flags.
+        for bad in [["--unit-timeout", "-1"], ["--unit-disk-limit", "2XB"], ["--unit-disk-limit", "-5"],
+                    ["--unit-disk-limit", "99999999999GiB"]] {
+            let r = try CLI.gomodkit(["scan", "run", "--state", dir, "--versions", dir + "/v.txt"] + bad)
+            #expect(r.status == 2, "\(bad): \(r.stderr)")
+            #expect(r.stderr.contains(bad[0]), "\(bad): \(r.stderr)")
+        }
     }
 
     @Test func anUnreachableFeedIsRetryable() throws {

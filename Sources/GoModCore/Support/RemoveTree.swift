@@ -125,7 +125,7 @@ package func removeTreeNoFollow(_ path: String, below root: String? = nil) throw
 }
 
 /// `body` with `name` (raw bytes, not necessarily UTF-8) as a NUL-terminated C string.
-private func withCName<R>(_ name: [UInt8], _ body: (UnsafePointer<CChar>) -> R) -> R {
+func withCName<R>(_ name: [UInt8], _ body: (UnsafePointer<CChar>) -> R) -> R {
     let buffer = UnsafeMutablePointer<CChar>.allocate(capacity: name.count + 1)
     defer { buffer.deallocate() }
     for (index, byte) in name.enumerated() { buffer[index] = CChar(bitPattern: byte) }

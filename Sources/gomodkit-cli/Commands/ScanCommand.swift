@@ -118,8 +118,17 @@ struct ScanRun: AsyncParsableCommand {
     @Option(help: "Requests in flight to one host at once (GOPROXY, GOSUMDB, go-get discovery, git listings and fetches).")
     var perHost: Int = 16
 
-    @Option(help: "The module cache whose cache/vcs holds the rebuilds' repositories (default: $GOMODCACHE).")
+    @Option(help: "The module-cache root whose cache/vcs holds the rebuilds' repositories (default: <state>/rebuild).")
     var modcache: String?
+
+    @Option(help: "Seconds one repository's checks may take (listing, .info fetches, rebuilds); past it the repository is not checked in this run and the pass exits 3 (0: no limit).")
+    var unitTimeout: Double = ScanOptions.defaultUnitTimeLimit
+
+    @Option(help: "The most bytes one repository's rebuild clone may hold, measured after each fetch (a number with an optional K, M, G, KiB, MiB or GiB suffix; 0: no limit).")
+    var unitDiskLimit: String = "2GiB"
+
+    @Flag(help: "Keep each repository's rebuild clone after its unit (default: removed once the unit is done).")
+    var keepClones = false
 
     @Flag(help: "Exit 0 when the pass completed, whatever it found (for batch engines; scan merge exits 1 on findings).")
     var findingsExitZero = false
@@ -137,6 +146,10 @@ struct ScanRun: AsyncParsableCommand {
         if index != nil && versions != nil { throw ValidationError("--index and --versions exclude each other") }
         if follow && versions != nil { throw ValidationError("--follow needs --index") }
         if let since, IndexTimestamp(since) == nil { throw ValidationError("--since \(terminalSafe(since)): not an RFC 3339 time") }
+        if !(unitTimeout >= 0 && unitTimeout.isFinite) { throw ValidationError("--unit-timeout \(unitTimeout): want a number of seconds ≥ 0") }
+        if parseByteSize(unitDiskLimit) == nil {
+            throw ValidationError("--unit-disk-limit \(terminalSafe(unitDiskLimit)): want a number of bytes with an optional K, M, G, KiB, MiB or GiB suffix")
+        }
     }
 
     func run() async throws {
@@ -149,7 +162,7 @@ struct ScanRun: AsyncParsableCommand {
         for file in known { knownPaths += GoModKit.Typosquat.parseList(try readInputFile(file)) }
         let stateDir = String(decoding: goPathClean(Array(absolutePath(state).utf8)), as: UTF8.self)
         let options = ScanOptions(stateDirectory: stateDir, shard: shard, outputDirectory: out.map(absolutePath),
-                                  concurrency: jobs, knownPaths: knownPaths)
+                                  concurrency: jobs, knownPaths: knownPaths, unitTimeLimit: unitTimeout)
         let goEnvironment = try GoEnvironment.forCommand()
         let limiter = HostLimiter(limit: perHost)
         let transport = PoliteTransport(DefaultHTTPTransport(timeout: timeout), limiter: limiter)
@@ -190,14 +203,17 @@ struct ScanRun: AsyncParsableCommand {
         if !noRebuild && !noRefs {
             let parsed: ChecksumDatabaseConfiguration?
             do { parsed = try goEnvironment.checksumDatabaseConfiguration() } catch { throw CLIFailure.input("go: \(error)") }
-            let cache = modcache.map(absolutePath) ?? goEnvironment.gomodcache
-            if let parsed, !cache.isEmpty {
+            let cache = modcache.map(absolutePath) ?? stateDir + "/rebuild"
+            if let parsed {
                 let database = ChecksumDatabase(configuration: parsed, store: try goEnvironment.store(), transport: transport)
+                let limit = parseByteSize(unitDiskLimit) ?? 0
+                let rebuilder = UpstreamRebuilder(modcache: cache, diskLimit: limit > 0 ? limit : nil)
                 let verdicts = RebuildVerdicts(expectedHash: RebuildVerdicts.checksumDatabase(database),
-                                               rebuilder: UpstreamRebuilder(modcache: cache), limiter: limiter)
+                                               rebuilder: rebuilder, limiter: limiter, keepClones: keepClones)
                 hooks.verdict = { request in try await verdicts.verdict(request) }
+                hooks.unitFinished = { unit in await verdicts.finish(repository: unit) }
             } else {
-                Terminal.error("gomodkit scan: note: GOSUMDB is off or GOMODCACHE unset: moved and deleted tags are not rebuilt")
+                Terminal.error("gomodkit scan: note: GOSUMDB is off: moved and deleted tags are not rebuilt")
             }
         }
         if !databases.isEmpty || !osv.isEmpty {
@@ -256,7 +272,11 @@ struct ScanRun: AsyncParsableCommand {
             let outcome: ScanOutcome
             do throws(ScanError) {
                 outcome = try await scanner.run(input: input) { p in
-                    progress.show("scan \(shard.fileStem): \(p.phase) \(p.done)\(p.total.map { "/\($0)" } ?? "")")
+                    var line = "scan \(shard.fileStem): \(p.phase) \(p.done)\(p.total.map { "/\($0)" } ?? "")"
+                    if let last = p.lastFailure {
+                        line += " (\(p.failed) not checked; last: \(terminalSafe(last.unit)): \(terminalSafe(last.reason)))"
+                    }
+                    progress.show(line)
                 }
             } catch {
                 progress.clear()
@@ -269,7 +289,14 @@ struct ScanRun: AsyncParsableCommand {
             }
             if !follow {
                 if !outcome.complete {
-                    throw CLIFailure(code: scanIncomplete, message: "gomodkit scan: \(outcome.failedUnits.count) repositories not checked; run again to resume")
+                    let note = "gomodkit scan: \(outcome.failedUnits.count) repositories not checked; run again to resume"
+                    // A finding wins over "incomplete" (exit 1, not 3), except for a batch engine,
+                    // which must retry the shard.
+                    if !outcome.findings.isEmpty && !findingsExitZero {
+                        for finding in outcome.findings { print(finding.text) }
+                        throw CLIFailure(code: CLIFailure.verificationFailed, message: note + " (findings of the repositories checked so far above)")
+                    }
+                    throw CLIFailure(code: scanIncomplete, message: note)
                 }
                 for finding in outcome.findings { print(finding.text) }
                 if !outcome.findings.isEmpty && !findingsExitZero {
@@ -281,6 +308,22 @@ struct ScanRun: AsyncParsableCommand {
             try await Task.sleep(for: .milliseconds(Int64(max(1, interval) * 1000)))
         }
     }
+}
+
+/// A byte count: digits with an optional `K`, `M`, `G` (powers of 1000) or `KiB`, `MiB`, `GiB`
+/// (powers of 1024) suffix; `nil` for anything else or an overflow.
+func parseByteSize(_ text: String) -> Int64? {
+    let units: [(String, Int64)] = [("KiB", 1 << 10), ("MiB", 1 << 20), ("GiB", 1 << 30), ("K", 1000), ("M", 1_000_000), ("G", 1_000_000_000)]
+    var digits = Substring(text)
+    var factor: Int64 = 1
+    for (suffix, value) in units where text.hasSuffix(suffix) {
+        digits = text.dropLast(suffix.count)
+        factor = value
+        break
+    }
+    guard !digits.isEmpty, digits.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), let number = Int64(digits) else { return nil }
+    let (product, overflow) = number.multipliedReportingOverflow(by: factor)
+    return overflow ? nil : product
 }
 
 /// A blocking exclusive `flock` on the mirror (shards sharing a state directory sync in turn).
