@@ -28,6 +28,7 @@ public struct OriginError: Error, Sendable, Hashable, CustomStringConvertible {
             case unsupportedVCS
             case invalidOrigin
             case invalidRefListing
+            case unsupportedProtocol
         }
 
         fileprivate let backing: Backing
@@ -79,6 +80,9 @@ public struct OriginError: Error, Sendable, Hashable, CustomStringConvertible {
         public static let invalidOrigin = Code(.invalidOrigin)
         /// `git ls-remote` printed a line that is not `<40 hex> <ref>`, or more than the limit.
         public static let invalidRefListing = Code(.invalidRefListing)
+        /// The server at an http(s) repository URL does not speak git's smart HTTP protocol (a
+        /// "dumb" server serving files): ``SmartHTTPRefLister`` cannot list it; `git ls-remote` can.
+        public static let unsupportedProtocol = Code(.unsupportedProtocol)
 
         /// The code's name, such as `multipleMetaTags`.
         public var rawValue: String { backing.rawValue }
