@@ -148,7 +148,7 @@ public struct SmartHTTPRefLister: Sendable {
             HTTPHeaderField("Content-Type", "application/x-git-upload-pack-request"),
             HTTPHeaderField("Accept", "application/x-git-upload-pack-result"),
             HTTPHeaderField("Git-Protocol", "version=2"),
-        ], body: Self.lsRefsRequest(objectFormat: capabilities.objectFormat, unborn: capabilities.lsRefsUnborn))
+        ], body: Self.lsRefsRequest(objectFormat: capabilities.objectFormat))
         let answer = try await send(request, redirects: .go, repository: url)
         let type = Self.mediaType(answer.headers["content-type"])
         guard type == "application/x-git-upload-pack-result" else {
@@ -184,14 +184,14 @@ public struct SmartHTTPRefLister: Sendable {
 
     /// The `ls-refs` request body (gitprotocol-v2), in the order git's `get_remote_refs` writes
     /// it: the command, the object format when the server advertised one, delimiter, `peel`,
-    /// `symrefs`, `unborn` when the server advertised `ls-refs=unborn` (so that an empty
-    /// repository's `HEAD` symref is known, as `git ls-remote --symref` shows it), the ref
-    /// prefixes, flush.
-    package static func lsRefsRequest(objectFormat: String?, unborn: Bool) -> [UInt8] {
+    /// `symrefs`, the ref prefixes, flush. No `unborn`: git asks for it only when cloning, so
+    /// `git ls-remote --symref` names no `HEAD` target for an empty repository, and neither does
+    /// this.
+    package static func lsRefsRequest(objectFormat: String?) -> [UInt8] {
         var body = PktLine.encode("command=ls-refs\n")
         if let objectFormat { body += PktLine.encode("object-format=\(objectFormat)\n") }
         body += Array("0001".utf8)
-        for argument in ["peel", "symrefs"] + (unborn ? ["unborn"] : []) + ["ref-prefix HEAD", "ref-prefix refs/heads/", "ref-prefix refs/tags/"] {
+        for argument in ["peel", "symrefs", "ref-prefix HEAD", "ref-prefix refs/heads/", "ref-prefix refs/tags/"] {
             body += PktLine.encode(argument + "\n")
         }
         return body + Array("0000".utf8)
@@ -211,8 +211,6 @@ public struct SmartHTTPRefLister: Sendable {
     package struct V2Capabilities: Sendable, Hashable {
         /// The `object-format` value, if advertised.
         package var objectFormat: String?
-        /// Whether `ls-refs` takes the `unborn` argument (`ls-refs=… unborn …`).
-        package var lsRefsUnborn = false
     }
 
     /// The media type of a `Content-Type` value (before any parameter), lowercased.
@@ -237,7 +235,7 @@ public struct SmartHTTPRefLister: Sendable {
         guard (smartType && looksService) || looksV2 else { return .dumb }
         var first = try reader.next()
         if looksService {
-            guard case .data(let line) = first, PktLine.chomp(line) == Array("# service=git-upload-pack".utf8) else {
+            guard case .data(let line) = first, PktLine.chomp(line).elementsEqual("# service=git-upload-pack".utf8) else {
                 throw reader.error("invalid server response; expected \"# service=git-upload-pack\"")
             }
             // Lines up to the flush are ignored (git's `check_smart_http`).
@@ -248,7 +246,7 @@ public struct SmartHTTPRefLister: Sendable {
             }
             first = try reader.next()
         }
-        if case .data(let line) = first, PktLine.chomp(line) == Array("version 2".utf8) {
+        if case .data(let line) = first, PktLine.chomp(line).elementsEqual("version 2".utf8) {
             var capabilities = V2Capabilities()
             var lsRefs = false
             while true {
@@ -259,10 +257,7 @@ public struct SmartHTTPRefLister: Sendable {
                 }
                 let line = PktLine.chomp(raw)
                 guard !line.isEmpty else { throw reader.error("empty capability line") }
-                if line == Array("ls-refs".utf8) || line.starts(with: Array("ls-refs=".utf8)) {
-                    lsRefs = true
-                    capabilities.lsRefsUnborn = line.dropFirst("ls-refs=".utf8.count).split(separator: 0x20).contains { $0.elementsEqual("unborn".utf8) }
-                }
+                if line.elementsEqual("ls-refs".utf8) || line.starts(with: Array("ls-refs=".utf8)) { lsRefs = true }
                 if line.starts(with: Array("object-format=".utf8)) {
                     let value = String(decoding: line.dropFirst("object-format=".utf8.count), as: UTF8.self)
                     guard hexLength(value) != nil else { throw reader.error("unknown object format \(goQuote(Array(value.utf8)))") }
@@ -273,7 +268,7 @@ public struct SmartHTTPRefLister: Sendable {
             guard lsRefs else { throw reader.error("the server does not advertise ls-refs") }
             return .v2(capabilities)
         }
-        if case .data(let line) = first, PktLine.chomp(line) == Array("version 1".utf8) {
+        if case .data(let line) = first, PktLine.chomp(line).elementsEqual("version 1".utf8) {
             first = try reader.next()
         }
         return .v0(try parseV0(first: first, reader: &reader))

@@ -191,9 +191,9 @@ struct SmartHTTPRefListerTests {
 
     /// The request body, as gitprotocol-v2 spells it (lengths counted by hand).
     @Test func lsRefsRequestBytes() {
-        let body = String(decoding: SmartHTTPRefLister.lsRefsRequest(objectFormat: "sha1", unborn: true), as: UTF8.self)
-        #expect(body == "0014command=ls-refs\n0017object-format=sha1\n00010009peel\n000csymrefs\n000bunborn\n0014ref-prefix HEAD\n001bref-prefix refs/heads/\n001aref-prefix refs/tags/\n0000")
-        #expect(String(decoding: SmartHTTPRefLister.lsRefsRequest(objectFormat: nil, unborn: false), as: UTF8.self)
+        let body = String(decoding: SmartHTTPRefLister.lsRefsRequest(objectFormat: "sha1"), as: UTF8.self)
+        #expect(body == "0014command=ls-refs\n0017object-format=sha1\n00010009peel\n000csymrefs\n0014ref-prefix HEAD\n001bref-prefix refs/heads/\n001aref-prefix refs/tags/\n0000")
+        #expect(String(decoding: SmartHTTPRefLister.lsRefsRequest(objectFormat: nil), as: UTF8.self)
                 == "0014command=ls-refs\n00010009peel\n000csymrefs\n0014ref-prefix HEAD\n001bref-prefix refs/heads/\n001aref-prefix refs/tags/\n0000")
     }
 
@@ -222,33 +222,37 @@ struct SmartHTTPRefListerTests {
         #expect(unborn.lines.isEmpty && unborn.symrefs["HEAD"] == "refs/heads/main")
     }
 
-    @Test(arguments: [
-        ("", "does not end with a flush"),
-        ("00", "truncated pkt-line length"),
-        ("zz10", "is not 4 hex digits"),
-        ("0003", "invalid pkt-line length 3"),
-        ("fff1", "exceeds 65520"),
-        ("0040\(String(repeating: "x", count: 10))", "runs past the end"),
-        ("0001", "does not end with a flush"),
-        ("\(pkt("\(a) refs/tags/v1\n"))", "does not end with a flush"),
-        ("\(pkt("\(a)\n"))0000", "is not <oid> <name>"),
-        ("\(pkt("\(a.dropLast()) refs/tags/v1\n"))0000", "is not 40 hex digits"),
-        ("\(pkt("\(a.dropLast())g refs/tags/v1\n"))0000", "is not 40 hex digits"),
-        ("\(pkt("\(a) refs/tags/v1 peeled:\(b)0\n"))0000", "is not 40 hex digits"),
-        ("\(pkt("\(a) refs/tags/v1 bogus\n"))0000", "unknown ls-refs attribute"),
-        ("\(pkt("\(a) refs/tags/a..b\n"))0000", "contains \"..\""),
-        ("\(pkt("\(a) refs/tags/a~1\n"))0000", "forbidden character"),
-        ("\(pkt("\(a) refs/tags/v1.lock\n"))0000", "ends with \".lock\""),
-        ("\(pkt("\(a) refs/tags/.v1\n"))0000", "starts with \".\""),
-        ("\(pkt("\(a) refs/tags//v1\n"))0000", "empty component"),
-        ("\(pkt("\(a) refs/tags/v1/\n"))0000", "empty component"),
-        ("\(pkt("\(a) refs/tags/v1.\n"))0000", "ends with \".\""),
-        ("\(pkt("\(a) refs/tags/a@{1\n"))0000", "contains \"@{\""),
-        ("\(pkt("\(a) refs/tags/a\u{1}b\n"))0000", "control character"),
-        ("\(pkt("\(a) refs/tags/a\tb\n"))0000", "control character"),
-        ("\(pkt("\(a) HEAD symref-target:refs/heads/a:b\n"))0000", "forbidden character"),
-        ("\(pkt("\(a) refs/tags/v1\n"))0000\(pkt("x"))", "data after the ls-refs answer's flush"),
-    ])
+    static let hostileLsRefsAnswers: [(String, String)] = {
+        var cases: [(String, String)] = []
+        cases.append(("", "does not end with a flush"))
+        cases.append(("00", "truncated pkt-line length"))
+        cases.append(("zz10", "is not 4 hex digits"))
+        cases.append(("0003", "invalid pkt-line length 3"))
+        cases.append(("fff1", "exceeds 65520"))
+        cases.append(("0040\(String(repeating: "x", count: 10))", "runs past the end"))
+        cases.append(("0001", "does not end with a flush"))
+        cases.append(("\(pkt("\(a) refs/tags/v1\n"))", "does not end with a flush"))
+        cases.append(("\(pkt("\(a)\n"))0000", "is not <oid> <name>"))
+        cases.append(("\(pkt("\(a.dropLast()) refs/tags/v1\n"))0000", "is not 40 hex digits"))
+        cases.append(("\(pkt("\(a.dropLast())g refs/tags/v1\n"))0000", "is not 40 hex digits"))
+        cases.append(("\(pkt("\(a) refs/tags/v1 peeled:\(b)0\n"))0000", "is not 40 hex digits"))
+        cases.append(("\(pkt("\(a) refs/tags/v1 bogus\n"))0000", "unknown ls-refs attribute"))
+        cases.append(("\(pkt("\(a) refs/tags/a..b\n"))0000", "contains \"..\""))
+        cases.append(("\(pkt("\(a) refs/tags/a~1\n"))0000", "forbidden character"))
+        cases.append(("\(pkt("\(a) refs/tags/v1.lock\n"))0000", "ends with \".lock\""))
+        cases.append(("\(pkt("\(a) refs/tags/.v1\n"))0000", "starts with \".\""))
+        cases.append(("\(pkt("\(a) refs/tags//v1\n"))0000", "empty component"))
+        cases.append(("\(pkt("\(a) refs/tags/v1/\n"))0000", "empty component"))
+        cases.append(("\(pkt("\(a) refs/tags/v1.\n"))0000", "ends with \".\""))
+        cases.append(("\(pkt("\(a) refs/tags/a@{1\n"))0000", "contains \"@{\""))
+        cases.append(("\(pkt("\(a) refs/tags/a\u{1}b\n"))0000", "control character"))
+        cases.append(("\(pkt("\(a) refs/tags/a\tb\n"))0000", "control character"))
+        cases.append(("\(pkt("\(a) HEAD symref-target:refs/heads/a:b\n"))0000", "forbidden character"))
+        cases.append(("\(pkt("\(a) refs/tags/v1\n"))0000\(pkt("x"))", "data after the ls-refs answer's flush"))
+        return cases
+    }()
+
+    @Test(arguments: hostileLsRefsAnswers)
     func hostileLsRefs(body: String, rule: String) {
         do {
             _ = try Self.lsRefs(body)
@@ -276,28 +280,35 @@ struct SmartHTTPRefListerTests {
         #expect(none.lines.isEmpty)
         // v2 capabilities, with and without the `# service` section.
         let caps = Self.pkt("version 2\n") + Self.pkt("agent=git/2\n") + Self.pkt("ls-refs=unborn\n") + Self.pkt("object-format=sha256\n") + "0000"
-        #expect(try Self.advertisement(caps, type: nil) == .v2(.init(objectFormat: "sha256", lsRefsUnborn: true)))
-        #expect(try Self.advertisement(Self.pkt("# service=git-upload-pack\n") + "0000" + caps) == .v2(.init(objectFormat: "sha256", lsRefsUnborn: true)))
+        #expect(try Self.advertisement(caps, type: nil) == .v2(.init(objectFormat: "sha256")))
+        #expect(try Self.advertisement(Self.pkt("# service=git-upload-pack\n") + "0000" + caps) == .v2(.init(objectFormat: "sha256")))
         // A dumb server's info/refs, and a smart-looking body without the smart content type.
         #expect(try Self.advertisement("\(Self.a)\trefs/heads/main\n", type: "text/plain") == .dumb)
         #expect(try Self.advertisement(Self.pkt("# service=git-upload-pack\n") + "0000", type: "text/plain") == .dumb)
     }
 
-    @Test(arguments: [
-        (pkt("# service=git-receive-pack\n") + "0000", "expected \"# service=git-upload-pack\""),
-        (pkt("# service=git-upload-pack\n"), "ends before the flush"),
-        (pkt("# service=git-upload-pack\n") + "0000" + pkt("version 2\n") + pkt("agent=x\n") + "0000", "does not advertise ls-refs"),
-        (pkt("# service=git-upload-pack\n") + "0000" + pkt("version 2\n") + pkt("ls-refs\n") + pkt("object-format=md5\n") + "0000", "unknown object format"),
-        (pkt("# service=git-upload-pack\n") + "0000" + pkt("version 2\n") + pkt("ls-refs\n") + "0000" + "0000", "data after the capability advertisement"),
-        (pkt("# service=git-upload-pack\n") + "0000" + pkt("version 2\n") + pkt("ls-refs\n"), "does not end with a flush"),
-        (pkt("# service=git-upload-pack\n") + "0000" + pkt("\(a) HEAD\n") + pkt("\(a) refs/tags/v1\u{0}x\n") + "0000", "capabilities after the first ref line"),
-        (pkt("# service=git-upload-pack\n") + "0000" + pkt("\(b) capabilities^{}\u{0}x\n") + "0000", "non-zero object name"),
-        (pkt("# service=git-upload-pack\n") + "0000" + pkt("\(a) refs/tags/v1\u{0}object-format=sha256\n") + "0000", "ref line is not <64-hex oid> <name>"),
-        (pkt("# service=git-upload-pack\n") + "0000" + pkt("\(a)refs/tags/v1\n") + "0000", "ref line is not <40-hex oid> <name>"),
-        (pkt("# service=git-upload-pack\n") + "0000" + pkt("\(a) refs/tags/v1^{}^{}\n") + "0000", "forbidden character"),
-        (pkt("# service=git-upload-pack\n") + "0000" + pkt("\(a) refs/tags/v1\n") + "0000" + pkt("x"), "data after the ref advertisement's flush"),
-        (pkt("# service=git-upload-pack\n") + "0000" + pkt("\(a) refs/tags/v1\n") + "0002", "does not end with a flush"),
-    ])
+    static let hostileAdvertisements: [(String, String)] = {
+        let service: String = pkt("# service=git-upload-pack\n") + "0000"
+        let v2: String = service + pkt("version 2\n")
+        let ref: String = pkt("\(a) refs/tags/v1\n")
+        var cases: [(String, String)] = []
+        cases.append((pkt("# service=git-receive-pack\n") + "0000", "expected \"# service=git-upload-pack\""))
+        cases.append((pkt("# service=git-upload-pack\n"), "ends before the flush"))
+        cases.append((v2 + pkt("agent=x\n") + "0000", "does not advertise ls-refs"))
+        cases.append((v2 + pkt("ls-refs\n") + pkt("object-format=md5\n") + "0000", "unknown object format"))
+        cases.append((v2 + pkt("ls-refs\n") + "0000" + "0000", "data after the capability advertisement"))
+        cases.append((v2 + pkt("ls-refs\n"), "does not end with a flush"))
+        cases.append((service + pkt("\(a) HEAD\n") + pkt("\(a) refs/tags/v1\u{0}x\n") + "0000", "capabilities after the first ref line"))
+        cases.append((service + pkt("\(b) capabilities^{}\u{0}x\n") + "0000", "non-zero object name"))
+        cases.append((service + pkt("\(a) refs/tags/v1\u{0}object-format=sha256\n") + "0000", "ref line is not <64-hex oid> <name>"))
+        cases.append((service + pkt("\(a)refs/tags/v1\n") + "0000", "ref line is not <40-hex oid> <name>"))
+        cases.append((service + pkt("\(a) refs/tags/v1^{}^{}\n") + "0000", "forbidden character"))
+        cases.append((service + ref + "0000" + pkt("x"), "data after the ref advertisement's flush"))
+        cases.append((service + ref + "0002", "does not end with a flush"))
+        return cases
+    }()
+
+    @Test(arguments: hostileAdvertisements)
     func hostileAdvertisement(body: String, rule: String) {
         do {
             _ = try Self.advertisement(body)
@@ -321,7 +332,7 @@ struct SmartHTTPRefListerTests {
             ((200, "<html>login</html>", ["Content-Type: text/html"]), nil, .unsupportedProtocol, "dumb HTTP"),
         ]
         for c in cases {
-            let server = try LoopbackHTTPServer(requestHandler: { request, connection in
+            let server = try LoopbackHTTPServer.requests({ request, connection in
                 let answer = request.method == "POST" ? (c.post ?? (500, "", [])) : c.get
                 connection.respond(answer.0, Array(answer.1.utf8), headers: answer.2)
                 return .keepAlive

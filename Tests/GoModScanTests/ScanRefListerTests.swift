@@ -59,7 +59,7 @@ import GoModTestSupport
 
     /// A failure other than "not found" is a network error (the run is incomplete and retried).
     @Test func otherFailuresAreNetworkErrors() async throws {
-        let server = try LoopbackHTTPServer(requestHandler: { _, c in
+        let server = try LoopbackHTTPServer.requests({ _, c in
             c.respond(503, [])
             return .keepAlive
         })

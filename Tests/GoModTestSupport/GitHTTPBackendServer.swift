@@ -19,7 +19,7 @@ package final class GitHTTPBackendServer: Sendable {
     package init(root: String, protocolV2: Bool = true) throws {
         self.root = root
         let backend = try Self.backend()
-        server = try LoopbackHTTPServer(requestHandler: { request, connection in
+        server = try LoopbackHTTPServer.requests({ request, connection in
             var path = request.path
             var query = ""
             if let q = path.firstIndex(of: "?") {

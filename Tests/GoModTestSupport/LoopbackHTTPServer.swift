@@ -83,9 +83,10 @@ package final class LoopbackHTTPServer: Sendable {
     /// a client that understood it keeps it in its pool.
     package var closedByClient: Int { log.withLock { $0.closedByClient } }
 
-    /// A server whose handler sees whole requests (method, path, header fields, body).
-    package convenience init(requestHandler: @escaping @Sendable (Request, Connection) -> Next) throws {
-        try self.init(handler: { _, _ in .close }, requestHandler: requestHandler)
+    /// A server whose handler sees whole requests (method, path, header fields, body). (A
+    /// factory, not an initializer: a trailing closure would be ambiguous.)
+    package static func requests(_ requestHandler: @escaping @Sendable (Request, Connection) -> Next) throws -> LoopbackHTTPServer {
+        try LoopbackHTTPServer(handler: { _, _ in .close }, requestHandler: requestHandler)
     }
 
     package convenience init(handler: @escaping @Sendable (String, Connection) -> Next) throws {
