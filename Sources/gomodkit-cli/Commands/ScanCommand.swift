@@ -106,7 +106,7 @@ struct ScanRun: AsyncParsableCommand {
     @Flag(help: "Skip fetching each new version's .info Origin from GOPROXY.")
     var noOrigin = false
 
-    @Flag(help: "Skip listing repository refs (git ls-remote).")
+    @Flag(help: "Skip listing repository refs.")
     var noRefs = false
 
     @Flag(help: "List http(s) repositories with git ls-remote too (default: in-process over git's smart HTTP protocol; for comparison).")
