@@ -54,6 +54,12 @@ struct SmartHTTPRefListerTests {
 
             try git.runGit(["init", "-q", "--bare", root + "/empty.git"], in: nil)
 
+            let sha256 = root + "/sha256"
+            try git.runGit(["init", "-q", "-b", "main", "--object-format=sha256", sha256], in: nil)
+            try git.runGit(["-c", "commit.gpgsign=false", "commit", "-q", "--allow-empty", "-m", "one"], in: sha256)
+            try git.runGit(["tag", "v1.0.0"], in: sha256)
+            try git.runGit(["-c", "tag.gpgsign=false", "tag", "-a", "-m", "a", "v1.1.0"], in: sha256)
+
             try git.runGit(["clone", "-q", "--bare", full, root + "/dumb.git"], in: nil)
             try git.runGit(["update-server-info"], in: root + "/dumb.git")
         }
@@ -83,7 +89,7 @@ struct SmartHTTPRefListerTests {
         let server = try GitHTTPBackendServer(root: fixture.root, protocolV2: protocolV2)
         defer { server.stop() }
         let lister = SmartHTTPRefLister(transport: Self.transport())
-        for name in ["full", "many", "empty.git"] {
+        for name in ["full", "many", "empty.git", "sha256"] {
             let url = server.url(name)
             let real = try Self.lsRemote(url)
             #expect(real.status == 0, "\(real.err)")
@@ -109,6 +115,9 @@ struct SmartHTTPRefListerTests {
         #expect(full.refs.keys.contains(ByteString("refs/tags/v2.0.0-\u{e9}t\u{e9}")))
         #expect(try await lister.remoteRefs(server.url("many")).lines.count == 3000 + 200 + 2)
         #expect(try await lister.remoteRefs(server.url("empty.git")).lines.isEmpty)
+        // sha256 object names: 64 hex digits (v2 says `object-format=sha256`; v0 in its capabilities).
+        let sha256 = try await lister.remoteRefs(server.url("sha256"))
+        #expect(sha256.lines.count == 5 && sha256.lines.allSatisfy { $0.oid.utf8.count == 64 })
         // The v0 server really was v0 (no POST); the v2 one was asked ls-refs.
         let posts = server.server.heads.filter { $0.hasPrefix("POST ") }
         #expect(protocolV2 ? !posts.isEmpty : posts.isEmpty)
