@@ -15,8 +15,12 @@
 # average beside them (the machine is shared):
 #   1. first sight: feed mirror, 10,000 .info requests, 1,000 ref listings (the cheap pass)
 #   2. steady state: nothing new, 1,000 ref listings (the daily re-check of every repository)
+#      2g. the same with --git-ls-remote (one git process per listing: the before of the
+#      in-process smart HTTP listing)
 #   3. BENCH_MOVED (20) tags force-pushed: 3a with rebuilds (fetch + zip + h1 + sumdb lookup),
 #      3b on a copy of the state with --no-rebuild; (3a − 3b) / moved = the cost of a rebuild
+#
+# BENCH_SKIP_MOVED=1 stops after pass 2g.
 #
 # Usage: scripts/bench-scan.sh [path/to/release/gomodkit [path/to/sumdbserver]]
 set -euo pipefail
@@ -111,6 +115,13 @@ PY
 
 timed "1. first sight (cheap pass)" "$T/s"
 timed "2. steady state (re-list only)" "$T/s"
+# The same pass with every repository listed by `git ls-remote` (the listing before the
+# in-process smart HTTP lister), in the same session for a before/after under the same load.
+timed "2g. steady state, --git-ls-remote" "$T/s" --git-ls-remote
+if [ "${BENCH_SKIP_MOVED:-0}" = 1 ]; then
+  echo "server requests: $(python3 -c 'import urllib.request; print(urllib.request.urlopen("http://127.0.0.1/stats").read().decode())')"
+  exit 0
+fi
 # Force-push MOVED tags (v1.0.0 of r0, r50, …) to new commits with other content.
 for ((i = 0; i < MOVED; i++)); do
   bare="$T/git/acme/r$((i * (REPOS / MOVED))).git"

@@ -287,10 +287,53 @@ public final class DefaultHTTPTransport: HTTPTransport {
         return ms % 1000 == 0 ? "\(ms / 1000)s" : "\(Double(ms) / 1000)s"
     }
 
+    /// Sends `request` (see ``HTTPTransport/send(_:limit:redirects:)``): the same deadline, byte
+    /// cap and (for `GET`) redirect rules as ``get(_:limit:redirects:)``; every response header
+    /// field and the URL that answered are returned. A method other than `GET` follows no
+    /// redirect.
+    public func send(_ request: HTTPRequest, limit: Int, redirects: HTTPRedirectPolicy) async throws -> HTTPResponse {
+        let shown = redact(request.url)
+        if let problem = request.invalidity { throw HTTPTransportError(.failed, url: shown, detail: problem) }
+        let span = Self.amount(timeout)
+        let deadline = NIODeadline.now() + span
+        let wake = ContinuousClock.now + .nanoseconds(span.nanoseconds)
+        let executor = EventLoopTaskExecutor(client.eventLoopGroup.next())
+        let outcome: Result<HTTPResponse, HTTPTransportError> = await Self.race(on: executor, cancelled: .failure(Self.cancelled(shown))) {
+            do throws(HTTPTransportError) {
+                let (response, answered) = try await self.follow(request.url, policy: redirects, deadline: deadline,
+                                                                 method: request.method, fields: request.headers,
+                                                                 body: request.body)
+                let body = try await Self.read(response, limit: max(0, limit), url: shown)
+                var fields: [String: String] = [:]
+                for (name, value) in response.headers {
+                    let key = name.lowercased()
+                    fields[key] = fields[key].map { $0 + ", " + value } ?? value
+                }
+                return .success(HTTPResponse(status: Int(response.status.code), body: body, headers: fields, url: answered))
+            } catch {
+                return .failure(error)
+            }
+        } watchdog: {
+            do { try await Task.sleep(until: wake, clock: .continuous) } catch { return nil }
+            return .failure(HTTPTransportError(.timeout, url: shown))
+        }
+        return try outcome.get()
+    }
+
     /// The redirect chain from `original`: one request per hop, each checked by `policy`; the
     /// final response (head checked, body unread).
     private func follow(_ original: URL, policy: HTTPRedirectPolicy,
                         deadline: NIODeadline) async throws(HTTPTransportError) -> HTTPClientResponse {
+        try await follow(original, policy: policy, deadline: deadline, method: "GET", fields: [], body: []).response
+    }
+
+    /// The redirect chain from `original` for a request with `method`, header `fields` and
+    /// `body`: for `GET`, one request per hop, each checked by `policy`, the fields resent on
+    /// every hop; any other method is sent once and a 3xx is its answer. The final response
+    /// (head checked, body unread) and its URL.
+    private func follow(_ original: URL, policy: HTTPRedirectPolicy, deadline: NIODeadline, method: String,
+                        fields: [HTTPHeaderField],
+                        body: [UInt8]) async throws(HTTPTransportError) -> (response: HTTPClientResponse, url: URL) {
         let shown = redact(original)
         var current = original
         var count = 0
@@ -304,12 +347,14 @@ public final class DefaultHTTPTransport: HTTPTransport {
                 throw HTTPTransportError(.failed, url: shown, detail: "no host in URL")
             }
             var request = HTTPClientRequest(url: current.absoluteString)
-            request.method = .GET
+            request.method = HTTPMethod(rawValue: method)
+            for field in fields { request.headers.add(name: field.name, value: field.value) }
+            if !body.isEmpty { request.body = .bytes(ByteBuffer(bytes: body)) }
             let response = try await execute(request, through: try client(for: current, shown: shown), deadline: deadline, url: shown)
             try Self.checkHead(response.headers, url: shown)
             let status = Int(response.status.code)
-            guard HTTPRedirectPolicy.isRedirect(status), let location = response.headers.first(name: "location") else {
-                return response
+            guard method == "GET", HTTPRedirectPolicy.isRedirect(status), let location = response.headers.first(name: "location") else {
+                return (response, current)
             }
             count += 1
             guard let next = URL(string: location, relativeTo: current)?.absoluteURL, next.host != nil else {
@@ -327,7 +372,8 @@ public final class DefaultHTTPTransport: HTTPTransport {
 
     /// One request; when the connection ends before any response (a kept-alive connection the
     /// server closed while it sat in the pool), once more on another: GET is idempotent, and Go's
-    /// `net/http` retries it so (`persistConn.shouldRetryRequest`, `errServerClosedIdle`).
+    /// `net/http` retries it so (`persistConn.shouldRetryRequest`, `errServerClosedIdle`); other
+    /// methods are not retried (`Request.isReplayable`: GET, HEAD, OPTIONS, TRACE only).
     private func execute(_ request: HTTPClientRequest, through client: HTTPClient, deadline: NIODeadline,
                          url shown: String) async throws(HTTPTransportError) -> HTTPClientResponse {
         var attempt = 0
@@ -336,7 +382,7 @@ public final class DefaultHTTPTransport: HTTPTransport {
             do {
                 return try await client.execute(request, deadline: deadline)
             } catch {
-                if attempt == 1, !Task.isCancelled, Self.isClosedBeforeResponse(error) { continue }
+                if attempt == 1, request.method == .GET, !Task.isCancelled, Self.isClosedBeforeResponse(error) { continue }
                 throw Self.transportError(error, url: shown, afterHead: false)
             }
         }

@@ -30,6 +30,7 @@ public struct OriginError: Error, Sendable, Hashable, CustomStringConvertible {
             case invalidRefListing
             case unreachable
             case diskLimit
+            case unsupportedProtocol
         }
 
         fileprivate let backing: Backing
@@ -81,6 +82,9 @@ public struct OriginError: Error, Sendable, Hashable, CustomStringConvertible {
         public static let invalidOrigin = Code(.invalidOrigin)
         /// `git ls-remote` printed a line that is not `<40 hex> <ref>`, or more than the limit.
         public static let invalidRefListing = Code(.invalidRefListing)
+        /// The server at an http(s) repository URL does not speak git's smart HTTP protocol (a
+        /// "dumb" server serving files): ``SmartHTTPRefLister`` cannot list it; `git ls-remote` can.
+        public static let unsupportedProtocol = Code(.unsupportedProtocol)
 
         /// The repository could not be reached, or a transfer from it did not finish: git reported
         /// a transport failure (connection refused or reset, a name that did not resolve, a

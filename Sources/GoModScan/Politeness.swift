@@ -105,6 +105,12 @@ public struct PoliteTransport: HTTPTransport {
         return try await limiter.withPermit(host(url)) { try await base.get(url, limit: limit, redirects: redirects) }
     }
 
+    /// ``HTTPTransport/send(_:limit:redirects:)`` under a permit.
+    public func send(_ request: HTTPRequest, limit: Int, redirects: HTTPRedirectPolicy) async throws -> HTTPResponse {
+        let base = self.base
+        return try await limiter.withPermit(host(request.url)) { try await base.send(request, limit: limit, redirects: redirects) }
+    }
+
     /// ``HTTPTransport/stream(_:limit:redirects:into:)`` under a permit.
     public func stream(_ url: URL, limit: Int, redirects: HTTPRedirectPolicy,
                        into sink: @escaping HTTPBodySink) async throws -> HTTPStreamedResponse {

@@ -158,19 +158,32 @@ struct RefusingTransport: HTTPTransport {
     }
 }
 
-/// Lists refs with `git ls-remote -q` through GoModOrigin (``RefListing``: `HEAD`, heads and
-/// tags, annotated tags peeled; cmd/go's environment for git), one uncached run per call, under
-/// a ``HostLimiter`` permit for the repository's host.
+/// Lists refs through GoModOrigin (``RefListing``: `HEAD`, heads and tags, annotated tags
+/// peeled): http(s) repositories in-process over git's smart HTTP protocol
+/// (``SmartHTTPRefLister``, when a transport is given), others — and dumb HTTP servers, and every
+/// repository when ``forceGitLsRemote`` is set — with `git ls-remote -q` (cmd/go's environment
+/// for git), one uncached listing per call, under a ``HostLimiter`` permit for the repository's
+/// host.
 public struct ScanRefLister: Sendable {
     /// The git executable.
     public var git: String
     /// Per-host politeness (nil: none).
     public var limiter: HostLimiter?
+    /// The transport for in-process listings of http(s) repositories (nil: `git ls-remote` for
+    /// every repository). Not a ``PoliteTransport`` on the same limiter: the listing already
+    /// holds a permit for its host.
+    public var transport: (any HTTPTransport)?
+    /// List every repository with `git ls-remote`, even http(s) ones (`gomodkit scan
+    /// --git-ls-remote`, for comparison).
+    public var forceGitLsRemote: Bool
 
     /// A lister.
-    public init(git: String = "git", limiter: HostLimiter? = nil) {
+    public init(git: String = "git", limiter: HostLimiter? = nil, transport: (any HTTPTransport)? = nil,
+                forceGitLsRemote: Bool = false) {
         self.git = git
         self.limiter = limiter
+        self.transport = transport
+        self.forceGitLsRemote = forceGitLsRemote
     }
 
     /// Waiting git processes run here, not on the cooperative thread pool (one thread per
@@ -178,21 +191,37 @@ public struct ScanRefLister: Sendable {
     /// listings really wait on the network at once.
     private static let queue = DispatchQueue(label: "gomodkit.scan.ls-remote", attributes: .concurrent)
 
-    /// The refs of `repository`; `nil` when git reports it as not found; other failures throw
-    /// ``ScanError/Code/network``.
+    /// The refs of `repository`; `nil` when it is not found (git's message, or a 404 answer to
+    /// the smart HTTP discovery request); other failures throw ``ScanError/Code/network``.
     public func list(_ repository: RepoRoot) async throws -> RefListing? {
         let git = self.git
         let url = repository.repoURL
-        let run: @Sendable () async -> Result<RefListing, OriginError> = {
+        let subprocess: @Sendable () async -> Result<RefListing, OriginError> = {
             await withCheckedContinuation { continuation in
                 Self.queue.async { continuation.resume(returning: GitRefLister.run(git: git, url: url)) }
             }
+        }
+        let run: @Sendable () async -> Result<RefListing, OriginError>
+        if let transport, !forceGitLsRemote, SmartHTTPRefLister.handles(url) {
+            let lister = SmartHTTPRefLister(transport: transport)
+            run = {
+                do throws(OriginError) {
+                    return .success(try await lister.list(url))
+                } catch where error.code == .unsupportedProtocol {
+                    return await subprocess()
+                } catch {
+                    return .failure(error)
+                }
+            }
+        } else {
+            run = subprocess
         }
         let result: Result<RefListing, OriginError>
         if let limiter { result = try await limiter.withPermit(HostLimiter.host(of: url)) { await run() } } else { result = await run() }
         switch result {
         case .success(let listing): return listing
         case .failure(let error):
+            if error.code == .repositoryNotFound { return nil }
             let lower = error.message.lowercased()
             if error.code == .listingFailed, ["not found", "does not appear to be a git repository", "does not exist",
                                                "repository not exported"].contains(where: { lower.contains($0) }) {

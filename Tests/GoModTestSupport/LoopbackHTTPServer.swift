@@ -48,9 +48,24 @@ package final class LoopbackHTTPServer: Sendable {
     /// What the handler wants after a request.
     package enum Next: Sendable { case keepAlive, close }
 
+    /// A whole request, for ``init(requestHandler:)``: the body is read by its `Content-Length`.
+    package struct Request: Sendable {
+        package var method: String
+        package var path: String
+        /// Header fields as sent (name, value), in order.
+        package var headers: [(name: String, value: String)]
+        package var body: [UInt8]
+
+        /// The first value of the field `name` (case-insensitive).
+        package func header(_ name: String) -> String? {
+            headers.first { $0.name.lowercased() == name.lowercased() }?.value
+        }
+    }
+
     package let port: Int
     private let listener: Int32
     private let handler: @Sendable (String, Connection) -> Next
+    private let requestHandler: (@Sendable (Request, Connection) -> Next)?
     private let log = Mutex<(paths: [String], heads: [String], connections: Int, closedByClient: Int)>(([], [], 0, 0))
     private let open = Mutex<[Int32]>([])
 
@@ -68,8 +83,20 @@ package final class LoopbackHTTPServer: Sendable {
     /// a client that understood it keeps it in its pool.
     package var closedByClient: Int { log.withLock { $0.closedByClient } }
 
-    package init(handler: @escaping @Sendable (String, Connection) -> Next) throws {
+    /// A server whose handler sees whole requests (method, path, header fields, body). (A
+    /// factory, not an initializer: a trailing closure would be ambiguous.)
+    package static func requests(_ requestHandler: @escaping @Sendable (Request, Connection) -> Next) throws -> LoopbackHTTPServer {
+        try LoopbackHTTPServer(handler: { _, _ in .close }, requestHandler: requestHandler)
+    }
+
+    package convenience init(handler: @escaping @Sendable (String, Connection) -> Next) throws {
+        try self.init(handler: handler, requestHandler: nil)
+    }
+
+    private init(handler: @escaping @Sendable (String, Connection) -> Next,
+                 requestHandler: (@Sendable (Request, Connection) -> Next)?) throws {
         self.handler = handler
+        self.requestHandler = requestHandler
         #if canImport(Darwin)
         let fd = socket(AF_INET, SOCK_STREAM, 0)
         #else
@@ -146,6 +173,27 @@ package final class LoopbackHTTPServer: Sendable {
             let parts = head.split(separator: "\r\n").first?.split(separator: " ") ?? []
             let path = parts.count > 1 ? String(parts[1]) : ""
             log.withLock { $0.paths.append(path); $0.heads.append(head) }
+            if let requestHandler {
+                var headers: [(name: String, value: String)] = []
+                for line in head.split(separator: "\r\n").dropFirst() {
+                    guard let colon = line.firstIndex(of: ":") else { continue }
+                    headers.append((String(line[..<colon]), String(line[line.index(after: colon)...]).trimmingCharacters(in: .whitespaces)))
+                }
+                let length = headers.first { $0.name.lowercased() == "content-length" }.flatMap { Int($0.value) } ?? 0
+                while buffer.count < length {
+                    let n = chunk.withUnsafeMutableBytes { raw -> Int in
+                        guard let base = raw.baseAddress else { return -1 }
+                        return recv(connection.fd, base, raw.count, 0)
+                    }
+                    if n <= 0 { return }
+                    buffer += chunk[..<n]
+                }
+                let body = Array(buffer[..<length])
+                buffer.removeFirst(length)
+                let method = parts.first.map(String.init) ?? ""
+                if requestHandler(Request(method: method, path: path, headers: headers, body: body), connection) == .close { return }
+                continue
+            }
             if handler(path, connection) == .close { return }
         }
     }

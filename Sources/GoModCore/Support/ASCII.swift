@@ -17,3 +17,8 @@ package func asciiLower(_ s: [UInt8]) -> [UInt8] { s.map { asciiLower($0) } }
 @inline(__always) package func isASCIILetter(_ c: UInt8) -> Bool {
     (c >= UInt8(ascii: "a") && c <= UInt8(ascii: "z")) || (c >= UInt8(ascii: "A") && c <= UInt8(ascii: "Z"))
 }
+
+/// Whether the byte is an ASCII hex digit, `0`–`9`, `a`–`f` or `A`–`F`.
+@inline(__always) package func isASCIIHexDigit(_ c: UInt8) -> Bool {
+    isASCIIDigit(c) || (c >= UInt8(ascii: "a") && c <= UInt8(ascii: "f")) || (c >= UInt8(ascii: "A") && c <= UInt8(ascii: "F"))
+}

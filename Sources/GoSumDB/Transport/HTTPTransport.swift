@@ -15,11 +15,72 @@ public struct HTTPResponse: Sendable {
     /// `", "`). Transports fill at least `retry-after`; stubs may leave it empty.
     public var headers: [String: String]
 
+    /// The URL that answered, after the redirects followed (``HTTPTransport/send(_:limit:redirects:)``
+    /// fills it; `nil` when a transport does not say).
+    public var url: URL?
+
     /// A response.
-    public init(status: Int, body: [UInt8], headers: [String: String] = [:]) {
+    public init(status: Int, body: [UInt8], headers: [String: String] = [:], url: URL? = nil) {
         self.status = status
         self.body = body
         self.headers = headers
+        self.url = url
+    }
+}
+
+/// A request for ``HTTPTransport/send(_:limit:redirects:)``: a method, header fields and a body
+/// (git's smart HTTP protocol POSTs `git-upload-pack` requests; gitprotocol-http).
+public struct HTTPRequest: Sendable, Hashable {
+    /// The method (`GET`, `POST`).
+    public var method: String
+    /// The URL.
+    public var url: URL
+    /// Header fields sent with the request, in order (name, value).
+    public var headers: [HTTPHeaderField]
+    /// The body (empty: none).
+    public var body: [UInt8]
+
+    /// A request.
+    public init(method: String = "GET", url: URL, headers: [HTTPHeaderField] = [], body: [UInt8] = []) {
+        self.method = method
+        self.url = url
+        self.headers = headers
+        self.body = body
+    }
+
+    /// The first problem with the method or a header field, for a typed refusal before anything
+    /// is sent: a method must be an RFC 9110 token, a field name a token, a value free of CR, LF
+    /// and NUL (Go's `net/http` `validMethod`, `httpguts.ValidHeaderFieldName` and
+    /// `ValidHeaderFieldValue`).
+    public var invalidity: String? {
+        func isToken(_ text: String) -> Bool {
+            !text.isEmpty && text.utf8.allSatisfy { b in
+                (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A)
+                    || Array("!#$%&'*+-.^_`|~".utf8).contains(b)
+            }
+        }
+        if !isToken(method) { return "invalid method \(goQuote(Array(method.utf8)))" }
+        for field in headers {
+            if !isToken(field.name) { return "invalid header field name \(goQuote(Array(field.name.utf8)))" }
+            if field.value.utf8.contains(where: { $0 == 0x0D || $0 == 0x0A || $0 == 0x00 }) {
+                return "invalid header field value for \(goQuote(Array(field.name.utf8)))"
+            }
+        }
+        return nil
+    }
+}
+
+/// One request header field.
+public struct HTTPHeaderField: Sendable, Hashable {
+    /// The name.
+    public var name: String
+    /// The value.
+    public var value: String
+
+    /// A field.
+    public init(_ name: String, _ value: String) {
+        self.name = name
+        self.value = value
     }
 }
 
@@ -167,6 +228,19 @@ public protocol HTTPTransport: Sendable {
     /// `sink` at once: right for stubs; streaming transports implement it.
     func stream(_ url: URL, limit: Int, redirects: HTTPRedirectPolicy,
                 into sink: @escaping HTTPBodySink) async throws -> HTTPStreamedResponse
+
+    /// Sends `request` with the same byte cap and deadline as ``get(_:limit:redirects:)``,
+    /// returning every response header field (lowercased names, repeated fields joined with
+    /// `", "`) and the URL that answered (``HTTPResponse/url``). A `GET` follows redirects as
+    /// `redirects` allows, resending the header fields on each hop; any other method follows
+    /// none (a 3xx is returned as the response: git's `http.followRedirects=initial` follows
+    /// redirects on the first request of a fetch only).
+    ///
+    /// The default implementation serves a `GET` without header fields or body by
+    /// ``get(_:limit:redirects:)`` and refuses anything else with
+    /// ``HTTPTransportError/Code/failed`` (`does not send …`): existing stubs keep working, and a
+    /// caller that needs more learns it at once. Transports that send requests implement it.
+    func send(_ request: HTTPRequest, limit: Int, redirects: HTTPRedirectPolicy) async throws -> HTTPResponse
 }
 
 extension HTTPTransport {
@@ -186,6 +260,18 @@ extension HTTPTransport {
         }
         try response.body.withUnsafeBytes { try sink($0) }
         return HTTPStreamedResponse(status: 200, byteCount: response.body.count, body: [])
+    }
+}
+
+extension HTTPTransport {
+    /// ``HTTPTransport/send(_:limit:redirects:)`` for transports that only GET: a plain `GET` goes
+    /// to ``HTTPTransport/get(_:limit:redirects:)``; other requests are refused.
+    public func send(_ request: HTTPRequest, limit: Int, redirects: HTTPRedirectPolicy) async throws -> HTTPResponse {
+        guard request.method == "GET", request.headers.isEmpty, request.body.isEmpty else {
+            throw HTTPTransportError(.failed, url: redact(request.url),
+                                     detail: "this transport does not send \(request.method) requests with header fields or a body")
+        }
+        return try await get(request.url, limit: limit, redirects: redirects)
     }
 }
 

@@ -106,8 +106,11 @@ struct ScanRun: AsyncParsableCommand {
     @Flag(help: "Skip fetching each new version's .info Origin from GOPROXY.")
     var noOrigin = false
 
-    @Flag(help: "Skip listing repository refs (git ls-remote).")
+    @Flag(help: "Skip listing repository refs.")
     var noRefs = false
+
+    @Flag(help: "List http(s) repositories with git ls-remote too (default: in-process over git's smart HTTP protocol; for comparison).")
+    var gitLsRemote = false
 
     @Flag(help: "Skip the rebuild of moved, deleted or Origin-less tags (compared with GOSUMDB's h1:).")
     var noRebuild = false
@@ -165,7 +168,8 @@ struct ScanRun: AsyncParsableCommand {
                                   concurrency: jobs, knownPaths: knownPaths, unitTimeLimit: unitTimeout)
         let goEnvironment = try GoEnvironment.forCommand()
         let limiter = HostLimiter(limit: perHost)
-        let transport = PoliteTransport(DefaultHTTPTransport(timeout: timeout), limiter: limiter)
+        let http = DefaultHTTPTransport(timeout: timeout)
+        let transport = PoliteTransport(http, limiter: limiter)
         let resolverConfiguration = try goEnvironment.repositoryResolverConfiguration()
         let resolver = ScanResolver {
             RepositoryResolver(configuration: resolverConfiguration, transport: transport, ping: { vcs, url in
@@ -185,7 +189,9 @@ struct ScanRun: AsyncParsableCommand {
             }
         }
         if !noRefs {
-            let lister = ScanRefLister(limiter: limiter)
+            // The lister holds the host's permit for the whole listing: its transport is the
+            // unwrapped one.
+            let lister = ScanRefLister(limiter: limiter, transport: http, forceGitLsRemote: gitLsRemote)
             hooks.listRefs = { root in try await lister.list(root) }
         }
         let proxy = try goEnvironment.proxy(transport: transport)
