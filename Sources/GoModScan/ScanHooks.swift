@@ -4,7 +4,6 @@ public import GoModAdvisories
 public import GoSumDB
 import GoModFetch
 import GoModSupplyChain
-import Dispatch
 import Synchronization
 #if canImport(FoundationEssentials)
 import FoundationEssentials
@@ -186,20 +185,15 @@ public struct ScanRefLister: Sendable {
         self.forceGitLsRemote = forceGitLsRemote
     }
 
-    /// Waiting git processes run here, not on the cooperative thread pool (one thread per
-    /// core): a concurrent queue may use more threads than there are cores, so `--jobs`
-    /// listings really wait on the network at once.
-    private static let queue = DispatchQueue(label: "gomodkit.scan.ls-remote", attributes: .concurrent)
-
     /// The refs of `repository`; `nil` when it is not found (git's message, or a 404 answer to
     /// the smart HTTP discovery request); other failures throw ``ScanError/Code/network``.
     public func list(_ repository: RepoRoot) async throws -> RefListing? {
         let git = self.git
         let url = repository.repoURL
+        // The waiting git runs off the cooperative pool (GoModCore's OffPool), so `--jobs`
+        // listings really wait on the network at once.
         let subprocess: @Sendable () async -> Result<RefListing, OriginError> = {
-            await withCheckedContinuation { continuation in
-                Self.queue.async { continuation.resume(returning: GitRefLister.run(git: git, url: url)) }
-            }
+            await OffPool.run { GitRefLister.run(git: git, url: url) }
         }
         let run: @Sendable () async -> Result<RefListing, OriginError>
         if let transport, !forceGitLsRemote, SmartHTTPRefLister.handles(url) {
