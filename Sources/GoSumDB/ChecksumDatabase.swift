@@ -441,12 +441,15 @@ public actor ChecksumDatabase {
     }
 
     private func get(_ transport: any HTTPTransport, _ url: URL, limit: Int) async throws -> HTTPResponse {
+        // The budget is charged once the request may go out (after the concurrency permit), not
+        // while it waits for one: a request charged while waiting could be cancelled unsent when
+        // another one exhausts the budget, and the lookup would stop short of its bound.
+        await acquire()
+        defer { release() }
         if let budget = RequestBudget.current, !budget.charge() {
             throw ChecksumDatabaseError(.tooManyRequests, "more than \(budget.limit) requests for one lookup (\(redact(url))): "
                                         + "the server keeps changing the tree")
         }
-        await acquire()
-        defer { release() }
         requestCount += 1
         // The database is pinned to its host: a redirect elsewhere is refused (stricter than Go:
         // see Docs/stricter-than-go.md).
