@@ -5,6 +5,7 @@ import PackageDescription
 // compiler enforces it: a lower layer cannot import a higher one. Helpers shared across targets
 // use `package` access.
 //
+//   GoModPlatform     FoundationEssentials and the C library, imported once (not a product)
 //   GoModCore         names, versions, semver, escaping, globs, go.mod/go.work, go.sum, bytes
 //   GoModZip          zip reader over zlib, h1: hashes, module-zip rules (check, create, unzip)
 //   GoSumDB           signed notes, transparency log, checksum-database client over an
@@ -67,13 +68,15 @@ let package = Package(
             pkgConfig: "sqlite3",
             providers: [.apt(["libsqlite3-dev"]), .brew(["sqlite"])]
         ),
-        .target(name: "GoModCore", swiftSettings: strictSettings),
-        .target(name: "GoModZip", dependencies: ["GoModCore", "CZlib", crypto], swiftSettings: strictSettings),
-        .target(name: "GoSumDB", dependencies: ["GoModCore", crypto], swiftSettings: strictSettings),
+        // FoundationEssentials (Foundation where it is missing) and the C library, imported once.
+        .target(name: "GoModPlatform"),
+        .target(name: "GoModCore", dependencies: ["GoModPlatform"], swiftSettings: strictSettings),
+        .target(name: "GoModZip", dependencies: ["GoModPlatform", "GoModCore", "CZlib", crypto], swiftSettings: strictSettings),
+        .target(name: "GoSumDB", dependencies: ["GoModPlatform", "GoModCore", crypto], swiftSettings: strictSettings),
         .target(
             name: "GoModNet",
             dependencies: [
-                "GoModCore", "GoSumDB",
+                "GoModPlatform", "GoModCore", "GoSumDB",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -82,35 +85,35 @@ let package = Package(
         ),
         .target(
             name: "GoModFetch",
-            dependencies: ["GoModCore", "GoModZip", "GoSumDB", "GoModNet"],
+            dependencies: ["GoModPlatform", "GoModCore", "GoModZip", "GoSumDB", "GoModNet"],
             swiftSettings: strictSettings
         ),
-        .target(name: "GoModVCS", dependencies: ["GoModCore", "GoModZip"], swiftSettings: strictSettings),
+        .target(name: "GoModVCS", dependencies: ["GoModPlatform", "GoModCore", "GoModZip"], swiftSettings: strictSettings),
         .target(
             name: "GoModOrigin",
-            dependencies: ["GoModCore", "GoModZip", "GoSumDB", "GoModFetch", "GoModVCS", crypto],
+            dependencies: ["GoModPlatform", "GoModCore", "GoModZip", "GoSumDB", "GoModFetch", "GoModVCS", crypto],
             swiftSettings: strictSettings
         ),
         .target(
             name: "GoModSupplyChain",
-            dependencies: ["GoModCore", "GoModZip", "GoSumDB", "GoModFetch", "GoModVCS", "GoModOrigin"],
+            dependencies: ["GoModPlatform", "GoModCore", "GoModZip", "GoSumDB", "GoModFetch", "GoModVCS", "GoModOrigin"],
             swiftSettings: strictSettings
         ),
         // Advisory data (Go vulnerability database, OSV trees) matched against a build list.
         .target(
             name: "GoModAdvisories",
-            dependencies: ["GoModCore", "GoModZip", "GoSumDB", "GoModFetch"],
+            dependencies: ["GoModPlatform", "GoModCore", "GoModZip", "GoSumDB", "GoModFetch"],
             swiftSettings: strictSettings
         ),
         .target(
             name: "GoModAudit",
-            dependencies: ["GoModCore", "GoModZip", "GoSumDB", "GoModFetch", "GoModVCS", "GoModOrigin", "GoModSupplyChain", "GoModAdvisories"],
+            dependencies: ["GoModPlatform", "GoModCore", "GoModZip", "GoSumDB", "GoModFetch", "GoModVCS", "GoModOrigin", "GoModSupplyChain", "GoModAdvisories"],
             swiftSettings: strictSettings
         ),
         .target(
             name: "GoModScan",
             dependencies: [
-                "GoModCore", "GoSumDB", "GoModFetch", "GoModVCS", "GoModOrigin", "GoModSupplyChain", "GoModAdvisories",
+                "GoModPlatform", "GoModCore", "GoSumDB", "GoModFetch", "GoModVCS", "GoModOrigin", "GoModSupplyChain", "GoModAdvisories",
                 "CSQLite", crypto,
             ],
             swiftSettings: strictSettings
@@ -118,7 +121,7 @@ let package = Package(
         .target(
             name: "GoModKit",
             dependencies: [
-                "GoModCore", "GoModZip", "GoSumDB", "GoModNet", "GoModFetch", "GoModVCS", "GoModOrigin",
+                "GoModPlatform", "GoModCore", "GoModZip", "GoSumDB", "GoModNet", "GoModFetch", "GoModVCS", "GoModOrigin",
                 "GoModSupplyChain", "GoModAdvisories", "GoModAudit",
             ],
             swiftSettings: strictSettings
@@ -126,7 +129,7 @@ let package = Package(
         .executableTarget(
             name: "gomodkit-cli",
             dependencies: [
-                "GoModKit", "GoModScan",
+                "GoModPlatform", "GoModKit", "GoModScan",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             // Release builds link the Swift runtime and FoundationEssentials in: no shared-library

@@ -1,11 +1,7 @@
 public import GoSumDB
 import GoModCore
 import GoModZip
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
+import GoModPlatform
 
 /// Where advisories come from.
 ///

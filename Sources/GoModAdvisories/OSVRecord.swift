@@ -1,8 +1,4 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
+import GoModPlatform
 
 /// One advisory in the Open Source Vulnerability format (https://ossf.github.io/osv-schema/),
 /// with the fields the Go vulnerability database and ossf/malicious-packages use

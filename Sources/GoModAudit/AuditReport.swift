@@ -1,9 +1,5 @@
 import GoModCore
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
+import GoModPlatform
 
 /// The result of auditing one Go project: every finding, and which checks ran.
 public struct AuditReport: Sendable {

@@ -1,16 +1,5 @@
 import GoModCore
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import GoModPlatform
 
 extension ProjectAudit {
     /// A project's audit settings, committed next to go.mod as `gomodkit-audit.json` so that CI

@@ -2,11 +2,7 @@ public import GoModCore
 public import GoSumDB
 import GoModSupplyChain
 public import GoModFetch
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
+import GoModPlatform
 
 extension ProjectAudit {
     /// A team's policy gates (`gomodkit-audit.json`): each violation is a finding naming its

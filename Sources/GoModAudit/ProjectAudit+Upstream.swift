@@ -4,11 +4,7 @@ import GoModFetch
 import GoModVCS
 public import GoModOrigin
 import GoModSupplyChain
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
+import GoModPlatform
 
 extension ProjectAudit {
     /// The audit's upstream check for modules whose repository nobody gave (Docs/origin.md):

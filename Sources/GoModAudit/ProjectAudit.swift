@@ -5,11 +5,7 @@ public import GoSumDB
 public import GoModFetch
 import GoModSupplyChain
 public import GoModAdvisories
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
+import GoModPlatform
 
 /// Everything GoModKit can check about one Go project, in one call: go.mod and go.sum parse,
 /// typosquatted module paths, go.sum against the checksum database, the module cache and

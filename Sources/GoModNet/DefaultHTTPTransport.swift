@@ -1,21 +1,10 @@
 import GoModCore
 public import GoSumDB
-#if canImport(FoundationEssentials)
-public import FoundationEssentials
-#else
-public import Foundation
-#endif
+public import GoModPlatform
 import AsyncHTTPClient
 import NIOCore
 import NIOHTTP1
 import Synchronization
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// `HTTPTransport` over [async-http-client](https://github.com/swift-server/async-http-client)
 /// (SwiftNIO): `http://` and `https://` (TLS through swift-nio-ssl with the system trust store),

@@ -1,17 +1,6 @@
 import GoModCore
 public import GoSumDB
-#if canImport(FoundationEssentials)
-public import FoundationEssentials
-#else
-public import Foundation
-#endif
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
+public import GoModPlatform
 
 /// Which proxy, if any, a request goes through: Go's `net/http.ProxyFromEnvironment`, that is
 /// `golang.org/x/net/http/httpproxy` (`Config`, `FromEnvironment`, `ProxyFunc`;

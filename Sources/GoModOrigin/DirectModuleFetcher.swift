@@ -2,18 +2,7 @@ public import GoModCore
 public import GoModFetch
 import GoModVCS
 import GoModZip
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
+import GoModPlatform
 
 /// `GOPROXY=direct` for ``ModuleProxyClient``: fetches module versions from their git
 /// repositories as cmd/go's `modfetch.lookupDirect` + `codeRepo` do

@@ -1,9 +1,5 @@
 public import GoModCore
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
+import GoModPlatform
 
 /// The `Origin` object of a `.info` answer (cmd/go's `codehost.Origin`,
 /// `go1.19:cmd/go/internal/modfetch/codehost/codehost.go`): where the proxy says it fetched the

@@ -1,11 +1,7 @@
 public import GoModCore
 public import GoSumDB
 public import GoModFetch
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
+import GoModPlatform
 
 /// Module path → repository, as cmd/go resolves it for `GOPROXY=direct`
 /// (`go1.19:cmd/go/internal/vcs/vcs.go` `RepoRootForImportPath`; go.dev/ref/mod#vcs-find).

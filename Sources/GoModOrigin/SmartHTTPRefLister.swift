@@ -1,10 +1,6 @@
 public import GoModCore
 public import GoSumDB
-#if canImport(FoundationEssentials)
-public import FoundationEssentials
-#else
-public import Foundation
-#endif
+public import GoModPlatform
 
 /// A repository's refs as git's smart HTTP protocol advertises them, in the order and form
 /// `git ls-remote -q` prints them: one line per ref, an annotated tag followed by its peeled

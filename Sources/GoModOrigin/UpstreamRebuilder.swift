@@ -3,11 +3,7 @@ public import GoModZip
 public import GoModVCS
 import GoModFetch
 import Crypto
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
+import GoModPlatform
 
 /// Rebuilds a module zip from its upstream repository as cmd/go does with `GOPROXY=direct`:
 /// a bare repository in cmd/go's VCS cache (`$GOMODCACHE/cache/vcs/<sha256 of "git3:"+URL>`,

@@ -1,10 +1,6 @@
 import GoModCore
 public import GoModFetch
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
+import GoModPlatform
 
 /// An append-only local copy of the module index with a checkpoint (Docs/scan.md).
 ///

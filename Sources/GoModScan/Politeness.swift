@@ -1,9 +1,5 @@
 public import GoSumDB
-#if canImport(FoundationEssentials)
-public import FoundationEssentials
-#else
-public import Foundation
-#endif
+public import GoModPlatform
 
 /// Per-host politeness: at most ``limit`` requests in flight to any one host, whatever the
 /// scan's overall concurrency (Docs/scan.md). Waiters are served first come, first

@@ -1,9 +1,5 @@
 import GoModCore
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
+import GoModPlatform
 
 /// One finding of a scan: one JSON object per line in a shard's output.
 ///

@@ -5,11 +5,7 @@ public import GoSumDB
 import GoModFetch
 import GoModSupplyChain
 import Synchronization
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
+import GoModPlatform
 
 /// What a rebuild hook is asked about: a version whose tag moved or vanished, or that has no
 /// `Origin`, so only a rebuild compared with the checksum database's `h1:` settles it

@@ -1,10 +1,6 @@
 public import GoModCore
 public import GoModOrigin
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
+import GoModPlatform
 
 /// A shard's scan state: one SQLite database (`<state>/shard-I-of-N.sqlite`, WAL journal,
 /// `synchronous=FULL`; every change is inside a transaction, so a killed scan leaves the last

@@ -3,11 +3,7 @@ import GoModOrigin
 import GoModSupplyChain
 public import GoModFetch
 import Synchronization
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
+import GoModPlatform
 
 /// Where a scan's new versions come from.
 public enum ScanInput: Sendable {

@@ -1,11 +1,5 @@
 import GoModCore
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import GoModPlatform
 
 /// Crash-safe file writes for the scan's own files (the feed checkpoint, shard outputs): the
 /// bytes go to a temporary name in the same directory, are fsynced, renamed over the final name,

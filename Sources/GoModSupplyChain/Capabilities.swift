@@ -1,10 +1,6 @@
 public import GoModCore
 import GoModZip
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
+import GoModPlatform
 
 /// What the packages of a module can do, named with Capslock's capability taxonomy
 /// (google/capslock v0.3.2 `proto/capability.proto`, `interesting/interesting.cm`), at import

@@ -2,18 +2,7 @@ public import GoModCore
 import GoModZip
 public import GoSumDB
 import GoModVCS
-#if canImport(FoundationEssentials)
-public import FoundationEssentials
-#else
-public import Foundation
-#endif
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
+public import GoModPlatform
 
 extension Divergence {
     /// What a mirror serves for one module version: the zip and, when it has one, the `.info`.

@@ -2,11 +2,7 @@ public import GoModCore
 public import GoModZip
 public import GoModVCS
 public import GoModOrigin
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
+import GoModPlatform
 import Crypto
 
 /// Mirror-versus-tag divergence: does the module zip a mirror serves for `path@version` still

@@ -1,12 +1,6 @@
 package import GoModCore
 package import GoModZip
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import GoModPlatform
 
 /// Runs `git` with `posix_spawn`: standard output and standard error are drained concurrently
 /// with `poll` on the calling thread (no pipe deadlock however much either produces), standard

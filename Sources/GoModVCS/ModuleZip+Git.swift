@@ -1,17 +1,6 @@
 public import GoModCore
 public import GoModZip
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
+import GoModPlatform
 
 extension ModuleZip {
     /// A module's source in a local git repository, as `cmd/go` fetches it with

@@ -1,9 +1,5 @@
 public import GoModCore
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
+import GoModPlatform
 import Synchronization
 
 /// The result of a verified lookup.

@@ -1,9 +1,5 @@
 public import GoModCore
-#if canImport(FoundationEssentials)
-public import FoundationEssentials
-#else
-public import Foundation
-#endif
+public import GoModPlatform
 
 /// How to reach and trust a checksum database: cmd/go's `GOSUMDB`, `GONOSUMDB`/`GOPRIVATE`,
 /// `GOPROXY` handling (`modfetch/sumdb.go` `dbDial`, `initBase`), plus GoModKit's options.

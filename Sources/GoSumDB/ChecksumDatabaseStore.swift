@@ -1,15 +1,6 @@
 import GoModCore
-#if canImport(FoundationEssentials)
-public import FoundationEssentials
-#else
-public import Foundation
-#endif
+public import GoModPlatform
 import Synchronization
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// Where the checksum-database client keeps state: x/mod `ClientOps`' config and cache half.
 ///

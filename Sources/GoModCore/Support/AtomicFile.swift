@@ -1,10 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import GoModPlatform
 import Synchronization
 
 /// Crash-safe replacement of a file: the new contents go to a temporary file created in the same

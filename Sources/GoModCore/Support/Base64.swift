@@ -1,8 +1,4 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
+import GoModPlatform
 
 /// Strict standard base64 (with `=` padding) used by notes, keys and hashes.
 package enum Base64 {

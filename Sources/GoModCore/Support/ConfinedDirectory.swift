@@ -1,10 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import GoModPlatform
 
 /// Opening (and creating) a directory below a root without following a symbolic link in any
 /// component below that root: the walk opens the root, then each further component with

@@ -1,10 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import GoModPlatform
 
 /// A failed system call's `errno`, for helpers whose callers map it to their own error type.
 package struct SystemErrno: Error {

@@ -1,15 +1,4 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import GoModPlatform
 
 /// A message for an error thrown by a file-system call: for Foundation's file errors, the
 /// `strerror` text of the underlying `errno` (the caller names the path, as Go's `*PathError`

@@ -1,10 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import GoModPlatform
 
 // Small POSIX stand-ins for full Foundation's `NSString` path methods, `FileHandle`,
 // `NSHomeDirectory` and `FileManager.enumerator`, none of which FoundationEssentials has.

@@ -1,10 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import GoModPlatform
 
 /// Creates `path` and any missing parents with mode 0777 (before umask), as Go's
 /// `os.MkdirAll`: an existing directory is success; an existing non-directory is `ENOTDIR`.

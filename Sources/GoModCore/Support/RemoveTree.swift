@@ -1,10 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import GoModPlatform
 
 /// Removes `path` and, if it is a directory, everything below it, as cmd/go's
 /// `modfetch.RemoveAll` does for a read-only module tree (make directories writable, then

@@ -1,10 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import GoModPlatform
 
 /// The sum of the sizes (`st_size`, from `lstat`) of every non-directory entry in the tree at
 /// `path`, without following a symbolic link (a link counts as itself, its target is not

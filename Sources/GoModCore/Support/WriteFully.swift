@@ -1,10 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import GoModPlatform
 
 /// Writes all of `bytes` to `fd`: short writes continue, `EINTR` retries, any other failure
 /// throws its `errno` for the caller to map to its own error type.

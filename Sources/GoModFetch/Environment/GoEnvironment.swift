@@ -1,10 +1,6 @@
 import GoModCore
 public import GoSumDB
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
+import GoModPlatform
 
 /// The go command's module settings, read the way cmd/go reads them, so that an embedder sees
 /// exactly the values `go env` prints and `gomodkit` uses.

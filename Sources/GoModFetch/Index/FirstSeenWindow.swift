@@ -1,17 +1,6 @@
 public import GoModCore
 import GoSumDB
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
+import GoModPlatform
 
 /// When the module index first saw module versions, from one bounded read of its feed since
 /// a point in time, with the entries kept in a local cache so the next read asks only for the

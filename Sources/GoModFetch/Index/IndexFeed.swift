@@ -1,9 +1,5 @@
 public import GoModCore
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
+import GoModPlatform
 
 /// An instant from the module index (`Timestamp`), kept with the text the server sent.
 ///

@@ -1,10 +1,6 @@
 public import GoSumDB
 import GoModCore
-#if canImport(FoundationEssentials)
-public import FoundationEssentials
-#else
-public import Foundation
-#endif
+public import GoModPlatform
 
 /// When and how often a failed feed request is tried again (Docs/scan.md).
 public struct RetryPolicy: Sendable {

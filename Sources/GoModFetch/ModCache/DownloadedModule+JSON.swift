@@ -1,9 +1,5 @@
 public import GoModCore
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
+import GoModPlatform
 
 extension DownloadedModule {
     /// The object `go mod download -json` prints for this module (cmd/go's `ModuleJSON`, via

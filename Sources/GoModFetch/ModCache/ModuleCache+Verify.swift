@@ -2,11 +2,7 @@ import GoModZip
 public import GoModCore
 public import GoSumDB
 import Dispatch
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
+import GoModPlatform
 import Synchronization
 
 /// The outcome of ``ModuleCache/verify(project:checksumDatabase:)``.

@@ -1,17 +1,6 @@
 import GoModZip
 public import GoModCore
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
+import GoModPlatform
 
 /// A Go module cache (`GOMODCACHE`) in cmd/go's layout (https://go.dev/ref/mod#module-cache): paths
 /// of its files and safe file operations on it.

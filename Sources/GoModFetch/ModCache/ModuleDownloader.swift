@@ -1,18 +1,7 @@
 public import GoModCore
 import GoModZip
 public import GoSumDB
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
+import GoModPlatform
 
 /// A module version in the cache after ``ModuleDownloader/download(path:query:)``: the fields of
 /// `go mod download -json` (https://go.dev/ref/mod#go-mod-download).

@@ -1,10 +1,6 @@
 import GoModZip
 public import GoModCore
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
+import GoModPlatform
 
 /// Checks a project's `vendor/` tree: `vendor/modules.txt` against go.mod (cmd/go's
 /// `modload.checkVendorConsistency`, same messages) and — what cmd/go never checks — every

@@ -1,8 +1,4 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
+import GoModPlatform
 
 /// Any JSON value, read with `JSONDecoder` and written with `JSONEncoder` (both in
 /// FoundationEssentials, unlike `JSONSerialization`): for the free-form `Origin` object of a

@@ -2,19 +2,8 @@ public import GoModNet
 public import GoModCore
 import GoModZip
 public import GoSumDB
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
+public import GoModPlatform
 import Synchronization
-#if canImport(FoundationEssentials)
-public import FoundationEssentials
-#else
-public import Foundation
-#endif
 
 /// One `GOPROXY` list entry, as cmd/go's `modfetch.proxyList` builds it.
 public struct ModuleProxyEntry: Sendable, Hashable, CustomStringConvertible {

@@ -1,9 +1,5 @@
 import GoModCore
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
+import GoModPlatform
 
 /// A module-proxy failure: cmd/go's `modfetch` proxy errors as a typed value.
 ///

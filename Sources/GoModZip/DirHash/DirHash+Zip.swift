@@ -1,11 +1,7 @@
 public import GoModCore
 import Crypto
 import Dispatch
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
+import GoModPlatform
 import Synchronization
 
 extension DirHash {

@@ -1,11 +1,5 @@
 import GoModCore
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import GoModPlatform
 
 // File-system primitives for module zips: descriptor-relative opens that never follow a
 // symbolic link, directory listing, and recursive removal without following links.

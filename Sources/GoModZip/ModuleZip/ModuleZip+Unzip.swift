@@ -1,16 +1,5 @@
 public import GoModCore
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
+import GoModPlatform
 
 extension ModuleZip {
     /// Options for ``unzip(_:module:to:options:)``.

@@ -1,11 +1,5 @@
 import GoModCore
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import GoModPlatform
 import Crypto
 
 /// Where a module zip's bytes go: memory, or a file descriptor through a fixed buffer.

@@ -1,11 +1,5 @@
 import GoModCore
-#if canImport(Glibc)
-internal import Glibc
-#elseif canImport(Musl)
-internal import Musl
-#elseif canImport(Darwin)
-internal import Darwin
-#endif
+import GoModPlatform
 
 /// Random-access bytes a ``ZipArchive`` is read from: Go's `io.ReaderAt` plus a size.
 ///

@@ -1,10 +1,6 @@
 public import GoModCore
 import Crypto
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
+import GoModPlatform
 
 /// A private key that signs notes (x/mod `note.NewSigner`): for tests and private databases.
 ///

@@ -1,10 +1,6 @@
 public import GoModCore
 import Crypto
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
+import GoModPlatform
 
 /// A public key that verifies note signatures (x/mod `note.NewVerifier` / `note.Verifier`).
 ///

@@ -1,10 +1,6 @@
 import GoModCore
 import Crypto
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
+import GoModPlatform
 
 /// The checksum database's transparency log (x/mod `sumdb/tlog`): RFC 6962 hashing, stored-hash
 /// indexes, tree hashes, inclusion and consistency proofs, tiles, and the tree/record formats.

@@ -1,9 +1,5 @@
 import GoModCore
-#if canImport(FoundationEssentials)
-public import FoundationEssentials
-#else
-public import Foundation
-#endif
+public import GoModPlatform
 
 /// An HTTP response: status code and body.
 public struct HTTPResponse: Sendable {

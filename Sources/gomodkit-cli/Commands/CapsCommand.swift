@@ -1,9 +1,5 @@
 import ArgumentParser
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
+import GoModPlatform
 import GoModKit
 
 /// `gomodkit caps`: what a module's packages can do, with Capslock's capability names, at

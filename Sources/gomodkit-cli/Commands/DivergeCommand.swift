@@ -1,9 +1,5 @@
 import ArgumentParser
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
+import GoModPlatform
 import GoModKit
 
 /// `gomodkit diverge path@version [--git REPO] (--zip FILE | --proxy URL)`: compare a mirror's

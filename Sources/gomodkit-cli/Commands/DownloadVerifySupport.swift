@@ -1,14 +1,5 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
+import GoModPlatform
 import GoModKit
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// The CLI's use of the library's ``GoEnvironment`` (the settings `go env` prints), with its
 /// errors mapped to Go-style messages and exit code 2.

@@ -1,9 +1,5 @@
 import ArgumentParser
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
+import GoModPlatform
 import GoModKit
 
 /// `gomodkit origin path@version… [--json]`: the cheap upstream check — the proxy's `.info`

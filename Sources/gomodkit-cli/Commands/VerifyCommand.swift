@@ -1,9 +1,5 @@
 import ArgumentParser
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
+import GoModPlatform
 import GoModKit
 
 /// `gomodkit verify [DIR]`: `go mod verify` plus what go never checks.

@@ -1,9 +1,5 @@
 import ArgumentParser
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
+import GoModPlatform
 import GoModKit
 
 /// `gomodkit vuln [DIR]`: the project's build list and standard library against advisory
