@@ -191,8 +191,18 @@ asan_options() {
   esac
 }
 
-status=0
-failed=()
+# Targets run FUZZ_JOBS at a time (default: the number of cores; each libFuzzer process uses one),
+# so the wall time is about targets × SECONDS ÷ FUZZ_JOBS. Each target's output goes to its log,
+# printed whole when the target ends.
+jobs=${FUZZ_JOBS:-$(nproc)}
+run_target() {
+  local target=$1 corpus=$2 artifacts=$3 log=$4 rc=0
+  ASAN_OPTIONS=$(asan_options "$target") "$bin/$target" "$corpus" -max_total_time="$seconds" -rss_limit_mb=512 -malloc_limit_mb=64 \
+    -timeout=2 -print_final_stats=1 -artifact_prefix="$artifacts/" >"$log" 2>&1 || rc=$?
+  echo "$rc" >"$log.rc"
+}
+mkdir -p "$scratch/logs"
+targets=()
 for src in "$root"/Fuzz/Sources/Fuzz*/; do
   target=$(basename "$src")
   if [ -n "${FUZZ_TARGETS:-}" ] && [[ " $FUZZ_TARGETS " != *" $target "* ]]; then continue; fi
@@ -201,12 +211,22 @@ for src in "$root"/Fuzz/Sources/Fuzz*/; do
   mkdir -p "$corpus" "$artifacts"
   if declare -F "seed_$target" >/dev/null; then "seed_$target" "$corpus"; fi
   if [ -d "$root/Fuzz/Corpus/$target" ]; then cp -n "$root/Fuzz/Corpus/$target"/* "$corpus"/ 2>/dev/null || true; fi
-  echo "== $target: ${seconds}s"
   log="$scratch/logs/$target.log"
-  mkdir -p "$scratch/logs"
-  if ! ASAN_OPTIONS=$(asan_options "$target") "$bin/$target" "$corpus" -max_total_time="$seconds" -rss_limit_mb=512 -malloc_limit_mb=64 \
-       -timeout=2 -print_final_stats=1 -artifact_prefix="$artifacts/" 2>&1 | tee "$log"; then
-    echo "FAIL: $target (reproducer in $artifacts)" >&2
+  rm -f "$log.rc"
+  while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do wait -n || true; done
+  echo "== $target: ${seconds}s"
+  run_target "$target" "$corpus" "$artifacts" "$log" &
+  targets+=("$target")
+done
+wait || true
+status=0
+failed=()
+for target in "${targets[@]}"; do
+  log="$scratch/logs/$target.log"
+  echo "==== $target"
+  cat "$log"
+  if [ "$(cat "$log.rc" 2>/dev/null || echo 1)" != 0 ]; then
+    echo "FAIL: $target (reproducer in $scratch/artifacts/$target)" >&2
     failed+=("$target")
     status=1
   fi

@@ -45,23 +45,21 @@ extension ProjectAudit {
                       let zip = readSmallFile(zipPath, limit: Int(ModuleZip.maxZipFile)) else { return nil }
                 return try? Capabilities.analyze(zip: zip, subject: zipPath)
             }
-            guard let newReport = load(newVersion) else {
+            // A zip that cannot be read: a warning on the new version's go.sum line.
+            func notCompared(_ message: String) {
                 unreadable += 1
-                report.findings.append(AuditFinding(
-                    rule: .checkFailed, severity: .warning,
-                    message: "\(newVersion): not in the module cache (or not a readable module zip); capabilities not compared",
-                    modulePath: path, moduleVersion: new.0, file: "go.sum", line: new.1))
+                report.findings.append(AuditFinding(rule: .checkFailed, severity: .warning, message: message,
+                                                    modulePath: path, moduleVersion: new.0, file: "go.sum", line: new.1))
+            }
+            guard let newReport = load(newVersion) else {
+                notCompared("\(newVersion): not in the module cache (or not a readable module zip); capabilities not compared")
                 continue
             }
             var oldReport = Capabilities.Report(module: String(decoding: path.bytes, as: UTF8.self), version: nil, packages: [])
             if let old {
                 let oldVersion = ModuleVersion(path: path, version: old.0)
                 guard let r = load(oldVersion) else {
-                    unreadable += 1
-                    report.findings.append(AuditFinding(
-                        rule: .checkFailed, severity: .warning,
-                        message: "\(oldVersion) (base): not in the module cache; capabilities of \(newVersion) not compared",
-                        modulePath: path, moduleVersion: new.0, file: "go.sum", line: new.1))
+                    notCompared("\(oldVersion) (base): not in the module cache; capabilities of \(newVersion) not compared")
                     continue
                 }
                 oldReport = r

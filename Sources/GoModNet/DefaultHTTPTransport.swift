@@ -167,22 +167,30 @@ public final class DefaultHTTPTransport: HTTPTransport {
     /// GETs `url` with the body cap, following redirects as `redirects` allows.
     public func get(_ url: URL, limit: Int, redirects: HTTPRedirectPolicy) async throws -> HTTPResponse {
         let shown = redact(url)
+        return try await exchange(shown: shown) { deadline throws(HTTPTransportError) in
+            let response = try await self.follow(url, policy: redirects, deadline: deadline)
+            let body = try await Self.read(response, limit: max(0, limit), url: shown)
+            var fields: [String: String] = [:]
+            if let retryAfter = response.headers.first(name: "retry-after") { fields["retry-after"] = retryAfter }
+            return HTTPResponse(status: Int(response.status.code), body: body, headers: fields)
+        }
+    }
+
+    /// Runs one request-response exchange (every hop and the body) under the transport's whole
+    /// deadline. async-http-client's deadline covers the response head only, so the exchange
+    /// (given that head deadline) also races a timer of its own. Both run on one of the client's
+    /// event loops, not on the cooperative pool: a caller that blocks the pool's few threads (a
+    /// synchronous subprocess wait, CPU-bound hashing) must neither stall a request half-way nor
+    /// make its deadline fire only because the request could not run.
+    private func exchange(shown: String,
+                          _ work: @escaping @Sendable (NIODeadline) async throws(HTTPTransportError) -> HTTPResponse) async throws -> HTTPResponse {
         let span = Self.amount(timeout)
         let deadline = NIODeadline.now() + span
         let wake = ContinuousClock.now + .nanoseconds(span.nanoseconds)
-        // async-http-client's deadline covers the response head only; the whole request (every
-        // hop and the body) races a timer of its own. Both run on one of the client's event loops,
-        // not on the cooperative pool: a caller that blocks the pool's few threads (a synchronous
-        // subprocess wait, CPU-bound hashing) must neither stall a request half-way nor make its
-        // deadline fire only because the request could not run.
         let executor = EventLoopTaskExecutor(client.eventLoopGroup.next())
         let outcome: Result<HTTPResponse, HTTPTransportError> = await Self.race(on: executor, cancelled: .failure(Self.cancelled(shown))) {
             do throws(HTTPTransportError) {
-                let response = try await self.follow(url, policy: redirects, deadline: deadline)
-                let body = try await Self.read(response, limit: max(0, limit), url: shown)
-                var fields: [String: String] = [:]
-                if let retryAfter = response.headers.first(name: "retry-after") { fields["retry-after"] = retryAfter }
-                return .success(HTTPResponse(status: Int(response.status.code), body: body, headers: fields))
+                return .success(try await work(deadline))
             } catch {
                 return .failure(error)
             }
@@ -283,30 +291,18 @@ public final class DefaultHTTPTransport: HTTPTransport {
     public func send(_ request: HTTPRequest, limit: Int, redirects: HTTPRedirectPolicy) async throws -> HTTPResponse {
         let shown = redact(request.url)
         if let problem = request.invalidity { throw HTTPTransportError(.failed, url: shown, detail: problem) }
-        let span = Self.amount(timeout)
-        let deadline = NIODeadline.now() + span
-        let wake = ContinuousClock.now + .nanoseconds(span.nanoseconds)
-        let executor = EventLoopTaskExecutor(client.eventLoopGroup.next())
-        let outcome: Result<HTTPResponse, HTTPTransportError> = await Self.race(on: executor, cancelled: .failure(Self.cancelled(shown))) {
-            do throws(HTTPTransportError) {
-                let (response, answered) = try await self.follow(request.url, policy: redirects, deadline: deadline,
-                                                                 method: request.method, fields: request.headers,
-                                                                 body: request.body)
-                let body = try await Self.read(response, limit: max(0, limit), url: shown)
-                var fields: [String: String] = [:]
-                for (name, value) in response.headers {
-                    let key = name.lowercased()
-                    fields[key] = fields[key].map { $0 + ", " + value } ?? value
-                }
-                return .success(HTTPResponse(status: Int(response.status.code), body: body, headers: fields, url: answered))
-            } catch {
-                return .failure(error)
+        return try await exchange(shown: shown) { deadline throws(HTTPTransportError) in
+            let (response, answered) = try await self.follow(request.url, policy: redirects, deadline: deadline,
+                                                             method: request.method, fields: request.headers,
+                                                             body: request.body)
+            let body = try await Self.read(response, limit: max(0, limit), url: shown)
+            var fields: [String: String] = [:]
+            for (name, value) in response.headers {
+                let key = name.lowercased()
+                fields[key] = fields[key].map { $0 + ", " + value } ?? value
             }
-        } watchdog: {
-            do { try await Task.sleep(until: wake, clock: .continuous) } catch { return nil }
-            return .failure(HTTPTransportError(.timeout, url: shown))
+            return HTTPResponse(status: Int(response.status.code), body: body, headers: fields, url: answered)
         }
-        return try outcome.get()
     }
 
     /// The redirect chain from `original`: one request per hop, each checked by `policy`; the

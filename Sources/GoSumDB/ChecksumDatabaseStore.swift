@@ -250,20 +250,16 @@ public struct FileChecksumDatabaseStore: ChecksumDatabaseStore {
         return try readAll(fd, target)
     }
 
+    /// The whole file behind `fd`, refused when it holds more than ``maxFile`` bytes (at most
+    /// one byte more is read).
     private func readAll(_ fd: Int32, _ target: String) throws -> [UInt8] {
-        var out: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 65536)
-        while true {
-            let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw ChecksumDatabaseError(.storeFailure, "read \(target): \(systemMessage(errno))")
-            }
-            if n == 0 { return out }
-            out.append(contentsOf: buffer[..<n])
-            if out.count > FileChecksumDatabaseStore.maxFile {
-                throw ChecksumDatabaseError(.storeFailure, "\(target): larger than \(FileChecksumDatabaseStore.maxFile) bytes")
-            }
+        switch readUpTo(fd, limit: FileChecksumDatabaseStore.maxFile + 1) {
+        case .failure(let error):
+            throw ChecksumDatabaseError(.storeFailure, "read \(target): \(systemMessage(error.code))")
+        case .success(let data) where data.count > FileChecksumDatabaseStore.maxFile:
+            throw ChecksumDatabaseError(.storeFailure, "\(target): larger than \(FileChecksumDatabaseStore.maxFile) bytes")
+        case .success(let data):
+            return data
         }
     }
 }

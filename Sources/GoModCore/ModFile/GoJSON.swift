@@ -116,6 +116,36 @@ package indirect enum GoJSON {
     }
 }
 
+extension GoJSON {
+    /// A `module.Version` as cmd/go's edit JSON writes it: `Path`, and `Version` when not empty.
+    static func module(_ m: ModuleVersion) -> GoJSON {
+        var fields: [(String, GoJSON)] = [("Path", .string(m.path))]
+        if !m.version.isEmpty { fields.append(("Version", .string(m.version))) }
+        return .object(fields)
+    }
+
+    /// The fields go.mod's and go.work's edit JSON share, in cmd/go's order: `Go` and `Toolchain`
+    /// when set, then the godebug list under `godebugKey` (`GoDebug` for go.mod, `Godebug` for
+    /// go.work, as cmd/go spells them) when not empty.
+    static func goFields(go: GoMod.VersionEntry?, toolchain: GoMod.VersionEntry?, godebugKey: String,
+                         godebug: [GoMod.GodebugEntry]) -> [(String, GoJSON)] {
+        var fields: [(String, GoJSON)] = []
+        if let g = go?.value, !g.isEmpty { fields.append(("Go", .string(g))) }
+        if let t = toolchain?.value, !t.isEmpty { fields.append(("Toolchain", .string(t))) }
+        if !godebug.isEmpty {
+            fields.append((godebugKey, .array(godebug.map {
+                .object([("Key", .string($0.key)), ("Value", .string($0.value))])
+            })))
+        }
+        return fields
+    }
+
+    /// The `Replace` list of the edit JSON: `Old` and `New` per entry.
+    static func replaceList(_ entries: [GoMod.ReplaceEntry]) -> GoJSON {
+        .array(entries.map { .object([("Old", module($0.old)), ("New", module($0.new))]) })
+    }
+}
+
 extension GoMod {
     /// What `go mod edit -json` prints for this file after the edits made so far (cmd/go's
     /// `editPrintJSON` after `SortBlocks` and `Cleanup`), byte for byte, with the trailing newline.
@@ -127,22 +157,12 @@ extension GoMod {
     public func editJSON() -> [UInt8] {
         var f = self
         f.cleanUp()
-        func module(_ m: ModuleVersion) -> GoJSON {
-            var fields: [(String, GoJSON)] = [("Path", .string(m.path))]
-            if !m.version.isEmpty { fields.append(("Version", .string(m.version))) }
-            return .object(fields)
-        }
         var fields: [(String, GoJSON)] = []
         var mod: [(String, GoJSON)] = [("Path", .string(f.moduleEntry?.path ?? ""))]
         if let d = f.moduleEntry?.deprecated, !d.isEmpty { mod.append(("Deprecated", .string(d))) }
         fields.append(("Module", .object(mod)))
-        if let g = f.goEntry?.value, !g.isEmpty { fields.append(("Go", .string(g))) }
-        if let t = f.toolchainEntry?.value, !t.isEmpty { fields.append(("Toolchain", .string(t))) }
-        if !f.godebugEntries.isEmpty {
-            fields.append(("GoDebug", .array(f.godebugEntries.map {
-                .object([("Key", .string($0.key)), ("Value", .string($0.value))])
-            })))
-        }
+        fields += GoJSON.goFields(go: f.goEntry, toolchain: f.toolchainEntry, godebugKey: "GoDebug",
+                                  godebug: f.godebugEntries)
         if !f.requireEntries.isEmpty {
             fields.append(("Require", .array(f.requireEntries.map { r in
                 var o: [(String, GoJSON)] = [("Path", .string(r.mod.path))]
@@ -151,10 +171,8 @@ extension GoMod {
                 return .object(o)
             })))
         }
-        if !f.excludeEntries.isEmpty { fields.append(("Exclude", .array(f.excludeEntries.map { module($0.mod) }))) }
-        if !f.replaceEntries.isEmpty {
-            fields.append(("Replace", .array(f.replaceEntries.map { .object([("Old", module($0.old)), ("New", module($0.new))]) })))
-        }
+        if !f.excludeEntries.isEmpty { fields.append(("Exclude", .array(f.excludeEntries.map { GoJSON.module($0.mod) }))) }
+        if !f.replaceEntries.isEmpty { fields.append(("Replace", GoJSON.replaceList(f.replaceEntries))) }
         if !f.retractEntries.isEmpty {
             fields.append(("Retract", .array(f.retractEntries.map { r in
                 var o: [(String, GoJSON)] = []

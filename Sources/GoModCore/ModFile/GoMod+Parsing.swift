@@ -116,28 +116,16 @@ extension GoMod {
 
         switch directive {
         case .go:
-            if goEntry != nil { return fail(.repeatedStatement, "repeated go statement") }
-            if args.count != 1 { return fail(.usage, "go directive expects exactly one argument") }
-            if !ModFileText.isGoVersion(args[0]) {
-                if !strict, let m = ModFileText.laxGoVersion(args[0]) {
-                    args.set(0, Array(m))
-                } else {
-                    var message = Array("invalid go version '".utf8) + args[0]
-                    appendText(&message, "': must match format 1.23.0")
-                    return fail(ModFileRules.Failure(.invalidGoVersion, message))
-                }
+            switch ModFileRules.parseGoDirective(&args, repeated: goEntry != nil, lax: !strict) {
+            case .failure(let f): return fail(f)
+            case .success(let version): goEntry = VersionEntry(value: version, line: line)
             }
-            goEntry = VersionEntry(value: ByteString(Array(args[0])), line: line)
 
         case .toolchain:
-            if toolchainEntry != nil { return fail(.repeatedStatement, "repeated toolchain statement") }
-            if args.count != 1 { return fail(.usage, "toolchain directive expects exactly one argument") }
-            if !ModFileText.isToolchainName(args[0]) {
-                var message = Array("invalid toolchain version '".utf8) + args[0]
-                appendText(&message, "': must match format go1.23.0 or default")
-                return fail(ModFileRules.Failure(.invalidToolchain, message))
+            switch ModFileRules.parseToolchainDirective(args, repeated: toolchainEntry != nil) {
+            case .failure(let f): return fail(f)
+            case .success(let name): toolchainEntry = VersionEntry(value: name, line: line)
             }
-            toolchainEntry = VersionEntry(value: ByteString(Array(args[0])), line: line)
 
         case .module:
             if moduleEntry != nil { return fail(.repeatedStatement, "repeated module statement") }

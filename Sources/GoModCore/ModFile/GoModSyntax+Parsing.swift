@@ -305,44 +305,55 @@ struct ModFileParser {
         }
     }
 
-    mutating func parseStmt() throws(ModFileError) {
-        let first = try lex()
-        let start = first.pos
-        var end = first.endPos
+    /// A line being read: where it starts, where its last token so far ends, its tokens.
+    struct LineInProgress {
+        let start: GoModSyntax.Position
+        var end: GoModSyntax.Position
         var tokens = TokenList()
-        tokens.append(data[first.start..<first.end])
+    }
+
+    /// Reads a line's first token (x/mod's `parseStmt` and `parseLine` start alike).
+    mutating func beginLine() throws(ModFileError) -> LineInProgress {
+        let first = try lex()
+        var line = LineInProgress(start: first.pos, end: first.endPos)
+        line.tokens.append(data[first.start..<first.end])
+        return line
+    }
+
+    mutating func parseStmt() throws(ModFileError) {
+        var line = try beginLine()
         while true {
             let tok = try lex()
             if tok.kind.isEOL {
-                let id = file.newLine(GoModSyntax.LineNode(start: start, tokens: tokens, end: end))
+                let id = file.newLine(GoModSyntax.LineNode(start: line.start, tokens: line.tokens, end: line.end))
                 file.stmts.append(.line(id))
                 return
             }
             if tok.kind == .lparen {
                 let next = token.kind
                 if next.isEOL {
-                    let block = try parseLineBlock(start: start, tokens: tokens, lparen: tok)
+                    let block = try parseLineBlock(start: line.start, tokens: line.tokens, lparen: tok)
                     file.stmts.append(.block(file.newBlock(block)))
                     return
                 } else if next == .rparen {
                     let rparen = try lex()
                     if token.kind.isEOL {
                         _ = try lex()
-                        var block = GoModSyntax.BlockNode(start: start, tokens: tokens)
+                        var block = GoModSyntax.BlockNode(start: line.start, tokens: line.tokens)
                         block.lparen.position = tok.pos
                         block.rparen.position = rparen.pos
                         file.stmts.append(.block(file.newBlock(block)))
                         return
                     }
-                    tokens.append(data[tok.start..<tok.end])
-                    tokens.append(data[rparen.start..<rparen.end])
+                    line.tokens.append(data[tok.start..<tok.end])
+                    line.tokens.append(data[rparen.start..<rparen.end])
                 } else {
-                    tokens.append(data[tok.start..<tok.end])
+                    line.tokens.append(data[tok.start..<tok.end])
                 }
                 continue
             }
-            tokens.append(data[tok.start..<tok.end])
-            end = tok.endPos
+            line.tokens.append(data[tok.start..<tok.end])
+            line.end = tok.endPos
         }
     }
 
@@ -387,18 +398,14 @@ struct ModFileParser {
     }
 
     mutating func parseLine() throws(ModFileError) -> GoModSyntax.LineNode {
-        let first = try lex()
-        let start = first.pos
-        var end = first.endPos
-        var tokens = TokenList()
-        tokens.append(data[first.start..<first.end])
+        var line = try beginLine()
         while true {
             let tok = try lex()
             if tok.kind.isEOL {
-                return GoModSyntax.LineNode(start: start, tokens: tokens, inBlock: true, end: end)
+                return GoModSyntax.LineNode(start: line.start, tokens: line.tokens, inBlock: true, end: line.end)
             }
-            tokens.append(data[tok.start..<tok.end])
-            end = tok.endPos
+            line.tokens.append(data[tok.start..<tok.end])
+            line.end = tok.endPos
         }
     }
 

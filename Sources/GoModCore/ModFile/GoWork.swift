@@ -106,23 +106,15 @@ public struct GoWork: Sendable, Equatable {
 
         switch ModFileRules.Directive(verb[...]) {
         case .go:
-            if goEntry != nil { return fail(.repeatedStatement, "repeated go statement") }
-            if args.count != 1 { return fail(.usage, "go directive expects exactly one argument") }
-            if !ModFileText.isGoVersion(args[0]) {
-                var message = Array("invalid go version '".utf8) + args[0]
-                appendText(&message, "': must match format 1.23.0")
-                return fail(ModFileRules.Failure(.invalidGoVersion, message))
+            switch ModFileRules.parseGoDirective(&args, repeated: goEntry != nil, lax: false) {
+            case .failure(let f): return fail(f)
+            case .success(let version): goEntry = GoMod.VersionEntry(value: version, line: line)
             }
-            goEntry = GoMod.VersionEntry(value: ByteString(Array(args[0])), line: line)
         case .toolchain:
-            if toolchainEntry != nil { return fail(.repeatedStatement, "repeated toolchain statement") }
-            if args.count != 1 { return fail(.usage, "toolchain directive expects exactly one argument") }
-            if !ModFileText.isToolchainName(args[0]) {
-                var message = Array("invalid toolchain version '".utf8) + args[0]
-                appendText(&message, "': must match format go1.23.0 or default")
-                return fail(ModFileRules.Failure(.invalidToolchain, message))
+            switch ModFileRules.parseToolchainDirective(args, repeated: toolchainEntry != nil) {
+            case .failure(let f): return fail(f)
+            case .success(let name): toolchainEntry = GoMod.VersionEntry(value: name, line: line)
             }
-            toolchainEntry = GoMod.VersionEntry(value: ByteString(Array(args[0])), line: line)
         case .godebug:
             guard let (key, value) = ModFileRules.parseGodebug(args) else { return fail(.usage, "usage: godebug key=value") }
             godebugEntries.append(GoMod.GodebugEntry(key: key, value: value, line: line))
@@ -150,21 +142,10 @@ public struct GoWork: Sendable, Equatable {
     public func editJSON() -> [UInt8] {
         var f = self
         f.cleanUp()
-        func module(_ m: ModuleVersion) -> GoJSON {
-            var fields: [(String, GoJSON)] = [("Path", .string(m.path))]
-            if !m.version.isEmpty { fields.append(("Version", .string(m.version))) }
-            return .object(fields)
-        }
-        var fields: [(String, GoJSON)] = []
-        if let g = f.goEntry?.value, !g.isEmpty { fields.append(("Go", .string(g))) }
-        if let t = f.toolchainEntry?.value, !t.isEmpty { fields.append(("Toolchain", .string(t))) }
-        if !f.godebugEntries.isEmpty {
-            fields.append(("Godebug", .array(f.godebugEntries.map { .object([("Key", .string($0.key)), ("Value", .string($0.value))]) })))
-        }
+        var fields = GoJSON.goFields(go: f.goEntry, toolchain: f.toolchainEntry, godebugKey: "Godebug",
+                                     godebug: f.godebugEntries)
         if !f.useEntries.isEmpty { fields.append(("Use", .array(f.useEntries.map { .object([("DiskPath", .string($0.path))]) }))) }
-        if !f.replaceEntries.isEmpty {
-            fields.append(("Replace", .array(f.replaceEntries.map { .object([("Old", module($0.old)), ("New", module($0.new))]) })))
-        }
+        if !f.replaceEntries.isEmpty { fields.append(("Replace", GoJSON.replaceList(f.replaceEntries))) }
         return GoJSON.object(fields).encoded() + [0x0A]
     }
 

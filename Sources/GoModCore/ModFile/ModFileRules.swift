@@ -216,6 +216,40 @@ enum ModFileRules {
                          ModuleVersion(path: ByteString(ns), version: ByteString(nv))))
     }
 
+    // MARK: - go and toolchain
+
+    /// The `go` directive's argument, checked as x/mod's `parseToFile` (go.mod) and
+    /// `WorkFile.add` (go.work) do: one argument matching `GoVersionRE`. With `lax` (go.mod read
+    /// non-strictly, x/mod's `laxGoVersionRE`), a version such as `1.19beta1` is cut to its valid
+    /// prefix and rewritten in place. `repeated` says a `go` directive was already read.
+    static func parseGoDirective(_ args: inout Args, repeated: Bool, lax: Bool) -> Result<ByteString, Failure> {
+        if repeated { return .failure(Failure(.repeatedStatement, "repeated go statement")) }
+        if args.count != 1 { return .failure(Failure(.usage, "go directive expects exactly one argument")) }
+        if !ModFileText.isGoVersion(args[0]) {
+            if lax, let m = ModFileText.laxGoVersion(args[0]) {
+                args.set(0, Array(m))
+            } else {
+                var message = Array("invalid go version '".utf8) + args[0]
+                appendText(&message, "': must match format 1.23.0")
+                return .failure(Failure(.invalidGoVersion, message))
+            }
+        }
+        return .success(ByteString(Array(args[0])))
+    }
+
+    /// The `toolchain` directive's argument, checked as x/mod does for go.mod and go.work: one
+    /// argument matching `ToolchainRE`. `repeated` says a `toolchain` directive was already read.
+    static func parseToolchainDirective(_ args: Args, repeated: Bool) -> Result<ByteString, Failure> {
+        if repeated { return .failure(Failure(.repeatedStatement, "repeated toolchain statement")) }
+        if args.count != 1 { return .failure(Failure(.usage, "toolchain directive expects exactly one argument")) }
+        if !ModFileText.isToolchainName(args[0]) {
+            var message = Array("invalid toolchain version '".utf8) + args[0]
+            appendText(&message, "': must match format go1.23.0 or default")
+            return .failure(Failure(.invalidToolchain, message))
+        }
+        return .success(ByteString(Array(args[0])))
+    }
+
     // MARK: - godebug
 
     /// x/mod's `godebug` argument rule: one argument, `key=value`, no quote or comma.

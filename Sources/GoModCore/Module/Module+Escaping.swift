@@ -80,6 +80,13 @@ extension Module {
             if c >= UInt8(ascii: "A") && c <= UInt8(ascii: "Z") { haveUpper = true }
         }
         guard haveUpper else { return ByteString(s) }
+        return ByteString(caseEscaped(s))
+    }
+
+    /// The escaping step of Go's `escapeString` without its checks: each upper-case ASCII letter
+    /// becomes `!` and its lower-case form. For input already known valid (a checked
+    /// ``ModulePath`` or ``SemanticVersion``: ASCII without `!`).
+    package static func caseEscaped(_ s: some Collection<UInt8>) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(s.count + 8)
         for c in s {
@@ -90,7 +97,7 @@ extension Module {
                 out.append(c)
             }
         }
-        return ByteString(out)
+        return out
     }
 
     /// Go's `unescapeString`; `nil` when the escaped form is malformed.

@@ -41,17 +41,7 @@ public struct ModulePath: Hashable, Comparable, Sendable, CustomStringConvertibl
     /// `module.EscapePath`): `github.com/BurntSushi/toml` → `github.com/!burnt!sushi/toml`.
     public var escaped: String {
         // A valid module path is ASCII without '!', so escaping cannot fail.
-        var out = ""
-        out.reserveCapacity(bytes.count + 4)
-        for c in bytes.bytes {
-            if c >= UInt8(ascii: "A") && c <= UInt8(ascii: "Z") {
-                out.append("!")
-                out.unicodeScalars.append(Unicode.Scalar(c + 32))
-            } else {
-                out.unicodeScalars.append(Unicode.Scalar(c))
-            }
-        }
-        return out
+        String(decoding: Module.caseEscaped(bytes.bytes), as: UTF8.self)
     }
 
     /// The major-version suffix: `/v2` for `example.com/m/v2`, `.v1` or `.v2-unstable` for

@@ -70,16 +70,7 @@ public struct SemanticVersion: Hashable, Comparable, Sendable, CustomStringConve
     public var escaped: String {
         // Semantic versions consist of ASCII letters, digits, '.', '-' and '+': valid
         // file-name characters, no '!', never a Windows reserved name.
-        var out = ""
-        for c in bytes.bytes {
-            if c >= UInt8(ascii: "A") && c <= UInt8(ascii: "Z") {
-                out.append("!")
-                out.unicodeScalars.append(Unicode.Scalar(c + 32))
-            } else {
-                out.unicodeScalars.append(Unicode.Scalar(c))
-            }
-        }
-        return out
+        String(decoding: Module.caseEscaped(bytes.bytes), as: UTF8.self)
     }
 
     /// Semantic-version precedence against `other`: `-1`, `0` or `+1` (Go's `semver.Compare`).

@@ -274,22 +274,13 @@ public struct ModuleProxyClient: Sendable {
         let path = module.path, version = module.version
         let (escapedPath, ev, module) = try escapedCanonical(path: path, version: version)
         return try await tryProxies(path: path, module: module) { base throws(ModuleProxyError) in
-            let body: [UInt8]
-            do throws(ModuleProxyError) {
-                body = try await fetch(base, relative: escapedPath + "/@v/" + ev + ".zip", limit: limit)
-            } catch {
-                if error.code == .oversizeResponse {
-                    throw ModuleProxyError(.oversizeResponse, "downloaded zip file too large", module: module, underlying: error)
-                }
-                throw error
+            let body = try await Self.zipTooLarge(module: module) { () async throws(ModuleProxyError) in
+                try await fetch(base, relative: escapedPath + "/@v/" + ev + ".zip", limit: limit)
             }
             do {
                 _ = try ZipArchive(bytes: body, mode: .goCompatible)
             } catch {
-                let looksText = body.prefix(512).allSatisfy { $0 == 0x09 || $0 == 0x0A || $0 == 0x0D || (0x20..<0x7F).contains($0) || $0 >= 0x80 }
-                let snippet = looksText ? ": body starts " + goQuote(Array(body.prefix(80))) : ""
-                throw ModuleProxyError(.notAZip, "\(redact(base)) sent \(body.count) bytes that are not a zip file (\(error))\(snippet)",
-                                       module: module, underlying: error)
+                throw Self.notAZip(base: base, size: body.count, start: body.prefix(512), error, module: module)
             }
             return body
         } direct: { source throws(ModuleProxyError) in
@@ -326,23 +317,13 @@ public struct ModuleProxyClient: Sendable {
     public func zip(_ module: ModuleVersion, toFile path: String, limit: Int = maxZipResponse) async throws(ModuleProxyError) -> Int {
         let (escapedPath, ev, name) = try escapedCanonical(path: module.path, version: module.version)
         return try await tryProxies(path: module.path, module: name) { base throws(ModuleProxyError) in
-            let size: Int
-            do throws(ModuleProxyError) {
-                size = try await fetch(base, relative: escapedPath + "/@v/" + ev + ".zip", limit: limit, toFile: path)
-            } catch {
-                if error.code == .oversizeResponse {
-                    throw ModuleProxyError(.oversizeResponse, "downloaded zip file too large", module: name, underlying: error)
-                }
-                throw error
+            let size = try await Self.zipTooLarge(module: name) { () async throws(ModuleProxyError) in
+                try await fetch(base, relative: escapedPath + "/@v/" + ev + ".zip", limit: limit, toFile: path)
             }
             do {
                 _ = try ZipArchive(path: path, mode: .goCompatible)
             } catch {
-                let start = Self.fileStart(path, count: 512)
-                let looksText = start.allSatisfy { $0 == 0x09 || $0 == 0x0A || $0 == 0x0D || (0x20..<0x7F).contains($0) || $0 >= 0x80 }
-                let snippet = looksText ? ": body starts " + goQuote(Array(start.prefix(80))) : ""
-                throw ModuleProxyError(.notAZip, "\(redact(base)) sent \(size) bytes that are not a zip file (\(error))\(snippet)",
-                                       module: name, underlying: error)
+                throw Self.notAZip(base: base, size: size, start: Self.fileStart(path, count: 512), error, module: name)
             }
             return size
         } direct: { source throws(ModuleProxyError) in
@@ -350,6 +331,28 @@ public struct ModuleProxyClient: Sendable {
             guard size <= limit else { throw ModuleProxyError(.oversizeResponse, "downloaded zip file too large", module: name) }
             return size
         }
+    }
+
+    /// Runs a zip download, giving an oversize response cmd/go's message (`downloaded zip file
+    /// too large`) with the transport's error kept as the underlying one.
+    static func zipTooLarge<T>(module: String, _ download: () async throws(ModuleProxyError) -> T) async throws(ModuleProxyError) -> T {
+        do throws(ModuleProxyError) {
+            return try await download()
+        } catch {
+            if error.code == .oversizeResponse {
+                throw ModuleProxyError(.oversizeResponse, "downloaded zip file too large", module: module, underlying: error)
+            }
+            throw error
+        }
+    }
+
+    /// A ``ModuleProxyError/Code/notAZip`` for a body of `size` bytes that does not open as a zip
+    /// archive; when its first bytes (`start`, up to 512) look like text, the first 80 are quoted.
+    static func notAZip(base: URL, size: Int, start: some Collection<UInt8>, _ error: some Error & Sendable, module: String) -> ModuleProxyError {
+        let looksText = start.allSatisfy { $0 == 0x09 || $0 == 0x0A || $0 == 0x0D || (0x20..<0x7F).contains($0) || $0 >= 0x80 }
+        let snippet = looksText ? ": body starts " + goQuote(Array(start.prefix(80))) : ""
+        return ModuleProxyError(.notAZip, "\(redact(base)) sent \(size) bytes that are not a zip file (\(error))\(snippet)",
+                                module: module, underlying: error)
     }
 
     // MARK: Fallback
@@ -442,18 +445,29 @@ public struct ModuleProxyClient: Sendable {
         }
     }
 
-    /// GETs `relative` under `base` (or reads it under a `file://` base).
-    func fetch(_ base: URL, relative: String, limit: Int) async throws(ModuleProxyError) -> [UInt8] {
-        if base.scheme?.lowercased() == "file" {
-            let path = base.path.hasSuffix("/") ? base.path + relative : base.path + "/" + relative
-            return try readProxyFile(path, display: "file://" + path, limit: limit)
-        }
+    /// The file of `relative` under a `file://` proxy base; `nil` for any other scheme.
+    static func filePath(_ base: URL, _ relative: String) -> String? {
+        guard base.scheme?.lowercased() == "file" else { return nil }
+        return base.path.hasSuffix("/") ? base.path + relative : base.path + "/" + relative
+    }
+
+    /// The URL of `relative` (percent-encoded) under an http(s) proxy base, as cmd/go joins them.
+    static func proxyURL(_ base: URL, _ relative: String) throws(ModuleProxyError) -> URL {
         var text = base.absoluteString
         while text.hasSuffix("/") { text.removeLast() }
         text += "/" + percentEncodePath(relative)
         guard let url = URL(string: text) else {
             throw ModuleProxyError(.invalidProxyURL, "invalid proxy URL \(goQuote(Array(text.utf8)))")
         }
+        return url
+    }
+
+    /// GETs `relative` under `base` (or reads it under a `file://` base).
+    func fetch(_ base: URL, relative: String, limit: Int) async throws(ModuleProxyError) -> [UInt8] {
+        if let path = Self.filePath(base, relative) {
+            return try readProxyFile(path, display: "file://" + path, limit: limit)
+        }
+        let url = try Self.proxyURL(base, relative)
         let display = redact(url)
         let response: HTTPResponse
         do {
@@ -509,16 +523,10 @@ extension ModuleProxyClient {
             close(fd)
         }
         let size: Int
-        if base.scheme?.lowercased() == "file" {
-            let source = base.path.hasSuffix("/") ? base.path + relative : base.path + "/" + relative
+        if let source = Self.filePath(base, relative) {
             size = try copyProxyFile(source, display: "file://" + source, limit: limit, to: fd, path: path)
         } else {
-            var text = base.absoluteString
-            while text.hasSuffix("/") { text.removeLast() }
-            text += "/" + percentEncodePath(relative)
-            guard let url = URL(string: text) else {
-                throw ModuleProxyError(.invalidProxyURL, "invalid proxy URL \(goQuote(Array(text.utf8)))")
-            }
+            let url = try Self.proxyURL(base, relative)
             let display = redact(url)
             let response: HTTPStreamedResponse
             do {

@@ -14,22 +14,15 @@ final class Deflater {
     /// Allocates the stream with zlib compression `level` (-1: zlib's default, 6, the level of
     /// Go's `flate.DefaultCompression`).
     init(level: Int32, outputSize: Int = 256 * 1024) throws(ModuleZipError) {
-        let stream = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)
-        stream.initialize(to: z_stream())
-        let status = czlib_deflateInit2(stream, level, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY)
-        guard status == Z_OK else {
-            stream.deinitialize(count: 1)
-            stream.deallocate()
-            throw ModuleZipError(.io, message: "deflateInit2 failed (\(status))")
+        switch makeZStream({ czlib_deflateInit2($0, level, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) }) {
+        case .success(let stream): self.stream = stream
+        case .failure(let status): throw ModuleZipError(.io, message: "deflateInit2 failed (\(status.code))")
         }
-        self.stream = stream
         self.output = .allocate(byteCount: max(outputSize, 4096), alignment: 16)
     }
 
     deinit {
-        deflateEnd(stream)
-        stream.deinitialize(count: 1)
-        stream.deallocate()
+        freeZStream(stream, end: { deflateEnd($0) })
         output.deallocate()
     }
 

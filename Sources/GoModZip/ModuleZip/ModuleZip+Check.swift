@@ -223,6 +223,15 @@ extension ModuleZip {
                     message: "total uncompressed size of module contents too large (max size is \(maxZipFile) bytes)")
             }
         }
+        // A directory entry is hashed as an empty file and never extracted: a warning, and an
+        // error when it declares content.
+        func directoryEntry(_ entry: ZipArchive.Entry, _ full: [UInt8], _ warning: String) {
+            cf.warnings.append(FileError(path: full, code: .directoryEntry, warning))
+            if entry.uncompressedSize != 0 {
+                addError(entry, .directoryEntryWithData, "directory entry declares \(entry.uncompressedSize) bytes of content")
+                countSize(entry.uncompressedSize)
+            }
+        }
         for entry in archive.entries {
             let full = entry.name.bytes
             guard full.starts(with: prefix) else {
@@ -231,12 +240,7 @@ extension ModuleZip {
             }
             var name = Array(full[prefix.count...])
             if name.isEmpty {
-                cf.warnings.append(FileError(path: full, code: .directoryEntry,
-                                             "entry named exactly the module prefix: hashed as an empty file, never extracted"))
-                if entry.uncompressedSize != 0 {
-                    addError(entry, .directoryEntryWithData, "directory entry declares \(entry.uncompressedSize) bytes of content")
-                    countSize(entry.uncompressedSize)
-                }
+                directoryEntry(entry, full, "entry named exactly the module prefix: hashed as an empty file, never extracted")
                 continue
             }
             let isDirectory = name.last == 0x2F
@@ -260,12 +264,7 @@ extension ModuleZip {
                 continue
             }
             if isDirectory {
-                cf.warnings.append(FileError(path: full, code: .directoryEntry,
-                                             "directory entry: hashed as an empty file, never extracted"))
-                if entry.uncompressedSize != 0 {
-                    addError(entry, .directoryEntryWithData, "directory entry declares \(entry.uncompressedSize) bytes of content")
-                    countSize(entry.uncompressedSize)
-                }
+                directoryEntry(entry, full, "directory entry: hashed as an empty file, never extracted")
                 continue
             }
             let base = splitPath(name).base

@@ -16,23 +16,16 @@ struct Inflater: ~Copyable {
 
     /// Allocates the stream and the buffers.
     init(inputSize: Int, outputSize: Int) throws(ZipError) {
-        let stream = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)
-        stream.initialize(to: z_stream())
-        let status = czlib_inflateInit2(stream, -15)
-        guard status == Z_OK else {
-            stream.deinitialize(count: 1)
-            stream.deallocate()
-            throw ZipError(.inflateError, detail: "inflateInit2 failed (\(status))")
+        switch makeZStream({ czlib_inflateInit2($0, -15) }) {
+        case .success(let stream): self.stream = stream
+        case .failure(let status): throw ZipError(.inflateError, detail: "inflateInit2 failed (\(status.code))")
         }
-        self.stream = stream
         self.input = .allocate(byteCount: max(inputSize, 4096), alignment: 16)
         self.output = .allocate(byteCount: max(outputSize, 4096), alignment: 16)
     }
 
     deinit {
-        inflateEnd(stream)
-        stream.deinitialize(count: 1)
-        stream.deallocate()
+        freeZStream(stream, end: { inflateEnd($0) })
         input.deallocate()
         output.deallocate()
     }
@@ -170,4 +163,29 @@ struct Inflater: ~Copyable {
             }
         }
     }
+}
+
+/// A zlib status other than `Z_OK`, as an error for ``makeZStream(_:)``.
+struct ZlibStatus: Error { var code: Int32 }
+
+/// A `z_stream` at a stable heap address (zlib keeps a pointer back to it), set up by `initialize`
+/// (`inflateInit2` or `deflateInit2`); on a status other than `Z_OK` the memory is freed and the
+/// status returned.
+func makeZStream(_ initialize: (UnsafeMutablePointer<z_stream>) -> Int32) -> Result<UnsafeMutablePointer<z_stream>, ZlibStatus> {
+    let stream = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)
+    stream.initialize(to: z_stream())
+    let status = initialize(stream)
+    guard status == Z_OK else {
+        stream.deinitialize(count: 1)
+        stream.deallocate()
+        return .failure(ZlibStatus(code: status))
+    }
+    return .success(stream)
+}
+
+/// Ends a stream from ``makeZStream(_:)`` with `end` (`inflateEnd` or `deflateEnd`) and frees it.
+func freeZStream(_ stream: UnsafeMutablePointer<z_stream>, end: (UnsafeMutablePointer<z_stream>) -> Int32) {
+    _ = end(stream)
+    stream.deinitialize(count: 1)
+    stream.deallocate()
 }

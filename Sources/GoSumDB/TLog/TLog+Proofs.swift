@@ -4,9 +4,9 @@ extension TLog {
     /// The stored-hash indexes an inclusion proof for record `n` in a tree of `t` records needs.
     public static func recordProofIndexes(treeSize t: Int64, record n: Int64) throws(TLogError) -> [Int64] {
         guard t >= 0, n >= 0, n < t, t <= maxTreeSize else { throw TLogError(.invalidInput, "ProveRecord") }
-        var need: [Int64] = []
-        leafProofIndex(0, t, n, &need)
-        return need
+        var indexes = SubtreeIndexes()
+        _ = leafProof(0, t, n, &indexes)
+        return indexes.need
     }
 
     /// The inclusion proof for record `n` in a tree of `t` records, from the hashes at
@@ -15,8 +15,8 @@ extension TLog {
         guard hashes.count == (try recordProofIndexes(treeSize: t, record: n)).count else {
             throw TLogError(.invalidInput, "ProveRecord")
         }
-        var slice = hashes[...]
-        return leafProof(0, t, n, &slice)
+        var combined = SubtreeHashes(hashes: hashes[...])
+        return leafProof(0, t, n, &combined)
     }
 
     /// `ProveRecord` with a synchronous hash reader.
@@ -24,29 +24,19 @@ extension TLog {
         try proveRecord(treeSize: t, record: n, hashes: reader(recordProofIndexes(treeSize: t, record: n)))
     }
 
-    static func leafProofIndex(_ lo: Int64, _ hi: Int64, _ n: Int64, _ need: inout [Int64]) {
-        if lo + 1 == hi { return }
-        let k = maxpow2(hi - lo).k
-        if n < lo + k {
-            leafProofIndex(lo, lo + k, n, &need)
-            subTreeIndex(lo + k, hi, &need)
-        } else {
-            subTreeIndex(lo, lo + k, &need)
-            leafProofIndex(lo + k, hi, n, &need)
-        }
-    }
-
-    static func leafProof(_ lo: Int64, _ hi: Int64, _ n: Int64, _ hashes: inout ArraySlice<Hash>) -> [Hash] {
+    /// x/mod's `leafProof` and `leafProofIndex` in one walk: the subtrees an inclusion proof of
+    /// record `n` in [lo, hi) is made of, in proof order, given to `visitor`.
+    static func leafProof<V: SubtreeVisitor>(_ lo: Int64, _ hi: Int64, _ n: Int64, _ visitor: inout V) -> [Hash] {
         if lo + 1 == hi { return [] }
         let k = maxpow2(hi - lo).k
         var p: [Hash]
         let th: Hash
         if n < lo + k {
-            p = leafProof(lo, lo + k, n, &hashes)
-            th = subTreeHash(lo + k, hi, &hashes)
+            p = leafProof(lo, lo + k, n, &visitor)
+            th = visitor.subTree(lo + k, hi)
         } else {
-            th = subTreeHash(lo, lo + k, &hashes)
-            p = leafProof(lo + k, hi, n, &hashes)
+            th = visitor.subTree(lo, lo + k)
+            p = leafProof(lo + k, hi, n, &visitor)
         }
         p.append(th)
         return p
@@ -79,9 +69,9 @@ extension TLog {
     /// The stored-hash indexes a consistency proof from `n` to `t` records needs.
     public static func treeProofIndexes(treeSize t: Int64, oldSize n: Int64) throws(TLogError) -> [Int64] {
         guard t >= 1, n >= 1, n <= t, t <= maxTreeSize else { throw TLogError(.invalidInput, "ProveTree") }
-        var need: [Int64] = []
-        treeProofIndex(0, t, n, &need)
-        return need
+        var indexes = SubtreeIndexes()
+        _ = treeProof(0, t, n, &indexes)
+        return indexes.need
     }
 
     /// The proof that the tree of `n` records is a prefix of the tree of `t` records, from the
@@ -90,8 +80,8 @@ extension TLog {
         guard hashes.count == (try treeProofIndexes(treeSize: t, oldSize: n)).count else {
             throw TLogError(.invalidInput, "ProveTree")
         }
-        var slice = hashes[...]
-        return treeProof(0, t, n, &slice)
+        var combined = SubtreeHashes(hashes: hashes[...])
+        return treeProof(0, t, n, &combined)
     }
 
     /// `ProveTree` with a synchronous hash reader.
@@ -99,34 +89,21 @@ extension TLog {
         try proveTree(treeSize: t, oldSize: n, hashes: reader(treeProofIndexes(treeSize: t, oldSize: n)))
     }
 
-    static func treeProofIndex(_ lo: Int64, _ hi: Int64, _ n: Int64, _ need: inout [Int64]) {
+    /// x/mod's `treeProof` and `treeProofIndex` in one walk: the subtrees a consistency proof
+    /// from `n` records within [lo, hi) is made of, in proof order, given to `visitor`.
+    static func treeProof<V: SubtreeVisitor>(_ lo: Int64, _ hi: Int64, _ n: Int64, _ visitor: inout V) -> [Hash] {
         if n == hi {
-            if lo != 0 { subTreeIndex(lo, hi, &need) }
-            return
-        }
-        let k = maxpow2(hi - lo).k
-        if n <= lo + k {
-            treeProofIndex(lo, lo + k, n, &need)
-            subTreeIndex(lo + k, hi, &need)
-        } else {
-            subTreeIndex(lo, lo + k, &need)
-            treeProofIndex(lo + k, hi, n, &need)
-        }
-    }
-
-    static func treeProof(_ lo: Int64, _ hi: Int64, _ n: Int64, _ hashes: inout ArraySlice<Hash>) -> [Hash] {
-        if n == hi {
-            return lo == 0 ? [] : [subTreeHash(lo, hi, &hashes)]
+            return lo == 0 ? [] : [visitor.subTree(lo, hi)]
         }
         let k = maxpow2(hi - lo).k
         var p: [Hash]
         let th: Hash
         if n <= lo + k {
-            p = treeProof(lo, lo + k, n, &hashes)
-            th = subTreeHash(lo + k, hi, &hashes)
+            p = treeProof(lo, lo + k, n, &visitor)
+            th = visitor.subTree(lo + k, hi)
         } else {
-            th = subTreeHash(lo, lo + k, &hashes)
-            p = treeProof(lo + k, hi, n, &hashes)
+            th = visitor.subTree(lo, lo + k)
+            p = treeProof(lo + k, hi, n, &visitor)
         }
         p.append(th)
         return p
@@ -158,5 +135,32 @@ extension TLog {
         }
         let (oh, th) = try runTreeProof(p.dropLast(), lo + k, hi, n, old)
         return (nodeHash(last, oh), nodeHash(last, th))
+    }
+}
+
+/// What a proof walk does with each subtree of the proof, in proof order. x/mod writes every
+/// walk twice, once collecting stored-hash indexes (`leafProofIndex`, `treeProofIndex`) and once
+/// combining the hashes read for them (`leafProof`, `treeProof`); here one walk serves both.
+protocol SubtreeVisitor {
+    /// The subtree [lo, hi): its hash, or a placeholder when only indexes are collected.
+    mutating func subTree(_ lo: Int64, _ hi: Int64) -> TLog.Hash
+}
+
+/// Collects the stored-hash indexes of each subtree (x/mod's `subTreeIndex`).
+struct SubtreeIndexes: SubtreeVisitor {
+    var need: [Int64] = []
+
+    mutating func subTree(_ lo: Int64, _ hi: Int64) -> TLog.Hash {
+        TLog.subTreeIndex(lo, hi, &need)
+        return TLog.Hash(unchecked: [])
+    }
+}
+
+/// Combines each subtree's hashes, taken in order from ``hashes`` (x/mod's `subTreeHash`).
+struct SubtreeHashes: SubtreeVisitor {
+    var hashes: ArraySlice<TLog.Hash>
+
+    mutating func subTree(_ lo: Int64, _ hi: Int64) -> TLog.Hash {
+        TLog.subTreeHash(lo, hi, &hashes)
     }
 }
