@@ -299,18 +299,9 @@ import GoModTestSupport
         // A port bound but not listening: connections are refused, and no server a test running
         // beside this one starts can take the port while the socket holds it (a stopped server's
         // port could be reused, and its answer was then "malformed", not "refused").
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        try #require(fd >= 0)
+        let (fd, port) = try bindLoopbackSocket()
         defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
-        }
-        try #require(bound)
-        let url = try #require(URL(string: "http://127.0.0.1:\(UInt16(bigEndian: address.sin_port))"))
+        let url = try #require(URL(string: "http://127.0.0.1:\(port)"))
         // A long deadline: the refusal itself must end the request (Go's dialer does not retry),
         // not the deadline or a retry back-off.
         let transport = DefaultHTTPTransport(timeout: 30)
