@@ -4,30 +4,68 @@ import GoModKit
 
 /// `gomodkit mod`: go.mod tools.
 struct ModCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "mod",
-        abstract: "Read and edit go.mod files (go mod edit).",
-        discussion: ExitStatus.help,
-        subcommands: [ModEdit.self, ModBench.self]
-    )
+    static let configuration = CommandConfiguration.group(
+        "mod", abstract: "Read and edit go.mod files (go mod edit).", subcommands: [ModEdit.self, ModBench.self])
 }
 
 /// `gomodkit work`: go.work tools.
 struct WorkCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "work",
-        abstract: "Read and edit go.work files (go work edit).",
-        discussion: ExitStatus.help,
-        subcommands: [WorkEdit.self]
-    )
+    static let configuration = CommandConfiguration.group(
+        "work", abstract: "Read and edit go.work files (go work edit).", subcommands: [WorkEdit.self])
 }
 
 /// `gomodkit mod edit`: `go mod edit`, flag for flag.
-struct ModEdit: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "edit",
-        abstract: "Edit or format a go.mod file exactly as `go mod edit` does.",
-        discussion: ExitStatus.discussion("""
+typealias ModEdit = GoEditSubcommand<GoModFile>
+
+/// `gomodkit work edit`: `go work edit`, flag for flag.
+typealias WorkEdit = GoEditSubcommand<GoWorkFile>
+
+/// The file kind of an edit subcommand, as a type (a command's configuration is static).
+protocol GoEditFile {
+    /// Which file the subcommand edits.
+    static var kind: GoEditCommand.Kind { get }
+}
+
+/// go.mod (`gomodkit mod edit`).
+enum GoModFile: GoEditFile {
+    static var kind: GoEditCommand.Kind { .mod }
+}
+
+/// go.work (`gomodkit work edit`).
+enum GoWorkFile: GoEditFile {
+    static var kind: GoEditCommand.Kind { .work }
+}
+
+/// `gomodkit mod edit` and `gomodkit work edit`: the arguments are passed as they are to
+/// ``GoEditCommand``, which reads them as go's flag package does.
+struct GoEditSubcommand<File: GoEditFile>: ParsableCommand {
+    static var configuration: CommandConfiguration {
+        CommandConfiguration(
+            commandName: "edit",
+            abstract: "Edit or format a \(File.kind.fileName) file exactly as `go \(File.kind.goCommand) edit` does.",
+            discussion: ExitStatus.discussion(File.kind.discussion))
+    }
+
+    @Argument(parsing: .captureForPassthrough, help: ArgumentHelp("Editing flags, then the \(File.kind.fileName) file."))
+    var arguments: [String] = []
+
+    func run() throws {
+        try GoEditCommand(kind: File.kind).run(arguments)
+    }
+}
+
+extension GoEditCommand.Kind {
+    /// The file edited: `go.mod` or `go.work`.
+    var fileName: String { self == .mod ? "go.mod" : "go.work" }
+
+    /// The go command's subcommand: `mod` or `work`.
+    var goCommand: String { self == .mod ? "mod" : "work" }
+
+    /// The edit subcommand's help text (before the exit-status paragraph).
+    var discussion: String {
+        switch self {
+        case .mod:
+            """
             usage: gomodkit mod edit [editing flags] [-fmt|-print|-json] [go.mod]
 
             Flags are Go-style (one or two dashes, -flag=value or -flag value) and are read \
@@ -44,23 +82,9 @@ struct ModEdit: ParsableCommand {
             Output and messages are go's, byte for byte. A file that does not parse exits 1; bad \
             flags or arguments and unreadable or unwritable files exit 2 (go exits 1 for argument \
             errors).
-            """)
-    )
-
-    @Argument(parsing: .captureForPassthrough, help: "Editing flags, then the go.mod file.")
-    var arguments: [String] = []
-
-    func run() throws {
-        try GoEditCommand(kind: .mod).run(arguments)
-    }
-}
-
-/// `gomodkit work edit`: `go work edit`, flag for flag.
-struct WorkEdit: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "edit",
-        abstract: "Edit or format a go.work file exactly as `go work edit` does.",
-        discussion: ExitStatus.discussion("""
+            """
+        case .work:
+            """
             usage: gomodkit work edit [editing flags] [go.work]
 
             Go-style flags as for `gomodkit mod edit`: -go=V, -toolchain=T, and in order \
@@ -68,14 +92,8 @@ struct WorkEdit: ParsableCommand {
             -replace=old[@v]=new[@v], -dropreplace=old[@v]; -fmt, -print, -json. Without a \
             file argument, $GOWORK or the go.work of the current directory or a parent is \
             edited. -use does not read the module's go.mod (go writes no module path either).
-            """)
-    )
-
-    @Argument(parsing: .captureForPassthrough, help: "Editing flags, then the go.work file.")
-    var arguments: [String] = []
-
-    func run() throws {
-        try GoEditCommand(kind: .work).run(arguments)
+            """
+        }
     }
 }
 
@@ -257,13 +275,7 @@ struct GoEditCommand {
         } catch {
             throw Self.fatal("go: " + error.description)
         }
-        if flags.json {
-            Terminal.write(file.editJSON())
-        } else if flags.print {
-            Terminal.write(file.formatted())
-        } else {
-            try Self.write(file.formatted(), to: path, expecting: data, what: "go.mod")
-        }
+        try finish(flags, json: file.editJSON(), formatted: file.formatted(), path: path, expecting: data)
     }
 
     func runWork(_ flags: Flags) throws(CLIFailure) {
@@ -304,12 +316,20 @@ struct GoEditCommand {
         } catch {
             throw Self.fatal("go: " + error.description)
         }
+        try finish(flags, json: file.editJSON(), formatted: file.formatted(), path: path, expecting: nil)
+    }
+
+    /// The edited file's way out, as cmd/go's: `-json` prints the edit JSON, `-print` the
+    /// formatted file; otherwise the formatted file replaces the one at `path` (unless it no
+    /// longer holds `expecting`, the bytes read).
+    func finish(_ flags: Flags, json: @autoclosure () -> [UInt8], formatted: @autoclosure () -> [UInt8],
+                path: String, expecting: [UInt8]?) throws(CLIFailure) {
         if flags.json {
-            Terminal.write(file.editJSON())
+            Terminal.write(json())
         } else if flags.print {
-            Terminal.write(file.formatted())
+            Terminal.write(formatted())
         } else {
-            try Self.write(file.formatted(), to: path, expecting: nil, what: "go.work")
+            try Self.write(formatted(), to: path, expecting: expecting, what: kind.fileName)
         }
     }
 
