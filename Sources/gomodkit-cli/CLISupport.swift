@@ -85,6 +85,11 @@ func absolutePath(_ path: String) -> String {
     path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
 }
 
+/// `path` made absolute and clean (Go's `filepath.Clean`: no `.`, `..` or doubled slashes).
+func cleanAbsolutePath(_ path: String) -> String {
+    String(decoding: goPathClean(Array(absolutePath(path).utf8)), as: UTF8.self)
+}
+
 /// A local path made absolute; URLs (anything with `://`) as given.
 func absoluteLocation(_ location: String) -> String {
     location.contains("://") ? location : absolutePath(location)
@@ -111,7 +116,7 @@ func classifyingFailure<T>(_ body: () async throws -> T) async throws(CLIFailure
 /// The standardised absolute path of a Go project directory (`gomodkit verify`, `gomodkit
 /// audit`), which must hold a go.mod: else cmd/go's `go.mod file not found` message, exit 2.
 func projectDirectory(_ directory: String) throws(CLIFailure) -> String {
-    let dir = String(decoding: goPathClean(Array(absolutePath(directory).utf8)), as: UTF8.self)
+    let dir = cleanAbsolutePath(directory)
     guard FileManager.default.fileExists(atPath: dir + "/go.mod") else {
         throw .input("go: go.mod file not found in \(terminalSafe(dir)); see 'go help modules'")
     }

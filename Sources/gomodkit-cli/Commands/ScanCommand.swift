@@ -132,7 +132,7 @@ struct ScanRun: AsyncParsableCommand {
         }
         var knownPaths: [ByteString] = []
         for file in known { knownPaths += GoModKit.Typosquat.parseList(try readInputFile(file)) }
-        let stateDir = String(decoding: goPathClean(Array(absolutePath(state).utf8)), as: UTF8.self)
+        let stateDir = cleanAbsolutePath(state)
         let options = ScanOptions(stateDirectory: stateDir, shard: shard, outputDirectory: out.map(absolutePath),
                                   concurrency: jobs, knownPaths: knownPaths, unitTimeLimit: unitTimeout)
         let goEnvironment = try GoEnvironment.forCommand()
@@ -176,11 +176,8 @@ struct ScanRun: AsyncParsableCommand {
             }
         }
         if !noRebuild && !noRefs {
-            let parsed: ChecksumDatabaseConfiguration?
-            do { parsed = try goEnvironment.checksumDatabaseConfiguration() } catch { throw CLIFailure.input("go: \(error)") }
             let cache = modcache.map(absolutePath) ?? stateDir + "/rebuild"
-            if let parsed {
-                let database = ChecksumDatabase(configuration: parsed, store: try goEnvironment.store(), transport: transport)
+            if let database = try goEnvironment.checksumDatabase(transport: transport) {
                 let limit = parseByteSize(unitDiskLimit) ?? 0
                 let rebuilder = UpstreamRebuilder(modcache: cache, diskLimit: limit > 0 ? limit : nil)
                 let verdicts = RebuildVerdicts(expectedHash: RebuildVerdicts.checksumDatabase(database),
@@ -378,7 +375,7 @@ struct ScanMirror: AsyncParsableCommand {
             guard let t = IndexTimestamp(since) else { throw CLIFailure.input("gomodkit scan mirror: --since \(terminalSafe(since)): not an RFC 3339 time") }
             start = t
         }
-        let dir = String(decoding: goPathClean(Array(absolutePath(state).utf8)), as: UTF8.self) + "/index"
+        let dir = cleanAbsolutePath(state) + "/index"
         let mirror = IndexMirror(directory: dir)
         do throws(MakeDirectoryAllError) {
             try makeDirectoryAll(dir)

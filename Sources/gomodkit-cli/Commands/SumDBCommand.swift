@@ -51,17 +51,13 @@ struct SumDBCommand: AsyncParsableCommand {
         }
 
         func client() throws(CLIFailure) -> ChecksumDatabase {
-            let env = try environment()
-            let parsed: ChecksumDatabaseConfiguration?
-            do { parsed = try env.checksumDatabaseConfiguration() } catch {
-                throw .input("go: \(error)")
+            let database = try environment().checksumDatabase(
+                offline: offline, transport: DefaultHTTPTransport(timeout: network.timeout)) { config in
+                config.strictNotes = strict
+                config.maxConcurrentRequests = max(1, concurrency)
             }
-            guard var config = parsed else { throw .input("go: checksum database disabled by GOSUMDB=off") }
-            config.offline = offline
-            config.strictNotes = strict
-            config.maxConcurrentRequests = max(1, concurrency)
-            return ChecksumDatabase(configuration: config, store: try env.store(),
-                                    transport: offline ? nil : DefaultHTTPTransport(timeout: network.timeout))
+            guard let database else { throw .input("go: checksum database disabled by GOSUMDB=off") }
+            return database
         }
     }
 

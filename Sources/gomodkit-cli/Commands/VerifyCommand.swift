@@ -40,7 +40,7 @@ struct VerifyCommand: AsyncParsableCommand {
         let progress = ProgressLine()
         progress.show("gomodkit: verifying \(terminalSafe(dir))")
         let result: Result<ModuleVerifyReport, ModuleCacheError>
-        do { result = .success(try await cache.verify(project: project, checksumDatabase: useDB, deadline: until)) } catch let e as ModuleCacheError { result = .failure(e) } catch { result = .failure(ModuleCacheError(.io, "\(error)")) }
+        do { result = .success(try await cache.verify(project: project, checksumDatabase: useDB, deadline: until)) } catch { result = .failure(error) }
         progress.clear()
         var errors: [ModuleCacheError]
         var notVerified: [ModuleCacheError] = []
