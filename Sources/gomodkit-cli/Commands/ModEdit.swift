@@ -263,19 +263,7 @@ struct GoEditCommand {
             throw Self.fatal(prefix + error.description)
         }
         let data = try Self.read(path)
-        var file: GoMod
-        do {
-            file = try GoMod.parse(data, fileName: path)
-        } catch {
-            throw Self.fatal("go: errors parsing \(Self.shortPath(path)):\n" + error.description,
-                             code: CLIFailure.verificationFailed)
-        }
-        do {
-            try file.edit(module: flags.module, goVersion: flags.goVersion, toolchain: flags.toolchain, edits: flags.modEdits)
-        } catch {
-            throw Self.fatal("go: " + error.description)
-        }
-        try finish(flags, json: file.editJSON(), formatted: file.formatted(), path: path, expecting: data)
+        try edit(GoMod.self, data, fileName: path, shown: Self.shortPath(path), flags: flags, path: path, expecting: data)
     }
 
     func runWork(_ flags: Flags) throws(CLIFailure) {
@@ -304,19 +292,27 @@ struct GoEditCommand {
         guard let data = try? Self.readFile(short) else {
             throw Self.fatal("go: errors parsing \(short):\nreading go.work: open \(short): no such file or directory")
         }
-        var file: GoWork
+        try edit(GoWork.self, data, fileName: short, shown: short, context: "errors parsing go.work:\n", flags: flags,
+                 path: path, expecting: nil)
+    }
+
+    /// The file read (`data`) parsed, edited by `flags` and written or printed (``finish``), as
+    /// cmd/go's `runEdit` / `runEditwork` do: a file that does not parse exits 1 with
+    /// `go: errors parsing <shown>:` (then `context`), a failed edit exits 2.
+    func edit<File: GoEditableFile>(_: File.Type, _ data: [UInt8], fileName: String, shown: String, context: String = "",
+                                    flags: Flags, path: String, expecting: [UInt8]?) throws(CLIFailure) {
+        var file: File
         do {
-            file = try GoWork.parse(data, fileName: short)
+            file = try File.parse(editing: data, fileName: fileName)
         } catch {
-            throw Self.fatal("go: errors parsing \(short):\nerrors parsing go.work:\n" + error.description,
-                             code: CLIFailure.verificationFailed)
+            throw Self.fatal("go: errors parsing \(shown):\n" + context + error.description, code: CLIFailure.verificationFailed)
         }
         do {
-            try file.edit(goVersion: flags.goVersion, toolchain: flags.toolchain, edits: flags.workEdits)
+            try file.apply(flags)
         } catch {
             throw Self.fatal("go: " + error.description)
         }
-        try finish(flags, json: file.editJSON(), formatted: file.formatted(), path: path, expecting: nil)
+        try finish(flags, json: file.editJSON(), formatted: file.formatted(), path: path, expecting: expecting)
     }
 
     /// The edited file's way out, as cmd/go's: `-json` prints the edit JSON, `-print` the
@@ -396,6 +392,38 @@ struct GoEditCommand {
         var a = stat(), b = stat()
         guard stat(rel, &a) == 0, stat(path, &b) == 0, a.st_ino == b.st_ino, a.st_dev == b.st_dev else { return path }
         return rel
+    }
+}
+
+/// A go.mod or go.work as ``GoEditCommand`` edits it.
+protocol GoEditableFile {
+    /// The file parsed strictly, as `go mod edit` / `go work edit` read it.
+    static func parse(editing data: [UInt8], fileName: String) throws(ModFileError) -> Self
+    /// The flags' changes applied, in cmd/go's order.
+    mutating func apply(_ flags: GoEditCommand.Flags) throws(ModFileError)
+    /// `-json` output.
+    func editJSON() -> [UInt8]
+    /// The file as go formats it.
+    func formatted() -> [UInt8]
+}
+
+extension GoMod: GoEditableFile {
+    static func parse(editing data: [UInt8], fileName: String) throws(ModFileError) -> GoMod {
+        try parse(data, fileName: fileName)
+    }
+
+    mutating func apply(_ flags: GoEditCommand.Flags) throws(ModFileError) {
+        try edit(module: flags.module, goVersion: flags.goVersion, toolchain: flags.toolchain, edits: flags.modEdits)
+    }
+}
+
+extension GoWork: GoEditableFile {
+    static func parse(editing data: [UInt8], fileName: String) throws(ModFileError) -> GoWork {
+        try parse(data, fileName: fileName)
+    }
+
+    mutating func apply(_ flags: GoEditCommand.Flags) throws(ModFileError) {
+        try edit(goVersion: flags.goVersion, toolchain: flags.toolchain, edits: flags.workEdits)
     }
 }
 
