@@ -23,12 +23,12 @@ protocol TimeoutDefault {
 /// 30 s: commands that ask a checksum database or an advisory source (`audit`, `sumdb`,
 /// `verify`, `vuln`).
 enum ShortTimeout: TimeoutDefault {
-    static var seconds: Double { 30 }
+    static let seconds: Double = 30
 }
 
 /// 60 s: commands that walk proxies, feeds and repositories (`download`, `origin`, `scan`).
 enum LongTimeout: TimeoutDefault {
-    static var seconds: Double { 60 }
+    static let seconds: Double = 60
 }
 
 /// `--timeout`: how long one network request may take.

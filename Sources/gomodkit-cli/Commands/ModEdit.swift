@@ -28,12 +28,12 @@ protocol GoEditFile {
 
 /// go.mod (`gomodkit mod edit`).
 enum GoModFile: GoEditFile {
-    static var kind: GoEditCommand.Kind { .mod }
+    static let kind = GoEditCommand.Kind.mod
 }
 
 /// go.work (`gomodkit work edit`).
 enum GoWorkFile: GoEditFile {
-    static var kind: GoEditCommand.Kind { .work }
+    static let kind = GoEditCommand.Kind.work
 }
 
 /// `gomodkit mod edit` and `gomodkit work edit`: the arguments are passed as they are to
