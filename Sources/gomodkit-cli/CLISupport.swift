@@ -72,15 +72,51 @@ func readInputFile(_ path: String, limit: Int = 64 << 20) throws(CLIFailure) -> 
     }
 }
 
+/// Reads and parses a go.sum file (``GoSum/init(parsing:fileName:mode:limits:)``): exit 2
+/// when it cannot be read or does not parse, the parse error's message after `context` (the
+/// prefix the command's go counterpart puts before it).
+func readGoSum(_ path: String, mode: GoSum.ReadingMode = .strict, context: String = "") throws(CLIFailure) -> GoSum {
+    let data = try readInputFile(path)
+    do { return try GoSum(parsing: data, fileName: path, mode: mode) } catch { throw .input(context + error.description) }
+}
+
 /// `path` made absolute against the current directory (left as it is when already absolute).
 func absolutePath(_ path: String) -> String {
     path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
 }
 
+/// `path` made absolute and clean (Go's `filepath.Clean`: no `.`, `..` or doubled slashes).
+func cleanAbsolutePath(_ path: String) -> String {
+    String(decoding: goPathClean(Array(absolutePath(path).utf8)), as: UTF8.self)
+}
+
+/// A local path made absolute; URLs (anything with `://`) as given.
+func absoluteLocation(_ location: String) -> String {
+    location.contains("://") ? location : absolutePath(location)
+}
+
+/// A `path@version` argument split at the first `@` (cmd/go's `modload.ParsePathVersion`);
+/// both parts must be non-empty, else `go: <shown>: want path@version` (exit 2). `shown` is the
+/// argument as the command's message quotes it.
+func moduleVersionArgument(_ text: String, shown: String) throws(CLIFailure) -> ModuleVersion {
+    let split: (module: ModuleVersion, hasVersion: Bool)
+    do { split = try ModuleVersion.parse(argument: text) } catch { throw .input("go: \(terminalSafe(error.description))") }
+    guard split.hasVersion, !split.module.path.isEmpty, !split.module.version.isEmpty else {
+        throw .input("go: \(shown): want path@version")
+    }
+    return split.module
+}
+
+/// `body`'s result; a failure becomes the ``CLIFailure`` with the exit code its ``Verdict``
+/// gives (``CLIFailure/classified(_:_:)``) and go's `go: <error>` message.
+func classifyingFailure<T>(_ body: () async throws -> T) async throws(CLIFailure) -> T {
+    do { return try await body() } catch { throw CLIFailure.classified(error, "go: \(terminalSafe("\(error)"))") }
+}
+
 /// The standardised absolute path of a Go project directory (`gomodkit verify`, `gomodkit
 /// audit`), which must hold a go.mod: else cmd/go's `go.mod file not found` message, exit 2.
 func projectDirectory(_ directory: String) throws(CLIFailure) -> String {
-    let dir = String(decoding: goPathClean(Array(absolutePath(directory).utf8)), as: UTF8.self)
+    let dir = cleanAbsolutePath(directory)
     guard FileManager.default.fileExists(atPath: dir + "/go.mod") else {
         throw .input("go: go.mod file not found in \(terminalSafe(dir)); see 'go help modules'")
     }

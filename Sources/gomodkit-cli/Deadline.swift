@@ -115,10 +115,3 @@ func beforeDeadline<T: Sendable>(_ deadline: ContinuousClock.Instant?, grace: Du
 
 /// What ``beforeDeadline(_:grace:_:)`` waits for.
 private enum DeadlineEvent<T: Sendable>: Sendable { case done(T), deadline, graceOver }
-
-/// The `--deadline` help text, the same for every command that takes it.
-var deadlineHelp: ArgumentHelp {
-    ArgumentHelp(
-    "A deadline for the whole command (Go duration: 90s, 5m, 1h30m); what is not checked by then is reported as not verified (exit 3).",
-        valueName: "duration")
-}

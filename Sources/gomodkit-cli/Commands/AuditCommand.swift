@@ -24,8 +24,7 @@ struct AuditCommand: AsyncParsableCommand {
             run or a go.sum line that could not be verified (and no finding) exits 3.
             """))
 
-    @Argument(help: "The project directory (default: the current directory).")
-    var directory: String = "."
+    @OptionGroup var directory: ProjectDirectoryArgument
 
     @Flag(help: "Use only the checksum database's local cache; never the network.")
     var offline = false
@@ -84,26 +83,24 @@ struct AuditCommand: AsyncParsableCommand {
     @Option(help: "The audit settings file (default: DIR/gomodkit-audit.json when present).")
     var config: String?
 
-    @Option(help: "Network timeout in seconds.")
-    var timeout: Double = 30
+    @OptionGroup var network: TimeoutOption<ShortTimeout>
 
     @Option(help: "Most modules checked against their repositories at once (the origin check).")
     var jobs: Int = 4
 
-    @Option(help: deadlineHelp)
-    var deadline: DeadlineDuration?
+    @OptionGroup var deadline: DeadlineOption
+
     @Flag(name: .customLong("no-origin"),
           help: "Do not look up the repositories of modules without --git (the origin check and its rebuilds).")
     var noOrigin = false
 
-    @Flag(help: "Print JSON.")
-    var json = false
+    @OptionGroup var format: JSONOption
 
     @Flag(help: "Print SARIF 2.1.0 (for code-scanning UIs).")
     var sarif = false
 
     func validate() throws {
-        if json && sarif { throw ValidationError("give at most one of --json and --sarif") }
+        try checkReportFormat(json: format.json, sarif: sarif)
         for entry in git where !entry.contains("=") { throw ValidationError("--git \(entry): want MODULE=PATH") }
         var probe = ProjectAudit.Policy()
         probe.forbidCapabilities = forbidCapability
@@ -113,8 +110,8 @@ struct AuditCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let until = deadline?.fromNow
-        let dir = try projectDirectory(directory)
+        let until = deadline.fromNow
+        let dir = try directory.resolve()
         let settings: ProjectAudit.Configuration
         do { settings = try ProjectAudit.Configuration.load(directory: dir, path: config) } catch {
             throw CLIFailure.input(error.description)
@@ -128,7 +125,7 @@ struct AuditCommand: AsyncParsableCommand {
         var options = ProjectAudit.Options()
         options.deadline = until
         options.moduleCache = try environment.cache()
-        if let db = try environment.checksumDatabase(offline: isOffline, timeout: timeout) {
+        if let db = try environment.checksumDatabase(offline: isOffline, timeout: network.timeout) {
             options.checksumDatabase = db
         } else {
             options.checksumDatabaseSkipReason = "GOSUMDB=off"
@@ -139,9 +136,9 @@ struct AuditCommand: AsyncParsableCommand {
             options.gitSources[ByteString(String(entry[..<eq]))] = ProjectAudit.UpstreamRepository(repository: absolutePath(String(entry[entry.index(after: eq)...])))
         }
         options.gitRoots = settings.gitRoots + gitRoot.map(absolutePath)
-        options.advisorySources = (settings.vulndb + vulndb.map(VulnCommand.location)).map { AdvisorySource.vulnDB($0) }
-            + (settings.osv + osv.map(VulnCommand.location)).map { AdvisorySource.osv($0) }
-        options.advisoryTransport = isOffline ? nil : DefaultHTTPTransport(timeout: timeout)
+        options.advisorySources = (settings.vulndb + vulndb.map(absoluteLocation)).map { AdvisorySource.vulnDB($0) }
+            + (settings.osv + osv.map(absoluteLocation)).map { AdvisorySource.osv($0) }
+        options.advisoryTransport = isOffline ? nil : DefaultHTTPTransport(timeout: network.timeout)
         options.goVersion = goVersion
         options.policy = settings.policy
         options.policy.deny += deny
@@ -153,14 +150,10 @@ struct AuditCommand: AsyncParsableCommand {
         if let moduleIndex { options.policy.moduleIndex = moduleIndex }
         if minReleaseAgeInfoFallback { options.policy.releaseAgeInfoFallback = true }
         options.policy.notInIndex = environment.gonoproxy
-        options.policy.indexTransport = isOffline ? nil : DefaultHTTPTransport(timeout: timeout)
+        options.policy.indexTransport = isOffline ? nil : DefaultHTTPTransport(timeout: network.timeout)
         options.policy.indexCacheDirectory = FirstSeenWindow.defaultCacheDirectory(environment: environment.processEnvironment)
         if let base {
-            do { options.baseGoSum = try GoSum(parsing: try readInputFile(base), fileName: base, mode: .go) } catch let failure as CLIFailure {
-                throw failure
-            } catch {
-                throw CLIFailure.input("\(base): \(error)")
-            }
+            options.baseGoSum = try readGoSum(base, mode: .go, context: "\(base): ")
         }
         if noOrigin {
             options.upstreamSkipReason = "--no-origin"
@@ -174,30 +167,33 @@ struct AuditCommand: AsyncParsableCommand {
         }
 
         let progress = ProgressLine()
-        if !json && !sarif { progress.show("auditing \(terminalSafe(dir))…") }
+        if !format.json && !sarif { progress.show("auditing \(terminalSafe(dir))…") }
         let opts = options
         let report = await ProjectAudit.run(directory: dir, options: opts)
         progress.clear()
 
         if sarif {
-            try? writeFully(1, Array(report.sarif()))
-            print()
-        } else if json {
+            writeSARIF(report)
+        } else if format.json {
             try Terminal.json(Output(report))
         } else {
             try? writeFully(1, Array(terminalSafe(render(report)).utf8))
         }
+        try Self.outcome(report).finish()
+    }
+
+    /// The verdicts of the report's findings and of what it could not verify.
+    static func outcome(_ report: AuditReport) -> Outcome {
         var outcome = Outcome()
         for finding in report.findings { outcome.record(Verdict(finding)) }
         for _ in report.notVerified { outcome.record(.unverified) }
-        try outcome.finish()
+        return outcome
     }
 
-    /// The text report: the findings, then one line per check, then the verdict.
     /// The origin check (Docs/origin.md) over Go's environment: GOINSECURE, GOVCS, GOPRIVATE,
     /// the VCS cache under GOMODCACHE.
     func upstreamCheck(_ environment: GoEnvironment, modcache: String?) throws(CLIFailure) -> ProjectAudit.UpstreamCheck {
-        let resolver = try environment.repositoryResolver(timeout: timeout)
+        let resolver = try environment.repositoryResolver(timeout: network.timeout)
         let line = ProgressLine()
         var progress: (@Sendable (Int, Int) -> Void)?
         if line.enabled {
@@ -210,6 +206,7 @@ struct AuditCommand: AsyncParsableCommand {
                                           parallelism: max(1, jobs), progress: progress)
     }
 
+    /// The text report: the findings, then one line per check, then the verdict.
     func render(_ report: AuditReport) -> String {
         var out = ""
         for finding in report.findings {
@@ -227,9 +224,7 @@ struct AuditCommand: AsyncParsableCommand {
         }
         for item in report.notVerified { out += "not verified: \(terminalSafe(item))\n" }
         let counts = report.counts
-        var outcome = Outcome()
-        for finding in report.findings { outcome.record(Verdict(finding)) }
-        for _ in report.notVerified { outcome.record(.unverified) }
+        let outcome = Self.outcome(report)
         switch outcome.status {
         case .clean:
             out += "audit passed\(counts[.note].map { " (\($0) notes)" } ?? "")\n"

@@ -30,8 +30,7 @@ struct CapsCommand: AsyncParsableCommand {
     @Option(help: "The version to compare with: a zip, a directory, or a version in the module cache.")
     var against: String?
 
-    @Option(help: "The module cache (default: $GOMODCACHE, else GOPATH/pkg/mod).")
-    var modcache: String?
+    @OptionGroup var modcache: ModuleCacheOption
 
     @Flag(help: "Print JSON (capabilityInfo records as Capslock's -output=json names them).")
     var json = false
@@ -42,9 +41,7 @@ struct CapsCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        var environment = try GoEnvironment.forCommand()
-        if let modcache { environment.set("GOMODCACHE", absolutePath(modcache)) }
-        let cache = try? environment.moduleCache()
+        let cache = try modcache.cache()
         let report = try load(module: module, zip: zip, dir: dir, cache: cache)
         guard let against else {
             if json { try Terminal.json(CapslockJSON(report)) } else { print(renderList(report), terminator: "") }

@@ -49,8 +49,7 @@ struct Diverge: AsyncParsableCommand {
     @Option(help: "The expected h1: hash (go.sum or checksum database).")
     var h1: String?
 
-    @Flag(help: "Print JSON.")
-    var json = false
+    @OptionGroup var format: JSONOption
 
     func validate() throws {
         guard (zip == nil) != (proxy == nil) else { throw ValidationError("give exactly one of --zip FILE and --proxy URL") }
@@ -121,7 +120,7 @@ struct Diverge: AsyncParsableCommand {
             throw CLIFailure(code: Verdict(error, fromNetwork: proxy != nil).status.rawValue,
                              message: terminalSafe(error.description))
         }
-        if json {
+        if format.json {
             try Terminal.json(report)
         } else {
             try? writeFully(1, Array(terminalSafe(Self.render(report)).utf8))

@@ -30,14 +30,12 @@ struct DownloadCommand: AsyncParsableCommand {
           help: "Leave extracted module trees writable.")
     var modcacherw = false
 
-    @Option(help: "Network timeout in seconds.")
-    var timeout: Double = 60
+    @OptionGroup var network: TimeoutOption<LongTimeout>
 
     @Option(help: "Most modules downloaded at once.")
     var jobs: Int = 8
 
-    @Option(help: deadlineHelp)
-    var deadline: DeadlineDuration?
+    @OptionGroup var deadline: DeadlineOption
 
     @Argument(help: "path@version (or path@latest / path@<query>).")
     var modules: [String] = []
@@ -47,7 +45,7 @@ struct DownloadCommand: AsyncParsableCommand {
     static let deadlineGrace: Duration = .milliseconds(500)
 
     func run() async throws {
-        let until = deadline?.fromNow
+        let until = deadline.fromNow
         guard !modules.isEmpty else { throw CLIFailure.input("go: no modules specified (see 'gomodkit download --help')") }
         let environment = try GoEnvironment.forCommand()
         var parsed: [(ByteString, ByteString)] = []
@@ -64,13 +62,10 @@ struct DownloadCommand: AsyncParsableCommand {
             parsed.append((path, split.hasVersion ? version : "latest"))
         }
         var goSum: GoSum?
-        if let gosum {
-            let data = try readInputFile(gosum)
-            do { goSum = try GoSum(parsing: data, fileName: gosum, mode: .go) } catch { throw CLIFailure.input("go: \(error)") }
-        }
+        if let gosum { goSum = try readGoSum(gosum, mode: .go, context: "go: ") }
         let downloader = ModuleDownloader(
-            cache: try environment.cache(), proxy: try environment.proxy(timeout: timeout, direct: true),
-            checksumDatabase: try environment.checksumDatabase(offline: false, timeout: timeout),
+            cache: try environment.cache(), proxy: try environment.proxy(timeout: network.timeout, direct: true),
+            checksumDatabase: try environment.checksumDatabase(offline: false, timeout: network.timeout),
             goSum: goSum, extract: true, writable: modcacherw || environment.modcacherw)
         let progress = ProgressLine()
         let total = parsed.count

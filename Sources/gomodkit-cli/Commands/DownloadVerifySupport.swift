@@ -57,13 +57,21 @@ extension GoEnvironment {
                            ping: { vcs, url in vcs == "git" && GitRefLister.ping(url: url) })
     }
 
+    /// The checksum database GOSUMDB names (`nil` with GOSUMDB=off) over the default transport.
     func checksumDatabase(offline: Bool, timeout: Double) throws(CLIFailure) -> ChecksumDatabase? {
+        try checksumDatabase(offline: offline, transport: DefaultHTTPTransport(timeout: timeout))
+    }
+
+    /// The checksum database GOSUMDB names (`nil` with GOSUMDB=off): with `offline`, its cache
+    /// only; else asked over `transport`. `adjust` sets the rest of its configuration.
+    func checksumDatabase(offline: Bool = false, transport: @autoclosure () -> any HTTPTransport,
+                          adjust: (inout ChecksumDatabaseConfiguration) -> Void = { _ in }) throws(CLIFailure) -> ChecksumDatabase? {
         let parsed: ChecksumDatabaseConfiguration?
         do { parsed = try checksumDatabaseConfiguration() } catch { throw .input("go: \(error)") }
         guard var config = parsed else { return nil }
         config.offline = offline
-        return ChecksumDatabase(configuration: config, store: try store(),
-                                transport: offline ? nil : DefaultHTTPTransport(timeout: timeout))
+        adjust(&config)
+        return ChecksumDatabase(configuration: config, store: try store(), transport: offline ? nil : transport())
     }
 
     /// The checksum-database files (``GoEnvironment/checksumDatabaseStore()``).

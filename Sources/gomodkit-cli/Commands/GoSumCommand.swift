@@ -3,12 +3,8 @@ import GoModKit
 
 /// `gomodkit gosum`: check or format go.sum files.
 struct GoSumCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "gosum",
-        abstract: "Check or format go.sum files.",
-        discussion: ExitStatus.help,
-        subcommands: [Check.self, Format.self]
-    )
+    static let configuration = CommandConfiguration.group(
+        "gosum", abstract: "Check or format go.sum files.", subcommands: [Check.self, Format.self])
 
     /// `gomodkit gosum check FILE`.
     struct Check: ParsableCommand {
@@ -26,8 +22,7 @@ struct GoSumCommand: ParsableCommand {
         @Argument(help: "The go.sum (or go.work.sum) file.")
         var file: String
 
-        @Flag(help: "Print JSON.")
-        var json = false
+        @OptionGroup var format: JSONOption
 
         struct Output: Encodable {
             struct Item: Encodable { var line: Int; var severity: String; var code: String; var message: String }
@@ -37,8 +32,8 @@ struct GoSumCommand: ParsableCommand {
         }
 
         func run() throws {
-            let sums = try parseGoSum(file)
-            if json {
+            let sums = try readGoSum(file)
+            if format.json {
                 try Terminal.json(Output(file: file, records: sums.count, diagnostics: sums.diagnostics.map {
                     .init(line: $0.line, severity: $0.severity.rawValue, code: $0.code.rawValue, message: $0.message)
                 }))
@@ -70,7 +65,7 @@ struct GoSumCommand: ParsableCommand {
         var json = false
 
         func run() throws {
-            let sums = try parseGoSum(file)
+            let sums = try readGoSum(file)
             let errors = sums.diagnostics.filter { $0.severity == .error && $0.code != .conflictingHashes }
             for diagnostic in errors { Terminal.error(diagnostic.description) }
             let formatted = sums.formatted()
@@ -81,15 +76,5 @@ struct GoSumCommand: ParsableCommand {
             }
             if !errors.isEmpty { throw CLIFailure.verification("") }
         }
-    }
-}
-
-/// Reads and parses a go.sum strictly, mapping unreadable input to exit status 2.
-private func parseGoSum(_ path: String) throws(CLIFailure) -> GoSum {
-    let data = try readInputFile(path)
-    do {
-        return try GoSum(parsing: data, fileName: path)
-    } catch {
-        throw .input(error.description)
     }
 }

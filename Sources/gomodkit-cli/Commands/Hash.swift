@@ -24,11 +24,9 @@ struct Hash: ParsableCommand {
     @Option(help: "Name prefix for --dir, usually path@version.")
     var prefix: String?
 
-    @Flag(help: "Reproduce Go's HashZip quirks exactly (Go archive/zip's tolerances; duplicate names hash the last entry).")
-    var goCompatible = false
+    @OptionGroup var zipMode: HashZipModeOption
 
-    @Flag(help: "Print JSON.")
-    var json = false
+    @OptionGroup var format: JSONOption
 
     func validate() throws {
         let modes = (zips.isEmpty ? 0 : 1) + (goMod == nil ? 0 : 1) + (dir == nil ? 0 : 1)
@@ -54,9 +52,9 @@ struct Hash: ParsableCommand {
                 results.append(Result(file: dir, error: error.description))
             }
         } else {
-            results = Self.hashZips(zips, mode: goCompatible ? .goCompatible : .strict)
+            results = Self.hashZips(zips, mode: zipMode.mode)
         }
-        if json {
+        if format.json {
             try Terminal.json(["results": results])
         } else {
             Self.printText(results)

@@ -4,30 +4,68 @@ import GoModKit
 
 /// `gomodkit mod`: go.mod tools.
 struct ModCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "mod",
-        abstract: "Read and edit go.mod files (go mod edit).",
-        discussion: ExitStatus.help,
-        subcommands: [ModEdit.self, ModBench.self]
-    )
+    static let configuration = CommandConfiguration.group(
+        "mod", abstract: "Read and edit go.mod files (go mod edit).", subcommands: [ModEdit.self, ModBench.self])
 }
 
 /// `gomodkit work`: go.work tools.
 struct WorkCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "work",
-        abstract: "Read and edit go.work files (go work edit).",
-        discussion: ExitStatus.help,
-        subcommands: [WorkEdit.self]
-    )
+    static let configuration = CommandConfiguration.group(
+        "work", abstract: "Read and edit go.work files (go work edit).", subcommands: [WorkEdit.self])
 }
 
 /// `gomodkit mod edit`: `go mod edit`, flag for flag.
-struct ModEdit: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "edit",
-        abstract: "Edit or format a go.mod file exactly as `go mod edit` does.",
-        discussion: ExitStatus.discussion("""
+typealias ModEdit = GoEditSubcommand<GoModFile>
+
+/// `gomodkit work edit`: `go work edit`, flag for flag.
+typealias WorkEdit = GoEditSubcommand<GoWorkFile>
+
+/// The file kind of an edit subcommand, as a type (a command's configuration is static).
+protocol GoEditFile {
+    /// Which file the subcommand edits.
+    static var kind: GoEditCommand.Kind { get }
+}
+
+/// go.mod (`gomodkit mod edit`).
+enum GoModFile: GoEditFile {
+    static let kind = GoEditCommand.Kind.mod
+}
+
+/// go.work (`gomodkit work edit`).
+enum GoWorkFile: GoEditFile {
+    static let kind = GoEditCommand.Kind.work
+}
+
+/// `gomodkit mod edit` and `gomodkit work edit`: the arguments are passed as they are to
+/// ``GoEditCommand``, which reads them as go's flag package does.
+struct GoEditSubcommand<File: GoEditFile>: ParsableCommand {
+    static var configuration: CommandConfiguration {
+        CommandConfiguration(
+            commandName: "edit",
+            abstract: "Edit or format a \(File.kind.fileName) file exactly as `go \(File.kind.goCommand) edit` does.",
+            discussion: ExitStatus.discussion(File.kind.discussion))
+    }
+
+    @Argument(parsing: .captureForPassthrough, help: ArgumentHelp("Editing flags, then the \(File.kind.fileName) file."))
+    var arguments: [String] = []
+
+    func run() throws {
+        try GoEditCommand(kind: File.kind).run(arguments)
+    }
+}
+
+extension GoEditCommand.Kind {
+    /// The file edited: `go.mod` or `go.work`.
+    var fileName: String { self == .mod ? "go.mod" : "go.work" }
+
+    /// The go command's subcommand: `mod` or `work`.
+    var goCommand: String { self == .mod ? "mod" : "work" }
+
+    /// The edit subcommand's help text (before the exit-status paragraph).
+    var discussion: String {
+        switch self {
+        case .mod:
+            """
             usage: gomodkit mod edit [editing flags] [-fmt|-print|-json] [go.mod]
 
             Flags are Go-style (one or two dashes, -flag=value or -flag value) and are read \
@@ -44,23 +82,9 @@ struct ModEdit: ParsableCommand {
             Output and messages are go's, byte for byte. A file that does not parse exits 1; bad \
             flags or arguments and unreadable or unwritable files exit 2 (go exits 1 for argument \
             errors).
-            """)
-    )
-
-    @Argument(parsing: .captureForPassthrough, help: "Editing flags, then the go.mod file.")
-    var arguments: [String] = []
-
-    func run() throws {
-        try GoEditCommand(kind: .mod).run(arguments)
-    }
-}
-
-/// `gomodkit work edit`: `go work edit`, flag for flag.
-struct WorkEdit: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "edit",
-        abstract: "Edit or format a go.work file exactly as `go work edit` does.",
-        discussion: ExitStatus.discussion("""
+            """
+        case .work:
+            """
             usage: gomodkit work edit [editing flags] [go.work]
 
             Go-style flags as for `gomodkit mod edit`: -go=V, -toolchain=T, and in order \
@@ -68,14 +92,8 @@ struct WorkEdit: ParsableCommand {
             -replace=old[@v]=new[@v], -dropreplace=old[@v]; -fmt, -print, -json. Without a \
             file argument, $GOWORK or the go.work of the current directory or a parent is \
             edited. -use does not read the module's go.mod (go writes no module path either).
-            """)
-    )
-
-    @Argument(parsing: .captureForPassthrough, help: "Editing flags, then the go.work file.")
-    var arguments: [String] = []
-
-    func run() throws {
-        try GoEditCommand(kind: .work).run(arguments)
+            """
+        }
     }
 }
 
@@ -245,25 +263,7 @@ struct GoEditCommand {
             throw Self.fatal(prefix + error.description)
         }
         let data = try Self.read(path)
-        var file: GoMod
-        do {
-            file = try GoMod.parse(data, fileName: path)
-        } catch {
-            throw Self.fatal("go: errors parsing \(Self.shortPath(path)):\n" + error.description,
-                             code: CLIFailure.verificationFailed)
-        }
-        do {
-            try file.edit(module: flags.module, goVersion: flags.goVersion, toolchain: flags.toolchain, edits: flags.modEdits)
-        } catch {
-            throw Self.fatal("go: " + error.description)
-        }
-        if flags.json {
-            Terminal.write(file.editJSON())
-        } else if flags.print {
-            Terminal.write(file.formatted())
-        } else {
-            try Self.write(file.formatted(), to: path, expecting: data, what: "go.mod")
-        }
+        try edit(GoMod.self, data, fileName: path, shown: Self.shortPath(path), flags: flags, path: path, expecting: data)
     }
 
     func runWork(_ flags: Flags) throws(CLIFailure) {
@@ -292,24 +292,40 @@ struct GoEditCommand {
         guard let data = try? Self.readFile(short) else {
             throw Self.fatal("go: errors parsing \(short):\nreading go.work: open \(short): no such file or directory")
         }
-        var file: GoWork
+        try edit(GoWork.self, data, fileName: short, shown: short, context: "errors parsing go.work:\n", flags: flags,
+                 path: path, expecting: nil)
+    }
+
+    /// The file read (`data`) parsed, edited by `flags` and written or printed (``finish``), as
+    /// cmd/go's `runEdit` / `runEditwork` do: a file that does not parse exits 1 with
+    /// `go: errors parsing <shown>:` (then `context`), a failed edit exits 2.
+    func edit<File: GoEditableFile>(_: File.Type, _ data: [UInt8], fileName: String, shown: String, context: String = "",
+                                    flags: Flags, path: String, expecting: [UInt8]?) throws(CLIFailure) {
+        var file: File
         do {
-            file = try GoWork.parse(data, fileName: short)
+            file = try File.parse(editing: data, fileName: fileName)
         } catch {
-            throw Self.fatal("go: errors parsing \(short):\nerrors parsing go.work:\n" + error.description,
-                             code: CLIFailure.verificationFailed)
+            throw Self.fatal("go: errors parsing \(shown):\n" + context + error.description, code: CLIFailure.verificationFailed)
         }
         do {
-            try file.edit(goVersion: flags.goVersion, toolchain: flags.toolchain, edits: flags.workEdits)
+            try file.apply(flags)
         } catch {
             throw Self.fatal("go: " + error.description)
         }
+        try finish(flags, json: file.editJSON(), formatted: file.formatted(), path: path, expecting: expecting)
+    }
+
+    /// The edited file's way out, as cmd/go's: `-json` prints the edit JSON, `-print` the
+    /// formatted file; otherwise the formatted file replaces the one at `path` (unless it no
+    /// longer holds `expecting`, the bytes read).
+    func finish(_ flags: Flags, json: @autoclosure () -> [UInt8], formatted: @autoclosure () -> [UInt8],
+                path: String, expecting: [UInt8]?) throws(CLIFailure) {
         if flags.json {
-            Terminal.write(file.editJSON())
+            Terminal.write(json())
         } else if flags.print {
-            Terminal.write(file.formatted())
+            Terminal.write(formatted())
         } else {
-            try Self.write(file.formatted(), to: path, expecting: nil, what: "go.work")
+            try Self.write(formatted(), to: path, expecting: expecting, what: kind.fileName)
         }
     }
 
@@ -376,6 +392,38 @@ struct GoEditCommand {
         var a = stat(), b = stat()
         guard stat(rel, &a) == 0, stat(path, &b) == 0, a.st_ino == b.st_ino, a.st_dev == b.st_dev else { return path }
         return rel
+    }
+}
+
+/// A go.mod or go.work as ``GoEditCommand`` edits it.
+protocol GoEditableFile {
+    /// The file parsed strictly, as `go mod edit` / `go work edit` read it.
+    static func parse(editing data: [UInt8], fileName: String) throws(ModFileError) -> Self
+    /// The flags' changes applied, in cmd/go's order.
+    mutating func apply(_ flags: GoEditCommand.Flags) throws(ModFileError)
+    /// `-json` output.
+    func editJSON() -> [UInt8]
+    /// The file as go formats it.
+    func formatted() -> [UInt8]
+}
+
+extension GoMod: GoEditableFile {
+    static func parse(editing data: [UInt8], fileName: String) throws(ModFileError) -> GoMod {
+        try parse(data, fileName: fileName)
+    }
+
+    mutating func apply(_ flags: GoEditCommand.Flags) throws(ModFileError) {
+        try edit(module: flags.module, goVersion: flags.goVersion, toolchain: flags.toolchain, edits: flags.modEdits)
+    }
+}
+
+extension GoWork: GoEditableFile {
+    static func parse(editing data: [UInt8], fileName: String) throws(ModFileError) -> GoWork {
+        try parse(data, fileName: fileName)
+    }
+
+    mutating func apply(_ flags: GoEditCommand.Flags) throws(ModFileError) {
+        try edit(goVersion: flags.goVersion, toolchain: flags.toolchain, edits: flags.workEdits)
     }
 }
 

@@ -27,8 +27,7 @@ struct OriginCommand: AsyncParsableCommand {
     @Option(help: "A GOPROXY base URL to read .info from (default: the first proxy of GOPROXY).")
     var proxy: String?
 
-    @Option(help: "Network timeout in seconds.")
-    var timeout: Double = 60
+    @OptionGroup var network: TimeoutOption<LongTimeout>
 
     @Option(help: "Most modules checked at once.")
     var jobs: Int = 8
@@ -63,27 +62,21 @@ struct OriginCommand: AsyncParsableCommand {
         guard !modules.isEmpty else { throw CLIFailure.input("gomodkit origin: no modules specified (want path@version)") }
         var versions: [ModuleVersion] = []
         for m in modules {
-            let split: (module: ModuleVersion, hasVersion: Bool)
-            do { split = try ModuleVersion.parse(argument: m) } catch {
-                throw CLIFailure.input("go: \(terminalSafe(error.description))")
-            }
-            guard split.hasVersion, !split.module.path.isEmpty, !split.module.version.isEmpty else {
-                throw CLIFailure.input("go: \(terminalSafe(m)): want path@version")
-            }
-            do { try split.module.check() } catch { throw CLIFailure.input("go: \(terminalSafe(error.description))") }
-            versions.append(split.module)
+            let module = try moduleVersionArgument(m, shown: terminalSafe(m))
+            do { try module.check() } catch { throw CLIFailure.input("go: \(terminalSafe(error.description))") }
+            versions.append(module)
         }
         let environment = try GoEnvironment.forCommand()
         let client: ModuleProxyClient
         if let proxy {
             do {
                 client = ModuleProxyClient(configuration: try ModuleProxyConfiguration.parse(goproxy: proxy),
-                                           transport: DefaultHTTPTransport(timeout: timeout))
+                                           transport: DefaultHTTPTransport(timeout: network.timeout))
             } catch { throw CLIFailure.input("go: \(error)") }
         } else {
-            client = try environment.proxy(timeout: timeout)
+            client = try environment.proxy(timeout: network.timeout)
         }
-        let resolver = try environment.repositoryResolver(timeout: timeout)
+        let resolver = try environment.repositoryResolver(timeout: network.timeout)
         let lister = GitRefLister()
         let checker = OriginChecker(info: { try await client.info($0) }, resolver: resolver, lister: lister,
                                     parallelism: jobs)
@@ -93,19 +86,17 @@ struct OriginCommand: AsyncParsableCommand {
             let tier = try rebuildTier(environment)
             for (i, result) in results.enumerated() { contents[i] = await OriginChecker.rebuild(result, tier: tier) }
         }
-        var status: Int32 = 0
+        var outcome = Outcome()
         for (result, content) in zip(results, contents) {
             let verdict = result.verdict
-            let resultStatus: Int32
             switch content?.outcome {
-            case .consistent?, .benignRetag?: resultStatus = 0
-            case .refMoved?, .contentDiverges?: resultStatus = CLIFailure.verificationFailed
+            case .consistent?, .benignRetag?: outcome.record(.clean)
+            case .refMoved?, .contentDiverges?: outcome.record(.finding)
             case .notRebuilt?, nil:
-                if verdict.kind.isFinding { resultStatus = CLIFailure.verificationFailed }
-                else if verdict.kind.isClean || verdict.kind == .tagsChanged || verdict.kind == .refsChanged { resultStatus = 0 }
-                else { resultStatus = 3 }
+                if verdict.kind.isFinding { outcome.record(.finding) }
+                else if verdict.kind.isClean || verdict.kind == .tagsChanged || verdict.kind == .refsChanged { outcome.record(.clean) }
+                else { outcome.record(.unverified) }
             }
-            if resultStatus == CLIFailure.verificationFailed || (resultStatus == 3 && status == 0) { status = resultStatus }
             if json {
                 try Terminal.json(Output(
                     Path: result.module.path.utf8String ?? result.module.path.description,
@@ -135,7 +126,7 @@ struct OriginCommand: AsyncParsableCommand {
             let pages = await resolver.pageCount
             Terminal.error("\(results.count) module version(s), \(listings) repository listing(s), \(pages) discovery page(s)")
         }
-        if status != 0 { throw CLIFailure(code: status, message: "") }
+        try outcome.finish()
     }
 
     /// The rebuild tier over the module cache's VCS directory, with the recorded hashes from
@@ -145,16 +136,12 @@ struct OriginCommand: AsyncParsableCommand {
         guard !modcache.isEmpty else { throw CLIFailure.input("go: GOMODCACHE is not set and GOPATH is empty") }
         let rebuilder = UpstreamRebuilder(modcache: modcache)
         if let gosum {
-            let text = try readInputFile(gosum)
-            let sums: GoSum
-            do { sums = try GoSum(parsing: text, fileName: gosum) } catch {
-                throw CLIFailure.input("\(error)")
-            }
+            let sums = try readGoSum(gosum)
             return OriginChecker.RebuildTier(expectedHash: { module in
                 sums.hashes(for: module, goMod: false).first?.utf8String
             }, rebuilder: rebuilder)
         }
-        let database = try environment.checksumDatabase(offline: false, timeout: timeout)
+        let database = try environment.checksumDatabase(offline: false, timeout: network.timeout)
         return OriginChecker.RebuildTier(expectedHash: { module in
             guard let database, let lookup = try? await database.lookup(module) else { return nil }
             return lookup.zipHash

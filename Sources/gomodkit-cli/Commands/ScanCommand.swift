@@ -24,22 +24,6 @@ func scanFailure(_ error: ScanError) -> CLIFailure {
     CLIFailure(code: error.exitCode, message: "gomodkit scan: \(terminalSafe(error.message))")
 }
 
-/// A local path made absolute; URLs as given.
-func absoluteLocation(_ location: String) -> String {
-    location.contains("://") ? location : absolutePath(location)
-}
-
-/// Exit code for "could not verify; retryable".
-let scanIncomplete: Int32 = 3
-
-/// The feed client over the default transport.
-func feedClient(_ index: String, timeout: Double, attempts: Int) throws(CLIFailure) -> IndexFeedClient {
-    guard let url = URL(string: index), let scheme = url.scheme, scheme == "http" || scheme == "https", url.host != nil else {
-        throw CLIFailure.input("gomodkit scan: --index \(terminalSafe(index)): not an http(s) URL")
-    }
-    return IndexFeedClient(url: url, transport: DefaultHTTPTransport(timeout: timeout), retry: RetryPolicy(maxAttempts: max(1, attempts)))
-}
-
 struct ScanRun: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
@@ -128,11 +112,7 @@ struct ScanRun: AsyncParsableCommand {
     @Option(help: "Units (repositories) checked at once.")
     var jobs: Int = 8
 
-    @Option(help: "Network timeout in seconds.")
-    var timeout: Double = 60
-
-    @Option(help: "Requests per feed page before giving up (exponential back-off between them).")
-    var attempts: Int = 8
+    @OptionGroup var feed: FeedOptions
 
     func validate() throws {
         if index != nil && versions != nil { throw ValidationError("--index and --versions exclude each other") }
@@ -152,12 +132,12 @@ struct ScanRun: AsyncParsableCommand {
         }
         var knownPaths: [ByteString] = []
         for file in known { knownPaths += GoModKit.Typosquat.parseList(try readInputFile(file)) }
-        let stateDir = String(decoding: goPathClean(Array(absolutePath(state).utf8)), as: UTF8.self)
+        let stateDir = cleanAbsolutePath(state)
         let options = ScanOptions(stateDirectory: stateDir, shard: shard, outputDirectory: out.map(absolutePath),
                                   concurrency: jobs, knownPaths: knownPaths, unitTimeLimit: unitTimeout)
         let goEnvironment = try GoEnvironment.forCommand()
         let limiter = HostLimiter(limit: perHost)
-        let http = DefaultHTTPTransport(timeout: timeout)
+        let http = DefaultHTTPTransport(timeout: feed.network.timeout)
         let transport = PoliteTransport(http, limiter: limiter)
         let resolverConfiguration = try goEnvironment.repositoryResolverConfiguration()
         let resolver = ScanResolver {
@@ -196,11 +176,8 @@ struct ScanRun: AsyncParsableCommand {
             }
         }
         if !noRebuild && !noRefs {
-            let parsed: ChecksumDatabaseConfiguration?
-            do { parsed = try goEnvironment.checksumDatabaseConfiguration() } catch { throw CLIFailure.input("go: \(error)") }
             let cache = modcache.map(absolutePath) ?? stateDir + "/rebuild"
-            if let parsed {
-                let database = ChecksumDatabase(configuration: parsed, store: try goEnvironment.store(), transport: transport)
+            if let database = try goEnvironment.checksumDatabase(transport: transport) {
                 let limit = parseByteSize(unitDiskLimit) ?? 0
                 let rebuilder = UpstreamRebuilder(modcache: cache, diskLimit: limit > 0 ? limit : nil)
                 let verdicts = RebuildVerdicts(expectedHash: RebuildVerdicts.checksumDatabase(database),
@@ -242,7 +219,7 @@ struct ScanRun: AsyncParsableCommand {
                         try makeDirectoryAll(mirror.directory)
                         // Shards sharing one state directory take turns syncing the mirror.
                         let lock = try MirrorLock(mirror.directory + "/.lock")
-                        let summary = try await mirror.sync(client: try feedClient(index, timeout: timeout, attempts: attempts),
+                        let summary = try await mirror.sync(client: try feed.client(index),
                                                             initialSince: since.flatMap(IndexTimestamp.init))
                         withExtendedLifetime(lock) {}
                         for gap in summary.gaps {
@@ -251,7 +228,7 @@ struct ScanRun: AsyncParsableCommand {
                     } catch let error as ScanError {
                         throw scanFailure(error)
                     } catch let error as MakeDirectoryAllError {
-                        throw CLIFailure(code: scanIncomplete, message: "gomodkit scan: mkdir \(error.path): \(systemMessage(error.code))")
+                        throw CLIFailure(code: CLIFailure.couldNotVerify, message: "gomodkit scan: mkdir \(error.path): \(systemMessage(error.code))")
                     }
                 }
                 if index == nil {
@@ -291,7 +268,7 @@ struct ScanRun: AsyncParsableCommand {
                         for finding in outcome.findings { print(finding.text) }
                         throw CLIFailure(code: CLIFailure.verificationFailed, message: note + " (findings of the repositories checked so far above)")
                     }
-                    throw CLIFailure(code: scanIncomplete, message: note)
+                    throw CLIFailure(code: CLIFailure.couldNotVerify, message: note)
                 }
                 for finding in outcome.findings { print(finding.text) }
                 if !outcome.findings.isEmpty && !findingsExitZero {
@@ -326,11 +303,11 @@ final class MirrorLock {
     private let fd: Int32
     init(_ path: String) throws(CLIFailure) {
         fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw CLIFailure(code: scanIncomplete, message: "gomodkit scan: open \(path): \(systemMessage(errno))") }
+        guard fd >= 0 else { throw CLIFailure(code: CLIFailure.couldNotVerify, message: "gomodkit scan: open \(path): \(systemMessage(errno))") }
         guard flock(fd, LOCK_EX) == 0 else {
             let e = errno
             close(fd)
-            throw CLIFailure(code: scanIncomplete, message: "gomodkit scan: lock \(path): \(systemMessage(e))")
+            throw CLIFailure(code: CLIFailure.couldNotVerify, message: "gomodkit scan: lock \(path): \(systemMessage(e))")
         }
     }
     deinit { close(fd) }
@@ -365,7 +342,7 @@ struct ScanMerge: AsyncParsableCommand {
         case .sarif: Terminal.write(ScanReport.sarif(merged.findings) + [0x0A])
         }
         if !merged.missingShards.isEmpty {
-            throw CLIFailure(code: scanIncomplete, message: "gomodkit scan merge: incomplete: no output from shard\(merged.missingShards.count == 1 ? "" : "s") \(merged.missingShards.map(String.init).joined(separator: ", ")) of \(merged.shardCount ?? 0)")
+            throw CLIFailure(code: CLIFailure.couldNotVerify, message: "gomodkit scan merge: incomplete: no output from shard\(merged.missingShards.count == 1 ? "" : "s") \(merged.missingShards.map(String.init).joined(separator: ", ")) of \(merged.shardCount ?? 0)")
         }
         if !merged.findings.isEmpty { throw CLIFailure(code: CLIFailure.verificationFailed, message: "") }
     }
@@ -390,11 +367,7 @@ struct ScanMirror: AsyncParsableCommand {
     @Option(help: "Stop after this many pages.")
     var maxPages: Int?
 
-    @Option(help: "Network timeout in seconds.")
-    var timeout: Double = 60
-
-    @Option(help: "Requests per feed page before giving up (exponential back-off between them).")
-    var attempts: Int = 8
+    @OptionGroup var feed: FeedOptions
 
     func run() async throws {
         var start: IndexTimestamp? = nil
@@ -402,17 +375,17 @@ struct ScanMirror: AsyncParsableCommand {
             guard let t = IndexTimestamp(since) else { throw CLIFailure.input("gomodkit scan mirror: --since \(terminalSafe(since)): not an RFC 3339 time") }
             start = t
         }
-        let dir = String(decoding: goPathClean(Array(absolutePath(state).utf8)), as: UTF8.self) + "/index"
+        let dir = cleanAbsolutePath(state) + "/index"
         let mirror = IndexMirror(directory: dir)
         do throws(MakeDirectoryAllError) {
             try makeDirectoryAll(dir)
         } catch {
-            throw CLIFailure(code: scanIncomplete, message: "gomodkit scan mirror: mkdir \(error.path): \(systemMessage(error.code))")
+            throw CLIFailure(code: CLIFailure.couldNotVerify, message: "gomodkit scan mirror: mkdir \(error.path): \(systemMessage(error.code))")
         }
         let lock = try MirrorLock(dir + "/.lock")
         defer { withExtendedLifetime(lock) {} }
         do {
-            let summary = try await mirror.sync(client: try feedClient(index, timeout: timeout, attempts: attempts), maxPages: maxPages, initialSince: start)
+            let summary = try await mirror.sync(client: try feed.client(index), maxPages: maxPages, initialSince: start)
             let cp = try mirror.checkpoint()
             print("\(summary.pages) pages, \(summary.appended) new entries, \(summary.duplicates) duplicates dropped; mirror holds \(cp?.entries ?? 0) entries up to \(cp?.since ?? "-")\(summary.caughtUp ? "" : " (not caught up)")")
             for gap in summary.gaps { print("gap: a full page at \(gap.at) could not advance; continued at \(gap.resumedAt)") }

@@ -21,17 +21,16 @@ struct SumCommand: ParsableCommand {
 
     @OptionGroup var source: ModuleSourceOptions
 
-    @Flag(help: "Print JSON.")
-    var json = false
+    @OptionGroup var format: JSONOption
 
     func run() throws {
         try source.checkUsage()
         let made = try source.make(output: .none)
-        if json {
+        if format.json {
             try Terminal.json(SumOutput(source: source, made: made, zip: nil))
             return
         }
-        let module = source.module ?? "", version = source.version ?? ""
+        let module = source.moduleVersion.module ?? "", version = source.moduleVersion.version ?? ""
         print("\(module) \(version) \(made.created.hash)")
         print("\(module) \(version)/go.mod \(made.goModHash)")
     }

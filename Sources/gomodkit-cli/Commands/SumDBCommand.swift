@@ -33,14 +33,12 @@ struct SumDBCommand: AsyncParsableCommand {
         @Flag(help: "Reject tree notes that carry lines after the root hash.")
         var strict = false
 
-        @Option(help: "Network timeout in seconds.")
-        var timeout: Double = 30
+        @OptionGroup var network: TimeoutOption<ShortTimeout>
 
         @Option(help: "Most requests in flight at once (audit: also the most module versions looked up at once).")
         var concurrency: Int = 16
 
-        @Flag(help: "Print JSON.")
-        var json = false
+        @OptionGroup var format: JSONOption
 
         /// The go command's environment (the `go env -w` file under the process environment, as
         /// `download` and `verify` read it) with the explicit options applied.
@@ -53,17 +51,13 @@ struct SumDBCommand: AsyncParsableCommand {
         }
 
         func client() throws(CLIFailure) -> ChecksumDatabase {
-            let env = try environment()
-            let parsed: ChecksumDatabaseConfiguration?
-            do { parsed = try env.checksumDatabaseConfiguration() } catch {
-                throw .input("go: \(error)")
+            let database = try environment().checksumDatabase(
+                offline: offline, transport: DefaultHTTPTransport(timeout: network.timeout)) { config in
+                config.strictNotes = strict
+                config.maxConcurrentRequests = max(1, concurrency)
             }
-            guard var config = parsed else { throw .input("go: checksum database disabled by GOSUMDB=off") }
-            config.offline = offline
-            config.strictNotes = strict
-            config.maxConcurrentRequests = max(1, concurrency)
-            return ChecksumDatabase(configuration: config, store: try env.store(),
-                                    transport: offline ? nil : DefaultHTTPTransport(timeout: timeout))
+            guard let database else { throw .input("go: checksum database disabled by GOSUMDB=off") }
+            return database
         }
     }
 
@@ -89,7 +83,7 @@ struct SumDBCommand: AsyncParsableCommand {
 
         func run() async throws {
             let client = try options.client()
-            let json = options.json
+            let json = options.format.json
             var outcome = Outcome()
             for module in modules {
                 let target = try splitModule(module)
@@ -126,18 +120,14 @@ struct SumDBCommand: AsyncParsableCommand {
         func run() async throws {
             let client = try options.client()
             let offline = options.offline
-            let result: Result<(tree: TLog.Tree, note: [UInt8]), any Error>
-            do { result = .success(offline ? try await client.latest() : try await client.fetchLatest()) } catch { result = .failure(error) }
-            switch result {
-            case .success(let (tree, note)):
-                if options.json {
-                    try Terminal.json(Output(database: client.name, size: tree.size, hash: tree.hash.description,
-                                             note: String(decoding: note, as: UTF8.self)))
-                } else {
-                    Terminal.line("\(client.name) tree \(tree.size) \(tree.hash)")
-                }
-            case .failure(let error):
-                throw CLIFailure.classified(error, "go: \(terminalSafe("\(error)"))")
+            let (tree, note) = try await classifyingFailure {
+                offline ? try await client.latest() : try await client.fetchLatest()
+            }
+            if options.format.json {
+                try Terminal.json(Output(database: client.name, size: tree.size, hash: tree.hash.description,
+                                         note: String(decoding: note, as: UTF8.self)))
+            } else {
+                Terminal.line("\(client.name) tree \(tree.size) \(tree.hash)")
             }
         }
     }
@@ -159,19 +149,13 @@ struct SumDBCommand: AsyncParsableCommand {
         func run() async throws {
             let client = try options.client()
             let target = try splitModule(module)
-            let result: Result<TLogProofBundle, any Error>
-            do { result = .success(try await client.proofBundle(target)) } catch { result = .failure(error) }
-            switch result {
-            case .success(let bundle):
-                if let output {
-                    do { try Data(bundle.formatted).write(to: URL(fileURLWithPath: output)) } catch {
-                        throw CLIFailure.input("write \(output): \(errorText(error))")
-                    }
-                } else {
-                    Terminal.write(bundle.formatted)
+            let bundle = try await classifyingFailure { try await client.proofBundle(target) }
+            if let output {
+                do { try Data(bundle.formatted).write(to: URL(fileURLWithPath: output)) } catch {
+                    throw CLIFailure.input("write \(output): \(errorText(error))")
                 }
-            case .failure(let error):
-                throw CLIFailure.classified(error, "go: \(terminalSafe("\(error)"))")
+            } else {
+                Terminal.write(bundle.formatted)
             }
         }
     }
@@ -200,7 +184,7 @@ struct SumDBCommand: AsyncParsableCommand {
             do { bundle = try TLogProofBundle(parsing: data) } catch { throw CLIFailure.input("\(file): \(error)") }
             do {
                 let tree = try bundle.verify(with: verifier)
-                if options.json {
+                if options.format.json {
                     try Terminal.json(["file": file, "index": "\(bundle.index)", "treeSize": "\(tree.size)",
                                        "record": String(decoding: bundle.recordText, as: UTF8.self)])
                 } else {
@@ -230,8 +214,7 @@ struct SumDBCommand: AsyncParsableCommand {
         @Argument(help: "The go.sum file (default: ./go.sum).")
         var file: String = "go.sum"
 
-        @Option(help: deadlineHelp)
-        var deadline: DeadlineDuration?
+        @OptionGroup var deadline: DeadlineOption
 
         struct Line: Encodable {
             var line: Int
@@ -259,10 +242,8 @@ struct SumDBCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let until = deadline?.fromNow
-            let data = try readInputFile(file)
-            let sums: GoSum
-            do { sums = try GoSum(parsing: data, fileName: file, mode: .strict) } catch { throw CLIFailure.input("\(error)") }
+            let until = deadline.fromNow
+            let sums = try readGoSum(file)
             for diagnostic in sums.diagnostics where diagnostic.severity == .error { Terminal.error(diagnostic.description) }
             let client = try options.client()
             let records = sums.records
@@ -273,7 +254,7 @@ struct SumDBCommand: AsyncParsableCommand {
             if until != nil { summary["notVerified"] = 0 }
             for r in results { summary[r.status, default: 0] += 1 }
             let latest = await beforeDeadline(until) { try? await client.latest() } ?? nil
-            if options.json {
+            if options.format.json {
                 try Terminal.json(Output(file: file, database: client.name, treeSize: latest?.tree.size,
                                          treeHash: latest?.tree.hash.description, results: results, summary: summary))
             } else {
@@ -309,13 +290,7 @@ extension SumDBCommand.Audit.Line {
     }
 }
 
-/// Splits `path@version` at the first `@` (cmd/go's `modload.ParsePathVersion`); both parts
-/// must be non-empty.
+/// A `path@version` argument (``moduleVersionArgument(_:shown:)``), Go-quoted in messages.
 private func splitModule(_ text: String) throws(CLIFailure) -> ModuleVersion {
-    let split: (module: ModuleVersion, hasVersion: Bool)
-    do { split = try ModuleVersion.parse(argument: text) } catch { throw .input("go: \(error)") }
-    guard split.hasVersion, !split.module.path.isEmpty, !split.module.version.isEmpty else {
-        throw .input("go: \(ByteString(text)): want path@version")
-    }
-    return split.module
+    try moduleVersionArgument(text, shown: ByteString(text).description)
 }

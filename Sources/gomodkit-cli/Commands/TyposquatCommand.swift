@@ -28,8 +28,7 @@ struct Typosquat: ParsableCommand {
     @Flag(help: "Check the reference list against itself and print the false alarms.")
     var selfCheck = false
 
-    @Flag(help: "Print JSON.")
-    var json = false
+    @OptionGroup var format: JSONOption
 
     @Flag(help: "Print the detector's time (indexing and checking, without reading the inputs) on standard error.")
     var timing = false
@@ -61,9 +60,7 @@ struct Typosquat: ParsableCommand {
                 for req in mod.requirements { candidates.append(req.module.path) }
                 for rep in mod.replacements where rep.new.version.isEmpty == false { candidates.append(rep.new.path) }
             } else if name == "go.sum" || name.hasSuffix(".sum") {
-                let data = try readInputFile(input)
-                let sum: GoSum
-                do { sum = try GoSum(parsing: data, fileName: input, mode: .strict) } catch { throw CLIFailure.input(error.description) }
+                let sum = try readGoSum(input)
                 for key in sum.keys { candidates.append(key.path) }
             } else if FileManager.default.fileExists(atPath: input) && !input.contains("@") && input.hasPrefix(".") {
                 throw CLIFailure.input("\(input): not a go.mod or go.sum file")
@@ -94,7 +91,7 @@ struct Typosquat: ParsableCommand {
             let elapsed = clock.now - start
             Terminal.error("typosquat detector: \(detector.count) references, \(selfCheck ? detector.count : candidates.count) paths checked in \(elapsed)")
         }
-        if json {
+        if format.json {
             try Terminal.json(Output(checked: selfCheck ? detector.count : candidates.count, references: detector.count,
                                      findings: findings, invalid: invalid))
         } else {

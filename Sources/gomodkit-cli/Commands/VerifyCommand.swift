@@ -17,8 +17,7 @@ struct VerifyCommand: AsyncParsableCommand {
             only when everything was verified (exit 0).
             """))
 
-    @Argument(help: "The project directory (default: the current directory).")
-    var directory: String = "."
+    @OptionGroup var directory: ProjectDirectoryArgument
 
     @Flag(help: "Also check vendor/ against go.mod, go.sum and the module zips.")
     var vendor = false
@@ -26,24 +25,22 @@ struct VerifyCommand: AsyncParsableCommand {
     @Flag(help: "Do not contact the checksum database.")
     var offline = false
 
-    @Option(help: "Network timeout in seconds.")
-    var timeout: Double = 30
+    @OptionGroup var network: TimeoutOption<ShortTimeout>
 
-    @Option(help: deadlineHelp)
-    var deadline: DeadlineDuration?
+    @OptionGroup var deadline: DeadlineOption
 
     func run() async throws {
-        let until = deadline?.fromNow
+        let until = deadline.fromNow
         let environment = try GoEnvironment.forCommand()
-        let dir = try projectDirectory(directory)
+        let dir = try directory.resolve()
         let cache = try environment.cache()
         let project = dir
-        let db = try environment.checksumDatabase(offline: offline, timeout: timeout)
+        let db = try environment.checksumDatabase(offline: offline, timeout: network.timeout)
         let useDB = offline ? nil : db
         let progress = ProgressLine()
         progress.show("gomodkit: verifying \(terminalSafe(dir))")
         let result: Result<ModuleVerifyReport, ModuleCacheError>
-        do { result = .success(try await cache.verify(project: project, checksumDatabase: useDB, deadline: until)) } catch let e as ModuleCacheError { result = .failure(e) } catch { result = .failure(ModuleCacheError(.io, "\(error)")) }
+        do { result = .success(try await cache.verify(project: project, checksumDatabase: useDB, deadline: until)) } catch { result = .failure(error) }
         progress.clear()
         var errors: [ModuleCacheError]
         var notVerified: [ModuleCacheError] = []

@@ -17,11 +17,7 @@ struct VerifyZip: ParsableCommand {
     @Argument(help: "The module zip.")
     var zip: String
 
-    @Option(help: "Module path (default: from the zip's entry names).")
-    var module: String?
-
-    @Option(help: "Module version (default: from the zip's entry names).")
-    var version: String?
+    @OptionGroup var module: ZipModuleOptions
 
     @Option(help: "The go.sum file to check against.")
     var gosum: String?
@@ -29,15 +25,13 @@ struct VerifyZip: ParsableCommand {
     @Option(help: "The expected h1: hash.")
     var h1: String?
 
-    @Flag(help: "Reproduce Go's HashZip quirks exactly (Go archive/zip's tolerances; duplicate names hash the last entry).")
-    var goCompatible = false
+    @OptionGroup var zipMode: HashZipModeOption
 
-    @Flag(help: "Print JSON.")
-    var json = false
+    @OptionGroup var format: JSONOption
 
     func validate() throws {
         guard (gosum == nil) != (h1 == nil) else { throw ValidationError("give exactly one of --gosum FILE and --h1 HASH") }
-        guard (module == nil) == (version == nil) else { throw ValidationError("--module and --version go together") }
+        try module.checkPaired()
         if let h1, DirHash(h1) == nil { throw ValidationError("--h1 \(h1): not a canonical h1: hash") }
     }
 
@@ -73,7 +67,7 @@ struct VerifyZip: ParsableCommand {
     func run() throws {
         let archive: ZipArchive
         do {
-            archive = try ZipArchive(path: zip, mode: goCompatible ? .goCompatible : .strict)
+            archive = try ZipArchive(path: zip, mode: zipMode.mode)
         } catch where error.code == .io {
             throw CLIFailure.input("\(zip): \(error.description)")
         } catch {
@@ -91,7 +85,7 @@ struct VerifyZip: ParsableCommand {
         }
         let hash: DirHash
         do {
-            hash = try DirHash.hashZip(archive, mode: goCompatible ? .goCompatible : .strict)
+            hash = try DirHash.hashZip(archive, mode: zipMode.mode)
         } catch {
             report.result = .invalidZip
             report.message = "\(zip): \(error.description)"
@@ -113,14 +107,7 @@ struct VerifyZip: ParsableCommand {
             return try finish(report)
         }
         guard let gosum else { return }
-        let sums: GoSum
-        do {
-            sums = try GoSum(parsing: try readInputFile(gosum), fileName: gosum)
-        } catch let failure as CLIFailure {
-            throw failure
-        } catch {
-            throw CLIFailure.input("\(error)")
-        }
+        let sums = try readGoSum(gosum)
         for diagnostic in sums.diagnostics where diagnostic.severity == .error {
             Terminal.error(diagnostic.description)
         }
@@ -145,24 +132,16 @@ struct VerifyZip: ParsableCommand {
 
     /// The module version to verify: the options, or the zip's `path@version/` prefix.
     private func moduleVersion(of archive: ZipArchive) throws(CLIFailure) -> ModuleVersion {
-        var path = module.map { ByteString($0) }, version = version.map { ByteString($0) }
-        if path == nil {
+        let path: ByteString, version: ByteString
+        if let given = module.given {
+            (path, version) = given
+        } else {
             // The first entry named `path@version/…` (directory entries such as `example.com/`
             // written by general-purpose zip tools come before it and fail the prefix check).
-            let split = archive.entries.lazy.compactMap { entry -> (ByteString, ByteString)? in
-                let name = entry.name.bytes
-                guard let at = name.firstIndex(of: UInt8(ascii: "@")),
-                      let slash = name[at...].firstIndex(of: UInt8(ascii: "/")) else { return nil }
-                return (ByteString(name[..<at]), ByteString(name[(at + 1)..<slash]))
-            }.first
-            guard let (foundPath, foundVersion) = split else {
-                throw .input("\(zip): cannot tell module and version from the entry names; use --module and --version")
-            }
-            path = foundPath
-            version = foundVersion
+            (path, version) = try ZipModuleOptions.prefix(of: archive.entries.lazy.map(\.name), zip: zip)
         }
         do {
-            let result = try ModuleVersion(path ?? "", version ?? "")
+            let result = try ModuleVersion(path, version)
             guard Module.canonicalVersion(result.version) == result.version else {
                 throw CLIFailure.input("version \(result.version) is not canonical")
             }
@@ -176,13 +155,13 @@ struct VerifyZip: ParsableCommand {
 
     /// Prints the outcome and exits with its status.
     private func finish(_ report: Report) throws {
-        if json {
+        if format.json {
             try Terminal.json(report)
         } else if report.result == .match, let hash = report.hash {
             Terminal.line("\(terminalName(report.module ?? ""))@\(terminalName(report.version ?? "")) \(hash): ok")
         }
         var outcome = Outcome()
         outcome.record(report.result.verdict)
-        try outcome.finish(message: json ? "" : report.message ?? report.result.rawValue)
+        try outcome.finish(message: format.json ? "" : report.message ?? report.result.rawValue)
     }
 }

@@ -20,8 +20,7 @@ struct VulnCommand: AsyncParsableCommand {
             source could not be read.
             """)
 
-    @Argument(help: "The project directory (default: the current directory).")
-    var directory: String = "."
+    @OptionGroup var directory: ProjectDirectoryArgument
 
     @Option(name: .customLong("db"), help: "A Go vulnerability database: directory, zip, file:// or https:// URL. Repeatable.")
     var databases: [String] = []
@@ -32,39 +31,31 @@ struct VulnCommand: AsyncParsableCommand {
     @Option(name: .customLong("go"), help: "The Go release for the standard library, e.g. go1.26.4 (default: go.mod's toolchain, else go directive).")
     var goVersion: String?
 
-    @Option(help: "The module cache (default: $GOMODCACHE, else GOPATH/pkg/mod).")
-    var modcache: String?
+    @OptionGroup var modcache: ModuleCacheOption
 
     @Flag(help: "Never use the network (an https database is then an error).")
     var offline = false
 
-    @Option(help: "Network timeout in seconds.")
-    var timeout: Double = 30
+    @OptionGroup var network: TimeoutOption<ShortTimeout>
 
-    @Flag(help: "Print JSON.")
-    var json = false
+    @OptionGroup var format: JSONOption
 
     @Flag(help: "Print SARIF 2.1.0.")
     var sarif = false
 
-    /// Exit code when an advisory source cannot be read.
-    static let couldNotVerify: Int32 = 3
-
     func validate() throws {
-        if json && sarif { throw ValidationError("give at most one of --json and --sarif") }
+        try checkReportFormat(json: format.json, sarif: sarif)
         if let goVersion, AdvisoryVersion.goTagToSemver(goVersion) == nil {
             throw ValidationError("--go \(goVersion): want a Go release such as go1.26.4")
         }
     }
 
     func run() async throws {
-        let dir = try projectDirectory(directory)
-        var environment = try GoEnvironment.forCommand()
-        if let modcache { environment.set("GOMODCACHE", absolutePath(modcache)) }
-        var sources = databases.map { AdvisorySource.vulnDB(Self.location($0)) } + osv.map { AdvisorySource.osv(Self.location($0)) }
+        let dir = try directory.resolve()
+        let cache = try modcache.cache()
+        var sources = databases.map { AdvisorySource.vulnDB(absoluteLocation($0)) } + osv.map { AdvisorySource.osv(absoluteLocation($0)) }
         if sources.isEmpty { sources = [AdvisorySource.defaultVulnDB(environment: ProcessInfo.processInfo.environment)] }
 
-        let cache = try? environment.moduleCache()
         let project: ProjectModules
         do throws(ModuleCacheError) { project = try ProjectModules.load(project: dir, cache: cache) } catch {
             throw CLIFailure.input(error.message)
@@ -73,26 +64,22 @@ struct VulnCommand: AsyncParsableCommand {
         let result: VulnerabilityScan.Result
         do throws(AdvisoryError) {
             result = try await VulnerabilityScan.run(modules: project.modules, goVersion: go, sources: sources,
-                                                     transport: offline ? nil : DefaultHTTPTransport(timeout: timeout))
+                                                     transport: offline ? nil : DefaultHTTPTransport(timeout: network.timeout))
         } catch {
-            throw CLIFailure(code: Self.couldNotVerify, message: "gomodkit vuln: \(terminalSafe(error.description))")
+            throw CLIFailure(code: CLIFailure.couldNotVerify, message: "gomodkit vuln: \(terminalSafe(error.description))")
         }
 
         if sarif {
             var report = AuditReport(directory: dir)
             report.findings = ProjectAudit.findings(for: result)
-            try? writeFully(1, Array(report.sarif()))
-            print()
-        } else if json {
+            writeSARIF(report)
+        } else if format.json {
             try Terminal.json(Output(result: result, goVersion: go, sources: sources.map(\.description), note: project.note))
         } else {
             print(render(result, goVersion: go, sources: sources, note: project.note), terminator: "")
         }
         if !result.incidents.isEmpty { throw CLIFailure.verification("") }
     }
-
-    /// A path made absolute; URLs as they are.
-    static func location(_ s: String) -> String { s.contains("://") ? s : absolutePath(s) }
 
     func render(_ result: VulnerabilityScan.Result, goVersion: String?, sources: [AdvisorySource], note: String?) -> String {
         var out = ""

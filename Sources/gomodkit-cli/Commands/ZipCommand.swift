@@ -4,12 +4,9 @@ import GoModKit
 
 /// `gomodkit zip`: check, create and extract module zips (x/mod's `zip` package).
 struct ZipCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "zip",
-        abstract: "Check, create and extract Go module zips as golang.org/x/mod/zip does.",
-        discussion: ExitStatus.help,
-        subcommands: [Check.self, Create.self, Unzip.self]
-    )
+    static let configuration = CommandConfiguration.group(
+        "zip", abstract: "Check, create and extract Go module zips as golang.org/x/mod/zip does.",
+        subcommands: [Check.self, Create.self, Unzip.self])
 
     /// `gomodkit zip check`: x/mod's `CheckZip`, as JSON lists.
     struct Check: ParsableCommand {
@@ -22,11 +19,7 @@ struct ZipCommand: ParsableCommand {
                 """)
         )
 
-        @Option(help: "Module path (required).")
-        var module: String?
-
-        @Option(help: "Module version, canonical (required).")
-        var version: String?
+        @OptionGroup var moduleVersion: ModuleVersionOptions
 
         @Flag(help: "Read the container with Go archive/zip's tolerances (Go-compatible mode) instead of GoModKit's strict rules.")
         var goCompatible = false
@@ -37,10 +30,10 @@ struct ZipCommand: ParsableCommand {
         func run() throws {
             // Required values are checked here, not by the parser: on a parse error
             // ArgumentParser would take `--version` for the root command's version flag.
-            guard let module, let version, let zip else {
+            guard let module = moduleVersion.module, let version = moduleVersion.version, let zip else {
                 throw ValidationError("usage: gomodkit zip check --module P --version V FILE.zip")
             }
-            let target = ModuleVersion(path: ByteString(module), version: ByteString(version))
+            let target = moduleVersion.target
             let report: ModuleZip.CheckedFiles
             do {
                 report = try ModuleZip.checkZip(target, path: zip, mode: goCompatible ? .goCompatible : .strict)
@@ -80,15 +73,14 @@ struct ZipCommand: ParsableCommand {
         @Option(help: "zlib compression level 0-9 (-1: default). Changes the zip bytes, never the h1:.")
         var level: Int32 = -1
 
-        @Flag(help: "Print JSON.")
-        var json = false
+        @OptionGroup var format: JSONOption
 
         func run() throws {
             try source.checkUsage()
             guard let output else { throw ValidationError("missing -o OUT.zip") }
             let options = ModuleZip.CreateOptions(compressionLevel: level)
             let made = try source.make(output: .file(output), options: options)
-            if json {
+            if format.json {
                 try Terminal.json(SumOutput(source: source, made: made, zip: output))
             } else {
                 print(made.created.hash.description)
@@ -116,17 +108,13 @@ struct ZipCommand: ParsableCommand {
         @Argument(help: "The target directory (absent or empty).")
         var directory: String?
 
-        @Option(help: "Module path (default: from the zip's entry names).")
-        var module: String?
-
-        @Option(help: "Module version (default: from the zip's entry names).")
-        var version: String?
+        @OptionGroup var module: ZipModuleOptions
 
         @Flag(help: "Leave files writable (0644/0755 less the umask).")
         var writable = false
 
         func run() throws {
-            guard (module == nil) == (version == nil) else { throw ValidationError("--module and --version go together") }
+            try module.checkPaired()
             guard let zip, let directory else { throw ValidationError("usage: gomodkit zip unzip FILE.zip DIR") }
             let target = try moduleVersion(zip)
             do {
@@ -144,7 +132,7 @@ struct ZipCommand: ParsableCommand {
         }
 
         private func moduleVersion(_ zip: String) throws(CLIFailure) -> ModuleVersion {
-            if let module, let version { return ModuleVersion(path: ByteString(module), version: ByteString(version)) }
+            if let (path, version) = module.given { return ModuleVersion(path: path, version: version) }
             let archive: ZipArchive
             do {
                 archive = try ZipArchive(path: zip)
@@ -153,24 +141,16 @@ struct ZipCommand: ParsableCommand {
             } catch {
                 throw .verification("\(zip): \(error.description)")
             }
-            guard let first = archive.entries.first,
-                  let at = first.name.bytes.firstIndex(of: UInt8(ascii: "@")),
-                  let slash = first.name.bytes[at...].firstIndex(of: UInt8(ascii: "/")) else {
-                throw .input("\(zip): cannot tell module and version from the entry names; use --module and --version")
-            }
-            return ModuleVersion(path: ByteString(first.name.bytes[..<at]),
-                                    version: ByteString(first.name.bytes[(at + 1)..<slash]))
+            // Only the first entry is asked (verify-zip looks further).
+            let (path, version) = try ZipModuleOptions.prefix(of: archive.entries.prefix(1).map(\.name), zip: zip)
+            return ModuleVersion(path: path, version: version)
         }
     }
 }
 
 /// Where `zip create` and `sum` take a module from: a directory or a git repository.
 struct ModuleSourceOptions: ParsableArguments {
-    @Option(help: "Module path (required).")
-    var module: String?
-
-    @Option(help: "Module version, canonical (required).")
-    var version: String?
+    @OptionGroup var moduleVersion: ModuleVersionOptions
 
     @Option(help: "A directory holding the module (zip.CreateFromDir).")
     var dir: String?
@@ -190,12 +170,12 @@ struct ModuleSourceOptions: ParsableArguments {
     /// Checked in `run()`, not `validate()`: ArgumentParser would otherwise take the
     /// `--version` option of this group for its own version flag when reporting the error.
     func checkUsage() throws {
-        guard module != nil, version != nil else { throw ValidationError("--module and --version are required") }
+        guard moduleVersion.module != nil, moduleVersion.version != nil else { throw ValidationError("--module and --version are required") }
         guard (dir == nil) != (git == nil) else { throw ValidationError("give exactly one of --dir DIR and --git REPO") }
         if dir != nil, rev != nil || subdir != nil { throw ValidationError("--rev and --subdir go with --git") }
     }
 
-    var target: ModuleVersion { ModuleVersion(path: ByteString(module ?? ""), version: ByteString(version ?? "")) }
+    var target: ModuleVersion { moduleVersion.target }
 
     /// Builds (or only hashes) the module zip; maps failures to exit codes.
     func make(output: ModuleZip.Output, options: ModuleZip.CreateOptions = .init()) throws -> Made {
@@ -289,8 +269,8 @@ struct SumOutput: Encodable {
     var warnings: [String]
 
     init(source: ModuleSourceOptions, made: ModuleSourceOptions.Made, zip: String?) {
-        module = source.module ?? ""
-        version = source.version ?? ""
+        module = source.moduleVersion.module ?? ""
+        version = source.moduleVersion.version ?? ""
         hash = made.created.hash.description
         goModHash = made.goModHash.description
         goModSynthesized = made.goModSynthesized
