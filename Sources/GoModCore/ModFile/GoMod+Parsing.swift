@@ -99,15 +99,12 @@ extension GoMod {
             return
         }
         let fileName = syntax.fileName
-        func fail(_ f: ModFileRules.Failure) {
-            errors.append(ModFileError(f.code, fileName: fileName, at: start, message: ByteString(f.message)))
-        }
+        func fail(_ f: ModFileRules.Failure) { errors.append(f.error(fileName: fileName, at: start)) }
         func fail(_ code: ModFileError.Code, _ text: String) { fail(ModFileRules.Failure(code, text)) }
 
-        var args = ModFileRules.Args(tokens: syntax.lineNodes[line].tokens, offset: argumentOffset)
-        syntax.lineNodes[line].tokens = TokenList()  // let args own the storage while it rewrites tokens
+        var args = syntax.takeArguments(line, offset: argumentOffset)
         defer {
-            syntax.lineNodes[line].tokens = args.tokens
+            syntax.restoreArguments(line, args)
             for (written, canonical) in args.rewritten {
                 nonCanonicalVersions.append((start, ByteString(written), ByteString(canonical)))
             }

@@ -96,13 +96,10 @@ public struct GoWork: Sendable, Equatable {
     mutating func add(_ errors: inout [ModFileError], line: Int, verb: [UInt8], argumentOffset: Int) {
         let start = syntax.lineNodes[line].start
         let fileName = syntax.fileName
-        func fail(_ f: ModFileRules.Failure) {
-            errors.append(ModFileError(f.code, fileName: fileName, at: start, message: ByteString(f.message)))
-        }
+        func fail(_ f: ModFileRules.Failure) { errors.append(f.error(fileName: fileName, at: start)) }
         func fail(_ code: ModFileError.Code, _ text: String) { fail(ModFileRules.Failure(code, text)) }
-        var args = ModFileRules.Args(tokens: syntax.lineNodes[line].tokens, offset: argumentOffset)
-        syntax.lineNodes[line].tokens = TokenList()  // let args own the storage while it rewrites tokens
-        defer { syntax.lineNodes[line].tokens = args.tokens }
+        var args = syntax.takeArguments(line, offset: argumentOffset)
+        defer { syntax.restoreArguments(line, args) }
 
         switch ModFileRules.Directive(verb[...]) {
         case .go:

@@ -424,3 +424,25 @@ enum ModFileRules {
         entries = entries.filter { !kill.isKilled($0.line) }
     }
 }
+
+extension ModFileRules.Failure {
+    /// The failure as x/mod reports it for the directive starting at `start` in `fileName`.
+    func error(fileName: String, at start: GoModSyntax.Position) -> ModFileError {
+        ModFileError(code, fileName: fileName, at: start, message: ByteString(message))
+    }
+}
+
+extension GoModSyntax {
+    /// The arguments of line `line` (after `offset` tokens), moved out of the line so that the
+    /// returned value owns the storage while it rewrites tokens; give them back with
+    /// ``restoreArguments(_:_:)``.
+    mutating func takeArguments(_ line: Int, offset: Int) -> ModFileRules.Args {
+        defer { lineNodes[line].tokens = TokenList() }
+        return ModFileRules.Args(tokens: lineNodes[line].tokens, offset: offset)
+    }
+
+    /// Puts arguments taken with ``takeArguments(_:offset:)`` back into line `line`.
+    mutating func restoreArguments(_ line: Int, _ args: ModFileRules.Args) {
+        lineNodes[line].tokens = args.tokens
+    }
+}
