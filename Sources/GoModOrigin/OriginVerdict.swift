@@ -7,8 +7,8 @@ public struct OriginVerdict: ErrorCodeDomain, Sendable, Hashable, Codable {
     /// What the comparison found.
     ///
     /// New verdicts may be added in later releases without breaking source compatibility: a
-    /// verdict is an ``ErrorCode`` (GoModCore's extensible shape), so `switch` over one with a
-    /// `default`, or compare with `==`. ``ErrorCode/rawValue`` and ``ErrorCode/description`` are
+    /// verdict is an `ErrorCode` (GoModCore's extensible shape), so `switch` over one with a
+    /// `default`, or compare with `==`. `rawValue` and `description` are
     /// the verdict's name, such as `ref-moved`; it encodes as that name.
     public typealias Kind = ErrorCode<OriginVerdict>
 
@@ -47,15 +47,15 @@ public struct OriginVerdict: ErrorCodeDomain, Sendable, Hashable, Codable {
     /// Compares `origin` (from the proxy's `.info`; `nil` when it has none) for `version` with
     /// the repository `root` and its `listing`, stopping at the first conclusive step:
     ///
-    /// 1. `root.vcs` is not git ⇒ ``Kind/originUnverifiable``.
-    /// 2. no Origin ⇒ ``Kind/noOrigin`` (`missing origin`).
-    /// 3. VCS, URL or Subdir differ ⇒ ``Kind/originMoved`` (`origin moved from git "<url>" "<dir>"
+    /// 1. `root.vcs` is not git ⇒ `Kind.originUnverifiable`.
+    /// 2. no Origin ⇒ `Kind.noOrigin` (`missing origin`).
+    /// 3. VCS, URL or Subdir differ ⇒ `Kind.originMoved` (`origin moved from git "<url>" "<dir>"
     ///    to git "<url>" "<dir>"`).
-    /// 4. no Hash, TagSum or RepoSum ⇒ ``Kind/nonSpecific`` (`non-specific origin`).
-    /// 5. Ref set: absent ⇒ ``Kind/refDeleted``; another commit ⇒ ``Kind/refMoved``. Ref empty
-    ///    and Hash set: some ref names it ⇒ ``Kind/hashOnlyPresent``, else ``Kind/hashOnlyAbsent``.
-    /// 6. TagSum (recomputed for TagPrefix) or RepoSum differ ⇒ ``Kind/tagsChanged`` /
-    ///    ``Kind/refsChanged``; otherwise ``Kind/consistent``.
+    /// 4. no Hash, TagSum or RepoSum ⇒ `Kind.nonSpecific` (`non-specific origin`).
+    /// 5. Ref set: absent ⇒ `Kind.refDeleted`; another commit ⇒ `Kind.refMoved`. Ref empty
+    ///    and Hash set: some ref names it ⇒ `Kind.hashOnlyPresent`, else `Kind.hashOnlyAbsent`.
+    /// 6. TagSum (recomputed for TagPrefix) or RepoSum differ ⇒ `Kind.tagsChanged` /
+    ///    `Kind.refsChanged`; otherwise `Kind.consistent`.
     public static func evaluate(origin: ModuleOrigin?, version: ByteString, root: RepoRoot,
                                 location: ModuleLocation, listing: RefListing?) -> OriginVerdict {
         let url = root.repoURL

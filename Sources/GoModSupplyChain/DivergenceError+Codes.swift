@@ -20,7 +20,7 @@ extension ErrorCode where Domain == DivergenceError {
     /// The module path or version is not valid, or the version is not canonical.
     public static var invalidModule: Self { Self("invalidModule") }
     /// The upstream repository could not be read or the module could not be rebuilt from it
-    /// (the underlying `ModuleZipError` is kept in ``zipError``).
+    /// (the underlying `ModuleZipError` is kept in ``DivergenceError/zipError``).
     public static var upstream: Self { Self("upstream") }
     /// A local file could not be read.
     public static var io: Self { Self("io") }

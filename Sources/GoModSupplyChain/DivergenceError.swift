@@ -7,8 +7,8 @@ public import GoModZip
 public struct DivergenceError: CodedError, ErrorCodeDomain, Sendable, Hashable, CustomStringConvertible {
     /// The rule that failed.
     ///
-    /// An extensible ``ErrorCode``: later releases may add codes, so `switch` over one with a
-    /// `default`, or compare with `==`. ``ErrorCode/rawValue`` and ``ErrorCode/description`` are
+    /// An extensible `ErrorCode`: later releases may add codes, so `switch` over one with a
+    /// `default`, or compare with `==`. `rawValue` and `description` are
     /// the code's name.
     public typealias Code = ErrorCode<DivergenceError>
 
@@ -24,7 +24,7 @@ public struct DivergenceError: CodedError, ErrorCodeDomain, Sendable, Hashable, 
     public var subject: String
     /// The details.
     public var message: String
-    /// The rebuild's error, for ``Code/upstream``.
+    /// The rebuild's error, for `Code.upstream`.
     public var zipError: ModuleZipError?
 
     /// Creates an error.

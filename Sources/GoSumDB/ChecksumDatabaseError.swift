@@ -6,8 +6,8 @@ public import GoModCore
 public struct ChecksumDatabaseError: CodedError, ErrorCodeDomain, Sendable, Hashable, CustomStringConvertible {
     /// The broken rule.
     ///
-    /// An extensible ``ErrorCode``: later releases may add codes, so `switch` over one with a
-    /// `default`, or compare with `==`. ``ErrorCode/rawValue`` and ``ErrorCode/description`` are
+    /// An extensible `ErrorCode`: later releases may add codes, so `switch` over one with a
+    /// `default`, or compare with `==`. `rawValue` and `description` are
     /// the code's name.
     public typealias Code = ErrorCode<ChecksumDatabaseError>
 
@@ -25,7 +25,7 @@ public struct ChecksumDatabaseError: CodedError, ErrorCodeDomain, Sendable, Hash
     public var detail: String
     /// `path@version` the failure concerns, when there is one.
     public var module: String?
-    /// For ``Code/securityFork``: the full SECURITY ERROR report (both notes and the proof).
+    /// For `Code.securityFork`: the full SECURITY ERROR report (both notes and the proof).
     public var securityReport: String?
     /// Where the evidence was saved, if it was.
     public var evidencePath: String?

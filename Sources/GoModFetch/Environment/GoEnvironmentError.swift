@@ -9,8 +9,8 @@ public import GoModCore
 public struct GoEnvironmentError: CodedError, ErrorCodeDomain, Sendable, Equatable, CustomStringConvertible {
     /// The kind of failure.
     ///
-    /// An extensible ``ErrorCode``: later releases may add codes, so `switch` over one with a
-    /// `default`, or compare with `==`. ``ErrorCode/rawValue`` and ``ErrorCode/description`` are
+    /// An extensible `ErrorCode`: later releases may add codes, so `switch` over one with a
+    /// `default`, or compare with `==`. `rawValue` and `description` are
     /// the code's name.
     public typealias Code = ErrorCode<GoEnvironmentError>
 

@@ -6,8 +6,8 @@ public import GoModCore
 public struct ModuleIndexError: CodedError, ErrorCodeDomain, Sendable, Hashable, CustomStringConvertible {
     /// What went wrong.
     ///
-    /// An extensible ``ErrorCode``: later releases may add codes, so `switch` over one with a
-    /// `default`, or compare with `==`. ``ErrorCode/rawValue`` and ``ErrorCode/description`` are
+    /// An extensible `ErrorCode`: later releases may add codes, so `switch` over one with a
+    /// `default`, or compare with `==`. `rawValue` and `description` are
     /// the code's name.
     public typealias Code = ErrorCode<ModuleIndexError>
 

@@ -6,8 +6,8 @@ public import GoSumDB
 public struct ModuleCacheError: CodedError, ErrorCodeDomain, Sendable, Hashable, CustomStringConvertible {
     /// What went wrong.
     ///
-    /// An extensible ``ErrorCode``: later releases may add codes, so `switch` over one with a
-    /// `default`, or compare with `==`. ``ErrorCode/rawValue`` and ``ErrorCode/description`` are
+    /// An extensible `ErrorCode`: later releases may add codes, so `switch` over one with a
+    /// `default`, or compare with `==`. `rawValue` and `description` are
     /// the code's name.
     public typealias Code = ErrorCode<ModuleCacheError>
 
@@ -25,12 +25,12 @@ public struct ModuleCacheError: CodedError, ErrorCodeDomain, Sendable, Hashable,
     public var module: ModuleVersion?
     /// The message (cmd/go's wording where it has one, without the `go: ` prefix).
     public var message: String
-    /// The proxy error behind ``Code/proxy``.
+    /// The proxy error behind `Code.proxy`.
     public var proxyError: ModuleProxyError?
-    /// The file-system error behind ``Code/io``, when there is one (its operation, path and
+    /// The file-system error behind `Code.io`, when there is one (its operation, path and
     /// `errno`).
     public var underlying: (any Error & Sendable)?
-    /// The checksum-database error behind ``Code/checksumDatabaseFailure`` (a fork or a bad
+    /// The checksum-database error behind `Code.checksumDatabaseFailure` (a fork or a bad
     /// signature is not the same failure as an unreachable server), when there is one.
     public var checksumDatabaseError: ChecksumDatabaseError?
 

@@ -9,7 +9,7 @@ extension ErrorCode where Domain == ModuleProxyError {
     /// Any other HTTP status (5xx, 403…): `reading <url>: <status>`.
     public static var httpStatus: Self { Self("httpStatus") }
     /// A transport failure: timeout, refused connection, truncated body, redirect loop,
-    /// https→http redirect (see ``underlying``).
+    /// https→http redirect (see ``ModuleProxyError/underlying``).
     public static var transport: Self { Self("transport") }
     /// The body is larger than the limit for its kind (`downloaded zip file too large`).
     public static var oversizeResponse: Self { Self("oversizeResponse") }

@@ -8,8 +8,8 @@ import GoModPlatform
 public struct ModuleProxyError: CodedError, ErrorCodeDomain, Sendable, Hashable, CustomStringConvertible {
     /// What went wrong.
     ///
-    /// An extensible ``ErrorCode``: later releases may add codes, so `switch` over one with a
-    /// `default`, or compare with `==`. ``ErrorCode/rawValue`` and ``ErrorCode/description`` are
+    /// An extensible `ErrorCode`: later releases may add codes, so `switch` over one with a
+    /// `default`, or compare with `==`. `rawValue` and `description` are
     /// the code's name.
     public typealias Code = ErrorCode<ModuleProxyError>
 
@@ -26,7 +26,7 @@ public struct ModuleProxyError: CodedError, ErrorCodeDomain, Sendable, Hashable,
     public var module: String?
     /// The message, in Go's words where Go has some.
     public var detail: String
-    /// The HTTP status for ``Code/notFound`` and ``Code/httpStatus`` (0 otherwise).
+    /// The HTTP status for `Code.notFound` and `Code.httpStatus` (0 otherwise).
     public var status: Int
     /// The transport or parsing error behind this one.
     public var underlying: (any Error & Sendable)?

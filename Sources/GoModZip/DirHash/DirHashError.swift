@@ -7,8 +7,8 @@ public import GoModCore
 public struct DirHashError: CodedError, ErrorCodeDomain, Sendable, Equatable, CustomStringConvertible {
     /// The kind of failure.
     ///
-    /// An extensible ``ErrorCode``: later releases may add codes, so `switch` over one with a
-    /// `default`, or compare with `==`. ``ErrorCode/rawValue`` and ``ErrorCode/description`` are
+    /// An extensible `ErrorCode`: later releases may add codes, so `switch` over one with a
+    /// `default`, or compare with `==`. `rawValue` and `description` are
     /// the code's name.
     public typealias Code = ErrorCode<DirHashError>
 
@@ -24,7 +24,7 @@ public struct DirHashError: CodedError, ErrorCodeDomain, Sendable, Equatable, Cu
     public var name: ByteString?
     /// A human-readable explanation, in Go's wording where Go has one.
     public var message: String
-    /// The zip reader's error when ``code`` is ``Code/zip``.
+    /// The zip reader's error when ``code`` is `Code.zip`.
     public var zipError: ZipError?
 
     /// Creates an error.

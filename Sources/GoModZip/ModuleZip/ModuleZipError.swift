@@ -5,12 +5,12 @@ public import GoModCore
 /// The same type serves two purposes, like Go's `error` values in x/mod's `zip` package:
 ///
 /// * **operation errors** thrown by ``ModuleZip`` functions: the module path or version is
-///   malformed, the zip cannot be read, the module has invalid files (``Code/invalidFiles``,
+///   malformed, the zip cannot be read, the module has invalid files (`Code.invalidFiles`,
 ///   with ``files`` listing them as Go's `FileErrorList` does), the target directory is not
 ///   empty, `git` failed, …;
 /// * **per-file reasons** in ``ModuleZip/FileError``: why one path is invalid (for example
-///   ``Code/caseCollision``) or omitted (for example ``Code/vendored``), and GoModKit's own
-///   warnings (for example ``Code/symlinkEntry``).
+///   `Code.caseCollision`) or omitted (for example `Code.vendored`), and GoModKit's own
+///   warnings (for example `Code.symlinkEntry`).
 ///
 /// ``message`` is Go's text for the condition (`file path is not clean`,
 /// `module source tree too large (max size is 524288000 bytes)`, …) and ``description`` adds
@@ -19,9 +19,9 @@ public import GoModCore
 public struct ModuleZipError: CodedError, ErrorCodeDomain, Sendable, Hashable, CustomStringConvertible {
     /// The broken rule. Cases are grouped by where they occur.
     ///
-    /// An extensible ``ErrorCode``: later releases may add codes, so `switch` over one with a
-    /// `default`, or compare with `==`. ``ErrorCode/rawValue`` is the code's name;
-    /// ``ErrorCode/description`` is a short text naming the rule (``description(of:)``).
+    /// An extensible `ErrorCode`: later releases may add codes, so `switch` over one with a
+    /// `default`, or compare with `==`. `rawValue` is the code's name;
+    /// `description` is a short text naming the rule (``description(of:)``).
     public typealias Code = ErrorCode<ModuleZipError>
 
     /// The names of the codes this release knows, in declaration order (``Code``'s `allCases`).
@@ -45,13 +45,13 @@ public struct ModuleZipError: CodedError, ErrorCodeDomain, Sendable, Hashable, C
     public var context: String
     /// The file or entry concerned, when there is one.
     public var path: ByteString?
-    /// The invalid files, for ``Code/invalidFiles``.
+    /// The invalid files, for `Code.invalidFiles`.
     public var files: [ModuleZip.FileError]
-    /// The zip reader's error, for ``Code/zip``.
+    /// The zip reader's error, for `Code.zip`.
     public var zipError: ZipError?
-    /// The module-path error, for ``Code/invalidModuleVersion``.
+    /// The module-path error, for `Code.invalidModuleVersion`.
     public var pathError: ModulePathError?
-    /// The POSIX `errno` of the system call that failed, for ``Code/io``: for example `ENOSPC`
+    /// The POSIX `errno` of the system call that failed, for `Code.io`: for example `ENOSPC`
     /// or `EDQUOT` (disk full), `ENAMETOOLONG`, `EFBIG` (file size limit), `EMFILE`; `nil`
     /// when the failure did not come from a system call.
     public var systemError: Int32?
@@ -70,14 +70,14 @@ public struct ModuleZipError: CodedError, ErrorCodeDomain, Sendable, Hashable, C
         self.systemError = systemError
     }
 
-    /// An ``Code/io`` error for a failed system call: `<operation>: <strerror(code)>`, with
+    /// An `Code.io` error for a failed system call: `<operation>: <strerror(code)>`, with
     /// ``systemError`` set.
     static func system(_ operation: String, _ code: Int32, path: ByteString? = nil) -> ModuleZipError {
         ModuleZipError(.io, message: "\(operation): \(systemMessage(code))", path: path, systemError: code)
     }
 
     /// A short text naming the rule, such as `file path is not clean` for
-    /// ``ErrorCode/pathNotClean``: a code's ``ErrorCode/description``.
+    /// `pathNotClean`: a code's `description`.
     public static func description(of code: Code) -> String {
         switch code {
         case .invalidModuleVersion: "invalid module version"

@@ -6,8 +6,8 @@ public import GoModCore
 public struct NoteError: CodedError, ErrorCodeDomain, Sendable, Hashable, CustomStringConvertible {
     /// The broken rule.
     ///
-    /// An extensible ``ErrorCode``: later releases may add codes, so `switch` over one with a
-    /// `default`, or compare with `==`. ``ErrorCode/rawValue`` and ``ErrorCode/description`` are
+    /// An extensible `ErrorCode`: later releases may add codes, so `switch` over one with a
+    /// `default`, or compare with `==`. `rawValue` and `description` are
     /// the code's name.
     public typealias Code = ErrorCode<NoteError>
 
@@ -23,7 +23,7 @@ public struct NoteError: CodedError, ErrorCodeDomain, Sendable, Hashable, Custom
     public var keyName: ByteString?
     /// The key hash involved, when there is one.
     public var keyHash: UInt32?
-    /// For ``Code/unverifiedNote``: the parsed note (all its signatures unverified), for diagnostics.
+    /// For `Code.unverifiedNote`: the parsed note (all its signatures unverified), for diagnostics.
     public var unverifiedNote: Note?
 
     /// An error with only a code.

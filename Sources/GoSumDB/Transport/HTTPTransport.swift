@@ -110,8 +110,8 @@ public typealias HTTPBodySink = @Sendable (UnsafeRawBufferPointer) throws -> Voi
 public struct HTTPTransportError: CodedError, ErrorCodeDomain, Sendable, Hashable, CustomStringConvertible {
     /// What went wrong.
     ///
-    /// An extensible ``ErrorCode``: later releases may add codes, so `switch` over one with a
-    /// `default`, or compare with `==`. ``ErrorCode/rawValue`` and ``ErrorCode/description`` are
+    /// An extensible `ErrorCode`: later releases may add codes, so `switch` over one with a
+    /// `default`, or compare with `==`. `rawValue` and `description` are
     /// the code's name.
     public typealias Code = ErrorCode<HTTPTransportError>
 
@@ -155,7 +155,7 @@ public struct HTTPTransportError: CodedError, ErrorCodeDomain, Sendable, Hashabl
 /// Inject a stub in tests; GoModNet's `DefaultHTTPTransport` is the default.
 public protocol HTTPTransport: Sendable {
     /// GETs `url`, reading at most `limit` body bytes; a longer body is
-    /// ``HTTPTransportError/Code/oversizeResponse`` and is never read past the limit.
+    /// `HTTPTransportError.Code.oversizeResponse` and is never read past the limit.
     func get(_ url: URL, limit: Int) async throws -> HTTPResponse
 
     /// GETs `url` as ``get(_:limit:)`` does, following redirects only as `redirects` allows.
@@ -167,9 +167,9 @@ public protocol HTTPTransport: Sendable {
     /// GETs `url` as ``get(_:limit:redirects:)`` does (same byte cap, redirect rules and
     /// deadline), but hands a 200 body to `sink` chunk by chunk instead of returning it, so that
     /// a large body (a module zip) never sits in memory. A body longer than `limit` is
-    /// ``HTTPTransportError/Code/oversizeResponse`` as soon as the limit is passed (the sink has
+    /// `HTTPTransportError.Code.oversizeResponse` as soon as the limit is passed (the sink has
     /// then received at most `limit` bytes); a body that stops arriving for the transport's idle
-    /// timeout is ``HTTPTransportError/Code/timeout``. Any other status is returned with the
+    /// timeout is `HTTPTransportError.Code.timeout`. Any other status is returned with the
     /// start of its body (``HTTPStreamedResponse/body``) and nothing goes to the sink.
     ///
     /// The default implementation calls ``get(_:limit:redirects:)`` and passes the whole body to
@@ -186,7 +186,7 @@ public protocol HTTPTransport: Sendable {
     ///
     /// The default implementation serves a `GET` without header fields or body by
     /// ``get(_:limit:redirects:)`` and refuses anything else with
-    /// ``HTTPTransportError/Code/failed`` (`does not send …`): existing stubs keep working, and a
+    /// `HTTPTransportError.Code.failed` (`does not send …`): existing stubs keep working, and a
     /// caller that needs more learns it at once. Transports that send requests implement it.
     func send(_ request: HTTPRequest, limit: Int, redirects: HTTPRedirectPolicy) async throws -> HTTPResponse
 }
