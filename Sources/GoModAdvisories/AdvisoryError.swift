@@ -1,22 +1,21 @@
+public import GoModCore
+
 /// Why advisory data could not be read: the source and the rule it broke.
 ///
 /// Equality compares the code only.
-public struct AdvisoryError: Error, Sendable, Hashable, CustomStringConvertible {
+public struct AdvisoryError: CodedError, ErrorCodeDomain, Sendable, Hashable, CustomStringConvertible {
     /// What went wrong.
-    public enum Code: String, Sendable, Hashable, CaseIterable {
-        /// The source (directory, file, zip, URL) cannot be opened or read.
-        case unreadableSource = "unreadable-source"
-        /// A record is not valid OSV JSON.
-        case malformedRecord = "malformed-record"
-        /// A record is larger than the limit.
-        case oversizedRecord = "oversized-record"
-        /// An index file (`index/modules.json`) is malformed or too large.
-        case malformedIndex = "malformed-index"
-        /// More records or files than the limit.
-        case tooManyRecords = "too-many-records"
-        /// A source location is not a directory, `file://`, `http(s)://` URL or zip.
-        case invalidLocation = "invalid-location"
-    }
+    ///
+    /// An extensible `ErrorCode`: later releases may add codes, so `switch` over one with a
+    /// `default`, or compare with `==`. `rawValue` and `description` are
+    /// the code's name, such as `unreadable-source`.
+    public typealias Code = ErrorCode<AdvisoryError>
+
+    /// The names of the codes this release knows, in declaration order (``Code``'s `allCases`).
+    public static let codeNames = [
+        "unreadable-source", "malformed-record", "oversized-record", "malformed-index", "too-many-records",
+        "invalid-location",
+    ]
 
     /// The code.
     public var code: Code
@@ -32,7 +31,7 @@ public struct AdvisoryError: Error, Sendable, Hashable, CustomStringConvertible 
         self.detail = detail
     }
 
-    /// `<source>: <rule>[: <detail>]`.
+    /// `<source>: <rule>[: <detail>]` (a test checks every code's).
     public var description: String {
         let what: String = switch code {
         case .unreadableSource: "cannot read advisory source"
@@ -41,12 +40,8 @@ public struct AdvisoryError: Error, Sendable, Hashable, CustomStringConvertible 
         case .malformedIndex: "malformed advisory index"
         case .tooManyRecords: "too many advisory records"
         case .invalidLocation: "not an advisory source location"
+        default: code.rawValue
         }
         return "\(source): \(what)" + (detail.isEmpty ? "" : ": \(detail)")
     }
-
-    /// Equal codes.
-    public static func == (lhs: AdvisoryError, rhs: AdvisoryError) -> Bool { lhs.code == rhs.code }
-    /// Hashes the code.
-    public func hash(into hasher: inout Hasher) { hasher.combine(code) }
 }

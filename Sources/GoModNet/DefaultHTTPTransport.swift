@@ -119,7 +119,7 @@ public final class DefaultHTTPTransport: HTTPTransport {
     /// `https://` requests, as Go; for `http://` requests too, where Go sends the request itself
     /// to the proxy), with `Proxy-Authorization: Basic` from the proxy URL's user information;
     /// `socks5://` and `socks5h://` proxies (no authentication). An `https://` proxy (TLS to the
-    /// proxy) or another scheme is a ``HTTPTransportError/Code/failed`` error naming it.
+    /// proxy) or another scheme is a `HTTPTransportError.Code.failed` error naming it.
     private func client(for url: URL, shown: String) throws(HTTPTransportError) -> HTTPClient {
         guard let proxyURL = try proxyConfiguration.proxy(for: url) else { return client }
         let proxy = try Self.proxy(proxyURL, requestShown: shown)

@@ -37,8 +37,8 @@ public struct ContentCheck: Sendable, Hashable, Codable {
         public var matches: Bool
         /// Why the rebuild failed, if it did.
         public var error: String?
-        /// The failure's ``OriginError/Code`` name (``OriginError/Code/rawValue``), if it
-        /// failed: ``OriginError/Code/unreachable`` or ``OriginError/Code/diskLimit`` say
+        /// The failure's ``OriginError/Code`` name (`OriginError.Code.rawValue`), if it
+        /// failed: `OriginError.Code.unreachable` or `OriginError.Code.diskLimit` say
         /// nothing about the repository's contents (retry), the others are answers from it.
         public var errorCode: String? = nil
     }

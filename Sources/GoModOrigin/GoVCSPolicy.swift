@@ -39,7 +39,7 @@ public struct GoVCSPolicy: Sendable, Hashable {
 
     /// Parses `govcs` as cmd/go's `parseGOVCS` does and appends the defaults.
     ///
-    /// - Throws: ``OriginError/Code/govcsSyntax`` with cmd/go's message.
+    /// - Throws: `OriginError.Code.govcsSyntax` with cmd/go's message.
     public init(govcs: String, goprivate: PathPatterns = PathPatterns("")) throws(OriginError) {
         self.rules = try Self.parse(govcs) + Self.defaultRules
         self.goprivate = goprivate
@@ -103,7 +103,7 @@ public struct GoVCSPolicy: Sendable, Hashable {
 
     /// cmd/go's `checkGOVCS`: `mod` always passes; otherwise the root must be allowed.
     ///
-    /// - Throws: ``OriginError/Code/govcsDisallowed``: `GOVCS disallows using <vcs> for
+    /// - Throws: `OriginError.Code.govcsDisallowed`: `GOVCS disallows using <vcs> for
     ///   <public|private> <root>; see 'go help vcs'`.
     public func check(vcs: String, root: String) throws(OriginError) {
         if vcs == "mod" { return }

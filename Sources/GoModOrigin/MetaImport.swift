@@ -41,7 +41,7 @@ public struct MetaImport: Sendable, Hashable, CustomStringConvertible {
     /// or 4 white-space separated fields, and a syntax error is reported only when no tag was
     /// collected before it. Then ``ModuleMode`` ordering applies.
     ///
-    /// - Throws: ``OriginError/Code/discoveryFailed`` with Go's message (`XML syntax error on
+    /// - Throws: `OriginError.Code.discoveryFailed` with Go's message (`XML syntax error on
     ///   line N: …`, `can't decode XML document using charset "<c>"`).
     public static func parse(html: [UInt8], mode: ModuleMode) throws(OriginError) -> [MetaImport] {
         var imports: [MetaImport] = []
@@ -86,9 +86,9 @@ public struct MetaImport: Sendable, Hashable, CustomStringConvertible {
 
     /// cmd/go's `matchGoImport`: the one tag whose prefix is a path prefix of `importPath`.
     ///
-    /// - Throws: ``OriginError/Code/noMatchingMetaTag`` (message: cmd/go's
+    /// - Throws: `OriginError.Code.noMatchingMetaTag` (message: cmd/go's
     ///   `ImportMismatchError`, `meta tag <p> did not match import path <path>, …`) or
-    ///   ``OriginError/Code/multipleMetaTags``.
+    ///   `OriginError.Code.multipleMetaTags`.
     public static func match(_ imports: [MetaImport], importPath: String) throws(OriginError) -> MetaImport {
         var match: Int? = nil
         var mismatches: [String] = []

@@ -37,7 +37,7 @@ public struct ModuleOrigin: Sendable, Hashable, Codable {
 
     /// Decodes an `Origin` JSON object.
     ///
-    /// - Throws: ``OriginError/Code/invalidOrigin``.
+    /// - Throws: `OriginError.Code.invalidOrigin`.
     public init(json: [UInt8]) throws(OriginError) {
         do {
             self = try JSONDecoder().decode(ModuleOrigin.self, from: Data(json))
@@ -63,7 +63,7 @@ public struct ModuleLocation: Sendable, Hashable {
     /// cmd/go's `newCodeRepo` for a module path under a repository root: `codeDir` is the path
     /// below the root (without the major suffix), prefixed by the root's Go 1.25 subdirectory.
     ///
-    /// - Throws: ``OriginError/Code/invalidImportPath``: `repository rooted at <root> cannot
+    /// - Throws: `OriginError.Code.invalidImportPath`: `repository rooted at <root> cannot
     ///   contain module <path>`.
     public init(modulePath: String, root: RepoRoot) throws(OriginError) {
         let split = Module.splitPathVersion(ByteString(modulePath))

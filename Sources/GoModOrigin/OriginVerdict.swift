@@ -3,91 +3,21 @@ public import GoModCore
 /// The cheap check: a proxy's `.info` `Origin` against the repository's refs now
 /// (Docs/origin.md; cmd/go's `gitRepo.CheckReuse`, `git.go@7926af0`, plus the hash-only tier
 /// that cmd/go does not have).
-public struct OriginVerdict: Sendable, Hashable, Codable {
+public struct OriginVerdict: ErrorCodeDomain, Sendable, Hashable, Codable {
     /// What the comparison found.
-    public struct Kind: RawRepresentable, CaseIterable, Sendable, Hashable, Codable, CustomStringConvertible {
-        fileprivate enum Backing: String, Sendable, Hashable, CaseIterable {
-            case consistent = "consistent"
-            case hashOnlyPresent = "hash-only-present"
-            case hashOnlyAbsent = "hash-only-absent"
-            case refMoved = "ref-moved"
-            case refDeleted = "ref-deleted"
-            case tagsChanged = "tags-changed"
-            case refsChanged = "refs-changed"
-            case originMoved = "origin-moved"
-            case noOrigin = "no-origin"
-            case nonSpecific = "non-specific"
-            case originUnverifiable = "origin-unverifiable"
-            case couldNotVerify = "could-not-verify"
-        }
-        fileprivate let backing: Backing
-        fileprivate init(_ backing: Backing) { self.backing = backing }
+    ///
+    /// New verdicts may be added in later releases without breaking source compatibility: a
+    /// verdict is an `ErrorCode` (GoModCore's extensible shape), so `switch` over one with a
+    /// `default`, or compare with `==`. `rawValue` and `description` are
+    /// the verdict's name, such as `ref-moved`; it encodes as that name.
+    public typealias Kind = ErrorCode<OriginVerdict>
 
-        /// `Origin.Ref` is listed and still names `Origin.Hash`.
-        public static let consistent = Kind(.consistent)
-        /// No `Ref`; some listed ref names `Origin.Hash` (normally the version's tag).
-        public static let hashOnlyPresent = Kind(.hashOnlyPresent)
-        /// No `Ref`; no listed ref names `Origin.Hash` (normal for a pseudo-version, whose commit
-        /// is usually an ancestor of a branch; a rebuild decides).
-        public static let hashOnlyAbsent = Kind(.hashOnlyAbsent)
-        /// `Origin.Ref` names another commit now: `ref "<ref>" moved from <old> to <new>`.
-        public static let refMoved = Kind(.refMoved)
-        /// `Origin.Ref` is no longer listed: `ref "<ref>" deleted`.
-        public static let refDeleted = Kind(.refDeleted)
-        /// The ref is unchanged but `Origin.TagSum` differs from the tags now (`tags changed`).
-        public static let tagsChanged = Kind(.tagsChanged)
-        /// The ref is unchanged but `Origin.RepoSum` differs from the refs now (`refs changed`).
-        public static let refsChanged = Kind(.refsChanged)
-        /// `Origin.VCS`, `URL` or `Subdir` differs from the resolved repository.
-        public static let originMoved = Kind(.originMoved)
-        /// The `.info` has no `Origin` (versions first cached before 2022): rebuild to decide.
-        public static let noOrigin = Kind(.noOrigin)
-        /// `Origin` has none of `Hash`, `TagSum`, `RepoSum`: rebuild to decide.
-        public static let nonSpecific = Kind(.nonSpecific)
-        /// The module is served by a `mod` (GOPROXY protocol) server or a VCS GoModKit cannot
-        /// list: there is no repository to compare with.
-        public static let originUnverifiable = Kind(.originUnverifiable)
-        /// The `.info`, the repository or its refs could not be read.
-        public static let couldNotVerify = Kind(.couldNotVerify)
-
-        /// The verdict's name, such as `ref-moved`.
-        public var rawValue: String { backing.rawValue }
-        /// The verdict with this name.
-        public init?(rawValue: String) {
-            guard let backing = Backing(rawValue: rawValue) else { return nil }
-            self.init(backing)
-        }
-        /// All verdicts, in declaration order.
-        public static var allCases: [Kind] { Backing.allCases.map { Kind($0) } }
-        /// The verdict's name.
-        public var description: String { rawValue }
-
-        /// Decodes the verdict's name.
-        public init(from decoder: any Decoder) throws {
-            let container = try decoder.singleValueContainer()
-            let raw = try container.decode(String.self)
-            guard let kind = Kind(rawValue: raw) else {
-                throw DecodingError.dataCorruptedError(in: container, debugDescription: "unknown verdict \(raw)")
-            }
-            self = kind
-        }
-
-        /// Encodes the verdict's name.
-        public func encode(to encoder: any Encoder) throws {
-            var container = encoder.singleValueContainer()
-            try container.encode(rawValue)
-        }
-
-        /// The check is conclusive and found nothing: ``consistent``, ``hashOnlyPresent``.
-        public var isClean: Bool { self == .consistent || self == .hashOnlyPresent }
-        /// The check found a change upstream: ``refMoved``, ``refDeleted``, ``originMoved``.
-        public var isFinding: Bool { self == .refMoved || self == .refDeleted || self == .originMoved }
-        /// Only a rebuild of the module zip can decide (or nothing could be compared).
-        public var needsRebuild: Bool {
-            self == .noOrigin || self == .nonSpecific || self == .hashOnlyAbsent || self == .tagsChanged
-                || self == .refsChanged || self == .originMoved || self == .refMoved || self == .refDeleted
-        }
-    }
+    /// The names of the verdicts this release knows, in declaration order (``Kind``'s `allCases`).
+    public static let codeNames = [
+        "consistent", "hash-only-present", "hash-only-absent", "ref-moved", "ref-deleted", "tags-changed",
+        "refs-changed", "origin-moved", "no-origin", "non-specific", "origin-unverifiable",
+        "could-not-verify",
+    ]
 
     /// The verdict.
     public var kind: Kind
@@ -117,15 +47,15 @@ public struct OriginVerdict: Sendable, Hashable, Codable {
     /// Compares `origin` (from the proxy's `.info`; `nil` when it has none) for `version` with
     /// the repository `root` and its `listing`, stopping at the first conclusive step:
     ///
-    /// 1. `root.vcs` is not git ⇒ ``Kind/originUnverifiable``.
-    /// 2. no Origin ⇒ ``Kind/noOrigin`` (`missing origin`).
-    /// 3. VCS, URL or Subdir differ ⇒ ``Kind/originMoved`` (`origin moved from git "<url>" "<dir>"
+    /// 1. `root.vcs` is not git ⇒ `Kind.originUnverifiable`.
+    /// 2. no Origin ⇒ `Kind.noOrigin` (`missing origin`).
+    /// 3. VCS, URL or Subdir differ ⇒ `Kind.originMoved` (`origin moved from git "<url>" "<dir>"
     ///    to git "<url>" "<dir>"`).
-    /// 4. no Hash, TagSum or RepoSum ⇒ ``Kind/nonSpecific`` (`non-specific origin`).
-    /// 5. Ref set: absent ⇒ ``Kind/refDeleted``; another commit ⇒ ``Kind/refMoved``. Ref empty
-    ///    and Hash set: some ref names it ⇒ ``Kind/hashOnlyPresent``, else ``Kind/hashOnlyAbsent``.
-    /// 6. TagSum (recomputed for TagPrefix) or RepoSum differ ⇒ ``Kind/tagsChanged`` /
-    ///    ``Kind/refsChanged``; otherwise ``Kind/consistent``.
+    /// 4. no Hash, TagSum or RepoSum ⇒ `Kind.nonSpecific` (`non-specific origin`).
+    /// 5. Ref set: absent ⇒ `Kind.refDeleted`; another commit ⇒ `Kind.refMoved`. Ref empty
+    ///    and Hash set: some ref names it ⇒ `Kind.hashOnlyPresent`, else `Kind.hashOnlyAbsent`.
+    /// 6. TagSum (recomputed for TagPrefix) or RepoSum differ ⇒ `Kind.tagsChanged` /
+    ///    `Kind.refsChanged`; otherwise `Kind.consistent`.
     public static func evaluate(origin: ModuleOrigin?, version: ByteString, root: RepoRoot,
                                 location: ModuleLocation, listing: RefListing?) -> OriginVerdict {
         let url = root.repoURL
@@ -199,5 +129,36 @@ public struct OriginVerdict: Sendable, Hashable, Codable {
         } ?? ""
         return OriginVerdict(kind: .hashOnlyAbsent, message: "no ref names \(hash)\(detail)", repoURL: url, ref: tagRef,
                              recordedHash: hash, currentHash: tagNow)
+    }
+}
+
+extension ErrorCode where Domain == OriginVerdict {
+
+    /// The check is conclusive and found nothing: ``consistent``, ``hashOnlyPresent``.
+    public var isClean: Bool { self == .consistent || self == .hashOnlyPresent }
+    /// The check found a change upstream: ``refMoved``, ``refDeleted``, ``originMoved``.
+    public var isFinding: Bool { self == .refMoved || self == .refDeleted || self == .originMoved }
+    /// Only a rebuild of the module zip can decide (or nothing could be compared).
+    public var needsRebuild: Bool {
+        self == .noOrigin || self == .nonSpecific || self == .hashOnlyAbsent || self == .tagsChanged
+            || self == .refsChanged || self == .originMoved || self == .refMoved || self == .refDeleted
+    }
+}
+
+extension ErrorCode: Codable where Domain == OriginVerdict {
+    /// Decodes the verdict's name.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        let raw = try container.decode(String.self)
+        guard let kind = ErrorCode(rawValue: raw) else {
+            throw DecodingError.dataCorruptedError(in: container, debugDescription: "unknown verdict \(raw)")
+        }
+        self = kind
+    }
+
+    /// Encodes the verdict's name.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(rawValue)
     }
 }

@@ -99,7 +99,7 @@ public actor GitRefLister {
 
     /// The refs of the repository at `url`.
     ///
-    /// - Throws: ``OriginError/Code/listingFailed`` with git's message (cmd/go adds a hint about
+    /// - Throws: `OriginError.Code.listingFailed` with git's message (cmd/go adds a hint about
     ///   private repositories when git could not read a user name).
     public func list(_ url: String) async throws(OriginError) -> RefListing {
         if let existing = listings[url] { return try await existing.value.get() }

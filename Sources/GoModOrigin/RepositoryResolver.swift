@@ -46,7 +46,7 @@ public actor RepositoryResolver {
         /// GOINSECURE, GOVCS and GOPRIVATE from Go's environment, `GIT_ALLOW_PROTOCOL` from the
         /// process environment.
         ///
-        /// - Throws: ``OriginError/Code/govcsSyntax``.
+        /// - Throws: `OriginError.Code.govcsSyntax`.
         public init(environment: GoEnvironment) throws(OriginError) {
             self.goinsecure = PathPatterns(environment.goinsecure)
             self.govcs = try GoVCSPolicy(govcs: environment.govcs, goprivate: PathPatterns(environment.goprivate))

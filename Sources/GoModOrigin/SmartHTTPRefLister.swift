@@ -62,10 +62,10 @@ public struct RemoteRefs: Sendable, Hashable {
 /// No process is started: the ecosystem scan's cheap pass (one listing per repository) spent
 /// almost all of its CPU spawning `git ls-remote` and `git remote-http` (Docs/scale.md). What
 /// git would add and this does not: `url.<base>.insteadOf` and other git configuration,
-/// credential helpers, the dumb HTTP protocol (``OriginError/Code/unsupportedProtocol``: list
+/// credential helpers, the dumb HTTP protocol (`OriginError.Code.unsupportedProtocol`: list
 /// such a server with ``GitRefLister``).
 ///
-/// Bounds: each response at most ``maxResponse`` bytes (``OriginError/Code/invalidRefListing``
+/// Bounds: each response at most ``maxResponse`` bytes (`OriginError.Code.invalidRefListing`
 /// beyond it); the transport's deadline, redirect rules (Go's, for the GET; the POST goes to the
 /// base the GET was redirected to and follows none, as git's `http.followRedirects=initial`)
 /// and proxies. Hostile answers are typed errors naming the URL and the rule broken: every
@@ -100,10 +100,10 @@ public struct SmartHTTPRefLister: Sendable {
 
     /// The refs of the repository at `url` as cmd/go keeps them.
     ///
-    /// - Throws: ``OriginError/Code/repositoryNotFound`` for a 404 answer;
-    ///   ``OriginError/Code/listingFailed`` for another status or a transport failure;
-    ///   ``OriginError/Code/invalidRefListing`` for a malformed or oversized answer;
-    ///   ``OriginError/Code/unsupportedProtocol`` for a dumb HTTP server.
+    /// - Throws: `OriginError.Code.repositoryNotFound` for a 404 answer;
+    ///   `OriginError.Code.listingFailed` for another status or a transport failure;
+    ///   `OriginError.Code.invalidRefListing` for a malformed or oversized answer;
+    ///   `OriginError.Code.unsupportedProtocol` for a dumb HTTP server.
     public func list(_ url: String) async throws(OriginError) -> RefListing {
         try await remoteRefs(url).listing
     }
@@ -154,7 +154,7 @@ public struct SmartHTTPRefLister: Sendable {
         return try Self.parseLsRefs(answer.body, objectFormat: capabilities.objectFormat ?? "sha1", url: url)
     }
 
-    /// One request; the status checked (200; 404 is ``OriginError/Code/repositoryNotFound``) and
+    /// One request; the status checked (200; 404 is `OriginError.Code.repositoryNotFound`) and
     /// transport failures mapped.
     private func send(_ request: HTTPRequest, redirects: HTTPRedirectPolicy, repository url: String) async throws(OriginError) -> HTTPResponse {
         let response: HTTPResponse
@@ -467,7 +467,7 @@ package enum PktLine {
             self.url = url
         }
 
-        /// A ``OriginError/Code/invalidRefListing`` error naming the URL, the offset and `rule`.
+        /// A `OriginError.Code.invalidRefListing` error naming the URL, the offset and `rule`.
         package func error(_ rule: String) -> OriginError {
             OriginError(.invalidRefListing, subject: url, message: "\(url): smart HTTP answer, byte \(offset): \(rule)")
         }

@@ -18,7 +18,7 @@ import GoModPlatform
 /// rebuilds in flight never hold the pool's threads; cancelling the awaiting task kills the git
 /// process (and its helpers) within 100 ms. A git failure that is a transport failure (the
 /// repository could not be reached, the transfer was cut or cancelled) is reported as
-/// ``OriginError/Code/unreachable``; any other as ``OriginError/Code/listingFailed``
+/// `OriginError.Code.unreachable`; any other as `OriginError.Code.listingFailed`
 /// (``gitFailureCode(_:)``).
 public actor UpstreamRebuilder {
     private let vcsCache: String
@@ -34,7 +34,7 @@ public actor UpstreamRebuilder {
     /// - Parameter diskLimit: the most bytes a repository's work directory may hold, measured
     ///   after each fetch (``treeSizeNoFollow``: the sizes of its files, no symbolic link
     ///   followed, the sum overflow-checked); past it the fetch fails with
-    ///   ``OriginError/Code/diskLimit`` naming the repository and the limit.
+    ///   `OriginError.Code.diskLimit` naming the repository and the limit.
     public init(modcache: String, git: String = "git", diskLimit: Int64? = nil) {
         self.vcsCache = modcache + "/cache/vcs"
         self.modcache = modcache
@@ -44,10 +44,10 @@ public actor UpstreamRebuilder {
 
     /// The code for a failed git command, from git's standard error (git has no other channel
     /// for the kind of failure; the messages are English: ``GitCommand`` runs git with
-    /// `LC_ALL=C`): ``OriginError/Code/unreachable`` for a transport failure — a connection
+    /// `LC_ALL=C`): `OriginError.Code.unreachable` for a transport failure — a connection
     /// refused, reset or timed out, a host name that did not resolve, an HTTP 5xx or 429
     /// answer, a transfer cut short (`RPC failed`, `early EOF`, `the remote end hung up
-    /// unexpectedly`) — and ``OriginError/Code/listingFailed`` for anything else, in particular
+    /// unexpectedly`) — and `OriginError.Code.listingFailed` for anything else, in particular
     /// the definitive answers: a ref the server does not have (`couldn't find remote ref`), a
     /// commit it will not serve (`not our ref`, `unadvertised object`), a repository that does
     /// not exist (`not found`, `not exported`, HTTP 404) or that needs credentials.
@@ -124,8 +124,8 @@ public actor UpstreamRebuilder {
     /// - Parameters:
     ///   - commit: the commit to archive (`Origin.Hash`); `nil` archives the version's tag as
     ///     it is now (or the pseudo-version's commit).
-    /// - Throws: ``OriginError/Code/listingFailed`` when git fails; the zip rules' errors as
-    ///   ``OriginError/Code/listingFailed`` with their message.
+    /// - Throws: `OriginError.Code.listingFailed` when git fails; the zip rules' errors as
+    ///   `OriginError.Code.listingFailed` with their message.
     public func rebuild(_ module: ModuleVersion, root: RepoRoot, location: ModuleLocation, commit: String? = nil,
                         output: ModuleZip.Output = .none) async throws(OriginError) -> ModuleZip.GitCreated {
         let dir = try await prepare(module, root: root, location: location, commits: commit.map { [$0] } ?? [])
@@ -235,7 +235,7 @@ public actor UpstreamRebuilder {
 
     /// Runs git in `dir` under its lock, off the pool (the lock is taken there too: `flock`
     /// blocks); a cancelled task's git is killed and reported as
-    /// ``OriginError/Code/unreachable``.
+    /// `OriginError.Code.unreachable`.
     private func locked(_ arguments: [String], in dir: String, url: String) async throws(OriginError) -> GitCommand.Result {
         let git = self.git
         let modcache = self.modcache
@@ -301,7 +301,7 @@ extension UpstreamRebuilder {
     /// gone (`tagDeleted`, from a fresh listing: a stale local copy of a deleted tag must not be
     /// trusted), the source is the recorded commit.
     ///
-    /// - Throws: ``OriginError/Code/listingFailed`` when nothing could be fetched.
+    /// - Throws: `OriginError.Code.listingFailed` when nothing could be fetched.
     public func checkout(_ module: ModuleVersion, root: RepoRoot, location: ModuleLocation, recordedCommit: String?,
                          tagDeleted: Bool) async throws(OriginError) -> UpstreamCheckout {
         var commits: [String] = []

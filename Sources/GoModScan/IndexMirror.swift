@@ -54,7 +54,7 @@ public struct IndexMirror: Sendable {
     public var checkpointPath: String { directory + "/checkpoint.json" }
 
     /// The checkpoint, or `nil` for a mirror never synced. Throws
-    /// ``ScanError/Code/corruptState`` when it is unreadable, or when `feed.jsonl` is shorter
+    /// `ScanError.Code.corruptState` when it is unreadable, or when `feed.jsonl` is shorter
     /// than the checkpoint says (the message says how to recover).
     public func checkpoint() throws(ScanError) -> Checkpoint? {
         guard let data = try StateFiles.read(checkpointPath, limit: 16 << 20) else {
@@ -160,7 +160,7 @@ public struct IndexMirror: Sendable {
 
     /// Calls `body` with each committed entry whose line starts at or after byte `offset`, and
     /// the byte offset after it, until `body` returns `false`. Throws
-    /// ``ScanError/Code/corruptState`` for a line that is not an entry.
+    /// `ScanError.Code.corruptState` for a line that is not an entry.
     public func forEachEntry(from offset: Int64 = 0,
                              _ body: (IndexEntry, _ offsetAfter: Int64) throws(ScanError) -> Bool) throws(ScanError) {
         guard let cp = try checkpoint() else { return }

@@ -117,7 +117,7 @@ public enum ScanReport {
     }
 
     /// Reads shard outputs: each input is a file or a directory (whose `shard-*-of-*.jsonl`
-    /// files are read). Throws ``ScanError/Code/badInput`` for an unreadable file, a line that
+    /// files are read). Throws `ScanError.Code.badInput` for an unreadable file, a line that
     /// is not a finding, or shard files of different counts.
     public static func merge(_ inputs: [String]) throws(ScanError) -> Merged {
         var files: [String] = []

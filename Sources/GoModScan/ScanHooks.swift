@@ -89,7 +89,7 @@ public struct ScanHooks: Sendable {
 ///
 /// A path the resolver rejects (no go-import tag, a 404, an invalid or disallowed root) is
 /// unresolved (`nil`): its own unit, checked for typosquats and advisories only. A transport
-/// failure, a 429 or a 5xx answer is a ``ScanError/Code/network`` error: the run stops and the
+/// failure, a 429 or a 5xx answer is a `ScanError.Code.network` error: the run stops and the
 /// next one retries. The resolver caches every page and path it saw; it is replaced after
 /// ``rotation`` resolutions so that a long ingest does not keep them all in memory (the scan
 /// stores each path's repository in its state and never resolves a path twice).
@@ -182,7 +182,7 @@ public struct ScanRefLister: Sendable {
     }
 
     /// The refs of `repository`; `nil` when it is not found (git's message, or a 404 answer to
-    /// the smart HTTP discovery request); other failures throw ``ScanError/Code/network``.
+    /// the smart HTTP discovery request); other failures throw `ScanError.Code.network`.
     public func list(_ repository: RepoRoot) async throws -> RefListing? {
         let git = self.git
         let url = repository.repoURL
@@ -232,10 +232,10 @@ public struct ScanRefLister: Sendable {
 /// does not know (GONOSUMDB, private) has nothing to compare with: no finding.
 ///
 /// Only answers from the repository are verdicts. A rebuild that could not reach it (the
-/// rebuilder's ``OriginError/Code/unreachable``: connection refused, timeout, a transfer cut
+/// rebuilder's `OriginError.Code.unreachable`: connection refused, timeout, a transfer cut
 /// short, HTTP 5xx) or a checksum database that could not be read throws
-/// ``ScanError/Code/network``; a work directory past the rebuilder's disk limit
-/// (``OriginError/Code/diskLimit``) throws ``ScanError/Code/unitLimit``: the unit is not
+/// `ScanError.Code.network`; a work directory past the rebuilder's disk limit
+/// (`OriginError.Code.diskLimit`) throws `ScanError.Code.unitLimit`: the unit is not
 /// committed, the run exits 3 and the next run asks again. A ref or commit the server does not
 /// have, or content that differs, stays a verdict.
 public struct RebuildVerdicts: Sendable {
@@ -345,7 +345,7 @@ public final class AdvisoryMatcher: Sendable {
 
     /// Reads the records naming any of `paths` from every source.
     ///
-    /// - Throws: ``ScanError/Code/network`` when a source cannot be read (the pass is not
+    /// - Throws: `ScanError.Code.network` when a source cannot be read (the pass is not
     ///   reported as clean).
     public func prepare(_ paths: Set<String>) async throws {
         var byPath: [String: [(OSVRecord, AdvisorySource)]] = [:]
@@ -428,7 +428,7 @@ public struct ResolutionTable: Sendable {
     /// (prefix, target), longest prefix first.
     public private(set) var entries: [(prefix: ByteString, target: RepoRoot)]
 
-    /// Parses a table; throws ``ScanError/Code/badInput`` naming the bad line.
+    /// Parses a table; throws `ScanError.Code.badInput` naming the bad line.
     public init(parsing data: [UInt8], name: String) throws(ScanError) {
         var out: [(ByteString, RepoRoot)] = []
         var number = 0

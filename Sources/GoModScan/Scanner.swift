@@ -465,7 +465,7 @@ public final class Scanner {
 
     /// The checks of one unit within `timeLimit` seconds (``ScanOptions/unitTimeLimit``): at the
     /// limit the unit's task is cancelled (killing its git processes, cancelling its HTTP
-    /// requests) and the answer is ``ScanError/Code/unitLimit`` at once, whether or not the
+    /// requests) and the answer is `ScanError.Code.unitLimit` at once, whether or not the
     /// cancelled work has stopped yet.
     static func process(_ input: UnitInput, hooks: ScanHooks, timeLimit: Double?) async -> Result<UnitResult, ScanError> {
         guard let timeLimit else { return await process(input, hooks: hooks) }

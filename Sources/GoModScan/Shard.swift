@@ -15,7 +15,7 @@ public struct ShardSpec: Sendable, Hashable, CustomStringConvertible {
         self.count = count
     }
 
-    /// A shard; ``ScanError/Code/usage`` unless `0 ≤ index < count`.
+    /// A shard; `ScanError.Code.usage` unless `0 ≤ index < count`.
     public init(index: Int, count: Int) throws(ScanError) {
         guard count >= 1 else { throw ScanError(.usage, "shard count must be at least 1, got \(count)") }
         guard index >= 0, index < count else {

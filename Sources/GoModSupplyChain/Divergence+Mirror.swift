@@ -24,7 +24,7 @@ extension Divergence {
     /// `ModuleZip.maxZipFile` for the zip (cmd/go: `downloaded zip file too large`). `file://`
     /// URLs are read from the file system; other URLs go through `transport` (only `https` and
     /// `http`). A missing `.info` (404, 410, no file) is tolerated; a missing zip is
-    /// ``DivergenceError/Code/notFound``.
+    /// `DivergenceError.Code.notFound`.
     ///
     /// This is deliberately minimal (one proxy, no GOPROXY list semantics, no go.sum check).
     public static func fetch(_ module: ModuleVersion, proxy: URL,
@@ -108,8 +108,8 @@ extension Divergence {
     /// ``cloneBundle(_:to:git:)`` into a new temporary directory that is returned as
     /// `temporaryClone` too: the caller removes it when done. A failed clone leaves nothing.
     ///
-    /// - Throws: ``DivergenceError/Code/io`` when nothing exists at `repository`;
-    ///   ``DivergenceError/Code/upstream`` with git's message when the clone fails.
+    /// - Throws: `DivergenceError.Code.io` when nothing exists at `repository`;
+    ///   `DivergenceError.Code.upstream` with git's message when the clone fails.
     public static func openRepository(_ repository: String,
                                       git: String = "git") throws(DivergenceError) -> (directory: String, temporaryClone: String?) {
         guard FileManager.default.fileExists(atPath: repository) else {
@@ -131,7 +131,7 @@ extension Divergence {
     /// repository (`git clone --bare --quiet --no-hardlinks -- <bundle> <directory>`), so that a
     /// `ModuleZip.GitSource` can read it. `directory` must not exist or be empty.
     ///
-    /// - Throws: ``DivergenceError/Code/upstream`` with git's message.
+    /// - Throws: `DivergenceError.Code.upstream` with git's message.
     public static func cloneBundle(_ bundle: String, to directory: String, git: String = "git") throws(DivergenceError) {
         let result: GitCommand.Result
         do {

@@ -66,9 +66,9 @@ public enum Divergence {
         /// Parses `.info` bytes. When `expectedVersion` is given (a canonical version), the
         /// document must name it, as cmd/go requires of proxies.
         ///
-        /// - Throws: ``DivergenceError/Code/invalidInfo`` (`invalid response from proxy`-style:
-        ///   not JSON, no `Version`, wrong field types), ``DivergenceError/Code/tooLarge``,
-        ///   ``DivergenceError/Code/versionMismatch`` (`proxy returned info for version <x>
+        /// - Throws: `DivergenceError.Code.invalidInfo` (`invalid response from proxy`-style:
+        ///   not JSON, no `Version`, wrong field types), `DivergenceError.Code.tooLarge`,
+        ///   `DivergenceError.Code.versionMismatch` (`proxy returned info for version <x>
         ///   instead of requested version`).
         public static func parse(_ data: [UInt8], expectedVersion: ByteString? = nil,
                                  subject: String = ".info") throws(DivergenceError) -> Info {
@@ -250,7 +250,7 @@ public enum Divergence {
     /// `+incompatible` dropped, as cmd/go looks it up; a pseudo-version's commit). This is the
     /// cheap first check: compare it with ``Origin/hash``.
     ///
-    /// - Throws: ``DivergenceError/Code/upstream`` (`unknown revision <tag>`, git failures).
+    /// - Throws: `DivergenceError.Code.upstream` (`unknown revision <tag>`, git failures).
     public static func tagCommit(_ module: ModuleVersion, source: ModuleZip.GitSource) throws(DivergenceError) -> String {
         let version = module.version.bytes
         var rev: String

@@ -56,7 +56,7 @@ extension ChecksumDatabase {
     ///
     /// When `deadline` passes, the lookups still running are cancelled, none is started, and
     /// every line whose module version had no answer yet is ``GoSumLineAudit/Status/notVerified``
-    /// (error ``ChecksumDatabaseError/Code/deadlineExceeded``); lines answered before it keep
+    /// (error `ChecksumDatabaseError.Code.deadlineExceeded`); lines answered before it keep
     /// their verdicts.
     public nonisolated func audit(_ records: [GoSum.Record], concurrency: Int = 32,
                                   deadline: ContinuousClock.Instant? = nil) async -> [GoSumLineAudit] {

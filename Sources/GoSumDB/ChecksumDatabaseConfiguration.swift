@@ -14,7 +14,7 @@ public struct ChecksumDatabaseConfiguration: Sendable {
     public var noSumDB: ByteString
     /// Tile height (sum.golang.org serves 8).
     public var tileHeight: Int
-    /// Use only the cache; any network need is ``ChecksumDatabaseError/Code/offlineMissing``.
+    /// Use only the cache; any network need is `ChecksumDatabaseError.Code.offlineMissing`.
     public var offline: Bool
     /// Reject tree notes with lines after the hash instead of ignoring them as x/mod's
     /// `sumdb/tlog/note.go` does.

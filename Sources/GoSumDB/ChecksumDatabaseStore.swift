@@ -11,13 +11,13 @@ public protocol ChecksumDatabaseStore: Sendable {
     /// The config file's bytes; empty when absent (x/mod `ReadConfig`).
     ///
     /// A store that can tell an absent file from an empty one throws
-    /// ``ChecksumDatabaseError/Code/stateCorrupt`` for a file that exists but is empty: an empty
+    /// `ChecksumDatabaseError.Code.stateCorrupt` for a file that exists but is empty: an empty
     /// `latest` is a write that did not finish, not a first contact, and must not let the next
     /// server's tree be trusted as a new timeline (stricter than cmd/go, which reads it as "no
     /// history").
     func readConfig(_ file: String) async throws -> [UInt8]
     /// Compare-and-swap: replaces the config file with `new` if it still holds `old` (or is
-    /// absent and `old` is empty); otherwise throws ``ChecksumDatabaseError/Code/writeConflict``
+    /// absent and `old` is empty); otherwise throws `ChecksumDatabaseError.Code.writeConflict`
     /// (x/mod `WriteConfig`). The replacement must be crash-safe: a reader, or the next process
     /// after a crash, sees `old` or `new`, never a torn or empty file.
     func writeConfig(_ file: String, old: [UInt8], new: [UInt8]) async throws
@@ -38,7 +38,7 @@ public protocol ChecksumDatabaseStore: Sendable {
 /// Every file is replaced crash-safely (a temporary file in the same directory, `fsync`,
 /// `rename`, `fsync` of the directory; `AtomicFile`), where cmd/go truncates `latest` and
 /// rewrites it in place: a crash between the two leaves an empty file that Go reads as "no
-/// history". Here an empty `latest` is ``ChecksumDatabaseError/Code/stateCorrupt``. Writes never
+/// history". Here an empty `latest` is `ChecksumDatabaseError.Code.stateCorrupt`. Writes never
 /// follow a symbolic link planted at a file's name: the link is replaced.
 public struct FileChecksumDatabaseStore: ChecksumDatabaseStore {
     /// `$GOPATH/pkg/sumdb`.
@@ -96,7 +96,7 @@ public struct FileChecksumDatabaseStore: ChecksumDatabaseStore {
 
     /// Reads the config file under a shared lock (cmd/go's `lockedfile.Read`, so a `go` command
     /// rewriting it in place is waited for); absent ⇒ empty; present but empty ⇒
-    /// ``ChecksumDatabaseError/Code/stateCorrupt``.
+    /// `ChecksumDatabaseError.Code.stateCorrupt`.
     public func readConfig(_ file: String) async throws -> [UInt8] {
         let target = try path(configPrefix, file)
         guard let data = try readLocked(target) else { return [] }
@@ -273,7 +273,7 @@ public final class MemoryChecksumDatabaseStore: ChecksumDatabaseStore {
         state.withLock { $0.config = config; $0.cache = cache }
     }
 
-    /// Reads a config entry: empty when absent, ``ChecksumDatabaseError/Code/stateCorrupt``
+    /// Reads a config entry: empty when absent, `ChecksumDatabaseError.Code.stateCorrupt`
     /// when present but empty (as ``FileChecksumDatabaseStore`` reads an empty file).
     public func readConfig(_ file: String) async throws -> [UInt8] {
         let entry = state.withLock { $0.config[file] }

@@ -1,6 +1,6 @@
 /// The value of `task`, an unstructured task several callers share (one lookup, tile or base URL
 /// fetched once for all who ask), or, as soon as the calling task is cancelled, a
-/// ``ChecksumDatabaseError/Code/transport`` error saying so.
+/// `ChecksumDatabaseError.Code.transport` error saying so.
 ///
 /// `await task.value` alone does not end when the waiter is cancelled: cancellation does not
 /// reach an unstructured task, so a command's `--deadline` would wait for the shared request's

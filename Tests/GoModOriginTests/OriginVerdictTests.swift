@@ -89,4 +89,16 @@ struct OriginVerdictTests {
         #expect(try ModuleOrigin(json: Array(json.utf8)) == Self.loki)
         #expect(throws: OriginError.self) { try ModuleOrigin(json: Array(#"{"Hash":1}"#.utf8)) }
     }
+
+    /// An origin verdict encodes as its name and decodes from it; an unknown name is an error.
+    @Test func originVerdictKindCodable() throws {
+        let data = try JSONEncoder().encode([OriginVerdict.Kind.refMoved, .hashOnlyAbsent])
+        #expect(String(decoding: data, as: UTF8.self) == #"["ref-moved","hash-only-absent"]"#)
+        #expect(try JSONDecoder().decode([OriginVerdict.Kind].self, from: data) == [.refMoved, .hashOnlyAbsent])
+        #expect(throws: DecodingError.self) {
+            try JSONDecoder().decode([OriginVerdict.Kind].self, from: Data(#"["moved"]"#.utf8))
+        }
+        #expect(OriginVerdict.Kind.consistent.isClean && OriginVerdict.Kind.refMoved.isFinding)
+        #expect(OriginVerdict.Kind.noOrigin.needsRebuild && !OriginVerdict.Kind.couldNotVerify.needsRebuild)
+    }
 }

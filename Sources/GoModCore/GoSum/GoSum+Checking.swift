@@ -22,7 +22,7 @@ extension GoSum {
     /// starts with `h1:` is a mismatch — so with two different `h1:` lines the first one
     /// decides. In ``ReadingMode/strict`` mode any different `h1:` hash recorded for the key is
     /// a mismatch, even when another line matches (the file is conflicting; see
-    /// ``GoSumDiagnostic/Code/conflictingHashes``).
+    /// `GoSumDiagnostic.Code.conflictingHashes`).
     public func check(_ key: ModuleVersion, hash: DirHash) -> CheckResult {
         let computed = ByteString(hash.description)
         let keyRecords = records(for: key)

@@ -6,9 +6,9 @@ extension GoSum {
     ///   - fileName: the name used in diagnostics and errors (cmd/go uses the file's path).
     ///   - mode: ``ReadingMode/strict`` (default) or one of the Go-compatible modes.
     ///   - limits: the size limit.
-    /// - Throws: ``GoSumError/Code-swift.struct/tooLarge`` before reading anything when `data`
+    /// - Throws: `GoSumError.Code.tooLarge` before reading anything when `data`
     ///   exceeds `limits.maxBytes`; in ``ReadingMode/go`` mode,
-    ///   ``GoSumError/Code-swift.struct/malformedLine`` at the first line without exactly three
+    ///   `GoSumError.Code.malformedLine` at the first line without exactly three
     ///   fields, with cmd/go's message.
     public init(parsing data: [UInt8], fileName: String = "go.sum", mode: ReadingMode = .strict,
                 limits: Limits = .default) throws(GoSumError) {

@@ -34,7 +34,7 @@ extension GoMod {
 
         /// Parses `-flag=argument` as `go mod edit` does while reading its command line.
         ///
-        /// Throws ``ModFileError/Code/invalidEditArgument`` with cmd/go's message, e.g.
+        /// Throws `ModFileError.Code.invalidEditArgument` with cmd/go's message, e.g.
         /// `-require=rsc.io/quote: need path@version`, or for an unknown flag
         /// `flag provided but not defined: -<flag>`.
         public init(flag: String, argument: ByteString) throws(ModFileError) {

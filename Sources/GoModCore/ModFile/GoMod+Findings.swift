@@ -2,50 +2,17 @@ extension GoMod {
     /// Something GoModKit flags in a go.mod file that x/mod's parser accepts (see
     /// Docs/go-mod-from-swift.md): Go's parser validates neither module paths nor (silently
     /// rewriting them) version spellings; cmd/go rejects some of these later, some never.
-    public struct Finding: Sendable, Hashable, CustomStringConvertible {
+    public struct Finding: ErrorCodeDomain, Sendable, Hashable, CustomStringConvertible {
         /// What was found.
         ///
-        /// New codes may be added in later releases without breaking source compatibility (the
-        /// swift-asn1 `ASN1Error.ErrorCode` shape): `switch` over a code with a `default`, or compare
-        /// with `==`. Codes are equal when they name the same rule; ``rawValue`` and ``description``
-        /// are the code's name, as the raw value of the former enum case was.
-        public struct Code: RawRepresentable, CaseIterable, Sendable, Hashable, CustomStringConvertible {
-            /// The codes of this release, kept out of the API so that adding one breaks no client.
-            fileprivate enum Backing: String, Sendable, Hashable, CaseIterable {
-                case invalidModulePath
-                case invalidToolPath
-                case nonCanonicalVersion
-            }
+        /// An extensible ``ErrorCode``: later releases may add codes, so `switch` over one with a
+        /// `default`, or compare with `==`. ``ErrorCode/rawValue`` and ``ErrorCode/description``
+        /// are the code's name.
+        public typealias Code = ErrorCode<GoMod.Finding>
 
-            /// The code.
-            fileprivate let backing: Backing
-
-            fileprivate init(_ backing: Backing) { self.backing = backing }
-
-            /// A `module`, `require`, `exclude` or `replace` module path that fails
-            /// ``Module/checkPath(_:)`` (e.g. `RSC.IO/quote`, `a.com/../b`, invalid UTF-8).
-            public static let invalidModulePath = Code(.invalidModulePath)
-            /// A `tool` path that fails ``Module/checkImportPath(_:)``.
-            public static let invalidToolPath = Code(.invalidToolPath)
-            /// A version written in a non-canonical form that x/mod rewrote (`v1.5` for
-            /// `v1.5.0`), or a `retract` bound that is not a canonical version.
-            public static let nonCanonicalVersion = Code(.nonCanonicalVersion)
-
-            /// The code's name, such as `invalidModulePath`.
-            public var rawValue: String { backing.rawValue }
-
-            /// The code with this name, or `nil` for a name this release does not know.
-            public init?(rawValue: String) {
-                guard let backing = Backing(rawValue: rawValue) else { return nil }
-                self.init(backing)
-            }
-
-            /// The codes this release knows, in declaration order.
-            public static var allCases: [Code] { Backing.allCases.map { Code($0) } }
-
-            /// The code's name (``rawValue``).
-            public var description: String { rawValue }
-        }
+        /// The names of the codes this release knows, in declaration order (``Code``'s
+        /// `allCases`).
+        public static let codeNames = ["invalidModulePath", "invalidToolPath", "nonCanonicalVersion"]
 
         /// What was found.
         public var code: Code

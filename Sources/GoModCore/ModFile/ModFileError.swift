@@ -14,142 +14,24 @@
 /// `%q` escapes them, so it is safe for a terminal; ``message`` and ``goText`` are exact.
 ///
 /// Equality compares ``code`` only.
-public struct ModFileError: Error, Sendable, Hashable, CustomStringConvertible {
+public struct ModFileError: CodedError, ErrorCodeDomain, Sendable, Hashable, CustomStringConvertible {
     /// What went wrong. Each case names the Go message it corresponds to.
     ///
-    /// New codes may be added in later releases without breaking source compatibility (the
-    /// swift-asn1 `ASN1Error.ErrorCode` shape): `switch` over a code with a `default`, or compare
-    /// with `==`. Codes are equal when they name the same rule; ``rawValue`` and ``description``
-    /// are the code's name, as the raw value of the former enum case was.
-    public struct Code: RawRepresentable, CaseIterable, Sendable, Hashable, CustomStringConvertible {
-        /// The codes of this release, kept out of the API so that adding one breaks no client.
-        fileprivate enum Backing: String, Sendable, Hashable, CaseIterable {
-            case unexpectedCharacter
-            case blockComment
-            case unterminatedString
-            case newlineInString
-            case unterminatedBlock
-            case expectedNewlineAfterParen
-            case unknownDirective
-            case unknownBlockType
-            case repeatedStatement
-            case usage
-            case invalidGoVersion
-            case invalidToolchain
-            case invalidQuotedString
-            case invalidVersion
-            case invalidModulePath
-            case majorVersionMismatch
-            case replacementVersionInPath
-            case replacementNotDirectory
-            case replacementDirectoryWithVersion
-            case replacementWindowsPath
-            case invalidRetraction
-            case invalidEditArgument
-            case invalidModuleArgument
-            case invalidGoArgument
-            case invalidToolchainArgument
-            case nonCanonicalEditVersion
-        }
+    /// An extensible ``ErrorCode``: later releases may add codes, so `switch` over one with a
+    /// `default`, or compare with `==`. ``ErrorCode/rawValue`` and ``ErrorCode/description`` are
+    /// the code's name.
+    public typealias Code = ErrorCode<ModFileError>
 
-        /// The code.
-        fileprivate let backing: Backing
-
-        fileprivate init(_ backing: Backing) { self.backing = backing }
-
-        // MARK: Lexical and syntax errors (x/mod read.go; one per file, with a column)
-
-        /// `unexpected input character '<rune>'`: a rune that is neither white space, nor
-        /// punctuation, nor printable (a BOM, NUL, BEL, form feed, NBSP, U+202E, …).
-        public static let unexpectedCharacter = Code(.unexpectedCharacter)
-        /// `mod files must use // comments (not /* */ comments)`.
-        public static let blockComment = Code(.blockComment)
-        /// `unexpected EOF in string`.
-        public static let unterminatedString = Code(.unterminatedString)
-        /// `unexpected newline in string`.
-        public static let newlineInString = Code(.newlineInString)
-        /// `syntax error (unterminated block started at <file>:<line>:<column>)`.
-        public static let unterminatedBlock = Code(.unterminatedBlock)
-        /// `syntax error (expected newline after closing paren)`.
-        public static let expectedNewlineAfterParen = Code(.expectedNewlineAfterParen)
-
-        // MARK: Directive errors (x/mod rule.go and work.go; all of a file are reported)
-
-        /// `unknown directive: <verb>` (strict mode and go.work only).
-        public static let unknownDirective = Code(.unknownDirective)
-        /// `unknown block type: <tokens>` (strict mode and go.work only).
-        public static let unknownBlockType = Code(.unknownBlockType)
-        /// `repeated module statement`, `repeated go statement`, `repeated toolchain statement`.
-        public static let repeatedStatement = Code(.repeatedStatement)
-        /// A directive with the wrong number or shape of arguments: `usage: module module/path`,
-        /// `go directive expects exactly one argument`, `usage: godebug key=value`,
-        /// `usage: require module/path v1.2.3`, the two-line `replace` usage,
-        /// `tool directive expects exactly one argument`, `usage: use local/dir`, …
-        public static let usage = Code(.usage)
-        /// `invalid go version '<v>': must match format 1.23.0`.
-        public static let invalidGoVersion = Code(.invalidGoVersion)
-        /// `invalid toolchain version '<v>': must match format go1.23.0 or default`.
-        public static let invalidToolchain = Code(.invalidToolchain)
-        /// `invalid quoted string: invalid syntax` or
-        /// `invalid quoted string: unquoted string cannot contain quote`.
-        public static let invalidQuotedString = Code(.invalidQuotedString)
-        /// `<verb> <path>: version "<v>" invalid: must be of the form v1.2.3` (or a version
-        /// token that is not a valid quoted string).
-        public static let invalidVersion = Code(.invalidVersion)
-        /// `invalid module path`: a path whose major-version suffix is malformed
-        /// (`module.SplitPathVersion` fails).
-        public static let invalidModulePath = Code(.invalidModulePath)
-        /// `<verb> <path>: version "<v>" invalid: should be vN, not vM` (`module.CheckPathMajor`).
-        public static let majorVersionMismatch = Code(.majorVersionMismatch)
-        /// `replacement module must match format 'path version', not 'path@version'`.
-        public static let replacementVersionInPath = Code(.replacementVersionInPath)
-        /// `replacement module without version must be directory path (rooted or starting with . or ..)`.
-        public static let replacementNotDirectory = Code(.replacementNotDirectory)
-        /// `replacement module directory path "<p>" cannot have version`.
-        public static let replacementDirectoryWithVersion = Code(.replacementDirectoryWithVersion)
-        /// `replacement directory appears to be Windows path (on a non-windows system)`.
-        public static let replacementWindowsPath = Code(.replacementWindowsPath)
-        /// A malformed `retract` argument: `expected '[' or version`, `expected version after
-        /// '['`, `expected ',' after version`, `expected version after ','`,
-        /// `expected ']' after version`, `unexpected token after version: "<t>"`.
-        public static let invalidRetraction = Code(.invalidRetraction)
-
-        // MARK: Editing errors (cmd/go modcmd/edit.go and workcmd/edit.go, x/mod edit checks)
-
-        /// An edit argument that `go mod edit` / `go work edit` rejects while reading its flags:
-        /// `need path@version`, `need just path, not path@version`, `invalid path: …`,
-        /// `invalid version "<v>"`, `invalid module version "<v>"`, `need key=value`,
-        /// `need old[@v]=new[@w] (missing =)`, `separator between old and new is =, not =>`,
-        /// `invalid old path: …`, `invalid new version: "<v>"`,
-        /// `unversioned new path must be local directory`, `invalid version interval: "<v>"`.
-        public static let invalidEditArgument = Code(.invalidEditArgument)
-        /// `invalid -module: …` (not an import path, or the reserved `go` / `toolchain`).
-        public static let invalidModuleArgument = Code(.invalidModuleArgument)
-        /// `invalid -go option; expecting something like "-go 1.27.3"` (the `go mod` or
-        /// `go work` variant).
-        public static let invalidGoArgument = Code(.invalidGoArgument)
-        /// `invalid -toolchain option; expecting something like "-toolchain go1.27.3"`.
-        public static let invalidToolchainArgument = Code(.invalidToolchainArgument)
-        /// `version "<v>" invalid: must be of the form v1.2.3`, `… should be vN, not vM` or
-        /// `… should be v2.0.0+incompatible (or module <path>/v2)`: x/mod's
-        /// `checkCanonicalVersion` refusing an `exclude` or `retract` version.
-        public static let nonCanonicalEditVersion = Code(.nonCanonicalEditVersion)
-
-        /// The code's name, such as `unexpectedCharacter`.
-        public var rawValue: String { backing.rawValue }
-
-        /// The code with this name, or `nil` for a name this release does not know.
-        public init?(rawValue: String) {
-            guard let backing = Backing(rawValue: rawValue) else { return nil }
-            self.init(backing)
-        }
-
-        /// The codes this release knows, in declaration order.
-        public static var allCases: [Code] { Backing.allCases.map { Code($0) } }
-
-        /// The code's name (``rawValue``).
-        public var description: String { rawValue }
-    }
+    /// The names of the codes this release knows, in declaration order (``Code``'s `allCases`).
+    public static let codeNames = [
+        "unexpectedCharacter", "blockComment", "unterminatedString", "newlineInString", "unterminatedBlock",
+        "expectedNewlineAfterParen", "unknownDirective", "unknownBlockType", "repeatedStatement", "usage",
+        "invalidGoVersion", "invalidToolchain", "invalidQuotedString", "invalidVersion", "invalidModulePath",
+        "majorVersionMismatch", "replacementVersionInPath", "replacementNotDirectory",
+        "replacementDirectoryWithVersion", "replacementWindowsPath", "invalidRetraction",
+        "invalidEditArgument", "invalidModuleArgument", "invalidGoArgument", "invalidToolchainArgument",
+        "nonCanonicalEditVersion",
+    ]
 
     /// The rule that was broken (of the first error).
     public let code: Code
@@ -234,12 +116,6 @@ public struct ModFileError: Error, Sendable, Hashable, CustomStringConvertible {
     /// ``goText`` made safe for a terminal (invalid bytes and control or format runes other
     /// than newline and tab escaped as `%q` would).
     public var description: String { terminalSafe(goText.bytes) }
-
-    /// Errors are equal when their codes are.
-    public static func == (lhs: ModFileError, rhs: ModFileError) -> Bool { lhs.code == rhs.code }
-
-    /// Hashes the code only, consistent with `==`.
-    public func hash(into hasher: inout Hasher) { hasher.combine(code) }
 }
 
 /// Text for a terminal: valid printable runes (and, with `lineBreaks`, newline and tab) as

@@ -38,7 +38,7 @@ extension Module {
     ///
     /// `*` matches any run of non-`/` bytes, `?` one non-`/` character, `[…]` and `[^…]` a
     /// character class with ranges, and `\` escapes the next character. Throws
-    /// `syntax error in pattern` (``ModulePathError/Code/badPattern``) for a malformed pattern,
+    /// `syntax error in pattern` (`ModulePathError.Code.badPattern`) for a malformed pattern,
     /// exactly when Go's `path.Match` returns `ErrBadPattern`.
     public static func pathMatch(_ pattern: ByteString, _ name: ByteString) throws(ModulePathError) -> Bool {
         try matchPattern(pattern.bytes[...], name.bytes[...])

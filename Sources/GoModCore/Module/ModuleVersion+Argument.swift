@@ -11,7 +11,7 @@ extension ModuleVersion {
     /// - Parameter argument: The argument's bytes.
     /// - Returns: The path and version (the version empty when there is no `@`), and whether an
     ///   `@` was present (`example.com/m@` has one, with an empty version).
-    /// - Throws: ``ModulePathError`` with code ``ModulePathError/Code/disallowedVersionString``
+    /// - Throws: ``ModulePathError`` with code `ModulePathError.Code.disallowedVersionString`
     ///   and Go's message for a version starting with `-` or `/`.
     public static func parse(argument: ByteString) throws(ModulePathError) -> (module: ModuleVersion, hasVersion: Bool) {
         let bytes = argument.bytes

@@ -155,7 +155,7 @@ public struct GoEnvironment: Sendable {
 
     /// The module cache at ``gomodcache``, checked as cmd/go's `modfetch.checkCacheDir` does.
     ///
-    /// - Throws: ``GoEnvironmentError/Code/moduleCacheUnset``, ``GoEnvironmentError/Code/moduleCacheRelative``.
+    /// - Throws: `GoEnvironmentError.Code.moduleCacheUnset`, `GoEnvironmentError.Code.moduleCacheRelative`.
     public func moduleCache() throws(GoEnvironmentError) -> ModuleCache {
         let root = gomodcache
         if root.isEmpty {
@@ -172,7 +172,7 @@ public struct GoEnvironment: Sendable {
     /// The go command's checksum-database files: ``sumdbDirectory`` for the trusted latest
     /// tree and the module cache's `cache/download/sumdb` for tiles and lookups.
     ///
-    /// - Throws: ``GoEnvironmentError/Code/gopathUnset`` (cmd/go: `could not locate sumdb file:
+    /// - Throws: `GoEnvironmentError.Code.gopathUnset` (cmd/go: `could not locate sumdb file:
     ///   missing $GOPATH: HOME is not set`), or ``moduleCache()``'s errors.
     public func checksumDatabaseStore() throws(GoEnvironmentError) -> FileChecksumDatabaseStore {
         let config = sumdbDirectory
@@ -209,7 +209,7 @@ public struct GoEnvironment: Sendable {
     /// must look like `-name`, `--name`, `-name=value` or `--name=value`. Whether the name is
     /// one of the go command's flags is not checked.
     ///
-    /// - Throws: ``GoEnvironmentError/Code/invalidGOFLAGS`` with cmd/go's text,
+    /// - Throws: `GoEnvironmentError.Code.invalidGOFLAGS` with cmd/go's text,
     ///   `parsing $GOFLAGS: non-flag "x"` or `parsing $GOFLAGS: unterminated ' string`.
     public func goflags() throws(GoEnvironmentError) -> [String] {
         let fields = try Self.splitQuoted(Array(goflagsValue.utf8))

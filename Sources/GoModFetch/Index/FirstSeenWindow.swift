@@ -21,7 +21,7 @@ public struct FirstSeenWindow: Sendable {
     /// The cache directory, created when missing; `nil` reads without a cache.
     public let cacheDirectory: String?
     /// The most entries the window may hold (cache and feed together); more fails with
-    /// ``ModuleIndexError/Code/tooLarge``.
+    /// `ModuleIndexError.Code.tooLarge`.
     public let maxEntries: Int
     /// The most bytes the cache file may hold.
     public let maxCacheBytes: Int
@@ -68,7 +68,7 @@ public struct FirstSeenWindow: Sendable {
     /// first seen, if within the window.
     ///
     /// - Throws: ``ModuleIndexError``: the feed failed (``IndexFeedClient/page(since:)``), a
-    ///   full page could not advance (``ModuleIndexError/Code/cannotAdvance``: entries at that
+    ///   full page could not advance (`ModuleIndexError.Code.cannotAdvance`: entries at that
     ///   Timestamp may be missing, so no answer is given), or the window exceeds ``maxEntries``.
     ///   A cache that cannot be written is not an error (the answer stands); it is reported in
     ///   ``Result/cacheNote``.

@@ -98,7 +98,7 @@ public struct IndexFeedClient: Sendable {
 
     /// Fetches one page, retrying 429 (after `Retry-After`, else the back-off), 5xx and
     /// transport errors with exponential back-off and jitter, at most ``RetryPolicy/maxAttempts``
-    /// requests. Throws ``ModuleIndexError/Code/network`` when they are used up, for another status,
+    /// requests. Throws `ModuleIndexError.Code.network` when they are used up, for another status,
     /// or when a line is not a feed entry.
     public func page(since: IndexTimestamp?) async throws(ModuleIndexError) -> [IndexEntry] {
         let target = pageURL(since: since)

@@ -18,7 +18,7 @@ public struct ModuleVerifyReport: Sendable {
     /// go.sum lines authenticated against the checksum database (beyond Go).
     public var goSumLinesAuthenticated: Int
     /// Modules and go.sum lines not checked before the deadline
-    /// (``ModuleCacheError/Code/deadlineExceeded``), in build-list then go.sum order.
+    /// (`ModuleCacheError.Code.deadlineExceeded`), in build-list then go.sum order.
     public var notVerified: [ModuleCacheError] = []
 
     /// No problem found and nothing left unchecked: cmd/go prints `all modules verified`.
@@ -157,7 +157,7 @@ extension ModuleCache {
     /// Beyond Go: looks up every `h1:` go.sum line in the checksum database (with proofs),
     /// concurrently (the client bounds requests in flight). Lines for `GONOSUMDB` paths are
     /// skipped. A database that cannot be reached at all is reported once, not once per line.
-    /// Lines not looked up when `deadline` passes are ``ModuleCacheError/Code/deadlineExceeded``
+    /// Lines not looked up when `deadline` passes are `ModuleCacheError.Code.deadlineExceeded`
     /// errors, one per line.
     public static func checkGoSumAgainstDatabase(_ goSum: GoSum, _ db: ChecksumDatabase,
                                                  deadline: ContinuousClock.Instant? = nil) async -> (errors: [ModuleCacheError], authenticated: Int) {
@@ -221,7 +221,7 @@ public struct ModuleBuildList: Sendable {
 
     /// Loads the build list of the module in `project`.
     ///
-    /// - Throws: ``ModuleCacheError/Code/graph`` when go.mod is missing or unparsable, or a
+    /// - Throws: `ModuleCacheError.Code.graph` when go.mod is missing or unparsable, or a
     ///   dependency's go.mod is not in the cache (cmd/go would download it).
     public static func load(project: String, cache: ModuleCache) throws(ModuleCacheError) -> ModuleBuildList {
         let goModPath = project + "/go.mod"

@@ -6,11 +6,11 @@ public import GoModCore
 /// GoModFetch sits below the layers that resolve repositories and run git (GoModOrigin,
 /// GoModVCS), so it only declares what it needs; GoModOrigin's `DirectModuleFetcher` implements
 /// it and the caller hands it to ``ModuleProxyClient/init(configuration:transport:direct:)``.
-/// Without one, reaching `direct` is ``ModuleProxyError/Code/directUnsupported``.
+/// Without one, reaching `direct` is `ModuleProxyError.Code.directUnsupported`.
 ///
 /// The three requests are cmd/go's `codeRepo.Stat`, `GoMod` and `Zip`; an implementation is
 /// expected to do the repository work once per version and answer the three from it. Failures
-/// are ``ModuleProxyError/Code/directFailed`` with cmd/go's message (the module is added by
+/// are `ModuleProxyError.Code.directFailed` with cmd/go's message (the module is added by
 /// the caller).
 public protocol DirectModuleSource: Sendable {
     /// The `.info` of a canonical version as cmd/go writes it in direct mode: `Version`, `Time`

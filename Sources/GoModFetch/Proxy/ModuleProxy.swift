@@ -64,7 +64,7 @@ public struct ModuleProxyConfiguration: Sendable {
     /// limited to https/http/file; a `noproxy` entry first when `noProxy` is non-empty and the
     /// list is not just `direct`.
     ///
-    /// - Throws: ``ModuleProxyError/Code/emptyProxyList``, ``ModuleProxyError/Code/invalidProxyURL``.
+    /// - Throws: `ModuleProxyError.Code.emptyProxyList`, `ModuleProxyError.Code.invalidProxyURL`.
     public static func parse(goproxy: String, noProxy: ByteString = "", insecure: ByteString = "")
         throws(ModuleProxyError) -> ModuleProxyConfiguration {
         var entries: [ModuleProxyEntry] = []
@@ -145,10 +145,10 @@ public struct ModuleInfo: Sendable, Hashable {
 /// `.info`, `.mod`, `.zip`, `@latest`, over the proxy list with Go's fallback rules.
 ///
 /// Every answer is size-capped; a `.zip` that is not a zip archive is
-/// ``ModuleProxyError/Code/notAZip``; a `.info` that is not JSON is
-/// ``ModuleProxyError/Code/invalidResponse``. Paths and versions are checked before any URL is
+/// `ModuleProxyError.Code.notAZip`; a `.info` that is not JSON is
+/// `ModuleProxyError.Code.invalidResponse`. Paths and versions are checked before any URL is
 /// built. `direct` (and a `GONOPROXY` path) is answered by the client's ``DirectModuleSource``;
-/// without one, reaching it is ``ModuleProxyError/Code/directUnsupported``.
+/// without one, reaching it is `ModuleProxyError.Code.directUnsupported`.
 public struct ModuleProxyClient: Sendable {
     /// The proxy list and patterns.
     public let configuration: ModuleProxyConfiguration
@@ -268,7 +268,7 @@ public struct ModuleProxyClient: Sendable {
 
     /// The module zip of a canonical version (`$base/$module/@v/$version.zip`), at most
     /// ``maxZipResponse`` bytes (`downloaded zip file too large`). A body that is not a zip
-    /// archive (HTML page, truncated file) is ``ModuleProxyError/Code/notAZip`` and, as for any
+    /// archive (HTML page, truncated file) is `ModuleProxyError.Code.notAZip` and, as for any
     /// error, the next proxy is tried only after a `|`.
     public func zip(_ module: ModuleVersion, limit: Int = maxZipResponse) async throws(ModuleProxyError) -> [UInt8] {
         let path = module.path, version = module.version
@@ -308,11 +308,11 @@ public struct ModuleProxyClient: Sendable {
     /// streamed into the file at `path` so that memory stays bounded whatever its size: the file
     /// is created or truncated for each proxy tried (never through a symbolic link: `O_NOFOLLOW`),
     /// written chunk by chunk as the body arrives, fsynced, and then opened as a zip archive
-    /// (``ModuleProxyError/Code/notAZip`` otherwise). The caller owns `path` (a temporary file
+    /// (`ModuleProxyError.Code.notAZip` otherwise). The caller owns `path` (a temporary file
     /// it removes on failure); nothing else is written.
     ///
     /// - Returns: the zip's size in bytes.
-    /// - Throws: as ``zip(_:limit:)``, plus ``ModuleProxyError/Code/writeFailed`` when the file
+    /// - Throws: as ``zip(_:limit:)``, plus `ModuleProxyError.Code.writeFailed` when the file
     ///   cannot be written (disk full…).
     public func zip(_ module: ModuleVersion, toFile path: String, limit: Int = maxZipResponse) async throws(ModuleProxyError) -> Int {
         let (escapedPath, ev, name) = try escapedCanonical(path: module.path, version: module.version)

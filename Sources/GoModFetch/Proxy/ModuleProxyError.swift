@@ -1,102 +1,24 @@
-import GoModCore
+public import GoModCore
 import GoModPlatform
 
 /// A module-proxy failure: cmd/go's `modfetch` proxy errors as a typed value.
 ///
 /// Equality and hashing use ``code`` only. ``description`` is Go's wording where Go
 /// has one (`module lookup disabled by GOPROXY=off`, `reading <url>: 404 Not Found`, …).
-public struct ModuleProxyError: Error, Sendable, Hashable, CustomStringConvertible {
+public struct ModuleProxyError: CodedError, ErrorCodeDomain, Sendable, Hashable, CustomStringConvertible {
     /// What went wrong.
     ///
-    /// New codes may be added in later releases without breaking source compatibility (the
-    /// swift-asn1 `ASN1Error.ErrorCode` shape): `switch` over a code with a `default`, or compare
-    /// with `==`. Codes are equal when they name the same rule; ``rawValue`` and ``description``
-    /// are the code's name, as the raw value of the former enum case was.
-    public struct Code: RawRepresentable, CaseIterable, Sendable, Hashable, CustomStringConvertible {
-        /// The codes of this release, kept out of the API so that adding one breaks no client.
-        fileprivate enum Backing: String, Sendable, Hashable, CaseIterable {
-            case notFound
-            case httpStatus
-            case transport
-            case oversizeResponse
-            case proxyOff
-            case directUnsupported
-            case emptyProxyList
-            case invalidProxyURL
-            case invalidResponse
-            case proxyVersionMismatch
-            case notAZip
-            case invalidModule
-            case notCanonical
-            case noVersions
-            case writeFailed
-            case directFailed
-        }
+    /// An extensible `ErrorCode`: later releases may add codes, so `switch` over one with a
+    /// `default`, or compare with `==`. `rawValue` and `description` are
+    /// the code's name.
+    public typealias Code = ErrorCode<ModuleProxyError>
 
-        /// The code.
-        fileprivate let backing: Backing
-
-        fileprivate init(_ backing: Backing) { self.backing = backing }
-
-        /// 404 or 410 from every proxy tried, or a `file://` proxy without the file
-        /// (Go: `fs.ErrNotExist`, falls through to the next list entry).
-        public static let notFound = Code(.notFound)
-        /// Any other HTTP status (5xx, 403…): `reading <url>: <status>`.
-        public static let httpStatus = Code(.httpStatus)
-        /// A transport failure: timeout, refused connection, truncated body, redirect loop,
-        /// https→http redirect (see ``underlying``).
-        public static let transport = Code(.transport)
-        /// The body is larger than the limit for its kind (`downloaded zip file too large`).
-        public static let oversizeResponse = Code(.oversizeResponse)
-        /// `GOPROXY=off` reached: `module lookup disabled by GOPROXY=off`.
-        public static let proxyOff = Code(.proxyOff)
-        /// The list reached `direct` (or a GONOPROXY/GOPRIVATE path) and the client has no
-        /// ``DirectModuleSource``.
-        public static let directUnsupported = Code(.directUnsupported)
-        /// `GOPROXY list is not the empty string, but contains no entries`.
-        public static let emptyProxyList = Code(.emptyProxyList)
-        /// `invalid proxy URL scheme (must be https, http, file)` or an unparsable URL.
-        public static let invalidProxyURL = Code(.invalidProxyURL)
-        /// A `.info` or `@latest` answer that is not the JSON it should be:
-        /// `invalid response from proxy "<base>": …`.
-        public static let invalidResponse = Code(.invalidResponse)
-        /// A `.info` answer for another version than the canonical one requested:
-        /// `proxy returned info for version <x> instead of requested version`.
-        public static let proxyVersionMismatch = Code(.proxyVersionMismatch)
-        /// A `.zip` answer that is not a zip archive (an HTML error page, a truncated file).
-        public static let notAZip = Code(.notAZip)
-        /// The module path or version is invalid; nothing was requested
-        /// (`malformed module path …`, `disallowed version string …`).
-        public static let invalidModule = Code(.invalidModule)
-        /// A version query (not a canonical version) where only canonical versions are allowed.
-        public static let notCanonical = Code(.notCanonical)
-        /// No versions in `@v/list` and no `@latest`: `no matching versions for query "latest"`.
-        public static let noVersions = Code(.noVersions)
-        /// Writing a streamed download to its file failed (disk full, file too large, I/O
-        /// error): `write <file>: <errno text>`.
-        public static let writeFailed = Code(.writeFailed)
-
-        /// A direct (version-control) fetch failed: the repository could not be resolved or
-        /// read, the version is not in it, or its content breaks the module rules. The detail
-        /// is cmd/go's message (`invalid version: unknown revision v1.2.3`,
-        /// `unrecognized import path …`).
-        public static let directFailed = Code(.directFailed)
-
-        /// The code's name, such as `notFound`.
-        public var rawValue: String { backing.rawValue }
-
-        /// The code with this name, or `nil` for a name this release does not know.
-        public init?(rawValue: String) {
-            guard let backing = Backing(rawValue: rawValue) else { return nil }
-            self.init(backing)
-        }
-
-        /// The codes this release knows, in declaration order.
-        public static var allCases: [Code] { Backing.allCases.map { Code($0) } }
-
-        /// The code's name (``rawValue``).
-        public var description: String { rawValue }
-    }
+    /// The names of the codes this release knows, in declaration order (``Code``'s `allCases`).
+    public static let codeNames = [
+        "notFound", "httpStatus", "transport", "oversizeResponse", "proxyOff", "directUnsupported",
+        "emptyProxyList", "invalidProxyURL", "invalidResponse", "proxyVersionMismatch", "notAZip",
+        "invalidModule", "notCanonical", "noVersions", "writeFailed", "directFailed",
+    ]
 
     /// What went wrong.
     public var code: Code
@@ -104,7 +26,7 @@ public struct ModuleProxyError: Error, Sendable, Hashable, CustomStringConvertib
     public var module: String?
     /// The message, in Go's words where Go has some.
     public var detail: String
-    /// The HTTP status for ``Code/notFound`` and ``Code/httpStatus`` (0 otherwise).
+    /// The HTTP status for `Code.notFound` and `Code.httpStatus` (0 otherwise).
     public var status: Int
     /// The transport or parsing error behind this one.
     public var underlying: (any Error & Sendable)?
@@ -121,11 +43,6 @@ public struct ModuleProxyError: Error, Sendable, Hashable, CustomStringConvertib
 
     /// Whether cmd/go treats this error as `fs.ErrNotExist` (falls through `,`).
     public var isNotExist: Bool { code == .notFound || code == .proxyOff }
-
-    /// Equality on ``code`` only.
-    public static func == (lhs: ModuleProxyError, rhs: ModuleProxyError) -> Bool { lhs.code == rhs.code }
-    /// Hashes ``code`` only.
-    public func hash(into hasher: inout Hasher) { hasher.combine(code) }
 
     /// `<module>: <detail>` (Go's `module.VersionError` form) or just the detail.
     public var description: String {

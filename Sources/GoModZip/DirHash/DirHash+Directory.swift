@@ -10,8 +10,8 @@ extension DirHash {
     /// verify` uses the prefix `path@version` on an extracted module.
     ///
     /// Stricter than Go (see Docs/stricter-than-go.md): symbolic links are never followed and make
-    /// the hash fail with ``DirHashError/Code/symlinkInTree`` (Go hashes a link's target); devices,
-    /// FIFOs and sockets fail with ``DirHashError/Code/irregularFile``. Names are taken from the
+    /// the hash fail with `DirHashError.Code.symlinkInTree` (Go hashes a link's target); devices,
+    /// FIFOs and sockets fail with `DirHashError.Code.irregularFile`. Names are taken from the
     /// file system as raw bytes. The walk is iterative and reads files in fixed-size chunks.
     public static func hashDir(_ directory: String, prefix: ByteString) throws(DirHashError) -> DirHash {
         let rootFD = open(directory, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)

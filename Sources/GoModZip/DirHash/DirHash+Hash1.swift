@@ -8,7 +8,7 @@ extension DirHash {
     /// the line `hex(SHA-256(contents))`, two spaces, the name and `\n` is summarised, and the
     /// result is `h1:` + base64(SHA-256(summary)) (x/mod `sumdb/dirhash/hash.go`).
     ///
-    /// - Throws: ``DirHashError/Code/newlineInName`` when a name contains `\n`
+    /// - Throws: `DirHashError.Code.newlineInName` when a name contains `\n`
     ///   (Go: `dirhash: filenames with newlines are not supported`).
     public static func hash1(files: [(name: ByteString, contents: [UInt8])]) throws(DirHashError) -> DirHash {
         try hash1(summarising: files.map { (name: $0.name, fileDigest: Array(SHA256.hash(data: $0.contents))) })

@@ -18,7 +18,7 @@ extension DirHash {
     /// not grow with entry sizes.
     ///
     /// With ``ZipArchive/Mode/strict`` (the default), a name occurring twice in the central
-    /// directory is ``DirHashError/Code/duplicateEntry``, as `CheckZip` rejects it. With
+    /// directory is `DirHashError.Code.duplicateEntry`, as `CheckZip` rejects it. With
     /// ``ZipArchive/Mode/goCompatible`` the result is bit-for-bit x/mod `dirhash.HashZip`: the
     /// **last** entry of a duplicated name is hashed once per occurrence (Go opens entries through
     /// a name-to-entry map) — for forensics and differential tests.

@@ -15,12 +15,12 @@ extension ModuleZip {
     /// ``maxZipFile`` (total), ``maxGoMod`` and ``maxLICENSE``.
     ///
     /// Stricter than Go (Docs/stricter-than-go.md): a path deeper than ``maxPathDepth`` or longer
-    /// than ``maxPathLength`` is invalid (``ModuleZipError/Code/pathTooDeep``,
-    /// ``ModuleZipError/Code/pathTooLong``), checked just before case-fold collisions. The
+    /// than ``maxPathLength`` is invalid (`ModuleZipError.Code.pathTooDeep`,
+    /// `ModuleZipError.Code.pathTooLong`), checked just before case-fold collisions. The
     /// collision and nested-module checks cost time and memory linear in the name bytes (Go's
     /// time grows with the square of a path's depth).
     ///
-    /// - Throws: ``ModuleZipError/Code/tooManyFiles`` when there are more than ``maxFiles``
+    /// - Throws: `ModuleZipError.Code.tooManyFiles` when there are more than ``maxFiles``
     ///   files or more than ``maxNameBytes`` bytes of names (GoModKit's caps).
     public static func checkFiles(_ files: [File]) throws(ModuleZipError) -> CheckedFiles {
         try checkFilesDetailed(files).checked
@@ -165,8 +165,8 @@ extension ModuleZip {
     /// directory.
     ///
     /// Throws when the check cannot run: the version is not canonical or `module.Check` fails
-    /// (``ModuleZipError/Code/invalidModuleVersion``), the file cannot be opened, or the zip
-    /// reader rejects it (``ModuleZipError/Code/zip``; with `mode: .strict`, GoModKit's strict
+    /// (`ModuleZipError.Code.invalidModuleVersion`), the file cannot be opened, or the zip
+    /// reader rejects it (`ModuleZipError.Code.zip`; with `mode: .strict`, GoModKit's strict
     /// reader, see Docs/stricter-than-go.md). A file larger than ``maxZipFile`` is reported as the
     /// report's ``CheckedFiles/sizeError`` before anything is read, as in Go.
     public static func checkZip(_ module: ModuleVersion, path: String,
@@ -199,10 +199,10 @@ extension ModuleZip {
     /// uncompressed sizes. Reports invalid entries under their full names, as Go does.
     ///
     /// Stricter than Go: a directory entry declaring content is invalid
-    /// (``ModuleZipError/Code/directoryEntryWithData``) and its size counts toward the total;
+    /// (`ModuleZipError.Code.directoryEntryWithData`) and its size counts toward the total;
     /// a name whose part after the prefix is deeper than ``maxPathDepth`` or longer than
-    /// ``maxPathLength`` is invalid (``ModuleZipError/Code/pathTooDeep``,
-    /// ``ModuleZipError/Code/pathTooLong``). Time and memory are linear in the name bytes.
+    /// ``maxPathLength`` is invalid (`ModuleZipError.Code.pathTooDeep`,
+    /// `ModuleZipError.Code.pathTooLong`). Time and memory are linear in the name bytes.
     /// Warnings: directory and prefix-only entries, entries whose mode says symbolic link,
     /// vendored content, names that collide under Unicode normalisation or end in a space or dot.
     public static func checkZip(_ module: ModuleVersion, archive: ZipArchive) throws(ModuleZipError) -> CheckedFiles {

@@ -124,8 +124,8 @@ extension ModuleZip {
     /// ``listFiles(inDirectory:)`` classified by ``checkFiles(_:)``, with the listing's own
     /// omissions appended, every path joined with `directory` (Go's `filepath.Join`).
     ///
-    /// - Throws: ``ModuleZipError/Code/io`` when the tree cannot be listed,
-    ///   ``ModuleZipError/Code/tooManyFiles`` past GoModKit's caps.
+    /// - Throws: `ModuleZipError.Code.io` when the tree cannot be listed,
+    ///   `ModuleZipError.Code.tooManyFiles` past GoModKit's caps.
     public static func checkDirectory(_ directory: String) throws(ModuleZipError) -> CheckedFiles {
         let (files, omitted) = try listFiles(inDirectory: directory)
         var cf = try checkFiles(files)

@@ -7,7 +7,7 @@ extension ModuleZip {
         /// How names that differ only in Unicode normalisation are treated.
         public enum Volume: Sendable, Hashable {
             /// Probe the target's file system: if it treats NFC and NFD spellings as one name,
-            /// such pairs are an error (``ModuleZipError/Code/normalizationCollision``);
+            /// such pairs are an error (`ModuleZipError.Code.normalizationCollision`);
             /// otherwise they are extracted as distinct files (a warning in the report).
             case probe
             /// Treat the target as normalising (APFS, HFS+): such pairs are always an error.
@@ -53,8 +53,8 @@ extension ModuleZip {
     /// attributes are ignored. Directory entries and the prefix-only entry produce nothing.
     ///
     /// - Returns: the check report (with its warnings).
-    /// - Throws: Go's errors prefixed `unzip <zip>: `, plus ``ModuleZipError/Code/targetNotDirectory``,
-    ///   ``ModuleZipError/Code/normalizationCollision``, ``ModuleZipError/Code/fileExists``.
+    /// - Throws: Go's errors prefixed `unzip <zip>: `, plus `ModuleZipError.Code.targetNotDirectory`,
+    ///   `ModuleZipError.Code.normalizationCollision`, `ModuleZipError.Code.fileExists`.
     @discardableResult
     public static func unzip(_ zipPath: String, module: ModuleVersion, to directory: String,
                              options: UnzipOptions = UnzipOptions()) throws(ModuleZipError) -> CheckedFiles {

@@ -43,13 +43,13 @@ public enum ModuleZip {
     public static let maxNameBytes = 64 << 20
     /// GoModKit's cap on the number of elements of one file path below the module root: 256
     /// (Go has none; Docs/stricter-than-go.md). A deeper path is invalid
-    /// (``ModuleZipError/Code/pathTooDeep``), so extraction and cleanup never hold more than
+    /// (`ModuleZipError.Code.pathTooDeep`), so extraction and cleanup never hold more than
     /// 256 directory descriptors or make more than 256 directories for one file.
     public static let maxPathDepth = 256
     /// GoModKit's cap on the length of one file path below the module root: 4,096 bytes, Linux's
     /// `PATH_MAX` (Go has none, but cannot extract such a file into a module cache on Linux:
     /// the joined path fails with `ENAMETOOLONG`; Docs/stricter-than-go.md). A longer path is
-    /// invalid (``ModuleZipError/Code/pathTooLong``).
+    /// invalid (`ModuleZipError.Code.pathTooLong`).
     public static let maxPathLength = 4096
 
     /// GoModKit's path limits for a file path below the module root (``maxPathDepth``, then
@@ -184,7 +184,7 @@ extension ModuleZip {
         public var code: ModuleZipError.Code
         /// Go's error text, as bytes (a `module.CheckFilePath` message may quote raw bytes).
         public var message: ByteString
-        /// `module.CheckFilePath`'s error, for ``ModuleZipError/Code/invalidPath``.
+        /// `module.CheckFilePath`'s error, for `ModuleZipError.Code.invalidPath`.
         public var pathError: ModulePathError?
 
         /// Creates a file error.
@@ -226,7 +226,7 @@ extension ModuleZip {
         public init() {}
 
         /// x/mod `CheckedFiles.Err`: the size error if there is one, otherwise
-        /// ``ModuleZipError/Code/invalidFiles`` listing the invalid files, otherwise `nil`.
+        /// `ModuleZipError.Code.invalidFiles` listing the invalid files, otherwise `nil`.
         public var error: ModuleZipError? {
             if let sizeError { return sizeError }
             guard !invalid.isEmpty else { return nil }

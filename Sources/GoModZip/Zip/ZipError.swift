@@ -11,7 +11,7 @@ public import GoModCore
 /// (`zip: not a valid zip file`, `zip: checksum error`,
 /// `zip: unsupported compression algorithm`) and quotes entry names as Go's `%q` does,
 /// so hostile names never reach a terminal unescaped.
-public struct ZipError: Error, Sendable, Hashable, CustomStringConvertible {
+public struct ZipError: CodedError, Sendable, Hashable, CustomStringConvertible {
     /// Which header field of a local file header disagrees with its central-directory header.
     ///
     /// New fields may be added in later releases without breaking source compatibility (the
@@ -245,12 +245,6 @@ public struct ZipError: Error, Sendable, Hashable, CustomStringConvertible {
     public var description: String {
         zipMessage("zip: \(code)", entry: entry, offset: offset, detail: detail)
     }
-
-    /// Errors are equal when their codes are equal.
-    public static func == (lhs: ZipError, rhs: ZipError) -> Bool { lhs.code == rhs.code }
-
-    /// Hashes the code only, consistent with `==`.
-    public func hash(into hasher: inout Hasher) { hasher.combine(code) }
 }
 
 /// Something odd about an archive that the current ``ZipArchive/Mode`` tolerates.

@@ -64,7 +64,7 @@ public struct NoteVerifiers: Sendable {
         }
     }
 
-    /// The verifier for (name, hash): `nil` when unknown; ``NoteError/Code/ambiguousKey`` when
+    /// The verifier for (name, hash): `nil` when unknown; `NoteError.Code.ambiguousKey` when
     /// listed twice (x/mod `verifierMap.Verifier`).
     public func verifier(name: ByteString, keyHash: UInt32) throws(NoteError) -> NoteVerifier? {
         guard let list = byKey[NameHash(name: name, hash: keyHash)] else { return nil }

@@ -1,4 +1,4 @@
-import GoModCore
+public import GoModCore
 public import GoModPlatform
 
 /// An HTTP response: status code and body.
@@ -107,62 +107,19 @@ public struct HTTPStreamedResponse: Sendable, Hashable {
 public typealias HTTPBodySink = @Sendable (UnsafeRawBufferPointer) throws -> Void
 
 /// A transport failure (not an HTTP status).
-public struct HTTPTransportError: Error, Sendable, Hashable, CustomStringConvertible {
+public struct HTTPTransportError: CodedError, ErrorCodeDomain, Sendable, Hashable, CustomStringConvertible {
     /// What went wrong.
     ///
-    /// New codes may be added in later releases without breaking source compatibility (the
-    /// swift-asn1 `ASN1Error.ErrorCode` shape): `switch` over a code with a `default`, or compare
-    /// with `==`. Codes are equal when they name the same rule; ``rawValue`` and ``description``
-    /// are the code's name, as the raw value of the former enum case was.
-    public struct Code: RawRepresentable, Sendable, Hashable, CustomStringConvertible {
-        /// The codes of this release, kept out of the API so that adding one breaks no client.
-        fileprivate enum Backing: String, Sendable, Hashable, CaseIterable {
-            case oversizeResponse
-            case timeout
-            case truncatedResponse
-            case insecureRedirect
-            case tooManyRedirects
-            case redirectToOtherHost
-            case malformedResponse
-            case failed
-        }
+    /// An extensible `ErrorCode`: later releases may add codes, so `switch` over one with a
+    /// `default`, or compare with `==`. `rawValue` and `description` are
+    /// the code's name.
+    public typealias Code = ErrorCode<HTTPTransportError>
 
-        /// The code.
-        fileprivate let backing: Backing
-
-        fileprivate init(_ backing: Backing) { self.backing = backing }
-
-        /// The body is longer than the limit.
-        public static let oversizeResponse = Code(.oversizeResponse)
-        /// No answer, or the body stalled, within the timeout.
-        public static let timeout = Code(.timeout)
-        /// The connection ended before the declared body length.
-        public static let truncatedResponse = Code(.truncatedResponse)
-        /// A redirect from https to http (Go: `redirected from secure URL … to insecure URL …`).
-        public static let insecureRedirect = Code(.insecureRedirect)
-        /// A 10th redirect (Go: `stopped after 10 redirects`: `net/http` follows at most 9).
-        public static let tooManyRedirects = Code(.tooManyRedirects)
-        /// A redirect to another host under ``HTTPRedirectPolicy/sameHost`` (stricter than Go,
-        /// which follows it).
-        public static let redirectToOtherHost = Code(.redirectToOtherHost)
-        /// The server broke the HTTP/1.1 framing (bad status line, header too long, bad chunk
-        /// size, conflicting lengths…).
-        public static let malformedResponse = Code(.malformedResponse)
-        /// Any other failure (DNS, refused connection, TLS…).
-        public static let failed = Code(.failed)
-
-        /// The code's name, such as `oversizeResponse`.
-        public var rawValue: String { backing.rawValue }
-
-        /// The code with this name, or `nil` for a name this release does not know.
-        public init?(rawValue: String) {
-            guard let backing = Backing(rawValue: rawValue) else { return nil }
-            self.init(backing)
-        }
-
-        /// The code's name (``rawValue``).
-        public var description: String { rawValue }
-    }
+    /// The names of the codes this release knows, in declaration order (``Code``'s `allCases`).
+    public static let codeNames = [
+        "oversizeResponse", "timeout", "truncatedResponse", "insecureRedirect", "tooManyRedirects",
+        "redirectToOtherHost", "malformedResponse", "failed",
+    ]
 
     /// What went wrong.
     public var code: Code
@@ -178,14 +135,9 @@ public struct HTTPTransportError: Error, Sendable, Hashable, CustomStringConvert
         self.detail = detail
     }
 
-    /// Equality on ``code`` only.
-    public static func == (lhs: HTTPTransportError, rhs: HTTPTransportError) -> Bool { lhs.code == rhs.code }
-    /// Hashes ``code`` only.
-    public func hash(into hasher: inout Hasher) { hasher.combine(code) }
-
-    /// `<url>: <problem>`.
+    /// `<url>: <problem>` (a test checks every code's).
     public var description: String {
-        switch code.backing {
+        switch code {
         case .oversizeResponse: "\(url): response body larger than \(detail) bytes"
         case .timeout: detail.isEmpty ? "\(url): timeout" : "\(url): timeout (\(detail))"
         case .truncatedResponse: "\(url): unexpected EOF"
@@ -193,7 +145,7 @@ public struct HTTPTransportError: Error, Sendable, Hashable, CustomStringConvert
         case .tooManyRedirects: "\(url): stopped after 10 redirects"
         case .redirectToOtherHost: "\(url): redirected to another host: \(detail)"
         case .malformedResponse: "\(url): malformed HTTP response: \(detail)"
-        case .failed: "\(url): \(detail)"
+        default: "\(url): \(detail)" // .failed
         }
     }
 }
@@ -203,7 +155,7 @@ public struct HTTPTransportError: Error, Sendable, Hashable, CustomStringConvert
 /// Inject a stub in tests; GoModNet's `DefaultHTTPTransport` is the default.
 public protocol HTTPTransport: Sendable {
     /// GETs `url`, reading at most `limit` body bytes; a longer body is
-    /// ``HTTPTransportError/Code/oversizeResponse`` and is never read past the limit.
+    /// `HTTPTransportError.Code.oversizeResponse` and is never read past the limit.
     func get(_ url: URL, limit: Int) async throws -> HTTPResponse
 
     /// GETs `url` as ``get(_:limit:)`` does, following redirects only as `redirects` allows.
@@ -215,9 +167,9 @@ public protocol HTTPTransport: Sendable {
     /// GETs `url` as ``get(_:limit:redirects:)`` does (same byte cap, redirect rules and
     /// deadline), but hands a 200 body to `sink` chunk by chunk instead of returning it, so that
     /// a large body (a module zip) never sits in memory. A body longer than `limit` is
-    /// ``HTTPTransportError/Code/oversizeResponse`` as soon as the limit is passed (the sink has
+    /// `HTTPTransportError.Code.oversizeResponse` as soon as the limit is passed (the sink has
     /// then received at most `limit` bytes); a body that stops arriving for the transport's idle
-    /// timeout is ``HTTPTransportError/Code/timeout``. Any other status is returned with the
+    /// timeout is `HTTPTransportError.Code.timeout`. Any other status is returned with the
     /// start of its body (``HTTPStreamedResponse/body``) and nothing goes to the sink.
     ///
     /// The default implementation calls ``get(_:limit:redirects:)`` and passes the whole body to
@@ -234,7 +186,7 @@ public protocol HTTPTransport: Sendable {
     ///
     /// The default implementation serves a `GET` without header fields or body by
     /// ``get(_:limit:redirects:)`` and refuses anything else with
-    /// ``HTTPTransportError/Code/failed`` (`does not send …`): existing stubs keep working, and a
+    /// `HTTPTransportError.Code.failed` (`does not send …`): existing stubs keep working, and a
     /// caller that needs more learns it at once. Transports that send requests implement it.
     func send(_ request: HTTPRequest, limit: Int, redirects: HTTPRedirectPolicy) async throws -> HTTPResponse
 }
