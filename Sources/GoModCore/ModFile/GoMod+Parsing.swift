@@ -18,35 +18,15 @@ extension GoMod {
         file.syntax = try GoModSyntax.parse(data, fileName: fileName)
         let strict = strictness == .strict
         var errors: [ModFileError] = []
-        for stmt in file.syntax.stmts {
-            switch stmt {
-            case .comments:
-                continue
-            case .line(let id):
-                let verb = Array(file.syntax.lineNodes[id].tokens[0])
-                file.add(&errors, block: nil, line: id, verb: verb, argumentOffset: 1, strict: strict)
-            case .block(let bid):
-                let b = file.syntax.blockNodes[bid]
-                let verb = Array(b.tokens[0])
-                let known = ["module", "godebug", "require", "exclude", "replace", "retract", "tool", "ignore"]
-                if b.tokens.count > 1 || !known.contains(where: { verb.elementsEqual($0.utf8) }) {
-                    if strict {
-                        var message = Array("unknown block type: ".utf8)
-                        for k in 0..<b.tokens.count {
-                            if k > 0 { message.append(0x20) }
-                            message += b.tokens[k]
-                        }
-                        errors.append(ModFileError(.unknownBlockType, fileName: fileName, at: b.start,
-                                                   message: ByteString(message)))
-                    } else {
-                        file.skippedStatements.append(SkippedStatement(tokens: b.tokens.byteStrings, position: b.start,
-                                                                       reason: .unknownBlock))
-                    }
-                    continue
-                }
-                for id in b.lines {
-                    file.add(&errors, block: bid, line: id, verb: verb, argumentOffset: 0, strict: strict)
-                }
+        let known = ["module", "godebug", "require", "exclude", "replace", "retract", "tool", "ignore"]
+        let syntax = file.syntax
+        syntax.forEachDirective(isBlockVerb: { verb in known.contains(where: { verb.elementsEqual($0.utf8) }) }) { line, block, verb, offset in
+            file.add(&errors, block: block, line: line, verb: verb, argumentOffset: offset, strict: strict)
+        } unknownBlock: { b in
+            if strict {
+                errors.append(syntax.unknownBlockError(b))
+            } else {
+                file.skippedStatements.append(SkippedStatement(tokens: b.tokens.byteStrings, position: b.start, reason: .unknownBlock))
             }
         }
         if let first = errors.first { throw first.adding(Array(errors.dropFirst())) }

@@ -66,27 +66,11 @@ public struct GoWork: Sendable, Equatable {
         var file = GoWork(fileName: fileName)
         file.syntax = try GoModSyntax.parse(data, fileName: fileName)
         var errors: [ModFileError] = []
-        for stmt in file.syntax.stmts {
-            switch stmt {
-            case .comments:
-                continue
-            case .line(let id):
-                file.add(&errors, line: id, verb: Array(file.syntax.lineNodes[id].tokens[0]), argumentOffset: 1)
-            case .block(let bid):
-                let b = file.syntax.blockNodes[bid]
-                let verb = Array(b.tokens[0])
-                let directive = ModFileRules.Directive(verb[...])
-                if b.tokens.count > 1 || ![.godebug, .use, .replace].contains(directive) {
-                    var message = Array("unknown block type: ".utf8)
-                    for k in 0..<b.tokens.count {
-                        if k > 0 { message.append(0x20) }
-                        message += b.tokens[k]
-                    }
-                    errors.append(ModFileError(.unknownBlockType, fileName: fileName, at: b.start, message: ByteString(message)))
-                    continue
-                }
-                for id in b.lines { file.add(&errors, line: id, verb: verb, argumentOffset: 0) }
-            }
+        let syntax = file.syntax
+        syntax.forEachDirective(isBlockVerb: { [.godebug, .use, .replace].contains(ModFileRules.Directive($0[...])) }) { line, _, verb, offset in
+            file.add(&errors, line: line, verb: verb, argumentOffset: offset)
+        } unknownBlock: { b in
+            errors.append(syntax.unknownBlockError(b))
         }
         if let first = errors.first { throw first.adding(Array(errors.dropFirst())) }
         return file

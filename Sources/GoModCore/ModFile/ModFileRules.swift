@@ -446,3 +446,40 @@ extension GoModSyntax {
         lineNodes[line].tokens = args.tokens
     }
 }
+
+extension GoModSyntax {
+    /// The statement walk x/mod's `parseToFile` and `ParseWork` share: each lone line with its
+    /// verb (arguments from token 1), each line of a block whose only token is a verb
+    /// `isBlockVerb` accepts (the block's id, arguments from token 0), and every other block to
+    /// `unknownBlock`. Comment blocks are skipped.
+    func forEachDirective(isBlockVerb: ([UInt8]) -> Bool,
+                          _ visit: (_ line: Int, _ block: Int?, _ verb: [UInt8], _ argumentOffset: Int) -> Void,
+                          unknownBlock: (BlockNode) -> Void) {
+        for stmt in stmts {
+            switch stmt {
+            case .comments:
+                continue
+            case .line(let id):
+                visit(id, nil, Array(lineNodes[id].tokens[0]), 1)
+            case .block(let bid):
+                let b = blockNodes[bid]
+                let verb = Array(b.tokens[0])
+                guard b.tokens.count == 1, isBlockVerb(verb) else {
+                    unknownBlock(b)
+                    continue
+                }
+                for id in b.lines { visit(id, bid, verb, 0) }
+            }
+        }
+    }
+
+    /// x/mod's error for a block of an unknown type: `unknown block type: <its tokens>`.
+    func unknownBlockError(_ b: BlockNode) -> ModFileError {
+        var message = Array("unknown block type: ".utf8)
+        for k in 0..<b.tokens.count {
+            if k > 0 { message.append(0x20) }
+            message += b.tokens[k]
+        }
+        return ModFileError(.unknownBlockType, fileName: fileName, at: b.start, message: ByteString(message))
+    }
+}
