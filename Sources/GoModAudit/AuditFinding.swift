@@ -4,135 +4,35 @@ public import GoModCore
 /// A finding names the rule it broke, how serious it is, the module version concerned and,
 /// where there is one, the file and line to look at (go.mod, go.sum, vendor/modules.txt or a
 /// file in a module), so that text, JSON and SARIF reports can all point at it.
-public struct AuditFinding: Sendable, Hashable {
-    /// The rule a finding breaks. The raw value is the stable rule id used in JSON and SARIF.
-    public enum Rule: String, Sendable, Hashable, CaseIterable, Codable {
-        /// go.mod or go.work does not parse.
-        case goModInvalid = "GMK001-gomod-invalid"
-        /// A go.sum line is malformed, duplicated or conflicting.
-        case goSumInvalid = "GMK002-gosum-invalid"
-        /// A module path imitates a well-known module.
-        case typosquat = "GMK003-typosquat"
-        /// The checksum database records another hash for a go.sum line.
-        case checksumMismatch = "GMK004-sumdb-mismatch"
-        /// The checksum database has no record of a go.sum line's module version.
-        case checksumMissing = "GMK005-sumdb-missing"
-        /// A go.sum line could not be checked against the checksum database.
-        case checksumUnverified = "GMK006-sumdb-unverified"
-        /// A module in the module cache does not match its go.sum line or its `.ziphash`.
-        case moduleCacheMismatch = "GMK007-modcache-mismatch"
-        /// A vendored file or vendor/modules.txt does not match the module or go.mod.
-        case vendorMismatch = "GMK008-vendor-mismatch"
-        /// The mirror's zip differs from what the git tag holds today, in a suspicious way.
-        case tagDivergence = "GMK009-tag-divergence"
-        /// The git tag moved since the mirror cached the module, in ways that look harmless.
-        case tagMoved = "GMK010-tag-moved"
-        /// A check could not run at all (missing cache, unreachable database...).
-        case checkFailed = "GMK011-check-failed"
-        /// The checksum database's answer failed verification (a fork, a bad signature, a record
-        /// or tile that does not authenticate).
-        case checksumDatabaseMisbehaved = "GMK019-sumdb-misbehaved"
-        /// A module version (or the Go standard library) is affected by a published vulnerability.
-        case knownVulnerability = "GMK012-known-vulnerability"
-        /// A module is listed as malicious by an advisory database (an OSV `MAL-` record).
-        case maliciousModule = "GMK013-malicious-module"
-        /// A dependency's version changed against a base go.sum and its packages gained
-        /// capabilities (Capslock's names, import level).
-        case capabilityGained = "GMK014-capability-gained"
-        /// Policy: a module matches a `deny` glob (and no `allow` glob).
-        case policyDeniedModule = "GMK015-policy-denied-module"
-        /// Policy: `requireChecksumDatabase`, and a go.sum line was not checked against it.
-        case policyChecksumDatabase = "GMK016-policy-checksum-database"
-        /// Policy: a dependency update gains a capability listed in `forbidCapabilities`.
-        case policyForbiddenCapability = "GMK017-policy-forbidden-capability"
-        /// Policy: a module version was first seen by the module index less than
-        /// `minReleaseAge` days ago.
-        case policyReleaseAge = "GMK018-policy-release-age"
-        /// Policy: `requireOrigin`, and a module's origin verdict (the proxy's recorded Origin
-        /// against the repository's refs now) is not consistent, or could not be reached.
-        case policyOrigin = "GMK020-policy-require-origin"
+public struct AuditFinding: ErrorCodeDomain, Sendable, Hashable {
+    /// The rule a finding breaks (``ErrorCode``'s extensible shape: a `switch` over rules needs a
+    /// `default`, so a later release can add rules). The raw value is the stable rule id used in
+    /// JSON and SARIF, such as `GMK003-typosquat`.
+    public typealias Rule = ErrorCode<AuditFinding>
 
-        /// A short title, for report headings and SARIF `shortDescription`.
-        public var title: String {
-            switch self {
-            case .goModInvalid: "go.mod does not parse"
-            case .goSumInvalid: "malformed or conflicting go.sum line"
-            case .typosquat: "module path imitates a well-known module"
-            case .checksumMismatch: "go.sum hash differs from the checksum database"
-            case .checksumMissing: "module version unknown to the checksum database"
-            case .checksumUnverified: "go.sum line could not be verified"
-            case .moduleCacheMismatch: "module cache does not match go.sum"
-            case .vendorMismatch: "vendor tree does not match the module"
-            case .tagDivergence: "mirror zip diverges from the git tag"
-            case .tagMoved: "git tag moved after the mirror cached the module"
-            case .checkFailed: "a check could not run"
-            case .checksumDatabaseMisbehaved: "the checksum database's answer failed verification"
-            case .knownVulnerability: "module version has a known vulnerability"
-            case .maliciousModule: "module is known to be malicious"
-            case .capabilityGained: "dependency update gains capabilities"
-            case .policyDeniedModule: "module denied by policy"
-            case .policyChecksumDatabase: "go.sum line not checked against the checksum database, which policy requires"
-            case .policyForbiddenCapability: "dependency update gains a capability policy forbids"
-            case .policyReleaseAge: "module version younger than the policy's minimum release age"
-            case .policyOrigin: "module origin not consistent with its repository, which policy requires"
-            }
-        }
-
-        /// What the rule means and what to do, for SARIF `help`.
-        public var help: String {
-            switch self {
-            case .goModInvalid:
-                "The go command refuses this go.mod or go.work; fix the reported line."
-            case .goSumInvalid:
-                "A go.sum line is malformed, or one module version has two different hashes. Remove the bad lines and run `go mod tidy`."
-            case .typosquat:
-                "The module path looks like a well-known module under another owner or with a small spelling change. Check that you meant to depend on it; typosquatted modules have carried backdoors (github.com/boltdb-go/bolt)."
-            case .checksumMismatch:
-                "The checksum database (sum.golang.org) records a different hash for this module version than go.sum does: the go.sum line or the module you downloaded is not what everybody else gets."
-            case .checksumMissing:
-                "The checksum database has no record of this module version, so nobody else can confirm its hash."
-            case .checksumUnverified:
-                "The go.sum line could not be checked against the checksum database (network, proof or cache failure). It is neither confirmed nor refuted."
-            case .moduleCacheMismatch:
-                "A file in the module cache has been changed since it was downloaded, or its zip or .ziphash does not match go.sum. Delete the module from the cache and download it again."
-            case .vendorMismatch:
-                "A file under vendor/ differs from the module go.sum names, or vendor/modules.txt disagrees with go.mod. Run `go mod vendor` and review the diff."
-            case .tagDivergence:
-                "The module zip the mirror serves differs from the code at the git tag today, and the difference touches code that runs (new imports, init functions, binaries). This is how the boltdb-go/bolt backdoor hid for three years."
-            case .tagMoved:
-                "The git tag now points to another commit than the one the mirror cached, but the differences look harmless. Review them anyway."
-            case .checkFailed:
-                "A check could not run, so the audit is incomplete."
-            case .checksumDatabaseMisbehaved:
-                "The checksum database (or a proxy in front of it) sent an answer that does not verify: a tree inconsistent with one seen before (a fork), a bad signature, or a record or tile that does not authenticate. Keep the evidence and report it; do not trust modules verified only by this server."
-            case .knownVulnerability:
-                "An advisory in the Go vulnerability database (or another OSV source) affects this module version. Upgrade to the fixed version it names, or check with govulncheck whether your code reaches the affected symbols."
-            case .policyDeniedModule:
-                "The project's policy (gomodkit-audit.json `deny`, with `allow` exceptions) forbids this module path. Remove the dependency or change the policy."
-            case .policyChecksumDatabase:
-                "The project's policy (`requireChecksumDatabase`) requires every go.sum line to be confirmed by the checksum database; this one was not (GOSUMDB=off, GONOSUMDB/GOPRIVATE, or no database configured)."
-            case .policyReleaseAge:
-                "The module index (index.golang.org) first saw this version less than `minReleaseAge` days ago. New versions are where hijacked accounts and malicious releases show up; wait until the age is reached. The time is the mirror's first-seen time, not the commit time in .info, which the author controls."
-            case .policyOrigin:
-                "The project's policy (`requireOrigin`) requires every module's origin to be consistent: the commit the module proxy recorded for the version (its .info Origin) is what the repository's tag points to now. This one's tag moved or was deleted, the proxy recorded no origin, the repository could not be reached, or the check did not run. Find out why before trusting the module (Docs/origin.md)."
-            case .policyForbiddenCapability:
-                "The project's policy (`forbidCapabilities`) forbids dependency updates that gain this capability. Review the new code; if it is legitimate, change the policy in the same pull request so the exception is visible."
-            case .capabilityGained:
-                "A dependency's new version can do things its old version could not (network, exec, files, unsafe, cgo, …), judged from its packages' imports with Capslock's capability names. Review the new code before merging the update; a backdoor usually arrives as a new import in an init function."
-            case .maliciousModule:
-                "An advisory database lists this module as malicious (for example ossf/malicious-packages' MAL- records). Remove the dependency, and treat machines that built or ran it as compromised."
-            }
-        }
-
-        /// The default severity of findings under this rule.
-        public var defaultSeverity: Severity {
-            switch self {
-            case .tagMoved: .warning
-            case .checksumUnverified, .checkFailed: .warning
-            default: .error
-            }
-        }
-    }
+    /// The rule ids this release knows, in the order reports list them.
+    public static let codeNames = [
+        "GMK001-gomod-invalid",
+        "GMK002-gosum-invalid",
+        "GMK003-typosquat",
+        "GMK004-sumdb-mismatch",
+        "GMK005-sumdb-missing",
+        "GMK006-sumdb-unverified",
+        "GMK007-modcache-mismatch",
+        "GMK008-vendor-mismatch",
+        "GMK009-tag-divergence",
+        "GMK010-tag-moved",
+        "GMK011-check-failed",
+        "GMK019-sumdb-misbehaved",
+        "GMK012-known-vulnerability",
+        "GMK013-malicious-module",
+        "GMK014-capability-gained",
+        "GMK015-policy-denied-module",
+        "GMK016-policy-checksum-database",
+        "GMK017-policy-forbidden-capability",
+        "GMK018-policy-release-age",
+        "GMK020-policy-require-origin",
+    ]
 
     /// How serious a finding is (SARIF levels).
     public enum Severity: String, Sendable, Hashable, CaseIterable, Codable, Comparable {

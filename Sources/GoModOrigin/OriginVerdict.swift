@@ -144,21 +144,3 @@ extension ErrorCode where Domain == OriginVerdict {
             || self == .refsChanged || self == .originMoved || self == .refMoved || self == .refDeleted
     }
 }
-
-extension ErrorCode: Codable where Domain == OriginVerdict {
-    /// Decodes the verdict's name.
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        let raw = try container.decode(String.self)
-        guard let kind = ErrorCode(rawValue: raw) else {
-            throw DecodingError.dataCorruptedError(in: container, debugDescription: "unknown verdict \(raw)")
-        }
-        self = kind
-    }
-
-    /// Encodes the verdict's name.
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(rawValue)
-    }
-}

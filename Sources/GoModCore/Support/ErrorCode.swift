@@ -75,3 +75,22 @@ extension CodedError where Self: Hashable {
     /// Hashes the code only, consistent with `==`.
     public func hash(into hasher: inout Hasher) { hasher.combine(code) }
 }
+
+extension ErrorCode: Codable {
+    /// Decodes a code's name (a JSON string); a name this release does not know is a
+    /// `DecodingError`.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        let raw = try container.decode(String.self)
+        guard let code = ErrorCode(rawValue: raw) else {
+            throw DecodingError.dataCorruptedError(in: container, debugDescription: "unknown \(Domain.self) code \(raw)")
+        }
+        self = code
+    }
+
+    /// Encodes the code's name as a JSON string.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(rawValue)
+    }
+}
