@@ -19,13 +19,13 @@ extension GoMod {
         let strict = strictness == .strict
         var errors: [ModFileError] = []
         let known = ["module", "godebug", "require", "exclude", "replace", "retract", "tool", "ignore"]
-        let syntax = file.syntax
-        syntax.forEachDirective(isBlockVerb: { verb in known.contains(where: { verb.elementsEqual($0.utf8) }) }) { line, block, verb, offset in
-            file.add(&errors, block: block, line: line, verb: verb, argumentOffset: offset, strict: strict)
-        } unknownBlock: { b in
-            if strict {
-                errors.append(syntax.unknownBlockError(b))
-            } else {
+        for statement in file.syntax.directives(isBlockVerb: { verb in known.contains(where: { verb.elementsEqual($0.utf8) }) }) {
+            switch statement {
+            case .line(let line, let block, let verb, let offset):
+                file.add(&errors, block: block, line: line, verb: verb, argumentOffset: offset, strict: strict)
+            case .unknownBlock(let b) where strict:
+                errors.append(file.syntax.unknownBlockError(b))
+            case .unknownBlock(let b):
                 file.skippedStatements.append(SkippedStatement(tokens: b.tokens.byteStrings, position: b.start, reason: .unknownBlock))
             }
         }

@@ -66,11 +66,13 @@ public struct GoWork: Sendable, Equatable {
         var file = GoWork(fileName: fileName)
         file.syntax = try GoModSyntax.parse(data, fileName: fileName)
         var errors: [ModFileError] = []
-        let syntax = file.syntax
-        syntax.forEachDirective(isBlockVerb: { [.godebug, .use, .replace].contains(ModFileRules.Directive($0[...])) }) { line, _, verb, offset in
-            file.add(&errors, line: line, verb: verb, argumentOffset: offset)
-        } unknownBlock: { b in
-            errors.append(syntax.unknownBlockError(b))
+        for statement in file.syntax.directives(isBlockVerb: { [.godebug, .use, .replace].contains(ModFileRules.Directive($0[...])) }) {
+            switch statement {
+            case .line(let line, _, let verb, let offset):
+                file.add(&errors, line: line, verb: verb, argumentOffset: offset)
+            case .unknownBlock(let b):
+                errors.append(file.syntax.unknownBlockError(b))
+            }
         }
         if let first = errors.first { throw first.adding(Array(errors.dropFirst())) }
         return file

@@ -448,29 +448,40 @@ extension GoModSyntax {
 }
 
 extension GoModSyntax {
-    /// The statement walk x/mod's `parseToFile` and `ParseWork` share: each lone line with its
-    /// verb (arguments from token 1), each line of a block whose only token is a verb
-    /// `isBlockVerb` accepts (the block's id, arguments from token 0), and every other block to
-    /// `unknownBlock`. Comment blocks are skipped.
-    func forEachDirective(isBlockVerb: ([UInt8]) -> Bool,
-                          _ visit: (_ line: Int, _ block: Int?, _ verb: [UInt8], _ argumentOffset: Int) -> Void,
-                          unknownBlock: (BlockNode) -> Void) {
+    /// A statement of the walk x/mod's `parseToFile` and `ParseWork` share
+    /// (``directives(isBlockVerb:)``).
+    enum DirectiveStatement {
+        /// A directive line: a lone line (`block` nil, arguments from token 1) or a line of a
+        /// block whose verb is known (arguments from token 0).
+        case line(id: Int, block: Int?, verb: [UInt8], argumentOffset: Int)
+        /// A block with several tokens before `(`, or with a verb `isBlockVerb` refused.
+        case unknownBlock(BlockNode)
+    }
+
+    /// The statements in order, comment blocks left out: each lone line with its verb, each line
+    /// of a block whose only token is a verb `isBlockVerb` accepts, and every other block as
+    /// unknown. A list rather than a walk with callbacks, so that the parsers can rewrite lines'
+    /// tokens without this tree being held (and every rewritten token list copied) meanwhile.
+    func directives(isBlockVerb: ([UInt8]) -> Bool) -> [DirectiveStatement] {
+        var out: [DirectiveStatement] = []
+        out.reserveCapacity(lineNodes.count)
         for stmt in stmts {
             switch stmt {
             case .comments:
                 continue
             case .line(let id):
-                visit(id, nil, Array(lineNodes[id].tokens[0]), 1)
+                out.append(.line(id: id, block: nil, verb: Array(lineNodes[id].tokens[0]), argumentOffset: 1))
             case .block(let bid):
                 let b = blockNodes[bid]
                 let verb = Array(b.tokens[0])
                 guard b.tokens.count == 1, isBlockVerb(verb) else {
-                    unknownBlock(b)
+                    out.append(.unknownBlock(b))
                     continue
                 }
-                for id in b.lines { visit(id, bid, verb, 0) }
+                for id in b.lines { out.append(.line(id: id, block: bid, verb: verb, argumentOffset: 0)) }
             }
         }
+        return out
     }
 
     /// x/mod's error for a block of an unknown type: `unknown block type: <its tokens>`.
