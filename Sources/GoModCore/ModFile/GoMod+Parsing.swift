@@ -18,8 +18,8 @@ extension GoMod {
         file.syntax = try GoModSyntax.parse(data, fileName: fileName)
         let strict = strictness == .strict
         var errors: [ModFileError] = []
-        let known = ["module", "godebug", "require", "exclude", "replace", "retract", "tool", "ignore"]
-        for statement in file.syntax.directives(isBlockVerb: { verb in known.contains(where: { verb.elementsEqual($0.utf8) }) }) {
+        let blockVerbs: [ModFileRules.Directive] = [.module, .godebug, .require, .exclude, .replace, .retract, .tool, .ignore]
+        for statement in file.syntax.directives(isBlockVerb: { blockVerbs.contains(ModFileRules.Directive($0[...])) }) {
             switch statement {
             case .line(let line, let block, let verb, let offset):
                 file.add(&errors, block: block, line: line, verb: verb, argumentOffset: offset, strict: strict)
