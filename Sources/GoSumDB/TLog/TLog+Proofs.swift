@@ -12,16 +12,23 @@ extension TLog {
     /// The inclusion proof for record `n` in a tree of `t` records, from the hashes at
     /// ``recordProofIndexes(treeSize:record:)`` (x/mod `tlog.ProveRecord`).
     public static func proveRecord(treeSize t: Int64, record n: Int64, hashes: [Hash]) throws(TLogError) -> [Hash] {
-        guard hashes.count == (try recordProofIndexes(treeSize: t, record: n)).count else {
-            throw TLogError(.invalidInput, "ProveRecord")
-        }
-        var combined = SubtreeHashes(hashes: hashes[...])
-        return leafProof(0, t, n, &combined)
+        try combine("ProveRecord", indexes: recordProofIndexes(treeSize: t, record: n), hashes: hashes) { leafProof(0, t, n, &$0) }
     }
 
     /// `ProveRecord` with a synchronous hash reader.
     public static func proveRecord(treeSize t: Int64, record n: Int64, reader: ([Int64]) throws -> [Hash]) throws -> [Hash] {
-        try proveRecord(treeSize: t, record: n, hashes: reader(recordProofIndexes(treeSize: t, record: n)))
+        let indexes = try recordProofIndexes(treeSize: t, record: n)
+        return try combine("ProveRecord", indexes: indexes, hashes: reader(indexes)) { leafProof(0, t, n, &$0) }
+    }
+
+    /// The end of x/mod's `ProveRecord` and `ProveTree`: `hashes` must be exactly the ones read
+    /// for `indexes` (a reader that returns another count is refused with `invalidInput`), and
+    /// `walk` combines them into the proof.
+    static func combine(_ operation: String, indexes: [Int64], hashes: [Hash],
+                        _ walk: (inout SubtreeHashes) -> [Hash]) throws(TLogError) -> [Hash] {
+        guard hashes.count == indexes.count else { throw TLogError(.invalidInput, operation) }
+        var combined = SubtreeHashes(hashes: hashes[...])
+        return walk(&combined)
     }
 
     /// x/mod's `leafProof` and `leafProofIndex` in one walk: the subtrees an inclusion proof of
@@ -77,16 +84,13 @@ extension TLog {
     /// The proof that the tree of `n` records is a prefix of the tree of `t` records, from the
     /// hashes at ``treeProofIndexes(treeSize:oldSize:)`` (x/mod `tlog.ProveTree`).
     public static func proveTree(treeSize t: Int64, oldSize n: Int64, hashes: [Hash]) throws(TLogError) -> [Hash] {
-        guard hashes.count == (try treeProofIndexes(treeSize: t, oldSize: n)).count else {
-            throw TLogError(.invalidInput, "ProveTree")
-        }
-        var combined = SubtreeHashes(hashes: hashes[...])
-        return treeProof(0, t, n, &combined)
+        try combine("ProveTree", indexes: treeProofIndexes(treeSize: t, oldSize: n), hashes: hashes) { treeProof(0, t, n, &$0) }
     }
 
     /// `ProveTree` with a synchronous hash reader.
     public static func proveTree(treeSize t: Int64, oldSize n: Int64, reader: ([Int64]) throws -> [Hash]) throws -> [Hash] {
-        try proveTree(treeSize: t, oldSize: n, hashes: reader(treeProofIndexes(treeSize: t, oldSize: n)))
+        let indexes = try treeProofIndexes(treeSize: t, oldSize: n)
+        return try combine("ProveTree", indexes: indexes, hashes: reader(indexes)) { treeProof(0, t, n, &$0) }
     }
 
     /// x/mod's `treeProof` and `treeProofIndex` in one walk: the subtrees a consistency proof
