@@ -183,7 +183,7 @@ public final class DefaultHTTPTransport: HTTPTransport {
     /// synchronous subprocess wait, CPU-bound hashing) must neither stall a request half-way nor
     /// make its deadline fire only because the request could not run.
     private func exchange(shown: String,
-                          _ work: @escaping @Sendable (NIODeadline) async throws(HTTPTransportError) -> HTTPResponse) async throws -> HTTPResponse {
+                          _ work: @escaping @Sendable (NIODeadline) async throws(HTTPTransportError) -> HTTPResponse) async throws(HTTPTransportError) -> HTTPResponse {
         let span = Self.amount(timeout)
         let deadline = NIODeadline.now() + span
         let wake = ContinuousClock.now + .nanoseconds(span.nanoseconds)
