@@ -23,4 +23,23 @@ import Testing
             try JSONDecoder().decode([AuditFinding.Rule].self, from: Data(#"["GMK999-no-such-rule"]"#.utf8))
         }
     }
+
+    /// A rule added without its words would fall to the `default` of `title` and `help` (the
+    /// rule id, an empty help text) and ship an empty SARIF `help`: every rule has its own.
+    @Test func everyRuleHasItsOwnTitleAndHelp() {
+        for rule in AuditFinding.Rule.allCases {
+            #expect(!rule.title.isEmpty && rule.title != rule.rawValue, "\(rule.rawValue)")
+            #expect(!rule.help.isEmpty, "\(rule.rawValue)")
+        }
+    }
+
+    /// Rule ids are matched byte for byte: a spelling Swift's `==` takes as canonically
+    /// equivalent (U+212A KELVIN SIGN for `K`) is not a rule, in `init(rawValue:)` or in JSON.
+    @Test func ruleIDsMatchByteForByte() {
+        #expect(AuditFinding.Rule(rawValue: "GM\u{212A}003-typosquat") == nil)
+        #expect(AuditFinding.Rule(rawValue: "GMK003-typosquat") == .typosquat)
+        #expect(throws: DecodingError.self) {
+            try JSONDecoder().decode([AuditFinding.Rule].self, from: Data("[\"GM\u{212A}003-typosquat\"]".utf8))
+        }
+    }
 }

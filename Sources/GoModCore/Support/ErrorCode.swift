@@ -25,10 +25,12 @@ public struct ErrorCode<Domain: ErrorCodeDomain>: RawRepresentable, CaseIterable
     /// (for the domain's static members; a test checks each of them against the list).
     package init(_ name: String) { rawValue = name }
 
-    /// The code with this name, or `nil` for a name this release does not know.
+    /// The code with this name, or `nil` for a name this release does not know. Names are
+    /// matched byte for byte (not by Swift's canonical-equivalence `==`, which would take
+    /// `GM\u{212A}003` for `GMK003`), and the code keeps the domain's own spelling.
     public init?(rawValue: String) {
-        guard Domain.codeNames.contains(rawValue) else { return nil }
-        self.rawValue = rawValue
+        guard let name = Domain.codeNames.first(where: { $0.utf8.elementsEqual(rawValue.utf8) }) else { return nil }
+        self.rawValue = name
     }
 
     /// The codes this release knows, in declaration order.
