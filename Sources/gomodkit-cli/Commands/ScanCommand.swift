@@ -228,7 +228,7 @@ struct ScanRun: AsyncParsableCommand {
                     } catch let error as ScanError {
                         throw scanFailure(error)
                     } catch let error as MakeDirectoryAllError {
-                        throw CLIFailure(code: CLIFailure.couldNotVerify, message: "gomodkit scan: mkdir \(error.path): \(systemMessage(error.code))")
+                        throw CLIFailure.unverified("gomodkit scan: mkdir \(error.path): \(systemMessage(error.code))")
                     }
                 }
                 if index == nil {
@@ -266,13 +266,13 @@ struct ScanRun: AsyncParsableCommand {
                     // which must retry the shard.
                     if !outcome.findings.isEmpty && !findingsExitZero {
                         for finding in outcome.findings { print(finding.text) }
-                        throw CLIFailure(code: CLIFailure.verificationFailed, message: note + " (findings of the repositories checked so far above)")
+                        throw CLIFailure.verification(note + " (findings of the repositories checked so far above)")
                     }
-                    throw CLIFailure(code: CLIFailure.couldNotVerify, message: note)
+                    throw CLIFailure.unverified(note)
                 }
                 for finding in outcome.findings { print(finding.text) }
                 if !outcome.findings.isEmpty && !findingsExitZero {
-                    throw CLIFailure(code: CLIFailure.verificationFailed, message: "")
+                    throw CLIFailure.verification("")
                 }
                 return
             }
@@ -303,11 +303,11 @@ final class MirrorLock {
     private let fd: Int32
     init(_ path: String) throws(CLIFailure) {
         fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw CLIFailure(code: CLIFailure.couldNotVerify, message: "gomodkit scan: open \(path): \(systemMessage(errno))") }
+        guard fd >= 0 else { throw CLIFailure.unverified("gomodkit scan: open \(path): \(systemMessage(errno))") }
         guard flock(fd, LOCK_EX) == 0 else {
             let e = errno
             close(fd)
-            throw CLIFailure(code: CLIFailure.couldNotVerify, message: "gomodkit scan: lock \(path): \(systemMessage(e))")
+            throw CLIFailure.unverified("gomodkit scan: lock \(path): \(systemMessage(e))")
         }
     }
     deinit { close(fd) }
@@ -342,9 +342,9 @@ struct ScanMerge: AsyncParsableCommand {
         case .sarif: Terminal.write(ScanReport.sarif(merged.findings) + [0x0A])
         }
         if !merged.missingShards.isEmpty {
-            throw CLIFailure(code: CLIFailure.couldNotVerify, message: "gomodkit scan merge: incomplete: no output from shard\(merged.missingShards.count == 1 ? "" : "s") \(merged.missingShards.map(String.init).joined(separator: ", ")) of \(merged.shardCount ?? 0)")
+            throw CLIFailure.unverified("gomodkit scan merge: incomplete: no output from shard\(merged.missingShards.count == 1 ? "" : "s") \(merged.missingShards.map(String.init).joined(separator: ", ")) of \(merged.shardCount ?? 0)")
         }
-        if !merged.findings.isEmpty { throw CLIFailure(code: CLIFailure.verificationFailed, message: "") }
+        if !merged.findings.isEmpty { throw CLIFailure.verification("") }
     }
 }
 
@@ -380,7 +380,7 @@ struct ScanMirror: AsyncParsableCommand {
         do throws(MakeDirectoryAllError) {
             try makeDirectoryAll(dir)
         } catch {
-            throw CLIFailure(code: CLIFailure.couldNotVerify, message: "gomodkit scan mirror: mkdir \(error.path): \(systemMessage(error.code))")
+            throw CLIFailure.unverified("gomodkit scan mirror: mkdir \(error.path): \(systemMessage(error.code))")
         }
         let lock = try MirrorLock(dir + "/.lock")
         defer { withExtendedLifetime(lock) {} }

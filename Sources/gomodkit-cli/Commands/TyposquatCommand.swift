@@ -104,7 +104,7 @@ struct Typosquat: ParsableCommand {
             }
         }
         if !findings.isEmpty || !invalid.isEmpty {
-            throw CLIFailure(code: CLIFailure.verificationFailed, message: "")
+            throw CLIFailure.verification("")
         }
     }
 }

@@ -66,7 +66,7 @@ struct VulnCommand: AsyncParsableCommand {
             result = try await VulnerabilityScan.run(modules: project.modules, goVersion: go, sources: sources,
                                                      transport: offline ? nil : DefaultHTTPTransport(timeout: network.timeout))
         } catch {
-            throw CLIFailure(code: CLIFailure.couldNotVerify, message: "gomodkit vuln: \(terminalSafe(error.description))")
+            throw CLIFailure.unverified("gomodkit vuln: \(terminalSafe(error.description))")
         }
 
         if sarif {
