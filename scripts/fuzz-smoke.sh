@@ -192,9 +192,15 @@ asan_options() {
 }
 
 # Targets run FUZZ_JOBS at a time (default: the number of cores; each libFuzzer process uses one),
-# so the wall time is about targets × SECONDS ÷ FUZZ_JOBS. Each target's output goes to its log,
-# printed whole when the target ends.
+# so the wall time is about targets × SECONDS ÷ FUZZ_JOBS. Each target's output goes to its log
+# (.build-fuzz/logs/<target>.log); the logs are printed whole, in target order, once every target
+# has ended. A fuzzer still running when the script exits (an error, a cancelled job) is killed.
 jobs=${FUZZ_JOBS:-$(nproc)}
+if ! [[ "$jobs" =~ ^[1-9][0-9]*$ ]]; then
+  echo "fuzz-smoke: FUZZ_JOBS must be a positive whole number, not '$jobs'" >&2
+  exit 2
+fi
+trap 'kill $(jobs -p) 2>/dev/null || true' EXIT
 run_target() {
   local target=$1 corpus=$2 artifacts=$3 log=$4 rc=0
   ASAN_OPTIONS=$(asan_options "$target") "$bin/$target" "$corpus" -max_total_time="$seconds" -rss_limit_mb=512 -malloc_limit_mb=64 \
