@@ -105,7 +105,8 @@ public actor GitRefLister {
         if let existing = listings[url] { return try await existing.value.get() }
         runCount += 1
         let git = self.git
-        let task = Task.detached { Self.run(git: git, url: url) }
+        // Shared by every caller that asks for this URL: never cancelled by one of them.
+        let task = Task.detached { await Self.runOffPool(git: git, url: url) }
         listings[url] = task
         return try await task.value.get()
     }
@@ -116,14 +117,23 @@ public actor GitRefLister {
         return false
     }
 
+    /// ``run(git:url:cancel:)`` off the cooperative thread pool (GoModCore's `OffPool`): the
+    /// wait for git holds none of the pool's threads, and cancelling the awaiting task kills git.
+    package static func runOffPool(git: String, url: String) async -> Result<RefListing, OriginError> {
+        await OffPool.run(cancellable: { flag in run(git: git, url: url, cancel: flag) })
+    }
+
     /// One `git ls-remote -q <url>` run, not cached (the ecosystem scan lists each repository
-    /// once per pass and keeps no listing in memory after it).
-    package static func run(git: String, url: String) -> Result<RefListing, OriginError> {
+    /// once per pass and keeps no listing in memory after it). A raised `cancel` kills git.
+    package static func run(git: String, url: String, cancel: CancelFlag? = nil) -> Result<RefListing, OriginError> {
         if url.hasPrefix("-") {
             return .failure(OriginError(.listingFailed, subject: url, message: "git ls-remote \(url): URL begins with '-'"))
         }
         do throws(ModuleZipError) {
-            let result = try GitCommand(executable: git).run(["ls-remote", "-q", "--", url], limit: maxListing)
+            let result = try GitCommand(executable: git).run(["ls-remote", "-q", "--", url], limit: maxListing, cancel: cancel)
+            if result.cancelled {
+                return .failure(OriginError(.listingFailed, subject: url, message: "git ls-remote -q \(url): cancelled"))
+            }
             if result.exceeded {
                 return .failure(OriginError(.invalidRefListing, subject: url,
                                             message: "git ls-remote -q \(url): listing larger than \(maxListing) bytes"))

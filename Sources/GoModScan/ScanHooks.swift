@@ -186,10 +186,10 @@ public struct ScanRefLister: Sendable {
     public func list(_ repository: RepoRoot) async throws -> RefListing? {
         let git = self.git
         let url = repository.repoURL
-        // The waiting git runs off the cooperative pool (GoModCore's OffPool), so `--jobs`
-        // listings really wait on the network at once.
+        // The waiting git runs off the cooperative pool, so `--jobs` listings really wait on the
+        // network at once, and a unit cancelled by its time limit kills its git.
         let subprocess: @Sendable () async -> Result<RefListing, OriginError> = {
-            await OffPool.run { GitRefLister.run(git: git, url: url) }
+            await GitRefLister.runOffPool(git: git, url: url)
         }
         let run: @Sendable () async -> Result<RefListing, OriginError>
         if let transport, !forceGitLsRemote, SmartHTTPRefLister.handles(url) {
