@@ -111,9 +111,18 @@ public actor GitRefLister {
         return try await task.value.get()
     }
 
-    /// Whether `git ls-remote -q <url>` succeeds (cmd/go's `Cmd.Ping` for git).
+    /// Whether `git ls-remote -q <url>` succeeds (cmd/go's `Cmd.Ping` for git). Blocks the
+    /// calling thread while git runs; from async code use ``isReachable(git:url:)``.
     public static func ping(git: String = "git", url: String) -> Bool {
         if case .success = run(git: git, url: url) { return true }
+        return false
+    }
+
+    /// ``ping(git:url:)`` for async code (a ``RepositoryResolver/Ping``): the wait for git holds
+    /// none of the cooperative pool's threads, and cancelling the task kills git (and answers
+    /// false).
+    public static func isReachable(git: String = "git", url: String) async -> Bool {
+        if case .success = await runOffPool(git: git, url: url) { return true }
         return false
     }
 

@@ -8,7 +8,8 @@ import GoModPlatform
 /// * `feed.jsonl` — the feed's entries in feed order, one JSON object per line, exactly as
 ///   served (re-encoded in the feed's own shape); never edited or re-sorted;
 /// * `checkpoint.json` — what `feed.jsonl` holds so far (``Checkpoint``), replaced atomically
-///   after every page.
+///   after every page;
+/// * `.lock` — the `flock` that makes syncs of one directory take turns.
 ///
 /// Crash safety: a page is appended and fsynced, then the checkpoint is replaced (temporary +
 /// fsync + rename). Bytes past the checkpoint's ``Checkpoint/bytes`` were never committed: the
@@ -96,8 +97,15 @@ public struct IndexMirror: Sendable {
     ///
     /// `initialSince` starts a new mirror at that time instead of the beginning of the feed
     /// (`--since`); it is ignored once the mirror has a checkpoint.
+    ///
+    /// Syncs of one directory take turns, in this process and across processes (shards sharing
+    /// a state directory): each holds an exclusive `flock` on `<directory>/.lock` and waits,
+    /// without holding a thread, while another sync has it. Cancelling the waiting task ends the
+    /// wait with `ScanError.Code.incomplete`.
     public func sync(client: IndexFeedClient, maxPages: Int? = nil, initialSince: IndexTimestamp? = nil) async throws(ScanError) -> SyncSummary {
         try StateFiles.makeDirectory(directory)
+        let lock = try await StateLock.waitingForTurn(directory + "/.lock")
+        defer { withExtendedLifetime(lock) {} }
         let source = client.url.absoluteString
         var cp: Checkpoint
         if let existing = try checkpoint() {

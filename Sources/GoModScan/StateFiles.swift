@@ -124,7 +124,7 @@ enum StateFiles {
 
 /// An exclusive advisory lock (`flock`) on a file, held until the owner is released or the
 /// process exits: two runs of the same shard on one state directory would interleave their
-/// journals.
+/// journals, and two shards syncing one feed mirror would append the same pages twice.
 final class StateLock {
     private let fd: Int32
 
@@ -135,26 +135,57 @@ final class StateLock {
     /// beside a scan (the test suite does) meets that window.
     static let busyWait: Duration = .seconds(2)
 
-    /// Takes the lock on `path` (created when missing), waiting at most ``busyWait`` for it.
-    init(_ path: String) throws(ScanError) {
-        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw ScanError(.io, "open \(path): \(systemMessage(errno))") }
+    /// How often a busy lock is tried again.
+    static let retryInterval: Duration = .milliseconds(20)
+
+    private init(fd: Int32) { self.fd = fd }
+
+    /// Takes the lock on `path` (created when missing), waiting at most ``busyWait`` for it;
+    /// a lock still busy then is `ScanError.Code.io` ("another scan holds this state").
+    convenience init(_ path: String) throws(ScanError) {
+        let fd = try Self.open(path)
         let clock = ContinuousClock()
         let giveUp = clock.now + Self.busyWait
-        while flock(fd, LOCK_EX | LOCK_NB) != 0 {
-            let e = errno
-            if e == EINTR { continue }
+        while let e = Self.tryLock(fd) {
             if e == EWOULDBLOCK && clock.now < giveUp {
-                usleep(20_000)
+                usleep(UInt32(Self.retryInterval.components.attoseconds / 1_000_000_000_000))
                 continue
             }
             close(fd)
-            if e == EWOULDBLOCK {
-                throw ScanError(.io, "\(path): another scan holds this state (lock busy)")
-            }
+            if e == EWOULDBLOCK { throw ScanError(.io, "\(path): another scan holds this state (lock busy)") }
             throw ScanError(.io, "lock \(path): \(systemMessage(e))")
         }
-        self.fd = fd
+        self.init(fd: fd)
+    }
+
+    /// Takes the lock on `path` (created when missing), waiting for whoever holds it for as
+    /// long as the calling task runs: shards sharing a state directory take turns. The wait
+    /// sleeps between tries, so it holds no thread; cancelling the task ends it with
+    /// `ScanError.Code.incomplete`.
+    static func waitingForTurn(_ path: String) async throws(ScanError) -> StateLock {
+        let fd = try open(path)
+        while let e = tryLock(fd) {
+            if e == EWOULDBLOCK, (try? await Task.sleep(for: retryInterval)) != nil { continue }
+            close(fd)
+            if e == EWOULDBLOCK { throw ScanError(.incomplete, "\(path): cancelled while another scan held the lock") }
+            throw ScanError(.io, "lock \(path): \(systemMessage(e))")
+        }
+        return StateLock(fd: fd)
+    }
+
+    private static func open(_ path: String) throws(ScanError) -> Int32 {
+        let fd = GoModPlatform.open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw ScanError(.io, "open \(path): \(systemMessage(errno))") }
+        return fd
+    }
+
+    /// One non-blocking try: `nil` when the lock is taken, else the `errno` (never `EINTR`).
+    private static func tryLock(_ fd: Int32) -> Int32? {
+        while flock(fd, LOCK_EX | LOCK_NB) != 0 {
+            let e = errno
+            if e != EINTR { return e }
+        }
+        return nil
     }
 
     deinit { close(fd) }

@@ -94,6 +94,19 @@ struct RefListingTests {
         }
     }
 
+    /// cmd/go's `Cmd.Ping` for git, in its async form and its blocking form: a repository
+    /// answers, a missing path and a URL beginning with `-` do not.
+    @Test func pingAnswersForARealRepositoryOnly() async throws {
+        let repo = try ScratchRepo()
+        _ = try repo.commit("one")
+        let sandbox = try Sandbox()
+        #expect(await GitRefLister.isReachable(url: repo.path))
+        #expect(GitRefLister.ping(url: repo.path))
+        #expect(!(await GitRefLister.isReachable(url: sandbox.sub("no-such-repo"))))
+        #expect(!GitRefLister.ping(url: sandbox.sub("no-such-repo")))
+        #expect(!(await GitRefLister.isReachable(url: "--upload-pack=touch /tmp/x")))
+    }
+
     @Test func insteadOfIsHonoured() async throws {
         let repo = try ScratchRepo()
         let head = try repo.commit("one")

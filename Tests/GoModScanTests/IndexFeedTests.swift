@@ -117,6 +117,48 @@ final class SleepLog: Sendable {
         #expect(try String(contentsOfFile: mirror.feedPath, encoding: .utf8) == feed.allLines)
     }
 
+    /// Two shards syncing one state directory at once: each entry is in the mirror once
+    /// (without the turn-taking both would append the same pages).
+    @Test func concurrentSyncsOfOneMirrorTakeTurns() async throws {
+        let feed = Self.fixture()
+        let server = try LoopbackHTTPServer.indexFeed { feed }
+        defer { server.stop() }
+        let client = IndexFeedClient(url: server.url.appendingPathComponent("index"), transport: DefaultHTTPTransport(timeout: 10))
+        let dir = scratch() + "/index"
+        async let a = IndexMirror(directory: dir).sync(client: client)
+        async let b = IndexMirror(directory: dir).sync(client: client)
+        let (first, second) = try await (a, b)
+        #expect(first.appended + second.appended == 4500)
+        #expect(try String(contentsOfFile: IndexMirror(directory: dir).feedPath, encoding: .utf8) == feed.allLines)
+    }
+
+    /// A sync waiting for another process's lock holds no thread and ends when cancelled,
+    /// before asking the feed anything.
+    @Test func syncWaitingForTheLockEndsWhenCancelled() async throws {
+        let feed = Self.fixture(count: 10, runs: [])
+        let server = try LoopbackHTTPServer.indexFeed { feed }
+        defer { server.stop() }
+        let client = IndexFeedClient(url: server.url.appendingPathComponent("index"), transport: DefaultHTTPTransport(timeout: 10))
+        let dir = scratch() + "/index"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let fd = open(dir + "/.lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        #expect(fd >= 0)
+        defer { close(fd) }
+        // Another open file description, as another process's would be.
+        #expect(flock(fd, LOCK_EX | LOCK_NB) == 0)
+        let task = Task { try await IndexMirror(directory: dir).sync(client: client) }
+        try await Task.sleep(for: .milliseconds(300))
+        task.cancel()
+        let result = await task.result
+        #expect(throws: ScanError(.incomplete, "")) { try result.get() }
+        #expect(server.paths.isEmpty)
+        #expect(!FileManager.default.fileExists(atPath: dir + "/feed.jsonl"))
+        // Released, the lock is taken by the next sync, which mirrors everything.
+        #expect(flock(fd, LOCK_UN) == 0)
+        let summary = try await IndexMirror(directory: dir).sync(client: client)
+        #expect(summary.appended == 10)
+    }
+
     @Test func resumesToTheSameFileAfterACrashBetweenAppendAndCheckpoint() async throws {
         let feed = Self.fixture()
         let server = try LoopbackHTTPServer.indexFeed { feed }

@@ -54,7 +54,10 @@ extension GoEnvironment {
     /// `git ls-remote`.
     func repositoryResolver(timeout: Double) throws(CLIFailure) -> RepositoryResolver {
         RepositoryResolver(configuration: try repositoryResolverConfiguration(), transport: DefaultHTTPTransport(timeout: timeout),
-                           ping: { vcs, url in vcs == "git" && GitRefLister.ping(url: url) })
+                           ping: { vcs, url in
+                               guard vcs == "git" else { return false }
+                               return await GitRefLister.isReachable(url: url)
+                           })
     }
 
     /// The checksum database GOSUMDB names (`nil` with GOSUMDB=off) over the default transport.

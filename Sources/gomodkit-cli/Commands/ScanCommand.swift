@@ -143,7 +143,7 @@ struct ScanRun: AsyncParsableCommand {
         let resolver = ScanResolver {
             RepositoryResolver(configuration: resolverConfiguration, transport: transport, ping: { vcs, url in
                 guard vcs == "git" else { return false }
-                return (try? await limiter.withPermit(HostLimiter.host(of: url)) { GitRefLister.ping(url: url) }) ?? false
+                return (try? await limiter.withPermit(HostLimiter.host(of: url)) { await GitRefLister.isReachable(url: url) }) ?? false
             })
         }
         var hooks = ScanHooks(resolve: resolver.resolve)
@@ -217,11 +217,10 @@ struct ScanRun: AsyncParsableCommand {
                 if let index {
                     do {
                         try makeDirectoryAll(mirror.directory)
-                        // Shards sharing one state directory take turns syncing the mirror.
-                        let lock = try MirrorLock(mirror.directory + "/.lock")
+                        // Shards sharing one state directory take turns syncing the mirror
+                        // (IndexMirror.sync holds its lock).
                         let summary = try await mirror.sync(client: try feed.client(index),
                                                             initialSince: since.flatMap(IndexTimestamp.init))
-                        withExtendedLifetime(lock) {}
                         for gap in summary.gaps {
                             Terminal.error("gomodkit scan: feed gap: a full page at \(gap.at) could not advance; continued at \(gap.resumedAt)")
                         }
@@ -298,21 +297,6 @@ func parseByteSize(_ text: String) -> Int64? {
     return overflow ? nil : product
 }
 
-/// A blocking exclusive `flock` on the mirror (shards sharing a state directory sync in turn).
-final class MirrorLock {
-    private let fd: Int32
-    init(_ path: String) throws(CLIFailure) {
-        fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw CLIFailure.unverified("gomodkit scan: open \(path): \(systemMessage(errno))") }
-        guard flock(fd, LOCK_EX) == 0 else {
-            let e = errno
-            close(fd)
-            throw CLIFailure.unverified("gomodkit scan: lock \(path): \(systemMessage(e))")
-        }
-    }
-    deinit { close(fd) }
-}
-
 struct ScanMerge: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "merge",
@@ -382,8 +366,6 @@ struct ScanMirror: AsyncParsableCommand {
         } catch {
             throw CLIFailure.unverified("gomodkit scan mirror: mkdir \(error.path): \(systemMessage(error.code))")
         }
-        let lock = try MirrorLock(dir + "/.lock")
-        defer { withExtendedLifetime(lock) {} }
         do {
             let summary = try await mirror.sync(client: try feed.client(index), maxPages: maxPages, initialSince: start)
             let cp = try mirror.checkpoint()
