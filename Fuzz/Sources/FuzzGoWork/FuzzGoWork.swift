@@ -14,9 +14,11 @@ struct Meaning: Equatable {
         go = w.goVersion
         toolchain = w.toolchain
         uses = w.uses.map(\.path).sorted()
-        // SortBlocks also removes duplicate replacements (x/mod `removeDups`).
-        replacements = Set(w.replacements.map { [$0.old.path, $0.old.version, $0.new.path, $0.new.version] })
-            .sorted { $0.lexicographicallyPrecedes($1) }
+        // SortBlocks also removes duplicate replacements (x/mod `removeDups`): of the lines
+        // replacing one old path@version, the last one stays.
+        var last: [[ByteString]: [ByteString]] = [:]
+        for r in w.replacements { last[[r.old.path, r.old.version]] = [r.new.path, r.new.version] }
+        replacements = last.map { $0.key + $0.value }.sorted { $0.lexicographicallyPrecedes($1) }
         godebugs = w.godebugs.map { [$0.key, $0.value] }.sorted { $0.lexicographicallyPrecedes($1) }
     }
 }
@@ -35,7 +37,8 @@ struct Meaning: Equatable {
 /// (Docs/go-mod-from-swift.md, "Parity details worth knowing"; checked with Go 1.27.3's
 /// `go work edit -fmt`): a blank line that sorting moves to the top of a block is printed once and
 /// dropped by the next parse, and `-godebug` writes an argument that needs quoting unquoted
-/// (`// x=1` comes back as a comment).
+/// (`// x=1` comes back as a comment). A block whose one line starts with `(` is formatted into
+/// a file that does not parse, by Go as by GoModKit; the checks after formatting skip it.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzGoWork(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
     let bytes = data.map { Array(UnsafeBufferPointer(start: $0, count: size)) } ?? []
@@ -53,7 +56,15 @@ public func fuzzGoWork(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
     _ = work.editJSON()
     let formatted = work.formatted()
     let again: GoWork
-    do { again = try GoWork.parse(formatted) } catch { fatalError("formatted go.work does not parse: \(error)") }
+    do {
+        again = try GoWork.parse(formatted)
+    } catch {
+        // x/mod's Cleanup collapses a block of one line into a single line; when that line's
+        // first token is `(`, the collapsed line opens a block again (`use (` + `(` + `)` is
+        // written `use (`), and Go 1.27.3's `go work edit -fmt` writes the same unreadable file.
+        if hasLineStartingWithParen(bytes) { return 0 }
+        fatalError("formatted go.work does not parse: \(error)")
+    }
     if Meaning(again) != Meaning(work) { fatalError("formatting changed the directives: \(Meaning(work)) became \(Meaning(again))") }
     let second = again.formatted()
     if second != formatted {
@@ -90,4 +101,16 @@ public func fuzzGoWork(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
         }
     }
     return 0
+}
+
+/// Whether a line's first token is `(`: after spaces and tabs, the line starts with `(`.
+func hasLineStartingWithParen(_ bytes: [UInt8]) -> Bool {
+    var atLineStart = true
+    for b in bytes {
+        if b == 0x0A { atLineStart = true; continue }
+        if atLineStart, b == 0x20 || b == 0x09 || b == 0x0D { continue }
+        if atLineStart, b == UInt8(ascii: "(") { return true }
+        atLineStart = false
+    }
+    return false
 }
