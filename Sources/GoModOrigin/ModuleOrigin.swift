@@ -1,4 +1,5 @@
 public import GoModCore
+public import GoModFetch
 import GoModPlatform
 
 /// The `Origin` object of a `.info` answer (cmd/go's `codehost.Origin`,
@@ -49,6 +50,17 @@ public struct ModuleOrigin: Sendable, Hashable, Codable {
     /// cmd/go's `Origin.Checkable`: any of `TagSum`, `Ref`, `Hash`, `RepoSum` is set.
     public var isCheckable: Bool {
         [tagSum, ref, hash, repoSum].contains { !($0 ?? "").isEmpty }
+    }
+}
+
+extension ModuleInfo {
+    /// The answer's `Origin` block as a ``ModuleOrigin``; `nil` when it has none.
+    ///
+    /// - Throws: `OriginError.Code.invalidOrigin` when a field is not of its JSON type (cmd/go's
+    ///   `json.Unmarshal` fails the whole `.info` then).
+    public func decodedOrigin() throws(OriginError) -> ModuleOrigin? {
+        guard let origin else { return nil }
+        return try ModuleOrigin(json: origin)
     }
 }
 

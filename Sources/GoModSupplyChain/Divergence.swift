@@ -2,6 +2,7 @@ public import GoModCore
 public import GoModZip
 public import GoModVCS
 public import GoModOrigin
+public import GoModFetch
 import GoModPlatform
 import Crypto
 
@@ -45,7 +46,8 @@ public enum Divergence {
     public typealias Origin = ModuleOrigin
 
     /// A proxy `.info` document: `{"Version": …, "Time": …, "Origin": {…}}` (cmd/go's
-    /// `modfetch.RevInfo`).
+    /// `modfetch.RevInfo`), with its `Origin` decoded: the typed view of GoModFetch's
+    /// ``ModuleInfo``, which reads the bytes.
     public struct Info: Sendable, Hashable, Codable {
         /// `Version`.
         public var version: String
@@ -59,12 +61,25 @@ public enum Divergence {
             self.version = version; self.time = time; self.origin = origin
         }
 
+        /// The typed view of `info`.
+        ///
+        /// - Throws: `DivergenceError.Code.invalidInfo` when a field of the `Origin` block is
+        ///   not of its JSON type.
+        public init(_ info: ModuleInfo, subject: String = ".info") throws(DivergenceError) {
+            let origin: Origin?
+            do throws(OriginError) { origin = try info.decodedOrigin() } catch {
+                throw DivergenceError(.invalidInfo, subject: subject, message: "invalid .info JSON: \(error.message)")
+            }
+            // JSON strings are Unicode: the version GoModFetch decoded is valid UTF-8.
+            self.init(version: String(decoding: info.version.bytes, as: UTF8.self), time: info.time, origin: origin)
+        }
+
         enum CodingKeys: String, CodingKey {
             case version = "Version", time = "Time", origin = "Origin"
         }
 
-        /// Parses `.info` bytes. When `expectedVersion` is given (a canonical version), the
-        /// document must name it, as cmd/go requires of proxies.
+        /// Parses `.info` bytes with ``ModuleInfo/init(json:)``. When `expectedVersion` is given
+        /// (a canonical version), the document must name it, as cmd/go requires of proxies.
         ///
         /// - Throws: `DivergenceError.Code.invalidInfo` (`invalid response from proxy`-style:
         ///   not JSON, no `Version`, wrong field types), `DivergenceError.Code.tooLarge`,
@@ -75,17 +90,15 @@ public enum Divergence {
             guard data.count <= maxInfoSize else {
                 throw DivergenceError(.tooLarge, subject: subject, message: "larger than \(maxInfoSize) bytes")
             }
-            let info: Info
-            do {
-                info = try JSONDecoder().decode(Info.self, from: Data(data))
-            } catch {
-                throw DivergenceError(.invalidInfo, subject: subject, message: "invalid .info JSON: \(error)")
+            guard let raw = ModuleInfo(json: data) else {
+                throw DivergenceError(.invalidInfo, subject: subject,
+                                      message: "invalid .info JSON: not an object with a string Version, a string Time and an object Origin")
             }
-            if let expectedVersion, ByteString(info.version) != expectedVersion {
+            if let expectedVersion, raw.version != expectedVersion {
                 throw DivergenceError(.versionMismatch, subject: subject,
-                                      message: "proxy returned info for version \(info.version) instead of requested version")
+                                      message: "proxy returned info for version \(String(decoding: raw.version.bytes, as: UTF8.self)) instead of requested version")
             }
-            return info
+            return try Info(raw, subject: subject)
         }
     }
 

@@ -288,6 +288,19 @@ import GoModTestSupport
         #expect(throws: DivergenceError(.invalidInfo, subject: "", message: "")) { try Divergence.Info.parse(Array("<html>".utf8)) }
     }
 
+    /// Divergence.Info reads through GoModFetch's ModuleInfo, with Go 1.27.3's `json.Unmarshal`
+    /// verdicts (run on these documents): `null` Time and Origin are absent; an Origin field of
+    /// the wrong type fails the whole document.
+    @Test func infoParsingFollowsGoJSON() throws {
+        let plain = try Divergence.Info.parse(Array(#"{"Version":"v1.0.0","Time":null,"Origin":null}"#.utf8), expectedVersion: "v1.0.0")
+        #expect(plain == Divergence.Info(version: "v1.0.0"))
+        for text in [#"{"Version":"v1.0.0","Origin":{"Hash":5}}"#, #"{"Version":"v1.0.0","Origin":5}"#, #"{"Version":"v1.0.0","Time":5}"#] {
+            #expect(throws: DivergenceError(.invalidInfo, subject: "", message: "")) { try Divergence.Info.parse(Array(text.utf8)) }
+        }
+        let raw = try #require(ModuleInfo(json: Array(#"{"Version":"v1.0.0","Origin":{"VCS":"git","Hash":"abc"}}"#.utf8)))
+        #expect(try Divergence.Info(raw).origin == ModuleOrigin(vcs: "git", hash: "abc"))
+    }
+
     /// The proxy fetch builds SPEC.md §7.3 URLs (case-encoded path, `!` for capitals), tolerates a
     /// missing .info, and enforces the caps.
     @Test func proxyFetchThroughTransport() async throws {

@@ -124,16 +124,21 @@ public struct ModuleInfo: Sendable, Hashable {
     public var raw: [UInt8]
 
     /// Decodes an `.info` answer; `nil` when it is not a JSON object whose `Version` is a
-    /// string (cmd/go: `invalid response from proxy`).
+    /// string, whose `Time` is a string and whose `Origin` is an object (cmd/go: `invalid
+    /// response from proxy`). A `null` `Time` or `Origin` counts as absent, as Go's
+    /// `json.Unmarshal` into `modfetch.RevInfo` takes it.
+    ///
+    /// This is the one reader of `.info` documents in the package: the proxy client, the module
+    /// cache, and GoModSupplyChain's `Divergence.Info` all decode through it.
     public init?(json raw: [UInt8]) {
         guard let object = JSONValue.object(raw), case .string(let version)? = object["Version"] else { return nil }
         switch object["Time"] {
-        case nil: self.time = nil
+        case nil, .null?: self.time = nil
         case .string(let time)?: self.time = time
         default: return nil
         }
         self.version = ByteString(version)
-        if let origin = object["Origin"] {
+        if let origin = object["Origin"], origin != .null {
             guard case .object = origin, let data = origin.compactSorted() else { return nil }
             self.origin = data
         }

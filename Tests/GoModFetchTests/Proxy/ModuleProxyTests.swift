@@ -73,6 +73,26 @@ import Testing
 }
 
 /// Proxy faults against the loopback goproxyserver (SECURITY rows 146–154).
+/// `.info` decoding against Go 1.27.3's `json.Unmarshal` into `modfetch.RevInfo` (run on these
+/// documents): `null` Time and Origin are absent; a non-object Origin and a non-string Time fail.
+@Suite struct ModuleInfoDecodingTests {
+    @Test func nullTimeAndOriginAreAbsent() throws {
+        let info = try #require(ModuleInfo(json: Array(#"{"Version":"v1.0.0","Time":null,"Origin":null}"#.utf8)))
+        #expect(info.version == "v1.0.0")
+        #expect(info.time == nil && info.origin == nil)
+    }
+
+    @Test(arguments: [#"{"Version":"v1.0.0","Origin":5}"#, #"{"Version":"v1.0.0","Time":5}"#, #"["v1.0.0"]"#, "<html>"])
+    func wrongTypesFail(_ text: String) {
+        #expect(ModuleInfo(json: Array(text.utf8)) == nil)
+    }
+
+    @Test func originKeptAsCompactSortedJSON() throws {
+        let info = try #require(ModuleInfo(json: Array(#"{"Version":"v1.0.0","Origin":{"VCS":"git", "Hash":"abc"}}"#.utf8)))
+        #expect(info.origin == Array(#"{"Hash":"abc","VCS":"git"}"#.utf8))
+    }
+}
+
 @Suite(.serialized) struct ModuleProxyFaultTests {
     static let hello: (ByteString, ByteString) = ("example.com/hello", "v1.0.0")
 
