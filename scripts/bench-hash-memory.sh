@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# SECURITY.md row 78: one 500 MiB file in a module zip. Hashing must stream (SHA-256 over
+# One 500 MiB file in a module zip. Hashing must stream (SHA-256 over
 # fixed buffers): peak memory of `gomodkit hash` must not grow with the file's size.
 # Not a test (it writes ~1 MiB zips but hashes 500 MiB of content; ~5-20 s); run by hand:
 #   scripts/bench-hash-memory.sh

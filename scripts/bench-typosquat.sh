@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# SECURITY.md row 173: the typosquat detector on a go.mod with 100,000 requires must take at most
+# The typosquat detector on a go.mod with 100,000 requires must take at most
 # 1 s in a release build. Generates such a go.mod (real popular paths from the built-in list,
 # a share of them mutated: owner affixes, one-character edits, case changes; the rest random
 # fresh paths), then times `gomodkit typosquat` on it (parsing included) with the shared

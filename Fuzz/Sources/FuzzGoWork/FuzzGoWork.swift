@@ -24,7 +24,7 @@ struct Meaning: Equatable {
 }
 
 /// libFuzzer entry point for the go.work parser, printer and editor (x/mod `modfile.ParseWork`,
-/// `go work edit`; the hostile-input catalogue of Docs/Testing.md; issue 13 point 9).
+/// `go work edit`; Docs/Testing.md, "Fuzzing"; issue 13 point 9).
 ///
 /// Invariants: errors carry positions inside the input; a parsed file's formatting parses again
 /// to the same directives, and formatting it again settles at once (`-fmt` three times is `-fmt`

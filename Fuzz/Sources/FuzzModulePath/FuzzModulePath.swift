@@ -7,7 +7,7 @@ func split(_ bytes: [UInt8]) -> (ByteString, ByteString) {
 }
 
 /// libFuzzer entry point for the module path and version validators (x/mod `module` and
-/// `semver`; the hostile-input catalogue of Docs/Testing.md; issue 13 point 9).
+/// `semver`; Docs/Testing.md, "Fuzzing"; issue 13 point 9).
 ///
 /// The input is a path and a version separated by the first NUL (without one, both are the whole
 /// input). Every validator, escaper, semver function, pseudo-version accessor, major-version

@@ -25,7 +25,7 @@ func module(of archive: ZipArchive) -> ModuleVersion {
 }
 
 /// libFuzzer entry point for the module-zip policy (x/mod `zip.CheckZip`) and `h1:` hashing with
-/// the real module-zip limits (the hostile-input catalogue of Docs/Testing.md; issue 13 point 9).
+/// the real module-zip limits (Docs/Testing.md, "Fuzzing"; issue 13 point 9).
 ///
 /// Opens the input with the Go module zip limits and with the policy's limits, in both reader
 /// modes; runs `ModuleZip.checkZip` and `DirHash.hashZip` on every archive that opens.

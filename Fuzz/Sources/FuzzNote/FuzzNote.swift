@@ -1,6 +1,6 @@
 import GoSumDB
 
-/// libFuzzer entry point for signed notes and verifier keys (the hostile-input catalogue of Docs/Testing.md).
+/// libFuzzer entry point for signed notes and verifier keys (Docs/Testing.md, "Fuzzing").
 ///
 /// Opens the input as a note with the x/mod test keys and parses it as a verifier key. Invariants:
 /// an opened note re-signed by its own signer (PeterNeumann's test key) opens again with the same

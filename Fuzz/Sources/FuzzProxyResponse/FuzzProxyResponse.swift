@@ -49,8 +49,8 @@ func parts(_ bytes: [UInt8]) -> (status: Int, [[UInt8]]) {
     return (status, out)
 }
 
-/// libFuzzer entry point for the module-proxy responses GoModKit interprets itself (the hostile-input catalogue of Docs/Testing.md
-/// §2.9, rows 143–150; issue 13 point 9): `@v/list` lines, `.info` and `@latest` JSON, `.zip`
+/// libFuzzer entry point for the module-proxy responses GoModKit interprets itself (Docs/Testing.md,
+/// "Fuzzing"; issue 13 point 9): `@v/list` lines, `.info` and `@latest` JSON, `.zip`
 /// bodies, with the HTTP status chosen by the input; plus `GOPROXY` parsing and the redirect policy
 /// (`HTTPRedirectPolicy.check`, Go's `CheckRedirect`) on URLs from the input.
 ///

@@ -67,8 +67,8 @@ func parts(_ bytes: [UInt8]) -> [[UInt8]] {
     return out
 }
 
-/// libFuzzer entry point for the checksum-database client on hostile server answers (the hostile-input catalogue of Docs/Testing.md
-/// §2.8, rows 111–126; issue 13 point 9): stored and served tree heads, lookup records and tiles
+/// libFuzzer entry point for the checksum-database client on hostile server answers (Docs/Testing.md,
+/// "Fuzzing"; issue 13 point 9): stored and served tree heads, lookup records and tiles
 /// all come from the input, correctly signed by the database key, so the fuzzer reaches tree,
 /// record, tile and proof handling behind the signature check.
 ///

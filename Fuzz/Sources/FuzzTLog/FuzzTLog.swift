@@ -1,7 +1,7 @@
 import GoSumDB
 
 /// libFuzzer entry point for tree notes, lookup records, tile paths, hashes and proof bundles
-/// (the hostile-input catalogue of Docs/Testing.md). Invariants: a parsed tree re-formats to a note that parses
+/// (Docs/Testing.md, "Fuzzing"). Invariants: a parsed tree re-formats to a note that parses
 /// to the same tree; a parsed record re-formats to the same bytes; a parsed tile path prints as
 /// the input; the first byte chooses a (size, index) whose proof check never traps.
 @_cdecl("LLVMFuzzerTestOneInput")

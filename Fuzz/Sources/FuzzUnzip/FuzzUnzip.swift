@@ -26,7 +26,7 @@ func remove(_ path: String) {
     do { try FileManager.default.removeItem(atPath: path) } catch { fatalError("cannot clean \(path): \(error)") }
 }
 
-/// libFuzzer entry point for module-zip extraction (x/mod `zip.Unzip`; the hostile-input catalogue of Docs/Testing.md;
+/// libFuzzer entry point for module-zip extraction (x/mod `zip.Unzip`; Docs/Testing.md, "Fuzzing";
 /// issue 13 points 2 and 9): the input is written to a file and extracted into a fresh directory
 /// under a per-process scratch directory, which is emptied again after every input.
 ///
