@@ -5,7 +5,7 @@ import GoModTestSupport
 import GoSumDB
 import Testing
 
-/// Range semantics (ADVISORIES.md §1.4, golang/vuln `internal/semver`) on the shared fixture
+/// Range semantics (golang/vuln `internal/semver/affects.go`; Docs/advisories.md, "Matching") on the shared fixture
 /// records, read at test time from ../shared/fixtures/advisories.
 @Suite struct AdvisoryMatchingTests {
     static func fixtures() throws -> URL {
@@ -17,7 +17,7 @@ import Testing
         return try OSVRecord.parse(Array(try Data(contentsOf: url)), origin: url.path)
     }
 
-    // The worked results of ADVISORIES.md §1.4 and the fixture README.
+    // The worked results of the fixture README (golang/vuln internal/semver's range rules).
     @Test func logrusThreeIntervals() throws {
         let r = try Self.record("GO-2025-4188")
         for v in ["v1.8.2", "v1.9.0", "v1.9.2", "v1.9.3-0.20250101000000-abcdefabcdef"] {
@@ -87,7 +87,7 @@ import Testing
         #expect(VulnerabilityScan.semverToGoTag("v1.27.0-rc.2") == "go1.27-rc2")
     }
 
-    // GoTagToSemver: ADVISORIES.md §1.4 and golang/vuln internal/semver semver_test.go.
+    // GoTagToSemver: golang/vuln internal/semver semver.go and semver_test.go.
     @Test func goTags() {
         let cases: [(String, String?)] = [
             ("go1.21.0", "v1.21.0"), ("go1.20", "v1.20.0"), ("go1.20rc1", "v1.20.0-rc.1"),

@@ -103,7 +103,7 @@ import GoModNet
     }
 }
 
-/// Release age from the module index feed (ADVISORIES.md §5.3), against a loopback module
+/// Release age from the module index feed (Docs/advisories.md, "Policy gates"), against a loopback module
 /// index serving the feed format of index.golang.org (`/index?since=…&limit=…`, JSON lines):
 /// the example's bolt v1.3.1 has an `.info` Time years old (2021-11-08, author-controlled) but
 /// the feed first saw it yesterday → refused by a 14-day gate.

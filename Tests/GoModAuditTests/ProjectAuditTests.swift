@@ -167,7 +167,7 @@ import GoModTestSupport
         let sandbox = try Sandbox()
         let dir = sandbox.sub("p")
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        // SECURITY.md row 167 and the siruspen/logrus.
+        // The boltdb-go/bolt squat of github.com/boltdb/bolt (golang/vulndb#3451) and the siruspen/logrus.
         try Data("module example.com/app\n\ngo 1.21\n\nrequire (\n\tgithub.com/boltdb-go/bolt v1.3.1\n\tgithub.com/siruspen/logrus v1.9.0\n)\n".utf8)
             .write(to: URL(fileURLWithPath: dir + "/go.mod"))
         let report = await ProjectAudit.run(directory: dir, options: .init())

@@ -2,7 +2,7 @@ import GoModCore
 import Testing
 
 @Suite struct ByteStringTests {
-    /// SECURITY.md row 74: byte order, not Swift String order or canonical equivalence.
+    /// Byte order, as Go compares strings (dirhash.Hash1, module.Sort), not Swift String order or canonical equivalence.
     @Test func bytewiseOrderAndEquality() {
         let names: [ByteString] = [
             ByteString("\u{212A}"), "Z", "a", ByteString("\u{E1}"), ByteString("a\u{301}"), "b", "k",

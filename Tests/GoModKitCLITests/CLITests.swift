@@ -6,7 +6,7 @@ import Testing
 /// Process-level tests of the `gomodkit` executable: output and exit status, as a user sees
 /// them. Expected hashes come from Go (Examples/quickstart/go.sum was written from
 /// golang.org/x/mod's `CreateFromDir` + `dirhash.HashZip`, see Examples/quickstart/README.md)
-/// and from SPEC.md vectors.
+/// and from vectors computed with golang.org/x/mod.
 @Suite struct CLITests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent()
@@ -162,8 +162,9 @@ import Testing
         #expect(missingZip.stdout.isEmpty)
     }
 
-    /// A go.sum with the problems of SECURITY.md rows 92, 94 and 95: each reported with its
-    /// line number, exit status 1; a clean file exits 0.
+    /// A go.sum with a two-field line, two different `h1:` hashes for one key and a non-canonical
+    /// hash (Docs/stricter-than-go.md, "go.sum"): each reported with its line number, exit
+    /// status 1; a clean file exits 0.
     @Test func gosumCheckReportsEveryProblem() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("gmk-cli-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)

@@ -48,7 +48,7 @@ final class LoopbackServer: @unchecked Sendable {
     deinit { if process.isRunning { stop() } }
 }
 
-/// Interop on loopback with Go's own sumdb server code and the real `go` command (ORACLE.md §3–4).
+/// Interop on loopback with Go's own sumdb server code (Tests/Reference/sumdbserver) and the real `go` command.
 @Suite(.serialized) struct LoopbackSumDBTests {
     static let records = ["example.com/hello v1.0.0", "rsc.io/quote v1.5.2", "rsc.io/sampler v1.3.0",
                           "golang.org/x/text v0.3.0", "example.com/five v1.0.0", "example.com/six v1.0.0"]
@@ -91,7 +91,7 @@ final class LoopbackServer: @unchecked Sendable {
         #expect(proxied.requests.first == "/sumdb/localhost.localdev/sumdb/supported")
     }
 
-    /// ORACLE.md §4 hostile variants: each rejected with its typed error.
+    /// sumdbserver's hostile variants: each rejected with its typed error.
     @Test(arguments: [("badsig", ChecksumDatabaseError.Code.note), ("wrongkey", .note), ("badrecord", .recordNotAuthenticated),
                       ("corrupttile", .inconsistentTile), ("truncated", .transport), ("slow", .transport), ("status500", .httpStatus)])
     func hostileVariants(variant: (String, ChecksumDatabaseError.Code)) async throws {

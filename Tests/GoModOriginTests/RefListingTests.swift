@@ -4,8 +4,9 @@ import GoModCore
 import GoModTestSupport
 @testable import GoModOrigin
 
-/// The vectors of Docs/origin.md (computed with Go 1.19.8's cmd/go code, re-checked
-/// independently; ../shared/docs/ORIGIN.md §7).
+/// TagSum, RepoSum and isOriginTag vectors computed with Go 1.19.8's cmd/go code
+/// (`go1.19:cmd/go/internal/modfetch/codehost/git.go` `Tags`, `repoSum`; `codehost.go`
+/// `isOriginTag`), re-checked independently.
 @Suite("Ref listing, TagSum, RepoSum")
 struct RefListingTests {
     static let a = String(repeating: "a", count: 40), b = String(repeating: "b", count: 40)

@@ -10,7 +10,7 @@ import GoModTestSupport
 ///    Indexed}; `backoffLimitPerIndex` and `podFailurePolicy` need `restartPolicy: Never`;
 ///    `action` ∈ {FailJob, FailIndex, Ignore, Count}, FailIndex only with `backoffLimitPerIndex`;
 ///    `operator` ∈ {In, NotIn}; `onExitCodes.values` non-empty, ≤ 255 entries, no 0 with `In`;
-///    `containerName` names a container; and ECOSYSTEM-SCAN.md §6's contract (exit 2 fails the
+///    `containerName` names a container; and the shard contract of Docs/scan.md (exit 2 fails the
 ///    index, the shard count is passed explicitly, a volume holds the state).
 @Suite struct KubernetesManifestTests {
     static let directory = GoReference.repoRoot.appendingPathComponent("deploy/kubernetes")

@@ -6,7 +6,7 @@ import GoModSupplyChain
 import GoModTestSupport
 import Testing
 
-/// Import-level capabilities with Capslock's names (ADVISORIES.md §4.3).
+/// Import-level capabilities with Capslock's names (google/capslock; Docs/advisories.md, "Capabilities").
 @Suite struct CapabilitiesTests {
     static func files(_ list: [(String, String)]) -> [(path: ByteString, contents: [UInt8])] {
         list.map { (ByteString($0.0), Array($0.1.utf8)) }

@@ -9,7 +9,7 @@ import GoModOrigin
 @testable import GoModSupplyChain
 import GoModTestSupport
 
-/// Mirror-versus-tag divergence (SECURITY.md §3, issue 7). Mirror zips are made by Go's x/mod
+/// Mirror-versus-tag divergence (Docs/catch-a-poisoned-module.md, "Step 2"; issue 7). Mirror zips are made by Go's x/mod
 /// `zip.CreateFromVCS` (Tests/Reference/modzip) or were recorded by Go (the example's go.sum);
 /// the rebuilt side is compared with the same Go function run on the tag today.
 @Suite struct DivergenceTests {
@@ -94,7 +94,7 @@ import GoModTestSupport
         let ok = try Divergence.compare(module, mirrorZip: zip, info: nil, source: .init(repository: clone), recordedHash: recorded)
         #expect(ok.verdict == .suspicious)
         #expect(ok.tagMoved == nil)
-        // SPEC.md §5.6's empty-go.mod hash stands in for "some other recorded hash".
+        // cmd/go's emptyGoModHash (modfetch/fetch.go) stands in for "some other recorded hash".
         let other = try #require(DirHash("h1:G7mAYYxgmS0lVkHyy2hEOLQCFB0DlQFTMLWggykrydY="))
         let bad = try Divergence.compare(module, mirrorZip: zip, info: nil, source: .init(repository: clone), recordedHash: other)
         #expect(bad.verdict == .mirrorMismatch)
@@ -157,7 +157,7 @@ import GoModTestSupport
         #expect(code.signals.isEmpty)
     }
 
-    /// SPEC.md §5.5 real shapes: a module in a subdirectory (tag `sub/v1.0.0`) gets the
+    /// cmd/go's zip rules (Docs/recompute-go-sum.md): a module in a subdirectory (tag `sub/v1.0.0`) gets the
     /// repository root's LICENSE. x/mod's CreateFromVCS applies the same rule, so the mirror zip
     /// made by Go holds the root LICENSE; a later retag that only edits the root LICENSE is benign,
     /// one that adds a linkname and an os/exec import in the subdirectory is suspicious.
@@ -267,14 +267,14 @@ import GoModTestSupport
         let (changes, signals) = Divergence.diff(mirror: mirror, upstream: [])
         #expect(changes.first { $0.path == mirror[0].path }?.isHarmless == false)
         // The assembly file is native code (cgo signal) and gives its package
-        // ARBITRARY_EXECUTION (ADVISORIES.md §4.3: a `.s` file).
+        // ARBITRARY_EXECUTION (Docs/advisories.md, "Capabilities": a `.s` file).
         #expect(signals.map(\.kind) == [.cgo, .watchedImport])
         #expect(signals.allSatisfy { $0.path == mirror[0].path })
         #expect(signals.last?.detail == "+ARBITRARY_EXECUTION: assembly")
         #expect(changes.first { $0.path == mirror[1].path }?.isHarmless == true)
     }
 
-    /// SPEC.md §7.1's Origin example (public issue refunc/refunc#28) parses; a version
+    /// The Origin example of the public issue refunc/refunc#28 parses; a version
     /// mismatch is Go's error.
     @Test func infoParsing() throws {
         let text = #"{"Version":"v0.0.2","Time":"2022-10-27T03:05:29Z","Origin":{"VCS":"git","URL":"https://github.com/arvintian/loki-client-go","Ref":"refs/tags/v0.0.2","Hash":"487ac97bd7dfe6ddf5887da080fc39f4725cc2b6"}}"#
@@ -301,8 +301,8 @@ import GoModTestSupport
         #expect(try Divergence.Info(raw).origin == ModuleOrigin(vcs: "git", hash: "abc"))
     }
 
-    /// The proxy fetch builds SPEC.md §7.3 URLs (case-encoded path, `!` for capitals), tolerates a
-    /// missing .info, and enforces the caps.
+    /// The proxy fetch builds the URLs of https://go.dev/ref/mod#goproxy-protocol (case-encoded path,
+    /// `!` for capitals), tolerates a missing .info, and enforces the caps.
     @Test func proxyFetchThroughTransport() async throws {
         let zip = Array(try Data(contentsOf: URL(fileURLWithPath: BoltExample.zip)))
         let transport = StubTransport(routes: [

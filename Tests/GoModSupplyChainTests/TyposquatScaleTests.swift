@@ -4,7 +4,7 @@ import GoModCore
 import GoModSupplyChain
 import GoModTestSupport
 
-/// SECURITY.md row 173: a go.mod with 100,000 requires. The time bound (≤ 1 s, indexed
+/// A go.mod with 100,000 requires. The time bound (≤ 1 s, indexed
 /// detector) is measured by `scripts/bench-typosquat.sh`, not here; this test checks that on such
 /// an input — parsed from go.mod text, every require also a project reference, as
 /// `gomodkit typosquat` builds it — the detector finds exactly the look-alikes planted in it, each

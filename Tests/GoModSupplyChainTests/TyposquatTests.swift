@@ -8,8 +8,9 @@ import Testing
 @testable import GoModSupplyChain
 import GoModTestSupport
 
-/// Typosquat flagging (SECURITY.md §2.12, rows 167–173; issue 7). Targets are the legitimate
-/// modules named in those rows; the punycode vectors come from RFC 3492 §7.1 and Python's
+/// Typosquat flagging (issue 7; rows 167–173 number the hostile-input cases). Targets are the
+/// legitimate modules the look-alikes imitate (boltdb-go/bolt: golang/vulndb#3451; siruspen/logrus:
+/// golang/vulndb#3502); the punycode vectors come from RFC 3492 §7.1 and Python's
 /// independent `punycode` codec (`"g\u043elang".encode("punycode")` = `glang-jye`).
 @Suite struct TyposquatTests {
     static let detector = Typosquat.Detector()

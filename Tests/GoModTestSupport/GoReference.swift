@@ -3,7 +3,7 @@ package import Synchronization
 package import Testing
 
 /// Access to the Go reference toolchains and to `../shared` for differential tests
-/// (ORACLE.md). The README's test command installs them (scripts/install-go-reference.sh);
+/// (Docs/Testing.md, "The Go references"). The README's test command installs them (scripts/install-go-reference.sh);
 /// under a bare `swift test` without them, tests that need them report themselves skipped,
 /// and with `CI=true` a missing reference is a failure, never a silent skip.
 package enum GoReference {

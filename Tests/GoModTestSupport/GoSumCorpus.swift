@@ -1,6 +1,6 @@
 package import Foundation
 
-/// go.sum inputs for the tests: synthetic hostile files for SECURITY.md rows 92–99 and real
+/// go.sum inputs for the tests: synthetic hostile files (rows 92–99, as in their names) and real
 /// files found at test time.
 package enum GoSumCorpus {
     package static let quote = "rsc.io/quote v1.5.2 h1:w5fcysjrx7yqtD/aO+QwRjYZOKnaM9Uh2b40tElTs3Y="
@@ -10,7 +10,7 @@ package enum GoSumCorpus {
     package static let text = "golang.org/x/text v0.0.0-20170915032832-14c0d48ead0c h1:qgOY6WgZOaTkIIMiVjBQcw93ERBE4m30iBm00nkL0i8="
     package static let textMod = "golang.org/x/text v0.0.0-20170915032832-14c0d48ead0c/go.mod h1:NqM8EUOU14njkJ3fqMW+pc6Ldnwhi/IjpwHt7yyuwOQ="
 
-    /// A go.sum in the shape of x/mod's `gosumcheck/test.sum` (SPEC.md A.9): a bogus
+    /// A go.sum in the shape of x/mod's `gosumcheck/test.sum`: a bogus
     /// `rsc.io/text v1.5.2` line copying rsc.io/quote's hash, and rsc.io/sampler with only its
     /// `/go.mod` line. The hashes of rsc.io/quote and rsc.io/sampler are the real ones from
     /// x/mod's sumdb/client_test.go.

@@ -215,7 +215,8 @@ import Testing
         }
 
         // x/mod's own CreateFromVCS archives without cmd/go's attribute override, so it
-        // disagrees with cmd/go where export-ignore/export-subst are used (SPEC.md §5.5).
+        // disagrees with cmd/go where export-ignore/export-subst are used (cmd/go's
+        // modfetch/codehost/git.go ensureGitAttributes; Docs/recompute-go-sum.md).
         let xmod = try ModZipRef.runOne(["createfromvcs", attrs.path, "v1.0.0", "", "example.com/attrs.git", "v1.0.0",
                                          fixture.sandbox.sub("xmod.zip")])
         let goSum = try #require(go["example.com/attrs.git@v1.0.0"]?["Sum"] as? String)

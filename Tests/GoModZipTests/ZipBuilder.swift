@@ -3,7 +3,7 @@
 
 /// Writes zip archives for tests, with every header field under the test's control, so that
 /// local headers, central directory, data descriptors, ZIP64 records and the end record can
-/// be made to disagree (SECURITY.md §2.2). Defaults produce an honest archive in the shape
+/// be made to disagree (the hostile archives of ZipArchiveSecurityTests). Defaults produce an honest archive in the shape
 /// x/mod writes (method 8, zero times, version 20); `build()` also returns the layout so a
 /// test can patch any byte afterwards. Bombs are generated here at test time, never committed.
 struct ZipBuilder {
@@ -128,10 +128,10 @@ struct ZipBuilder {
 
     init(_ entries: [Entry] = []) { self.entries = entries }
 
-    /// The module prefix of SECURITY.md §2.1.
+    /// The module prefix of every test archive.
     static let prefix = "example.com/m@v1.0.0/"
 
-    /// SECURITY.md §2.1's baseline: `P/go.mod` and `P/m.go`, deflated, honest headers.
+    /// The baseline the hostile archives start from: `P/go.mod` and `P/m.go`, deflated, honest headers.
     static func baseline() -> ZipBuilder {
         ZipBuilder([
             Entry(prefix + "go.mod", "module example.com/m\n\ngo 1.19\n"),

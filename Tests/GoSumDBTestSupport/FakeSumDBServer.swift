@@ -5,7 +5,8 @@ package import Synchronization
 
 /// An in-process checksum database speaking the sum.golang.org protocol over ``HTTPTransport``
 /// (records in a ``TestLog``, notes signed with x/mod's public test key), with hooks for the
-/// hostile behaviours of SECURITY.md §2.9. URLs: `https://<host>/…`.
+/// hostile behaviours a client must survive (altered tiles, lookups and note text, HTTP statuses,
+/// missing partial tiles, a replaced log; cf. x/mod's sumdb/client_test.go). URLs: `https://<host>/…`.
 package final class FakeSumDBServer: HTTPTransport {
     package static let signerKey = "PRIVATE+KEY+localhost.localdev/sumdb+00000c67+AXu6+oaVaOYuQOFrf1V59JK1owcFlJcHwwXHDfDGxSPk"
     package static let verifierKey = "localhost.localdev/sumdb+00000c67+AcTrnkbUA+TU4heY3hkjiSES/DSQniBqIeQ/YppAUtK6"

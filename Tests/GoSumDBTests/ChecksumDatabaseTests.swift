@@ -5,7 +5,8 @@ import GoSumDBTestSupport
 import Synchronization
 import Testing
 
-/// The client against an in-process database with hostile variants (SECURITY.md §2.9).
+/// The client against an in-process database with hostile variants, after x/mod's
+/// sumdb/client_test.go (where GoModKit is stricter than Go: Docs/stricter-than-go.md).
 @Suite struct ChecksumDatabaseTests {
     static let db = "localhost.localdev/sumdb"
 

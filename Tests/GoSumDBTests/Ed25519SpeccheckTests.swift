@@ -4,7 +4,7 @@ import GoModTestSupport
 import GoSumDB
 import Testing
 
-/// SECURITY.md row 107: Ed25519 edge cases — small-order and mixed-order points, non-canonical
+/// Ed25519 edge cases — small-order and mixed-order points, non-canonical
 /// encodings, S ≥ L, cofactored versus cofactorless equations. The note verifier must give Go's
 /// verdicts (x/mod `sumdb/note` verifies with `crypto/ed25519.Verify`), so that a signature Go
 /// rejects is never accepted here and one Go accepts is never refused.

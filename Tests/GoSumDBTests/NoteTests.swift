@@ -5,7 +5,8 @@ import GoModTestSupport
 import Testing
 
 /// Signed notes: vectors from x/mod v0.7.0 `sumdb/note/note_test.go` (TestNewVerifier,
-/// TestNewSigner, TestSign, TestOpen) and SPEC.md §9.4–9.5, SECURITY.md rows 100–108.
+/// TestNewSigner, TestSign, TestOpen), x/mod's `note.Open` rules (C2SP signed-note.md) and a real
+/// sum.golang.org tree head (public issue Azure/kubelogin#610).
 @Suite struct NoteTests {
     static let peterKey = "PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW"
     static let peterSigner = "PRIVATE+KEY+PeterNeumann+c74f20a3+AYEKFALVFGyNhPJEMzD1QIDr+Y7hfZx09iUvxdXHKDFz"

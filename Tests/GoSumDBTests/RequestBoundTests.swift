@@ -5,8 +5,8 @@ import GoSumDBTestSupport
 import Synchronization
 import Testing
 
-/// SECURITY.md row 143: the requests one lookup sends are bounded by the tree math, and the bound
-/// is enforced with `.tooManyRequests`.
+/// The requests one lookup sends are bounded by the tree math, and the bound is enforced with
+/// `.tooManyRequests` (Go does not enforce it; Docs/stricter-than-go.md).
 @Suite struct RequestBoundTests {
     static let signer = FakeSumDBServer.signerKey
     static let text = Array("example.com/m v1.0.0 h1:\(TLog.recordHash(Array("m".utf8)))\nexample.com/m v1.0.0/go.mod h1:\(TLog.recordHash(Array("g".utf8)))\n".utf8)

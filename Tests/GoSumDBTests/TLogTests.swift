@@ -4,8 +4,8 @@ import GoSumDB
 import GoSumDBTestSupport
 import Testing
 
-/// Transparency-log math against SPEC.md Appendix A.4–A.8 (computed with x/mod) and x/mod
-/// v0.7.0's tlog_test.go / tile_test.go tables.
+/// Transparency-log math against vectors computed with x/mod's `sumdb/tlog` (Go 1.27.3's copy and
+/// v0.7.0; Docs/Testing.md, "Goldens") and x/mod v0.7.0's tlog_test.go / tile_test.go tables.
 @Suite struct TLogTests {
     static func h(_ s: String) throws -> TLog.Hash { try TLog.Hash(base64: s) }
 

@@ -4,8 +4,9 @@ import GoSumDB
 import GoSumDBTestSupport
 import Testing
 
-/// SECURITY.md row 121: a `latest` tree head whose signature is valid but whose root hash is all
-/// zeros. No tile of the real log authenticates against it, so the client must fail with
+/// A `latest` tree head whose signature is valid but whose root hash is all zeros. No tile of
+/// the real log authenticates against it (Go's x/mod `tlog.TileHashReader` answers
+/// `downloaded inconsistent tile`), so the client must fail with
 /// ``ChecksumDatabaseError/Code/inconsistentTile`` as soon as it uses that head — whether the head
 /// was stored (read at initialisation) or served by the database on first contact — and must never
 /// return lines authenticated by it.

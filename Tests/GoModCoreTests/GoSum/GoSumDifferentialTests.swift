@@ -4,7 +4,7 @@ import GoModTestSupport
 import Testing
 
 /// Differential tests against a line-for-line re-implementation of cmd/go's go.sum reader and
-/// writer (Tests/Reference/gosum, ORACLE.md §2), over real go.sum files found at test time and
+/// writer (Tests/Reference/gosum; Docs/Testing.md, "The Go references"), over real go.sum files found at test time and
 /// the synthetic hostile files of ``GoSumCorpus``.
 @Suite struct GoSumDifferentialTests {
     /// One file's answers from the reference.

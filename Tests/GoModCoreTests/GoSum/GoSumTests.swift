@@ -4,7 +4,8 @@ import GoModTestSupport
 import Testing
 
 /// GoSum's strict reading, Go-compatible modes, writer and checker on the hostile inputs of
-/// SECURITY.md §2.6 (rows 92–99), SPEC.md §3 and A.9, and real checksum-database data.
+/// GoSumCorpus (rows 92–99), cmd/go's go.sum code (cmd/go/internal/modfetch/fetch.go), x/mod's
+/// gosumcheck/test.sum, and real checksum-database data.
 @Suite struct GoSumTests {
     static func parse(_ text: String, name: String = "go.sum", mode: GoSum.ReadingMode = .strict) throws -> GoSum {
         try GoSum(parsing: Array(text.utf8), fileName: name, mode: mode)
@@ -21,7 +22,7 @@ import Testing
     static let samplerMod = "h1:T1hPZKmBbMNahiBKFy5HrXp6adAjACjK9JXDnKaTXpA="
     static let foreign = "h1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="
 
-    /// SPEC.md A.9: gosumcheck/test.sum's shape. Nothing is wrong offline (the bogus
+    /// x/mod gosumcheck/test.sum's shape. Nothing is wrong offline (the bogus
     /// rsc.io/text line is caught only by the checksum database), and the records check as
     /// cmd/go would.
     @Test func gosumcheckTestSum() throws {
@@ -183,7 +184,7 @@ import Testing
         #expect(nul.diagnostics.allSatisfy { !$0.description.unicodeScalars.contains { $0.value == 0 } })
     }
 
-    /// SPEC.md §3.4: keys in module.Sort order, hashes sorted and de-duplicated.
+    /// cmd/go's writer (modfetch/fetch.go `tidyGoSum`): keys in module.Sort order, hashes sorted and de-duplicated.
     @Test func canonicalWriter() throws {
         let sum = try GoSum(parsing: Self.file("duplicates.sum"))
         #expect(sum.diagnostics.map(\.code) == [.duplicateLine, .duplicateLine, .unknownHashAlgorithm,
@@ -209,7 +210,7 @@ import Testing
         #expect(GoSum().formatted().isEmpty)
     }
 
-    /// SPEC.md §3.3: cmd/go's mismatch text, byte for byte (src/cmd/go/internal/modfetch/fetch.go,
+    /// cmd/go's mismatch text, byte for byte (src/cmd/go/internal/modfetch/fetch.go,
     /// haveModSumLocked + goSumMismatch).
     @Test func mismatchMessage() throws {
         let sum = try Self.parse("rsc.io/quote v1.5.2/go.mod \(Self.foreign)\n")
@@ -252,7 +253,7 @@ import Testing
         #expect(record.key == ModuleVersion(path: "rsc.io/quote", version: "v1.5.2/go.mod"))
     }
 
-    /// SECURITY.md §4: a size cap, checked before any work.
+    /// A size cap, checked before any work.
     @Test func sizeLimit() throws {
         let data = Array(repeating: UInt8(ascii: "\n"), count: 1_001)
         #expect(throws: GoSumError(.tooLarge, fileName: "", line: 0, message: "")) {

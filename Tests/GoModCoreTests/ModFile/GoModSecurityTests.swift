@@ -3,7 +3,7 @@ import Foundation
 import GoModTestSupport
 import Testing
 
-/// SECURITY.md §2.5, rows 81–91: hostile go.mod inputs, each with its typed outcome.
+/// Hostile go.mod inputs, rows 81–91 (numbered in each probe), each with its typed outcome.
 ///
 /// Expected messages and positions are Go's: they were produced by running each input through
 /// Go 1.27.3's x/mod (`modfile.Parse` / `ParseLax`, via Tests/Reference/modfile `batch`), and

@@ -4,7 +4,7 @@ import Testing
 
 /// The public API of ``GoMod`` and ``GoWork``: typed views, the named edit methods, quoting,
 /// errors. Expected values come from Go 1.27.3 (the modfile reference; each test says which
-/// `go mod edit` run it mirrors) or from SPEC.md.
+/// `go mod edit` run it mirrors) or from x/mod's modfile sources.
 @Suite struct GoModTests {
     static let sample = Array("""
         // Deprecated: use example.com/new
@@ -228,8 +228,8 @@ import Testing
         }
     }
 
-    /// SPEC.md §2.3 AutoQuote rules, and the synthesized go.mod of a module without one
-    /// (SPEC.md §5.6: `module <AutoQuote(path)>\n`).
+    /// x/mod `modfile.AutoQuote` rules, and the synthesized go.mod of a module without one
+    /// (cmd/go `modfetch.LegacyGoMod`: `module <AutoQuote(path)>\n`).
     @Test func quoting() throws {
         #expect(GoMod.autoQuote("example.com/m") == "example.com/m")
         #expect(GoMod.autoQuote("") == "\"\"")

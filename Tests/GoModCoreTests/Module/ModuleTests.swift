@@ -69,7 +69,7 @@ import Testing
         }
     }
 
-    /// SPEC.md §1.7's examples.
+    /// The examples of `go help private`, cmd/go's mod_gonoproxy.txt and x/mod's TestClientGONOSUMDB.
     @Test func specGlobExamples() {
         #expect(Module.matchPrefixPatterns("*.corp.example.com", "git.corp.example.com/xyzzy"))
         #expect(Module.matchPrefixPatterns("rsc.io/private", "rsc.io/private/quux"))
@@ -85,7 +85,7 @@ import Testing
         }
     }
 
-    /// The error texts SPEC.md §1.1 and §1.5 quote, and the error codes.
+    /// The error texts of x/mod's module.go and pseudo.go (CheckPath, CheckPathMajor, escaping, …), and the error codes.
     @Test func goErrorTexts() {
         func message(_ body: () throws(ModulePathError) -> Void) -> (String, ModulePathError.Code?) {
             do {
@@ -141,7 +141,7 @@ import Testing
         #expect(Module.versionError(module, message: "verifying go.mod: x") == "example.com/m@v1.0.0: verifying go.mod: x")
     }
 
-    /// Errors compare by code only (STYLE.md §5).
+    /// Errors compare by code only (as ``ModulePathError``'s documentation says).
     @Test func errorEqualityIsByCode() {
         var first: ModulePathError?
         var second: ModulePathError?
@@ -152,7 +152,7 @@ import Testing
         #expect(first?.kind == .module)
     }
 
-    /// module.Sort ordering (SPEC.md §1.6) including Go's unspecified ties, which GoModKit
+    /// module.Sort ordering (x/mod module/module.go) including Go's unspecified ties, which GoModKit
     /// orders by suffix and then bytewise.
     @Test func moduleSortOrder() {
         var list: [ModuleVersion] = [

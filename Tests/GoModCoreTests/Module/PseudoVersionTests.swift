@@ -55,7 +55,7 @@ import Testing
         }
     }
 
-    /// SPEC.md §1.4: the lax check accepts what x/mod accepts; the time check rejects month 13.
+    /// x/mod module/pseudo.go: the lax check accepts what `IsPseudoVersion` accepts; `PseudoVersionTime` rejects month 13.
     @Test func laxnessAndTimeValidation() throws {
         #expect(Module.isPseudoVersion("v0.0.0-20191109021931-DAA7C04131F5"))
         #expect(Module.isPseudoVersion("v0.0.0-20191109021931-daa7c04131f"))

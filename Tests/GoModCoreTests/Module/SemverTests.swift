@@ -75,7 +75,7 @@ import Testing
         }
     }
 
-    /// SPEC.md §1.3: numbers compare by length then bytewise, without fixed-width integers.
+    /// x/mod semver's `compareInt`: numbers compare by length then bytewise, without fixed-width integers.
     @Test func hugeNumbers() {
         let big = ByteString("v" + String(repeating: "9", count: 40) + ".0.0")
         let bigger = ByteString("v1" + String(repeating: "0", count: 40) + ".0.0")

@@ -3,8 +3,8 @@ import GoModCore
 import Testing
 
 /// ``ModulePath``, ``SemanticVersion``, ``ModuleVersion`` and ``PathPatterns``: thin wrappers
-/// whose answers must be those of the Go functions they are built on (values from SPEC.md
-/// §1 and x/mod's tests).
+/// whose answers must be those of the Go functions they are built on (values from x/mod's
+/// module and semver packages and their tests).
 @Suite struct ValueTypeTests {
     @Test func modulePath() throws {
         let path = try ModulePath("github.com/BurntSushi/toml/v2")
@@ -28,7 +28,7 @@ import Testing
             let error = #expect(throws: ModulePathError.self) { try ModulePath(path) }
             #expect(error?.code == code, "\(path)")
         }
-        // Canonically equivalent spellings are different byte strings (SECURITY.md §5).
+        // Canonically equivalent spellings are different byte strings (Go compares bytes; Swift's String == does not).
         #expect(ByteString("caf\u{E9}") != ByteString("cafe\u{301}"))
         #expect(try ModulePath("a.com/b") < ModulePath("a.com/b/c"))
         #expect(try ModulePath("Z.com/b".lowercased()) > ModulePath("a.com/b"))

@@ -6,7 +6,7 @@ import Testing
 @testable import GoModNet
 @testable import GoModFetch
 
-/// SECURITY.md rows 150–151 and issue 13 point 8: the proxy serves a well-formed module zip or
+/// Issue 13 point 8: the proxy serves a well-formed module zip or
 /// `.mod` for the right module — it passes every structural check — whose hash differs from the one
 /// the checksum database (x/mod's sumdb server in goproxyserver, hashes from x/mod's dirhash)
 /// records. The download must fail with ``ModuleCacheError/Code/checksumDatabaseMismatch`` and

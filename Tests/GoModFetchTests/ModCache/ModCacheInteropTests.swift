@@ -7,7 +7,7 @@ import Testing
 @testable import GoModFetch
 import GoModTestSupport
 
-/// Interop in both directions on loopback (ORACLE.md §3): the real `go` 1.27.3 fills a module
+/// Interop in both directions on loopback: the real `go` 1.27.3 fills a module
 /// cache through the goproxyserver proxy and checksum database, `gomodkit verify` accepts it and
 /// flags each tampering (with `go mod verify`'s exact words where go checks the same thing);
 /// then `gomodkit download` fills an empty cache that `go build` (GOPROXY=off) and

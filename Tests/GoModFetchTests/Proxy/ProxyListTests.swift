@@ -5,7 +5,7 @@ import GoSumDB
 import GoModFetch
 import GoModTestSupport
 
-/// SECURITY.md row 147: a hostile `@v/list` (garbage lines, pseudo-versions, megabytes of lines).
+/// A hostile `@v/list` (garbage lines, pseudo-versions, megabytes of lines).
 /// cmd/go's `proxyRepo.Versions` (cmd/go/internal/modfetch/proxy.go) keeps the first field of a
 /// line when `semver.IsValid` accepts it and `module.IsPseudoVersion` does not; everything else
 /// is ignored. GoModKit reads at most ``ModuleProxyClient/maxListResponse`` bytes (Go has no cap).

@@ -8,7 +8,7 @@ import Testing
 import GoSumDBTestSupport
 import GoModTestSupport
 
-/// SECURITY.md row 136 and SPEC §7.2: Go's redirect rules on ``DefaultHTTPTransport`` (which
+/// Go's redirect rules (https://go.dev/ref/mod#goproxy-protocol) on ``DefaultHTTPTransport`` (which
 /// follows redirects itself, async-http-client's own following being off), against a loopback
 /// server. Expected values from Go's source: `net/http` `defaultCheckRedirect` and
 /// `cmd/go/internal/web` `checkRedirect` stop when `len(via) >= 10` (`via` = requests already
@@ -178,8 +178,8 @@ import GoModTestSupport
         #expect(server.paths == ["/upgrade", "/elsewhere"])
     }
 
-    /// The checksum-database client pins its host (SECURITY.md row 136: "redirect to another host
-    /// → rejected"; stricter than Go, which follows it).
+    /// The checksum-database client pins its host (a redirect to another host is rejected;
+    /// stricter than Go, which follows it: Docs/stricter-than-go.md).
     @Test func checksumDatabaseRefusesRedirectToAnotherHost() async throws {
         let box = PortBox()
         let server = try LoopbackHTTPServer { _, c in

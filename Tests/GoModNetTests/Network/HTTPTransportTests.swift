@@ -10,7 +10,7 @@ import GoModTestSupport
 
 /// ``DefaultHTTPTransport`` (async-http-client) against a scripted loopback server
 /// (``LoopbackHTTPServer``): framing, caps, deadlines, keep-alive, hostile heads, and Go's redirect
-/// rules (SECURITY.md rows 133–136).
+/// rules (cmd/go/internal/web `checkRedirect`).
 @Suite struct HTTPTransportTests {
     static func transportError(_ body: () async throws -> Void) async -> HTTPTransportError? {
         do {

@@ -11,7 +11,7 @@ import GoModZip
 import GoModTestSupport
 import Testing
 
-/// Differential tests of `h1:` hashing against golang.org/x/mod's `sumdb/dirhash` (ORACLE.md):
+/// Differential tests of `h1:` hashing against golang.org/x/mod's `sumdb/dirhash` (Docs/Testing.md, "The differential suites"):
 ///
 /// * the real-module corpus (`scripts/make-corpus.sh`: Debian golang-*-dev trees zipped by
 ///   Go 1.27.3's `zip.CreateFromDir`, with Go 1.27.3's and Go 1.19's `HashZip`, Go 1.27.3's
@@ -20,14 +20,14 @@ import Testing
 ///   `hashref` reference program at test time and hashed live by Go;
 /// * trees and zips with awkward names (non-ASCII, NFC/NFD, invalid UTF-8, spaces, `!`, `@`),
 ///   symbolic links and other hostile shapes, hashed live by Go;
-/// * the vectors of SPEC.md Appendix A.1/A.2 and SECURITY.md rows 64, 68, 69, 70, 76 and 77,
+/// * the `h1:` vectors computed with x/mod (``ZipVector``: directory entries, duplicates, invalid UTF-8, …),
 ///   whose zips Go builds and hashes (the documented value must match Go and GoModKit).
 ///
 /// Expected values always come from Go or from the documents, never from GoModKit. Mode rules
 /// checked everywhere: `.goCompatible` must equal Go's `HashZip` whenever Go computes one;
 /// `.strict` must equal it too, except that it must throw ``DirHashError/Code/duplicateEntry``
 /// when names repeat and may throw ``DirHashError/Code/zip`` when a name is not valid UTF-8
-/// (the strict reader's stricter-than-Go rules, SECURITY.md §6).
+/// (the strict reader's stricter-than-Go rules, Docs/stricter-than-go.md).
 @Suite struct DirHashDifferentialTests {
 
     // MARK: Corpus of real modules
@@ -58,7 +58,7 @@ import Testing
 
         let prefix = ByteString("\(entry.module)@\(entry.version)")
         if entry.symlinks > 0 {
-            // Go follows links; GoModKit refuses them (SECURITY.md row 79).
+            // Go follows links (x/mod dirhash.HashDir); GoModKit refuses them (Docs/stricter-than-go.md).
             #expect(throws: DirHashError(.symlinkInTree, message: "")) {
                 try DirHash.hashDir(entry.dir, prefix: prefix)
             }
@@ -162,7 +162,7 @@ import Testing
 
     // MARK: SPEC Appendix A and SECURITY vectors
 
-    /// SPEC.md A.1/A.2 and SECURITY.md rows 1, 64, 68, 69, 70, 76, 77: Go builds each zip
+    /// The x/mod-computed vectors of ``ZipVector/all``: Go builds each zip
     /// (archive/zip, deflate), both Go references must produce the documented `h1:`, and so
     /// must GoModKit (in the modes the row allows).
     @Test(arguments: ZipVector.all)
@@ -272,7 +272,7 @@ import Testing
     }
 
     /// Symbolic links: Go's `HashDir` follows a link to a file (hashing the target) and fails
-    /// on a link to a directory; GoModKit refuses both (SECURITY.md row 79, a documented
+    /// on a link to a directory; GoModKit refuses both (Docs/stricter-than-go.md, a documented
     /// stricter-than-Go divergence). A path that is a file is not a directory for either.
     @Test func symlinksAndNonDirectories() throws {
         let dir = try TemporaryDirectory()
@@ -444,7 +444,7 @@ enum XModTestdata {
 
 // MARK: - Documented vectors
 
-/// A zip whose `h1:` SPEC.md or SECURITY.md documents (computed there with x/mod).
+/// A zip whose `h1:` was computed with x/mod's `dirhash.HashZip` and is recorded here.
 struct ZipVector: Sendable, CustomTestStringConvertible {
     struct Entry: Sendable {
         var name: ByteString
@@ -462,12 +462,12 @@ struct ZipVector: Sendable, CustomTestStringConvertible {
         Entry(name: ByteString(name), data: Array(data.utf8))
     }
 
-    /// SECURITY.md §2.1 baseline: `P/go.mod`, `P/m.go`.
+    /// The test ``ZipBuilder``'s baseline: `P/go.mod`, `P/m.go`.
     private static let baseline = [
         entry(p + "go.mod", "module example.com/m\n\ngo 1.19\n"),
         entry(p + "m.go", "package m\n\nfunc F() int { return 42 }\n"),
     ]
-    /// SPEC.md A.2 module: `go.mod` and `a.go`.
+    /// A two-file module, `go.mod` and `a.go`, for the `HashZip` quirks.
     private static let a2 = [entry(p + "go.mod", "module example.com/m\n"), entry(p + "a.go", "package m\n")]
 
     static let all: [ZipVector] = [

@@ -4,7 +4,7 @@ import GoModZip
 import GoModTestSupport
 import Testing
 
-/// `h1:` vectors from SPEC.md Appendix A.1 / SECURITY.md §2.4 (computed with x/mod) and real
+/// `h1:` vectors computed with x/mod's `sumdb/dirhash` (Docs/Testing.md, "Goldens") and real
 /// sum.golang.org records.
 @Suite struct DirHashTests {
     @Test func hash1Vectors() throws {
@@ -38,7 +38,7 @@ import Testing
         #expect(DirHash.hashGoMod(Array(contents.utf8)).description == expected)
     }
 
-    /// SECURITY.md row 74: the summary is sorted by bytes. Names differing only in Unicode
+    /// The summary is sorted by bytes (x/mod `dirhash.Hash1` sorts Go strings). Names differing only in Unicode
     /// normalisation are distinct files; the expected value is the Go-defined summary hash
     /// recomputed from the spec's line format with the names in byte order.
     @Test func canonicallyEquivalentNamesStayDistinct() throws {

@@ -52,7 +52,7 @@ import Testing
         }
     }
 
-    /// SPEC.md §5.2's examples: Kelvin sign, `k` and `K` fold together; long s, `s` and `S`
+    /// x/mod `zip.strToFold` (Unicode simple case folding): Kelvin sign, `k` and `K` fold together; long s, `s` and `S`
     /// too; NFC and NFD spellings do not.
     @Test func specExamples() {
         #expect(CaseFold.equalFold(Array("\u{212A}.go".utf8), Array("k.go".utf8)))

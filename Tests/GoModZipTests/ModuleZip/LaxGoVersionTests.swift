@@ -105,7 +105,7 @@ import Testing
         try compareWithGo(files)
     }
 
-    /// SPEC.md §5.7: go 1.24 and later (including release candidates) select the new vendoring
+    /// x/mod `zip.isVendoredPackage`: go 1.24 and later (including release candidates) select the new vendoring
     /// rule; missing, older and unparsable versions the old one.
     @Test func comparisonWithGo124() {
         func modern(_ goMod: String) -> Bool {

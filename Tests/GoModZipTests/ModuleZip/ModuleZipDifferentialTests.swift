@@ -118,7 +118,7 @@ import Testing
         ]),
     ]
 
-    /// SPEC.md Appendix A.3's directory, as a file list.
+    /// A tree for x/mod's version-dependent vendor rule (`zip.isVendoredPackage`) and omissions, as a file list.
     static func vendorTree(_ goMod: Spec) -> [Spec] {
         [goMod, Spec("m.go"), Spec("vendor/modules.txt"), Spec("vendor/top.go"), Spec("vendor/example.com/x/x.go"),
          Spec("pkg/vendor/v.go"), Spec("pkg/vendor/foo/f.go"), Spec("a/vendor/b.go"), Spec(".hg_archival.txt"),
@@ -152,7 +152,7 @@ import Testing
         }
     }
 
-    /// SPEC.md Appendix A.3 with the documented hashes and omission reasons, from a directory.
+    /// That tree with the hashes and omission reasons x/mod's `zip.CreateFromDir` gives, from a directory.
     @Test(arguments: [("1.23", "h1:BJYn7ED0CGrJo9dAuZtsumEwUYxvmvjwqImr8CAUn4Q="),
                       ("1.24", "h1:AuBXkt8KEYdSDhStADOwu7+KqF/cHMg73s0hu70/HaA=")])
     func appendixA3(_ goVersion: String, _ hash: String) throws {
@@ -180,8 +180,8 @@ import Testing
                 ("vendor/example.com/x/x.go", "file is in vendor directory"),
                 ("vendor/modules.txt", "file is in vendor directory"),
             ]
-            // SPEC.md lists these reasons; Go's CheckDir also lists the vendored directory
-            // vendor/example.com/x itself, so the SPEC list must be contained in Go's, and ours
+            // x/mod (Go 1.27.3) gives these reasons; Go's CheckDir also lists the vendored directory
+            // vendor/example.com/x itself, so this list must be contained in Go's, and ours
             // must equal Go's (live).
             let ours = Set(omitted.map { "\($0.0): \($0.1)" })
             #expect(Set(expected.map { "\($0.0): \($0.1)" }).isSubset(of: ours))
@@ -264,7 +264,7 @@ import Testing
     }
 
     /// Go's error text equals ours; where Go's text has raw control bytes or invalid UTF-8
-    /// (which its JSON cannot carry and GoModKit's description escapes, SECURITY.md row 164),
+    /// (which its JSON cannot carry and GoModKit's description escapes),
     /// the invalid-file list must be the one Go reported instead.
     private func expectSameError(_ error: ModuleZipError, _ goError: String, invalid: [ModuleZip.FileError],
                                  sourceLocation: SourceLocation = #_sourceLocation) {

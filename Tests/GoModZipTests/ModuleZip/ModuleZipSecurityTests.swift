@@ -11,8 +11,8 @@ import Foundation
 import GoModTestSupport
 import Testing
 
-/// SECURITY.md §2.3 (module-zip policy, rows 46–70): each row's zip is built with the test
-/// ``ZipBuilder`` (SECURITY.md §2.1's baseline `P/go.mod`, `P/m.go` plus the row's entries),
+/// Module-zip policy (x/mod `zip.CheckZip`; rows 46–70, numbered as in the test names): each row's zip
+/// is built with the test ``ZipBuilder`` (its baseline `P/go.mod`, `P/m.go` plus the row's entries),
 /// and ``ModuleZip/checkZip(_:archive:)`` must give the row's typed outcome. The Go messages
 /// quoted in the rows are checked byte for byte, and rows tagged [O] are also run through Go
 /// 1.27.3's `zip.CheckZip` (hashref, live) whose lists must equal ours.
@@ -301,7 +301,7 @@ import Testing
         #expect(try DirHash.hashZip(ZipArchive(bytes: builder.bytes)).description == "h1:GR20fivJKFmDxgKCn2wuB4ugyxDDWGraj8BDB0A5XQI=")
         #expect(ModuleZip.legacyGoMod("example.com/m") == Array("module example.com/m\n".utf8))
         #expect(DirHash.hashGoMod(ModuleZip.legacyGoMod("example.com/m")).description == "h1:flS2VctbRrTv+sBE+VKgxx6hlkMGPVz9MGOmzMYFg3k=")
-        // SPEC.md §5.6's real sum.golang.org record.
+        // A real sum.golang.org record of cmd/go's synthesized go.mod (modfetch.LegacyGoMod).
         #expect(DirHash.hashGoMod(ModuleZip.legacyGoMod("github.com/davecgh/go-spew")).description
                 == "h1:J7Y8YcW2NihsgmVo/mv3lAwl/skON4iLHjSsI+c5H38=")
     }

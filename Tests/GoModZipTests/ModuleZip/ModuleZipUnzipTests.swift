@@ -11,7 +11,8 @@ import Foundation
 import GoModTestSupport
 import Testing
 
-/// ``ModuleZip/unzip(_:module:to:options:)`` — SECURITY.md §2.11 rows 157–161 and the rule
+/// ``ModuleZip/unzip(_:module:to:options:)`` — x/mod `zip.Unzip`'s rules (rows 157–161, as in the
+/// test names; differences: Docs/recompute-go-sum.md) and the rule
 /// that extraction never writes outside its target, whatever the zip: hostile zips built with
 /// the test ``ZipBuilder`` are extracted into a fresh sandbox, which afterwards holds the zip
 /// and, on success only, the target.
@@ -178,7 +179,7 @@ import Testing
         plus("overlapping (strict)", [alias])
         plus("overlapping (goCompatible)", [alias], mode: .goCompatible)
         plus("ok", [ZipBuilder.Entry(p + "deep/er/x.go", "package er\n")])
-        // Container-level hostility (SECURITY.md §2.2), in both reader modes.
+        // Container-level hostility (as in ZipArchiveSecurityTests), in both reader modes.
         for mode in [ZipArchive.Mode.strict, .goCompatible] {
             var trailing = ZipBuilder.baseline()
             trailing.trailing = Array("TRAILING-GARBAGE".utf8)

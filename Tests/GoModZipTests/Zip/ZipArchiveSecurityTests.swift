@@ -3,7 +3,8 @@ import Testing
 @testable import GoModCore
 @testable import GoModZip
 
-/// SECURITY.md §2.2, rows 1–45: one test per row, each asserting its typed outcome in strict
+/// Hostile zip containers, rows 1–45 (numbered as in the test names; the stricter-than-Go ones are
+/// listed in Docs/stricter-than-go.md): one test per row, each asserting its typed outcome in strict
 /// mode (and lenient mode where the row's Go behaviour makes it interesting). Go's own verdicts
 /// for the [O] rows are checked against the live reference in `ZipReferenceTests`.
 @Suite("Zip container: SECURITY.md §2.2 rows 1–45")

@@ -4,10 +4,10 @@ import Testing
 @testable import GoModZip
 import GoModTestSupport
 
-/// Differential tests against Go (ORACLE.md): `Tests/Reference/zipref` prints, for each zip,
+/// Differential tests against Go (Docs/Testing.md, "The Go references"): `Tests/Reference/zipref` prints, for each zip,
 /// what Go's `archive/zip`, x/mod `dirhash.HashZip` and `zip.CheckZip` say. For every zip
 /// GoModKit accepts (either mode), the entry list and every entry's content must equal Go's
-/// view; SECURITY.md's recorded Go verdicts for the [O] rows are asserted from the live
+/// view; Go's verdict on each numbered hostile archive (`rowNN-…`) is asserted from the live
 /// reference, both flavours where installed.
 @Suite("Zip container vs Go archive/zip (live reference)", .serialized)
 struct ZipReferenceTests {
@@ -34,7 +34,7 @@ struct ZipReferenceTests {
 
     static let p = ZipBuilder.prefix
 
-    /// The hostile and honest archives of SECURITY.md §2.2 whose Go behaviour is recorded.
+    /// The hostile and honest archives (numbered as in ZipArchiveSecurityTests) whose Go behaviour is recorded.
     static func cases() -> [(String, [UInt8])] {
         var list: [(String, [UInt8])] = []
         func add(_ name: String, _ build: (inout ZipBuilder) -> Void) {
@@ -169,10 +169,10 @@ struct ZipReferenceTests {
         Self.compare(results)
         let go = Dictionary(results.map { ($0.0, $0.2) }, uniquingKeysWith: { a, _ in a })
         let baselineHash = "h1:LUprbKSxxKekvD4SC0fYrNz4tTECj08ZRU3pkRjJwlE="
-        // Row 1: the builder's baseline is SECURITY.md's baseline.
+        // Row 1: the builder's baseline has the h1: computed with x/mod's dirhash.HashZip.
         #expect(go["row01-baseline"]?.hashzip == baselineHash)
         #expect(go["row01-baseline"]?.checkzip_error == nil)
-        // Rows Go accepts although strict mode rejects them (SECURITY.md §6).
+        // Rows Go accepts although strict mode rejects them (Docs/stricter-than-go.md).
         for name in ["row05-trailing", "row06-comment", "row07-prefix", "row08-sfx", "row19-lfh-name",
                      "row20-lfh-method", "row21-lfh-sizes", "row32-hidden", "row38-dd-sizes", "row40-encrypted-flag"] {
             #expect(go[name]?.hashzip == baselineHash, "\(name): \(go[name]?.hashzip_error ?? "")")
@@ -214,7 +214,7 @@ struct ZipReferenceTests {
     func old() throws {
         let results = try Self.run(flavour: .old)
         // Lenient mode follows current Go's base-offset handling; Go 1.19 rejected this file
-        // (ORACLE.md: archive/zip differs between 1.19 and 1.27 on some malformed inputs).
+        // (archive/zip differs between Go 1.19 and 1.27 on some malformed inputs).
         Self.compare(results, olderGoRejects: ["go-testdata-test-badbase.zip"])
         let go19 = Dictionary(results.map { ($0.0, $0.2) }, uniquingKeysWith: { a, _ in a })
         #expect(go19["go-testdata-test-badbase.zip"].map { $0.open_error == "zip: not a valid zip file" } ?? true)

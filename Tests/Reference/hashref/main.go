@@ -1,5 +1,5 @@
 // Command hashref exposes golang.org/x/mod's dirhash and zip functions to GoModKit's
-// differential tests, corpus builder and benchmark (ORACLE.md §2). It builds with both
+// differential tests, corpus builder and benchmark (Docs/Testing.md, "The Go references"). It builds with both
 // references: Go 1.27.3 with its vendored x/mod ("current") and Go 1.19 with x/mod v0.7.0
 // ("old"); see scripts/build-go-reference.sh.
 //

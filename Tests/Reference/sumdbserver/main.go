@@ -1,6 +1,6 @@
 // Command sumdbserver is GoModKit's loopback checksum database for tests: x/mod's own
 // sumdb.TestServer + sumdb.NewServer (the code behind sum.golang.org's protocol), listening
-// on 127.0.0.1:0, with hostile variants (ORACLE.md §4). It also verifies fork evidence with
+// on 127.0.0.1:0, with hostile variants (listed below). It also verifies fork evidence with
 // x/mod's note and tlog packages.
 //
 //	sumdbserver serve -records FILE [-variant NAME] [-fork-at K] [-key KEY]

@@ -1,5 +1,5 @@
 // Command zipref is GoModKit's differential reference for the zip container
-// (SECURITY.md §2.2 [O] rows). For every zip path on the command line it prints
+// (ZipReferenceTests). For every zip path on the command line it prints
 // one JSON line describing what Go sees:
 //
 //   - archive/zip.OpenReader: the error, or every central-directory entry with
