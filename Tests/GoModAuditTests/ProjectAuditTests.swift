@@ -185,7 +185,7 @@ import GoModTestSupport
         let dir = sandbox.sub("p")
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         try Data("module example.com/app\n\nrequire github.com/x/y\n".utf8).write(to: URL(fileURLWithPath: dir + "/go.mod"))
-        // SPEC §3.2: exactly three fields; two hashes for one key conflict.
+        // cmd/go's readGoSum wants exactly three fields; two hashes for one key conflict (Docs/stricter-than-go.md).
         try Data("github.com/x/y v1.0.0\ngithub.com/x/y v1.0.0 h1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\ngithub.com/x/y v1.0.0 h1:BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB=\n".utf8)
             .write(to: URL(fileURLWithPath: dir + "/go.sum"))
         let report = await ProjectAudit.run(directory: dir, options: .init())
@@ -226,7 +226,7 @@ import GoModTestSupport
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         try Data("module example.com/app\n\ngo 1.21\n\nrequire golang.org/x/text v0.3.0\n".utf8)
             .write(to: URL(fileURLWithPath: dir + "/go.mod"))
-        // Lines as in SPEC §3.1 (real sum.golang.org hashes of golang.org/x/text v0.3.0).
+        // go.sum lines (https://go.dev/ref/mod#go-sum-files; real sum.golang.org hashes of golang.org/x/text v0.3.0).
         try Data("golang.org/x/text v0.3.0 h1:g61tztE5qeGQ89tm6NTjjM9VPIm088od1l6aSorWRWg=\ngolang.org/x/text v0.3.0/go.mod h1:NqM8EUOU14njkJ3fqMW+pc6Ldnwhi/IjpwHt7yyuwOQ=\n".utf8)
             .write(to: URL(fileURLWithPath: dir + "/go.sum"))
         let known = try #require(try ChecksumDatabaseConfiguration.parseGOSUMDB("sum.golang.org"))

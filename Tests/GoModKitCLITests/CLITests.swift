@@ -87,7 +87,7 @@ import Testing
     }
 
     /// The module tree hashed as a directory equals the zip's hash when the zip has no
-    /// directory entries (SPEC §6.3), so Go's zip hash is the expected value.
+    /// directory entries (x/mod `dirhash.HashDir` / `HashZip`), so Go's zip hash is the expected value.
     @Test func hashDirMatchesTheZip() throws {
         let result = try Self.gomodkit(["hash", "--dir", Self.example.appendingPathComponent("source").path,
                                         "--prefix", "example.com/hello@v1.0.0"])

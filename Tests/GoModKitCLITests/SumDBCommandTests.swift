@@ -3,7 +3,7 @@ import Testing
 
 /// `gomodkit sumdb …` against a scratch copy of a real sum.golang.org cache
 /// (../shared/fixtures/real-sumdb/1jan13nam-learn-go), offline: expected lines come from the
-/// database records in that cache (SPEC §9.2, A.9), and exit codes from the CLI contract.
+/// database records in that cache, and exit codes from the CLI contract.
 @Suite struct SumDBCommandTests {
     static var shared: URL? {
         let url = CLITests.root.deletingLastPathComponent().appendingPathComponent("shared/fixtures/real-sumdb/1jan13nam-learn-go")

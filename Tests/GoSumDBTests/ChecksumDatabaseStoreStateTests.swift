@@ -72,7 +72,7 @@ import Testing
 
     enum Damage: String, CaseIterable, Sendable { case torn, garbage, nulFilled, otherKey }
 
-    /// SECURITY row 139: a torn `latest` (a prefix of the note), garbage, the note's bytes
+    /// A torn `latest` (a prefix of the note), garbage, the note's bytes
     /// replaced by NULs (as a crash can leave on some file systems), or a note signed by another
     /// key for the same name: `stateCorrupt` with the recovery hint, never a silent reset.
     @Test(arguments: Damage.allCases) func damagedLatestIsStateCorrupt(_ damage: Damage) async throws {

@@ -4,8 +4,9 @@ import GoSumDB
 import GoModTestSupport
 import Testing
 
-/// transparency-dev/merkle's RFC 6962 probe files (../shared/fixtures/merkle-vectors, SECURITY
-/// row 109): every inclusion and consistency probe must give the verdict its `wantErr` states.
+/// transparency-dev/merkle's RFC 6962 probe files (its testdata/inclusion and testdata/consistency,
+/// read from ../shared/fixtures/merkle-vectors): every inclusion and consistency probe must give
+/// the verdict its `wantErr` states.
 @Suite struct MerkleVectorTests {
     struct Probe: Decodable {
         var leafIdx: UInt64?

@@ -113,7 +113,7 @@ import Testing
         #expect(error.unverifiedNote?.unverifiedSignatures.count == 2)
     }
 
-    /// SECURITY row 102: right name with a wrong key hash, wrong name with the right hash.
+    /// Right name with a wrong key hash, wrong name with the right hash: unknown keys, so unverified (x/mod `note.Open`).
     @Test func wrongNameOrHashIsUnverified() throws {
         let misnamed = Self.peterSig.replacingOccurrences(of: "PeterNeumann", with: "CarmenSandiego")
         #expect(throws: NoteError(.unverifiedNote)) {
@@ -164,7 +164,8 @@ import Testing
         ])
     }
 
-    /// x/mod TestOpen's seven malformed messages (SECURITY row 104) plus rows 104/108 extras.
+    /// x/mod TestOpen's seven malformed messages plus extras: a `+` in the name, unpadded or
+    /// non-canonical base64, a short or empty signature.
     @Test(arguments: [
         text,
         text + "\n",
@@ -188,7 +189,7 @@ import Testing
         }
     }
 
-    /// SECURITY row 100 / SPEC §9.5: a real sum.golang.org tree head verifies; row 101: a changed byte does not.
+    /// A real sum.golang.org tree head (quoted in Azure/kubelogin#610) verifies with cmd/go's key; a changed byte does not.
     @Test func realSumGolangOrgTreeHead() throws {
         let key = try NoteVerifier(verifierKey: Self.sumGolangOrg)
         let msg = "go.sum database tree\n35119576\nwsMRe8ItLbtt7dNXFrBSnNrHQKXt78Vs8j/BvAbgfCk=\n\n— sum.golang.org Az3grvswclExUTRv3IMHez5h0L3ycs9mXJj1b137ewuyKYN4kw+i0Vqz4hizy4c6s4IH9v/QRl3F8qvlvG1AxTQfOAA=\n"

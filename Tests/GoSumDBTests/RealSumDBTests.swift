@@ -4,7 +4,7 @@ import GoSumDB
 import GoModTestSupport
 import Testing
 
-/// Real sum.golang.org caches (../shared/fixtures/real-sumdb, SPEC §9.12): every cached lookup
+/// Real sum.golang.org caches (../shared/fixtures/real-sumdb): every cached lookup
 /// verifies offline (signature, consistency with `latest`, inclusion), and tampering is rejected.
 @Suite struct RealSumDBTests {
     static let fixtures = ["1jan13nam-learn-go", "39IVd-go-study"]
@@ -58,7 +58,7 @@ import Testing
         #expect(await client.requestCount == 0)
     }
 
-    /// Record 0 of the log is golang.org/x/text v0.3.0 (SPEC A.6).
+    /// Record 0 of the log is golang.org/x/text v0.3.0 (real sum.golang.org data in the fixture).
     @Test func recordZero() async throws {
         let gopath = try Self.scratch("1jan13nam-learn-go")
         defer { try? FileManager.default.removeItem(at: gopath) }

@@ -29,7 +29,8 @@ import Testing
         (100, "E/iJFcVg3JEaHaD7IJ2EoglxBR8pTr60KPs/wpOvJ0M="),
     ]
 
-    /// SPEC A.4: TreeHash of the "leaf %d" logs; row 118: the empty tree is SHA-256("").
+    /// TreeHash of x/mod TestTree's "leaf %d" logs (values computed with x/mod); the empty tree is
+    /// SHA-256("") (RFC 6962 §2.1, as current x/mod has it).
     @Test func treeHashVectors() throws {
         let log = TestLog(leaves: TestLog.leaves(100))
         for (n, want) in Self.treeHashes {
@@ -67,7 +68,7 @@ import Testing
                 == ["w+azuR86E7mkJwss2RFiOrs6eoVa9ebktxyE+ZDNxGk="])
     }
 
-    /// x/mod TestTree / SECURITY row 110: for every (size ≤ 100, index), proofs verify, and every
+    /// x/mod TestTree: for every (size ≤ 100, index), proofs verify, and every
     /// single-bit flip of any proof hash is rejected.
     @Test func allProofsVerifyAndEveryBitFlipFails() throws {
         let log = TestLog(leaves: TestLog.leaves(100))
@@ -114,7 +115,7 @@ import Testing
         #expect(throws: TLogError(.invalidInput)) { try TLog.checkTree([], treeSize: 5, root: x, oldSize: 0, oldRoot: x) }
     }
 
-    /// SPEC A.5.
+    /// x/mod `tlog.StoredHashIndex` / `SplitStoredHashIndex` values (computed with x/mod).
     @Test func storedHashIndexVectors() throws {
         let rows: [(Int, Int64, Int64)] = [(0, 0, 0), (0, 1, 1), (1, 0, 2), (0, 2, 3), (0, 3, 4), (0, 5, 8), (1, 2, 9),
                                            (2, 1, 13), (8, 0, 510), (0, 256, 511), (1, 128, 513), (8, 1, 1021),
@@ -130,7 +131,7 @@ import Testing
         }
     }
 
-    /// SPEC A.6 / SECURITY rows 111–113.
+    /// x/mod tlog's `FormatTree` golden (note_test.go), `ParseTree` ignoring extra lines, `ParseRecord`.
     @Test func treeAndRecordFormats() throws {
         let hash = TLog.recordHash(Array("hello world".utf8))
         let tree = TLog.Tree(size: 123_456_789_012, hash: hash)
@@ -165,7 +166,7 @@ import Testing
         #expect(try TLog.Record(parsing: Array("5\n\nx\n\n".utf8)).text == Array("\nx\n".utf8))
     }
 
-    /// SPEC A.7 and x/mod TestTilePath / SECURITY row 114.
+    /// x/mod TestTilePath and tile paths computed with x/mod's `tlog.Tile.Path`.
     @Test func tilePaths() throws {
         let rows: [(Int, Int, Int64, Int, String)] = [
             (8, 0, 0, 256, "tile/8/0/000"), (8, 0, 1234, 17, "tile/8/0/x001/234.p/17"), (8, 2, 0, 142, "tile/8/2/000.p/142"),
@@ -206,7 +207,7 @@ import Testing
         #expect(plan.rootTileCount == 2)
     }
 
-    /// SPEC A.8: the minimal CVE-2026-56865 case is rejected.
+    /// The minimal CVE-2026-56865 case (go.dev/issue/80744; 7 records, H = 2, a forged `tile/2/0/000`) is rejected.
     @Test func minimalForgedTile() throws {
         let honest = TestLog(leaves: TestLog.leaves(7))
         let forged = TestLog(leaves: [Array("EVIL".utf8)] + TestLog.leaves(7).dropFirst())
@@ -217,7 +218,7 @@ import Testing
         #expect(throws: TLogError(.inconsistentTile)) { try plan.authenticate(data) }
     }
 
-    /// SECURITY rows 115, 117: for H ∈ {1, 2, 3}, every tree size N ≤ 128 and every index, a log
+    /// CVE-2026-56865 (go.dev/issue/80744): for H ∈ {1, 2, 3}, every tree size N ≤ 128 and every index, a log
     /// whose leaf is replaced serves every non-root tile; zero acceptances. Honest tiles are accepted.
     @Test(arguments: [1, 2, 3]) func forgedTilesNeverAccepted(height: Int) throws {
         let maxN = 128

@@ -7,7 +7,7 @@ import Testing
 @testable import GoModFetch
 import GoModTestSupport
 
-/// SIGKILL of `gomodkit download` at random moments (SECURITY rows 159, 163, 166): the cache
+/// SIGKILL of `gomodkit download` at random moments: the cache
 /// never holds a corrupt entry — every file at its final name is complete and matches go.sum,
 /// an extracted tree without `.partial` hashes right — and the next download completes it.
 @Suite(.serialized) struct KillDuringDownloadTests {
@@ -110,7 +110,7 @@ import GoModTestSupport
         #expect(killedMidway > 0, "no trial was killed before finishing")
     }
 
-    /// SECURITY row 166: concurrent downloads into one cache cooperate through the lock files.
+    /// Concurrent downloads into one cache cooperate through the lock files.
     @Test func concurrentDownloadsShareTheCache() throws {
         let server = try LoopbackProxy()
         defer { server.stop() }

@@ -6,7 +6,7 @@ import Testing
 @testable import GoModNet
 @testable import GoModFetch
 
-/// Download checks (SECURITY rows 148–152): a download that fails any check leaves nothing at
+/// Download checks (Docs/stricter-than-go.md, "Module proxy, downloads and the module cache"): a download that fails any check leaves nothing at
 /// a final name in the cache. Hashes come from the goproxyserver's x/mod dirhash output.
 @Suite(.serialized) struct ModuleDownloaderTests {
     static let hello = ModuleVersion(path: "example.com/hello", version: "v1.0.0")
@@ -145,7 +145,8 @@ import Testing
         #expect(!left.contains("zip") && !left.contains("dir"))
     }
 
-    /// SECURITY row 156: the pseudo-version's time must be the .info time; revision 12 lower-case hex.
+    /// The pseudo-version's time must be the .info time; revision 12 lower-case hex (cmd/go checks
+    /// both against the VCS: modfetch/coderepo.go `validatePseudoVersion`).
     @Test func pseudoVersionChecks() throws {
         let good = ModuleVersion(path: "example.com/p", version: "v0.0.0-20240101000000-0123456789ab")
         try ModuleDownloader.checkPseudoVersion(good, infoTime: "2024-01-01T00:00:00Z")
@@ -161,7 +162,7 @@ import Testing
         }
     }
 
-    /// SECURITY row 149: the zip's go.mod differs from the .mod file (each authenticated on its
+    /// The zip's go.mod differs from the .mod file (each authenticated on its
     /// own): a warning, the download succeeds (go builds with the .mod).
     @Test func goModDivergenceWarning() async throws {
         let server = try LoopbackProxy()

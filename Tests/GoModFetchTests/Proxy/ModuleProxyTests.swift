@@ -6,7 +6,7 @@ import Testing
 @testable import GoModNet
 @testable import GoModFetch
 
-/// GOPROXY list parsing (SPEC §7.2, cmd/go `proxyList`): expected values from the spec text
+/// GOPROXY list parsing (https://go.dev/ref/mod#goproxy-protocol, cmd/go `proxyList`): expected values from that text
 /// and cmd/go's messages.
 @Suite struct ModuleProxyConfigurationTests {
     @Test func separatorsAndTerminators() throws {
@@ -59,7 +59,7 @@ import Testing
         #expect(long == "[Truncated: too long.]")
     }
 
-    /// SECURITY row 145: hostile paths and versions never reach a URL.
+    /// Hostile paths and versions never reach a URL (x/mod's `EscapePath` / `EscapeVersion` reject them).
     @Test(arguments: [("example.com/x", "v1.0.0/../../x"), ("example.com/x", "v1.0.0!"), ("x.y/../z", "v1.0.0")])
     func hostileInputsRejectedBeforeRequest(path: String, version: String) async throws {
         let client = try LoopbackProxy.client("file:///nonexistent")
@@ -72,7 +72,7 @@ import Testing
     }
 }
 
-/// Proxy faults against the loopback goproxyserver (SECURITY rows 146–154).
+/// Proxy faults against the loopback goproxyserver.
 /// `.info` decoding against Go 1.27.3's `json.Unmarshal` into `modfetch.RevInfo` (run on these
 /// documents): `null` Time and Origin are absent; a non-object Origin and a non-string Time fail.
 @Suite struct ModuleInfoDecodingTests {
@@ -116,7 +116,7 @@ import Testing
     }
 
     /// `,` falls through on 404/410 only; `|` on any error; the reported error prefers a
-    /// non-404 proxy error over a 404 (SPEC §7.2).
+    /// non-404 proxy error over a 404 (cmd/go modfetch/proxy.go `TryProxies`).
     @Test func fallbackTable() async throws {
         let server = try LoopbackProxy()
         defer { server.stop() }

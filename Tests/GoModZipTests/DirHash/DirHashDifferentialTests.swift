@@ -160,7 +160,7 @@ import Testing
         #expect(try DirHash.hashZip(path: zip, mode: .goCompatible).description == goH1)
     }
 
-    // MARK: SPEC Appendix A and SECURITY vectors
+    // MARK: Vectors computed with x/mod
 
     /// The x/mod-computed vectors of ``ZipVector/all``: Go builds each zip
     /// (archive/zip, deflate), both Go references must produce the documented `h1:`, and so

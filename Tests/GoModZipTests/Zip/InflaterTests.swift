@@ -87,7 +87,7 @@ struct InflaterTests {
                 #expect(c.want != nil, "\(c.description): inflated although Go and zlib fail")
                 #expect(contents == [declared], "\(c.description)")
             } catch {
-                // Strict rule 7 (SECURITY row 32): bytes after the final block are an error;
+                // Strict rule 7 (Docs/stricter-than-go.md): bytes after the final block are an error;
                 // Go's flate reader ignores them. The one such "ok" case is a documented divergence.
                 if error.code == .trailingCompressedData, c.want != nil { continue }
                 #expect(c.want == nil, "\(c.description): \(error)")

@@ -371,7 +371,7 @@ struct ZipArchiveSecurityTests {
         #expect(ZipTest.code { () throws(ZipError) in _ = try ZipTest.contents(lenient) } != nil)
     }
 
-    /// SECURITY row 25/26: `n` CD entries all pointing at one LFH holding 1 MiB of zeros.
+    /// Rows 25/26: `n` CD entries all pointing at one LFH holding 1 MiB of zeros.
     static func fullOverlapBomb(_ n: Int) -> [UInt8] {
         let zeros = [UInt8](repeating: 0, count: 1 << 20)
         var zip = ZipBuilder()

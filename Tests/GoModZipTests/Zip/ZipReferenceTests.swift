@@ -201,7 +201,7 @@ struct ZipReferenceTests {
         #expect(go["row09-count5"]?.open_error == "unexpected EOF")
         // Row 25: CheckZip accepts the 400-entry overlap bomb.
         #expect(go["row25-bomb400"]?.checkzip_error == nil)
-        // Row 42: HashZip hashes the raw bytes (SECURITY row 77 records this h1 for baseline + the name).
+        // Row 42: HashZip hashes the raw bytes (DirHashDifferentialTests checks this h1 for baseline + the name).
         #expect(go["row42-latin1"]?.checkzip_error?.contains("invalid UTF-8") == true)
         // Row 4 (Go ≥ 1.22.4) and row 2.
         #expect(go["go-testdata-comment-truncated.zip"].map { $0.open_error == "zip: not a valid zip file" } ?? true)
