@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the nested Fuzz package with libFuzzer + AddressSanitizer and runs every fuzz target
-# (every Fuzz/Sources/Fuzz* directory) for a fixed time with SECURITY.md §4's limits.
+# (every Fuzz/Sources/Fuzz* directory) for a fixed time with the limits below (RSS, malloc, per-input timeout).
 #   scripts/fuzz-smoke.sh [SECONDS]      # default 60 s per target
 #   FUZZ_TARGETS="FuzzModuleZip FuzzUnzip" scripts/fuzz-smoke.sh 3600   # some targets, long
 # The corpus grows in .build-fuzz/corpus/<target>/ and is kept between runs (Docs/Testing.md).
@@ -11,7 +11,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 seconds=${1:-60}
 scratch="$root/.build-fuzz"
 # SwiftPM's own --sanitize=fuzzer (so it links libFuzzer's main instead of the target's) plus
-# explicit coverage flags: without them there is no coverage feedback (STYLE.md §11).
+# explicit coverage flags: without them there is no coverage feedback.
 flags=(-c debug --sanitize=fuzzer --sanitize=address
        -Xswiftc -sanitize-coverage=edge,trace-cmp,inline-8bit-counters,pc-table)
 

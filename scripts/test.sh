@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The whole test suite, as on a fresh machine: installs the Go reference toolchains and the
-# real-module corpus the differential tests compare against (ORACLE.md), then runs `swift test`.
+# real-module corpus the differential tests compare against (Docs/Testing.md), then runs `swift test`.
 #
 # With no arguments the suite runs in three passes: first everything but the timed suites
 # (below) and the three end-to-end runs in private namespaces (origin, direct downloads, the

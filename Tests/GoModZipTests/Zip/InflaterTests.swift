@@ -4,7 +4,7 @@ import Testing
 @testable import GoModZip
 import GoModTestSupport
 
-@Suite("Inflater: deflate vectors (SECURITY.md row 34)")
+@Suite("Inflater: deflate vectors (compress/flate TestStreams and hostile streams)")
 struct InflaterTests {
     struct StreamCase {
         var description: String

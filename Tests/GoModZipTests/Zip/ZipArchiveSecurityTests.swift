@@ -7,7 +7,7 @@ import Testing
 /// listed in Docs/stricter-than-go.md): one test per row, each asserting its typed outcome in strict
 /// mode (and lenient mode where the row's Go behaviour makes it interesting). Go's own verdicts
 /// for the [O] rows are checked against the live reference in `ZipReferenceTests`.
-@Suite("Zip container: SECURITY.md §2.2 rows 1–45")
+@Suite("Zip container: the hostile-zip rows 1–45 (Docs/stricter-than-go.md)")
 struct ZipArchiveSecurityTests {
     let p = ZipBuilder.prefix
 

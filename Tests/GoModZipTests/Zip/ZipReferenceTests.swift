@@ -163,7 +163,7 @@ struct ZipReferenceTests {
         }
     }
 
-    @Test("Go 1.27.3: entry lists and contents agree; SECURITY.md's Go verdicts hold")
+    @Test("Go 1.27.3: entry lists and contents agree; Go's verdicts on the hostile zips hold")
     func current() throws {
         let results = try Self.run(flavour: .current)
         Self.compare(results)
