@@ -8,7 +8,7 @@ import GoModPlatform
 /// * ``vulnDB(_:)``: the Go vulnerability database layout (https://vuln.go.dev; golang/vulndb
 ///   `doc/format.md`): `index/modules.json` finds the records, `ID/<id>.json` holds them. The
 ///   location is a directory, a `file://` URL, an `http://`/`https://` URL (read through the
-///   injected ``HTTPTransport``), or the database's zip form (`vulndb.zip`) — the forms
+///   injected `HTTPTransport`), or the database's zip form (`vulndb.zip`) — the forms
 ///   govulncheck's `-db` and `GOVULNDB` take, plus the zip.
 /// * ``osv(_:)``: an OSV tree such as ossf/malicious-packages, laid out
 ///   `osv/malicious/go/<module path>/<ID>.json` (the repository root, `osv/malicious`, or the

@@ -19,7 +19,7 @@ public struct ProjectModules: Sendable, Hashable {
 
     /// Reads the project in `directory`; `cache` supplies dependencies' go.mod files.
     ///
-    /// - Throws: ``ModuleCacheError`` `.graph` when go.mod is missing or does not parse.
+    /// - Throws: `ModuleCacheError` `.graph` when go.mod is missing or does not parse.
     public static func load(project directory: String, cache: ModuleCache?) throws(ModuleCacheError) -> ProjectModules {
         let goModPath = directory + "/go.mod"
         guard let data = readSmallFile(goModPath, limit: 16 << 20) else {

@@ -5,7 +5,7 @@ public import GoModCore
 /// where there is one, the file and line to look at (go.mod, go.sum, vendor/modules.txt or a
 /// file in a module), so that text, JSON and SARIF reports can all point at it.
 public struct AuditFinding: ErrorCodeDomain, Sendable, Hashable {
-    /// The rule a finding breaks (``ErrorCode``'s extensible shape: a `switch` over rules needs a
+    /// The rule a finding breaks (`ErrorCode`'s extensible shape: a `switch` over rules needs a
     /// `default`, so a later release can add rules). The raw value is the stable rule id used in
     /// JSON and SARIF, such as `GMK003-typosquat`.
     public typealias Rule = ErrorCode<AuditFinding>

@@ -50,8 +50,8 @@ extension ProjectAudit {
         report.checks.append(.init(name: "vuln", status: result.incidents.isEmpty ? .passed : .failed, summary: summary))
     }
 
-    /// One finding per incident: ``AuditFinding/Rule/maliciousModule`` when an advisory is an
-    /// OSV `MAL-` record, ``AuditFinding/Rule/knownVulnerability`` otherwise. The message names
+    /// One finding per incident: `AuditFinding/Rule/maliciousModule` when an advisory is an
+    /// OSV `MAL-` record, `AuditFinding/Rule/knownVulnerability` otherwise. The message names
     /// the module version and every id; details give each advisory's summary, review status,
     /// ranges, fixed version and source.
     public static func findings(for result: VulnerabilityScan.Result) -> [AuditFinding] {

@@ -29,7 +29,7 @@ extension ProjectAudit {
         public var moduleIndex = "https://index.golang.org"
         /// The transport for the index feed; `nil` (offline) fails the gate closed.
         public var indexTransport: (any HTTPTransport)?
-        /// Where the feed's window is cached between runs (``FirstSeenWindow``); `nil` reads
+        /// Where the feed's window is cached between runs (`FirstSeenWindow`); `nil` reads
         /// the whole window every time.
         public var indexCacheDirectory: String?
         /// Module paths the public module mirror never serves (`GONOPROXY`, which defaults to

@@ -20,7 +20,7 @@ extension ProjectAudit {
         /// The VCS cache the rebuilds fetch into.
         public var rebuilder: UpstreamRebuilder
         /// Most modules checked at once (at least 1). Modules of one repository share its one
-        /// listing (``GitRefLister``); fetches into one VCS-cache repository are serialised by
+        /// listing (`GitRefLister`); fetches into one VCS-cache repository are serialised by
         /// the rebuilder.
         public var parallelism: Int
         /// Called after each module with (done, total), from any task: a progress line.

@@ -284,7 +284,7 @@ public final class DefaultHTTPTransport: HTTPTransport {
         return ms % 1000 == 0 ? "\(ms / 1000)s" : "\(Double(ms) / 1000)s"
     }
 
-    /// Sends `request` (see ``HTTPTransport/send(_:limit:redirects:)``): the same deadline, byte
+    /// Sends `request` (see `HTTPTransport/send(_:limit:redirects:)`): the same deadline, byte
     /// cap and (for `GET`) redirect rules as ``get(_:limit:redirects:)``; every response header
     /// field and the URL that answered are returned. A method other than `GET` follows no
     /// redirect.

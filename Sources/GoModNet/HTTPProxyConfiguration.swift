@@ -70,7 +70,7 @@ public struct HTTPProxyConfiguration: Sendable, Hashable {
     /// The proxy for a request to `url`, or `nil` for a direct connection (httpproxy's
     /// `proxyForURL`).
     ///
-    /// - Throws: ``HTTPTransportError`` (`HTTPTransportError.Code.failed`) for an `http://`
+    /// - Throws: `HTTPTransportError` (`HTTPTransportError.Code.failed`) for an `http://`
     ///   request with `HTTP_PROXY` set in a CGI process, with Go's text.
     public func proxy(for url: URL) throws(HTTPTransportError) -> URL? {
         let scheme = url.scheme?.lowercased()

@@ -4,7 +4,7 @@ import GoModVCS
 import GoModZip
 import GoModPlatform
 
-/// `GOPROXY=direct` for ``ModuleProxyClient``: fetches module versions from their git
+/// `GOPROXY=direct` for `ModuleProxyClient`: fetches module versions from their git
 /// repositories as cmd/go's `modfetch.lookupDirect` + `codeRepo` do
 /// (`go1.27:cmd/go/internal/modfetch/coderepo.go`, `codehost/git.go`).
 ///
@@ -20,7 +20,7 @@ import GoModPlatform
 ///    (`git -c protocol.version=2 fetch -f --depth=1 origin <ref>:<ref>`); a commit no ref
 ///    names is looked for in all heads and tags (`fetch … refs/heads/*:refs/heads/*
 ///    refs/tags/*:refs/tags/*`, then `--unshallow`), never fetched by hash;
-/// 3. checks the version as `codeRepo.Stat` does (``ModuleZip/statFromGit(_:source:)``:
+/// 3. checks the version as `codeRepo.Stat` does (`ModuleZip/statFromGit(_:source:)`:
 ///    findDir, major version and `+incompatible` rules, pseudo-version base and time);
 /// 4. records the `.info` cmd/go writes: `{"Version":…,"Time":…,"Origin":{…}}`, compact, with
 ///    `Time` the commit time in UTC and `Origin` = `VCS` `git`, `URL` the repository URL as
@@ -29,12 +29,12 @@ import GoModPlatform
 ///    the cache, found only through the full fetch, or named by `HEAD`), and for a
 ///    pseudo-version not based on `v0.0.0`, `TagPrefix` and `TagSum` (cmd/go's `convert`).
 ///    The `.info` file gets it as cmd/go's `writeDiskStat` cleans it (no `TagPrefix`/`TagSum`,
-///    no `Ref` for a pseudo-version); ``ModuleInfo/origin`` keeps it whole, as
+///    no `Ref` for a pseudo-version); `ModuleInfo/origin` keeps it whole, as
 ///    `go mod download -json` prints it;
 /// 5. serves go.mod as `codeRepo.GoMod` and the zip as `codeRepo.Zip`
-///    (``ModuleZip/createFromGit(_:source:output:options:)``).
+///    (`ModuleZip/createFromGit(_:source:output:options:)`).
 ///
-/// Each version is examined once per fetcher; the three requests of ``DirectModuleSource``
+/// Each version is examined once per fetcher; the three requests of `DirectModuleSource`
 /// share the result.
 public actor DirectModuleFetcher: DirectModuleSource {
     private let resolver: RepositoryResolver

@@ -50,7 +50,7 @@ public struct OriginChecker: Sendable {
         self.parallelism = max(1, parallelism)
     }
 
-    /// Checks every module, at most ``parallelism`` at a time; results in input order.
+    /// Checks every module, at most `parallelism` at a time; results in input order.
     public func check(_ modules: [ModuleVersion]) async -> [Result] {
         var results = [Result?](repeating: nil, count: modules.count)
         await withTaskGroup(of: (Int, Result).self) { group in

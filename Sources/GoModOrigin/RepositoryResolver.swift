@@ -20,7 +20,7 @@ import GoModPlatform
 ///
 /// Every page is fetched once per resolver: concurrent lookups of paths sharing a prefix share
 /// one request (cmd/go's `fetchGroup`/`fetchCache`), and each path is resolved once. HTTP goes
-/// only through the injected ``HTTPTransport``; the scheme probe for qualified paths through the
+/// only through the injected `HTTPTransport`; the scheme probe for qualified paths through the
 /// injected ``Ping``.
 public actor RepositoryResolver {
     /// The settings that change resolution.

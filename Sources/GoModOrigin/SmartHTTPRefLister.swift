@@ -65,7 +65,7 @@ public struct RemoteRefs: Sendable, Hashable {
 /// credential helpers, the dumb HTTP protocol (`OriginError.Code.unsupportedProtocol`: list
 /// such a server with ``GitRefLister``).
 ///
-/// Bounds: each response at most ``maxResponse`` bytes (`OriginError.Code.invalidRefListing`
+/// Bounds: each response at most ``maxResponse-swift.property`` bytes (`OriginError.Code.invalidRefListing`
 /// beyond it); the transport's deadline, redirect rules (Go's, for the GET; the POST goes to the
 /// base the GET was redirected to and follows none, as git's `http.followRedirects=initial`)
 /// and proxies. Hostile answers are typed errors naming the URL and the rule broken: every

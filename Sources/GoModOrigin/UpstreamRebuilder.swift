@@ -14,7 +14,7 @@ import GoModPlatform
 /// `export-ignore`/`export-subst` off). Each git command holds cmd/go's lock on the work
 /// directory (`<dir>.lock`); setting a work directory up is serialised within the rebuilder.
 ///
-/// Every git process is waited for off Swift's cooperative thread pool (``OffPool``), so
+/// Every git process is waited for off Swift's cooperative thread pool (`OffPool`), so
 /// rebuilds in flight never hold the pool's threads; cancelling the awaiting task kills the git
 /// process (and its helpers) within 100 ms. A git failure that is a transport failure (the
 /// repository could not be reached, the transfer was cut or cancelled) is reported as
@@ -31,10 +31,13 @@ public actor UpstreamRebuilder {
 
     /// A rebuilder keeping its bare repositories under `<modcache>/cache/vcs`.
     ///
-    /// - Parameter diskLimit: the most bytes a repository's work directory may hold, measured
-    ///   after each fetch (``treeSizeNoFollow``: the sizes of its files, no symbolic link
-    ///   followed, the sum overflow-checked); past it the fetch fails with
-    ///   `OriginError.Code.diskLimit` naming the repository and the limit.
+    /// - Parameters:
+    ///   - modcache: the module cache root (`GOMODCACHE`); repositories go to its `cache/vcs`.
+    ///   - git: the git executable (a path, or a name looked up in `PATH`).
+    ///   - diskLimit: the most bytes a repository's work directory may hold, measured
+    ///     after each fetch (`treeSizeNoFollow`: the sizes of its files, no symbolic link
+    ///     followed, the sum overflow-checked); past it the fetch fails with
+    ///     `OriginError.Code.diskLimit` naming the repository and the limit.
     public init(modcache: String, git: String = "git", diskLimit: Int64? = nil) {
         self.vcsCache = modcache + "/cache/vcs"
         self.modcache = modcache
@@ -43,7 +46,7 @@ public actor UpstreamRebuilder {
     }
 
     /// The code for a failed git command, from git's standard error (git has no other channel
-    /// for the kind of failure; the messages are English: ``GitCommand`` runs git with
+    /// for the kind of failure; the messages are English: `GitCommand` runs git with
     /// `LC_ALL=C`): `OriginError.Code.unreachable` for a transport failure — a connection
     /// refused, reset or timed out, a host name that did not resolve, an HTTP 5xx or 429
     /// answer, a transfer cut short (`RPC failed`, `early EOF`, `the remote end hung up
@@ -122,8 +125,12 @@ public actor UpstreamRebuilder {
     /// Fetches what `version` needs from `url` and builds its module zip.
     ///
     /// - Parameters:
+    ///   - module: the module version to build.
+    ///   - root: its repository (cmd/go's `RepoRoot`).
+    ///   - location: where the module lives in the repository and which tag names the version.
     ///   - commit: the commit to archive (`Origin.Hash`); `nil` archives the version's tag as
     ///     it is now (or the pseudo-version's commit).
+    ///   - output: where the zip goes besides its hash (GoModZip's `ModuleZip.Output`).
     /// - Throws: `OriginError.Code.listingFailed` when git fails; the zip rules' errors as
     ///   `OriginError.Code.listingFailed` with their message.
     public func rebuild(_ module: ModuleVersion, root: RepoRoot, location: ModuleLocation, commit: String? = nil,

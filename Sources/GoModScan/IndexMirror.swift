@@ -13,7 +13,7 @@ import GoModPlatform
 ///
 /// Crash safety: a page is appended and fsynced, then the checkpoint is replaced (temporary +
 /// fsync + rename). Bytes past the checkpoint's ``Checkpoint/bytes`` were never committed: the
-/// next ``sync(client:maxPages:)`` cuts them off and fetches that page again, so a killed and
+/// next ``sync(client:maxPages:initialSince:)`` cuts them off and fetches that page again, so a killed and
 /// resumed mirror ends byte-identical to an uninterrupted one.
 public struct IndexMirror: Sendable {
     /// The mirror's directory.
@@ -78,7 +78,7 @@ public struct IndexMirror: Sendable {
         return cp
     }
 
-    /// What one ``sync(client:maxPages:)`` did.
+    /// What one ``sync(client:maxPages:initialSince:)`` did.
     public struct SyncSummary: Sendable, Equatable {
         /// Pages requested.
         public var pages: Int

@@ -73,7 +73,7 @@ public actor HostLimiter {
     }
 }
 
-/// An ``HTTPTransport`` that holds a ``HostLimiter`` permit for the URL's host during each
+/// An `HTTPTransport` that holds a ``HostLimiter`` permit for the URL's host during each
 /// request.
 public struct PoliteTransport: HTTPTransport {
     /// The transport doing the requests.
@@ -89,25 +89,25 @@ public struct PoliteTransport: HTTPTransport {
 
     private func host(_ url: URL) -> String { HostLimiter.host(of: url.absoluteString) }
 
-    /// ``HTTPTransport/get(_:limit:)`` under a permit.
+    /// `HTTPTransport/get(_:limit:)` under a permit.
     public func get(_ url: URL, limit: Int) async throws -> HTTPResponse {
         let base = self.base
         return try await limiter.withPermit(host(url)) { try await base.get(url, limit: limit) }
     }
 
-    /// ``HTTPTransport/get(_:limit:redirects:)`` under a permit.
+    /// `HTTPTransport/get(_:limit:redirects:)` under a permit.
     public func get(_ url: URL, limit: Int, redirects: HTTPRedirectPolicy) async throws -> HTTPResponse {
         let base = self.base
         return try await limiter.withPermit(host(url)) { try await base.get(url, limit: limit, redirects: redirects) }
     }
 
-    /// ``HTTPTransport/send(_:limit:redirects:)`` under a permit.
+    /// `HTTPTransport/send(_:limit:redirects:)` under a permit.
     public func send(_ request: HTTPRequest, limit: Int, redirects: HTTPRedirectPolicy) async throws -> HTTPResponse {
         let base = self.base
         return try await limiter.withPermit(host(request.url)) { try await base.send(request, limit: limit, redirects: redirects) }
     }
 
-    /// ``HTTPTransport/stream(_:limit:redirects:into:)`` under a permit.
+    /// `HTTPTransport/stream(_:limit:redirects:into:)` under a permit.
     public func stream(_ url: URL, limit: Int, redirects: HTTPRedirectPolicy,
                        into sink: @escaping HTTPBodySink) async throws -> HTTPStreamedResponse {
         let base = self.base

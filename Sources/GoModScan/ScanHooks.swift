@@ -35,8 +35,8 @@ public struct VerdictRequest: Sendable, Hashable {
 }
 
 /// The pieces of a scan that other parts of GoModKit supply. Each is a closure so that a test
-/// plugs in its own; the standard ones are GoModOrigin's ``RepositoryResolver`` (through
-/// ``ScanResolver``), ``RefListing`` (through ``ScanRefLister``), ``UpstreamRebuilder``
+/// plugs in its own; the standard ones are GoModOrigin's `RepositoryResolver` (through
+/// ``ScanResolver``), `RefListing` (through ``ScanRefLister``), `UpstreamRebuilder`
 /// (through ``RebuildVerdicts``), GoModAdvisories (``AdvisoryMatcher``) and GoModSupplyChain's
 /// capabilities (``CapabilityDiff``).
 public struct ScanHooks: Sendable {
@@ -84,7 +84,7 @@ public struct ScanHooks: Sendable {
     }
 }
 
-/// Module path → repository through GoModOrigin's ``RepositoryResolver`` (cmd/go's
+/// Module path → repository through GoModOrigin's `RepositoryResolver` (cmd/go's
 /// `RepoRootForImportPath`: static hosts, `.git` qualifiers, `?go-get=1` discovery, GOVCS).
 ///
 /// A path the resolver rejects (no go-import tag, a 404, an invalid or disallowed root) is
@@ -153,9 +153,9 @@ struct RefusingTransport: HTTPTransport {
     }
 }
 
-/// Lists refs through GoModOrigin (``RefListing``: `HEAD`, heads and tags, annotated tags
+/// Lists refs through GoModOrigin (`RefListing`: `HEAD`, heads and tags, annotated tags
 /// peeled): http(s) repositories in-process over git's smart HTTP protocol
-/// (``SmartHTTPRefLister``, when a transport is given), others — and dumb HTTP servers, and every
+/// (`SmartHTTPRefLister`, when a transport is given), others — and dumb HTTP servers, and every
 /// repository when ``forceGitLsRemote`` is set — with `git ls-remote -q` (cmd/go's environment
 /// for git), one uncached listing per call, under a ``HostLimiter`` permit for the repository's
 /// host.
@@ -222,8 +222,8 @@ public struct ScanRefLister: Sendable {
     }
 }
 
-/// The standard verdict: GoModOrigin's rebuild tier (``OriginChecker/rebuild(_:tier:)``: the
-/// module zip rebuilt with ``UpstreamRebuilder`` at the mirror's recorded commit and at the tag
+/// The standard verdict: GoModOrigin's rebuild tier (`OriginChecker/rebuild(_:tier:)`: the
+/// module zip rebuilt with `UpstreamRebuilder` at the mirror's recorded commit and at the tag
 /// now) compared with the checksum database's `h1:`. A `divergence` finding when the tag now
 /// names content other than what the checksum database vouches for — whether or not the
 /// recorded commit still has it (ContentCheck `content-diverges`, or `ref-moved` with a
@@ -329,7 +329,7 @@ public struct RebuildVerdicts: Sendable {
 /// Advisory matching through GoModAdvisories: the sources (Go vulnerability databases, OSV
 /// trees) are read once per run for the module paths with new versions
 /// (``ScanHooks/prepareAdvisories``), then each unit's new versions are matched in memory
-/// (``VulnerabilityScan/match(modules:goVersion:records:)``). One `advisory` finding per
+/// (`VulnerabilityScan/match(modules:goVersion:records:)`). One `advisory` finding per
 /// incident; ``ScanFinding/rule`` is its first id.
 public final class AdvisoryMatcher: Sendable {
     /// The sources.
@@ -380,7 +380,7 @@ public final class AdvisoryMatcher: Sendable {
     }
 }
 
-/// The capability diff (GoModSupplyChain's ``Capabilities``, Capslock's names) of a new version
+/// The capability diff (GoModSupplyChain's `Capabilities`, Capslock's names) of a new version
 /// against the module's previous version, both zips read from the mirror: one
 /// `capability-added` finding per capability the module as a whole did not have before (a
 /// package-level `init` function counts, as `gomodkit caps --against` counts it). A zip that

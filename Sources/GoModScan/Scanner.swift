@@ -9,7 +9,7 @@ import GoModPlatform
 public enum ScanInput: Sendable {
     /// The local mirror of the index feed: entries after the state's last position.
     case mirror(IndexMirror)
-    /// A plain `path@version` list (``IndexEntry/parseList(_:name:)``); entries the state
+    /// A plain `path@version` list (`IndexEntry/parseList(_:name:)`); entries the state
     /// already knows are skipped.
     case list([IndexEntry], name: String)
 

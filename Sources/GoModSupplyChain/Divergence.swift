@@ -41,13 +41,13 @@ public enum Divergence {
     // MARK: - .info
 
     /// The `Origin` section of a proxy `.info` document (cmd/go ≥ 1.19, `codehost.Origin`;
-    /// https://go.dev/ref/mod#goproxy-protocol): GoModOrigin's ``ModuleOrigin``, the one model
+    /// https://go.dev/ref/mod#goproxy-protocol): GoModOrigin's `ModuleOrigin`, the one model
     /// of it in the package (every field optional; the JSON keys cmd/go writes).
     public typealias Origin = ModuleOrigin
 
     /// A proxy `.info` document: `{"Version": …, "Time": …, "Origin": {…}}` (cmd/go's
     /// `modfetch.RevInfo`), with its `Origin` decoded: the typed view of GoModFetch's
-    /// ``ModuleInfo``, which reads the bytes.
+    /// `ModuleInfo`, which reads the bytes.
     public struct Info: Sendable, Hashable, Codable {
         /// `Version`.
         public var version: String
@@ -78,7 +78,7 @@ public enum Divergence {
             case version = "Version", time = "Time", origin = "Origin"
         }
 
-        /// Parses `.info` bytes with ``ModuleInfo/init(json:)``. When `expectedVersion` is given
+        /// Parses `.info` bytes with `ModuleInfo(json:)`. When `expectedVersion` is given
         /// (a canonical version), the document must name it, as cmd/go requires of proxies.
         ///
         /// - Throws: `DivergenceError.Code.invalidInfo` (`invalid response from proxy`-style:
@@ -261,7 +261,7 @@ public enum Divergence {
 
     /// The commit the version's tag names today in `source` (the tag `<directory>/<version>`,
     /// `+incompatible` dropped, as cmd/go looks it up; a pseudo-version's commit). This is the
-    /// cheap first check: compare it with ``Origin/hash``.
+    /// cheap first check: compare it with the `.info` `Origin.Hash`.
     ///
     /// - Throws: `DivergenceError.Code.upstream` (`unknown revision <tag>`, git failures).
     public static func tagCommit(_ module: ModuleVersion, source: ModuleZip.GitSource) throws(DivergenceError) -> String {

@@ -60,7 +60,7 @@ public struct RetryPolicy: Sendable {
 }
 
 /// A client of the module index (`index.golang.org/index`): one page per call, `since`/`limit`
-/// as pkgsite's `internal/index` client builds them, with the back-off of Docs/scan.md over an injected ``HTTPTransport``.
+/// as pkgsite's `internal/index` client builds them, with the back-off of Docs/scan.md over an injected `HTTPTransport` (GoSumDB).
 public struct IndexFeedClient: Sendable {
     /// The feed URL (`https://index.golang.org/index`).
     public let url: URL

@@ -5,7 +5,7 @@ import Dispatch
 import GoModPlatform
 import Synchronization
 
-/// The outcome of ``ModuleCache/verify(project:checksumDatabase:)``.
+/// The outcome of ``ModuleCache/verify(project:checksumDatabase:deadline:)``.
 public struct ModuleVerifyReport: Sendable {
     /// The build list checked (main module excluded), in cmd/go's order (path, then version).
     public var buildList: [ModuleVersion]
