@@ -137,13 +137,32 @@ public final class Scanner {
     let state: ScanState
     private let lock: StateLock
 
-    /// Opens the shard's state (taking its lock).
-    public init(options: ScanOptions, hooks: ScanHooks) throws(ScanError) {
+    /// Opens the shard's state (taking its lock). A lock held by another run is waited for up
+    /// to 2 seconds, blocking the calling thread; from async code use
+    /// ``open(options:hooks:)``.
+    public convenience init(options: ScanOptions, hooks: ScanHooks) throws(ScanError) {
+        try StateFiles.makeDirectory(options.stateDirectory)
+        try self.init(options: options, hooks: hooks, lock: StateLock(Self.lockPath(options)))
+    }
+
+    /// Opens the shard's state (taking its lock), as ``init(options:hooks:)`` does, but waits
+    /// for a busy lock without holding a thread; cancelling the task ends the wait with
+    /// `ScanError.Code.incomplete`.
+    public static func open(options: ScanOptions, hooks: ScanHooks) async throws(ScanError) -> Scanner {
+        try StateFiles.makeDirectory(options.stateDirectory)
+        let lock = try await StateLock.waitingForTurn(lockPath(options), upTo: StateLock.busyWait)
+        return try Scanner(options: options, hooks: hooks, lock: lock)
+    }
+
+    private init(options: ScanOptions, hooks: ScanHooks, lock: StateLock) throws(ScanError) {
         self.options = options
         self.hooks = hooks
-        try StateFiles.makeDirectory(options.stateDirectory)
-        lock = try StateLock(options.stateDirectory + "/" + options.shard.fileStem + ".lock")
+        self.lock = lock
         state = try ScanState(path: options.databasePath)
+    }
+
+    private static func lockPath(_ options: ScanOptions) -> String {
+        options.stateDirectory + "/" + options.shard.fileStem + ".lock"
     }
 
     /// Runs (or resumes) a pass.

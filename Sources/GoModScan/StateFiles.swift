@@ -158,17 +158,22 @@ final class StateLock {
         self.init(fd: fd)
     }
 
-    /// Takes the lock on `path` (created when missing), waiting for whoever holds it for as
-    /// long as the calling task runs: shards sharing a state directory take turns. The wait
-    /// sleeps between tries, so it holds no thread; cancelling the task ends it with
+    /// Takes the lock on `path` (created when missing), waiting for whoever holds it: for
+    /// `limit` at most (then `ScanError.Code.io`, "another scan holds this state"), or, with no
+    /// limit, for as long as the calling task runs (shards sharing a feed mirror take turns).
+    /// The wait sleeps between tries, so it holds no thread; cancelling the task ends it with
     /// `ScanError.Code.incomplete`.
-    static func waitingForTurn(_ path: String) async throws(ScanError) -> StateLock {
+    static func waitingForTurn(_ path: String, upTo limit: Duration? = nil) async throws(ScanError) -> StateLock {
         let fd = try open(path)
+        let clock = ContinuousClock()
+        let giveUp = limit.map { clock.now + $0 }
         while let e = tryLock(fd) {
-            if e == EWOULDBLOCK, (try? await Task.sleep(for: retryInterval)) != nil { continue }
+            let timeLeft = giveUp.map { clock.now < $0 } ?? true
+            if e == EWOULDBLOCK, timeLeft, (try? await Task.sleep(for: retryInterval)) != nil { continue }
             close(fd)
-            if e == EWOULDBLOCK { throw ScanError(.incomplete, "\(path): cancelled while another scan held the lock") }
-            throw ScanError(.io, "lock \(path): \(systemMessage(e))")
+            guard e == EWOULDBLOCK else { throw ScanError(.io, "lock \(path): \(systemMessage(e))") }
+            if !timeLeft { throw ScanError(.io, "\(path): another scan holds this state (lock busy)") }
+            throw ScanError(.incomplete, "\(path): cancelled while another scan held the lock")
         }
         return StateLock(fd: fd)
     }

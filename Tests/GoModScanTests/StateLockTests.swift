@@ -31,6 +31,26 @@ import Testing
         _ = second
     }
 
+    /// The async opener: the same refusal after the same wait, without holding a thread.
+    @Test func openRefusesAHeldStateAfterTheBusyWaitAndOpensOnceReleased() async throws {
+        let state = scratch()
+        defer { try? FileManager.default.removeItem(atPath: state) }
+        do {
+            let first = try await Scanner.open(options: ScanOptions(stateDirectory: state), hooks: ScanHooks())
+            let start = ContinuousClock.now
+            await #expect {
+                _ = try await Scanner.open(options: ScanOptions(stateDirectory: state), hooks: ScanHooks())
+            } throws: { error in
+                guard let error = error as? ScanError else { return false }
+                return error.code == .io && error.message.hasSuffix("another scan holds this state (lock busy)")
+            }
+            #expect(ContinuousClock.now - start >= StateLock.busyWait)
+            withExtendedLifetime(first) {}
+        }
+        let second = try await Scanner.open(options: ScanOptions(stateDirectory: state), hooks: ScanHooks())
+        _ = second
+    }
+
     @Test func aLockHeldByAChildBeingSpawnedIsWaitedFor() throws {
         // The window the wait covers: another descriptor of the lock file holds the flock while
         // the first owner is gone; it is released within the wait.

@@ -207,7 +207,7 @@ struct ScanRun: AsyncParsableCommand {
         }
         let progress = ProgressLine()
         let scanner: Scanner
-        do throws(ScanError) { scanner = try Scanner(options: options, hooks: hooks) } catch { throw scanFailure(error) }
+        do throws(ScanError) { scanner = try await Scanner.open(options: options, hooks: hooks) } catch { throw scanFailure(error) }
         while true {
             let input: ScanInput
             if let listInput {
