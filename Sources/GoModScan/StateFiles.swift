@@ -135,8 +135,8 @@ final class StateLock {
     /// beside a scan (the test suite does) meets that window.
     static let busyWait: Duration = .seconds(2)
 
-    /// How often a busy lock is tried again.
-    static let retryInterval: Duration = .milliseconds(20)
+    /// How often a busy lock is tried again, in microseconds.
+    static let retryMicroseconds: UInt32 = 20_000
 
     private init(fd: Int32) { self.fd = fd }
 
@@ -144,16 +144,13 @@ final class StateLock {
     /// a lock still busy then is `ScanError.Code.io` ("another scan holds this state").
     convenience init(_ path: String) throws(ScanError) {
         let fd = try Self.open(path)
-        let clock = ContinuousClock()
-        let giveUp = clock.now + Self.busyWait
+        let giveUp = ContinuousClock.now + Self.busyWait
         while let e = Self.tryLock(fd) {
-            if e == EWOULDBLOCK && clock.now < giveUp {
-                usleep(UInt32(Self.retryInterval.components.attoseconds / 1_000_000_000_000))
+            if e == EWOULDBLOCK, ContinuousClock.now < giveUp {
+                usleep(Self.retryMicroseconds)
                 continue
             }
-            close(fd)
-            if e == EWOULDBLOCK { throw ScanError(.io, "\(path): another scan holds this state (lock busy)") }
-            throw ScanError(.io, "lock \(path): \(systemMessage(e))")
+            throw Self.failure(e, fd: fd, path: path, timedOut: true)
         }
         self.init(fd: fd)
     }
@@ -165,17 +162,22 @@ final class StateLock {
     /// `ScanError.Code.incomplete`.
     static func waitingForTurn(_ path: String, upTo limit: Duration? = nil) async throws(ScanError) -> StateLock {
         let fd = try open(path)
-        let clock = ContinuousClock()
-        let giveUp = limit.map { clock.now + $0 }
+        let giveUp = limit.map { ContinuousClock.now + $0 }
         while let e = tryLock(fd) {
-            let timeLeft = giveUp.map { clock.now < $0 } ?? true
-            if e == EWOULDBLOCK, timeLeft, (try? await Task.sleep(for: retryInterval)) != nil { continue }
-            close(fd)
-            guard e == EWOULDBLOCK else { throw ScanError(.io, "lock \(path): \(systemMessage(e))") }
-            if !timeLeft { throw ScanError(.io, "\(path): another scan holds this state (lock busy)") }
-            throw ScanError(.incomplete, "\(path): cancelled while another scan held the lock")
+            let timeLeft = giveUp.map { ContinuousClock.now < $0 } ?? true
+            if e == EWOULDBLOCK, timeLeft, (try? await Task.sleep(for: .microseconds(retryMicroseconds))) != nil { continue }
+            throw failure(e, fd: fd, path: path, timedOut: !timeLeft)
         }
         return StateLock(fd: fd)
+    }
+
+    /// Closes `fd` and names why the lock on `path` was not taken: `errno` `e`, a busy lock
+    /// waited for until `timedOut`, or (busy, not timed out) a cancelled wait.
+    private static func failure(_ e: Int32, fd: Int32, path: String, timedOut: Bool) -> ScanError {
+        close(fd)
+        guard e == EWOULDBLOCK else { return ScanError(.io, "lock \(path): \(systemMessage(e))") }
+        if timedOut { return ScanError(.io, "\(path): another scan holds this state (lock busy)") }
+        return ScanError(.incomplete, "\(path): cancelled while another scan held the lock")
     }
 
     private static func open(_ path: String) throws(ScanError) -> Int32 {
