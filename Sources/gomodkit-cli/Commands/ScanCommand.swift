@@ -216,9 +216,8 @@ struct ScanRun: AsyncParsableCommand {
                 let mirror = IndexMirror(directory: stateDir + "/index")
                 if let index {
                     do {
-                        try makeDirectoryAll(mirror.directory)
-                        // Shards sharing one state directory take turns syncing the mirror
-                        // (IndexMirror.sync holds its lock).
+                        // IndexMirror.sync makes the directory and holds its lock: shards sharing
+                        // one state directory take turns syncing the mirror.
                         let summary = try await mirror.sync(client: try feed.client(index),
                                                             initialSince: since.flatMap(IndexTimestamp.init))
                         for gap in summary.gaps {
@@ -226,8 +225,6 @@ struct ScanRun: AsyncParsableCommand {
                         }
                     } catch let error as ScanError {
                         throw scanFailure(error)
-                    } catch let error as MakeDirectoryAllError {
-                        throw CLIFailure.unverified("gomodkit scan: mkdir \(error.path): \(systemMessage(error.code))")
                     }
                 }
                 if index == nil {
