@@ -94,11 +94,12 @@ public enum Divergence {
                 throw DivergenceError(.invalidInfo, subject: subject,
                                       message: "invalid .info JSON: not an object with a string Version, a string Time and an object Origin")
             }
+            let info = try Info(raw, subject: subject)
             if let expectedVersion, raw.version != expectedVersion {
                 throw DivergenceError(.versionMismatch, subject: subject,
-                                      message: "proxy returned info for version \(String(decoding: raw.version.bytes, as: UTF8.self)) instead of requested version")
+                                      message: "proxy returned info for version \(info.version) instead of requested version")
             }
-            return try Info(raw, subject: subject)
+            return info
         }
     }
 

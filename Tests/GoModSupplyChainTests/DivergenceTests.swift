@@ -297,6 +297,11 @@ import GoModTestSupport
         for text in [#"{"Version":"v1.0.0","Origin":{"Hash":5}}"#, #"{"Version":"v1.0.0","Origin":5}"#, #"{"Version":"v1.0.0","Time":5}"#] {
             #expect(throws: DivergenceError(.invalidInfo, subject: "", message: "")) { try Divergence.Info.parse(Array(text.utf8)) }
         }
+        // Go decodes the whole document before it compares the version: a bad Origin is an
+        // invalid answer even when the version is not the one asked for.
+        #expect(throws: DivergenceError(.invalidInfo, subject: "", message: "")) {
+            try Divergence.Info.parse(Array(#"{"Version":"v1.0.0","Origin":{"Hash":5}}"#.utf8), expectedVersion: "v2.0.0")
+        }
         let raw = try #require(ModuleInfo(json: Array(#"{"Version":"v1.0.0","Origin":{"VCS":"git","Hash":"abc"}}"#.utf8)))
         #expect(try Divergence.Info(raw).origin == ModuleOrigin(vcs: "git", hash: "abc"))
     }
